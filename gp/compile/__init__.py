@@ -1,0 +1,1 @@
+"""compile: evaluated module -> Argo manifests (pure)."""

@@ -1,0 +1,1 @@
+"""config: HCL files -> evaluated module (pure; reads only the module's own files)."""

@@ -1,0 +1,96 @@
+"""The evaluated module: what `config` hands to `compile`.
+
+Values are plain Python data (str, int, float, bool, None, list, dict) with every expression
+already evaluated. Positions are kept on every attribute and block so that later stages can
+point at the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gp.errors import SourcePos
+
+
+@dataclass
+class Attr:
+    name: str
+    value: Any
+    pos: SourcePos
+    # True when the value came (in whole or part) from a sensitive variable.
+    sensitive: bool = False
+
+
+@dataclass
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    attrs: dict[str, Attr]
+    blocks: list["Block"]
+    pos: SourcePos
+
+    def blocks_of(self, type_: str) -> list["Block"]:
+        return [b for b in self.blocks if b.type == type_]
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    prevent_destroy: bool = False
+    # Paths in the compiled object, dotted and in Argo's names, e.g. "spec.suspend" or
+    # "spec.templates[\"main\"].container.image" (the planner interprets them).
+    ignore_changes: tuple[str, ...] = ()
+
+
+# Object block types, in the order the language lists them.
+OBJECT_KINDS = ("workflow_template", "cluster_workflow_template", "cron_workflow", "manifest")
+
+
+@dataclass
+class ObjectDecl:
+    """One expanded object block (count/for_each already applied)."""
+
+    address: str  # e.g. 'module.geo.workflow_template.tile["T10UDV"]'
+    kind: str  # one of OBJECT_KINDS
+    label: str
+    # The evaluated body: count, for_each and lifecycle removed; everything else as written.
+    body: Block
+    lifecycle: Lifecycle
+    module_dir: Path
+    pos: SourcePos
+    # Addresses of object blocks this one refers to (e.g. a cron's workflow_template).
+    references: tuple[str, ...] = ()
+
+
+@dataclass
+class ProviderConfig:
+    kind: str  # "kubernetes" or "directory"
+    settings: dict[str, Any]
+    pos: SourcePos | None = None
+
+    @property
+    def namespace(self) -> str:
+        return self.settings.get("namespace") or "default"
+
+
+@dataclass
+class Output:
+    name: str
+    value: Any
+    sensitive: bool
+    pos: SourcePos
+
+
+@dataclass
+class Module:
+    """The evaluated root module, with every child module's objects flattened in."""
+
+    root_dir: Path
+    stack: str
+    provider: ProviderConfig
+    objects: list[ObjectDecl]
+    outputs: dict[str, Output] = field(default_factory=dict)
+    required_version: str | None = None
+    # Every value of a sensitive variable, so renderers and errors can mask them.
+    sensitive_values: frozenset[str] = frozenset()

@@ -1,0 +1,114 @@
+"""The one error hierarchy of gp.
+
+Every stage raises a subclass of ``GPError``. The CLI is the only place that turns them into
+text (``Error: file:line:col: message``) and exit codes; nothing else formats errors for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class SourcePos:
+    """A position in a source file; line and column are 1-based, as editors show them."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the user's input. ``summary`` never holds a sensitive value."""
+
+    message: str
+    pos: SourcePos | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {self.message}" if self.pos else self.message
+
+    def to_dict(self) -> dict:
+        d: dict = {"severity": self.severity, "message": self.message}
+        if self.pos:
+            d["file"], d["line"], d["column"] = self.pos.file, self.pos.line, self.pos.col
+        return d
+
+
+class GPError(Exception):
+    """Base of every error gp reports to a user. Carries one or more diagnostics."""
+
+    def __init__(self, message: str, pos: SourcePos | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [Diagnostic(self.message, self.pos)]
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {self.message}" if self.pos else self.message
+
+
+class DiagnosticsError(GPError):
+    """Several problems reported at once (``gp validate`` lists every error, not just the first)."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self._diagnostics = sorted(
+            diagnostics, key=lambda d: (d.pos is None, d.pos or SourcePos("", 0, 0), d.message)
+        )
+        first = self._diagnostics[0] if self._diagnostics else Diagnostic("invalid configuration")
+        super().__init__(first.message, first.pos)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self._diagnostics)
+
+    def __str__(self) -> str:
+        return "\n".join(str(d) for d in self._diagnostics)
+
+
+class ConfigError(GPError):
+    """HCL that cannot be parsed or evaluated: syntax, references, types, variables."""
+
+
+class CompileError(GPError):
+    """A module that evaluates but does not make valid Argo objects."""
+
+
+class PlanError(GPError):
+    """A plan that cannot be made or must not be applied (prevent_destroy, unmanaged objects)."""
+
+
+class StalePlanError(PlanError):
+    """A saved plan whose live objects or target changed since it was made."""
+
+
+class ProviderError(GPError):
+    """Reading or writing the target failed."""
+
+
+class UnreachableError(ProviderError):
+    """The cluster (or directory) cannot be reached at all."""
+
+
+class ConflictError(ProviderError):
+    """Another field manager owns fields gp wants to set, or the object is not gp's."""
+
+
+class LockError(ProviderError):
+    """The stack's lock is held by someone else (names the holder and the lock id)."""
+
+
+class ApplyError(ProviderError):
+    """Some writes failed. ``result`` tells what was applied, what failed and what was not tried."""
+
+    def __init__(self, message: str, result: object = None):
+        super().__init__(message)
+        self.result = result

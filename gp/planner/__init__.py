@@ -1,0 +1,1 @@
+"""planner: desired objects + live state -> Plan (pure, no I/O)."""

@@ -1,0 +1,62 @@
+"""What every provider offers. The CLI picks one from the module's provider block."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+
+from gp.compile.objects import CompiledObject, ObjectRef
+from gp.planner.plan import LiveObject, LiveState, Plan, ResourceChange, Target
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    lock_id: str
+    holder: str
+    acquired_at: str
+    expires_at: str
+
+
+@dataclass
+class ApplyResult:
+    """What apply did, object by object, so a failed run can say what was and was not done."""
+
+    applied: list[ResourceChange] = field(default_factory=list)
+    failed: list[tuple[ResourceChange, str]] = field(default_factory=list)
+    not_attempted: list[ResourceChange] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.not_attempted
+
+
+# Called as each object finishes: (change, error message or None).
+Progress = Callable[[ResourceChange, str | None], None]
+
+
+class Provider(Protocol):
+    target: Target
+
+    def read(self, stack: str, desired: Sequence[CompiledObject]) -> LiveState:
+        """The stack's record and every live object it owns or that ``desired`` names."""
+
+    def dry_run(self, obj: CompiledObject, live: LiveObject | None) -> dict:
+        """What the target would hold after applying ``obj`` (server-side apply dry-run)."""
+
+    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[LockInfo]:
+        """Hold the stack's lock for the whole plan-and-apply."""
+
+    def unlock(self, stack: str, lock_id: str) -> None: ...
+
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        force_conflicts: bool = False,
+        parallelism: int = 10,
+        progress: Progress | None = None,
+    ) -> ApplyResult: ...
+
+    def refs_unchanged(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
+        """Objects whose resourceVersion differs from the one given (for stale-plan checks)."""
