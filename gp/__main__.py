@@ -1,0 +1,3 @@
+from gp.cli.main import entry
+
+entry()

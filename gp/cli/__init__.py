@@ -1,0 +1,1 @@
+"""cli: the click application (the only package that knows about terminals)."""

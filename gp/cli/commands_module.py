@@ -1,0 +1,132 @@
+"""Commands that work on the module alone, offline: init, validate, fmt, render, graph."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from gp import operations
+from gp.cli.console import common_options, error_console, out_console, var_options
+from gp.cli.starter import starter_module
+from gp.compile import emit
+from gp.config import fmt as hclfmt
+from gp.errors import ConfigError, GPError
+from gp.render.graph import graph as draw_graph
+
+
+def inputs_for(root: Path, var_args=()) -> operations.Inputs:
+    return operations.Inputs(
+        root_dir=root,
+        var_args=tuple(var_args),
+        env=dict(os.environ),
+        cache_dir=operations.default_cache_dir() / "parse",
+    )
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@common_options
+def init(directory: Path | None, root: Path, no_color: bool) -> None:
+    """Write a starter module (one template, one cron, a provider block)."""
+    target = (root / directory) if directory else root
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / "main.gp.hcl"
+    if path.exists():
+        raise ConfigError(f"{path} already exists; gp init never overwrites a module")
+    stack = re.sub(r"[^a-z0-9-]+", "-", target.resolve().name.lower()).strip("-") or "pipelines"
+    path.write_text(starter_module(stack))
+    out_console(no_color).print(
+        f"Wrote {path}. Next: [bold]gp plan[/] -C {target}", highlight=False
+    )
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print diagnostics as JSON.")
+@var_options
+@common_options
+def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
+    """Load, evaluate and compile the module and check it, offline."""
+    try:
+        compiled = operations.compile_inputs(inputs_for(root, var_args))
+    except GPError as err:
+        if not as_json:
+            raise
+        click.echo(json.dumps(_validation_doc(err.diagnostics), indent=2))
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(_validation_doc([]), indent=2))
+        return
+    count = len(compiled.objects)
+    out_console(no_color).print(
+        f"[green]Success![/] The module is valid ({count} object{'s' if count != 1 else ''}).",
+        highlight=False,
+    )
+
+
+def _validation_doc(diagnostics) -> dict:
+    return {
+        "format_version": "1.0",
+        "valid": not diagnostics,
+        "error_count": sum(1 for d in diagnostics if d.severity == "error"),
+        "warning_count": sum(1 for d in diagnostics if d.severity == "warning"),
+        "diagnostics": [d.to_dict() for d in diagnostics],
+    }
+
+
+@click.command()
+@click.option("--check", is_flag=True, help="Change nothing; exit 3 when a file would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show the changes as a unified diff.")
+@click.option("--recursive", is_flag=True, help="Also format modules in subdirectories.")
+@common_options
+def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: bool) -> None:
+    """Rewrite *.gp.hcl files in canonical style."""
+    changed: list[Path] = []
+    for path in hclfmt.find_files(root, recursive=recursive):
+        text = path.read_text()
+        formatted = hclfmt.format_source(text, str(path))
+        if formatted == text:
+            continue
+        changed.append(path)
+        shown = os.path.relpath(path)
+        if show_diff:
+            click.echo(hclfmt.unified_diff(text, formatted, shown), nl=False)
+        else:
+            click.echo(shown)
+        if not check:
+            path.write_text(formatted)
+    if check and changed:
+        sys.exit(3)
+
+
+@click.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one file per object under DIR instead of printing.")
+@click.option("--format", "fmt_", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@var_options
+@common_options
+def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
+    """Print (or write) the compiled objects, exactly what apply would send."""
+    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    if out_dir is None:
+        text = emit.to_yaml(compiled.objects) if fmt_ == "yaml" else emit.to_json(compiled.objects)
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    written = emit.write_dir(compiled.objects, out_dir, fmt_)
+    error_console(no_color).print(f"Wrote {len(written)} files under {out_dir}", highlight=False)
+
+
+@click.command()
+@click.argument("address", required=False)
+@click.option("--format", "fmt_", type=click.Choice(["text", "dot", "mermaid"]), default="text",
+              show_default=True)
+@var_options
+@common_options
+def graph(address: str | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
+    """Draw a template's DAG (task names and depends)."""
+    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    click.echo(draw_graph(list(compiled.objects), address, fmt_))

@@ -1,0 +1,205 @@
+"""Commands that talk to the target: plan, apply, destroy, show, import, unlock."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gp import operations
+from gp.cli import output
+from gp.cli.commands_module import inputs_for
+from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
+from gp.errors import ConfigError, GPError, PlanError
+from gp.planner.plan import Action, Mode, Plan
+from gp.planner.serialize import load_plan, save_plan
+
+
+def parse_duration(text: str) -> float:
+    """'30s', '5m', '1h' or plain seconds, as Terraform's -lock-timeout takes them."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    for suffix in ("ms", "s", "m", "h"):
+        if text.endswith(suffix) and text[: -len(suffix)].replace(".", "", 1).isdigit():
+            return float(text[: -len(suffix)]) * units[suffix]
+    if text.replace(".", "", 1).isdigit():
+        return float(text)
+    raise click.BadParameter(f"{text!r} is not a duration like 30s, 5m or 1h")
+
+
+def plan_options(fn):
+    fn = click.option("--target", "targets", multiple=True, metavar="ADDR",
+                      help="Limit the plan to these addresses (and what is under them).")(fn)
+    fn = click.option("--refresh-only", is_flag=True,
+                      help="Only show drift; applying such a plan updates gp's record.")(fn)
+    fn = click.option("--parallelism", default=10, show_default=True, type=click.IntRange(1, 100),
+                      help="How many objects to write at once.")(fn)
+    fn = click.option("--lock-timeout", default="0s", show_default=True,
+                      help="How long to wait for the stack's lock.")(fn)
+    return var_options(fn)
+
+
+def _mode(destroy: bool, refresh_only: bool) -> Mode:
+    if destroy and refresh_only:
+        raise click.UsageError("--destroy and --refresh-only cannot be combined")
+    return Mode.DESTROY if destroy else Mode.REFRESH_ONLY if refresh_only else Mode.NORMAL
+
+
+def has_changes(plan: Plan) -> bool:
+    if plan.mode is Mode.REFRESH_ONLY:
+        return bool(plan.drift)
+    return any(c.action is not Action.NOOP for c in plan.changes)
+
+
+@click.command()
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save the plan, to apply exactly it later.")
+@click.option("--destroy", is_flag=True, help="Plan the deletion of everything the stack owns.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@plan_options
+@common_options
+def plan(out_file, destroy, detailed_exitcode, fmt_, targets, refresh_only, parallelism,
+         lock_timeout, var_args, root, no_color) -> None:
+    """Read the live objects, diff, and print the plan."""
+    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    provider = operations.provider_for(compiled.module)
+    with provider.lock(compiled.module.stack, operations.whoami(), parse_duration(lock_timeout)):
+        with output.progress("Reading the target", no_color):
+            the_plan = operations.plan(compiled, provider, mode=_mode(destroy, refresh_only),
+                                       targets=targets)
+    output.print_plan(the_plan, fmt_, compiled.module.sensitive_values, no_color)
+    if the_plan.errors:
+        raise PlanError("\n".join(the_plan.errors))
+    if out_file:
+        out_file.write_text(save_plan(the_plan))
+        if fmt_ == "text":
+            out_console(no_color).print(f"\nSaved the plan to: {out_file}\n"
+                                        f"To apply exactly this plan: gp apply {out_file}")
+    if detailed_exitcode and has_changes(the_plan):
+        sys.exit(2)
+
+
+@click.command()
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--auto-approve", is_flag=True, help="Apply without asking.")
+@click.option("--force-conflicts", is_flag=True, help="Take fields that another applier manages.")
+@click.option("--destroy", is_flag=True, help="Destroy everything the stack owns.")
+@plan_options
+@common_options
+def apply(planfile, auto_approve, force_conflicts, destroy, targets, refresh_only, parallelism,
+          lock_timeout, var_args, root, no_color) -> None:
+    """Plan, ask, apply; or apply exactly a saved PLANFILE (refused when stale)."""
+    _plan_and_apply(planfile, auto_approve, force_conflicts, _mode(destroy, refresh_only), targets,
+                    parallelism, lock_timeout, var_args, root, no_color)
+
+
+@click.command()
+@click.option("--auto-approve", is_flag=True, help="Destroy without asking.")
+@plan_options
+@common_options
+def destroy(auto_approve, targets, refresh_only, parallelism, lock_timeout, var_args, root,
+            no_color) -> None:
+    """Plan and apply the deletion of everything the stack owns."""
+    _plan_and_apply(None, auto_approve, False, Mode.DESTROY, targets, parallelism, lock_timeout,
+                    var_args, root, no_color)
+
+
+def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, parallelism,
+                    lock_timeout, var_args, root, no_color) -> None:
+    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    provider = operations.provider_for(compiled.module)
+    sensitive = compiled.module.sensitive_values
+    with provider.lock(compiled.module.stack, operations.whoami(), parse_duration(lock_timeout)):
+        if planfile:
+            the_plan = load_plan(planfile.read_text())
+            operations.check_plan_applies(the_plan, provider)
+        else:
+            with output.progress("Reading the target", no_color):
+                the_plan = operations.plan(compiled, provider, mode=mode, targets=targets)
+            output.print_plan(the_plan, "text", sensitive, no_color)
+            if the_plan.errors:
+                raise PlanError("\n".join(the_plan.errors))
+            if not has_changes(the_plan):
+                return
+            _confirm(mode, auto_approve)
+        result = operations.apply(the_plan, provider, force_conflicts=force_conflicts,
+                                  parallelism=parallelism,
+                                  progress=output.apply_progress(no_color))
+    output.print_apply_result(result, the_plan, sensitive, no_color)
+    if not result.ok:
+        sys.exit(1)
+
+
+def _confirm(mode: Mode, auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not is_terminal() or not sys.stdin.isatty():
+        raise GPError("no terminal to ask for approval; run again with --auto-approve to apply")
+    verb = "destroy everything this stack owns" if mode is Mode.DESTROY else "perform these actions"
+    answer = click.prompt(f"\nDo you want to {verb}? Only 'yes' will be accepted", default="",
+                          show_default=False)
+    if answer.strip() != "yes":
+        raise GPError("apply cancelled")
+
+
+@click.command()
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@var_options
+@common_options
+def show(planfile, fmt_, var_args, root, no_color) -> None:
+    """Render a saved plan; with no file, list what the stack owns."""
+    if planfile:
+        output.print_plan(load_plan(planfile.read_text()), fmt_, frozenset(), no_color)
+        return
+    module = operations.load(inputs_for(root, var_args))
+    provider = operations.provider_for(module)
+    output.print_owned(provider.owned(module.stack), provider.target, fmt_, no_color)
+
+
+@click.command("import")
+@click.argument("args", nargs=-1, required=True)
+@click.option("--generate-config", "generate", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write HCL that compiles back to the given YAML files' objects.")
+@var_options
+@common_options
+def import_(args, generate, var_args, root, no_color) -> None:
+    """Adopt a live object (ADDR NAMESPACE/NAME), or --generate-config OUT.gp.hcl FILE.yaml..."""
+    if generate:
+        _generate(generate, args, root, no_color)
+        return
+    if len(args) != 2:
+        raise click.UsageError("expected ADDR NAMESPACE/NAME (or --generate-config OUT YAML...)")
+    address, ident = args
+    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    provider = operations.provider_for(compiled.module)
+    with provider.lock(compiled.module.stack, operations.whoami(), 0):
+        adopted = operations.adopt(compiled, provider, address, ident)
+    out_console(no_color).print(f"[green]Import successful![/] {adopted} is now managed as {address}.\n"
+                                "Run gp plan to see how it differs from the configuration.")
+
+
+def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool) -> None:
+    from gp.importer import generate_config_from_files
+
+    target = out_path if out_path.is_absolute() else root / out_path
+    if target.exists():
+        raise ConfigError(f"{target} already exists; choose a new file for the generated configuration")
+    text = generate_config_from_files([Path(f) for f in files])
+    target.write_text(text)
+    error_console(no_color).print(f"Wrote {target}", highlight=False)
+
+
+@click.command()
+@click.argument("lock_id")
+@var_options
+@common_options
+def unlock(lock_id, var_args, root, no_color) -> None:
+    """Release a stuck stack lock."""
+    module = operations.load(inputs_for(root, var_args))
+    provider = operations.provider_for(module)
+    provider.unlock(module.stack, lock_id)
+    out_console(no_color).print(f"Released the lock {lock_id} of stack {module.stack}.")

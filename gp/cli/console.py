@@ -1,0 +1,88 @@
+"""Consoles and the options every command shares."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Callable
+
+import click
+from rich.console import Console
+
+
+def _no_color(flag: bool) -> bool:
+    return flag or "NO_COLOR" in os.environ
+
+
+def out_console(no_color: bool = False) -> Console:
+    # Wide enough that plans piped to files or CI logs do not wrap mid-path.
+    return Console(no_color=_no_color(no_color), highlight=False, soft_wrap=True)
+
+
+def error_console(no_color: bool = False) -> Console:
+    return Console(stderr=True, no_color=_no_color(no_color), highlight=False, soft_wrap=True)
+
+
+def is_terminal() -> bool:
+    return Console().is_terminal
+
+
+def common_options(fn: Callable) -> Callable:
+    """-C/--chdir and --no-color, on every command."""
+
+    @click.option(
+        "-C",
+        "--chdir",
+        "chdir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Root module directory (default: the current directory).",
+    )
+    @click.option("--no-color", is_flag=True, help="Plain output without colours (also NO_COLOR).")
+    @functools.wraps(fn)
+    def wrapper(*args, chdir: Path | None, no_color: bool, **kwargs):
+        root = (chdir or Path.cwd()).resolve()
+        return fn(*args, root=root, no_color=no_color, **kwargs)
+
+    return wrapper
+
+
+def var_options(fn: Callable) -> Callable:
+    """--var and --var-file; their relative order on the command line matters (last wins)."""
+
+    @click.option("--var", "vars_", multiple=True, metavar="NAME=VALUE", help="Set a variable.")
+    @click.option(
+        "--var-file", "var_files", multiple=True, metavar="FILE", help="Read variables from a file."
+    )
+    @functools.wraps(fn)
+    def wrapper(*args, vars_: tuple[str, ...], var_files: tuple[str, ...], **kwargs):
+        return fn(*args, var_args=ordered_var_args(vars_, var_files), **kwargs)
+
+    return wrapper
+
+
+def ordered_var_args(vars_: tuple[str, ...], var_files: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Interleave --var and --var-file values in the order the user typed them.
+
+    click groups repeated options by name, losing their relative order, so the raw arguments
+    (kept on the context by main) decide it.
+    """
+    ctx = click.get_current_context(silent=True)
+    raw = (ctx.find_root().obj or {}).get("argv") if ctx else None
+    if not raw:
+        return tuple(("var-file", f) for f in var_files) + tuple(("var", v) for v in vars_)
+    order: list[tuple[str, str]] = []
+    it = iter(raw)
+    for arg in it:
+        for flag, kind in (("--var-file", "var-file"), ("--var", "var")):
+            if arg == flag:
+                order.append((kind, next(it, "")))
+                break
+            if arg.startswith(flag + "="):
+                order.append((kind, arg[len(flag) + 1 :]))
+                break
+    expected = sorted([("var", v) for v in vars_] + [("var-file", f) for f in var_files])
+    if sorted(order) != expected:  # e.g. values given through abbreviations: trust click's
+        return tuple(("var-file", f) for f in var_files) + tuple(("var", v) for v in vars_)
+    return tuple(order)

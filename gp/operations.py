@@ -1,0 +1,176 @@
+"""The stages tied together: load -> compile -> read -> plan -> apply.
+
+The CLI and the integration tests call these; they hold no terminal logic and print nothing.
+Each function takes everything it needs as arguments (no global clients or caches).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from gp.compile import compile_module, compile_object
+from gp.compile.objects import CompiledObject
+from gp.config import load_module
+from gp.config.model import Module
+from gp.errors import PlanError, StalePlanError
+from gp.planner import make_plan
+from gp.planner.plan import Mode, Plan
+from gp.planner.serialize import stale_refs
+from gp.providers.base import ApplyResult, Progress, Provider
+from gp.providers.factory import make_provider
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gp"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the user gave: the root module and variable values in command-line order."""
+
+    root_dir: Path
+    # ("var", "name=value") or ("var-file", "path"), in the order they were given.
+    var_args: tuple[tuple[str, str], ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    module: Module
+    objects: tuple[CompiledObject, ...]
+
+    @property
+    def inputs_hash(self) -> str:
+        return inputs_hash(self.module, self.objects)
+
+
+def load(inputs: Inputs) -> Module:
+    return load_module(
+        inputs.root_dir,
+        var_args=list(inputs.var_args),
+        env=inputs.env,
+        compile_object=compile_object,
+        cache_dir=inputs.cache_dir,
+    )
+
+
+def compile_inputs(inputs: Inputs) -> Compiled:
+    module = load(inputs)
+    return Compiled(module, tuple(compile_module(module)))
+
+
+def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
+    """A digest of everything the configuration asks for; a saved plan records it."""
+    doc = {
+        "stack": module.stack,
+        "provider": [module.provider.kind, module.provider.settings],
+        "objects": {o.address: o.manifest for o in objects},
+    }
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def provider_for(module: Module) -> Provider:
+    return make_provider(module.provider, module.root_dir)
+
+
+def whoami() -> str:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no passwd entry in some containers; the host name still tells who
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def plan(
+    compiled: Compiled,
+    provider: Provider,
+    *,
+    mode: Mode = Mode.NORMAL,
+    targets: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Plan:
+    """Read the target and diff. The caller holds the stack's lock around plan and apply."""
+    live = provider.read(compiled.module.stack, compiled.objects)
+    return make_plan(
+        compiled.objects,
+        live,
+        stack=compiled.module.stack,
+        target=provider.target,
+        mode=mode,
+        targets=targets,
+        confirm=provider.dry_run,
+        inputs_hash=compiled.inputs_hash,
+        now=now or datetime.now(timezone.utc),
+    )
+
+
+def check_plan_applies(plan: Plan, provider: Provider) -> None:
+    """Refuse a saved plan made for another target, or whose live objects changed since."""
+    if plan.errors:
+        raise PlanError("the plan has errors and cannot be applied:\n" + "\n".join(plan.errors))
+    if plan.target != provider.target:
+        raise StalePlanError(
+            f"the plan was made for {describe_target(plan.target)}, "
+            f"not {describe_target(provider.target)}; make a new plan"
+        )
+    changed = provider.refs_unchanged(stale_refs(plan))
+    if changed:
+        names = ", ".join(str(r) for r in sorted(changed))
+        raise StalePlanError(
+            f"the saved plan is stale: {names} changed since it was made; run gp plan again"
+        )
+
+
+def describe_target(target) -> str:
+    where = target.server or "?"
+    return f"{target.provider} {where} (namespace {target.namespace})"
+
+
+def apply(
+    plan: Plan,
+    provider: Provider,
+    *,
+    force_conflicts: bool = False,
+    parallelism: int = 10,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    return provider.apply(
+        plan, force_conflicts=force_conflicts, parallelism=parallelism, progress=progress
+    )
+
+
+def adopt(compiled: Compiled, provider: Provider, address: str, ident: str):
+    """`gp import ADDR NAMESPACE/NAME`: mark a live object as this stack's, under ADDR."""
+    from gp.compile.objects import ObjectRef
+
+    declared = {o.address: o for o in compiled.objects}
+    obj = declared.get(address)
+    if obj is None:
+        import difflib
+
+        close = difflib.get_close_matches(address, list(declared), n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        raise PlanError(f'{address} is not declared in the configuration{hint} '
+                        "(write its block first, then import)")
+    namespace, _, name = ident.rpartition("/")
+    namespace = namespace or None
+    if obj.ref.namespace is None and namespace:
+        raise PlanError(f"{address} is cluster-scoped; give only its NAME")
+    ref = ObjectRef(obj.ref.api_version, obj.ref.kind, namespace if obj.ref.namespace else None,
+                    name)
+    if (ref.namespace, ref.name) != (obj.ref.namespace, obj.ref.name):
+        raise PlanError(f"{address} declares {obj.ref}, not {ref}; "
+                        "set its name and namespace to match the object you import")
+    provider.adopt(ref, compiled.module.stack, address)
+    return ref
