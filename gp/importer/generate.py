@@ -1,0 +1,148 @@
+"""Argo YAML objects -> gp HCL (`gp import --generate-config`).
+
+The output compiles back to the same objects (LANGUAGE.md): object metadata as attributes,
+the spec by schema (``by_schema``), and the short forms where they say exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+from gp.compile.objects import ADDRESS_ANNOTATION, LABEL_PREFIX, MANAGED_BY_LABEL, MANAGED_BY_VALUE
+from gp.config.fmt import format_source
+from gp.errors import ConfigError
+from gp.importer.by_schema import attrs_first
+from gp.importer.hcl_writer import Attr, Block, Raw, is_identifier, render_body
+from gp.importer.spec_forms import cron_items, workflow_spec_items
+
+BLOCK_TYPES = {
+    "WorkflowTemplate": "workflow_template",
+    "Workflow": "workflow_template",  # its spec is taken as a WorkflowTemplate body
+    "ClusterWorkflowTemplate": "cluster_workflow_template",
+    "CronWorkflow": "cron_workflow",
+}
+
+# Metadata that the server or Argo own: never part of the configuration.
+_OWNED_LABEL = re.compile(
+    r"^(workflows\.argoproj\.io/(creator|actor|cron-workflow|completed|phase|workflow-archiving-status)"
+    r"|cronworkflows\.argoproj\.io/)"
+)
+_OWNED_ANNOTATION = re.compile(r"^(cronworkflows\.argoproj\.io/|workflows\.argoproj\.io/(pod-name-format)$"
+                               r"|kubectl\.kubernetes\.io/last-applied-configuration$)")
+
+
+def generate_config(objects: Sequence[dict], *, source_names: Sequence[str] | None = None) -> str:
+    """HCL declaring ``objects`` (parsed YAML documents), each block headed by its source name."""
+    if source_names is not None and len(source_names) != len(objects):
+        raise ValueError("source_names must name every object")
+    labels = _Labels()
+    planned = [(obj, _block_type(obj, i, source_names), _object_name(obj, i, source_names)) for i, obj in enumerate(objects)]
+    blocks_by_name = {}
+    for obj, block_type, name in planned:
+        label = labels.take(block_type, name)
+        blocks_by_name[(block_type, _namespace(obj), name)] = label
+    out: list[Block] = []
+    for i, (obj, block_type, name) in enumerate(planned):
+        label = blocks_by_name[(block_type, _namespace(obj), name)]
+        block = _object_block(obj, block_type, label, name, blocks_by_name)
+        if source_names is not None:
+            block.comment = f"imported from {source_names[i]}"
+        out.append(block)
+    text = render_body(out) + "\n"
+    return format_source(text, "generated.gp.hcl")
+
+
+def _where(i: int, source_names: Sequence[str] | None) -> str:
+    return source_names[i] if source_names is not None else f"object {i + 1}"
+
+
+def _block_type(obj: Any, i: int, source_names: Sequence[str] | None) -> str:
+    if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
+        raise ConfigError(f"{_where(i, source_names)}: not a Kubernetes object (no kind)")
+    return BLOCK_TYPES.get(obj["kind"], "manifest")
+
+
+def _object_name(obj: dict, i: int, source_names: Sequence[str] | None) -> str:
+    meta = obj.get("metadata") or {}
+    name = meta.get("name") or (meta.get("generateName") or "").rstrip("-.")
+    if not name:
+        raise ConfigError(f"{_where(i, source_names)}: {obj['kind']} has neither metadata.name nor generateName")
+    return name
+
+
+def _namespace(obj: dict) -> str | None:
+    return (obj.get("metadata") or {}).get("namespace")
+
+
+class _Labels:
+    """Block labels: identifiers derived from names, unique per block type."""
+
+    def __init__(self) -> None:
+        self.used: set[tuple[str, str]] = set()
+
+    def take(self, block_type: str, name: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_-]", "_", name)
+        if not is_identifier(base):
+            base = "_" + base
+        label, n = base, 1
+        while (block_type, label) in self.used:
+            n += 1
+            label = f"{base}_{n}"
+        self.used.add((block_type, label))
+        return label
+
+
+def _object_block(obj: dict, block_type: str, label: str, name: str, known: dict) -> Block:
+    items = _metadata_items(obj, label, name)
+    if block_type == "manifest":
+        content = {k: v for k, v in obj.items() if k != "status"}
+        content["metadata"] = _kept_metadata(obj, name)
+        return Block("manifest", (label,), [Attr("content", content)])
+    spec = obj.get("spec") or {}
+    if block_type == "cron_workflow":
+        items += cron_items(spec, lambda ref: _template_ref(ref, obj, known))
+    else:
+        items += workflow_spec_items(spec)
+    return Block(block_type, (label,), attrs_first(items))
+
+
+def _template_ref(ref: dict, cron: dict, known: dict) -> Raw | None:
+    """``workflow_template.X`` when the cron's template is declared in the same import."""
+    if set(ref) != {"name"}:
+        return None
+    label = known.get(("workflow_template", _namespace(cron), ref["name"]))
+    return Raw(f"workflow_template.{label}") if label else None
+
+
+def _metadata_items(obj: dict, label: str, name: str) -> list[Attr]:
+    meta = _kept_metadata(obj, name)
+    items = []
+    if name != label:
+        items.append(Attr("name", name))
+    for key in ("namespace", "labels", "annotations"):
+        if meta.get(key):
+            items.append(Attr(key, meta[key]))
+    return items
+
+
+def _kept_metadata(obj: dict, name: str) -> dict:
+    meta = obj.get("metadata") or {}
+    out: dict[str, Any] = {"name": name}
+    if meta.get("namespace"):
+        out["namespace"] = meta["namespace"]
+    labels = {
+        k: v
+        for k, v in (meta.get("labels") or {}).items()
+        if not _OWNED_LABEL.match(k) and not k.startswith(f"{LABEL_PREFIX}/")
+        and not (k == MANAGED_BY_LABEL and v == MANAGED_BY_VALUE)
+    }
+    annotations = {
+        k: v for k, v in (meta.get("annotations") or {}).items()
+        if not _OWNED_ANNOTATION.match(k) and k != ADDRESS_ANNOTATION
+    }
+    if labels:
+        out["labels"] = labels
+    if annotations:
+        out["annotations"] = annotations
+    return out

@@ -1,0 +1,172 @@
+"""The short forms of a WorkflowSpec and a CronWorkflowSpec, used only where they are exact.
+
+- `step "X" {}` blocks: the entrypoint is a DAG template `main` holding nothing but tasks, and
+  every task runs a template of its own name whose body is a container, script, resource,
+  suspend, http, container set or data template.
+- `parameter "x" {}` blocks for `arguments` that hold only parameters.
+- `template "NAME" {}` blocks for the other templates, with `dag { task "X" {} }` and
+  `steps { step "X" {} parallel { ... } }` inside.
+- A cron's `schedule`/`schedules`, its `workflow_template` reference and `arguments` map.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from gp.compile import schema
+from gp.importer.by_schema import attrs_first, model_items, to_value
+from gp.importer.hcl_writer import Attr, Block, Raw
+
+STEP_BODIES = ("container", "script", "resource", "suspend", "http", "containerSet", "data")
+IMPLICIT_DAG = "main"
+
+
+def workflow_spec_items(spec: dict) -> list[Attr | Block]:
+    node = schema.workflow_spec()
+    steps = _implicit_dag_steps(spec)
+    skip = {"templates", "arguments"}
+    if steps is not None:
+        skip.add("entrypoint")
+    items = model_items(spec, node, skip=skip)
+    items += _arguments_items(spec)
+    templates = spec.get("templates")
+    if isinstance(templates, list):
+        inlined = {s.labels[0] for s in steps} | {IMPLICIT_DAG} if steps else set()
+        if steps:
+            items += steps
+        items += [template_block(t) for t in templates if t.get("name") not in inlined]
+    elif templates is not None:
+        items.append(Attr("templates", to_value(templates, node.by_argo_name("templates"))))
+    return attrs_first(items)
+
+
+def _arguments_items(spec: dict) -> list[Attr | Block]:
+    if "arguments" not in spec:
+        return []
+    args = spec["arguments"]
+    node = schema.workflow_spec()
+    f = node.by_argo_name("arguments")
+    assert f is not None
+    params = args.get("parameters") if isinstance(args, dict) else None
+    if isinstance(args, dict) and set(args) == {"parameters"} and _named_dicts(params):
+        param_node = f.child.by_argo_name("parameters").child  # type: ignore[union-attr]
+        return [Block("parameter", (p["name"],), model_items(p, param_node, skip=("name",))) for p in params]
+    return model_items({"arguments": args}, node)
+
+
+def template_block(tmpl: dict) -> Block:
+    """`template "NAME" {}`: template fields by schema, a DAG's tasks and steps' groups as blocks."""
+    node = schema.template()
+    body = model_items(tmpl, node, skip=("name", "dag", "steps"))
+    if isinstance(tmpl.get("dag"), dict) and _named_dicts(tmpl["dag"].get("tasks", [])):
+        dag = tmpl["dag"]
+        dag_node = node.by_argo_name("dag").child  # type: ignore[union-attr]
+        dag_body = model_items(dag, dag_node, skip=("tasks",))
+        dag_body += [_task_block("task", t, schema.dag_task()) for t in dag.get("tasks", [])]
+        body.append(Block("dag", (), dag_body))
+    elif "dag" in tmpl:
+        body += model_items({"dag": tmpl["dag"]}, node)
+    steps = tmpl.get("steps")
+    if isinstance(steps, list) and all(isinstance(g, list) and _named_dicts(g) for g in steps):
+        body.append(Block("steps", (), [_step_group(g) for g in steps]))
+    elif steps is not None:
+        body.append(Attr("steps", to_value(steps, node.by_argo_name("steps"))))
+    return Block("template", (tmpl.get("name", ""),), attrs_first(body))
+
+
+def _step_group(group: list[dict]) -> Block:
+    if len(group) == 1:
+        return _task_block("step", group[0], schema.workflow_step())
+    return Block("parallel", (), [_task_block("step", s, schema.workflow_step()) for s in group])
+
+
+def _task_block(block_type: str, task: dict, node: schema.SchemaNode) -> Block:
+    return Block(block_type, (task["name"],), task_items(task, node, skip=("name",)))
+
+
+def task_items(task: dict, node: schema.SchemaNode, skip: tuple[str, ...]) -> list[Attr | Block]:
+    """A DAG task's or step's fields, with `arguments = { name = "value" }` where it fits."""
+    # The template a task runs reads best first.
+    task = {"template": task["template"], **task} if "template" in task else task
+    args_map = _arguments_map(task["arguments"]) if "arguments" in task else None
+    if args_map is None:
+        return model_items(task, node, skip=skip)
+    items = model_items(task, node, skip=(*skip, "arguments"))
+    return attrs_first([*items[:1], Attr("arguments", args_map), *items[1:]])
+
+
+def _implicit_dag_steps(spec: dict) -> list[Block] | None:
+    """`step` blocks for the implicit DAG, or None when the spec does not have that shape."""
+    templates = spec.get("templates")
+    if spec.get("entrypoint") != IMPLICIT_DAG or not isinstance(templates, list) or not _named_dicts(templates):
+        return None
+    by_name = {t["name"]: t for t in templates}
+    if len(by_name) != len(templates):
+        return None
+    main = by_name.get(IMPLICIT_DAG)
+    if not main or set(main) != {"name", "dag"} or not isinstance(main["dag"], dict) or set(main["dag"]) != {"tasks"}:
+        return None
+    tasks = main["dag"]["tasks"]
+    if not tasks or not _named_dicts(tasks):
+        return None
+    steps = []
+    for task in tasks:
+        tmpl = by_name.get(task["name"])
+        if task.get("template") != task["name"] or tmpl is None or task["name"] == IMPLICIT_DAG:
+            return None
+        if "templateRef" in task or "inline" in task or not _simple_body(tmpl):
+            return None
+        body = model_items(tmpl, schema.template(), skip=("name",))
+        body += task_items(task, schema.dag_task(), skip=("name", "template"))
+        steps.append(Block("step", (task["name"],), attrs_first(body)))
+    return steps
+
+
+def _simple_body(tmpl: dict) -> bool:
+    kinds = [k for k in STEP_BODIES if k in tmpl]
+    return len(kinds) == 1 and isinstance(tmpl[kinds[0]], dict) and "dag" not in tmpl and "steps" not in tmpl
+
+
+def _named_dicts(items: Any) -> bool:
+    return isinstance(items, list) and all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items)
+
+
+def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[Attr | Block]:
+    node = schema.cron_workflow_spec()
+    items: list[Attr | Block] = []
+    if "schedule" in spec:
+        items.append(Attr("schedule", spec["schedule"]))
+    items += model_items(spec, node, skip=("schedule", "workflowSpec"))
+    wf = spec.get("workflowSpec")
+    if isinstance(wf, dict):
+        items += _cron_workflow(wf, template_ref)
+    elif wf is not None:
+        items.append(Attr("workflow_spec", wf))
+    return attrs_first(items)
+
+
+def _cron_workflow(wf: dict, template_ref: Callable[[dict], Raw | None]) -> list[Attr | Block]:
+    """`workflow_template = workflow_template.X` and `arguments = {...}`, else a workflow_spec block."""
+    ref = wf.get("workflowTemplateRef")
+    raw = template_ref(ref) if isinstance(ref, dict) and set(wf) <= {"workflowTemplateRef", "arguments"} else None
+    args = wf.get("arguments")
+    args_map = _arguments_map(args) if args is not None else {}
+    if raw is not None and args_map is not None:
+        items: list[Attr | Block] = [Attr("workflow_template", raw)]
+        if args_map:
+            items.append(Attr("arguments", args_map))
+        return items
+    return [Block("workflow_spec", (), workflow_spec_items(wf))]
+
+
+def _arguments_map(args: Any) -> dict | None:
+    """``{ name = "value" }`` for arguments that are only plain string parameters, else None."""
+    if not isinstance(args, dict) or set(args) != {"parameters"} or not _named_dicts(args["parameters"]):
+        return None
+    params = args["parameters"]
+    if not all(set(p) == {"name", "value"} and isinstance(p["value"], str) for p in params):
+        return None
+    names = [p["name"] for p in params]
+    if len(set(names)) != len(names) or set(names) <= {"parameters", "artifacts"}:
+        return None
+    return {p["name"]: p["value"] for p in params}
