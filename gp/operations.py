@@ -57,7 +57,8 @@ class Compiled:
 def load(inputs: Inputs) -> Module:
     return load_module(
         inputs.root_dir,
-        var_args=list(inputs.var_args),
+        var_order=[("file" if kind == "var-file" else "var", value)
+                   for kind, value in inputs.var_args],
         env=inputs.env,
         compile_object=compile_object,
         cache_dir=inputs.cache_dir,

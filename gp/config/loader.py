@@ -1,0 +1,141 @@
+"""The public entry point: a root directory (plus variable values) -> ``model.Module``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from gp.config.decls import attr_map, check_allowed
+from gp.config.evaluator import Frame
+from gp.config.instance import ModuleInstance
+from gp.config.model import Module, Output, ProviderConfig
+from gp.config.parse import ParseHook, parse_files  # noqa: F401  (re-exported)
+from gp.config.session import CompileObject, Session
+from gp.config.variables import RawValue, VarArg, collect, order_args
+from gp.errors import ConfigError, Diagnostic
+
+_PROVIDER_ATTRS = {
+    "kubernetes": ("kubeconfig", "context", "namespace", "field_manager"),
+    "directory": ("path", "namespace"),
+}
+_GP_ATTRS = ("stack", "required_version")
+
+
+def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterable[tuple[str, str]] = (),
+                var_order: Sequence[VarArg] | None = None, env: Mapping[str, str] | None = None,
+                compile_object: CompileObject | None = None, cache_dir: Path | None = None,
+                on_parse: ParseHook | None = None) -> Module:
+    """Load, evaluate and flatten the module in ``root_dir``.
+
+    ``var_order`` keeps ``--var-file``/``--var`` interleaved as typed: a sequence of
+    ("file", path) and ("var", "name=value"); when None, ``var_files`` come before ``vars``.
+    ``env`` defaults to ``os.environ`` (for ``GP_VAR_*``). Raises DiagnosticsError with every
+    problem found.
+    """
+    root_dir = Path(root_dir)
+    if not root_dir.is_dir():
+        raise ConfigError(f'Module directory "{root_dir}" does not exist')
+    session = Session(root_dir, cache_dir=cache_dir, on_parse=on_parse, compile_object=compile_object)
+    decls = session.declarations(root_dir)
+    if decls is None:
+        session.raise_if_errors()
+    assert decls is not None
+    if not any(root_dir.glob("*.gp.hcl")):
+        raise ConfigError(f'No *.gp.hcl files in "{root_dir}"')
+    raw = collect(root_dir, order_args(var_files, vars, var_order), os.environ if env is None else env,
+                  cache_dir, session.diags, on_parse)
+    for name, value in raw.items():
+        if value.source == "cli" and name not in decls.variables:
+            from gp.config.evaluator import suggest
+
+            session.diags.append(Diagnostic(f'Value for undeclared variable "{name}"' +
+                                            suggest(name, list(decls.variables))))
+    inputs = {name: _raw_input(value) for name, value in raw.items() if name in decls.variables}
+    root = ModuleInstance(session, decls, "", inputs, (root_dir.resolve(),))
+    stack, required_version = _gp_settings(root, session)
+    session.stack = stack
+    session.provider = _provider(root, session)
+    for name in decls.variables:
+        with session.collecting():
+            root.var(name, None, None)
+    for name in decls.locals:
+        with session.collecting():
+            root.local(name, None, None)
+    objects = root.all_objects()
+    outputs = _outputs(root, session)
+    session.raise_if_errors()
+    return Module(root_dir=root_dir, stack=stack, provider=session.provider, objects=objects,
+                  outputs=outputs, required_version=required_version,
+                  sensitive_values=frozenset(v for v in session.sensitive_values if v))
+
+
+def _raw_input(value: RawValue):
+    def evaluate(literal: bool) -> tuple[Any, Frame, Any]:
+        from gp.config.evaluator import Evaluator
+        from gp.config.instance import _Only
+
+        expr = value.expression(literal)
+        where = value.pos.file if value.pos else "<command line>"
+        ev = Evaluator(where, _Only({}, "variable values"), {})
+        return ev.eval(expr), ev.frame, value.pos
+
+    return evaluate
+
+
+def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | None]:
+    stack, required = root.dir.resolve().name, None
+    blocks = root.decls.gp_blocks
+    for extra in blocks[1:]:
+        session.diags.append(Diagnostic('Only one "gp" block is allowed', extra.pos))
+    if not blocks:
+        return stack, required
+    decl = blocks[0]
+    attrs = attr_map(decl.node.body, decl.file, session.diags)
+    check_allowed(attrs, _GP_ATTRS, '"gp" block', decl.file, session.diags)
+    for name in ("stack", "required_version"):
+        if name not in attrs:
+            continue
+        with session.collecting():
+            ev = root.evaluator(decl.file)
+            value = ev.eval(attrs[name].expr)
+            if not isinstance(value, str) or not value:
+                raise ev.error(f"{name} must be a non-empty string", attrs[name].expr)
+            if name == "stack":
+                stack = value
+            else:
+                required = value
+    return stack, required
+
+
+def _provider(root: ModuleInstance, session: Session) -> ProviderConfig:
+    found = root.decls.providers
+    for extra in found[1:]:
+        session.diags.append(Diagnostic(f"Only one provider block is allowed; the first is at {found[0].pos}",
+                                        extra.pos))
+    if not found:
+        return ProviderConfig("kubernetes", {})
+    decl = found[0]
+    kind = decl.node.labels[0]
+    attrs = attr_map(decl.node.body, decl.file, session.diags)
+    check_allowed(attrs, _PROVIDER_ATTRS[kind], f'provider "{kind}"', decl.file, session.diags)
+    settings: dict[str, Any] = {}
+    for name, attr in attrs.items():
+        with session.collecting():
+            settings[name] = root.evaluator(decl.file).eval(attr.expr)
+    if kind == "directory" and "path" not in attrs:
+        session.diags.append(Diagnostic('provider "directory" needs a path', decl.pos))
+    return ProviderConfig(kind, settings, decl.pos)
+
+
+def _outputs(root: ModuleInstance, session: Session) -> dict[str, Output]:
+    out: dict[str, Output] = {}
+    for name, decl in root.decls.outputs.items():
+        with session.collecting():
+            ev = root.evaluator(decl.file)
+            value = root.output(name, ev, decl.node)
+            out[name] = Output(name, value, ev.frame.sensitive, decl.pos)
+    return out
+
+
+__all__ = ["load_module", "parse_files"]

@@ -1,0 +1,272 @@
+"""Object blocks (workflow_template, cron_workflow, ...): expansion, bodies, references.
+
+A reference to an object block evaluates to a dict::
+
+    {"__gp_ref__": address, "address": address, "kind": "workflow_template",
+     "name": ..., "namespace": ... (None when cluster-scoped), "manifest": compiled or None}
+
+``__gp_ref__`` tells later stages that a value (say a cron's ``workflow_template``) names
+another object rather than holding data. ``manifest`` is filled when the caller gave a
+``compile_object`` callback; ``x.manifest`` then compiles ``x`` (errors are reported there).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gp.config import ast
+from gp.config.decls import attr_map
+from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
+from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
+from gp.config.modules import Expansion, expand
+from gp.config.session import Result, at
+from gp.errors import ConfigError, GPError
+
+if TYPE_CHECKING:
+    from gp.config.instance import ModuleInstance
+
+REF_KEY = "__gp_ref__"
+_META_ATTRS = ("count", "for_each", "depends_on")
+CLUSTER_SCOPED = ("cluster_workflow_template",)
+
+
+class ObjectsMixin:
+    def object_expansion(self: "ModuleInstance", kind: str, label: str) -> Expansion:
+        decl = self.decls.objects[(kind, label)]
+        attrs = attr_map(decl.node.body, decl.file, [])
+        meta = "count" if "count" in attrs else "for_each" if "for_each" in attrs else None
+        if meta is None:
+            return Expansion("single", (None,), ({},), Frame())
+        return self.session.lazy(
+            f"{self.prefix}{kind}.{label}.{meta}",
+            lambda: Result(expand(self, attrs, decl.file, f"{kind}.{label}"), Frame()), None, None)
+
+    def object_decl(self: "ModuleInstance", kind: str, label: str, i: int, ev: Evaluator | None,
+                    node: Any) -> ObjectDecl:
+        expansion = self.object_expansion(kind, label)
+        address = f"{self.prefix}{kind}.{label}{expansion.suffix(i)}"
+        # A fresh frame: the referrer records this address, not what the object refers to.
+        probe = Evaluator(ev.file, self, self.functions, frame=Frame()) if ev is not None else None
+        decl = self.session.lazy(
+            address, lambda: self._build_decl(kind, label, address, expansion.bindings[i]), probe, node)
+        if ev is not None:
+            ev.frame.refs.add(address)
+        return decl
+
+    def all_objects(self: "ModuleInstance") -> list[ObjectDecl]:
+        out: list[ObjectDecl] = []
+        for kind, label in self.decls.order:
+            with self.session.collecting():
+                if kind == "module":
+                    children = self.module_instances(label, None, None)
+                    kids = [children] if not isinstance(children, (list, dict)) else \
+                        (children if isinstance(children, list) else list(children.values()))
+                    for child in kids:
+                        out.extend(child.all_objects())
+                    continue
+                expansion = self.object_expansion(kind, label)
+                for i in range(len(expansion.keys)):
+                    with self.session.collecting():
+                        out.append(self.object_decl(kind, label, i, None, None))
+        return out
+
+    # --- references -----------------------------------------------------------------------
+
+    def object_ref(self: "ModuleInstance", kind: str, steps: list[str], ev: Evaluator, node: Any) -> tuple[Any, int]:
+        if not steps:
+            raise ev.error(f'The "{kind}" object cannot be used directly; use {kind}.NAME', node)
+        label = steps[0]
+        if (kind, label) not in self.decls.objects:
+            known = [n for k, n in self.decls.objects if k == kind]
+            raise ev.error(f'Unknown {kind} "{kind}.{label}"' + suggest_ref(f"{kind}.", label, known), node)
+        expansion = self.object_expansion(kind, label)
+        if expansion.mode == "single":
+            return self._ref_at(kind, label, 0, steps[1:], ev, node), 1 + _manifest_step(steps[1:])
+        if len(steps) >= 2:
+            key: Any = steps[1]
+            if expansion.mode == "count":
+                key = int(key) if key.isdigit() else key
+            if key not in expansion.keys:
+                raise ev.error(f'Invalid index: {kind}.{label} has no instance [{steps[1]!r}]'.replace("'", '"'), node)
+            i = expansion.keys.index(key)
+            return self._ref_at(kind, label, i, steps[2:], ev, node), 2 + _manifest_step(steps[2:])
+        refs = [self._ref_at(kind, label, i, [], ev, node) for i in range(len(expansion.keys))]
+        if expansion.mode == "count":
+            return refs, 1
+        return dict(zip(expansion.keys, refs)), 1
+
+    def _ref_at(self: "ModuleInstance", kind: str, label: str, i: int, rest: list[str], ev: Evaluator,
+                node: Any) -> Any:
+        decl = self.object_decl(kind, label, i, ev, node)
+        if rest[:1] == ["manifest"]:
+            return self._manifest(decl, ev, node, strict=True)
+        return ref_value(decl, self.session.provider.namespace if self.session.provider else "default",
+                         self._manifest(decl, ev, node, strict=False))
+
+    def _manifest(self: "ModuleInstance", decl: ObjectDecl, ev: Evaluator, node: Any, strict: bool) -> Any:
+        session = self.session
+        if session.compile_object is None or session.provider is None:
+            if strict:
+                raise ev.error(f"{decl.address}.manifest is not available here (nothing compiles objects "
+                               "in this run)", node)
+            return None
+        key = f"{decl.address}.manifest"
+        if key not in session.memo:
+            try:
+                session.memo[key] = Result(session.compile_object(decl, session.provider, session.stack), Frame())
+            except GPError as e:
+                session.memo[key] = e
+        result = session.memo[key]
+        if isinstance(result, GPError):
+            if strict:
+                raise ev.error(f"Cannot compile {decl.address}: {result.message}", node)
+            return None
+        return result.value
+
+    # --- bodies ---------------------------------------------------------------------------
+
+    def _build_decl(self: "ModuleInstance", kind: str, label: str, address: str, bindings: dict) -> Result:
+        decl = self.decls.objects[(kind, label)]
+        file = decl.file
+        refs: set[str] = set()
+        lifecycle = Lifecycle()
+        body_ast = decl.node.body
+        cycles = [b for b in body_ast.blocks if b.type == "lifecycle"]
+        if len(cycles) > 1:
+            raise ConfigError("Only one lifecycle block is allowed", at(file, cycles[1]))
+        if cycles:
+            with self.session.collecting():
+                lifecycle = self._lifecycle(cycles[0], file, bindings)
+        attrs = attr_map(body_ast, file, self.session.diags)
+        if "depends_on" in attrs:
+            with self.session.collecting():
+                ev = self.evaluator(file, dict(bindings))
+                ev.eval(attrs["depends_on"].expr)
+                refs |= ev.frame.refs
+        kept = ast.Body(tuple(a for a in body_ast.attrs if a.name not in _META_ATTRS),
+                        tuple(b for b in body_ast.blocks if b.type != "lifecycle"))
+        block = self.eval_block(kind, (label,), kept, file, bindings, refs, at(file, decl.node))
+        refs.discard(address)
+        obj = ObjectDecl(address=address, kind=kind, label=label, body=block, lifecycle=lifecycle,
+                         module_dir=self.dir, pos=decl.pos, references=tuple(sorted(refs)))
+        return Result(obj, Frame())
+
+    def eval_block(self: "ModuleInstance", type_: str, labels: tuple[str, ...], body: ast.Body, file: str,
+                   bindings: dict, refs: set[str], pos) -> Block:
+        attrs: dict[str, Attr] = {}
+        for a in body.attrs:
+            if a.name in attrs:
+                self.session.diags.append(ConfigError(f'Attribute "{a.name}" is set twice', at(file, a)).diagnostics[0])
+                continue
+            ev = self.evaluator(file, dict(bindings))
+            with self.session.collecting():
+                value = ev.eval(a.expr)
+                attrs[a.name] = Attr(a.name, value, at(file, a), sensitive=ev.frame.sensitive)
+            refs |= ev.frame.refs
+        blocks: list[Block] = []
+        for b in body.blocks:
+            if b.type == "dynamic":
+                with self.session.collecting():
+                    blocks.extend(self._dynamic(b, file, bindings, refs))
+            else:
+                blocks.append(self.eval_block(b.type, b.labels, b.body, file, bindings, refs, at(file, b)))
+        return Block(type_, labels, attrs, blocks, pos)
+
+    def _dynamic(self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict, refs: set[str]) -> list[Block]:
+        if len(b.labels) != 1:
+            raise ConfigError('A dynamic block takes one label: the type of block to generate', at(file, b))
+        attrs = attr_map(b.body, file, self.session.diags)
+        contents = [c for c in b.body.blocks if c.type == "content"]
+        if "for_each" not in attrs or len(contents) != 1:
+            raise ConfigError(f'dynamic "{b.labels[0]}" needs for_each and one content block', at(file, b))
+        ev = self.evaluator(file, dict(bindings))
+        iterator = b.labels[0]
+        if "iterator" in attrs:
+            it = attrs["iterator"].expr
+            if not isinstance(it, ast.Name):
+                raise ev.error("iterator must be a plain name", it)
+            iterator = it.name
+        coll = ev.eval(attrs["for_each"].expr)
+        refs |= ev.frame.refs
+        out = []
+        for key, value in ev._iterate(coll, attrs["for_each"].expr):
+            inner = {**bindings, iterator: {"key": key, "value": value}}
+            labels: tuple[str, ...] = ()
+            if "labels" in attrs:
+                lev = self.evaluator(file, inner)
+                labels = tuple(str(x) for x in lev.eval(attrs["labels"].expr))
+            out.append(self.eval_block(b.labels[0], labels, contents[0].body, file, inner, refs, at(file, contents[0])))
+        return out
+
+    def _lifecycle(self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict) -> Lifecycle:
+        attrs = attr_map(b.body, file, self.session.diags)
+        ev = self.evaluator(file, dict(bindings))
+        prevent = False
+        ignore: list[str] = []
+        for name, a in attrs.items():
+            if name == "prevent_destroy":
+                prevent = ev.eval(a.expr)
+                if not isinstance(prevent, bool):
+                    raise ev.error("prevent_destroy must be true or false", a.expr)
+            elif name == "ignore_changes":
+                ignore = self._ignore_paths(a.expr, ev)
+            else:
+                raise ev.error(f'Unsupported argument "{name}" in lifecycle' +
+                               suggest(name, ["prevent_destroy", "ignore_changes"]), a)
+        return Lifecycle(prevent_destroy=prevent, ignore_changes=tuple(ignore))
+
+    @staticmethod
+    def _ignore_paths(expr: ast.Expr, ev: Evaluator) -> list[str]:
+        """Paths as strings ("spec.suspend") or bare traversals (spec.templates[0].metadata)."""
+        if isinstance(expr, ast.Name) and expr.name == "all":
+            return ["all"]
+        if not isinstance(expr, ast.TupleExpr):
+            value = ev.eval(expr)
+            if value == "all":
+                return ["all"]
+            raise ev.error('ignore_changes must be a list of paths, or "all"', expr)
+        out = []
+        for item in expr.items:
+            path = traversal_text(item)
+            if path is None:
+                value = ev.eval(item)
+                if not isinstance(value, str) or not value:
+                    raise ev.error("Each ignore_changes entry must be a path such as spec.suspend", item)
+                path = value
+            out.append(path)
+        return out
+
+
+def traversal_text(expr: ast.Expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.name
+    if isinstance(expr, ast.GetAttr):
+        base = traversal_text(expr.obj)
+        return None if base is None else f"{base}.{expr.name}"
+    if isinstance(expr, ast.Index) and isinstance(expr.key, ast.Literal):
+        base = traversal_text(expr.obj)
+        key = expr.key.value
+        if base is None:
+            return None
+        return f"{base}[{key}]" if isinstance(key, int) else f'{base}["{key}"]'
+    return None
+
+
+def _manifest_step(rest: list[str]) -> int:
+    return 1 if rest[:1] == ["manifest"] else 0
+
+
+def ref_value(decl: ObjectDecl, default_ns: str, manifest: Any) -> dict[str, Any]:
+    attrs = decl.body.attrs
+    name = attrs["name"].value if "name" in attrs else decl.label
+    namespace = attrs["namespace"].value if "namespace" in attrs else default_ns
+    if decl.kind == "manifest":
+        content = attrs["content"].value if "content" in attrs else None
+        meta = content.get("metadata") if isinstance(content, dict) else None
+        meta = meta if isinstance(meta, dict) else {}
+        name = attrs["name"].value if "name" in attrs else meta.get("name", decl.label)
+        namespace = attrs["namespace"].value if "namespace" in attrs else meta.get("namespace", default_ns)
+    if decl.kind in CLUSTER_SCOPED:
+        namespace = None
+    return {REF_KEY: decl.address, "address": decl.address, "kind": decl.kind, "name": name,
+            "namespace": namespace, "manifest": manifest}

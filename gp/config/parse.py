@@ -1,0 +1,189 @@
+"""HCL text -> ``ast.FileAST``: syntax errors with positions, an on-disk cache, parallel parsing.
+
+Parsing with python-hcl2's lark grammar is the slow part of loading (seconds for thousands of
+templates), so results are cached by content hash in a directory the caller chooses, and
+several uncached files are parsed in a process pool. A cache entry that cannot be read, or
+was written by another AST version, is ignored and rewritten, never reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable
+
+import hcl2
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from gp.config import ast
+from gp.config.convert import ConvertError, Converter
+from gp.errors import ConfigError, DiagnosticsError, SourcePos
+
+ParseHook = Callable[[Path], None]
+# Below this many bytes of uncached source, a pool costs more to start than it saves.
+PARALLEL_MIN_BYTES = 64 * 1024
+_CACHE_TAG = f"gp-ast-{ast.AST_VERSION}-hcl2-{hcl2.__version__}".encode()
+
+
+def parse_text(text: str, path: str) -> ast.FileAST:
+    """Parse one file's text; raises ConfigError (with file:line:col) on a syntax error."""
+    tree = _lark_parse(text, path, 0, 0)
+    conv = Converter(_snippet_parser(path))
+    try:
+        return ast.FileAST(path, conv.body(tree.children[0]))
+    except ConvertError as e:
+        raise ConfigError(e.message, SourcePos(path, e.line, e.col)) from None
+
+
+def parse_expression(text: str, path: str, line: int = 1, col: int = 1) -> ast.Expr:
+    """Parse a single expression (a ``--var`` value, a heredoc interpolation) at a position."""
+    return _snippet_parser(path)(text, line, col)
+
+
+def _snippet_parser(path: str) -> Callable[[str, int, int], ast.Expr]:
+    def parse(source: str, line: int, col: int) -> ast.Expr:
+        prefix = "x = ("
+        if not source.strip():
+            raise ConfigError("Expected an expression", SourcePos(path, line, col))
+        tree = _lark_parse(f"{prefix}{source}\n)", path, line - 1, col - 1 - len(prefix))
+        conv = Converter(parse, line - 1, col - 1 - len(prefix))
+        try:
+            body = conv.body(tree.children[0])
+        except ConvertError as e:
+            raise ConfigError(e.message, SourcePos(path, e.line, e.col)) from None
+        if len(body.attrs) != 1 or body.blocks:
+            raise ConfigError("Expected a single expression", SourcePos(path, line, col))
+        expr = body.attrs[0].expr
+        return expr.expr if isinstance(expr, ast.Paren) else expr
+
+    return parse
+
+
+def _lark_parse(text: str, path: str, line_off: int, col_off: int):
+    try:
+        return hcl2.parses_to_tree(text)
+    except UnexpectedInput as e:
+        line, col = getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1
+        if line == 1:
+            col += col_off
+        raise ConfigError(_syntax_message(e), SourcePos(path, max(line + line_off, 1), max(col, 1))) from None
+    except (RecursionError, ValueError) as e:  # deeply nested or malformed input
+        raise ConfigError(f"Cannot parse: {type(e).__name__}", SourcePos(path, 1, 1)) from None
+
+
+def _syntax_message(e: UnexpectedInput) -> str:
+    if isinstance(e, UnexpectedCharacters):
+        return f'Invalid character "{e.char}"'
+    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
+        return "Unexpected end of file"
+    if isinstance(e, UnexpectedToken):
+        tok = str(e.token).strip() or "newline"
+        if e.token.type == "NL_OR_COMMENT" or tok.startswith(("#", "//", "/*")):
+            tok = "newline"
+        expected = sorted(e.expected) if e.expected else []
+        hint = _expected_hint(expected)
+        return f'Unexpected "{tok}"' + (f"; expected {hint}" if hint else "")
+    return "Syntax error"
+
+
+_FRIENDLY = {"RBRACE": '"}"', "RSQB": '"]"', "RPAR": '")"', "EQ": '"="', "COMMA": '","',
+             "LBRACE": '"{"', "NL_OR_COMMENT": "a newline", "COLON": '":"', "DBLQUOTE": '"\\""'}
+
+
+def _expected_hint(expected: list[str]) -> str:
+    known = [_FRIENDLY[t] for t in expected if t in _FRIENDLY]
+    if len(known) == len(expected) and known:
+        return " or ".join(known)
+    return "an expression" if "NAME" in expected and "INT_LITERAL" in expected else ""
+
+
+# --- cache and parallel parsing ---------------------------------------------------------
+
+
+def _cache_path(cache_dir: Path, digest: str) -> Path:
+    return cache_dir / digest[:2] / f"{digest}.pickle"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(_CACHE_TAG + b"\0" + data).hexdigest()
+
+
+def _cache_read(cache_dir: Path | None, digest: str) -> ast.Body | None:
+    if cache_dir is None:
+        return None
+    try:
+        with open(_cache_path(cache_dir, digest), "rb") as f:
+            tag, body = pickle.load(f)
+    except Exception:  # missing, truncated, or from another version: parse again
+        return None
+    return body if tag == _CACHE_TAG and isinstance(body, ast.Body) else None
+
+
+def _cache_write(cache_dir: Path | None, digest: str, body: ast.Body) -> None:
+    if cache_dir is None:
+        return
+    target = _cache_path(cache_dir, digest)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((_CACHE_TAG, body), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only or full cache only costs speed
+
+
+def _parse_job(job: tuple[str, str]) -> ast.FileAST | ConfigError:
+    text, path = job
+    try:
+        return parse_text(text, path)
+    except ConfigError as e:
+        return e
+
+
+def parse_files(paths: Iterable[Path], cache_dir: Path | None = None, *,
+                on_parse: ParseHook | None = None,
+                parallel_min_bytes: int = PARALLEL_MIN_BYTES) -> list[ast.FileAST]:
+    """Parse files in the given order, from the cache when possible.
+
+    ``on_parse`` is called with each path that is actually parsed (not served from cache).
+    Raises DiagnosticsError listing every syntax error of every file.
+    """
+    paths = list(paths)
+    results: list[ast.FileAST | ConfigError | None] = [None] * len(paths)
+    todo: list[tuple[int, str, str]] = []
+    for i, path in enumerate(paths):
+        try:
+            data = path.read_bytes()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            results[i] = ConfigError(f"Cannot read file: {e}", SourcePos(str(path), 1, 1))
+            continue
+        digest = _digest(data)
+        body = _cache_read(cache_dir, digest)
+        if body is not None:
+            results[i] = ast.FileAST(str(path), body)
+        else:
+            todo.append((i, text, digest))
+    for i, _, _ in todo:
+        if on_parse:
+            on_parse(paths[i])
+    jobs = [(text, str(paths[i])) for i, text, _ in todo]
+    size = sum(len(text) for _, text, _ in todo)
+    if len(jobs) > 1 and size >= parallel_min_bytes:
+        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+            parsed = list(pool.map(_parse_job, jobs))
+    else:
+        parsed = [_parse_job(job) for job in jobs]
+    for (i, _, digest), result in zip(todo, parsed):
+        results[i] = result
+        if isinstance(result, ast.FileAST):
+            _cache_write(cache_dir, digest, result.body)
+    errors = [r for r in results if isinstance(r, ConfigError)]
+    if errors:
+        raise DiagnosticsError([d for e in errors for d in e.diagnostics])
+    return [r for r in results if isinstance(r, ast.FileAST)]
