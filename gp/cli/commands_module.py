@@ -116,7 +116,7 @@ def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool
         text = emit.to_yaml(compiled.objects) if fmt_ == "yaml" else emit.to_json(compiled.objects)
         click.echo(text, nl=not text.endswith("\n"))
         return
-    written = emit.write_dir(compiled.objects, out_dir, fmt_)
+    written = emit.write_out(compiled.objects, out_dir, fmt_)
     error_console(no_color).print(f"Wrote {len(written)} files under {out_dir}", highlight=False)
 
 

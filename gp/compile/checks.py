@@ -1,0 +1,123 @@
+"""The checks of `gp validate` on schedules, cron references and Argo's API schema."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zoneinfo
+from typing import Any
+
+from croniter import croniter
+from pydantic import ValidationError
+
+from gp.compile.compiler import Compiled
+from gp.compile.context import Ctx, Path, did_you_mean, quote
+from gp.compile.schema import Kind, SchemaNode, object_model, schema_for
+
+DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+# Argo's cron library also takes `@every <Go duration>`.
+EVERY = re.compile(r"^@every\s+((\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$")
+
+
+def valid_schedule(expr: str) -> bool:
+    expr = expr.strip()
+    if expr.startswith("@"):
+        return expr in DESCRIPTORS or bool(EVERY.match(expr))
+    return len(expr.split()) == 5 and croniter.is_valid(expr)
+
+
+def valid_timezone(name: str) -> bool:
+    if not name or name.startswith("/") or ".." in name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def check_cron(r: Compiled, results: list[Compiled]) -> None:
+    spec = r.manifest.get("spec") or {}
+    ctx = r.ctx
+    for i, expr in enumerate(spec.get("schedules") or []):
+        if not isinstance(expr, str) or not valid_schedule(expr):
+            ctx.error(f"invalid schedule {quote(str(expr))}: expected five cron fields (minute hour day-of-month "
+                      "month day-of-week) or a descriptor such as @hourly", ctx.pos_of(("spec", "schedules", i)))
+    tz = spec.get("timezone")
+    if tz is not None and not valid_timezone(str(tz)):
+        ctx.error(f"unknown time zone {quote(str(tz))}: expected an IANA name such as America/Toronto",
+                  ctx.pos_of(("spec", "timezone")))
+    ref = r.cron_ref
+    if ref is None:
+        return
+    templates = [x for x in results if x.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate")]
+    if ref.address is not None:
+        if not any(x.decl.address == ref.address for x in templates):
+            ctx.error(f"workflow_template refers to {ref.address}, which is not a template of this module", ref.pos)
+        return
+    kinds = ("ClusterWorkflowTemplate",) if ref.cluster else ("WorkflowTemplate", "ClusterWorkflowTemplate")
+    namespace = (r.manifest.get("metadata") or {}).get("namespace")
+    if not any(x.ref.name == ref.name and x.kind in kinds and x.ref.namespace in (None, namespace) for x in templates):
+        ctx.error(f"workflow_template {quote(ref.name)} is not declared in this module", ref.pos)
+
+
+def check_schema(r: Compiled) -> None:
+    """Validate against hera's models of Argo's API; they ignore unknown keys, so look for those first."""
+    kind = r.kind
+    try:
+        model = object_model(kind)
+    except AttributeError:
+        return  # an unknown kind was already reported
+    if r.decl.kind == "manifest":
+        unknown_keys(r.manifest, schema_for(model), (), r.ctx)
+    try:
+        model.model_validate(r.manifest)
+    except ValidationError as e:
+        for err in e.errors():
+            path = tuple(err["loc"])
+            r.ctx.error(f"{format_path(r.manifest, path)}: {err['msg']}", r.ctx.pos_of(path))
+
+
+def unknown_keys(data: Any, node: SchemaNode, path: Path, ctx: Ctx) -> None:
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        f = node.by_argo_name(str(key))
+        if f is None:
+            close = difflib.get_close_matches(str(key), [x.argo_name for x in node.fields.values()], n=1)
+            where = format_path(None, path) or "the object"
+            ctx.error(f"unknown field {quote(str(key))} in {where} ({node.name})"
+                      f"{did_you_mean(close[0] if close else None)}", ctx.pos_of((*path, key)))
+            continue
+        sub = (*path, f.argo_name)
+        if f.child is None:
+            continue
+        if f.kind == Kind.MODEL:
+            unknown_keys(value, f.child, sub, ctx)
+        elif f.kind == Kind.MAP_OF_MODEL and isinstance(value, dict):
+            for k, v in value.items():
+                unknown_keys(v, f.child, (*sub, k), ctx)
+        elif f.kind == Kind.LIST_OF_MODEL and isinstance(value, list):
+            for i, v in enumerate(value):
+                unknown_keys(v, f.child, (*sub, i), ctx)
+        elif f.kind == Kind.LIST_OF_LIST_OF_MODEL and isinstance(value, list):
+            for i, group in enumerate(value):
+                for j, v in enumerate(group if isinstance(group, list) else []):
+                    unknown_keys(v, f.child, (*sub, i, j), ctx)
+
+
+def format_path(data: Any, path: Path) -> str:
+    """`spec.templates["build"].container.image`: list entries by name where they have one."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            name = data[part].get("name") if isinstance(data, list) and part < len(data) and isinstance(
+                data[part], dict) else None
+            out += f'["{name}"]' if isinstance(name, str) else f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+        try:
+            data = data[part] if data is not None else None
+        except (KeyError, IndexError, TypeError):
+            data = None
+    return out

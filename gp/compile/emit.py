@@ -1,0 +1,62 @@
+"""Compiled objects -> text: a YAML stream, JSON, or one file per object (`gp render --out DIR`).
+
+Keys keep the order compile gave them (apiVersion, kind, metadata, spec; names first in lists),
+so the same objects always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from gp.compile.objects import CompiledObject
+
+CLUSTER_DIR = "_cluster"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with multi-line strings as literal blocks, so scripts read as they were written."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def manifest_yaml(manifest: dict[str, Any]) -> str:
+    return yaml.dump(manifest, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+
+
+def to_yaml(objects: Iterable[CompiledObject]) -> str:
+    """A YAML stream, one document per object, `---` between them."""
+    return "---\n".join(manifest_yaml(o.manifest) for o in objects)
+
+
+def to_json(objects: Iterable[CompiledObject]) -> str:
+    """A JSON array of the manifests."""
+    return json.dumps([o.manifest for o in objects], indent=2, ensure_ascii=False) + "\n"
+
+
+def out_path(obj: CompiledObject, fmt: str = "yaml") -> Path:
+    """`<namespace>/<Kind>/<name>.<ext>`; cluster-scoped objects under `_cluster/`."""
+    ns = obj.ref.namespace or CLUSTER_DIR
+    return Path(ns) / obj.ref.kind / f"{obj.ref.name}.{fmt}"
+
+
+def write_out(objects: Iterable[CompiledObject], out_dir: Path, fmt: str = "yaml") -> list[Path]:
+    """Write one file per object under ``out_dir``; returns the paths written, in object order."""
+    written = []
+    for obj in objects:
+        path = out_dir / out_path(obj, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = manifest_yaml(obj.manifest) if fmt == "yaml" else json.dumps(obj.manifest, indent=2) + "\n"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

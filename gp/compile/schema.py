@@ -1,0 +1,234 @@
+"""Argo's field vocabulary, read from hera's generated pydantic models.
+
+Argo's own names come from the models' aliases (``pod_gc`` -> ``podGC``), so gp never guesses
+a camelCase spelling. Every node is built lazily from its model class and cached per class: the
+cache is a pure function of an immutable class, not mutable global state.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, RootModel
+
+
+class Kind(str, Enum):
+    SCALAR = "scalar"  # str, int, bool or float (see FieldInfo.scalar)
+    INT_OR_STRING = "int_or_string"
+    QUANTITY = "quantity"  # a Kubernetes resource quantity; gp writes it as a string
+    MODEL = "model"
+    LIST = "list"  # a list of scalars
+    LIST_OF_MODEL = "list_of_model"
+    LIST_OF_LIST_OF_MODEL = "list_of_list_of_model"  # Template.steps: parallel groups
+    MAP = "map"  # user data: keys kept exactly as written (labels, node_selector, limits)
+    MAP_OF_MODEL = "map_of_model"  # e.g. hooks: user-named keys, model values
+    ANY = "any"  # free data (with_items entries, plugin bodies)
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    argo_name: str
+    hcl_name: str
+    kind: Kind
+    child: "SchemaNode | None" = None
+    # For SCALAR and LIST: the Python type of the value (str, int, bool, float).
+    scalar: type | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class _Shape:
+    kind: Kind
+    model: type[BaseModel] | None = None
+    scalar: type | None = None
+
+
+def _unwrap_optional(ann: Any) -> Any:
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    if typing.get_origin(ann) is typing.Annotated:
+        return _unwrap_optional(typing.get_args(ann)[0])
+    return ann
+
+
+def _is_model(ann: Any) -> bool:
+    return isinstance(ann, type) and issubclass(ann, BaseModel) and not issubclass(ann, RootModel)
+
+
+def _root_shape(ann: type[RootModel]) -> _Shape:
+    name = ann.__name__
+    if name == "IntOrString":
+        return _Shape(Kind.INT_OR_STRING)
+    if name == "Quantity":
+        return _Shape(Kind.QUANTITY)
+    inner = _shape(ann.model_fields["root"].annotation)
+    if inner.kind == Kind.LIST_OF_MODEL:
+        return _Shape(Kind.LIST_OF_MODEL, inner.model)  # ParallelSteps: a list of WorkflowStep
+    return inner
+
+
+def _shape(ann: Any) -> _Shape:
+    ann = _unwrap_optional(ann)
+    origin = typing.get_origin(ann)
+    if origin is list:
+        (item,) = typing.get_args(ann)
+        inner = _shape(item)
+        if inner.kind == Kind.MODEL:
+            return _Shape(Kind.LIST_OF_MODEL, inner.model)
+        if inner.kind == Kind.LIST_OF_MODEL:
+            return _Shape(Kind.LIST_OF_LIST_OF_MODEL, inner.model)
+        if inner.kind in (Kind.SCALAR, Kind.INT_OR_STRING, Kind.QUANTITY):
+            return _Shape(Kind.LIST, scalar=inner.scalar)
+        return _Shape(Kind.LIST, scalar=None)
+    if origin is dict:
+        _, value = typing.get_args(ann)
+        inner = _shape(value)
+        if inner.kind == Kind.MODEL:
+            return _Shape(Kind.MAP_OF_MODEL, inner.model)
+        return _Shape(Kind.MAP, scalar=str if inner.kind == Kind.QUANTITY else inner.scalar)
+    if isinstance(ann, type) and issubclass(ann, RootModel):
+        return _root_shape(ann)
+    if _is_model(ann):
+        # A model without fields (Plugin) is an open object in Argo's schema.
+        return _Shape(Kind.MODEL, ann) if ann.model_fields else _Shape(Kind.ANY)
+    if ann in (str, int, bool, float):
+        return _Shape(Kind.SCALAR, scalar=ann)
+    return _Shape(Kind.ANY)
+
+
+class SchemaNode:
+    """The fields of one Argo model, addressable by snake_case (HCL) or Argo name."""
+
+    def __init__(self, model: type[BaseModel]):
+        self.model = model
+
+    def __repr__(self) -> str:
+        return f"SchemaNode({self.model.__name__})"
+
+    @property
+    def name(self) -> str:
+        return self.model.__name__
+
+    @functools.cached_property
+    def fields(self) -> dict[str, FieldInfo]:
+        out: dict[str, FieldInfo] = {}
+        for py_name, f in self.model.model_fields.items():
+            hcl = py_name.rstrip("_")  # `from_` is Argo's `from`
+            shape = _shape(f.annotation)
+            child = schema_for(shape.model) if shape.model is not None else None
+            out[hcl] = FieldInfo(
+                argo_name=f.alias or hcl,
+                hcl_name=hcl,
+                kind=shape.kind,
+                child=child,
+                scalar=shape.scalar,
+                required=f.is_required(),
+            )
+        return out
+
+    @functools.cached_property
+    def _by_argo(self) -> dict[str, FieldInfo]:
+        return {f.argo_name: f for f in self.fields.values()}
+
+    @functools.cached_property
+    def _singulars(self) -> dict[str, FieldInfo]:
+        """Block names for repeated fields: `toleration` -> tolerations, `hook` -> hooks."""
+        out: dict[str, FieldInfo] = {}
+        for f in self.fields.values():
+            if f.kind not in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL):
+                continue
+            for cand in _singular_forms(f.hcl_name):
+                if cand not in self.fields and cand not in out:
+                    out[cand] = f
+        return out
+
+    def field(self, hcl_name: str) -> FieldInfo | None:
+        return self.fields.get(hcl_name)
+
+    def by_argo_name(self, argo_name: str) -> FieldInfo | None:
+        return self._by_argo.get(argo_name)
+
+    def lookup(self, name: str) -> FieldInfo | None:
+        """A key written in a value: snake_case or Argo's own spelling are both accepted."""
+        return self.fields.get(name) or self._by_argo.get(name)
+
+    def repeated(self, block_type: str) -> FieldInfo | None:
+        """The list or map field a repeated block of this type adds to (plural or singular)."""
+        f = self.fields.get(block_type)
+        if f is not None and f.kind in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL):
+            return f
+        return self._singulars.get(block_type)
+
+    def closest(self, name: str, extra: typing.Iterable[str] = ()) -> str | None:
+        names = [*self.fields, *self._singulars, *extra]
+        hits = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        if not hits and name in self._by_argo:
+            return self._by_argo[name].hcl_name
+        return hits[0] if hits else None
+
+
+def _singular_forms(plural: str) -> list[str]:
+    if plural.endswith("ies"):
+        return [plural[:-3] + "y"]
+    forms = []
+    if plural.endswith("es"):
+        forms.append(plural[:-2])
+    if plural.endswith("s"):
+        forms.append(plural[:-1])
+    return forms
+
+
+@functools.cache
+def schema_for(model: type[BaseModel]) -> SchemaNode:
+    return SchemaNode(model)
+
+
+def _models():
+    from hera.workflows import models
+
+    return models
+
+
+def workflow_spec() -> SchemaNode:
+    return schema_for(_models().WorkflowSpec)
+
+
+def cron_workflow_spec() -> SchemaNode:
+    return schema_for(_models().CronWorkflowSpec)
+
+
+def template() -> SchemaNode:
+    return schema_for(_models().Template)
+
+
+def dag_task() -> SchemaNode:
+    return schema_for(_models().DAGTask)
+
+
+def workflow_step() -> SchemaNode:
+    return schema_for(_models().WorkflowStep)
+
+
+def object_model(kind: str) -> type[BaseModel]:
+    """The hera model of a top-level Argo kind ("WorkflowTemplate", ...)."""
+    return getattr(_models(), kind)
+
+
+def snake_to_argo(path: typing.Sequence[str], root: SchemaNode) -> list[str]:
+    """Map a path of snake_case names to Argo names, e.g. ["pod_gc", "strategy"]."""
+    out, node = [], root
+    for part in path:
+        f = node.lookup(part) if node else None
+        if f is None:
+            raise KeyError(part)
+        out.append(f.argo_name)
+        node = f.child
+    return out

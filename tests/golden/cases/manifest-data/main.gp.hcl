@@ -1,0 +1,7 @@
+provider "kubernetes" {
+  namespace = "pipeline"
+}
+
+manifest "etl" {
+  content = yamldecode(file("legacy/etl.yaml"))
+}

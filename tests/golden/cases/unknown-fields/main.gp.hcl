@@ -1,0 +1,15 @@
+workflow_template "wt" {
+  pod_gcc     = { strategy = "OnPodSuccess" }
+  parallelism = "many"
+
+  tolerashun {
+    key = "x"
+  }
+
+  step "a" {
+    retry_strategy = { limitt = 3 }
+    container {
+      imagee = "alpine"
+    }
+  }
+}
