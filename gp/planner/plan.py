@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from gp.compile.objects import ObjectRef
+from gp.compile.objects import CompiledObject, ObjectRef
 
 FORMAT_VERSION = "1.0"
 
@@ -76,15 +76,42 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class SchedulePreview:
+    """A cron's schedules and zone with its next run times (ISO 8601, in that zone)."""
+
+    schedules: tuple[str, ...]
+    timezone: str
+    next_runs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    """Shown on a CronWorkflow whose timing changes: when it ran next before, when it will after."""
+
+    before: SchedulePreview | None  # None on create
+    after: SchedulePreview | None  # None on delete
+
+
+# Why an object gets its action (Terraform's vocabulary, so tools reading the JSON know it).
+REASON_NO_CONFIG = "delete_because_no_resource_config"
+REASON_DESTROY = "delete_because_destroy_mode"
+REASON_IDENTITY = "replace_because_identity_changed"
+
+
+@dataclass(frozen=True)
 class ResourceChange:
     address: str
     ref: ObjectRef
     action: Action
     reason: str | None
     before: dict[str, Any] | None
+    # What apply sends: the compiled manifest, with ignore_changes paths kept at their live values.
     after: dict[str, Any] | None
     resource_version: str | None  # of the live object read, None when there was none
     fields: tuple[FieldChange, ...] = ()
+    # On replace: the live object that is deleted before ``ref`` is created.
+    prior_ref: ObjectRef | None = None
+    schedule: ScheduleChange | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +133,28 @@ class Plan:
     inputs_hash: str = ""
     errors: tuple[str, ...] = ()  # non-empty: the plan must not be applied
     format_version: str = FORMAT_VERSION
+    # The compiled objects the plan was made from (a saved plan carries them to apply).
+    objects: tuple[CompiledObject, ...] = ()
+    # Every object the plan read or expected to be absent, with its resourceVersion (None:
+    # absent); a saved plan is stale when any of them differs at apply time.
+    read: tuple[tuple[ObjectRef, str | None], ...] = ()
+    targets: tuple[str, ...] = ()  # the --target addresses the plan was limited to
+    # Strings renderers replace with "(sensitive value)" (Module.sensitive_values).
+    sensitive: frozenset[str] = frozenset()
+    created_at: str | None = None  # ISO 8601, from the ``now`` the planner was given
 
     @property
     def applyable(self) -> bool:
-        return not self.errors and any(c.action is not Action.NOOP for c in self.changes)
+        if self.errors:
+            return False
+        if self.mode is Mode.REFRESH_ONLY:
+            # Applying a refresh-only plan only rewrites the record to what the target holds.
+            return bool(self.drift)
+        return any(c.action is not Action.NOOP for c in self.changes)
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether anything would change (drift in refresh-only mode), for --detailed-exitcode."""
+        if self.mode is Mode.REFRESH_ONLY:
+            return bool(self.drift)
+        return any(c.action is not Action.NOOP for c in self.changes)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
 from gp.compile.objects import CompiledObject, ObjectRef
-from gp.planner.plan import LiveObject, LiveState, Plan, ResourceChange, Target
+from gp.planner.plan import LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
 
 
 @dataclass(frozen=True)
@@ -59,4 +59,13 @@ class Provider(Protocol):
     ) -> ApplyResult: ...
 
     def refs_unchanged(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
-        """Objects whose resourceVersion differs from the one given (for stale-plan checks)."""
+        """Objects whose resourceVersion differs from the one given (for stale-plan checks).
+
+        ``None`` means "did not exist": such a ref is listed when the object exists now.
+        """
+
+    def owned(self, stack: str) -> StackRecord:
+        """The stack's record (an empty one when the stack never applied): for `gp show`."""
+
+    def adopt(self, ref: ObjectRef, stack: str, address: str) -> LiveObject:
+        """`gp import`: mark the live object ``ref`` as the stack's, under ``address``."""

@@ -1,0 +1,111 @@
+"""Field-level differences between two manifests, restricted to what counts.
+
+Trees here are "prepared": server fields stripped, podSpecPatch parsed and name-keyed lists
+keyed (``paths.keyed``). Equality is decided on their canonical form (``normalize.canonical``),
+while the values shown come from the prepared trees, so a plan says ``suspend = true -> false``
+rather than ``true -> null``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterable, Sequence
+
+from deepdiff import DeepDiff
+
+from gp.planner.normalize import canonical, parse_pod_spec_patches, strip_server_fields
+from gp.planner.paths import (
+    Keyed,
+    Name,
+    Path,
+    Segment,
+    drop_path,
+    format_path,
+    get_path,
+    keyed,
+    leaf_paths,
+    merge_shapes,
+    plain,
+    project,
+)
+from gp.planner.plan import FieldChange
+
+
+def prepare(manifest: dict[str, Any] | None) -> Any:
+    if manifest is None:
+        return None
+    return keyed(parse_pod_spec_patches(strip_server_fields(manifest)))
+
+
+def without(tree: Any, ignore: Iterable[Path]) -> Any:
+    """A copy of a prepared tree without the ignore_changes paths."""
+    out = copy.deepcopy(tree)
+    for path in ignore:
+        drop_path(out, path)
+    return out
+
+
+def gp_view(live: Any, desired: Any, applied: Any = None) -> Any:
+    """The live tree restricted to the fields gp sets now or set in its last apply."""
+    shape = merge_shapes(desired, applied) if applied is not None else desired
+    return project(live, shape)
+
+
+def _classify(before: Any, after: Any, raw: Sequence[Segment]) -> Path:
+    out: list[Segment] = []
+    a, b = before, after
+    for seg in raw:
+        by_name = isinstance(a, Keyed) or isinstance(b, Keyed)
+        out.append(Name(seg) if by_name else seg)
+        a = a.get(seg) if isinstance(a, dict) else None
+        b = b.get(seg) if isinstance(b, dict) else None
+    return tuple(out)
+
+
+def _whole_list(path: Path) -> Path:
+    """Plain lists (args, command, ...) change as a whole, as Terraform shows them."""
+    for i, seg in enumerate(path):
+        if isinstance(seg, int):
+            return path[:i]
+    return path
+
+
+def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
+    """The differences from ``before`` to ``after`` (prepared trees), sorted by path."""
+    diff = DeepDiff(
+        canonical(before or {}),
+        canonical(after or {}),
+        view="tree",
+        ignore_numeric_type_changes=True,
+    )
+    paths: dict[str, Path] = {}
+    for levels in diff.values():
+        for level in levels:
+            raw = level.path(output_format="list")
+            path = _whole_list(_classify(before, after, raw))
+            if path:
+                paths.setdefault(format_path(path), path)
+            else:  # the whole object differs in kind (e.g. list vs map at the top)
+                paths.setdefault("", ())
+    changes = []
+    for text, path in sorted(paths.items()):
+        found_b, old = get_path(before, path)
+        found_a, new = get_path(after, path)
+        changes.append(
+            FieldChange(text, plain(old) if found_b else None, plain(new) if found_a else None)
+        )
+    return tuple(changes)
+
+
+def unchanged_count(after: dict[str, Any] | None, fields: Sequence[FieldChange]) -> int:
+    """How many fields of ``after`` no change touches, for '# (N unchanged fields hidden)'."""
+    if after is None:
+        return 0
+    changed = [f.path for f in fields]
+    count = 0
+    for path in leaf_paths(canonical(prepare(after))):
+        text = format_path(path)
+        if not any(text == c or text.startswith(c + ".") or text.startswith(c + "[") for c in changed):
+            count += 1
+    return count
+

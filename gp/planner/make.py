@@ -1,0 +1,256 @@
+"""make_plan: desired objects + what the target holds -> a Plan. Pure: no I/O, no clock.
+
+Ownership (LANGUAGE.md): gp changes or deletes only objects marked as this stack's. A declared
+object that exists unmarked is an error (the user adopts it with ``gp import``), never an
+update. Errors are collected in ``Plan.errors`` so that every one is reported at once and a
+plan with errors can still be rendered; ``raise_for_errors`` turns them into a PlanError.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Callable, Iterable, Sequence
+
+from gp.compile.objects import CompiledObject, ObjectRef
+from gp.errors import PlanError
+from gp.planner.diff import field_changes, gp_view, prepare, without
+from gp.planner.normalize import strip_server_fields
+from gp.planner.paths import Path, drop_path, get_path, keyed, parse_path, plain, set_path
+from gp.planner.plan import (
+    REASON_DESTROY,
+    REASON_IDENTITY,
+    REASON_NO_CONFIG,
+    Action,
+    Drift,
+    LiveObject,
+    LiveState,
+    Mode,
+    Plan,
+    ResourceChange,
+    Target,
+)
+from gp.planner.schedule import schedule_change
+from gp.planner.targets import select
+
+Confirm = Callable[[CompiledObject, LiveObject], dict]
+
+
+def describe(ref: ObjectRef) -> str:
+    """'WorkflowTemplate pipeline/sen2cor' (cluster-scoped kinds have no namespace)."""
+    return f"{ref.kind} {ref.namespace}/{ref.name}" if ref.namespace else f"{ref.kind} {ref.name}"
+
+
+@dataclass
+class _Planner:
+    desired: dict[str, CompiledObject]
+    live: LiveState
+    selected: frozenset[str]
+    confirm: Confirm | None
+    now: datetime | None
+    errors: list[str] = field(default_factory=list)
+    ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+
+    def ignore_paths(self, address: str) -> tuple[Path, ...]:
+        if address not in self.ignores:
+            paths = []
+            obj = self.desired.get(address)
+            for text in obj.lifecycle.ignore_changes if obj else ():
+                try:
+                    paths.append(parse_path(text))
+                except ValueError as exc:
+                    self.errors.append(f"{address}: lifecycle.ignore_changes: {exc}")
+            self.ignores[address] = tuple(paths)
+        return self.ignores[address]
+
+    def owned(self) -> dict[ObjectRef, str]:
+        """Every object the stack owns, by the record or by its label, with its address."""
+        refs = {e.ref: addr for addr, e in self.live.record.entries.items()}
+        for ref, obj in self.live.objects.items():
+            if obj.owned and ref not in refs:
+                refs[ref] = obj.address or str(ref)
+        return refs
+
+    def prior_refs(self) -> dict[str, ObjectRef]:
+        """What each address named when gp last applied (the record, else the live marks)."""
+        prior = {ref_addr: ref for ref, ref_addr in self.owned().items()}
+        prior.update({addr: e.ref for addr, e in self.live.record.entries.items()})
+        return prior
+
+    def prevent(self, address: str, ref: ObjectRef, verb: str) -> None:
+        obj = self.desired.get(address)
+        if obj and obj.lifecycle.prevent_destroy:
+            self.errors.append(
+                f"{address}: lifecycle.prevent_destroy is set, but the plan would {verb} "
+                f"{describe(ref)}"
+            )
+
+    # -- drift ---------------------------------------------------------------------------
+
+    def drift(self) -> list[Drift]:
+        out = []
+        for address, entry in sorted(self.live.record.entries.items()):
+            if address not in self.selected:
+                continue
+            obj = self.live.objects.get(entry.ref)
+            if obj is None:
+                out.append(Drift(address, entry.ref, entry.applied, None))
+                continue
+            ignore = self.ignore_paths(address)
+            applied = without(prepare(entry.applied), ignore)
+            now = gp_view(without(prepare(obj.manifest), ignore), applied)
+            fields = field_changes(applied, now)
+            if fields:
+                out.append(
+                    Drift(address, entry.ref, entry.applied, strip_server_fields(obj.manifest), fields)
+                )
+        return out
+
+    # -- changes -------------------------------------------------------------------------
+
+    def changes(self, mode: Mode) -> list[ResourceChange]:
+        if mode is Mode.REFRESH_ONLY:
+            return []
+        if mode is Mode.DESTROY:
+            return self.deletions(set(), REASON_DESTROY)
+        claimed = {obj.ref for obj in self.desired.values()}
+        prior = self.prior_refs()
+        out: list[ResourceChange] = []
+        replaced: set[ObjectRef] = set()
+        for address in sorted(self.selected & self.desired.keys()):
+            obj = self.desired[address]
+            current = self.live.objects.get(obj.ref)
+            if current is not None and not current.owned:
+                self.errors.append(
+                    f"{address}: {describe(obj.ref)} exists and is not managed by this stack; "
+                    "use gp import"
+                )
+                continue
+            old = self.live.objects.get(prior.get(address)) if address in prior else None
+            if current is None and old is not None and old.owned and old.ref not in claimed:
+                replaced.add(old.ref)
+                out.append(self.replacement(obj, old))
+            elif current is None:
+                out.append(self.creation(obj))
+            else:
+                out.append(self.update(obj, current))
+        return out + self.deletions(claimed | replaced, REASON_NO_CONFIG)
+
+    def creation(self, obj: CompiledObject) -> ResourceChange:
+        return ResourceChange(
+            obj.address, obj.ref, Action.CREATE, None, None, obj.manifest, None,
+            schedule=schedule_change(None, obj.manifest, self.now),
+        )
+
+    def replacement(self, obj: CompiledObject, old: LiveObject) -> ResourceChange:
+        self.prevent(obj.address, old.ref, "replace")
+        before = strip_server_fields(old.manifest)
+        return ResourceChange(
+            obj.address, obj.ref, Action.REPLACE, REASON_IDENTITY, before, obj.manifest,
+            old.resource_version,
+            fields=field_changes(prepare(old.manifest), prepare(obj.manifest)),
+            prior_ref=old.ref,
+            schedule=schedule_change(before, obj.manifest, self.now),
+        )
+
+    def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
+        ignore = self.ignore_paths(obj.address)
+        desired = without(prepare(obj.manifest), ignore)
+        live_tree = without(prepare(current.manifest), ignore)
+        entry = self.live.record.entries.get(obj.address)
+        applied = without(prepare(entry.applied), ignore) if entry and entry.ref == obj.ref else None
+        fields = field_changes(gp_view(live_tree, desired, applied), desired)
+        after = keep_ignored(obj.manifest, current.manifest, ignore)
+        if fields and self.confirm is not None:
+            # The server has the last word: defaults and field ownership it alone knows.
+            answer = self.confirm(replace(obj, manifest=after), current)
+            fields = field_changes(live_tree, without(prepare(answer), ignore))
+        before = strip_server_fields(current.manifest)
+        return ResourceChange(
+            obj.address, obj.ref, Action.UPDATE if fields else Action.NOOP, None, before, after,
+            current.resource_version, fields,
+            schedule=schedule_change(before, after, self.now) if fields else None,
+        )
+
+    def deletions(self, keep: set[ObjectRef], reason: str) -> list[ResourceChange]:
+        out = []
+        for ref, address in sorted(self.owned().items(), key=lambda item: (item[1], item[0])):
+            obj = self.live.objects.get(ref)
+            if ref in keep or address not in self.selected or obj is None or not obj.owned:
+                continue
+            self.prevent(address, ref, "destroy")
+            out.append(
+                ResourceChange(
+                    address, ref, Action.DELETE, reason, strip_server_fields(obj.manifest), None,
+                    obj.resource_version,
+                )
+            )
+        return out
+
+
+def keep_ignored(manifest: dict[str, Any], live: dict[str, Any], ignore: Sequence[Path]) -> dict:
+    """The manifest to send, with ignore_changes paths at their live values (or left out)."""
+    if not ignore:
+        return manifest
+    out = keyed(copy.deepcopy(manifest))
+    live_tree = keyed(live)
+    for path in ignore:
+        found, value = get_path(live_tree, path)
+        if not (found and set_path(out, path, copy.deepcopy(value))):
+            drop_path(out, path)
+    return plain(out)
+
+
+def read_refs(desired: Iterable[CompiledObject], live: LiveState) -> tuple[tuple[ObjectRef, str | None], ...]:
+    """Every live object read, and every declared object found absent (None)."""
+    refs: dict[ObjectRef, str | None] = {ref: o.resource_version for ref, o in live.objects.items()}
+    for obj in desired:
+        refs.setdefault(obj.ref, None)
+    return tuple(sorted(refs.items()))
+
+
+def make_plan(
+    desired: Sequence[CompiledObject],
+    live: LiveState,
+    *,
+    stack: str,
+    target: Target,
+    mode: Mode = Mode.NORMAL,
+    targets: Sequence[str] = (),
+    confirm: Confirm | None = None,
+    inputs_hash: str = "",
+    now: datetime | None = None,
+    sensitive: Iterable[str] = (),
+) -> Plan:
+    """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised."""
+    by_address = {obj.address: obj for obj in desired}
+    planner = _Planner(by_address, live, frozenset(), confirm, now)
+    known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
+    planner.selected = select(known, targets, {a: o.depends_on for a, o in by_address.items()})
+    drift = planner.drift()
+    changes = planner.changes(mode)
+    return Plan(
+        stack=stack,
+        target=target,
+        mode=mode,
+        changes=tuple(sorted(changes, key=lambda c: (c.address, c.ref))),
+        drift=tuple(drift),
+        inputs_hash=inputs_hash,
+        errors=tuple(dict.fromkeys(planner.errors)),
+        objects=tuple(desired),
+        read=read_refs(desired, live),
+        targets=tuple(targets),
+        sensitive=frozenset(s for s in sensitive if s),
+        created_at=now.isoformat() if now else None,
+    )
+
+
+def raise_for_errors(plan: Plan) -> None:
+    """Raise a PlanError carrying every error of ``plan`` (one per line), if it has any."""
+    if plan.errors:
+        pos = None
+        for obj in plan.objects:
+            if obj.pos and plan.errors[0].startswith(f"{obj.address}:"):
+                pos = obj.pos
+        raise PlanError("\n".join(plan.errors), pos)

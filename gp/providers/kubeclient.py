@@ -1,0 +1,218 @@
+"""A thin, explicit client for the few Kubernetes calls gp makes.
+
+Built from the provider block with its own ``Configuration`` (never the library's global
+default), short timeouts and one connect retry, so an unreachable cluster fails in seconds.
+Every failure becomes a ``ProviderError``; callers look at ``ApiFailure.code`` for 404 and 409.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import urllib3
+from kubernetes import client
+from kubernetes import config as kube_config
+from kubernetes.client.exceptions import ApiException
+from kubernetes.config.config_exception import ConfigException
+
+from gp.errors import ProviderError, UnreachableError
+
+APPLY_PATCH = "application/apply-patch+yaml"
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 30.0
+
+T = TypeVar("T")
+
+
+class ApiFailure(ProviderError):
+    """The API server answered with an error status (kept inside gp.providers)."""
+
+    def __init__(self, what: str, code: int, status: dict[str, Any]):
+        self.code = code
+        self.status = status
+        detail = status.get("message") or status.get("reason") or "no details"
+        super().__init__(f"{what}: {detail} (HTTP {code})")
+
+
+def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
+    """The kubeconfig files to read: the provider's, else $KUBECONFIG, else ~/.kube/config."""
+    given = settings.get("kubeconfig")
+    if given:
+        path = Path(os.path.expanduser(str(given)))
+        path = path if path.is_absolute() else root_dir / path
+        if not path.is_file():
+            raise ProviderError(f"the kubeconfig {path} does not exist")
+        return [path]
+    env = os.environ.get("KUBECONFIG")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p and Path(p).is_file()]
+    home = Path(os.path.expanduser("~/.kube/config"))
+    return [home] if home.is_file() else []
+
+
+def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Configuration:
+    cfg = client.Configuration()
+    paths = kubeconfig_paths(settings, root_dir)
+    try:
+        if paths:
+            kube_config.load_kube_config(
+                config_file=os.pathsep.join(str(p) for p in paths),
+                context=settings.get("context"),
+                client_configuration=cfg,
+                persist_config=False,
+            )
+        elif os.environ.get("KUBERNETES_SERVICE_HOST"):
+            kube_config.load_incluster_config(client_configuration=cfg)
+        else:
+            raise ProviderError(
+                "no kubeconfig found: set kubeconfig in the provider block, $KUBECONFIG, or "
+                "~/.kube/config (or run inside a cluster)"
+            )
+    except ConfigException as exc:
+        where = ", ".join(str(p) for p in paths) or "in-cluster config"
+        raise ProviderError(f"cannot load the Kubernetes configuration ({where}): {exc}") from exc
+    return tune(cfg)
+
+
+def tune(cfg: client.Configuration) -> client.Configuration:
+    """Fail fast: one quick connect retry, nothing else retried (an apply is not re-sent)."""
+    cfg.retries = urllib3.Retry(
+        total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0.1
+    )
+    cfg.connection_pool_maxsize = 32
+    return cfg
+
+
+_OBJECT_REPR = re.compile(r"<[^>]*>:\s*")
+
+
+def _reason(exc: BaseException) -> str:
+    inner = getattr(exc, "reason", None) or exc
+    return _OBJECT_REPR.sub("", str(inner)) or type(exc).__name__
+
+
+def _status(exc: ApiException) -> dict[str, Any]:
+    try:
+        body = json.loads(exc.body) if exc.body else {}
+    except (ValueError, TypeError):
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    body.setdefault("message", exc.reason)
+    return body
+
+
+class Kube:
+    """One API server: the calls gp needs, each with a timeout and mapped errors."""
+
+    def __init__(self, api_client: client.ApiClient):
+        self.api_client = api_client
+        self.host = api_client.configuration.host
+        self.custom = client.CustomObjectsApi(api_client)
+        self.core = client.CoreV1Api(api_client)
+        self.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+
+    def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, _request_timeout=self.timeout, **kwargs)
+        except ApiException as exc:
+            if exc.status in (None, 0):
+                raise self._unreachable(exc) from exc
+            raise ApiFailure(what, int(exc.status), _status(exc)) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self._unreachable(exc) from exc
+
+    def _unreachable(self, exc: BaseException) -> UnreachableError:
+        return UnreachableError(f"cannot reach the Kubernetes API at {self.host}: {_reason(exc)}")
+
+    def call_json(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict:
+        """Like ``call`` but decodes the body itself: the generated client maps only HTTP 200 to
+        a body, so an apply that creates (201) would otherwise come back as None."""
+        response = self.call(what, fn, *args, _preload_content=False, **kwargs)
+        data = response.data
+        return json.loads(data) if data else {}
+
+    # -- objects of any API group (argoproj.io, coordination.k8s.io) -------------------------
+
+    def _scoped(
+        self, what: str, verb: str, group: str, version: str, plural: str, namespace: str | None,
+        *args: Any, **kwargs: Any,
+    ) -> dict:
+        """Call ``<verb>_namespaced_custom_object`` or ``<verb>_cluster_custom_object``."""
+        if namespace:
+            fn = getattr(self.custom, f"{verb}_namespaced_custom_object")
+            return self.call_json(what, fn, group, version, namespace, plural, *args, **kwargs)
+        fn = getattr(self.custom, f"{verb}_cluster_custom_object")
+        return self.call_json(what, fn, group, version, plural, *args, **kwargs)
+
+    def list(
+        self, group: str, version: str, plural: str, namespace: str | None, selector: str
+    ) -> list[dict]:
+        what = f"listing {plural}" + (f" in {namespace}" if namespace else "")
+        doc = self._scoped(what, "list", group, version, plural, namespace, label_selector=selector)
+        return list(doc.get("items") or [])
+
+    def get(self, group: str, version: str, plural: str, namespace: str | None, name: str) -> dict | None:
+        try:
+            return self._scoped(f"reading {plural}/{name}", "get", group, version, plural, namespace, name)
+        except ApiFailure as exc:
+            if exc.code == 404:
+                return None
+            raise
+
+    def apply(
+        self, group: str, version: str, plural: str, namespace: str | None, name: str, body: dict,
+        *, manager: str, force: bool = False, dry_run: bool = False,
+    ) -> dict:
+        """Server-side apply (PATCH application/apply-patch+yaml)."""
+        kwargs: dict[str, Any] = {"field_manager": manager, "force": force, "_content_type": APPLY_PATCH}
+        if dry_run:
+            kwargs["dry_run"] = "All"
+        what = f"applying {plural}/{name}"
+        return self._scoped(what, "patch", group, version, plural, namespace, name, body, **kwargs)
+
+    def create(self, group: str, version: str, plural: str, namespace: str, body: dict) -> dict:
+        return self._scoped(f"creating {plural}", "create", group, version, plural, namespace, body)
+
+    def replace(self, group: str, version: str, plural: str, namespace: str, name: str, body: dict) -> dict:
+        what = f"updating {plural}/{name}"
+        return self._scoped(what, "replace", group, version, plural, namespace, name, body)
+
+    def delete(
+        self, group: str, version: str, plural: str, namespace: str | None, name: str,
+        resource_version: str | None = None,
+    ) -> None:
+        """Delete, only if the object still has ``resource_version`` when one is given."""
+        body: dict[str, Any] = {"apiVersion": "v1", "kind": "DeleteOptions"}
+        if resource_version:
+            body["preconditions"] = {"resourceVersion": resource_version}
+        what = f"deleting {plural}/{name}"
+        self._scoped(what, "delete", group, version, plural, namespace, name, body=body)
+
+    # -- ConfigMaps (the stack record) -----------------------------------------------------
+
+    def get_config_map(self, namespace: str, name: str) -> dict | None:
+        try:
+            cm = self.call(f"reading ConfigMap {name}", self.core.read_namespaced_config_map, name, namespace)
+        except ApiFailure as exc:
+            if exc.code == 404:
+                return None
+            raise
+        return self.api_client.sanitize_for_serialization(cm)
+
+    def apply_config_map(self, namespace: str, name: str, body: dict, manager: str) -> None:
+        self.call(
+            f"writing ConfigMap {name}", self.core.patch_namespaced_config_map, name, namespace, body,
+            field_manager=manager, force=True, _content_type=APPLY_PATCH,
+        )
+
+    def delete_config_map(self, namespace: str, name: str) -> None:
+        try:
+            self.call(f"deleting ConfigMap {name}", self.core.delete_namespaced_config_map, name, namespace)
+        except ApiFailure as exc:
+            if exc.code != 404:
+                raise

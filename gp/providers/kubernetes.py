@@ -1,0 +1,291 @@
+"""The Kubernetes target: Argo objects in a cluster, written with server-side apply.
+
+The stack's record is the ConfigMap ``gp-stack-<stack>`` and its lock the Lease
+``gp-lock-<stack>``, both in the provider's namespace, so any checkout plans the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Sequence
+
+from kubernetes import client
+
+from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
+from gp.config.model import ProviderConfig
+from gp.errors import ApplyError, ConflictError, ProviderError
+from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
+from gp.providers.base import ApplyResult, LockInfo, Progress
+from gp.providers.conflicts import conflict_message, decide, is_field_conflict
+from gp.providers.executor import check_applyable, plan_depends_on, run_changes
+from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
+from gp.providers.kubeclient import ApiFailure, Kube, load_configuration
+from gp.providers.kubestore import RecordStore
+from gp.providers.lease import LeaseLock
+from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
+from gp.providers.manifests import (
+    address_of,
+    labels_of,
+    owned_by,
+    strip_server_fields,
+    with_ownership,
+    without_managed_fields,
+)
+from gp.providers.record import next_record, record_with
+
+DEFAULT_FIELD_MANAGER = "gp"
+_REPLACE_WAIT_S = 30.0
+
+
+class KubernetesProvider:
+    def __init__(
+        self,
+        api_client: client.ApiClient,
+        namespace: str,
+        *,
+        field_manager: str = DEFAULT_FIELD_MANAGER,
+        identity: str | None = None,
+        clock: Clock = utc_now,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        poll_s: float = 0.5,
+    ):
+        self.kube = Kube(api_client)
+        self.namespace = namespace
+        self.field_manager = field_manager
+        self.identity = identity or default_identity()
+        self.clock = clock
+        self.lease_seconds = lease_seconds
+        self.poll_s = poll_s
+        self.records = RecordStore(self.kube, namespace, field_manager)
+        self.target = Target(provider="kubernetes", namespace=namespace, server=self.kube.host)
+
+    @classmethod
+    def from_config(cls, config: ProviderConfig, root_dir: Path, **kwargs: Any) -> "KubernetesProvider":
+        cfg = load_configuration(config.settings, root_dir)
+        manager = config.settings.get("field_manager") or DEFAULT_FIELD_MANAGER
+        return cls(client.ApiClient(configuration=cfg), config.namespace, field_manager=manager, **kwargs)
+
+    def close(self) -> None:
+        self.kube.api_client.close()
+
+    # -- addressing -----------------------------------------------------------------------
+
+    def _rest(self, ref: ObjectRef) -> tuple[str, str, str, str | None]:
+        group, version = split_api_version(ref.api_version or f"{ARGO_GROUP}/{ARGO_VERSION}")
+        kind = argo_kind(ref.kind)
+        return group, version, kind.plural, (ref.namespace or self.namespace) if kind.namespaced else None
+
+    def _ref(self, manifest: dict[str, Any]) -> ObjectRef:
+        meta = manifest.get("metadata") or {}
+        kind = manifest.get("kind", "")
+        ns = meta.get("namespace") if argo_kind(kind).namespaced else None
+        return ObjectRef(manifest.get("apiVersion", ""), kind, ns, meta.get("name", ""))
+
+    def _live(self, manifest: dict[str, Any], stack: str) -> LiveObject:
+        return LiveObject(
+            ref=self._ref(manifest),
+            manifest=without_managed_fields(manifest),
+            resource_version=(manifest.get("metadata") or {}).get("resourceVersion"),
+            address=address_of(manifest),
+            owned=owned_by(manifest, stack),
+        )
+
+    def _get(self, ref: ObjectRef) -> dict | None:
+        return self.kube.get(*self._rest(ref), ref.name)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def owned(self, stack: str) -> StackRecord:
+        return self.records.load(stack)
+
+    def _list_scopes(self, refs: list[ObjectRef]) -> list[tuple[str, str, str | None]]:
+        """(apiVersion, kind, namespace) pairs to LIST: every kind in every namespace in play."""
+        versions = {k: f"{ARGO_GROUP}/{ARGO_VERSION}" for k in DEFAULT_KINDS}
+        versions.update({r.kind: r.api_version for r in refs if r.api_version})
+        namespaces = sorted({self.namespace} | {r.namespace for r in refs if r.namespace})
+        scopes = []
+        for kind, api_version in sorted(versions.items()):
+            for ns in namespaces if argo_kind(kind).namespaced else [None]:
+                scopes.append((api_version, kind, ns))
+        return scopes
+
+    def read(self, stack: str, desired: Sequence[CompiledObject]) -> LiveState:
+        record = self.owned(stack)
+        refs = [o.ref for o in desired] + [e.ref for e in record.entries.values()]
+        objects: dict[ObjectRef, LiveObject] = {}
+        selector = f"{STACK_LABEL}={stack}"
+        for api_version, kind, ns in self._list_scopes(refs):
+            group, version = split_api_version(api_version)
+            try:
+                items = self.kube.list(group, version, argo_kind(kind).plural, ns, selector)
+            except ApiFailure as exc:
+                if exc.code == 404:  # the kind's CRD is not installed: nothing of it exists
+                    continue
+                raise
+            for item in items:
+                item.setdefault("apiVersion", api_version)
+                item.setdefault("kind", kind)
+                live = self._live(item, stack)
+                objects[live.ref] = live
+        missing = sorted({self._normal(r) for r in refs} - set(objects))
+        for manifest in self._parallel(self._get, missing):
+            if manifest is not None:
+                live = self._live(manifest, stack)
+                objects[live.ref] = live
+        return LiveState(objects=objects, record=record)
+
+    def _normal(self, ref: ObjectRef) -> ObjectRef:
+        ns = (ref.namespace or self.namespace) if argo_kind(ref.kind).namespaced else None
+        return ObjectRef(ref.api_version, ref.kind, ns, ref.name)
+
+    @staticmethod
+    def _parallel(fn: Any, items: list) -> list:
+        if not items:
+            return []
+        with ThreadPoolExecutor(max_workers=min(10, len(items))) as pool:
+            return list(pool.map(fn, items))
+
+    def refs_unchanged(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
+        wanted = sorted(refs)
+        found = self._parallel(lambda r: self._get(self._normal(r)), wanted)
+        versions = [(live or {}).get("metadata", {}).get("resourceVersion") for live in found]
+        return [ref for ref, now in zip(wanted, versions) if now != refs[ref]]
+
+    def dry_run(self, obj: CompiledObject, live: LiveObject | None) -> dict:
+        # Forced: the plan shows the object as it will be; conflicts are settled at apply.
+        result = self.kube.apply(
+            *self._rest(obj.ref), obj.ref.name, obj.manifest,
+            manager=self.field_manager, force=True, dry_run=True,
+        )
+        return without_managed_fields(result)
+
+    # -- locking --------------------------------------------------------------------------
+
+    def _lease(self, stack: str) -> LeaseLock:
+        return LeaseLock(self.kube, self.namespace, stack, self.lease_seconds, self.clock)
+
+    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[LockInfo]:
+        return held(self._lease(stack), stack, holder, timeout_s, self.lease_seconds, self.poll_s)
+
+    def unlock(self, stack: str, lock_id: str) -> None:
+        self._lease(stack).unlock(lock_id)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        force_conflicts: bool = False,
+        parallelism: int = 10,
+        progress: Progress | None = None,
+    ) -> ApplyResult:
+        check_applyable(plan, self.target)
+        old = self.owned(plan.stack)
+        result = run_changes(
+            plan.changes,
+            lambda c: self._write(c, force_conflicts),
+            parallelism=parallelism,
+            progress=progress,
+            depends_on=plan_depends_on(plan),
+        )
+        new = next_record(old, plan, result.applied, iso(self.clock()), self.identity)
+        try:
+            self.records.save(new)
+        except ProviderError as exc:
+            message = f"the objects were written but the stack record was not: {exc.message}"
+            raise ApplyError(message, result) from exc
+        return result
+
+    def _write(self, change: ResourceChange, force_conflicts: bool) -> None:
+        if change.action in (Action.DELETE, Action.REPLACE):
+            old_ref = self._before_ref(change)
+            self._delete(old_ref, change.resource_version)
+            if change.action is Action.REPLACE:
+                self._wait_gone(old_ref)
+        if change.action is Action.DELETE:
+            return
+        if change.after is None:
+            raise ProviderError(f"{change.address}: the plan has no manifest to apply")
+        rv = change.resource_version if change.action is Action.UPDATE else None
+        self._apply(change.ref, change.after, rv, force_conflicts)
+
+    def _before_ref(self, change: ResourceChange) -> ObjectRef:
+        if change.prior_ref is not None:
+            return self._normal(change.prior_ref)
+        if change.before and (change.before.get("metadata") or {}).get("name"):
+            return self._normal(self._ref(change.before))
+        return self._normal(change.ref)
+
+    def _delete(self, ref: ObjectRef, resource_version: str | None) -> None:
+        try:
+            self.kube.delete(*self._rest(ref), ref.name, resource_version)
+        except ApiFailure as exc:
+            if exc.code == 404:  # already gone: what the plan wanted
+                return
+            if exc.code == 409:
+                raise ConflictError(self._stale(ref, resource_version)) from exc
+            raise
+
+    def _wait_gone(self, ref: ObjectRef) -> None:
+        deadline = time.monotonic() + _REPLACE_WAIT_S
+        while self._get(ref) is not None:
+            if time.monotonic() > deadline:
+                raise ProviderError(f"{ref} was deleted for replacement but is still there")
+            time.sleep(0.2)
+
+    @staticmethod
+    def _stale(ref: ObjectRef, resource_version: str | None) -> str:
+        return (
+            f"{ref} changed since the plan was made (it was at resourceVersion {resource_version}); "
+            "run gp plan again"
+        )
+
+    def _apply(self, ref: ObjectRef, manifest: dict, rv: str | None, force_conflicts: bool) -> dict:
+        body = copy.deepcopy(manifest)
+        if rv:
+            body.setdefault("metadata", {})["resourceVersion"] = rv
+        rest = self._rest(ref)
+        try:
+            return self.kube.apply(*rest, ref.name, body, manager=self.field_manager)
+        except ApiFailure as exc:
+            if exc.code != 409:
+                raise
+            if not is_field_conflict(exc.status):
+                raise ConflictError(self._stale(ref, rv)) from exc
+            conflict = exc.status
+        live = self._get(ref) or {}
+        managed = (live.get("metadata") or {}).get("managedFields") or []
+        decision = decide(conflict, managed, self.field_manager, force_conflicts)
+        if decision.blocking:
+            raise ConflictError(conflict_message(str(ref), decision))
+        try:
+            return self.kube.apply(*rest, ref.name, body, manager=self.field_manager, force=True)
+        except ApiFailure as exc:
+            if exc.code == 409:
+                raise ConflictError(self._stale(ref, rv)) from exc
+            raise
+
+    def adopt(self, ref: ObjectRef, stack: str, address: str) -> LiveObject:
+        ref = self._normal(ref)
+        live = self._get(ref)
+        if live is None:
+            raise ProviderError(f"{ref} does not exist on {self.kube.host}")
+        other = labels_of(live).get(STACK_LABEL)
+        if other not in (None, stack):
+            raise ConflictError(f"{ref} already belongs to the stack {other!r}")
+        marks = with_ownership({"apiVersion": live["apiVersion"], "kind": live["kind"]}, stack, address)
+        marks["metadata"]["name"] = ref.name
+        if ref.namespace:
+            marks["metadata"]["namespace"] = ref.namespace
+        # The user asked for this object explicitly: take the ownership marks even if set by others.
+        updated = self.kube.apply(*self._rest(ref), ref.name, marks, manager=self.field_manager, force=True)
+        old = self.owned(stack)
+        self.records.save(
+            record_with(old, address, ref, strip_server_fields(updated), iso(self.clock()), self.identity)
+        )
+        return self._live(updated, stack)

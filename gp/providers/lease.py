@@ -1,0 +1,146 @@
+"""The Kubernetes provider's lock: a ``coordination.k8s.io/v1`` Lease ``gp-lock-<stack>``.
+
+The holder is ``spec.holderIdentity``; the lock id sits in an annotation so that `gp unlock ID`
+can name exactly one lock. A lease whose ``renewTime + leaseDurationSeconds`` has passed belongs
+to a crashed run and is taken over. Every write carries the resourceVersion it read, so two
+lockers racing for the same lease cannot both win.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from gp.compile.objects import LABEL_PREFIX, MANAGED_BY_LABEL, MANAGED_BY_VALUE, STACK_LABEL
+from gp.providers.base import LockInfo
+from gp.providers.kinds import object_name
+from gp.providers.kubeclient import ApiFailure, Kube
+from gp.providers.locking import Clock, iso, mismatch_error, new_info, parse_iso
+
+LOCK_ID_ANNOTATION = f"{LABEL_PREFIX}/lock-id"
+_GROUP, _VERSION, _PLURAL = "coordination.k8s.io", "v1", "leases"
+
+
+def micro_time(moment: datetime) -> str:
+    """Kubernetes' MicroTime, the format Lease times must have."""
+    return iso(moment).replace("Z", ".000000Z")
+
+
+def lease_name(stack: str) -> str:
+    return object_name("gp-lock-", stack)
+
+
+class LeaseLock:
+    def __init__(self, kube: Kube, namespace: str, stack: str, duration_s: float, clock: Clock):
+        self.kube = kube
+        self.namespace = namespace
+        self.stack = stack
+        self.name = lease_name(stack)
+        self.duration_s = max(1, math.ceil(duration_s))
+        self.clock = clock
+
+    def _body(self, info: LockInfo, renewed: datetime, resource_version: str | None = None) -> dict:
+        meta: dict[str, Any] = {
+            "name": self.name,
+            "namespace": self.namespace,
+            "labels": {MANAGED_BY_LABEL: MANAGED_BY_VALUE, STACK_LABEL: self.stack},
+            "annotations": {LOCK_ID_ANNOTATION: info.lock_id},
+        }
+        if resource_version:
+            meta["resourceVersion"] = resource_version
+        return {
+            "apiVersion": f"{_GROUP}/{_VERSION}",
+            "kind": "Lease",
+            "metadata": meta,
+            "spec": {
+                "holderIdentity": info.holder,
+                "leaseDurationSeconds": self.duration_s,
+                "acquireTime": micro_time(parse_iso(info.acquired_at)),
+                "renewTime": micro_time(renewed),
+            },
+        }
+
+    @staticmethod
+    def info_of(lease: dict) -> LockInfo:
+        spec = lease.get("spec") or {}
+        annotations = (lease.get("metadata") or {}).get("annotations") or {}
+        renewed = spec.get("renewTime") or spec.get("acquireTime")
+        duration = int(spec.get("leaseDurationSeconds") or 0)
+        expires = iso(parse_iso(renewed) + timedelta(seconds=duration)) if renewed else "?"
+        acquired = iso(parse_iso(spec["acquireTime"])) if spec.get("acquireTime") else "?"
+        return LockInfo(
+            lock_id=annotations.get(LOCK_ID_ANNOTATION, "?"),
+            holder=spec.get("holderIdentity") or "an unknown holder",
+            acquired_at=acquired,
+            expires_at=expires,
+        )
+
+    def _expired(self, held: LockInfo) -> bool:
+        return held.expires_at == "?" or parse_iso(held.expires_at) <= self.clock()
+
+    def _get(self) -> dict | None:
+        return self.kube.get(_GROUP, _VERSION, _PLURAL, self.namespace, self.name)
+
+    def _replace(self, body: dict) -> bool:
+        """False when someone else wrote the lease since we read it."""
+        try:
+            self.kube.replace(_GROUP, _VERSION, _PLURAL, self.namespace, self.name, body)
+            return True
+        except ApiFailure as exc:
+            if exc.code in (404, 409):
+                return False
+            raise
+
+    def try_acquire(self, holder: str) -> tuple[LockInfo | None, LockInfo | None]:
+        held: LockInfo | None = None
+        for _ in range(3):
+            now = self.clock()
+            ours = new_info(holder, now, self.duration_s)
+            try:
+                self.kube.create(_GROUP, _VERSION, _PLURAL, self.namespace, self._body(ours, now))
+                return ours, None
+            except ApiFailure as exc:
+                if exc.code != 409:
+                    raise
+            current = self._get()
+            if current is None:
+                continue
+            held = self.info_of(current)
+            if not self._expired(held):
+                return None, held
+            rv = current["metadata"]["resourceVersion"]
+            if self._replace(self._body(ours, now, rv)):
+                return ours, None
+        return None, held or LockInfo("?", "a concurrent locker", "?", "?")
+
+    def renew(self, lock_id: str) -> bool:
+        current = self._get()
+        if current is None:
+            return False
+        held = self.info_of(current)
+        if held.lock_id != lock_id:
+            return False
+        body = self._body(held, self.clock(), current["metadata"]["resourceVersion"])
+        return self._replace(body)
+
+    def _delete(self, current: dict) -> None:
+        try:
+            self.kube.delete(
+                _GROUP, _VERSION, _PLURAL, self.namespace, self.name, current["metadata"]["resourceVersion"]
+            )
+        except ApiFailure as exc:
+            if exc.code not in (404, 409):
+                raise
+
+    def release(self, lock_id: str) -> None:
+        current = self._get()
+        if current is not None and self.info_of(current).lock_id == lock_id:
+            self._delete(current)
+
+    def unlock(self, lock_id: str) -> None:
+        current = self._get()
+        held = self.info_of(current) if current is not None else None
+        if held is None or held.lock_id != lock_id:
+            raise mismatch_error(self.stack, lock_id, held)
+        self._delete(current)

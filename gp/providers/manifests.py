@@ -1,0 +1,126 @@
+"""Manifest helpers shared by the providers: stable YAML, content hashes, ownership marks."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from typing import Any
+
+import yaml
+
+from gp.compile.objects import (
+    ADDRESS_ANNOTATION,
+    MANAGED_BY_LABEL,
+    MANAGED_BY_VALUE,
+    STACK_LABEL,
+    ObjectRef,
+)
+
+
+class _StableDumper(yaml.SafeDumper):
+    """Block style, sorted keys, multi-line strings as literal blocks (scripts stay readable)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # Shared sub-objects must be written out in full: a GitOps file has no anchors.
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_StableDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(manifest: dict[str, Any]) -> str:
+    """The same object always gives the same bytes."""
+    return yaml.dump(
+        manifest,
+        Dumper=_StableDumper,
+        sort_keys=True,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1 << 16,
+    )
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.safe_load(text)
+
+
+def content_hash(data: bytes) -> str:
+    """The directory provider's resourceVersion: changes exactly when the file's bytes do."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def ref_of(manifest: dict[str, Any], cluster_scoped: bool = False) -> ObjectRef:
+    meta = manifest.get("metadata") or {}
+    return ObjectRef(
+        api_version=manifest.get("apiVersion", ""),
+        kind=manifest.get("kind", ""),
+        namespace=None if cluster_scoped else meta.get("namespace"),
+        name=meta.get("name", ""),
+    )
+
+
+def labels_of(manifest: dict[str, Any]) -> dict[str, str]:
+    return (manifest.get("metadata") or {}).get("labels") or {}
+
+
+def annotations_of(manifest: dict[str, Any]) -> dict[str, str]:
+    return (manifest.get("metadata") or {}).get("annotations") or {}
+
+
+def owned_by(manifest: dict[str, Any], stack: str) -> bool:
+    return labels_of(manifest).get(STACK_LABEL) == stack
+
+
+def address_of(manifest: dict[str, Any]) -> str | None:
+    return annotations_of(manifest).get(ADDRESS_ANNOTATION)
+
+
+def with_ownership(manifest: dict[str, Any], stack: str, address: str) -> dict[str, Any]:
+    """A copy of ``manifest`` marked as the stack's (what `gp import` does to a live object)."""
+    out = copy.deepcopy(manifest)
+    meta = out.setdefault("metadata", {})
+    labels = meta.get("labels") or {}
+    labels.update({MANAGED_BY_LABEL: MANAGED_BY_VALUE, STACK_LABEL: stack})
+    meta["labels"] = labels
+    annotations = meta.get("annotations") or {}
+    annotations[ADDRESS_ANNOTATION] = address
+    meta["annotations"] = annotations
+    return out
+
+
+# Fields the server writes; never part of what gp applied.
+_SERVER_METADATA = (
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+)
+
+
+def strip_server_fields(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The part of a live object a user could have written (used when adopting one)."""
+    out = copy.deepcopy(manifest)
+    out.pop("status", None)
+    meta = out.get("metadata") or {}
+    for key in _SERVER_METADATA:
+        meta.pop(key, None)
+    return out
+
+
+def without_managed_fields(manifest: dict[str, Any]) -> dict[str, Any]:
+    """Live objects as the planner sees them: managedFields are bulky and only apply needs them."""
+    meta = manifest.get("metadata") or {}
+    if "managedFields" not in meta:
+        return manifest
+    out = dict(manifest)
+    out["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+    return out

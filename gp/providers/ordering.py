@@ -1,0 +1,118 @@
+"""In what order apply writes: templates before what references them, deletions in reverse.
+
+Two kinds of edges. Hard edges come from real references (a cron's ``workflowTemplateRef``, a
+``templateRef``, ``depends_on``): when the earlier write fails, the later one is not attempted.
+Soft edges only order (templates before crons, writes before deletes) and never block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping, Sequence
+
+from gp.planner.plan import Action, ResourceChange
+
+# Lower ranks are written first and deleted last.
+_KIND_RANK = {"ClusterWorkflowTemplate": 0, "WorkflowTemplate": 1}
+_LAST_RANK = 2
+
+Key = tuple[str, str | None, str]  # kind, namespace, name
+
+
+@dataclass
+class Schedule:
+    """Waves of indices into ``changes``; each wave may run in parallel once the previous is done."""
+
+    changes: list[ResourceChange]
+    waves: list[list[int]]
+    hard_deps: dict[int, set[int]] = field(default_factory=dict)
+
+
+def kind_rank(kind: str) -> int:
+    return _KIND_RANK.get(kind, _LAST_RANK)
+
+
+def _walk_refs(node: Any, namespace: str | None) -> Iterator[Key]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("workflowTemplateRef", "templateRef") and isinstance(value, dict):
+                name = value.get("name")
+                if isinstance(name, str):
+                    if value.get("clusterScope"):
+                        yield ("ClusterWorkflowTemplate", None, name)
+                    else:
+                        yield ("WorkflowTemplate", namespace, name)
+            yield from _walk_refs(value, namespace)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk_refs(item, namespace)
+
+
+def template_refs(manifest: dict[str, Any] | None) -> set[Key]:
+    """The templates a manifest refers to, by (kind, namespace, name)."""
+    if not manifest:
+        return set()
+    namespace = (manifest.get("metadata") or {}).get("namespace")
+    return set(_walk_refs(manifest, namespace))
+
+
+def _key(change: ResourceChange) -> Key:
+    ns = None if change.ref.kind == "ClusterWorkflowTemplate" else change.ref.namespace
+    return (change.ref.kind, ns, change.ref.name)
+
+
+def _layers(nodes: list[int], deps: dict[int, set[int]]) -> list[list[int]]:
+    """Kahn's algorithm by levels; a cycle (which validate rejects) ends up in one last wave."""
+    remaining = set(nodes)
+    layers: list[list[int]] = []
+    while remaining:
+        ready = sorted(n for n in remaining if not deps.get(n, set()) & remaining)
+        if not ready:
+            ready = sorted(remaining)
+        layers.append(ready)
+        remaining -= set(ready)
+    return layers
+
+
+def schedule(
+    changes: Sequence[ResourceChange], depends_on: Mapping[str, Sequence[str]] | None = None
+) -> Schedule:
+    """Order every change that does something; no-ops are left out.
+
+    ``depends_on`` maps an address to the addresses it must follow (``CompiledObject.depends_on``).
+    """
+    todo = [c for c in changes if c.action is not Action.NOOP]
+    writes = [i for i, c in enumerate(todo) if c.action is not Action.DELETE]
+    deletes = [i for i, c in enumerate(todo) if c.action is Action.DELETE]
+    by_key = {_key(todo[i]): i for i in writes}
+    del_by_key = {_key(todo[i]): i for i in deletes}
+    by_address = {c.address: i for i, c in enumerate(todo)}
+
+    hard: dict[int, set[int]] = {i: set() for i in range(len(todo))}
+    order: dict[int, set[int]] = {i: set() for i in range(len(todo))}
+    for i in writes:
+        change = todo[i]
+        for ref in template_refs(change.after):
+            if ref in by_key and by_key[ref] != i:
+                hard[i].add(by_key[ref])
+        for address in (depends_on or {}).get(change.address, ()):
+            if address in by_address and by_address[address] in writes:
+                hard[i].add(by_address[address])
+        order[i] |= {j for j in writes if kind_rank(todo[j].ref.kind) < kind_rank(change.ref.kind)}
+    for i, change in enumerate(todo):
+        # Whatever referred to a deleted template must stop doing so before it goes.
+        for ref in template_refs(change.before):
+            if ref in del_by_key and del_by_key[ref] != i:
+                hard[del_by_key[ref]].add(i)
+    for i in deletes:
+        rank = kind_rank(todo[i].ref.kind)
+        order[i] |= {j for j in deletes if kind_rank(todo[j].ref.kind) > rank}
+    for i in range(len(todo)):
+        order[i] |= hard[i]
+
+    # Writes only ever wait on writes, and deletes run after every write, so each phase
+    # is layered on its own.
+    write_deps = {i: order[i] & set(writes) for i in writes}
+    delete_deps = {i: order[i] & set(deletes) for i in deletes}
+    waves = _layers(writes, write_deps) + _layers(deletes, delete_deps)
+    return Schedule(changes=todo, waves=waves, hard_deps={i: d for i, d in hard.items() if d})

@@ -1,0 +1,130 @@
+"""`gp plan --format json`: the stable, documented shape (docs/plan-json.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Sequence
+
+from gp.compile.objects import ObjectRef
+from gp.planner.plan import (
+    Action,
+    Drift,
+    FieldChange,
+    Plan,
+    ResourceChange,
+    SchedulePreview,
+    StackRecord,
+    Target,
+)
+from gp.render.mask import mask_text, mask_value, secrets_of
+from gp.render.text import counts
+
+JSON_FORMAT_VERSION = "1.0"
+_ACTIONS = {
+    Action.CREATE: ["create"],
+    Action.UPDATE: ["update"],
+    Action.DELETE: ["delete"],
+    Action.REPLACE: ["delete", "create"],
+    Action.NOOP: ["no-op"],
+}
+
+
+def _identity(address: str, ref: ObjectRef) -> dict[str, Any]:
+    return {
+        "address": address,
+        "api_version": ref.api_version,
+        "kind": ref.kind,
+        "namespace": ref.namespace,
+        "name": ref.name,
+    }
+
+
+def _fields(fields: Sequence[FieldChange], secrets: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {"path": f.path, "before": mask_value(f.before, secrets), "after": mask_value(f.after, secrets)}
+        for f in fields
+    ]
+
+
+def _preview(p: SchedulePreview | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
+
+
+def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
+    out = _identity(c.address, c.ref)
+    out["change"] = {
+        "actions": list(_ACTIONS[c.action]),
+        "before": mask_value(c.before, secrets),
+        "after": mask_value(c.after, secrets),
+        "fields": _fields(c.fields, secrets),
+    }
+    out["action_reason"] = c.reason
+    out["resource_version"] = c.resource_version
+    if c.prior_ref is not None:
+        out["replaces"] = _identity(c.address, c.prior_ref)
+    if c.schedule is not None:
+        out["schedule"] = {"before": _preview(c.schedule.before), "after": _preview(c.schedule.after)}
+    return out
+
+
+def _drift(d: Drift, secrets: Sequence[str]) -> dict[str, Any]:
+    out = _identity(d.address, d.ref)
+    out["change"] = {
+        "actions": ["delete"] if d.after is None else ["update"],
+        "before": mask_value(d.before, secrets),
+        "after": mask_value(d.after, secrets),
+        "fields": _fields(d.fields, secrets),
+    }
+    return out
+
+
+def plan_json(plan: Plan, sensitive: Iterable[str] = ()) -> dict[str, Any]:
+    """The plan as JSON-ready data, sensitive values masked."""
+    secrets = secrets_of(plan.sensitive, sensitive)
+    add, change, destroy = counts(plan.changes)
+    return {
+        "format_version": JSON_FORMAT_VERSION,
+        "stack": plan.stack,
+        "mode": plan.mode.value,
+        "target": {
+            "provider": plan.target.provider,
+            "server": plan.target.server,
+            "namespace": plan.target.namespace,
+        },
+        "resource_drift": [_drift(d, secrets) for d in plan.drift],
+        "resource_changes": [_change(c, secrets) for c in plan.changes],
+        "summary": {"add": add, "change": change, "destroy": destroy},
+        "errors": [mask_text(e, secrets) for e in plan.errors],
+        "applyable": plan.applyable,
+    }
+
+
+def render_plan_json(plan: Plan, sensitive: Iterable[str] = ()) -> str:
+    return json.dumps(plan_json(plan, sensitive), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_plan(plan: Plan, sensitive: Iterable[str] = ()) -> str:
+    """The CLI's entry point for ``--format json``."""
+    return render_plan_json(plan, sensitive)
+
+
+def owned_json(record: StackRecord, target: Target | None = None) -> dict[str, Any]:
+    """What the stack owns (``gp show --format json`` without a plan file)."""
+    return {
+        "format_version": JSON_FORMAT_VERSION,
+        "stack": record.stack,
+        "target": None if target is None else {
+            "provider": target.provider, "server": target.server, "namespace": target.namespace,
+        },
+        "applied_at": record.applied_at,
+        "applied_by": record.applied_by,
+        "objects": [
+            _identity(address, entry.ref) for address, entry in sorted(record.entries.items())
+        ],
+    }
+
+
+def render_owned(record: StackRecord, target: Target | None = None) -> str:
+    return json.dumps(owned_json(record, target), indent=2, ensure_ascii=False) + "\n"

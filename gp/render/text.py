@@ -1,0 +1,162 @@
+"""The plan and apply results as text, in Terraform's shape (people and tools know it).
+
+Functions return a rich ``Text`` (styled; print it with a console, which honours no-colour);
+``render_plan``/``render_apply`` with ``color`` given return a string instead: console markup
+(True) or plain text (False).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from rich.text import Text
+
+from gp.planner.plan import Action, Mode, Plan, ResourceChange, StackRecord, Target
+from gp.providers.base import ApplyResult
+from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, layout
+from gp.render.mask import mask_text, secrets_of
+from gp.render.stack import stack_text
+
+LEGEND = {
+    Action.CREATE: "create",
+    Action.UPDATE: "update in-place",
+    Action.DELETE: "destroy",
+    Action.REPLACE: "destroy and then create replacement",
+}
+NO_CHANGES = "No changes. Your pipelines match the configuration."
+
+
+def counts(changes: Iterable[ResourceChange]) -> tuple[int, int, int]:
+    """(added, changed, destroyed); a replacement is one added and one destroyed."""
+    add = change = destroy = 0
+    for c in changes:
+        add += c.action in (Action.CREATE, Action.REPLACE)
+        change += c.action is Action.UPDATE
+        destroy += c.action in (Action.DELETE, Action.REPLACE)
+    return add, change, destroy
+
+
+def summary(plan: Plan) -> str:
+    if not plan.has_changes:
+        return NO_CHANGES
+    if plan.mode is Mode.REFRESH_ONLY:
+        n = len(plan.drift)
+        return f"Refresh: {n} object{'s' if n != 1 else ''} changed outside gp; applying records them."
+    add, change, destroy = counts(plan.changes)
+    return f"Plan: {add} to add, {change} to change, {destroy} to destroy."
+
+
+def _emit(out: Text, lines: Sequence[Line], secrets: Sequence[str]) -> None:
+    for line in lines:
+        indent, marker, text = layout(line)
+        out.append(indent)
+        out.append(marker, style=STYLES.get(line.marker))
+        out.append(mask_text(text, secrets) + "\n", style="bold" if line.marker == "#" else None)
+
+
+def _drift_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
+    out.append("Objects changed outside gp\n\n", style="bold")
+    out.append('gp detected the following changes made outside of gp since the last "gp apply":\n\n')
+    for drift in plan.drift:
+        _emit(out, drift_lines(drift, secrets), secrets)
+        out.append("\n")
+    if plan.mode is Mode.REFRESH_ONLY:
+        out.append(
+            "This is a refresh-only plan, so gp will not take any actions to undo these. If you "
+            "were expecting these changes, apply this plan to record them in the stack's record "
+            "without changing any object.\n"
+        )
+    else:
+        out.append(
+            "Unless you have made equivalent changes to your configuration, or ignored the "
+            "fields with lifecycle.ignore_changes, the plan below undoes these changes.\n"
+        )
+    out.append("\n" + "─" * 77 + "\n\n")
+
+
+def plan_text(plan: Plan, sensitive: Iterable[str] = ()) -> Text:
+    secrets = secrets_of(plan.sensitive, sensitive)
+    out = Text()
+    if plan.drift:
+        _drift_section(plan, out, secrets)
+    acting = [c for c in plan.changes if c.action is not Action.NOOP]
+    if plan.mode is not Mode.REFRESH_ONLY and acting:
+        out.append("Object actions are indicated with the following symbols:\n")
+        used = {c.action for c in acting}
+        for action, words in LEGEND.items():
+            if action in used:
+                out.append(f"{MARKERS[action]:>3}", style=STYLES[MARKERS[action]])
+                out.append(f" {words}\n")
+        out.append("\ngp will perform the following actions:\n\n")
+        for change in acting:
+            _emit(out, change_lines(change, secrets), secrets)
+            out.append("\n")
+    out.append(summary(plan) + "\n", style="bold")
+    return out
+
+
+def render_plan(
+    plan: Plan, *, color: bool | None = None, sensitive: Iterable[str] = ()
+) -> Text | str:
+    """A rich ``Text`` by default (the console decides on colour); with ``color`` given, a
+    string: console markup (True) or plain text (False)."""
+    return _as(plan_text(plan, sensitive), color)
+
+
+def _as(text: Text, color: bool | None) -> Text | str:
+    if color is None:
+        return text
+    return text.markup if color else text.plain
+
+
+def _result_counts(result: ApplyResult) -> str:
+    add, change, destroy = counts(result.applied)
+    return f"Resources: {add} added, {change} changed, {destroy} destroyed."
+
+
+def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
+    """'Apply complete!' or, after a failure, what was applied, what failed, what was not tried."""
+    secrets = secrets_of(sensitive)
+    out = Text()
+    if result.ok:
+        out.append(f"Apply complete! {_result_counts(result)}\n", style="bold green")
+        return out
+    out.append("Apply failed.\n", style="bold red")
+    sections: list[tuple[str, list[tuple[ResourceChange, str | None]]]] = [
+        ("Applied", [(c, None) for c in result.applied]),
+        ("Failed", list(result.failed)),
+        ("Not attempted", [(c, None) for c in result.not_attempted]),
+    ]
+    for title, items in sections:
+        if not items:
+            continue
+        out.append(f"\n{title}:\n", style="bold")
+        for change, reason in items:
+            marker = MARKERS.get(change.action, " ")
+            out.append(f"  {marker:>3} ", style=STYLES.get(marker))
+            line = f"{change.address} ({change.ref})"
+            out.append(mask_text(line + (f": {reason}" if reason else "") + "\n", secrets))
+    out.append(
+        f"\n{_result_counts(result)[:-1]} before stopping; {len(result.failed)} failed, "
+        f"{len(result.not_attempted)} not attempted. Rerun to converge.\n",
+        style="bold",
+    )
+    return out
+
+
+def render_apply(
+    result: ApplyResult, *, color: bool | None = None, sensitive: Iterable[str] = ()
+) -> Text | str:
+    return _as(apply_text(result, sensitive), color)
+
+
+def render_apply_result(
+    result: ApplyResult, plan: Plan | None = None, *, sensitive: Iterable[str] = ()
+) -> Text:
+    """apply_text, masking the plan's sensitive values too (the CLI's entry point)."""
+    return apply_text(result, secrets_of(plan.sensitive if plan else (), sensitive))
+
+
+def render_owned(record: StackRecord, target: Target | None = None, *, sensitive: Iterable[str] = ()) -> Text:
+    """What the stack owns (``gp show`` without a plan file)."""
+    return stack_text(record, sensitive, target)

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import threading
+
+from gp.errors import ConflictError
+from gp.planner.plan import Action
+from gp.providers.executor import run_changes
+from gp.providers.ordering import schedule, template_refs
+
+
+def _cron(b, name: str, template: str, cluster: bool = False) -> dict:
+    m = b.manifest("CronWorkflow", name)
+    m["spec"] = {"workflowSpec": {"workflowTemplateRef": {"name": template, "clusterScope": cluster}}}
+    return m
+
+
+def _names(sched, wave) -> list[str]:
+    return [sched.changes[i].ref.name for i in wave]
+
+
+def test_template_refs_finds_workflow_and_template_refs():
+    m = {
+        "metadata": {"namespace": "ns"},
+        "spec": {
+            "workflowTemplateRef": {"name": "a"},
+            "templates": [{"steps": [[{"templateRef": {"name": "shared", "clusterScope": True}}]]}],
+        },
+    }
+    assert template_refs(m) == {("WorkflowTemplate", "ns", "a"), ("ClusterWorkflowTemplate", None, "shared")}
+    assert template_refs(None) == set()
+
+
+def test_templates_are_written_before_crons_and_deleted_after_them(b):
+    wt, cwt = b.manifest("WorkflowTemplate", "wt"), b.manifest("ClusterWorkflowTemplate", "cwt", namespace=None)
+    cron = _cron(b, "cron", "wt")
+    old_wt, old_cron = b.manifest("WorkflowTemplate", "old"), _cron(b, "oldcron", "old")
+    sched = schedule([
+        b.change(Action.DELETE, old_wt, None),
+        b.change(Action.CREATE, None, cron),
+        b.change(Action.NOOP, wt, wt),
+        b.change(Action.CREATE, None, wt),
+        b.change(Action.DELETE, old_cron, None),
+        b.change(Action.UPDATE, cwt, cwt),
+    ])
+    assert [_names(sched, w) for w in sched.waves] == [["cwt"], ["wt"], ["cron"], ["oldcron"], ["old"]]
+
+
+def test_depends_on_and_references_are_hard_edges(b):
+    wt, cron = b.manifest("WorkflowTemplate", "wt"), _cron(b, "cron", "wt")
+    sched = schedule([b.change(Action.CREATE, None, cron), b.change(Action.CREATE, None, wt)])
+    assert sched.hard_deps == {0: {1}}
+
+
+def test_compiled_depends_on_orders_and_blocks(b):
+    first, second = b.manifest("WorkflowTemplate", "first"), b.manifest("WorkflowTemplate", "second")
+    changes = [b.change(Action.CREATE, None, second), b.change(Action.CREATE, None, first)]
+    sched = schedule(changes, {"workflowtemplate.second": ("workflowtemplate.first",)})
+    assert [_names(sched, w) for w in sched.waves] == [["first"], ["second"]]
+
+    def write(change):
+        raise ConflictError("no")
+
+    result = run_changes(changes, write, depends_on={"workflowtemplate.second": ("workflowtemplate.first",)})
+    assert [c.ref.name for c in result.not_attempted] == ["second"]
+
+
+def test_a_failed_template_blocks_its_cron_but_not_unrelated_objects(b):
+    wt, other = b.manifest("WorkflowTemplate", "wt"), b.manifest("WorkflowTemplate", "other")
+    cron, free = _cron(b, "cron", "wt"), _cron(b, "free", "elsewhere")
+    seen: list[tuple[str, str | None]] = []
+
+    def write(change):
+        if change.ref.name == "wt":
+            raise ConflictError("wt refused")
+
+    result = run_changes(
+        [b.change(Action.CREATE, None, m) for m in (cron, free, wt, other)],
+        write,
+        progress=lambda c, err: seen.append((c.ref.name, err)),
+    )
+    assert sorted(c.ref.name for c in result.applied) == ["free", "other"]
+    assert [(c.ref.name, why) for c, why in result.failed] == [("wt", "wt refused")]
+    assert [c.ref.name for c in result.not_attempted] == ["cron"]
+    assert not result.ok
+    assert ("wt", "wt refused") in seen and all(name != "cron" for name, _ in seen)
+
+
+def test_a_template_is_deleted_only_after_what_referred_to_it_moved_away(b):
+    old_wt, new_wt = b.manifest("WorkflowTemplate", "old"), b.manifest("WorkflowTemplate", "new")
+    cron_before, cron_after = _cron(b, "cron", "old"), _cron(b, "cron", "new")
+
+    def write(change):
+        if change.ref.name == "cron":
+            raise ConflictError("cron refused")
+
+    result = run_changes(
+        [
+            b.change(Action.DELETE, old_wt, None),
+            b.change(Action.UPDATE, cron_before, cron_after),
+            b.change(Action.CREATE, None, new_wt),
+        ],
+        write,
+    )
+    # Deleting "old" while the cron still points at it would break the cron.
+    assert [c.ref.name for c in result.not_attempted] == ["old"]
+    assert [c.ref.name for c in result.applied] == ["new"]
+
+
+def test_unexpected_exceptions_become_reasons(b):
+    def write(change):
+        raise KeyError("boom")
+
+    result = run_changes([b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", "x"))], write)
+    assert result.failed[0][1] == "KeyError: 'boom'"
+
+
+def test_writes_within_a_wave_run_in_parallel(b):
+    barrier = threading.Barrier(3, timeout=10)
+    changes = [b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", f"t{i}")) for i in range(3)]
+    # Each write waits for the other two: this only finishes if they run at the same time.
+    result = run_changes(changes, lambda c: barrier.wait(), parallelism=3)
+    assert result.ok and len(result.applied) == 3
+
+
+def test_noops_are_not_written(b):
+    wt = b.manifest("WorkflowTemplate", "wt")
+    written: list[str] = []
+    result = run_changes([b.change(Action.NOOP, wt, wt)], lambda c: written.append(c.address))
+    assert written == [] and result.ok and result.applied == []
