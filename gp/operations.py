@@ -113,6 +113,7 @@ def plan(
         confirm=provider.dry_run,
         inputs_hash=compiled.inputs_hash,
         now=now or datetime.now(timezone.utc),
+        sensitive=compiled.module.sensitive_values,
     )
 
 

@@ -46,9 +46,7 @@ def _mode(destroy: bool, refresh_only: bool) -> Mode:
 
 
 def has_changes(plan: Plan) -> bool:
-    if plan.mode is Mode.REFRESH_ONLY:
-        return bool(plan.drift)
-    return any(c.action is not Action.NOOP for c in plan.changes)
+    return plan.has_changes
 
 
 @click.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 
 import click
 
@@ -26,7 +26,7 @@ def print_plan(plan: Plan, fmt: str, sensitive: frozenset[str], no_color: bool) 
 def print_apply_result(result: ApplyResult, plan: Plan, sensitive: frozenset[str],
                        no_color: bool) -> None:
     console = out_console(no_color) if result.ok else error_console(no_color)
-    console.print(render_text.render_apply_result(result, plan))
+    console.print(render_text.render_apply_result(result, plan, sensitive=sensitive))
 
 
 def print_owned(record, target: Target, fmt: str, no_color: bool) -> None:
