@@ -119,18 +119,24 @@ class SchemaNode:
 
     @functools.cached_property
     def fields(self) -> dict[str, FieldInfo]:
+        from gp.compile.argo_newer import newer_fields
+
+        found = [
+            (py_name.rstrip("_"), f.alias, f.annotation, f.is_required())  # `from_` is `from`
+            for py_name, f in self.model.model_fields.items()
+        ]
+        found += [(py, alias, ann, False) for py, alias, ann in newer_fields(self.model.__name__)]
         out: dict[str, FieldInfo] = {}
-        for py_name, f in self.model.model_fields.items():
-            hcl = py_name.rstrip("_")  # `from_` is Argo's `from`
-            shape = _shape(f.annotation)
+        for hcl, alias, annotation, required in found:
+            shape = _shape(annotation)
             child = schema_for(shape.model) if shape.model is not None else None
             out[hcl] = FieldInfo(
-                argo_name=f.alias or hcl,
+                argo_name=alias or hcl,
                 hcl_name=hcl,
                 kind=shape.kind,
                 child=child,
                 scalar=shape.scalar,
-                required=f.is_required(),
+                required=required,
             )
         return out
 

@@ -16,8 +16,6 @@ EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "a
 # Files that cannot round-trip, each with its reason; they xfail strictly, so a fix shows up.
 CANNOT_ROUND_TRIP: dict[str, str] = {
     "testvolume.yaml": "a PersistentVolumeClaim, not an Argo object: gp manages Argo kinds only",
-    "resource-claims-template-override.yaml": "resourceClaims is newer than Argo's schema in hera 7.1, so gp rejects it",
-    "workflow-level-executor-plugin.yaml": "executorPlugins is newer than Argo's schema in hera 7.1, so gp rejects it",
 }
 
 # How Workflow kinds compare: a Workflow is imported as a WorkflowTemplate body.

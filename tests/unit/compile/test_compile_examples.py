@@ -58,8 +58,6 @@ def test_example_validates_against_argo_schema_json(example: Path, argo_schema):
         assert errors == [], f"{obj.address}"
 
 
-# Argo fields newer than hera's generated models (hera 7.1): gp cannot know them yet.
-NEWER_THAN_HERA = {"resource-claims-template-override.yaml", "workflow-level-executor-plugin.yaml"}
 
 
 @pytest.mark.corpus
@@ -73,4 +71,4 @@ def test_argo_examples_pass_as_manifest_blocks(corpus_dir: Path):
             diags = validate_module(module(decl("manifest", "x", a("content", doc))))
             if diags:
                 failing[path.name] = [str(d) for d in diags]
-    assert set(failing) == NEWER_THAN_HERA, failing
+    assert failing == {}
