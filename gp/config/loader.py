@@ -13,6 +13,8 @@ from gp.config.model import Module, Output, ProviderConfig
 from gp.config.parse import ParseHook, parse_files  # noqa: F401  (re-exported)
 from gp.config.session import CompileObject, Session
 from gp.config.variables import RawValue, VarArg, collect, order_args
+from gp import __version__
+from gp.config.version import unmet
 from gp.errors import ConfigError, Diagnostic
 
 _PROVIDER_ATTRS = {
@@ -103,8 +105,11 @@ def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | Non
                 raise ev.error(f"{name} must be a non-empty string", attrs[name].expr)
             if name == "stack":
                 stack = value
-            else:
-                required = value
+                continue
+            required = value
+            problem = unmet(value, __version__)
+            if problem:
+                raise ev.error(problem, attrs[name].expr)
     return stack, required
 
 
