@@ -27,13 +27,15 @@ _GP_ATTRS = ("stack", "required_version")
 def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterable[tuple[str, str]] = (),
                 var_order: Sequence[VarArg] | None = None, env: Mapping[str, str] | None = None,
                 compile_object: CompileObject | None = None, cache_dir: Path | None = None,
-                on_parse: ParseHook | None = None) -> Module:
+                on_parse: ParseHook | None = None, partial: bool = False) -> Module:
     """Load, evaluate and flatten the module in ``root_dir``.
 
     ``var_order`` keeps ``--var-file``/``--var`` interleaved as typed: a sequence of
     ("file", path) and ("var", "name=value"); when None, ``var_files`` come before ``vars``.
     ``env`` defaults to ``os.environ`` (for ``GP_VAR_*``). Raises DiagnosticsError with every
-    problem found.
+    problem found; with ``partial``, errors in the evaluation (not in parsing) are returned in
+    ``Module.diagnostics`` instead, with what did evaluate, so `gp validate` can go on to
+    check the objects and report everything at once.
     """
     root_dir = Path(root_dir)
     if not root_dir.is_dir():
@@ -66,10 +68,12 @@ def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterabl
             root.local(name, None, None)
     objects = root.all_objects()
     outputs = _outputs(root, session)
-    session.raise_if_errors()
+    if not partial:
+        session.raise_if_errors()
     return Module(root_dir=root_dir, stack=stack, provider=session.provider, objects=objects,
                   outputs=outputs, required_version=required_version,
-                  sensitive_values=frozenset(v for v in session.sensitive_values if v))
+                  sensitive_values=frozenset(v for v in session.sensitive_values if v),
+                  diagnostics=tuple(session.errors()))
 
 
 def _raw_input(value: RawValue):

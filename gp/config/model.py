@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gp.errors import SourcePos
+from gp.errors import Diagnostic, SourcePos
 
 
 @dataclass
@@ -94,3 +94,5 @@ class Module:
     required_version: str | None = None
     # Every value of a sensitive variable, so renderers and errors can mask them.
     sensitive_values: frozenset[str] = frozenset()
+    # Evaluation errors, only when loaded with partial=True (otherwise they are raised).
+    diagnostics: tuple[Diagnostic, ...] = ()

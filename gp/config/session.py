@@ -100,11 +100,15 @@ class Session:
                 message = message.replace(secret, "(sensitive value)")
         return message
 
+    def errors(self) -> list[Diagnostic]:
+        """Every error so far, once each, with sensitive values masked."""
+        found = [d for d in self.diags if d.severity == "error"]
+        return [Diagnostic(self.mask(d.message), d.pos, d.severity) for d in dict.fromkeys(found)]
+
     def raise_if_errors(self) -> None:
-        errors = [d for d in self.diags if d.severity == "error"]
+        errors = self.errors()
         if errors:
-            raise DiagnosticsError(
-                [Diagnostic(self.mask(d.message), d.pos, d.severity) for d in dict.fromkeys(errors)])
+            raise DiagnosticsError(errors)
 
 
 def at(file: str, node: Any) -> SourcePos:
