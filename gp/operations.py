@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from gp.compile import compile_module, compile_object
+from gp.compile.module import compile_all, sort_diagnostics
 from gp.compile.objects import CompiledObject
 from gp.config import load_module
-from gp.config.model import Module
-from gp.errors import PlanError, StalePlanError
+from gp.config.model import Block, Module
+from gp.errors import Diagnostic, DiagnosticsError, PlanError, SourcePos, StalePlanError
 from gp.planner import make_plan
 from gp.planner.plan import Mode, Plan
-from gp.planner.serialize import stale_refs
+from gp.planner.serialize import load_plan, stale_refs
 from gp.providers.base import ApplyResult, Progress, Provider
 from gp.providers.factory import make_provider
 
@@ -54,9 +55,10 @@ class Compiled:
         return inputs_hash(self.module, self.objects)
 
 
-def load(inputs: Inputs) -> Module:
+def load(inputs: Inputs, *, partial: bool = False) -> Module:
     return load_module(
         inputs.root_dir,
+        partial=partial,
         var_order=[("file" if kind == "var-file" else "var", value)
                    for kind, value in inputs.var_args],
         env=inputs.env,
@@ -68,6 +70,32 @@ def load(inputs: Inputs) -> Module:
 def compile_inputs(inputs: Inputs) -> Compiled:
     module = load(inputs)
     return Compiled(module, tuple(compile_module(module)))
+
+
+def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
+    """Every problem at once: evaluation errors and the Argo checks of the objects.
+
+    An attribute that failed to evaluate is missing from its block, so the compiler may then
+    say the block lacks it ("needs workflow_template"); such findings, made at the position of
+    a block holding a failed attribute, would only echo the real error and are dropped.
+    """
+    module = load(inputs, partial=True)
+    _, compile_diags = compile_all(module)
+    blocks = sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
+    echoed = set()
+    for diag in module.diagnostics:
+        if diag.pos:
+            before = [p for p in blocks if p.file == diag.pos.file and p <= diag.pos]
+            if before:
+                echoed.add(before[-1])  # the innermost block opened before the failure
+    kept = [d for d in compile_diags if d.pos not in echoed]
+    return len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
+
+
+def _block_positions(block: Block):
+    yield block.pos
+    for child in block.blocks:
+        yield from _block_positions(child)
 
 
 def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
@@ -117,10 +145,45 @@ def plan(
     )
 
 
-def check_plan_applies(plan: Plan, provider: Provider) -> None:
-    """Refuse a saved plan made for another target, or whose live objects changed since."""
+def raise_for_plan_errors(plan: Plan) -> None:
+    """Every error of ``plan`` as its own diagnostic, at the block of the object it names."""
+    if not plan.errors:
+        return
+    diagnostics = []
+    for message in plan.errors:
+        pos = next((o.pos for o in plan.objects if message.startswith(f"{o.address}:")), None)
+        diagnostics.append(Diagnostic(message, pos))
+    raise DiagnosticsError(diagnostics)
+
+
+def read_plan_file(path: Path) -> Plan:
+    """A saved plan; a file that is not one is named in the error (with the line when JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"{path}: cannot read the plan file: {exc}") from exc
+    try:
+        return load_plan(text)
+    except PlanError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, json.JSONDecodeError):
+            raise PlanError(f"plan file is not JSON: {cause.msg}",
+                            SourcePos(str(path), cause.lineno, cause.colno)) from exc
+        raise PlanError(f"{path}: {exc.message}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # A plan file edited by hand or cut short: say which file, not where in gp it broke.
+        raise PlanError(f"{path}: not a valid gp plan file ({type(exc).__name__}: {exc})") from exc
+
+
+def check_plan_applies(plan: Plan, provider: Provider, stack: str | None = None) -> None:
+    """Refuse a saved plan made for another stack or target, or whose live objects changed
+    since it was made."""
     if plan.errors:
         raise PlanError("the plan has errors and cannot be applied:\n" + "\n".join(plan.errors))
+    if stack is not None and plan.stack != stack:
+        raise StalePlanError(
+            f"the plan was made for the stack {plan.stack!r}, not {stack!r}; make a new plan"
+        )
     if plan.target != provider.target:
         raise StalePlanError(
             f"the plan was made for {describe_target(plan.target)}, "

@@ -15,7 +15,7 @@ from gp.cli.console import common_options, error_console, out_console, var_optio
 from gp.cli.starter import starter_module
 from gp.compile import emit
 from gp.config import fmt as hclfmt
-from gp.errors import ConfigError, GPError
+from gp.errors import ConfigError, DiagnosticsError, GPError
 from gp.render.graph import graph as draw_graph
 
 
@@ -52,16 +52,17 @@ def init(directory: Path | None, root: Path, no_color: bool) -> None:
 def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
     """Load, evaluate and compile the module and check it, offline."""
     try:
-        compiled = operations.compile_inputs(inputs_for(root, var_args))
-    except GPError as err:
-        if not as_json:
-            raise
-        click.echo(json.dumps(_validation_doc(err.diagnostics), indent=2))
-        sys.exit(1)
+        count, diagnostics = operations.validate(inputs_for(root, var_args))
+    except GPError as err:  # the files could not even be parsed
+        count, diagnostics = 0, err.diagnostics
+    errors = [d for d in diagnostics if d.severity == "error"]
     if as_json:
-        click.echo(json.dumps(_validation_doc([]), indent=2))
+        click.echo(json.dumps(_validation_doc(diagnostics), indent=2))
+        if errors:
+            sys.exit(1)
         return
-    count = len(compiled.objects)
+    if errors:
+        raise DiagnosticsError(errors)
     out_console(no_color).print(
         f"[green]Success![/] The module is valid ({count} object{'s' if count != 1 else ''}).",
         highlight=False,

@@ -11,9 +11,9 @@ from gp import operations
 from gp.cli import output
 from gp.cli.commands_module import inputs_for
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
-from gp.errors import ConfigError, GPError, PlanError
-from gp.planner.plan import Action, Mode, Plan
-from gp.planner.serialize import load_plan, save_plan
+from gp.errors import ConfigError, GPError
+from gp.planner.plan import Mode, Plan
+from gp.planner.serialize import save_plan
 
 
 def parse_duration(text: str) -> float:
@@ -68,8 +68,7 @@ def plan(out_file, destroy, detailed_exitcode, fmt_, targets, refresh_only, para
             the_plan = operations.plan(compiled, provider, mode=_mode(destroy, refresh_only),
                                        targets=targets)
     output.print_plan(the_plan, fmt_, compiled.module.sensitive_values, no_color)
-    if the_plan.errors:
-        raise PlanError("\n".join(the_plan.errors))
+    operations.raise_for_plan_errors(the_plan)
     if out_file:
         out_file.write_text(save_plan(the_plan))
         if fmt_ == "text":
@@ -106,19 +105,20 @@ def destroy(auto_approve, targets, refresh_only, parallelism, lock_timeout, var_
 
 def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, parallelism,
                     lock_timeout, var_args, root, no_color) -> None:
+    # A broken plan file is reported before anything touches the target.
+    saved = operations.read_plan_file(planfile) if planfile else None
     compiled = operations.compile_inputs(inputs_for(root, var_args))
     provider = operations.provider_for(compiled.module)
     sensitive = compiled.module.sensitive_values
     with provider.lock(compiled.module.stack, operations.whoami(), parse_duration(lock_timeout)):
-        if planfile:
-            the_plan = load_plan(planfile.read_text())
-            operations.check_plan_applies(the_plan, provider)
+        if saved is not None:
+            the_plan = saved
+            operations.check_plan_applies(the_plan, provider, compiled.module.stack)
         else:
             with output.progress("Reading the target", no_color):
                 the_plan = operations.plan(compiled, provider, mode=mode, targets=targets)
             output.print_plan(the_plan, "text", sensitive, no_color)
-            if the_plan.errors:
-                raise PlanError("\n".join(the_plan.errors))
+            operations.raise_for_plan_errors(the_plan)
             if not has_changes(the_plan):
                 return
             _confirm(mode, auto_approve)
@@ -151,7 +151,7 @@ def _confirm(mode: Mode, auto_approve: bool) -> None:
 def show(planfile, fmt_, var_args, root, no_color) -> None:
     """Render a saved plan; with no file, list what the stack owns."""
     if planfile:
-        output.print_plan(load_plan(planfile.read_text()), fmt_, frozenset(), no_color)
+        output.print_plan(operations.read_plan_file(planfile), fmt_, frozenset(), no_color)
         return
     module = operations.load(inputs_for(root, var_args))
     provider = operations.provider_for(module)

@@ -15,13 +15,31 @@ def _no_color(flag: bool) -> bool:
     return flag or "NO_COLOR" in os.environ
 
 
+def _console(no_color: bool, stderr: bool) -> Console:
+    plain = _no_color(no_color)
+    # rich's no_color drops colours but keeps bold and dim; no colour system drops every style,
+    # so --no-color output holds no ANSI escapes at all. soft_wrap: plans piped to files or CI
+    # logs never wrap mid-path.
+    return Console(
+        stderr=stderr,
+        no_color=plain,
+        color_system=None if plain else "auto",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def out_console(no_color: bool = False) -> Console:
-    # Wide enough that plans piped to files or CI logs do not wrap mid-path.
-    return Console(no_color=_no_color(no_color), highlight=False, soft_wrap=True)
+    return _console(no_color, stderr=False)
 
 
 def error_console(no_color: bool = False) -> Console:
-    return Console(stderr=True, no_color=_no_color(no_color), highlight=False, soft_wrap=True)
+    return _console(no_color, stderr=True)
+
+
+def plain_output(no_color: bool) -> bool:
+    """--no-color or NO_COLOR: no escapes of any kind, spinners included."""
+    return _no_color(no_color)
 
 
 def is_terminal() -> bool:

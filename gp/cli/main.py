@@ -7,6 +7,7 @@ import sys
 import traceback
 
 import click
+from rich.markup import escape
 
 from gp import __version__
 from gp.cli.commands_module import fmt, graph, init, render, validate
@@ -30,8 +31,18 @@ for command in (init, validate, fmt, render, graph, plan, apply, destroy, show, 
 def report_error(err: GPError, no_color: bool = False) -> None:
     console = error_console(no_color)
     for diag in err.diagnostics:
-        where = f"{diag.pos}: " if diag.pos else ""
-        console.print(f"[bold red]Error:[/] {where}{diag.message}", highlight=False, markup=True)
+        where = f"{shown_pos(diag.pos)}: " if diag.pos else ""
+        # Messages quote paths such as templates["x"][0]: never read them as rich markup.
+        console.print(f"[bold red]Error:[/] {escape(where + diag.message)}", highlight=False)
+
+
+def shown_pos(pos) -> str:
+    """file:line:col, the file relative to the working directory when it lies below it."""
+    try:
+        rel = os.path.relpath(pos.file)
+    except ValueError:  # another drive, on Windows
+        rel = pos.file
+    return f"{pos.file if rel.startswith('..') else rel}:{pos.line}:{pos.col}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except click.ClickException as exc:
         exc.show()
-        return exc.exit_code
+        # click's usage errors exit 2, which --detailed-exitcode reserves for "changes present".
+        return EXIT_ERROR
     except GPError as exc:
         if debug:
             traceback.print_exc()

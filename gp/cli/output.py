@@ -6,7 +6,7 @@ from contextlib import nullcontext
 
 import click
 
-from gp.cli.console import error_console, is_terminal, out_console
+from gp.cli.console import error_console, is_terminal, out_console, plain_output
 from gp.planner.plan import Plan, Target
 from gp.providers.base import ApplyResult
 from gp.render import json as render_json
@@ -39,6 +39,9 @@ def print_owned(record, target: Target, fmt: str, no_color: bool) -> None:
 def progress(message: str, no_color: bool):
     """A spinner on a terminal; nothing when output goes to a file or a pipe."""
     if not is_terminal():
+        return nullcontext()
+    if plain_output(no_color):  # a spinner is cursor escapes: say it once, plainly
+        error_console(no_color).print(f"{message}...", markup=False)
         return nullcontext()
     return error_console(no_color).status(message)
 

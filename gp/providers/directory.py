@@ -58,6 +58,14 @@ def write_atomically(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def yaml_error(path: Path, exc: yaml.YAMLError) -> ProviderError:
+    """The file and where in it a YAML syntax error is, without PyYAML's multi-line excerpt."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    return ProviderError(f"{path}: not valid YAML: {problem}{where}")
+
+
 class DirectoryProvider:
     def __init__(
         self,
@@ -94,7 +102,9 @@ class DirectoryProvider:
         if not self.root.is_dir():
             return []
         return sorted(
-            p for p in self.root.glob("*/*/*.yaml") if not p.parts[len(self.root.parts)].startswith(".")
+            p
+            for p in self.root.glob("*/*/*.yaml")
+            if not p.parts[len(self.root.parts)].startswith(".") and p.is_file()
         )
 
     def _load(self, path: Path) -> tuple[dict[str, Any], str] | None:
@@ -102,10 +112,14 @@ class DirectoryProvider:
             data = path.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as exc:  # e.g. a directory where the object's file belongs
+            raise ProviderError(f"{path}: cannot read: {exc.strerror or exc}") from exc
         try:
             manifest = load_yaml(data.decode("utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ProviderError(f"{path}: not valid YAML: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ProviderError(f"{path}: not UTF-8 text: {exc.reason}") from exc
+        except yaml.YAMLError as exc:
+            raise yaml_error(path, exc) from exc
         if not isinstance(manifest, dict) or "kind" not in manifest:
             return None
         return manifest, content_hash(data)

@@ -37,6 +37,10 @@ def counts(changes: Iterable[ResourceChange]) -> tuple[int, int, int]:
 
 
 def summary(plan: Plan) -> str:
+    if plan.errors:
+        # "No changes" would be false comfort: the objects in error were not planned at all.
+        n = len(plan.errors)
+        return f"Planning failed with {n} error{'s' if n != 1 else ''}; this plan cannot be applied."
     if not plan.has_changes:
         return NO_CHANGES
     if plan.mode is Mode.REFRESH_ONLY:
