@@ -19,11 +19,39 @@ DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnig
 EVERY = re.compile(r"^@every\s+((\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$")
 
 
+CRON_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day-of-month", "1-31"),
+    ("month", "1-12 or JAN-DEC"),
+    ("day-of-week", "0-7 or SUN-SAT"),
+)
+CONCURRENCY_POLICIES = ("Allow", "Forbid", "Replace")
+
+
 def valid_schedule(expr: str) -> bool:
+    return schedule_problem(expr) is None
+
+
+def schedule_problem(expr: str) -> str | None:
+    """Why a schedule is invalid, naming the field at fault; None when it is valid."""
     expr = expr.strip()
     if expr.startswith("@"):
-        return expr in DESCRIPTORS or bool(EVERY.match(expr))
-    return len(expr.split()) == 5 and croniter.is_valid(expr)
+        if expr in DESCRIPTORS or EVERY.match(expr):
+            return None
+        return f"unknown descriptor; expected one of {', '.join(DESCRIPTORS)} or @every <duration>"
+    fields = expr.split()
+    if len(fields) != 5:
+        return (f"expected five cron fields (minute hour day-of-month month day-of-week) or a "
+                f"descriptor such as @hourly, found {len(fields)}")
+    if croniter.is_valid(expr):
+        return None
+    for i, (name, allowed) in enumerate(CRON_FIELDS):
+        alone = ["*"] * 5
+        alone[i] = fields[i]
+        if not croniter.is_valid(" ".join(alone)):
+            return f"the {name} field {quote(fields[i])} is not valid (allowed: {allowed})"
+    return "the fields do not make a valid cron expression together"
 
 
 def valid_timezone(name: str) -> bool:
@@ -40,9 +68,14 @@ def check_cron(r: Compiled, results: list[Compiled]) -> None:
     spec = r.manifest.get("spec") or {}
     ctx = r.ctx
     for i, expr in enumerate(spec.get("schedules") or []):
-        if not isinstance(expr, str) or not valid_schedule(expr):
-            ctx.error(f"invalid schedule {quote(str(expr))}: expected five cron fields (minute hour day-of-month "
-                      "month day-of-week) or a descriptor such as @hourly", ctx.pos_of(("spec", "schedules", i)))
+        problem = schedule_problem(expr) if isinstance(expr, str) else "a schedule is a string"
+        if problem:
+            ctx.error(f"invalid schedule {quote(str(expr))}: {problem}", ctx.pos_of(("spec", "schedules", i)))
+    policy = spec.get("concurrencyPolicy")
+    if policy is not None and policy not in CONCURRENCY_POLICIES:
+        ctx.error(f"concurrency_policy {quote(str(policy))} is not one of {', '.join(CONCURRENCY_POLICIES)}"
+                  f"{did_you_mean(next(iter(difflib.get_close_matches(str(policy), CONCURRENCY_POLICIES, n=1)), None))}",
+                  ctx.pos_of(("spec", "concurrencyPolicy")))
     tz = spec.get("timezone")
     if tz is not None and not valid_timezone(str(tz)):
         ctx.error(f"unknown time zone {quote(str(tz))}: expected an IANA name such as America/Toronto",

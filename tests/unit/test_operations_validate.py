@@ -39,8 +39,7 @@ def test_all_errors_at_once_without_echoes(tmp_path: Path):
         f'{f}:6:16: Unknown local value "local.nope"',
         f'{f}:8:16: Unknown variable "var.nope"',
         f'{f}:11:5: task "load" depends on unknown task "extrct"; did you mean "extract"?',
-        f'{f}:16:3: invalid schedule "0 25 * * *": expected five cron fields (minute hour '
-        "day-of-month month day-of-week) or a descriptor such as @hourly",
+        f'{f}:16:3: invalid schedule "0 25 * * *": the hour field "25" is not valid (allowed: 0-23)',
         f'{f}:17:23: Unknown workflow_template "workflow_template.etll"; '
         'did you mean "workflow_template.etl"?',
     ]

@@ -1,5 +1,7 @@
 """Each rule of `gp validate` (LANGUAGE.md), with its message and position."""
 
+import pytest
+
 from gp.compile.module import validate_module
 from hcl_builders import a, b, decl, module, problems, ref
 
@@ -155,14 +157,29 @@ def test_cron_schedules_time_zones_and_template():
     )
     assert out == [
         'main.gp.hcl:2:3: invalid schedule "0 0 1 1 1 1": expected five cron fields (minute hour day-of-month month '
-        "day-of-week) or a descriptor such as @hourly",
-        'main.gp.hcl:2:3: invalid schedule "61 * * * *": expected five cron fields (minute hour day-of-month month '
-        "day-of-week) or a descriptor such as @hourly",
-        'main.gp.hcl:2:3: invalid schedule "@fortnightly": expected five cron fields (minute hour day-of-month '
-        "month day-of-week) or a descriptor such as @hourly",
+        "day-of-week) or a descriptor such as @hourly, found 6",
+        'main.gp.hcl:2:3: invalid schedule "61 * * * *": the minute field "61" is not valid (allowed: 0-59)',
+        'main.gp.hcl:2:3: invalid schedule "@fortnightly": unknown descriptor; expected one of @yearly, @annually, '
+        "@monthly, @weekly, @daily, @midnight, @hourly or @every <duration>",
         'main.gp.hcl:3:3: unknown time zone "Mars/Base": expected an IANA name such as America/Toronto',
         'main.gp.hcl:4:3: workflow_template "ghost" is not declared in this module',
     ]
+
+
+@pytest.mark.parametrize(
+    "expr, field",
+    [("0 24 * * *", 'hour field "24"'), ("0 0 32 * *", 'day-of-month field "32"'),
+     ("0 0 * 13 *", 'month field "13"'), ("0 0 * * MON-FOO", 'day-of-week field "MON-FOO"')],
+)
+def test_cron_schedule_names_the_field_at_fault(expr, field):
+    (msg,) = problems(cron(a("schedule", expr, line=2), a("workflow_template", "t", line=3)))[:1]
+    assert msg.startswith(f'main.gp.hcl:2:3: invalid schedule "{expr}": the {field} is not valid')
+
+
+def test_cron_concurrency_policy_is_one_of_argos():
+    out = problems(cron(a("schedule", "@daily"), a("concurrency_policy", "Forbidden", line=2)))
+    assert 'main.gp.hcl:2:3: concurrency_policy "Forbidden" is not one of Allow, Forbid, Replace; ' \
+        'did you mean "Forbid"?' in out
 
 
 def test_cron_reference_to_an_undeclared_address():
