@@ -77,6 +77,9 @@ def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
         canonical(after or {}),
         view="tree",
         ignore_numeric_type_changes=True,
+        # By default deepdiff reports a whole dict as replaced when few keys match; a plan
+        # must still say which templates were added, removed or changed.
+        threshold_to_diff_deeper=0,
     )
     paths: dict[str, Path] = {}
     for levels in diff.values():

@@ -110,6 +110,23 @@ def test_new_and_removed_list_items_are_named():
     ]
 
 
+def test_mostly_new_list_items_are_still_named_one_by_one():
+    # deepdiff would call the whole list replaced when under a third of its names match.
+    def renamed(m):
+        m["spec"]["templates"][1]["name"] = "sen2cor280"
+        m["spec"]["templates"].append({"name": "report", "container": {"image": "busybox"}})
+        m["spec"]["templates"].append({"name": "notify", "container": {"image": "busybox"}})
+
+    desired = obj("WorkflowTemplate", "sen2cor", edit(wt(), renamed)["spec"])
+    c = only_change(plan([desired], deployed(wt())))
+    assert [f.path for f in c.fields] == [
+        'spec.templates["notify"]',
+        'spec.templates["report"]',
+        'spec.templates["sen2cor280"]',
+        'spec.templates["sen2cor290"]',
+    ]
+
+
 def test_env_item_change_is_named():
     def env(value):
         return lambda m: m["spec"]["templates"][1]["container"].update(
