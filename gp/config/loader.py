@@ -55,7 +55,7 @@ def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterabl
 
             session.diags.append(Diagnostic(f'Value for undeclared variable "{name}"' +
                                             suggest(name, list(decls.variables))))
-    inputs = {name: _raw_input(value) for name, value in raw.items() if name in decls.variables}
+    inputs = {name: _raw_input(name, value) for name, value in raw.items() if name in decls.variables}
     root = ModuleInstance(session, decls, "", inputs, (root_dir.resolve(),))
     stack, required_version = _gp_settings(root, session)
     session.stack = stack
@@ -76,15 +76,23 @@ def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterabl
                   diagnostics=tuple(session.errors()))
 
 
-def _raw_input(value: RawValue):
+def _raw_input(name: str, value: RawValue):
     def evaluate(literal: bool) -> tuple[Any, Frame, Any]:
         from gp.config.evaluator import Evaluator
         from gp.config.instance import _Only
 
-        expr = value.expression(literal)
-        where = value.pos.file if value.pos else "<command line>"
-        ev = Evaluator(where, _Only({}, "variable values"), {})
-        return ev.eval(expr), ev.frame, value.pos
+        if value.pos is not None:  # from a variables file: its own positions say where
+            ev = Evaluator(value.pos.file, _Only({}, "variable values"), {})
+            return ev.eval(value.expression(literal)), ev.frame, value.pos
+        # --var and GP_VAR_ text has no file: name the variable and where its value came from.
+        origin = f"GP_VAR_{name}" if value.source == "env" else f"--var {name}"
+        try:
+            ev = Evaluator(origin, _Only({}, "variable values"), {})
+            return ev.eval(value.expression(literal)), ev.frame, None
+        except ConfigError as err:
+            raise ConfigError(f'Invalid value for variable "{name}" from {origin}: {err.message} '
+                              "(non-string variables take HCL values, e.g. 8080, true, "
+                              '["a", "b"], {k = "v"})') from None
 
     return evaluate
 

@@ -116,3 +116,16 @@ workflow_template "w" {
     with pytest.raises(DiagnosticsError) as info:
         load({"main.gp.hcl": bad}, vars=[("token", "s3cr3t-value")])
     assert "s3cr3t-value" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, origin",
+    [({"var_order": [("var", "port=abc")]}, "--var port"), ({"env": {"GP_VAR_port": "abc"}}, "GP_VAR_port")],
+)
+def test_bad_command_line_value_names_the_variable_and_its_origin(load, kwargs, origin):
+    files = {"main.gp.hcl": 'variable "port" {\n  type = number\n}\n'}
+    with pytest.raises(DiagnosticsError) as err:
+        load(files, **kwargs)
+    (diag,) = err.value.diagnostics
+    assert diag.message.startswith(f'Invalid value for variable "port" from {origin}: ')
+    assert "non-string variables take HCL values" in diag.message
