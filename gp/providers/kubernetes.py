@@ -197,6 +197,10 @@ class KubernetesProvider:
         try:
             self.records.save(new)
         except ProviderError as exc:
+            if not result.ok:
+                # Writes already failed (typically the server went away): the result's listing
+                # is the report, and the rerun it asks for rebuilds the record from the labels.
+                return result
             message = f"the objects were written but the stack record was not: {exc.message}"
             raise ApplyError(message, result) from exc
         return result

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator, Protocol
 
-from gp.errors import LockError
+from gp.errors import LockError, UnreachableError
 from gp.providers.base import LockInfo
 
 Clock = Callable[[], datetime]
@@ -144,7 +144,27 @@ def held(
     renewer = Renewer(lambda: backend.renew(info.lock_id), max(duration_s / 3, 0.05)).start()
     try:
         yield info
-    finally:
+    except BaseException as exc:
         renewer.stop()
         if not renewer.lost:
+            _release_quietly(backend, info, exc)
+        raise
+    renewer.stop()
+    if not renewer.lost:
+        try:
             backend.release(info.lock_id)
+        except UnreachableError:
+            # The work is done and its report matters more; the lock expires by itself.
+            pass
+
+
+def _release_quietly(backend: Backend, info: LockInfo, failure: BaseException) -> None:
+    """Release after a failure without hiding it: when the target went away, releasing fails
+    too, and that second error would replace the one that says what happened."""
+    try:
+        backend.release(info.lock_id)
+    except Exception as exc:
+        failure.add_note(
+            f"the lock {info.lock_id} was not released ({exc}); it expires by itself unless "
+            f"renewed, or `gp unlock {info.lock_id}` releases it"
+        )
