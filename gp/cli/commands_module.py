@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from gp import operations
-from gp.cli.console import common_options, error_console, out_console, var_options
+from gp.cli.console import shown_file, common_options, error_console, out_console, var_options
 from gp.cli.starter import starter_module
 from gp.compile import emit
 from gp.config import fmt as hclfmt
@@ -69,13 +69,19 @@ def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
     )
 
 
+def _shown(diag: dict) -> dict:
+    if "file" in diag:
+        diag["file"] = shown_file(diag["file"])
+    return diag
+
+
 def _validation_doc(diagnostics) -> dict:
     return {
         "format_version": "1.0",
         "valid": not diagnostics,
         "error_count": sum(1 for d in diagnostics if d.severity == "error"),
         "warning_count": sum(1 for d in diagnostics if d.severity == "warning"),
-        "diagnostics": [d.to_dict() for d in diagnostics],
+        "diagnostics": [_shown(d.to_dict()) for d in diagnostics],
     }
 
 

@@ -11,7 +11,8 @@ from gp import operations
 from gp.cli import output
 from gp.cli.commands_module import inputs_for
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
-from gp.errors import ConfigError, GPError
+from gp.errors import ApplyError, ConfigError, GPError
+from gp.providers.base import ApplyResult
 from gp.planner.plan import Mode, Plan
 from gp.planner.serialize import save_plan
 
@@ -122,9 +123,15 @@ def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, para
             if not has_changes(the_plan):
                 return
             _confirm(mode, auto_approve)
-        result = operations.apply(the_plan, provider, force_conflicts=force_conflicts,
-                                  parallelism=parallelism,
-                                  progress=output.apply_progress(no_color))
+        try:
+            result = operations.apply(the_plan, provider, force_conflicts=force_conflicts,
+                                      parallelism=parallelism,
+                                      progress=output.apply_progress(no_color))
+        except ApplyError as err:
+            # The writes are done (or partly done) even though the run failed: say which.
+            if isinstance(err.result, ApplyResult):
+                output.print_apply_result(err.result, the_plan, sensitive, no_color)
+            raise
     output.print_apply_result(result, the_plan, sensitive, no_color)
     if not result.ok:
         sys.exit(1)

@@ -42,6 +42,16 @@ def plain_output(no_color: bool) -> bool:
     return _no_color(no_color)
 
 
+def shown_file(path: str) -> str:
+    """A file as errors show it: relative to the working directory (the -C directory) when it
+    lies below it, as Terraform does; absolute otherwise."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return path
+    return path if rel.startswith("..") else rel
+
+
 def is_terminal() -> bool:
     return Console().is_terminal
 
@@ -55,12 +65,14 @@ def common_options(fn: Callable) -> Callable:
         "chdir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Root module directory (default: the current directory).",
+        help="Switch to DIR (the root module) before anything else, like terraform -chdir.",
     )
     @click.option("--no-color", is_flag=True, help="Plain output without colours (also NO_COLOR).")
     @functools.wraps(fn)
     def wrapper(*args, chdir: Path | None, no_color: bool, **kwargs):
-        root = (chdir or Path.cwd()).resolve()
+        # main() has already moved into the -C directory (see chdir_from).
+        ctx = click.get_current_context(silent=True)
+        root = ((ctx.find_root().obj or {}).get("root") if ctx else None) or Path.cwd().resolve()
         return fn(*args, root=root, no_color=no_color, **kwargs)
 
     return wrapper

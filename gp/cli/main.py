@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from pathlib import Path
 
 import click
 from rich.markup import escape
@@ -12,7 +13,7 @@ from rich.markup import escape
 from gp import __version__
 from gp.cli.commands_module import fmt, graph, init, render, validate
 from gp.cli.commands_plan import apply, destroy, import_, plan, show, unlock
-from gp.cli.console import error_console
+from gp.cli.console import error_console, shown_file
 from gp.errors import GPError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FMT = 0, 1, 2, 3
@@ -31,27 +32,43 @@ for command in (init, validate, fmt, render, graph, plan, apply, destroy, show, 
 def report_error(err: GPError, no_color: bool = False) -> None:
     console = error_console(no_color)
     for diag in err.diagnostics:
-        where = f"{shown_pos(diag.pos)}: " if diag.pos else ""
+        where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""
         # Messages quote paths such as templates["x"][0]: never read them as rich markup.
         console.print(f"[bold red]Error:[/] {escape(where + diag.message)}", highlight=False)
 
 
-def shown_pos(pos) -> str:
-    """file:line:col, the file relative to the working directory when it lies below it."""
-    try:
-        rel = os.path.relpath(pos.file)
-    except ValueError:  # another drive, on Windows
-        rel = pos.file
-    return f"{pos.file if rel.startswith('..') else rel}:{pos.line}:{pos.col}"
+def chdir_from(args: list[str]) -> Path | None:
+    """The -C/--chdir value, applied to the process; None when not given."""
+    value = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in ("-C", "--chdir") and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--chdir="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-C") and len(arg) > 2 and not arg.startswith("--"):
+            value = arg[2:]
+    if value is None:
+        return None
+    root = Path(value).resolve()
+    if not root.is_dir():
+        raise GPError(f'-C {value}: directory "{root}" does not exist')
+    os.chdir(root)
+    return root
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: turns every failure into `Error: ...` and an exit code, never a traceback
     (unless GP_DEBUG=1)."""
     debug = os.environ.get("GP_DEBUG") == "1"
+    args = list(sys.argv[1:] if argv is None else argv)
+    saved_cwd = os.getcwd()
     try:
-        args = list(sys.argv[1:] if argv is None else argv)
-        cli.main(args=args, prog_name="gp", standalone_mode=False, obj={"argv": args})
+        # Like terraform -chdir: switch before anything reads a path, so --var-file, --out and
+        # PLANFILE are relative to the module directory too.
+        root = chdir_from(args)
+        cli.main(args=args, prog_name="gp", standalone_mode=False, obj={"argv": args, "root": root})
         return EXIT_OK
     except SystemExit as exc:  # commands exit with their own codes (2, 3)
         return int(exc.code or 0)
@@ -79,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             highlight=False,
         )
         return EXIT_ERROR
+    finally:
+        os.chdir(saved_cwd)  # main() also runs in-process (tests); leave the cwd as found
 
 
 def entry() -> None:

@@ -308,7 +308,7 @@ def test_unmanaged_object_of_the_same_name_needs_gp_import(module, gp, cluster, 
     code, out, err = gp("plan")
     assert code == 1
     assert (
-        f"Error: {root / 'main.gp.hcl'}:{line}:1: workflow_template.etl: WorkflowTemplate {namespace}/etl exists and is not managed "
+        f"Error: main.gp.hcl:{line}:1: workflow_template.etl: WorkflowTemplate {namespace}/etl exists and is not managed "
         "by this stack; use gp import"
     ) in err
     code, _, err = gp("apply", "--auto-approve")
