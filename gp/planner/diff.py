@@ -24,9 +24,7 @@ from gp.planner.paths import (
     get_path,
     keyed,
     leaf_paths,
-    merge_shapes,
     plain,
-    project,
 )
 from gp.planner.plan import FieldChange
 
@@ -43,12 +41,6 @@ def without(tree: Any, ignore: Iterable[Path]) -> Any:
     for path in ignore:
         drop_path(out, path)
     return out
-
-
-def gp_view(live: Any, desired: Any, applied: Any = None) -> Any:
-    """The live tree restricted to the fields gp sets now or set in its last apply."""
-    shape = merge_shapes(desired, applied) if applied is not None else desired
-    return project(live, shape)
 
 
 def _classify(before: Any, after: Any, raw: Sequence[Segment]) -> Path:

@@ -15,9 +15,21 @@ from typing import Any, Callable, Iterable, Sequence
 
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import PlanError
-from gp.planner.diff import field_changes, gp_view, prepare, without
+from gp.planner.diff import field_changes, prepare, without
 from gp.planner.normalize import strip_server_fields
-from gp.planner.paths import Path, drop_path, get_path, keyed, parse_path, plain, set_path
+from gp.planner.paths import (
+    Path,
+    drop_path,
+    format_path,
+    get_path,
+    keyed,
+    leaf_paths,
+    merge_shapes,
+    parse_path,
+    plain,
+    project,
+    set_path,
+)
 from gp.planner.plan import (
     REASON_DESTROY,
     REASON_IDENTITY,
@@ -99,7 +111,7 @@ class _Planner:
                 continue
             ignore = self.ignore_paths(address)
             applied = without(prepare(entry.applied), ignore)
-            now = gp_view(without(prepare(obj.manifest), ignore), applied)
+            now = project(without(prepare(obj.manifest), ignore), widen(applied, obj.foreign) if obj.foreign else applied)
             fields = field_changes(applied, now)
             if fields:
                 out.append(
@@ -160,17 +172,23 @@ class _Planner:
         live_tree = without(prepare(current.manifest), ignore)
         entry = self.live.record.entries.get(obj.address)
         applied = without(prepare(entry.applied), ignore) if entry and entry.ref == obj.ref else None
-        fields = field_changes(gp_view(live_tree, desired, applied), desired)
+        shape = merge_shapes(desired, applied) if applied is not None else desired
+        remove = taken_back(live_tree, current.foreign, desired)
+        if current.foreign:
+            shape = widen(shape, current.foreign)
+        fields = field_changes(project(live_tree, shape), desired)
         after = keep_ignored(obj.manifest, current.manifest, ignore)
         if fields and self.confirm is not None:
-            # The server has the last word: defaults and field ownership it alone knows.
+            # The server has the last word: defaults and field ownership it alone knows. Its
+            # dry-run keeps other managers' fields, which apply then removes.
             answer = self.confirm(replace(obj, manifest=after), current)
-            fields = field_changes(live_tree, without(prepare(answer), ignore))
+            fields = field_changes(live_tree, without(without(prepare(answer), ignore), remove))
         before = strip_server_fields(current.manifest)
         return ResourceChange(
             obj.address, obj.ref, Action.UPDATE if fields else Action.NOOP, None, before, after,
             current.resource_version, fields,
             schedule=schedule_change(before, after, self.now) if fields else None,
+            remove=tuple(format_path(p) for p in remove) if fields else (),
         )
 
     def deletions(self, keep: set[ObjectRef], reason: str) -> list[ResourceChange]:
@@ -187,6 +205,27 @@ class _Planner:
                 )
             )
         return out
+
+
+def widen(shape: Any, foreign: Any) -> Any:
+    """gp's fields plus those others set by ordinary edits; a None in ``foreign`` means the
+    whole field (with Argo's default, schemaless CRDs: the whole spec)."""
+    if foreign is None:
+        return None
+    if not isinstance(shape, dict):
+        return shape if shape is not None else foreign
+    out = type(shape)(shape)
+    for key, sub in foreign.items():
+        out[key] = widen(out[key], sub) if key in out else sub
+    return out
+
+
+def taken_back(live: Any, foreign: dict[str, Any] | None, desired: Any) -> list[Path]:
+    """Fields others set by ordinary edits that the configuration does not set at all."""
+    if not foreign:
+        return []
+    edited = project(live, foreign)
+    return [p for p in leaf_paths(edited) if not get_path(desired, p)[0]]
 
 
 def keep_ignored(manifest: dict[str, Any], live: dict[str, Any], ignore: Sequence[Path]) -> dict:

@@ -42,6 +42,10 @@ class LiveObject:
     # The address annotation gp wrote, and whether the object carries this stack's label.
     address: str | None = None
     owned: bool = False
+    # Fields of `spec` that others set by ordinary edits (kubectl edit/patch, the Argo UI: field
+    # managers whose operation is Update), as a skeleton: nested dicts of field names (list
+    # items by name) with None at the leaves. gp shows them as drift and takes them back.
+    foreign: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,9 @@ class ResourceChange:
     # On replace: the live object that is deleted before ``ref`` is created.
     prior_ref: ObjectRef | None = None
     schedule: ScheduleChange | None = None
+    # Fields others set by ordinary edits that gp's configuration does not set: server-side
+    # apply leaves another manager's fields alone, so apply removes these explicitly.
+    remove: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

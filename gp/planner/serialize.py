@@ -100,6 +100,7 @@ def _change(c: ResourceChange) -> dict:
         "fields": _fields(c.fields),
         "prior_ref": _ref(c.prior_ref),
         "schedule": schedule,
+        "remove": list(c.remove),
     }
 
 
@@ -119,6 +120,7 @@ def _change_from(d: dict) -> ResourceChange:
         fields=_fields_from(d["fields"]),
         prior_ref=_ref_from(d["prior_ref"]),
         schedule=schedule,
+        remove=tuple(d.get("remove", ())),
     )
 
 

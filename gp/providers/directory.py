@@ -142,6 +142,9 @@ class DirectoryProvider:
             resource_version=version,
             address=address_of(manifest),
             owned=owned_by(manifest, stack),
+            # No other tool writes these files: anything in a spec that gp did not write is a
+            # hand edit, shown as drift and undone when apply rewrites the file.
+            foreign={"spec": None} if "spec" in manifest else None,
         )
 
     # -- Provider -------------------------------------------------------------------------

@@ -175,6 +175,15 @@ class Kube:
         what = f"applying {plural}/{name}"
         return self._scoped(what, "patch", group, version, plural, namespace, name, body, **kwargs)
 
+    def json_patch(
+        self, group: str, version: str, plural: str, namespace: str | None, name: str,
+        ops: list[dict[str, Any]], *, manager: str,
+    ) -> dict:
+        """RFC 6902 JSON patch: removes fields that server-side apply leaves to their owners."""
+        kwargs: dict[str, Any] = {"field_manager": manager, "_content_type": "application/json-patch+json"}
+        what = f"removing fields of {plural}/{name}"
+        return self._scoped(what, "patch", group, version, plural, namespace, name, ops, **kwargs)
+
     def create(self, group: str, version: str, plural: str, namespace: str, body: dict) -> dict:
         return self._scoped(f"creating {plural}", "create", group, version, plural, namespace, body)
 

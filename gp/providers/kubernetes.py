@@ -27,6 +27,7 @@ from gp.providers.kubeclient import ApiFailure, Kube, load_configuration
 from gp.providers.kubestore import RecordStore
 from gp.providers.lease import LeaseLock
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
+from gp.providers.managed import foreign_fields, json_pointer
 from gp.providers.manifests import (
     address_of,
     labels_of,
@@ -86,12 +87,14 @@ class KubernetesProvider:
         return ObjectRef(manifest.get("apiVersion", ""), kind, ns, meta.get("name", ""))
 
     def _live(self, manifest: dict[str, Any], stack: str) -> LiveObject:
+        managed = (manifest.get("metadata") or {}).get("managedFields") or []
         return LiveObject(
             ref=self._ref(manifest),
             manifest=without_managed_fields(manifest),
             resource_version=(manifest.get("metadata") or {}).get("resourceVersion"),
             address=address_of(manifest),
             owned=owned_by(manifest, stack),
+            foreign=foreign_fields(managed, self.field_manager),
         )
 
     def _get(self, ref: ObjectRef) -> dict | None:
@@ -216,7 +219,26 @@ class KubernetesProvider:
         if change.after is None:
             raise ProviderError(f"{change.address}: the plan has no manifest to apply")
         rv = change.resource_version if change.action is Action.UPDATE else None
-        self._apply(change.ref, change.after, rv, force_conflicts)
+        written = self._apply(change.ref, change.after, rv, force_conflicts)
+        if change.remove:
+            self._take_back(change, written)
+
+    def _take_back(self, change: ResourceChange, written: dict | None) -> None:
+        """Remove the fields the plan showed as set by others' ordinary edits."""
+        current = written or self._get(change.ref) or {}
+        pointers = [p for p in (json_pointer(current, path) for path in change.remove) if p]
+        if not pointers:
+            return
+        # The test makes the removal refuse an object that changed since gp wrote it.
+        rv = (current.get("metadata") or {}).get("resourceVersion")
+        ops = [{"op": "test", "path": "/metadata/resourceVersion", "value": rv}]
+        ops += [{"op": "remove", "path": p} for p in sorted(pointers, reverse=True)]
+        try:
+            self.kube.json_patch(*self._rest(change.ref), change.ref.name, ops, manager=self.field_manager)
+        except ApiFailure as exc:
+            if exc.code in (409, 422):
+                raise ConflictError(self._stale(change.ref, rv)) from exc
+            raise
 
     def _before_ref(self, change: ResourceChange) -> ObjectRef:
         if change.prior_ref is not None:

@@ -19,11 +19,12 @@ import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-from gp.devcluster import cluster, lifecycle
+from gp.devcluster import lifecycle
 from gp.devcluster.build import Binaries, BuildPaths, default_cache_root, find_binaries
-from gp.devcluster.cluster import ClusterState
+from gp.devcluster.cluster import ClusterState, down
 from gp.devcluster.crds import full_crds_dir
 from gp.devcluster.kubeconfig import api_client
+from life_helpers import Cluster, Run, write_module
 
 FULL = "full"
 
@@ -55,7 +56,7 @@ def dev_cluster(dev_binaries, tmp_path_factory) -> Iterator[ClusterState]:
         # die_with_parent: a killed test run still takes its servers with it.
         yield lifecycle.start(state_dir, dev_binaries, "project", die_with_parent=True)
     finally:
-        cluster.down(state_dir)
+        down(state_dir)
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +106,26 @@ def namespace(kube, request) -> Iterator[str]:
 def full_namespace(kube_full, request) -> Iterator[str]:
     """A namespace of the test's own on the full-CRD server."""
     yield from _fresh_namespace(kube_full, request)
+
+
+# -- the gp CLI against the default server (tests/integration/life_helpers.py) -------------
+
+
+@pytest.fixture
+def cluster(kube, namespace) -> Cluster:
+    return Cluster(kube, namespace)
+
+
+@pytest.fixture
+def module(tmp_path, dev_cluster, namespace):
+    kubeconfig = dev_cluster.kubeconfig()
+
+    def write(*blocks: str, stack: str = "life") -> Path:
+        return write_module(tmp_path / "stack", kubeconfig, namespace, *blocks, stack=stack)
+
+    return write
+
+
+@pytest.fixture
+def gp(capsys, tmp_path) -> Run:
+    return Run(capsys, tmp_path / "stack")

@@ -103,6 +103,22 @@ def test_hand_edit_is_drift_and_apply_restores_it(gp: GP, nightly: Path) -> None
     assert gp("plan", "-C", nightly, "--detailed-exitcode").code == 0
 
 
+def test_a_field_added_by_hand_is_drift_and_apply_removes_it(gp: GP, nightly: Path) -> None:
+    applied(gp, nightly)
+    path = nightly / "deploy" / CRON
+    edit(path, "spec:\n", "spec:\n  suspend: true\n")
+
+    run = gp("plan", "-C", nightly, "--detailed-exitcode")
+    assert run.code == 2, run
+    drift, _, plan = run.out.partition("─" * 20)
+    assert "# cron_workflow.nightly-sen2cor has changed" in drift
+    assert "+ spec.suspend = true" in drift
+    assert "- spec.suspend = true" in plan
+    applied(gp, nightly)
+    assert "suspend" not in load(path)["spec"]
+    assert gp("plan", "-C", nightly, "--detailed-exitcode").code == 0
+
+
 def test_a_removed_block_is_pruned_with_its_empty_dirs(gp: GP, nightly: Path) -> None:
     applied(gp, nightly)
     config = nightly / "main.gp.hcl"
