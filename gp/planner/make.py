@@ -49,6 +49,10 @@ from gp.planner.targets import select
 Confirm = Callable[[CompiledObject, LiveObject], dict]
 
 
+# What `ignore_changes = all` leaves alone once the object exists: everything but its identity.
+IGNORE_ALL: tuple[Path, ...] = (("spec",), ("metadata", "labels"), ("metadata", "annotations"))
+
+
 def describe(ref: ObjectRef) -> str:
     """'WorkflowTemplate pipeline/sen2cor' (cluster-scoped kinds have no namespace)."""
     return f"{ref.kind} {ref.namespace}/{ref.name}" if ref.namespace else f"{ref.kind} {ref.name}"
@@ -69,6 +73,9 @@ class _Planner:
             paths = []
             obj = self.desired.get(address)
             for text in obj.lifecycle.ignore_changes if obj else ():
+                if text == "all":  # Terraform's ignore_changes = all: gp only creates it
+                    paths += IGNORE_ALL
+                    continue
                 try:
                     paths.append(parse_path(text))
                 except ValueError as exc:

@@ -192,6 +192,16 @@ def test_ignore_changes_still_shows_other_fields():
     assert c.after["spec"]["entrypoint"] == "other"
 
 
+def test_ignore_changes_all_leaves_an_existing_object_alone():
+    desired = wt(image="geo/sen2cor:3.0", lifecycle=Lifecycle(ignore_changes=("all",)))
+    live = edit(wt(), lambda m: m["metadata"]["labels"].update(team="geo"))
+    c = only_change(plan([desired], with_live(wt(), live)))
+    assert c.action is Action.NOOP
+    assert c.after["spec"] == wt().manifest["spec"]  # what apply would send is the live spec
+    created = only_change(plan([desired], state()))
+    assert created.action is Action.CREATE and created.after == desired.manifest
+
+
 def test_invalid_ignore_path_is_a_plan_error():
     desired = wt(lifecycle=Lifecycle(ignore_changes=("spec..x",)))
     p = plan([desired], deployed(wt()))
