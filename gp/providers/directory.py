@@ -28,6 +28,7 @@ from gp.providers.executor import check_applyable, plan_depends_on, run_changes
 from gp.providers.filelock import FileLock
 from gp.providers.kinds import file_stem, is_cluster_scoped
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
+from gp.planner.normalize import strip_server_fields
 from gp.providers.manifests import (
     address_of,
     content_hash,
@@ -35,7 +36,6 @@ from gp.providers.manifests import (
     labels_of,
     load_yaml,
     owned_by,
-    strip_server_fields,
     with_ownership,
 )
 from gp.providers.record import next_record, record_from_json, record_to_json, record_with

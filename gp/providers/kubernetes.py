@@ -28,11 +28,11 @@ from gp.providers.kubestore import RecordStore
 from gp.providers.lease import LeaseLock
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
 from gp.providers.managed import foreign_fields, json_pointer
+from gp.planner.normalize import strip_server_fields
 from gp.providers.manifests import (
     address_of,
     labels_of,
     owned_by,
-    strip_server_fields,
     with_ownership,
     without_managed_fields,
 )

@@ -93,29 +93,6 @@ def with_ownership(manifest: dict[str, Any], stack: str, address: str) -> dict[s
     return out
 
 
-# Fields the server writes; never part of what gp applied.
-_SERVER_METADATA = (
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "managedFields",
-    "selfLink",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-)
-
-
-def strip_server_fields(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The part of a live object a user could have written (used when adopting one)."""
-    out = copy.deepcopy(manifest)
-    out.pop("status", None)
-    meta = out.get("metadata") or {}
-    for key in _SERVER_METADATA:
-        meta.pop(key, None)
-    return out
-
-
 def without_managed_fields(manifest: dict[str, Any]) -> dict[str, Any]:
     """Live objects as the planner sees them: managedFields are bulky and only apply needs them."""
     meta = manifest.get("metadata") or {}

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
 from gp.planner.plan import Action, Mode, Plan, RecordEntry, ResourceChange, StackRecord
-from gp.providers.manifests import strip_server_fields
+from gp.planner.normalize import strip_server_fields
 
 RECORD_FORMAT = "1"
 
