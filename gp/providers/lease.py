@@ -15,6 +15,7 @@ from typing import Any
 from gp.compile.objects import LABEL_PREFIX, MANAGED_BY_LABEL, MANAGED_BY_VALUE, STACK_LABEL
 from gp.providers.base import LockInfo
 from gp.providers.kinds import object_name
+from gp.errors import ProviderError
 from gp.providers.kubeclient import ApiFailure, Kube
 from gp.providers.locking import Clock, iso, mismatch_error, new_info, parse_iso
 
@@ -101,6 +102,11 @@ class LeaseLock:
                 self.kube.create(_GROUP, _VERSION, _PLURAL, self.namespace, self._body(ours, now))
                 return ours, None
             except ApiFailure as exc:
+                if exc.code == 404:  # the only thing a create can miss is the namespace
+                    raise ProviderError(
+                        f'namespace "{self.namespace}" does not exist on the cluster; create it '
+                        f"(kubectl create namespace {self.namespace}) or set the provider's namespace"
+                    ) from exc
                 if exc.code != 409:
                     raise
             current = self._get()

@@ -57,3 +57,4 @@ def test_status_and_labels_others_add_are_left_alone(module, gp, cluster):
     cron = cluster.get("CronWorkflow", "etl-nightly")
     assert cron["metadata"]["labels"]["team"] == "geo"
     assert cron["status"] == {"phase": "Running"}
+
