@@ -24,7 +24,7 @@ from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import ConflictError, ProviderError
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult, LockInfo, Progress
-from gp.providers.executor import check_applyable, plan_depends_on, run_changes
+from gp.providers.executor import apply_and_record
 from gp.providers.filelock import FileLock
 from gp.providers.kinds import file_stem, is_cluster_scoped
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
@@ -38,7 +38,7 @@ from gp.providers.manifests import (
     owned_by,
     with_ownership,
 )
-from gp.providers.record import next_record, record_from_json, record_to_json, record_with
+from gp.providers.record import record_from_json, record_to_json, record_with
 
 CLUSTER_DIR = "_cluster"
 STATE_DIR = ".gp"
@@ -193,14 +193,12 @@ class DirectoryProvider:
         parallelism: int = 10,
         progress: Progress | None = None,
     ) -> ApplyResult:
-        check_applyable(plan, self.target)
-        old = self.owned(plan.stack)
         # Files are written one at a time: it is fast, and directory pruning cannot race.
-        result = run_changes(
-            plan.changes, lambda c: self._write(c, plan.stack), parallelism=1, progress=progress,
-            depends_on=plan_depends_on(plan),
+        result, record = apply_and_record(
+            plan, self.target, read_record=self.owned, write=lambda c: self._write(c, plan.stack),
+            parallelism=1, progress=progress, now=lambda: iso(self.clock()), identity=self.identity,
         )
-        self._save_record(next_record(old, plan, result.applied, iso(self.clock()), self.identity))
+        self._save_record(record)
         return result
 
     def adopt(self, ref: ObjectRef, stack: str, address: str) -> LiveObject:

@@ -10,9 +10,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Callable, Mapping, Sequence
 
 from gp.errors import GPError, PlanError, ProviderError
-from gp.planner.plan import Plan, ResourceChange, Target
+from gp.planner.plan import Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult, Progress
 from gp.providers.ordering import schedule
+from gp.providers.record import next_record
 
 # Performs one change; raises to fail it (a GPError's message is the reason shown).
 Write = Callable[[ResourceChange], None]
@@ -61,6 +62,28 @@ def run_changes(
         else:
             result.failed.append((change, status[i] or ""))
     return result
+
+
+def apply_and_record(
+    plan: Plan,
+    target: Target,
+    *,
+    read_record: Callable[[str], StackRecord],
+    write: Callable[[ResourceChange], None],
+    parallelism: int,
+    progress: Progress | None,
+    now: Callable[[], str],
+    identity: str,
+) -> tuple[ApplyResult, StackRecord]:
+    """The run every provider makes: refuse a plan meant for elsewhere, write in dependency
+    order, and work out the record of what did get written (the provider saves it)."""
+    check_applyable(plan, target)
+    old = read_record(plan.stack)
+    result = run_changes(
+        plan.changes, write, parallelism=parallelism, progress=progress,
+        depends_on=plan_depends_on(plan),
+    )
+    return result, next_record(old, plan, result.applied, now(), identity)
 
 
 def plan_depends_on(plan: Plan) -> dict[str, tuple[str, ...]]:

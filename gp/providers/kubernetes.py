@@ -21,7 +21,7 @@ from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult, LockInfo, Progress
 from gp.providers.conflicts import conflict_message, decide, is_field_conflict
-from gp.providers.executor import check_applyable, plan_depends_on, run_changes
+from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
 from gp.providers.kubeclient import ApiFailure, Kube, load_configuration
 from gp.providers.kubestore import RecordStore
@@ -36,7 +36,7 @@ from gp.providers.manifests import (
     with_ownership,
     without_managed_fields,
 )
-from gp.providers.record import next_record, record_with
+from gp.providers.record import record_with
 
 DEFAULT_FIELD_MANAGER = "gp"
 _REPLACE_WAIT_S = 30.0
@@ -187,16 +187,11 @@ class KubernetesProvider:
         parallelism: int = 10,
         progress: Progress | None = None,
     ) -> ApplyResult:
-        check_applyable(plan, self.target)
-        old = self.owned(plan.stack)
-        result = run_changes(
-            plan.changes,
-            lambda c: self._write(c, force_conflicts),
-            parallelism=parallelism,
-            progress=progress,
-            depends_on=plan_depends_on(plan),
+        result, new = apply_and_record(
+            plan, self.target, read_record=self.owned, write=lambda c: self._write(c, force_conflicts),
+            parallelism=parallelism, progress=progress, now=lambda: iso(self.clock()),
+            identity=self.identity,
         )
-        new = next_record(old, plan, result.applied, iso(self.clock()), self.identity)
         try:
             self.records.save(new)
         except ProviderError as exc:
