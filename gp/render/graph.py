@@ -24,6 +24,8 @@ class Dag:
     tasks: list[str] = field(default_factory=list)
     # (from, to, label): `to` runs after `from`; label "" for plain success.
     edges: list[tuple[str, str, str]] = field(default_factory=list)
+    # Depends expressions that a list of edges would misread (`||`, `!`, parentheses).
+    expressions: dict[str, str] = field(default_factory=dict)
 
 
 def graph(objects: Sequence[CompiledObject], address: str | None = None, fmt: str = "text") -> str:
@@ -59,6 +61,8 @@ def _from_dag(owner: str, tmpl: dict) -> Dag:
             for dep in task.get("dependencies") or []:
                 dag.edges.append((str(dep), name, ""))
             continue
+        if any(op in str(deps) for op in ("||", "!", "(")):
+            dag.expressions[name] = " ".join(str(deps).split())
         try:
             tree = parse(str(deps))
         except DependsSyntaxError:
@@ -87,7 +91,9 @@ def _text(dags: list[Dag]) -> str:
         width = max((len(t) for t in dag.tasks), default=0)
         for task in dag.tasks:
             deps = [_condition(src, label) for src, dst, label in dag.edges if dst == task]
-            arrow = f" <- {', '.join(deps)}" if deps else ""
+            # A list reads as "after all of these"; anything else is shown as written.
+            shown = dag.expressions.get(task) or ", ".join(deps)
+            arrow = f" <- {shown}" if shown else ""
             lines.append(f"  {task.ljust(width)}{arrow}".rstrip())
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")

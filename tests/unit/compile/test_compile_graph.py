@@ -31,7 +31,7 @@ def test_text():
         "  A\n"
         "  B <- A\n"
         "  C <- A.Failed\n"
-        "  D <- B, !C.Succeeded\n"
+        "  D <- B && !C.Succeeded\n"
     )
 
 
@@ -68,3 +68,17 @@ def test_all_objects_and_errors():
         graph(diamond(), "workflow_template.nope")
     with pytest.raises(CompileError, match="unknown graph format"):
         graph(diamond(), fmt="png")
+
+
+def test_text_shows_an_either_or_as_written_not_as_a_list():
+    objs = compile_module(module(decl(
+        "workflow_template", "failover",
+        b("step", "v2", c()),
+        b("step", "v1", a("depends", "v2.Failed"), c()),
+        b("step", "done", a("depends", "v2.Succeeded || v1.Succeeded"), c()),
+        b("step", "both", a("depends", "v2 && v1"), c()),
+    )))
+    assert graph(objs).splitlines()[3:] == [
+        "  done <- v2.Succeeded || v1.Succeeded",
+        "  both <- v2, v1",
+    ]
