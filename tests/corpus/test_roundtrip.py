@@ -38,11 +38,7 @@ def _params() -> list:
 
 def _load_and_compile(module_dir: Path) -> list:
     from gp.compile.module import compile_module
-
-    try:
-        from gp.config import load_module  # type: ignore[attr-defined]
-    except ImportError:
-        pytest.skip("gp.config.load_module has not landed yet")
+    from gp.config import load_module
 
     return [c.manifest for c in compile_module(load_module(module_dir))]
 

@@ -15,10 +15,7 @@ from gp.errors import Diagnostic, GPError
 CASES = Path(__file__).parent / "cases"
 UPDATE = os.environ.get("GP_UPDATE_GOLDEN") == "1"
 
-try:
-    from gp.config import load_module
-except ImportError:  # the loader is another stage's work; these cases need it
-    load_module = None
+from gp.config import load_module
 
 
 def case_dirs() -> list[Path]:
@@ -58,8 +55,6 @@ def _diagnostics(diags: list[Diagnostic], case: Path) -> str:
 
 @pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
 def test_golden(case: Path) -> None:
-    if load_module is None:
-        pytest.skip("gp.config.load_module does not exist yet")
     name, actual = render_case(case)
     other = case / ("expected.txt" if name == "expected.yaml" else "expected.yaml")
     if UPDATE:

@@ -175,11 +175,7 @@ def test_errors(obj, message):
 
 def test_short_forms_compile_back_to_the_same_objects(tmp_path):
     from gp.compile.module import compile_module
-
-    try:
-        from gp.config import load_module  # type: ignore[attr-defined]
-    except ImportError:
-        pytest.skip("gp.config.load_module has not landed yet")
+    from gp.config import load_module
     spec = {**DIAMOND, "tolerations": [{"key": "k", "operator": "Exists"}],
             "arguments": {"parameters": [{"name": "p", "value": "v"}]}}
     cron = {"apiVersion": "argoproj.io/v1alpha1", "kind": "CronWorkflow", "metadata": {"name": "nightly"},
