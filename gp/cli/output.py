@@ -12,6 +12,7 @@ from gp.providers.base import ApplyResult
 from gp.render import json as render_json
 from gp.render import markdown as render_markdown
 from gp.render import text as render_text
+from gp.render.stack import stack_markdown
 
 
 def print_plan(plan: Plan, fmt: str, sensitive: frozenset[str], no_color: bool) -> None:
@@ -32,6 +33,8 @@ def print_apply_result(result: ApplyResult, plan: Plan, sensitive: frozenset[str
 def print_owned(record, target: Target, fmt: str, no_color: bool) -> None:
     if fmt == "json":
         click.echo(render_json.render_owned(record, target))
+    elif fmt == "markdown":
+        click.echo(stack_markdown(record, target=target), nl=False)
     else:
         out_console(no_color).print(render_text.render_owned(record, target))
 

@@ -50,3 +50,17 @@ def render_stack(
 ) -> str:
     text = stack_text(record, sensitive, target)
     return text.markup if color else text.plain
+
+
+def stack_markdown(record: StackRecord, sensitive: Iterable[str] = (), target: Target | None = None) -> str:
+    """The same listing as a table, for a pull-request comment or a wiki page."""
+    secrets = secrets_of(sensitive)
+    lines = [f"## gp stack `{record.stack}`{_where(target)}", ""]
+    if not record.entries:
+        return "\n".join(lines + ["Owns no objects.", ""])
+    if record.applied_at or record.applied_by:
+        lines += [f"Last applied {record.applied_at or ''} by {record.applied_by or 'unknown'}.", ""]
+    lines += ["| Address | Kind | Object |", "|---|---|---|"]
+    for address, e in sorted(record.entries.items()):
+        lines.append(f"| `{mask_text(address, secrets)}` | {e.ref.kind} | {_object(e.ref.namespace, e.ref.name)} |")
+    return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ from gp.planner.plan import FieldChange, Mode, RecordEntry, StackRecord
 from gp.providers.base import ApplyResult
 from rich.text import Text
 
-from gp.render.stack import render_stack
+from gp.render.stack import render_stack, stack_markdown
 from gp.render.text import render_apply, render_apply_result, render_owned, render_plan
 
 from render_builders import (
@@ -195,6 +195,22 @@ def test_stack_listing():
         "  workflow_template.sen2cor         WorkflowTemplate         pipeline/sen2cor\n"
     )
     assert render_stack(StackRecord("geo")) == 'Stack "geo" owns no objects.\n'
+
+
+def test_stack_listing_as_markdown():
+    record = StackRecord(
+        "geo",
+        {"workflow_template.sen2cor": RecordEntry(ref("WorkflowTemplate", "sen2cor"), {})},
+        applied_at="2024-06-01T12:00:00Z",
+        applied_by="alice",
+    )
+    assert stack_markdown(record, target=TARGET) == (
+        "## gp stack `geo` in kubernetes https://kube.example:6443 (namespace pipeline)\n\n"
+        "Last applied 2024-06-01T12:00:00Z by alice.\n\n"
+        "| Address | Kind | Object |\n|---|---|---|\n"
+        "| `workflow_template.sen2cor` | WorkflowTemplate | pipeline/sen2cor |\n"
+    )
+    assert stack_markdown(StackRecord("geo")).endswith("Owns no objects.\n")
 
 
 def test_cli_entry_points_return_rich_text():
