@@ -17,7 +17,7 @@ from gp.compile.objects import CompiledObject
 CLUSTER_DIR = "_cluster"
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Safe YAML with multi-line strings as literal blocks, so scripts read as they were written."""
 
 

@@ -9,6 +9,7 @@ rather than ``true -> null``.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any, Iterable, Sequence
 
 from deepdiff import DeepDiff
@@ -36,7 +37,9 @@ def prepare(manifest: dict[str, Any] | None) -> Any:
 
 
 def without(tree: Any, ignore: Iterable[Path]) -> Any:
-    """A copy of a prepared tree without the ignore_changes paths."""
+    """The prepared tree without the ignore_changes paths (a copy only when there are some)."""
+    if not ignore:
+        return tree
     out = copy.deepcopy(tree)
     for path in ignore:
         drop_path(out, path)
@@ -62,11 +65,20 @@ def _whole_list(path: Path) -> Path:
     return path
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Exact equality (unlike ==, true is not 1); a "no" falls through to deepdiff."""
+    dump = lambda v: json.dumps(v, sort_keys=True, default=str)  # noqa: E731
+    return a == b and dump(a) == dump(b)
+
+
 def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
     """The differences from ``before`` to ``after`` (prepared trees), sorted by path."""
+    old_tree, new_tree = canonical(before or {}), canonical(after or {})
+    if _same(old_tree, new_tree):  # the usual case, and far cheaper than asking deepdiff
+        return ()
     diff = DeepDiff(
-        canonical(before or {}),
-        canonical(after or {}),
+        old_tree,
+        new_tree,
         view="tree",
         ignore_numeric_type_changes=True,
         # By default deepdiff reports a whole dict as replaced when few keys match; a plan
