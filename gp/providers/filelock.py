@@ -102,10 +102,20 @@ class FileLock:
     def release(self, lock_id: str) -> None:
         held = self.read()
         if held is not None and held.lock_id == lock_id:
-            self.path.unlink(missing_ok=True)
+            self._remove()
 
     def unlock(self, lock_id: str) -> None:
         held = self.read()
         if held is None or held.lock_id != lock_id:
             raise mismatch_error(self.stack, lock_id, held)
+        self._remove()
+
+    def _remove(self) -> None:
+        """Drop the lock file, and the folders it alone needed: a plan of a stack that was
+        never applied leaves the directory as it found it."""
         self.path.unlink(missing_ok=True)
+        for folder in (self.path.parent, self.path.parent.parent):
+            try:
+                folder.rmdir()  # only ever succeeds when empty
+            except OSError:
+                break

@@ -49,7 +49,10 @@ def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
         return [path]
     env = os.environ.get("KUBECONFIG")
     if env:
-        return [Path(p) for p in env.split(os.pathsep) if p and Path(p).is_file()]
+        found = [Path(p) for p in env.split(os.pathsep) if p and Path(p).is_file()]
+        if not found:
+            raise ProviderError(f"$KUBECONFIG is {env}, and no such file exists")
+        return found
     home = Path(os.path.expanduser("~/.kube/config"))
     return [home] if home.is_file() else []
 

@@ -161,6 +161,16 @@ def test_an_unreachable_cluster_is_a_clear_error(gp: GP, tmp_path: Path) -> None
         assert "Traceback" not in run.err
 
 
+def test_a_kubeconfig_variable_naming_no_file_says_so(gp: GP, tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "k8s"
+    root.mkdir()
+    (root / "main.gp.hcl").write_text(TEMPLATE)
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "nowhere.yaml"))
+    run = gp("plan", "-C", root)
+    assert run.code == 1, run
+    assert run.err == f"Error: $KUBECONFIG is {tmp_path / 'nowhere.yaml'}, and no such file exists\n"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
