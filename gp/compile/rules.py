@@ -92,6 +92,17 @@ def check_workflow_spec(spec: dict, path: Path, ctx: Ctx, local: LocalTemplates)
         _missing("entrypoint", entry, known, ctx, (*path, "entrypoint"))
     if spec.get("onExit") and not uses_ref and spec["onExit"] not in known:
         _missing("on_exit", spec["onExit"], known, ctx, (*path, "onExit"))
+    if not uses_ref:
+        _check_hooks("workflow", spec, path, ctx, known)
+
+
+def _check_hooks(what: str, owner: dict, path: Path, ctx: Ctx, known: set[str]) -> None:
+    """Lifecycle hooks run a template of this spec (or one by templateRef, checked elsewhere)."""
+    hooks = owner.get("hooks")
+    for key, hook in (hooks.items() if isinstance(hooks, dict) else ()):
+        template = hook.get("template") if isinstance(hook, dict) else None
+        if isinstance(template, str) and template not in known:
+            _missing(f"{what} hook {quote(str(key))}", template, known, ctx, (*path, "hooks", key, "template"))
 
 
 def _check_name(what: str, name: Any, ctx: Ctx, path: Path) -> None:
@@ -126,13 +137,14 @@ def _check_steps_like(what: str, items: list[dict], paths: list[Path], ctx: Ctx,
     for item, path in zip(items, paths):
         name = item.get("name")
         _check_name(what, name, ctx, (*path, "name"))
-        if name in seen and what == "task":
-            ctx.error(f"duplicate task {quote(name)}", ctx.pos_of(path))
+        if name in seen:  # Argo wants step names unique across all of a template's groups
+            ctx.error(f"duplicate {what} {quote(name)}", ctx.pos_of(path))
         seen.add(name)
         if isinstance(item.get("template"), str) and item["template"] not in known:
             _missing(f"{what} {quote(name)}", item["template"], known, ctx, (*path, "template"))
         if item.get("onExit") and item["onExit"] not in known:
             _missing(f"{what} {quote(name)}", item["onExit"], known, ctx, (*path, "onExit"))
+        _check_hooks(f"{what} {quote(name)}", item, path, ctx, known)
         ref = item.get("templateRef")
         if isinstance(ref, dict):
             key = (bool(ref.get("clusterScope")), str(ref.get("name")))

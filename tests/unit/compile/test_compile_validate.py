@@ -150,6 +150,30 @@ def test_references_must_exist():
     ]
 
 
+def test_duplicate_step_names_across_groups_of_a_steps_template():
+    out = problems(wt(
+        b("steps", "main",
+          b("step", "one", a("template", "say"), line=3),
+          b("parallel", b("step", "two", a("template", "say"), line=5),
+            b("step", "one", a("template", "say"), line=6), line=4), line=2),
+        b("container", "say", a("image", "alpine"), line=8),
+    ))
+    assert out == ['main.gp.hcl:6:1: duplicate step "one"']
+
+
+def test_hooks_must_name_a_template_of_the_spec():
+    out = problems(wt(
+        b("hook", "exit", a("template", "bye", line=3), line=2),
+        b("step", "a", c(), b("hook", "running", a("template", "sya", line=6), line=5), line=4),
+        b("container", "say", a("image", "alpine"), line=8),
+    ))
+    assert out == [
+        'main.gp.hcl:3:3: workflow hook "exit" refers to template "bye", which does not exist',
+        'main.gp.hcl:6:3: task "a" hook "running" refers to template "sya", which does not exist; '
+        'did you mean "say"?',
+    ]
+
+
 def test_cron_schedules_time_zones_and_template():
     out = problems(
         cron(a("schedules", ["61 * * * *", "0 0 1 1 1 1", "@fortnightly", "@every 5m", "@hourly"], line=2),
