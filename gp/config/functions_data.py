@@ -202,6 +202,18 @@ def _hash(name: str) -> Callable[[Any], str]:
     return lambda s: hashlib.new(name, to_string(s).encode()).hexdigest()
 
 
+
+# Terraform escapes these so JSON can be embedded in HTML and JavaScript safely; so does gp,
+# giving byte-identical output for modules moved from Terraform.
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def jsonencode(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escape in _JSON_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
 def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
     files = _file_functions(module_dir, table)
     return {
@@ -242,7 +254,7 @@ def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]]) -> di
         "tolist": lambda v: _list(v),
         "toset": lambda v: as_set(_list(v)),
         "tomap": tomap,
-        "jsonencode": lambda v: json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        "jsonencode": jsonencode,
         "jsondecode": jsondecode,
         "yamlencode": yamlencode,
         "yamldecode": yamldecode,

@@ -33,6 +33,7 @@ from gp.errors import ConfigError
     ("tostring(5)", "5"), ("tostring(true)", "true"), ('tonumber("2.5")', 2.5), ('tobool("true")', True),
     ("tolist([1])", [1]), ('toset(["b", "a", "b"])', ["a", "b"]), ("tomap({a = 1})", {"a": 1}),
     ('jsonencode({b = [1, true], a = null})', '{"a":null,"b":[1,true]}'),
+    ('jsonencode("<b>&x")', '"\\u003cb\\u003e\\u0026x"'),  # Terraform's HTML-safe escapes
     ('jsondecode("{\\"a\\": [1, 2.0]}")', {"a": [1, 2]}),
     ('yamlencode({a = [1]})', "a:\n- 1\n"), ('yamldecode("a: [1, x]")', {"a": [1, "x"]}),
     ('basename("a/b/c.txt")', "c.txt"), ('dirname("a/b/c.txt")', "a/b"),
