@@ -32,7 +32,7 @@ def inputs_for(root: Path, var_args=()) -> operations.Inputs:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @common_options
 def init(directory: Path | None, root: Path, no_color: bool) -> None:
-    """Write a starter module (one template, one cron, a provider block)."""
+    """Write a starter module: a template, a cron, a provider block."""
     target = (root / directory) if directory else root
     target.mkdir(parents=True, exist_ok=True)
     path = target / "main.gp.hcl"
@@ -117,7 +117,7 @@ def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: boo
 @var_options
 @common_options
 def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
-    """Print (or write) the compiled objects, exactly what apply would send."""
+    """Print the compiled objects, exactly what apply sends."""
     compiled = operations.compile_inputs(inputs_for(root, var_args))
     if out_dir is None:
         text = emit.to_yaml(compiled.objects) if fmt_ == "yaml" else emit.to_json(compiled.objects)

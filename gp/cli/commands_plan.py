@@ -88,7 +88,11 @@ def plan(out_file, destroy, detailed_exitcode, fmt_, targets, refresh_only, para
 @common_options
 def apply(planfile, auto_approve, force_conflicts, destroy, targets, refresh_only, parallelism,
           lock_timeout, var_args, root, no_color) -> None:
-    """Plan, ask, apply; or apply exactly a saved PLANFILE (refused when stale)."""
+    """Plan and apply, or apply a saved PLANFILE.
+
+    With no PLANFILE: plans, shows the plan and asks for "yes" (--auto-approve skips that).
+    With a PLANFILE: applies exactly that plan, or refuses if anything it read has changed.
+    """
     _plan_and_apply(planfile, auto_approve, force_conflicts, _mode(destroy, refresh_only), targets,
                     parallelism, lock_timeout, var_args, root, no_color)
 
@@ -172,7 +176,11 @@ def show(planfile, fmt_, var_args, root, no_color) -> None:
 @var_options
 @common_options
 def import_(args, generate, var_args, root, no_color) -> None:
-    """Adopt a live object (ADDR NAMESPACE/NAME), or --generate-config OUT.gp.hcl FILE.yaml..."""
+    """Adopt a live object, or write HCL for existing YAML.
+
+    gp import ADDR NAMESPACE/NAME marks the live object as this stack's, under ADDR.
+    gp import --generate-config OUT.gp.hcl FILE.yaml... writes HCL that compiles back to them.
+    """
     if generate:
         _generate(generate, args, root, no_color)
         return

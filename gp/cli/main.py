@@ -19,13 +19,20 @@ from gp.errors import GPError
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FMT = 0, 1, 2, 3
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _InOrder(click.Group):
+    """Commands listed in the order a user meets them (init, validate, plan, apply, ...)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_InOrder, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gp")
 def cli() -> None:
     """gp: plan and apply Argo Workflows pipelines written in HCL."""
 
 
-for command in (init, validate, fmt, render, graph, plan, apply, destroy, show, import_, unlock):
+for command in (init, validate, plan, apply, destroy, show, fmt, render, graph, import_, unlock):
     cli.add_command(command)
 
 
