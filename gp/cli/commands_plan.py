@@ -90,6 +90,7 @@ def apply(planfile, auto_approve, force_conflicts, destroy, targets, refresh_onl
           lock_timeout, var_args, root, no_color) -> None:
     """Plan and apply, or apply a saved PLANFILE.
 
+    \b
     With no PLANFILE: plans, shows the plan and asks for "yes" (--auto-approve skips that).
     With a PLANFILE: applies exactly that plan, or refuses if anything it read has changed.
     """
@@ -178,6 +179,7 @@ def show(planfile, fmt_, var_args, root, no_color) -> None:
 def import_(args, generate, var_args, root, no_color) -> None:
     """Adopt a live object, or write HCL for existing YAML.
 
+    \b
     gp import ADDR NAMESPACE/NAME marks the live object as this stack's, under ADDR.
     gp import --generate-config OUT.gp.hcl FILE.yaml... writes HCL that compiles back to them.
     """
