@@ -20,6 +20,10 @@ CLUSTER_DIR = "_cluster"
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Safe YAML with multi-line strings as literal blocks, so scripts read as they were written."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        # Shared sub-objects are written out in full: a manifest never holds anchors.
+        return True
+
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
@@ -30,8 +34,9 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def manifest_yaml(manifest: dict[str, Any]) -> str:
-    return yaml.dump(manifest, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+def manifest_yaml(manifest: dict[str, Any], *, sort_keys: bool = False) -> str:
+    """One manifest as YAML; the same object always gives the same bytes."""
+    return yaml.dump(manifest, Dumper=_Dumper, sort_keys=sort_keys, allow_unicode=True, width=1_000_000)
 
 
 def to_yaml(objects: Iterable[CompiledObject]) -> str:

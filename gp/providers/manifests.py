@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from gp.compile.emit import manifest_yaml
 from gp.compile.objects import (
     ADDRESS_ANNOTATION,
     MANAGED_BY_LABEL,
@@ -17,38 +18,15 @@ from gp.compile.objects import (
 )
 
 
-# libyaml's C emitter and scanner when PyYAML has them: the same output, many times faster
-# (a directory of a thousand objects is read on every plan).
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# libyaml's scanner when PyYAML has it: the same result, many times faster (a directory of a
+# thousand objects is read on every plan).
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StableDumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Block style, sorted keys, multi-line strings as literal blocks (scripts stay readable)."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        # Shared sub-objects must be written out in full: a GitOps file has no anchors.
-        return True
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_StableDumper.add_representer(str, _represent_str)
-
-
 def dump_yaml(manifest: dict[str, Any]) -> str:
-    """The same object always gives the same bytes."""
-    return yaml.dump(
-        manifest,
-        Dumper=_StableDumper,
-        sort_keys=True,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=1 << 16,
-    )
+    """A GitOps file: the compiler's YAML with sorted keys, so the same object always gives the
+    same bytes whatever order its keys arrived in (compiled, or read back from a cluster)."""
+    return manifest_yaml(manifest, sort_keys=True)
 
 
 def load_yaml(text: str) -> Any:

@@ -61,3 +61,12 @@ def test_out_dir_layout(tmp_path):
     assert out_path(objs[2], "json").as_posix() == "pipeline/CronWorkflow/nightly.json"
     (json_path,) = write_out(objs[:1], tmp_path, "json")
     assert json.loads(json_path.read_text()) == objs[0].manifest
+
+
+def test_shared_values_are_written_in_full_never_as_anchors():
+    from gp.compile.emit import manifest_yaml
+
+    shared = {"requests": {"cpu": "1"}}
+    text = manifest_yaml({"a": shared, "b": shared})
+    assert "&" not in text and "*" not in text
+    assert text == "a:\n  requests:\n    cpu: '1'\nb:\n  requests:\n    cpu: '1'\n"
