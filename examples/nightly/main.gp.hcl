@@ -14,6 +14,12 @@ variable "tile" {
   default = "T11UNQ"
 }
 
+variable "schedule" {
+  type        = string
+  default     = "0 2 * * *"
+  description = "When the correction runs (in the cron's time zone)."
+}
+
 workflow_template "sen2cor-nightly" {
   active_deadline_seconds = 7200
   pod_gc = {
@@ -42,7 +48,7 @@ workflow_template "sen2cor-nightly" {
 }
 
 cron_workflow "nightly-sen2cor" {
-  schedules                     = ["0 2 * * *"]
+  schedules                     = [var.schedule]
   timezone                      = "America/Toronto"
   concurrency_policy            = "Forbid"
   starting_deadline_seconds     = 600

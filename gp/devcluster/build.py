@@ -154,17 +154,33 @@ def _kubernetes_gomod(paths: BuildPaths, env: Mapping[str, str]) -> str:
     return Path(info["GoMod"]).read_text()
 
 
-def build_apiserver(paths: BuildPaths, env: Mapping[str, str]) -> Path:
+def _prepare_kube_module(paths: BuildPaths, env: Mapping[str, str]) -> Path:
+    """The wrapper module every Kubernetes component is built in; written once."""
     src = paths.apiserver_src
+    gomod = src / "go.mod"
+    if gomod.is_file() and "k8s.io/kubernetes " + paths.kube_version in gomod.read_text():
+        return src
     src.mkdir(parents=True, exist_ok=True)
     # A go.mod must exist before `go mod download` runs inside the directory.
-    (src / "go.mod").write_text(f"module {APISERVER_MODULE}\n\ngo {APISERVER_GO}\n")
-    (src / "go.mod").write_text(apiserver_gomod(_kubernetes_gomod(paths, env), paths.kube_version))
-    pkg = "k8s.io/kubernetes/cmd/kube-apiserver"
+    gomod.write_text(f"module {APISERVER_MODULE}\n\ngo {APISERVER_GO}\n")
+    gomod.write_text(apiserver_gomod(_kubernetes_gomod(paths, env), paths.kube_version))
+    return src
+
+
+def build_kube_component(
+    paths: BuildPaths, env: Mapping[str, str], component: str, out: Path
+) -> Path:
+    """``component`` is a command of k8s.io/kubernetes/cmd (kube-apiserver, kube-scheduler, ...)."""
+    src = _prepare_kube_module(paths, env)
+    pkg = f"k8s.io/kubernetes/cmd/{component}"
     run_go(["get", f"{pkg}@{paths.kube_version}"], cwd=src, env=env)
     ldflags = f"-X k8s.io/component-base/version.gitVersion={paths.kube_version}"
-    run_go(["build", "-ldflags", ldflags, "-o", str(paths.apiserver), pkg], cwd=src, env=env)
-    return paths.apiserver
+    run_go(["build", "-ldflags", ldflags, "-o", str(out), pkg], cwd=src, env=env)
+    return out
+
+
+def build_apiserver(paths: BuildPaths, env: Mapping[str, str]) -> Path:
+    return build_kube_component(paths, env, "kube-apiserver", paths.apiserver)
 
 
 def build_etcd(paths: BuildPaths, env: Mapping[str, str], etcd_version: str = ETCD_VERSION) -> Path:

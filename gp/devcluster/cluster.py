@@ -21,7 +21,7 @@ from gp.devcluster.errors import NotRunningError, StartError
 from gp.devcluster.flags import apiserver_args, etcd_args
 from gp.devcluster.kubeconfig import http_get, https_get, write_kubeconfig
 from gp.devcluster.process import (
-    LOOPBACK, free_port, is_running, log_tail, spawn, stop, stop_all, wait_until,
+    LOOPBACK, free_port, is_running, kill, log_tail, spawn, stop, stop_all, wait_until,
 )
 
 STATE_FILE = "cluster.json"
@@ -29,7 +29,7 @@ DEFAULT_SERVER = "default"
 START_TIMEOUT_S = 90.0
 _PORT_ATTEMPTS = 3
 # Everything a cluster writes into its state dir; down removes exactly these.
-_OWNED = ("pki", "etcd-data", "etcd.log", "apiservers", STATE_FILE)
+_OWNED = ("pki", "etcd-data", "etcd.log", "apiservers", "engine", STATE_FILE)
 
 
 def default_state_dir() -> Path:
@@ -65,10 +65,20 @@ class ApiServerInfo:
 
 
 @dataclass
+class ProcessInfo:
+    """One of the engine's processes (gp/devcluster/engine.py)."""
+
+    pid: int
+    argv0: str
+    log: str
+
+
+@dataclass
 class ClusterState:
     state_dir: Path
     etcd: EtcdInfo
     apiservers: dict[str, ApiServerInfo] = field(default_factory=dict)
+    engine: dict[str, ProcessInfo] = field(default_factory=dict)
 
     @property
     def pki(self) -> Pki:
@@ -83,6 +93,7 @@ class ClusterState:
         data = {
             "etcd": asdict(self.etcd),
             "apiservers": {n: asdict(a) for n, a in self.apiservers.items()},
+            "engine": {n: asdict(p) for n, p in self.engine.items()},
         }
         tmp = self.state_dir / (STATE_FILE + ".tmp")
         tmp.write_text(json.dumps(data, indent=2))
@@ -106,6 +117,7 @@ def load(state_dir: Path) -> ClusterState | None:
         state_dir=state_dir,
         etcd=EtcdInfo(**data["etcd"]),
         apiservers={n: ApiServerInfo(**a) for n, a in data["apiservers"].items()},
+        engine={n: ProcessInfo(**p) for n, p in data.get("engine", {}).items()},
     )
 
 
@@ -114,7 +126,7 @@ def is_up(state: ClusterState) -> bool:
     return all(is_running(p.pid, p.argv0) for p in procs)
 
 
-def _await(what: str, pid: int, argv0: str, log: Path, ready, timeout_s: float) -> None:
+def await_ready(what: str, pid: int, argv0: str, log: Path, ready, timeout_s: float) -> None:
     """Wait until ``ready()``; a process that is not ready (or an interrupted wait) is stopped,
     since it is not yet in the state file where ``down`` would find it."""
     died = []
@@ -153,7 +165,7 @@ def start_etcd(
         pid = spawn(args, log, die_with_parent)
         info = EtcdInfo(pid, args[0], client_port, peer_port)
         try:
-            _await("etcd", pid, args[0], log,
+            await_ready("etcd", pid, args[0], log,
                    lambda: http_get(info.url + "/health")[0] == 200, timeout_s)
             return info
         except StartError as e:
@@ -188,7 +200,7 @@ def start_apiserver(
         pid = spawn(args, log, die_with_parent)
         server = f"https://{LOOPBACK}:{port}"
         try:
-            _await(f"kube-apiserver {name!r}", pid, args[0], log,
+            await_ready(f"kube-apiserver {name!r}", pid, args[0], log,
                    lambda: _apiserver_ready(server, state.pki), timeout_s)
             break
         except StartError as e:
@@ -230,6 +242,8 @@ def down(state_dir: Path) -> bool:
     """
     state = load(state_dir)
     if state is not None:
+        # The engine first: its controllers would only log errors once the API server is gone.
+        stop_engine(state)
         stop_all([(a.pid, a.argv0) for a in state.apiservers.values()])
         stop_all([(state.etcd.pid, state.etcd.argv0)])
     for name in _OWNED:
@@ -239,6 +253,16 @@ def down(state_dir: Path) -> bool:
         elif path.exists():
             path.unlink()
     return state is not None
+
+
+def stop_engine(state: ClusterState) -> None:
+    """Stop the engine's processes. Argo's workflow-controller (v4.0.5) ignores SIGTERM and
+    SIGINT, so it gets SIGKILL at once; the others stop on SIGTERM."""
+    if "workflow-controller" in state.engine:
+        p = state.engine["workflow-controller"]
+        kill(p.pid, p.argv0)
+    stop_all([(p.pid, p.argv0) for p in state.engine.values()], grace_s=5.0)
+    state.engine.clear()
 
 
 def require(state_dir: Path) -> ClusterState:

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 LOOPBACK = "127.0.0.1"
 _PR_SET_PDEATHSIG = 1
@@ -33,11 +33,14 @@ def _die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def spawn(args: list[str], log: Path, die_with_parent: bool = False) -> int:
+def spawn(
+    args: list[str], log: Path, die_with_parent: bool = False, env: Mapping[str, str] | None = None
+) -> int:
     """Start ``args`` detached in a new session, output to ``log``; returns the PID."""
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             args,
+            env=None if env is None else dict(env),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -102,6 +105,18 @@ def stop(pid: int, argv0: str, grace_s: float = 15.0) -> bool:
         except ProcessLookupError:
             return True
         wait_until(lambda: not is_running(pid), 5.0)
+    return True
+
+
+def kill(pid: int, argv0: str) -> bool:
+    """SIGKILL at once, for a process known to ignore SIGTERM. False if the PID was not ours."""
+    if not is_running(pid, argv0):
+        return False
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return False
+    wait_until(lambda: not is_running(pid), 5.0)
     return True
 
 

@@ -23,6 +23,8 @@ from gp.devcluster import lifecycle
 from gp.devcluster.build import Binaries, BuildPaths, default_cache_root, find_binaries
 from gp.devcluster.cluster import ClusterState, down
 from gp.devcluster.crds import full_crds_dir
+from gp.devcluster.engine import start_engine
+from gp.devcluster.engine_build import EngineBinaries, EnginePaths, find_engine
 from gp.devcluster.kubeconfig import api_client
 from life_helpers import Cluster, Run, write_module
 
@@ -46,6 +48,29 @@ def _binaries() -> Binaries:
 @pytest.fixture(scope="session")
 def dev_binaries() -> Binaries:
     return _binaries()
+
+
+@pytest.fixture(scope="session")
+def engine_binaries() -> EngineBinaries:
+    paths = EnginePaths(BuildPaths(default_cache_root()))
+    found = find_engine(paths)
+    if found is not None:
+        return found
+    message = (
+        "the Argo engine (workflow-controller, argo, kube-scheduler, kube-controller-manager, kwok) "
+        "is not built: run `scripts/dev-cluster build` (about 25 minutes cold), or set "
+        "GP_SKIP_INTEGRATION=1 to skip the integration tests"
+    )
+    if os.environ.get("GP_SKIP_INTEGRATION") == "1":
+        pytest.skip(message)
+    pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def engine(dev_cluster, engine_binaries) -> ClusterState:
+    """The dev cluster with Argo's engine running: one per session (the controller's health port
+    is fixed, so one per machine); stopped with the cluster."""
+    return start_engine(dev_cluster, engine_binaries, die_with_parent=True)
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +113,7 @@ def _fresh_namespace(api: client.ApiClient, request) -> Iterator[str]:
     core = client.CoreV1Api(api)
     core.create_namespace({"metadata": {"name": name, "labels": {"gp.test/namespace": "true"}}})
     yield name
-    # No controller-manager runs, so the namespace stays Terminating; names never repeat.
+    # Without the engine's controller-manager the namespace stays Terminating; names never repeat.
     try:
         core.delete_namespace(name)
     except ApiException as e:
