@@ -101,7 +101,7 @@ def _cases(inst: ModuleInstance, decl: Decl) -> list[TestCase]:
             name=label + expansion.suffix(i),
             pos=decl.pos,
             pipeline=_address(ev, pipeline),
-            pipeline_pos=at(decl.file, pipeline),
+            pipeline_pos=at(decl.file, _root(pipeline)),
             arguments=_strings(ev, attrs.get("arguments"), "arguments"),
             outcomes=_outcomes(ev, attrs.get("outcomes")),
             outputs={k: _string_map(ev, v, attrs["outputs"].expr, f'outputs["{k}"]')
@@ -128,6 +128,12 @@ def _address(ev: Evaluator, node: ast.Expr) -> str:
         else:
             raise ev.error("pipeline must be the address of a template, such as "
                            "workflow_template.NAME or module.NAME.workflow_template.NAME", node)
+
+
+def _root(node: ast.Expr) -> ast.Expr:
+    while isinstance(node, (ast.GetAttr, ast.Index)):
+        node = node.obj
+    return node
 
 
 def _map(ev: Evaluator, attr: ast.Attribute | None, what: str) -> dict[str, Any]:
