@@ -82,6 +82,14 @@ class CompileError(GPError):
     """A module that evaluates but does not make valid Argo objects."""
 
 
+class SimulationError(GPError):
+    """A pipeline the simulator cannot run as asked: a task input it lacks, a run that never ends."""
+
+
+class NotModelledError(SimulationError):
+    """An Argo construct the simulator does not model; a test using it fails saying so."""
+
+
 class PlanError(GPError):
     """A plan that cannot be made or must not be applied (prevent_destroy, unmanaged objects)."""
 

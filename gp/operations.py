@@ -14,7 +14,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from gp.compile import compile_module, compile_object
 from gp.compile.module import compile_all, sort_diagnostics
@@ -27,6 +27,9 @@ from gp.planner.plan import Mode, Plan
 from gp.planner.serialize import load_plan, stale_refs
 from gp.providers.base import ApplyResult, Progress, Provider
 from gp.providers.factory import make_provider
+
+if TYPE_CHECKING:
+    from gp.testing import Backend, TestReport
 
 
 def default_cache_dir() -> Path:
@@ -90,6 +93,16 @@ def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
                 echoed.add(before[-1])  # the innermost block opened before the failure
     kept = [d for d in compile_diags if d.pos not in echoed]
     return len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
+
+
+def test(inputs: Inputs, *, pattern: str | None = None, backends: Sequence["Backend"] | None = None) -> "TestReport":
+    """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
+    None); raises DiagnosticsError for errors in the module or its test files."""
+    from gp.testing import SimulatorBackend, load_tests, run_tests
+
+    compiled = compile_inputs(inputs)
+    cases = load_tests(inputs.root_dir, cache_dir=inputs.cache_dir)
+    return run_tests(compiled.objects, cases, tuple(backends or (SimulatorBackend(),)), pattern)
 
 
 def _block_positions(block: Block):

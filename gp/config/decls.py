@@ -53,6 +53,27 @@ def gather(module_dir: Path, files: list[ast.FileAST], diags: list[Diagnostic]) 
     return decls
 
 
+def gather_tests(module_dir: Path, files: list[ast.FileAST], diags: list[Diagnostic]) -> tuple[Declarations, list[Decl]]:
+    """A test file's declarations: its variables and locals, as in a module, and its tests."""
+    decls, tests = Declarations(module_dir), []
+    for f in files:
+        for attr in f.body.attrs:
+            diags.append(Diagnostic(f'Unexpected attribute "{attr.name}" at the top level; '
+                                    "attributes belong inside a block", SourcePos(f.path, attr.line, attr.col)))
+        for block in f.body.blocks:
+            d = Decl(f.path, block)
+            if block.type in ("variable", "locals"):
+                _gather_block(decls, d, diags)
+            elif block.type != "test":
+                diags.append(Diagnostic(f'Unsupported block type "{block.type}" in a test file; expected '
+                                        'variable, locals or test', d.pos))
+            elif len(block.labels) != 1:
+                diags.append(Diagnostic(f'A "test" block takes one label, got {len(block.labels)}', d.pos))
+            else:
+                tests.append(d)
+    return decls, tests
+
+
 def _gather_block(decls: Declarations, d: Decl, diags: list[Diagnostic]) -> None:
     block = d.node
     assert isinstance(block, ast.BlockNode)

@@ -1,0 +1,33 @@
+"""`gp test`: the module's pipeline logic tests, run offline on the simulator."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gp import operations
+from gp.cli.commands_module import inputs_for
+from gp.cli.console import common_options, out_console, shown_file, var_options
+from gp.render.tests import render_json, render_text
+
+
+@click.command("test")
+@click.option("--filter", "pattern", metavar="PATTERN",
+              help="Run only tests whose name matches (a glob with * ? [ ], else a substring).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@var_options
+@common_options
+def test(pattern: str | None, fmt: str, var_args, root: Path, no_color: bool) -> None:
+    """Run the *.gptest.hcl tests of the module's pipeline logic, offline."""
+    report = operations.test(inputs_for(root, var_args), pattern=pattern)
+    if fmt == "json":
+        click.echo(render_json(report, shown_file), nl=False)
+    else:
+        console = out_console(no_color)
+        for line in render_text(report, shown_file).splitlines():
+            style = "green" if line.startswith("PASS") else "red" if line.startswith("FAIL") else None
+            console.print(line, style=style, markup=False, highlight=False)
+    if report.failed:
+        sys.exit(1)

@@ -1,0 +1,83 @@
+"""`gp test` reports -> text or JSON. Never prints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from gp.simulate import Run
+from gp.testing import Check, TestReport
+
+Shown = Callable[[str], str]  # how a file path is shown (relative to the working directory)
+
+
+def _where(result, shown: Shown) -> str:
+    pos = result.case.pos
+    return f"{shown(pos.file)}:{pos.line}"
+
+
+def _dag(run: Run) -> list[str]:
+    nodes = [n for n in run.nodes if n.name and n.type != "StepGroup"]
+    width = max((len(n.name) for n in nodes), default=0)
+    return [f"{n.name.ljust(width)}  {n.phase}" + (f"  (started at step {n.started})" if n.started else "")
+            for n in nodes]
+
+
+def _check_lines(check: Check, label: bool) -> list[str]:
+    lines = []
+    prefix = f"[{check.backend}] " if label else ""
+    if check.error:
+        return [f"{prefix}{check.error}"]
+    for m in check.mismatches:
+        if m.what == "phase":
+            lines.append(f"{prefix}workflow phase: expected {m.expected}, got {m.got}")
+        elif m.what == "task":
+            lines.append(f'{prefix}task "{m.name}": expected {m.expected}, got {m.got}')
+        else:
+            lines.append(f"{prefix}order: expected {m.expected}; {m.got}")
+    if check.mismatches and check.run is not None:
+        lines.append(f"{prefix}simulated run (workflow {check.run.phase}):" if check.backend == "simulator"
+                     else f"{prefix}run (workflow {check.run.phase}):")
+        lines.extend("  " + line for line in _dag(check.run))
+    return lines
+
+
+def render_text(report: TestReport, shown: Shown = str) -> str:
+    out = []
+    for result in report.results:
+        status = "PASS" if result.passed else "FAIL"
+        out.append(f"{status}  {result.case.name}  ({_where(result, shown)})")
+        if not result.passed:
+            several = len(result.checks) > 1
+            for check in result.checks:
+                out.extend("      " + line for line in _check_lines(check, several))
+    out.append(f"{report.passed} passed, {report.failed} failed")
+    return "\n".join(out) + "\n"
+
+
+def _run_json(run: Run | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {"phase": run.phase, "order": list(run.order),
+            "nodes": [{"name": n.name, "display_name": n.display_name, "type": n.type, "phase": n.phase,
+                       "started": n.started, "message": n.message} for n in run.nodes if n.name]}
+
+
+def report_json(report: TestReport, shown: Shown = str) -> dict[str, Any]:
+    tests = []
+    for result in report.results:
+        pos = result.case.pos
+        tests.append({
+            "name": result.case.name, "file": shown(pos.file), "line": pos.line, "column": pos.col,
+            "pipeline": result.case.pipeline, "passed": result.passed,
+            "backends": [{"backend": c.backend, "passed": c.passed, "error": c.error or None,
+                          "seconds": round(c.seconds, 6),
+                          "mismatches": [{"what": m.what, "name": m.name, "expected": m.expected, "got": m.got}
+                                         for m in c.mismatches],
+                          "run": _run_json(c.run)} for c in result.checks],
+        })
+    return {"format_version": "1.0", "passed": report.passed, "failed": report.failed, "tests": tests}
+
+
+def render_json(report: TestReport, shown: Shown = str) -> str:
+    return json.dumps(report_json(report, shown), indent=2) + "\n"

@@ -1,0 +1,214 @@
+"""The controller loop: passes over the node tree until the Workflow is done.
+
+Each pass walks the entry template the way Argo's operator does (operator.go, operate and
+executeTemplate); a pod created in one pass finishes at the start of the next with the phase
+the scenario gives it. Nodes, retries and exit handlers follow the controller's rules;
+DAG and steps templates are in ``dag`` and ``steps``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gp.errors import NotModelledError, SimulationError
+from gp.simulate.model import ERROR, FAILED, PENDING, RUNNING, SUCCEEDED, Scenario
+from gp.simulate.nodes import Node, Nodes
+from gp.simulate.outcomes import Outcomes
+from gp.simulate.scope import substitute_value
+from gp.simulate.templates import Templates, template_kind
+
+MAX_PASSES = 10_000
+MAX_ATTEMPTS = 100
+
+
+@dataclass
+class Opts:
+    boundary: str | None = None
+    hooked: bool = False
+    retried: bool = False
+    attempt: int = 0
+    task: str = ""  # the logical task a pod belongs to
+    display: str = ""
+
+
+class Engine:
+    def __init__(self, scenario: Scenario, templates: Templates, wf_name: str, params: dict[str, str]):
+        self.templates = templates
+        self.wf_name = wf_name
+        self.globals = {"workflow.name": wf_name, **{f"workflow.parameters.{k}": v for k, v in params.items()}}
+        self.outcomes = Outcomes(scenario, wf_name)
+        self.nodes = Nodes()
+        self.tick = 0
+        self.changed = False
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> tuple[str, str]:
+        spec = self.templates.spec
+        exit_hook = spec.get("onExit") or (spec.get("hooks") or {}).get("exit", {}).get("template")
+        unmodelled = set(spec.get("hooks") or {}) - {"exit"}
+        if unmodelled:
+            raise NotModelledError(f"Workflow lifecycle hooks {sorted(unmodelled)} are not modelled")
+        while True:
+            self.tick += 1
+            if self.tick > MAX_PASSES:
+                raise SimulationError("the run did not finish")
+            self.changed = self._finish_pods()
+            entry = self.execute_template(self.wf_name, {"template": spec["entrypoint"]},
+                                          self.templates.root, self._args(spec), {}, Opts(display=self.wf_name))
+            if entry.fulfilled:
+                phase = {SUCCEEDED: SUCCEEDED, FAILED: FAILED, ERROR: ERROR}.get(entry.phase, SUCCEEDED)
+                if not exit_hook:
+                    return phase, entry.message
+                self.globals["workflow.status"] = phase
+                handler = self.execute_template(f"{self.wf_name}.onExit", {"template": exit_hook},
+                                                self.templates.root, {}, {},
+                                                Opts(boundary=None, hooked=True, display="onExit"))
+                if handler.fulfilled:
+                    # operator.go: a failed exit handler fails a Workflow that had succeeded.
+                    if phase == SUCCEEDED and handler.failed_or_error:
+                        return (FAILED if handler.phase == FAILED else ERROR), handler.message
+                    return phase, entry.message
+            if not self.changed and not any(n.phase == PENDING for n in self.nodes.by_name.values()):
+                raise SimulationError("the run is stuck: nothing can start and nothing is running")
+
+    def _args(self, spec: dict) -> dict[str, str]:
+        return {k[len("workflow.parameters."):]: v for k, v in self.globals.items()
+                if k.startswith("workflow.parameters.")}
+
+    def _finish_pods(self) -> bool:
+        done = False
+        for node in list(self.nodes.by_name.values()):
+            if node.type == "Pod" and node.phase == PENDING and node.started < self.tick:
+                node.phase, node.outputs = self.outcomes.result(node, self.nodes.get(node.task))
+                done = True
+        return done
+
+    def new_node(self, name: str, type_: str, phase: str, opts: Opts, **kw: Any) -> Node:
+        self.changed = True
+        started = self.tick if phase in (RUNNING, PENDING) else None
+        return self.nodes.add(Node(name, opts.display or name.rsplit(".", 1)[-1], type_, phase,
+                                   opts.boundary, started=started, hooked=opts.hooked,
+                                   retried=opts.retried, **kw))
+
+    def mark(self, node: Node, phase: str, message: str = "") -> Node:
+        if node.phase != phase:
+            self.changed = True
+            node.phase = phase
+            node.message = message or node.message
+        return node
+
+    # --- executeTemplate ----------------------------------------------------------------------
+
+    def execute_template(self, name: str, holder: dict, scope: Any, args: dict[str, str],
+                         local: dict[str, str], opts: Opts) -> Node:
+        tmpl, scope = self.templates.resolve(holder, scope)
+        node = self.nodes.get(name)
+        if node is not None and node.fulfilled:
+            return node
+        inputs = self.templates.inputs(tmpl, args, {**self.globals, **local})
+        strategy = tmpl.get("retryStrategy") or self.templates.spec.get("retryStrategy")
+        retry_name = None
+        if strategy:
+            retry_name = name
+            retry = node or self.new_node(name, "Retry", RUNNING, opts)
+            self._process_retries(retry, strategy)
+            if retry.fulfilled:
+                return retry
+            attempts = self.nodes.attempts(retry)
+            last = attempts[-1] if attempts else None
+            if last is not None and not last.fulfilled:
+                name = last.name
+            else:
+                if len(attempts) >= MAX_ATTEMPTS:
+                    raise SimulationError(f"{name} retries forever: every attempt fails and the "
+                                          "retry strategy sets no limit")
+                name = f"{retry_name}({len(attempts)})"
+                self.nodes.add_child(retry_name, name)
+            opts = Opts(opts.boundary, opts.hooked, True, len(attempts) if last is None or last.fulfilled
+                        else len(attempts) - 1, retry_name, name.rsplit(".", 1)[-1])
+        kind = template_kind(tmpl)
+        if kind == "pod":
+            node = self._execute_pod(name, tmpl, opts)
+        elif kind == "dag":
+            from gp.simulate.dag import execute_dag
+
+            node = execute_dag(self, name, tmpl, scope, inputs, opts)
+        elif kind == "steps":
+            from gp.simulate.steps import execute_steps
+
+            node = execute_steps(self, name, tmpl, scope, inputs, opts)
+        else:
+            raise NotModelledError(f"template {tmpl.get('name')!r}: {kind} templates are not modelled")
+        if retry_name is not None:
+            retry = self.nodes[retry_name]
+            if not retry.fulfilled and node.fulfilled:
+                # operator.go: a finished attempt sends the controller back to the retry node.
+                return self.execute_template(retry_name, holder, scope, args, local, opts)
+            return retry
+        return node
+
+    def _execute_pod(self, name: str, tmpl: dict, opts: Opts) -> Node:
+        node = self.nodes.get(name)
+        if node is None:
+            node = self.new_node(name, "Pod", PENDING, opts, task=opts.task or name,
+                                 attempt=opts.attempt, template=tmpl)
+        return node
+
+    def _process_retries(self, retry: Node, strategy: dict) -> None:
+        """operator.go processNodeRetries: the retry node takes its last attempt's phase once
+        no further attempt is due."""
+        for key in ("expression",):
+            if strategy.get(key):
+                raise NotModelledError(f"retryStrategy.{key} is not modelled")
+        if (strategy.get("backoff") or {}).get("maxDuration"):
+            raise NotModelledError("retryStrategy.backoff.maxDuration is not modelled (time is not simulated)")
+        attempts = self.nodes.attempts(retry)
+        if not attempts or not attempts[-1].fulfilled:
+            return
+        last = attempts[-1]
+        if not last.failed_or_error:
+            retry.outputs = last.outputs
+            self.mark(retry, SUCCEEDED)
+            return
+        policy = strategy.get("retryPolicy") or "OnFailure"
+        if policy == "OnTransientError":
+            raise NotModelledError("retryPolicy OnTransientError is not modelled")
+        if policy not in ("Always", "OnFailure", "OnError"):
+            raise SimulationError(f"{policy!r} is not a valid retryPolicy")
+        on_failed, on_error = policy in ("Always", "OnFailure"), policy in ("Always", "OnError")
+        if (last.phase == FAILED and not on_failed) or (last.phase == ERROR and not on_error):
+            self.mark(retry, last.phase, last.message)
+            return
+        limit = strategy.get("limit")
+        if limit is not None:
+            try:
+                limit = int(limit)
+            except (TypeError, ValueError):
+                raise NotModelledError(f"retryStrategy.limit {limit!r} is not modelled") from None
+            if len(attempts) > limit:
+                self.mark(retry, last.phase, "No more retries left")
+
+    # --- exit handlers -------------------------------------------------------------------------
+
+    def run_exit_hook(self, holder: dict, parent: Node, scope: Any, local: dict[str, str],
+                      boundary: str | None, prefix: str) -> Node | None:
+        """exit_handler.go runOnExitNode: a task's exit handler, a hooked child of its node."""
+        hooks = holder.get("hooks") or {}
+        unmodelled = set(hooks) - {"exit"}
+        if unmodelled:
+            raise NotModelledError(f"lifecycle hooks {sorted(unmodelled)} of {holder.get('name')!r} are not modelled")
+        hook = hooks.get("exit") or ({"template": holder["onExit"]} if holder.get("onExit") else None)
+        if hook is None:
+            return None
+        if hook.get("expression"):
+            raise NotModelledError("exit hooks with an expression are not modelled")
+        own = dict(local)
+        for key, value in (parent.outputs.get("parameters") or {}).items():
+            own[f"{prefix}.outputs.parameters.{key}"] = value
+        args = self.templates.arguments(substitute_value(hook.get("arguments") or {}, {**self.globals, **own}))
+        node = self.execute_template(f"{parent.name}.onExit", hook, scope, args, local,
+                                     Opts(boundary=boundary, hooked=True, display="onExit"))
+        self.nodes.add_child(parent.name, node.name)
+        return node

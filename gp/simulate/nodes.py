@@ -1,0 +1,99 @@
+"""The Workflow's node tree during a simulation, shaped as Argo's ``status.nodes``.
+
+Children and outbound nodes are kept as the controller keeps them, because Argo decides a
+DAG's phase by walking that graph (dag.go, assessDAGPhase), not the DAG as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gp.simulate.model import ERROR, FAILED, OMITTED, SKIPPED, SUCCEEDED
+
+
+@dataclass
+class Node:
+    name: str
+    display: str
+    type: str
+    phase: str
+    boundary: str | None
+    started: int | None = None
+    children: list[str] = field(default_factory=list)
+    outbound: list[str] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)  # {"parameters": {...}, "result": str}
+    hooked: bool = False  # an exit handler (Argo's NodeFlag.Hooked)
+    retried: bool = False  # an attempt of a retry node (NodeFlag.Retried)
+    message: str = ""
+    # For pods: the logical task (retry node or the pod itself), attempt number, template.
+    task: str = ""
+    attempt: int = 0
+    template: dict[str, Any] | None = None
+
+    @property
+    def completed(self) -> bool:  # NodePhase.Completed: a skipped or omitted node did not complete
+        return self.phase in (SUCCEEDED, FAILED, ERROR)
+
+    @property
+    def fulfilled(self) -> bool:
+        return self.completed or self.phase in (SKIPPED, OMITTED)
+
+    @property
+    def failed_or_error(self) -> bool:
+        return self.phase in (FAILED, ERROR)
+
+
+class Nodes:
+    def __init__(self) -> None:
+        self.by_name: dict[str, Node] = {}
+
+    def get(self, name: str) -> Node | None:
+        return self.by_name.get(name)
+
+    def __getitem__(self, name: str) -> Node:
+        return self.by_name[name]
+
+    def add(self, node: Node) -> Node:
+        self.by_name[node.name] = node
+        return node
+
+    def add_child(self, parent: str, child: str) -> None:
+        node = self.by_name[parent]
+        if child not in node.children:
+            node.children.append(child)
+
+    def outbound(self, name: str) -> list[str]:
+        """Argo's getOutboundNodes: the nodes a dependent of ``name`` hangs from."""
+        node = self.by_name[name]
+        if node.type in ("Skipped", "Pod"):
+            return [name]
+        if node.type == "TaskGroup":
+            if not node.children:
+                return [name]
+            return [o for child in node.children for o in self.outbound(child)]
+        if node.type == "Retry":
+            # The last child, which is the exit handler when the task has one: Argo's order.
+            return [node.children[-1]] if node.children else []
+        return [o for out in node.outbound for o in self.outbound(out)]
+
+    def hooks_fulfilled(self, node: Node) -> bool:
+        """common.CheckAllHooksFullfilled: a dependency counts as done once its hooks are."""
+        return all(self.by_name[c].fulfilled for c in node.children
+                   if c in self.by_name and self.by_name[c].hooked)
+
+    def retry_children(self, node: Node) -> list[str]:
+        """getRetryNodeChildrenIds: where the phase walk goes on from a retry node."""
+        out: list[str] = []
+        for name in reversed(node.children):
+            child = self.by_name.get(name)
+            if child is None:
+                continue
+            if child.hooked:
+                out.append(child.name)
+            elif child.children:
+                out.extend(child.children)
+        return out
+
+    def attempts(self, node: Node) -> list[Node]:
+        return [self.by_name[c] for c in node.children if c in self.by_name and self.by_name[c].retried]

@@ -1,0 +1,81 @@
+"""`{{...}}` substitution, as Argo's util/template does for the fields that decide a run.
+
+The simulator substitutes only what changes the course of a run: `when`, task arguments,
+`withItems`/`withParam` and exit-hook arguments. A reference to a task or step output that
+has no value would make Argo wait for it forever; here it is a ``SimulationError`` naming
+the value to give in the test's ``outputs``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Mapping
+
+from gp.errors import NotModelledError, SimulationError
+
+_TAG = re.compile(r"{{(=?)\s*([^{}]*?)\s*}}")
+_STRICT = ("tasks.", "steps.")
+_LEAVE = ("item", "item.", "pod.name", "retries", "node.name", "lastRetry.")
+
+
+def substitute(text: str, scope: Mapping[str, str], *, allow_items: bool = True) -> str:
+    """``text`` with every known tag replaced; ``{{item}}`` tags stay for the fan-out."""
+
+    def replace(m: re.Match) -> str:
+        if m.group(1):
+            raise NotModelledError(f"expression tags such as {m.group(0)!r} are not modelled")
+        key = m.group(2)
+        if key in scope:
+            return scope[key]
+        if allow_items and (key == "item" or key.startswith(_LEAVE)):
+            return m.group(0)
+        if key.startswith(_STRICT):
+            raise SimulationError(f"{{{{{key}}}}} has no value in this run (Argo would wait for it "
+                                  "forever); give the task's value in the test's outputs, or check "
+                                  "that the task is an ancestor of the one that reads it")
+        raise SimulationError(f"{{{{{key}}}}} names nothing the simulator knows of")
+
+    return _TAG.sub(replace, text)
+
+
+def substitute_value(value: Any, scope: Mapping[str, str], *, allow_items: bool = True) -> Any:
+    """Substitution through a JSON value, the way Argo marshals a task and replaces in the text:
+    values land inside JSON strings, escaped."""
+    if isinstance(value, str):
+        return substitute(value, scope, allow_items=allow_items)
+    if isinstance(value, list):
+        return [substitute_value(v, scope, allow_items=allow_items) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute_value(v, scope, allow_items=allow_items) for k, v in value.items()}
+    return value
+
+
+def item_scope(item: Any) -> tuple[dict[str, str], str]:
+    """The ``item`` tags of one fan-out item and the description Argo puts in the node name
+    (workflow/controller/operator.go, processItem: ``name(i:desc)``)."""
+    if isinstance(item, bool):
+        text = "true" if item else "false"
+        return {"item": text}, text
+    if isinstance(item, (int, float)):
+        text = json.dumps(item)
+        return {"item": text}, text
+    if isinstance(item, str):
+        return {"item": item}, item
+    if isinstance(item, dict):
+        tags = {"item": json.dumps(item, separators=(",", ":"), sort_keys=True)}
+        parts = []
+        for key, val in item.items():
+            shown = val if isinstance(val, str) else json.dumps(val, separators=(",", ":"))
+            tags[f"item.{key}"] = shown
+            parts.append(f"{key}:{shown}")
+        return tags, ",".join(sorted(parts))
+    raise NotModelledError(f"fan-out over {type(item).__name__} items ({item!r}) is not modelled")
+
+
+def parse_items(text: str) -> list[Any]:
+    """A ``withParam`` value: a JSON list."""
+    items = json.loads(text)
+    if not isinstance(items, list):
+        raise ValueError("not a list")
+    return items

@@ -1,0 +1,148 @@
+"""Running test cases on backends and checking what they report against the expectations.
+
+A backend turns a ``Scenario`` into a ``Run``. The simulator is one; a real Argo engine
+(`gp test --engine`) is another, plugged in through the same ``Backend`` protocol, so a test
+runs unchanged on both and their reports can be compared side by side.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import time
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from gp.compile.objects import CompiledObject
+from gp.errors import ConfigError, NotModelledError, SimulationError
+from gp.simulate import Run, Scenario, simulate
+from gp.testing.files import TestCase
+
+
+class Backend(Protocol):
+    name: str
+
+    def run(self, scenario: Scenario) -> Run: ...
+
+
+class SimulatorBackend:
+    name = "simulator"
+
+    def run(self, scenario: Scenario) -> Run:
+        return simulate(scenario)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    what: str  # "phase", "task" or "order"
+    name: str  # the task (or the order chain), "" for the Workflow's phase
+    expected: str
+    got: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One backend's run of one test."""
+
+    backend: str
+    run: Run | None
+    mismatches: tuple[Mismatch, ...] = ()
+    error: str = ""  # the run could not be made: not modelled, a missing output, ...
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.error and not self.mismatches
+
+
+@dataclass(frozen=True)
+class TestResult:
+    case: TestCase
+    checks: tuple[Check, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+
+@dataclass(frozen=True)
+class TestReport:
+    results: tuple[TestResult, ...]
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.passed
+
+
+def select(cases: Sequence[TestCase], pattern: str | None) -> list[TestCase]:
+    """Tests whose name matches ``pattern``: a glob when it has * ? or [, else a substring."""
+    if not pattern:
+        return list(cases)
+    if any(c in pattern for c in "*?["):
+        return [c for c in cases if fnmatch.fnmatchcase(c.name, pattern)]
+    return [c for c in cases if pattern in c.name]
+
+
+def scenario_for(case: TestCase, objects: Sequence[CompiledObject]) -> Scenario:
+    by_address = {o.address: o for o in objects}
+    obj = by_address.get(case.pipeline)
+    if obj is None:
+        close = difflib.get_close_matches(case.pipeline, list(by_address), n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        raise ConfigError(f'pipeline "{case.pipeline}" is not an object of the module{hint}', case.pipeline_pos)
+    if obj.ref.kind not in ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"):
+        raise ConfigError(f'pipeline "{case.pipeline}" is a {obj.ref.kind}, not a template or cron',
+                          case.pipeline_pos)
+    return Scenario(pipeline=obj.manifest, manifests=tuple(o.manifest for o in objects),
+                    arguments=case.arguments, outcomes=case.outcomes, outputs=case.outputs)
+
+
+def check(case: TestCase, run: Run) -> tuple[Mismatch, ...]:
+    found: list[Mismatch] = []
+    expect = case.expect
+    if expect.phase is not None and run.phase != expect.phase:
+        found.append(Mismatch("phase", "", expect.phase, run.phase))
+    for task, phase in expect.tasks.items():
+        node = run.find(task)
+        got = node.phase if node is not None else "(no such node)"
+        if got != phase:
+            found.append(Mismatch("task", task, phase, got))
+    for chain in expect.order:
+        for before, after in zip(chain, chain[1:]):
+            a, b = run.find(before), run.find(after)
+            if a is None or b is None or a.started is None or b.started is None or a.started >= b.started:
+                found.append(Mismatch("order", f"{before} -> {after}", f"{before} starts before {after}",
+                                      _started(before, a) + ", " + _started(after, b)))
+    return tuple(found)
+
+
+def _started(name: str, node) -> str:
+    if node is None:
+        return f"{name}: no such node"
+    if node.started is None:
+        return f"{name} never started ({node.phase})"
+    return f"{name} started at step {node.started}"
+
+
+def run_case(case: TestCase, scenario: Scenario, backend: Backend) -> Check:
+    start = time.perf_counter()
+    try:
+        run = backend.run(scenario)
+    except NotModelledError as e:
+        return Check(backend.name, None, error=f"not modelled: {e.message}", seconds=time.perf_counter() - start)
+    except SimulationError as e:
+        return Check(backend.name, None, error=e.message, seconds=time.perf_counter() - start)
+    return Check(backend.name, run, check(case, run), seconds=time.perf_counter() - start)
+
+
+def run_tests(objects: Sequence[CompiledObject], cases: Sequence[TestCase],
+              backends: Sequence[Backend] = (SimulatorBackend(),), pattern: str | None = None) -> TestReport:
+    results = []
+    for case in select(cases, pattern):
+        scenario = scenario_for(case, objects)
+        results.append(TestResult(case, tuple(run_case(case, scenario, b) for b in backends)))
+    return TestReport(tuple(results))
