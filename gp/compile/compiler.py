@@ -19,6 +19,7 @@ from gp.compile.objects import (
     ObjectRef,
 )
 from gp.compile.schema import object_model
+from gp.compile.sensitive import check_identity, sensitive_paths
 from gp.compile.spec import CronRef, compile_cron_spec, compile_workflow_spec
 from gp.compile.values import convert_scalar
 from gp.config.model import ObjectDecl, ProviderConfig
@@ -44,6 +45,8 @@ class Compiled:
     ctx: Ctx
     cron_ref: CronRef | None = None
     depends_on: tuple[str, ...] = field(default=())
+    # Manifest paths whose values are sensitive (``gp.compile.sensitive``).
+    sensitive: tuple[tuple, ...] = field(default=())
 
     @property
     def kind(self) -> str:
@@ -62,6 +65,7 @@ class Compiled:
             lifecycle=self.decl.lifecycle,
             pos=self.decl.pos,
             depends_on=self.depends_on,
+            sensitive=self.sensitive,
         )
 
 
@@ -74,6 +78,14 @@ def compile_object(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> di
 
 
 def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Compiled:
+    compiled = _compile_decl(decl, provider, stack)
+    check_identity(decl.body, compiled.ctx)
+    if compiled.manifest:
+        compiled.sensitive = sensitive_paths(decl.body, compiled.manifest, compiled.ctx)
+    return compiled
+
+
+def _compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Compiled:
     ctx = Ctx(fallback=decl.pos)
     if decl.kind == "manifest":
         return _compile_manifest(decl, provider, stack, ctx)
@@ -109,6 +121,8 @@ def _metadata(
 ) -> dict[str, Any]:
     """Name, namespace, labels and annotations: attributes win over `written` (a manifest's own)."""
     meta: dict[str, Any] = {k: v for k, v in written.items() if k not in SERVER_METADATA}
+    for key in METADATA_ATTRS:
+        ctx.mark(("metadata", key), _attr_pos(decl, key))
     name = attrs.get("name", meta.get("name", decl.label))
     meta["name"] = convert_scalar(name, str, "name", _attr_pos(decl, "name") or decl.pos, ctx)
     namespace = attrs.get("namespace", meta.get("namespace"))
