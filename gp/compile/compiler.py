@@ -22,6 +22,7 @@ from gp.compile.schema import object_model
 from gp.compile.sensitive import check_identity, sensitive_paths
 from gp.compile.spec import CronRef, compile_cron_spec, compile_workflow_spec
 from gp.compile.values import convert_scalar
+from gp.config.marks import remark
 from gp.config.model import ObjectDecl, ProviderConfig
 from gp.errors import DiagnosticsError, SourcePos
 
@@ -70,11 +71,12 @@ class Compiled:
 
 
 def compile_object(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> dict[str, Any]:
-    """The `.manifest` of an object block; raises DiagnosticsError listing every problem in it."""
+    """The `.manifest` of an object block, its sensitive fields marked (``gp.config.marks``) so
+    that what is computed from them is too; raises DiagnosticsError listing every problem."""
     result = compile_decl(decl, provider, stack)
     if result.ctx.diags:
         raise DiagnosticsError(result.ctx.diags)
-    return result.manifest
+    return remark(result.manifest, result.sensitive)
 
 
 def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Compiled:

@@ -118,11 +118,13 @@ def _remark(value: Any, path: ValuePath) -> Any:
 
 
 def leaf_texts(value: Any) -> set[str]:
-    """The text of every scalar and key in a plain value (what a message could quote)."""
+    """The text of every scalar in a plain value (what a message could quote). Keys are left
+    out: in a marked structure they are field names ("name", "spec") far more often than
+    secrets, and replacing those in every message would garble all of them."""
     if isinstance(value, Sensitive):
         return leaf_texts(value.value)
     if isinstance(value, dict):
-        return {str(k) for k in value} | {s for v in value.values() for s in leaf_texts(v)}
+        return {s for v in value.values() for s in leaf_texts(v)}
     if isinstance(value, (list, tuple)):
         return {s for v in value for s in leaf_texts(v)}
     if value is None or isinstance(value, bool):

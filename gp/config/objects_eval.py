@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gp.config import ast
 from gp.config.decls import attr_map
 from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
-from gp.config.marks import has_marks, mark_if, marked_texts, strip, unmark_deep
+from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
 from gp.config.modules import Expansion, expand
 from gp.config.session import Result, at
@@ -122,8 +122,7 @@ class ObjectsMixin:
             if strict:
                 raise ev.error(f"Cannot compile {decl.address}: {result.message}", node)
             return None
-        # Which fields hold the secret is known only after compiling: mark the whole manifest.
-        return mark_if(result.value, block_has_marks(decl.body))
+        return result.value  # compile_object marked its sensitive fields
 
     # --- bodies ---------------------------------------------------------------------------
 
@@ -280,6 +279,3 @@ def ref_value(decl: ObjectDecl, default_ns: str, manifest: Any) -> dict[str, Any
     return {REF_KEY: decl.address, "address": decl.address, "kind": decl.kind, "name": name,
             "namespace": namespace, "manifest": manifest}
 
-
-def block_has_marks(block: Block) -> bool:
-    return any(a.marks for a in block.attrs.values()) or any(block_has_marks(b) for b in block.blocks)

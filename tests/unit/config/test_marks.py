@@ -151,3 +151,46 @@ def test_renderers_mask_by_path_without_knowing_the_secret():
     text = render_plan(_plan(whole), color=False)
     assert "TOKEN" not in text and "SECRET" not in text
     assert '- spec.templates["a"].container.env = "(sensitive value)" -> null' in text
+
+
+def test_a_manifest_reference_carries_the_marks_of_its_fields_only(tmp_path):
+    """`x.manifest` is marked where x's fields are sensitive, not as a whole: a cron naming a
+    template with a secret in it shows its own fields in clear."""
+    from gp.operations import Inputs, compile_inputs
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.gp.hcl").write_text(HEAD + '''
+provider "directory" {
+  path = "deploy"
+}
+workflow_template "t" {
+  step "a" {
+    container {
+      image = "busybox"
+      env   = { TOKEN = upper(var.token), USER = "app" }
+    }
+  }
+}
+cron_workflow "c" {
+  schedule          = "0 2 * * *"
+  workflow_template = workflow_template.t
+}
+workflow_template "copy" {
+  annotations = {
+    token = workflow_template.t.manifest.spec.templates[1].container.env[0].value
+    user  = workflow_template.t.manifest.spec.templates[1].container.env[1].value
+  }
+  step "a" {
+    container {
+      image = "busybox"
+    }
+  }
+}
+''')
+    compiled = compile_inputs(Inputs(root, env={}))
+    by_address = {o.address: o for o in compiled.objects}
+    assert by_address["cron_workflow.c"].sensitive == ()
+    assert by_address["workflow_template.copy"].sensitive == (("metadata", "annotations", "token"),)
+    assert "HUNTER2-SECRET" in compiled.module.sensitive_values
+    assert not {"spec", "name", "busybox", "app"} & compiled.module.sensitive_values
