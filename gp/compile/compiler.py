@@ -19,8 +19,10 @@ from gp.compile.objects import (
     ObjectRef,
 )
 from gp.compile.schema import object_model
+from gp.compile.sensitive import check_identity, sensitive_paths
 from gp.compile.spec import CronRef, compile_cron_spec, compile_workflow_spec
 from gp.compile.values import convert_scalar
+from gp.config.marks import remark
 from gp.config.model import ObjectDecl, ProviderConfig
 from gp.errors import DiagnosticsError, SourcePos
 
@@ -44,6 +46,8 @@ class Compiled:
     ctx: Ctx
     cron_ref: CronRef | None = None
     depends_on: tuple[str, ...] = field(default=())
+    # Manifest paths whose values are sensitive (``gp.compile.sensitive``).
+    sensitive: tuple[tuple, ...] = field(default=())
 
     @property
     def kind(self) -> str:
@@ -62,18 +66,28 @@ class Compiled:
             lifecycle=self.decl.lifecycle,
             pos=self.decl.pos,
             depends_on=self.depends_on,
+            sensitive=self.sensitive,
         )
 
 
 def compile_object(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> dict[str, Any]:
-    """The `.manifest` of an object block; raises DiagnosticsError listing every problem in it."""
+    """The `.manifest` of an object block, its sensitive fields marked (``gp.config.marks``) so
+    that what is computed from them is too; raises DiagnosticsError listing every problem."""
     result = compile_decl(decl, provider, stack)
     if result.ctx.diags:
         raise DiagnosticsError(result.ctx.diags)
-    return result.manifest
+    return remark(result.manifest, result.sensitive)
 
 
 def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Compiled:
+    compiled = _compile_decl(decl, provider, stack)
+    check_identity(decl.body, compiled.ctx)
+    if compiled.manifest:
+        compiled.sensitive = sensitive_paths(decl.body, compiled.manifest, compiled.ctx)
+    return compiled
+
+
+def _compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Compiled:
     ctx = Ctx(fallback=decl.pos)
     if decl.kind == "manifest":
         return _compile_manifest(decl, provider, stack, ctx)
@@ -109,6 +123,8 @@ def _metadata(
 ) -> dict[str, Any]:
     """Name, namespace, labels and annotations: attributes win over `written` (a manifest's own)."""
     meta: dict[str, Any] = {k: v for k, v in written.items() if k not in SERVER_METADATA}
+    for key in METADATA_ATTRS:
+        ctx.mark(("metadata", key), _attr_pos(decl, key))
     name = attrs.get("name", meta.get("name", decl.label))
     meta["name"] = convert_scalar(name, str, "name", _attr_pos(decl, "name") or decl.pos, ctx)
     namespace = attrs.get("namespace", meta.get("namespace"))

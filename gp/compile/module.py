@@ -7,6 +7,7 @@ from gp.compile.compiler import Compiled, compile_decl
 from gp.compile.objects import CompiledObject
 from gp.compile.rules import LocalTemplates, check_duplicate_objects, check_object_name, check_workflow_spec, \
     workflow_specs
+from gp.config.marks import MASK, MIN_MASKED
 from gp.config.model import Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 
@@ -33,10 +34,11 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
 
 
 def _masked(diag: Diagnostic, secrets: frozenset[str]) -> Diagnostic:
-    """Messages may quote names and values; a sensitive variable's value never shows."""
+    """Messages may quote names and values; a sensitive value (or one derived from it) never
+    shows. Texts too short to replace without garbling the message are left (documented)."""
     message = diag.message
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        message = message.replace(secret, "(sensitive value)")
+    for secret in sorted((s for s in secrets if len(s) >= MIN_MASKED), key=len, reverse=True):
+        message = message.replace(secret, MASK)
     return diag if message == diag.message else Diagnostic(message, diag.pos, diag.severity)
 
 

@@ -41,3 +41,6 @@ class CompiledObject:
     pos: SourcePos | None = None
     # Addresses that must be applied before this one (a cron after its template).
     depends_on: tuple[str, ...] = field(default=())
+    # Paths (keys and list indices) of the manifest's sensitive fields: apply sends them,
+    # renderers mask them.
+    sensitive: tuple[tuple[Any, ...], ...] = field(default=())

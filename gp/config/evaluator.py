@@ -8,29 +8,24 @@ current ``Frame``.
 
 from __future__ import annotations
 
-import difflib
-import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from gp.config import ast
+from gp.config.calls import CallsMixin, FuncError, suggest, suggest_ref  # noqa: F401  (re-exported)
+from gp.config.marks import MASK, has_marks, mark, mark_if, strip, unmark
 from gp.config.types import TypeConvError, normalize_number, to_bool, to_number, to_string, type_name
 from gp.errors import ConfigError, SourcePos
 
 
-class FuncError(Exception):
-    """Raised by a function implementation; the evaluator names the function and position."""
-
-
 @dataclass
 class Frame:
-    """What one evaluation touched: sensitive inputs and object blocks referenced."""
+    """What one evaluation touched: the object blocks referenced. (Sensitivity is not
+    recorded here but carried on the values themselves: ``gp.config.marks``.)"""
 
-    sensitive: bool = False
     refs: set[str] = field(default_factory=set)
 
     def merge(self, other: "Frame") -> None:
-        self.sensitive |= other.sensitive
         self.refs |= other.refs
 
 
@@ -39,18 +34,7 @@ class Resolver(Protocol):
         """Resolve a root name and leading static steps; return (value, steps consumed)."""
 
 
-def suggest(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f'; did you mean "{close[0]}"?' if close else ""
-
-
-def suggest_ref(prefix: str, name: str, candidates: list[str]) -> str:
-    """Like ``suggest`` but matching bare names, so a shared "var." prefix does not count."""
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f'; did you mean "{prefix}{close[0]}"?' if close else ""
-
-
-class Evaluator:
+class Evaluator(CallsMixin):
     def __init__(self, file: str, resolver: Resolver, functions: dict[str, Callable],
                  bindings: dict[str, Any] | None = None, frame: Frame | None = None):
         self.file = file
@@ -58,13 +42,18 @@ class Evaluator:
         self.functions = functions
         self.bindings = bindings or {}
         self.frame = frame or Frame()
+        # For messages written by the user (a validation's error_message): a template shows a
+        # marked interpolation as "(sensitive value)" instead of marking the whole text.
+        self.redact = False
 
     def error(self, message: str, node: Any) -> ConfigError:
         line, col = ast.pos_of(node)
         return ConfigError(message, SourcePos(self.file, line, col))
 
     def child(self, bindings: dict[str, Any]) -> "Evaluator":
-        return Evaluator(self.file, self.resolver, self.functions, {**self.bindings, **bindings}, self.frame)
+        ev = Evaluator(self.file, self.resolver, self.functions, {**self.bindings, **bindings}, self.frame)
+        ev.redact = self.redact
+        return ev
 
     def eval(self, node: ast.Expr) -> Any:
         return getattr(self, "e_" + type(node).__name__)(node)
@@ -88,29 +77,39 @@ class Evaluator:
 
     # --- templates ------------------------------------------------------------------------
 
-    def e_Template(self, node: ast.Template) -> str:
+    def e_Template(self, node: ast.Template) -> Any:
         out: list[str] = []
-        self._render(node.parts, out)
-        return "".join(out)
+        # One marked part (an interpolation, an %{if} condition, a %{for} collection) marks
+        # the whole string: its pieces cannot be told apart once joined.
+        marked = [False]
+        self._render(node.parts, out, marked)
+        return mark_if("".join(out), marked[0])
 
-    def _render(self, parts: tuple[ast.Part, ...], out: list[str]) -> None:
+    def _render(self, parts: tuple[ast.Part, ...], out: list[str], marked: list[bool]) -> None:
         for part in parts:
             if isinstance(part, str):
                 out.append(part)
             elif isinstance(part, ast.Interp):
-                out.append(self._interp_string(part.expr))
+                value, secret = unmark(self.eval(part.expr))
+                if self.redact and (secret or has_marks(value)):
+                    out.append(MASK)
+                    continue
+                marked[0] |= secret or has_marks(value)
+                out.append(self._interp_string(strip(value), part.expr))
             elif isinstance(part, ast.IfDirective):
-                cond = self._bool(self.eval(part.cond), part.cond, "condition")
-                self._render(part.then if cond else part.else_, out)
+                cond, secret = unmark(self.eval(part.cond))
+                marked[0] |= secret
+                self._render(part.then if self._bool(cond, part.cond, "condition") else part.else_, out, marked)
             else:
-                for key, value in self._iterate(self.eval(part.coll), part.coll):
+                items, secret = self._iterate(self.eval(part.coll), part.coll)
+                marked[0] |= secret
+                for key, value in items:
                     names = {part.value_var: value}
                     if part.key_var:
                         names[part.key_var] = key
-                    self.child(names)._render(part.body, out)
+                    self.child(names)._render(part.body, out, marked)
 
-    def _interp_string(self, expr: ast.Expr) -> str:
-        value = self.eval(expr)
+    def _interp_string(self, value: Any, expr: ast.Expr) -> str:
         if value is None:
             raise self.error("Invalid template interpolation value: the expression result is null", expr)
         try:
@@ -125,14 +124,18 @@ class Evaluator:
     def e_TupleExpr(self, node: ast.TupleExpr) -> list:
         return [self.eval(item) for item in node.items]
 
-    def e_ObjectExpr(self, node: ast.ObjectExpr) -> dict:
+    def e_ObjectExpr(self, node: ast.ObjectExpr) -> Any:
         out: dict = {}
+        secret_key = False
         for key_expr, value_expr in node.items:
-            key = self.eval(key_expr)
+            key, secret = unmark(self.eval(key_expr))
+            secret_key |= secret
             out[self._key_string(key, key_expr)] = self.eval(value_expr)
-        return out
+        # A marked key cannot be marked alone (keys show in paths): the object is marked.
+        return mark_if(out, secret_key)
 
     def _key_string(self, key: Any, node: Any) -> str:
+        key = unmark(key)[0]
         if key is None:
             raise self.error("Object key cannot be null", node)
         try:
@@ -140,7 +143,16 @@ class Evaluator:
         except TypeConvError:
             raise self.error(f"Object key must be a string, not a {type_name(key)}", node) from None
 
-    def _iterate(self, coll: Any, node: Any) -> list[tuple[Any, Any]]:
+    def _iterate(self, coll: Any, node: Any) -> tuple[list[tuple[Any, Any]], bool]:
+        """(key, value) pairs and whether the collection was marked; the keys and values of a
+        marked collection are marked, so what the loop computes from them is too."""
+        coll, secret = unmark(coll)
+        items = self._items(coll, node)
+        if secret:
+            items = [(mark(k), mark(v)) for k, v in items]
+        return items, secret
+
+    def _items(self, coll: Any, node: Any) -> list[tuple[Any, Any]]:
         if isinstance(coll, dict):
             return [(k, coll[k]) for k in sorted(coll)]
         if isinstance(coll, (list, tuple)):
@@ -151,7 +163,9 @@ class Evaluator:
                          "object is required", node)
 
     def e_ForExpr(self, node: ast.ForExpr) -> Any:
-        items = self._iterate(self.eval(node.coll), node.coll)
+        # A marked collection, filter or key marks the result as a whole: which elements
+        # exist (or under which keys) would tell something about the secret.
+        items, marked = self._iterate(self.eval(node.coll), node.coll)
         is_object = node.key is not None
         out_list: list = []
         out_map: dict = {}
@@ -160,21 +174,27 @@ class Evaluator:
             if node.key_var:
                 names[node.key_var] = key
             ev = self.child(names)
-            if node.cond is not None and not self._bool(ev.eval(node.cond), node.cond, "condition"):
-                continue
+            if node.cond is not None:
+                keep, secret = unmark(ev.eval(node.cond))
+                marked |= secret
+                if not self._bool(keep, node.cond, "condition"):
+                    continue
             if not is_object:
                 out_list.append(ev.eval(node.value))
                 continue
-            k = self._key_string(ev.eval(node.key), node.key)
+            k, secret = unmark(ev.eval(node.key))
+            marked |= secret
+            k = self._key_string(k, node.key)
             v = ev.eval(node.value)
             if node.group:
                 out_map.setdefault(k, []).append(v)
             elif k in out_map:
-                raise self.error(f'Duplicate object key "{k}" in for expression; add "..." after '
+                shown = "" if secret else f' "{k}"'
+                raise self.error(f'Duplicate object key{shown} in for expression; add "..." after '
                                  "the value to group values by key", node.key)
             else:
                 out_map[k] = v
-        return out_map if is_object else out_list
+        return mark_if(out_map if is_object else out_list, marked)
 
     # --- traversal ------------------------------------------------------------------------
 
@@ -212,11 +232,18 @@ class Evaluator:
         return value
 
     def get_attr(self, value: Any, name: str, node: Any) -> Any:
+        value, secret = unmark(value)
+        if secret:
+            return mark(self._get_attr(value, name, node, secret))
+        return self._get_attr(value, name, node, secret)
+
+    def _get_attr(self, value: Any, name: str, node: Any, secret: bool) -> Any:
         if isinstance(value, dict):
             if name in value:
                 return value[name]
             keys = [k for k in value if not k.startswith("__")]
-            raise self.error(f'Unsupported attribute "{name}"' + suggest(name, keys), node)
+            # The keys of a marked object are part of the secret: no suggestion from them.
+            raise self.error(f'Unsupported attribute "{name}"' + ("" if secret else suggest(name, keys)), node)
         if value is None:
             raise self.error(f'Attempt to get attribute "{name}" from a null value', node)
         if isinstance(value, list) and name.isdigit():
@@ -224,11 +251,20 @@ class Evaluator:
         raise self.error(f'Unsupported attribute "{name}": a {type_name(value)} has no attributes', node)
 
     def index(self, value: Any, key: Any, node: Any) -> Any:
+        value, secret_value = unmark(value)
+        key, secret_key = unmark(key)
+        found = self._index(value, key, node, secret_value or secret_key)
+        return mark_if(found, secret_value or secret_key)
+
+    def _index(self, value: Any, key: Any, node: Any, secret: bool) -> Any:
         if value is None:
             raise self.error("Attempt to index a null value", node)
         if isinstance(value, dict):
             k = self._key_string(key, node)
             if k not in value:
+                if secret:
+                    raise self.error("Invalid index: the key does not exist (the key or the map is "
+                                     "sensitive, so neither is shown)", node)
                 raise self.error(f'Invalid index: key "{k}" does not exist' +
                                  suggest(k, [str(x) for x in value]), node)
             return value[k]
@@ -239,17 +275,22 @@ class Evaluator:
                 raise self.error(f"Invalid index: a number is required to index a list, "
                                  f"not a {type_name(key)}", node) from None
             if not float(i).is_integer() or not 0 <= i < len(value):
+                if secret:
+                    raise self.error("Invalid index: the index is out of range (the index or the list "
+                                     "is sensitive, so neither is shown)", node)
                 raise self.error(f"Invalid index: index {to_string(i)} is out of range for a list "
                                  f"of {len(value)} elements", node)
             return value[int(i)]
         raise self.error(f"Invalid index: a {type_name(value)} value cannot be indexed", node)
 
-    def e_Splat(self, node: ast.Splat) -> list:
-        src = self.eval(node.src)
+    def e_Splat(self, node: ast.Splat) -> Any:
+        src, secret = unmark(self.eval(node.src))
         if src is None:
-            return []
+            return mark_if([], secret)
         items = list(src) if isinstance(src, (list, tuple)) else [src]
-        return [self.child({"\0splat": item}).eval(node.each) for item in items]
+        if secret:
+            items = [mark(item) for item in items]
+        return mark_if([self.child({"\0splat": item}).eval(node.each) for item in items], secret)
 
     # --- operators ------------------------------------------------------------------------
 
@@ -266,23 +307,31 @@ class Evaluator:
             raise self.error(f"Invalid operand: a number is required, not a {type_name(value)}", node) from None
 
     def e_Unary(self, node: ast.Unary) -> Any:
-        value = self.eval(node.operand)
+        value, secret = unmark(self.eval(node.operand))
         if node.op == "!":
-            return not self._bool(value, node.operand)
-        return -self._num(value, node.operand)
+            return mark_if(not self._bool(value, node.operand), secret)
+        return mark_if(-self._num(value, node.operand), secret)
 
     def e_Conditional(self, node: ast.Conditional) -> Any:
-        cond = self._bool(self.eval(node.cond), node.cond, "condition")
-        return self.eval(node.then if cond else node.else_)
+        # A marked condition marks the result: which branch was taken tells its value.
+        cond, secret = unmark(self.eval(node.cond))
+        value = self.eval(node.then if self._bool(cond, node.cond, "condition") else node.else_)
+        return mark_if(value, secret)
 
     def e_Binary(self, node: ast.Binary) -> Any:
         op = node.op
         if op in ("&&", "||"):
-            left = self._bool(self.eval(node.left), node.left)
+            left, secret = unmark(self.eval(node.left))
+            left = self._bool(left, node.left)
             if (op == "&&" and not left) or (op == "||" and left):
-                return left
-            return self._bool(self.eval(node.right), node.right)
+                return mark_if(left, secret)
+            right, secret_right = unmark(self.eval(node.right))
+            return mark_if(self._bool(right, node.right), secret or secret_right)
         left, right = self.eval(node.left), self.eval(node.right)
+        secret = has_marks(left) or has_marks(right)
+        return mark_if(self._arith(op, strip(left), strip(right), node), secret)
+
+    def _arith(self, op: str, left: Any, right: Any, node: ast.Binary) -> Any:
         if op == "==":
             return values_equal(left, right)
         if op == "!=":
@@ -303,58 +352,9 @@ class Evaluator:
         # Terraform's % keeps the sign of the dividend, like C's fmod.
         return normalize_number(a - b * int(a / b))
 
-    # --- calls ----------------------------------------------------------------------------
-
-    def e_Call(self, node: ast.Call) -> Any:
-        if node.name in ("try", "can"):
-            return self._try(node)
-        fn = self.functions.get(node.name)
-        if fn is None:
-            raise self.error(f'Call to unknown function "{node.name}"' +
-                             suggest(node.name, list(self.functions) + ["try", "can"]), node)
-        args = [self.eval(a) for a in node.args]
-        if node.expand_last:
-            if not args or not isinstance(args[-1], (list, tuple)):
-                raise self.error(f'Call to function "{node.name}" failed: the last argument before '
-                                 '"..." must be a list or tuple', node)
-            args = args[:-1] + list(args[-1])
-        try:
-            inspect.signature(fn).bind(*args)
-        except TypeError:
-            raise self.error(f'Call to function "{node.name}" failed: wrong number of arguments '
-                             f"({len(args)} given)", node) from None
-        try:
-            return fn(*args)
-        except (FuncError, TypeConvError) as e:
-            raise self.error(f'Call to function "{node.name}" failed: {e}', node) from None
-        except ConfigError:
-            raise
-        except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as e:
-            raise self.error(f'Call to function "{node.name}" failed: {e}', node) from None
-
-    def _try(self, node: ast.Call) -> Any:
-        if node.name == "can" and len(node.args) != 1:
-            raise self.error('Call to function "can" failed: exactly one argument is required', node)
-        if not node.args:
-            raise self.error('Call to function "try" failed: at least one argument is required', node)
-        for arg in node.args:
-            try:
-                value = self.eval(arg)
-            except ConfigError as e:
-                if _is_cycle(e):
-                    raise
-                continue
-            return True if node.name == "can" else value
-        if node.name == "can":
-            return False
-        raise self.error('Call to function "try" failed: no expression succeeded', node)
-
-
-def _is_cycle(e: ConfigError) -> bool:
-    return e.message.startswith("Cycle:")
-
 
 def values_equal(a: Any, b: Any) -> bool:
+    a, b = strip(a), strip(b)
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):

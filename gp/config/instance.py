@@ -14,6 +14,7 @@ from gp.config import ast
 from gp.config.decls import Declarations, attr_map, check_allowed
 from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
 from gp.config.functions import build_functions
+from gp.config.marks import has_marks, is_marked, mark, marked_texts, mask_message, remark, strip, unmark_deep
 from gp.config.model import OBJECT_KINDS
 from gp.config.objects_eval import ObjectsMixin
 from gp.config.session import Result, Session, at
@@ -106,7 +107,7 @@ class ModuleInstance(ObjectsMixin):
         var_type = self._var_type(attrs, static)
         sensitive = self._static_bool(attrs, "sensitive", False, static)
         nullable = self._static_bool(attrs, "nullable", True, static)
-        frame = Frame(sensitive=sensitive)
+        frame = Frame()
         literal = var_type is None or var_type.kind == "string"
         pos: SourcePos | None = decl.pos
         if name in self.inputs:
@@ -118,19 +119,31 @@ class ModuleInstance(ObjectsMixin):
             pos = at(decl.file, attrs["default"])
         else:
             raise ConfigError(f'No value for required variable "{name}"', decl.pos)
-        if value is None and "default" in attrs and name in self.inputs and nullable is False:
+        if strip(value) is None and "default" in attrs and name in self.inputs and nullable is False:
             value = static.eval(attrs["default"].expr)
-        if var_type is not None:
-            try:
-                value = convert(value, var_type)
-            except TypeConvError as e:
-                raise ConfigError(f'Invalid value for variable "{name}": {e}', pos) from None
-        if value is None and not nullable:
-            raise ConfigError(f'Invalid value for variable "{name}": the value must not be null', pos)
         if sensitive:
-            self.session.sensitive_values.update(_leaves(value))
+            value = mark(value)
+            self.session.sensitive_values.update(marked_texts(value))
+        if var_type is not None:
+            value = self._convert(name, value, var_type, pos)
+        if strip(value) is None and not nullable:
+            raise ConfigError(f'Invalid value for variable "{name}": the value must not be null', pos)
         self._validate(name, decl, value)
         return Result(value, frame)
+
+    @staticmethod
+    def _convert(name: str, value: Any, var_type: Type, pos: SourcePos | None) -> Any:
+        """``value`` converted to the variable's type, its marks kept where its parts went."""
+        plain, paths = unmark_deep(value)
+        try:
+            converted = convert(plain, var_type)
+        except TypeConvError as e:
+            reason = mask_message(str(e), marked_texts(value)) if paths else str(e)
+            raise ConfigError(f'Invalid value for variable "{name}": '
+                              f'{reason or "the value does not have the type required"}', pos) from None
+        if _has_set(var_type) and paths:
+            return mark(converted)  # a set reorders and merges its elements: mark it whole
+        return remark(converted, paths)
 
     def _var_type(self, attrs: dict[str, ast.Attribute], static: Evaluator) -> Type | None:
         if "type" not in attrs:
@@ -160,10 +173,17 @@ class ModuleInstance(ObjectsMixin):
                 raise ConfigError("A validation block needs condition and error_message", at(decl.file, rule))
             ev = Evaluator(decl.file, _Only({("var", name): value}, "a validation condition"), self.functions)
             ok = ev.eval(attrs["condition"].expr)
+            ok = ok.value if is_marked(ok) else ok
             if not isinstance(ok, bool):
                 raise ev.error("A validation condition must be true or false", attrs["condition"].expr)
             if not ok:
+                ev.redact = True
                 message = ev.eval(attrs["error_message"].expr)
+                if has_marks(message):
+                    # Computed from a secret other than by interpolation: as Terraform does, the
+                    # message is not shown at all.
+                    message = ("The error message included a sensitive value, so it will not be "
+                               "displayed.")
                 raise ConfigError(f'Invalid value for variable "{name}": {message}',
                                   at(decl.file, attrs["condition"]))
 
@@ -177,7 +197,9 @@ class ModuleInstance(ObjectsMixin):
 
         def compute() -> Result:
             inner = self.evaluator(decl.file)
-            return Result(inner.eval(decl.node.expr), inner.frame)
+            value = inner.eval(decl.node.expr)
+            self.session.sensitive_values.update(marked_texts(value))
+            return Result(value, inner.frame)
 
         return self.session.lazy(f"{self.prefix}local.{name}", compute, ev, node)
 
@@ -192,7 +214,7 @@ class ModuleInstance(ObjectsMixin):
             inner = self.evaluator(decl.file)
             value = inner.eval(attrs["value"].expr)
             if "sensitive" in attrs and inner.child({}).eval(attrs["sensitive"].expr) is True:
-                inner.frame.sensitive = True
+                value = mark(value)
             return Result(value, inner.frame)
 
         return self.session.lazy(f"{self.prefix}output.{name}", compute, ev, node)
@@ -238,11 +260,10 @@ class ModuleInstance(ObjectsMixin):
                                  ev, node)
 
 
-def _leaves(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        return {s for v in value.values() for s in _leaves(v)}
-    if isinstance(value, list):
-        return {s for v in value for s in _leaves(v)}
-    if value is None or isinstance(value, bool):
-        return set()
-    return {str(value)}
+def _has_set(t: Type | None) -> bool:
+    if t is None:
+        return False
+    if t.kind == "set":
+        return True
+    inner = [t.elem, *(t.elems or ()), *(a for _, a in (t.attrs or ()))]
+    return any(_has_set(x) for x in inner if x is not None)

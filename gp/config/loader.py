@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from gp.config.decls import attr_map, check_allowed
 from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
+from gp.config.marks import has_marks, marked_texts, strip
 from gp.config.model import Module, Output, ProviderConfig
 from gp.config.parse import ParseHook, parse_files  # noqa: F401  (re-exported)
 from gp.config.session import CompileObject, Session
@@ -113,6 +114,8 @@ def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | Non
         with session.collecting():
             ev = root.evaluator(decl.file)
             value = ev.eval(attrs[name].expr)
+            if has_marks(value):
+                raise ev.error(f"{name} cannot be sensitive: it is shown in every plan", attrs[name].expr)
             if not isinstance(value, str) or not value:
                 raise ev.error(f"{name} must be a non-empty string", attrs[name].expr)
             if name == "stack":
@@ -139,7 +142,8 @@ def _provider(root: ModuleInstance, session: Session) -> ProviderConfig:
     settings: dict[str, Any] = {}
     for name, attr in attrs.items():
         with session.collecting():
-            settings[name] = root.evaluator(decl.file).eval(attr.expr)
+            # Provider settings go to the client, never to a report: a secret may be used here.
+            settings[name] = strip(root.evaluator(decl.file).eval(attr.expr))
     if kind == "directory" and "path" not in attrs:
         session.diags.append(Diagnostic('provider "directory" needs a path', decl.pos))
     return ProviderConfig(kind, settings, decl.pos)
@@ -151,7 +155,8 @@ def _outputs(root: ModuleInstance, session: Session) -> dict[str, Output]:
         with session.collecting():
             ev = root.evaluator(decl.file)
             value = root.output(name, ev, decl.node)
-            out[name] = Output(name, value, ev.frame.sensitive, decl.pos)
+            session.sensitive_values.update(marked_texts(value))
+            out[name] = Output(name, strip(value), has_marks(value), decl.pos)
     return out
 
 

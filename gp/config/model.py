@@ -19,8 +19,13 @@ class Attr:
     name: str
     value: Any
     pos: SourcePos
-    # True when the value came (in whole or part) from a sensitive variable.
-    sensitive: bool = False
+    # The parts of ``value`` that are sensitive (``gp.config.marks``): paths of dict keys and
+    # list indices into it, () for the whole value. ``value`` itself is plain data.
+    marks: tuple[tuple[Any, ...], ...] = ()
+
+    @property
+    def sensitive(self) -> bool:
+        return bool(self.marks)
 
 
 @dataclass
@@ -92,7 +97,9 @@ class Module:
     objects: list[ObjectDecl]
     outputs: dict[str, Output] = field(default_factory=dict)
     required_version: str | None = None
-    # Every value of a sensitive variable, so renderers and errors can mask them.
+    # The text of every sensitive value met (a sensitive variable's, or one derived from it
+    # that reached an object or an output), for masking free text: messages quoting values.
+    # Structured output is masked by the marks on attributes instead (Attr.marks).
     sensitive_values: frozenset[str] = frozenset()
     # Evaluation errors, only when loaded with partial=True (otherwise they are raised).
     diagnostics: tuple[Diagnostic, ...] = ()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from gp.config import ast
 from gp.config.decls import attr_map
 from gp.config.evaluator import Evaluator, Frame
+from gp.config.marks import has_marks, is_marked
 from gp.config.session import Result, at
 from gp.config.types import TypeConvError, to_number, type_name
 from gp.errors import ConfigError
@@ -41,6 +42,9 @@ def expand(inst: "ModuleInstance", attrs: dict[str, ast.Attribute], file: str, w
     if "count" in attrs:
         node = attrs["count"].expr
         value = ev.eval(node)
+        if has_marks(value):
+            raise ev.error("Invalid count: a sensitive value cannot be used, because the number of "
+                           "objects would tell it", node)
         try:
             n = to_number(value)
         except TypeConvError:
@@ -52,7 +56,8 @@ def expand(inst: "ModuleInstance", attrs: dict[str, ast.Attribute], file: str, w
     if "for_each" in attrs:
         node = attrs["for_each"].expr
         value = ev.eval(node)
-        if ev.frame.sensitive:
+        # The keys become addresses, shown everywhere; a map's values may stay sensitive.
+        if is_marked(value) or (isinstance(value, list) and has_marks(value)):
             raise ev.error("Invalid for_each: a sensitive value cannot be used, because it would "
                            "show in addresses", node)
         if isinstance(value, dict):

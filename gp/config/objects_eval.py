@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gp.config import ast
 from gp.config.decls import attr_map
 from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
+from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
 from gp.config.modules import Expansion, expand
 from gp.config.session import Result, at
@@ -121,7 +122,7 @@ class ObjectsMixin:
             if strict:
                 raise ev.error(f"Cannot compile {decl.address}: {result.message}", node)
             return None
-        return result.value
+        return result.value  # compile_object marked its sensitive fields
 
     # --- bodies ---------------------------------------------------------------------------
 
@@ -161,7 +162,9 @@ class ObjectsMixin:
             ev = self.evaluator(file, dict(bindings))
             with self.session.collecting():
                 value = ev.eval(a.expr)
-                attrs[a.name] = Attr(a.name, value, at(file, a), sensitive=ev.frame.sensitive)
+                self.session.sensitive_values.update(marked_texts(value))
+                plain, marks = unmark_deep(value)
+                attrs[a.name] = Attr(a.name, plain, at(file, a), marks=marks)
             refs |= ev.frame.refs
         blocks: list[Block] = []
         for b in body.blocks:
@@ -189,12 +192,17 @@ class ObjectsMixin:
         coll = ev.eval(attrs["for_each"].expr)
         refs |= ev.frame.refs
         out = []
-        for key, value in ev._iterate(coll, attrs["for_each"].expr):
+        items, _ = ev._iterate(coll, attrs["for_each"].expr)
+        for key, value in items:
             inner = {**bindings, iterator: {"key": key, "value": value}}
             labels: tuple[str, ...] = ()
             if "labels" in attrs:
                 lev = self.evaluator(file, inner)
-                labels = tuple(str(x) for x in lev.eval(attrs["labels"].expr))
+                found = lev.eval(attrs["labels"].expr)
+                if has_marks(found):
+                    raise lev.error("A block's labels cannot be sensitive: they name it in every plan",
+                                    attrs["labels"].expr)
+                labels = tuple(str(x) for x in found)
             out.append(self.eval_block(b.labels[0], labels, contents[0].body, file, inner, refs, at(file, contents[0])))
         return out
 
@@ -205,7 +213,7 @@ class ObjectsMixin:
         ignore: list[str] = []
         for name, a in attrs.items():
             if name == "prevent_destroy":
-                prevent = ev.eval(a.expr)
+                prevent = strip(ev.eval(a.expr))
                 if not isinstance(prevent, bool):
                     raise ev.error("prevent_destroy must be true or false", a.expr)
             elif name == "ignore_changes":
@@ -221,7 +229,7 @@ class ObjectsMixin:
         if isinstance(expr, ast.Name) and expr.name == "all":
             return ["all"]
         if not isinstance(expr, ast.TupleExpr):
-            value = ev.eval(expr)
+            value = strip(ev.eval(expr))
             if value == "all":
                 return ["all"]
             raise ev.error('ignore_changes must be a list of paths, or "all"', expr)
@@ -229,7 +237,7 @@ class ObjectsMixin:
         for item in expr.items:
             path = traversal_text(item)
             if path is None:
-                value = ev.eval(item)
+                value = strip(ev.eval(item))
                 if not isinstance(value, str) or not value:
                     raise ev.error("Each ignore_changes entry must be a path such as spec.suspend", item)
                 path = value
@@ -270,3 +278,4 @@ def ref_value(decl: ObjectDecl, default_ns: str, manifest: Any) -> dict[str, Any
         namespace = None
     return {REF_KEY: decl.address, "address": decl.address, "kind": decl.kind, "name": name,
             "namespace": namespace, "manifest": manifest}
+

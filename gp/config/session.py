@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator
 from gp.config import ast
 from gp.config.decls import Declarations, gather
 from gp.config.evaluator import Evaluator, Frame
+from gp.config.marks import MASK, MIN_MASKED
 from gp.config.model import ObjectDecl, ProviderConfig
 from gp.config.parse import ParseHook, parse_files
 from gp.errors import ConfigError, Diagnostic, DiagnosticsError, SourcePos
@@ -95,9 +96,11 @@ class Session:
             self.report(e)
 
     def mask(self, message: str) -> str:
+        """The last line of defence for a message that quotes a sensitive value: the places
+        that raise errors already leave marked values out."""
         for secret in sorted(self.sensitive_values, key=len, reverse=True):
-            if len(secret) >= 3 and secret in message:
-                message = message.replace(secret, "(sensitive value)")
+            if len(secret) >= MIN_MASKED and secret in message:
+                message = message.replace(secret, MASK)
         return message
 
     def errors(self) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ from gp.planner.paths import (
     format_path,
     get_path,
     keyed,
+    keyed_path,
     leaf_paths,
     merge_shapes,
     parse_path,
@@ -105,6 +106,18 @@ class _Planner:
                 f"{describe(ref)}"
             )
 
+    def sensitive(self, address: str) -> tuple[str, ...]:
+        """The sensitive fields of ``address``: those of its configuration now and those
+        recorded when it was last applied (a value sensitive then is still a secret)."""
+        marks: set[str] = set()
+        obj = self.desired.get(address)
+        if obj is not None:
+            marks.update(format_path(k) for k in (keyed_path(obj.manifest, p) for p in obj.sensitive) if k)
+        entry = self.live.record.entries.get(address)
+        if entry is not None:
+            marks.update(entry.sensitive)
+        return tuple(sorted(marks))
+
     # -- drift ---------------------------------------------------------------------------
 
     def drift(self) -> list[Drift]:
@@ -114,7 +127,7 @@ class _Planner:
                 continue
             obj = self.live.objects.get(entry.ref)
             if obj is None:
-                out.append(Drift(address, entry.ref, entry.applied, None))
+                out.append(Drift(address, entry.ref, entry.applied, None, sensitive=self.sensitive(address)))
                 continue
             ignore = self.ignore_paths(address)
             applied = without(prepare(entry.applied), ignore)
@@ -122,7 +135,8 @@ class _Planner:
             fields = field_changes(applied, now)
             if fields:
                 out.append(
-                    Drift(address, entry.ref, entry.applied, strip_server_fields(obj.manifest), fields)
+                    Drift(address, entry.ref, entry.applied, strip_server_fields(obj.manifest), fields,
+                          sensitive=self.sensitive(address))
                 )
         return out
 
@@ -160,6 +174,7 @@ class _Planner:
         return ResourceChange(
             obj.address, obj.ref, Action.CREATE, None, None, obj.manifest, None,
             schedule=schedule_change(None, obj.manifest, self.now),
+            sensitive=self.sensitive(obj.address),
         )
 
     def replacement(self, obj: CompiledObject, old: LiveObject) -> ResourceChange:
@@ -171,6 +186,7 @@ class _Planner:
             fields=field_changes(prepare(old.manifest), prepare(obj.manifest)),
             prior_ref=old.ref,
             schedule=schedule_change(before, obj.manifest, self.now),
+            sensitive=self.sensitive(obj.address),
         )
 
     def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
@@ -196,6 +212,7 @@ class _Planner:
             current.resource_version, fields,
             schedule=schedule_change(before, after, self.now) if fields else None,
             remove=tuple(format_path(p) for p in remove) if fields else (),
+            sensitive=self.sensitive(obj.address),
         )
 
     def deletions(self, keep: set[ObjectRef], reason: str) -> list[ResourceChange]:
@@ -208,7 +225,7 @@ class _Planner:
             out.append(
                 ResourceChange(
                     address, ref, Action.DELETE, reason, strip_server_fields(obj.manifest), None,
-                    obj.resource_version,
+                    obj.resource_version, sensitive=self.sensitive(address),
                 )
             )
         return out

@@ -43,6 +43,32 @@ def keyed(value: Any, field: str | None = None) -> Any:
     return value
 
 
+def keyed_path(value: Any, path: Sequence[Segment]) -> Path:
+    """A path of keys and list indices into ``value`` as a path into ``keyed(value)``: an
+    item of a name-keyed list is named by its name. A path to the name itself stops at the
+    list, because a name in a path is shown wherever the path is."""
+    out: list[Segment] = []
+    node, field = value, None
+    for i, seg in enumerate(path):
+        if isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            key_field = _KEY_FIELD.get(field or "", "name")
+            names = [item.get(key_field) if isinstance(item, dict) else None for item in node]
+            if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
+                if tuple(path[i + 1:]) == (key_field,):
+                    return tuple(out)
+                out.append(Name(names[seg]))
+            else:
+                out.append(seg)
+            node, field = node[seg], None
+        elif isinstance(node, dict) and seg in node:
+            out.append(seg)
+            node, field = node[seg], seg
+        else:
+            out.append(seg)
+            node, field = None, None
+    return tuple(out)
+
+
 def plain(value: Any) -> Any:
     """The inverse of ``keyed``: plain dicts and lists again."""
     if isinstance(value, Keyed):

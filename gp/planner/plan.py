@@ -53,6 +53,9 @@ class RecordEntry:
     ref: ObjectRef
     # What gp applied last (the manifest it sent), the base for drift detection.
     applied: dict[str, Any]
+    # Its sensitive fields (paths as ResourceChange.sensitive), so a later plan that deletes
+    # it or finds it changed still masks them.
+    sensitive: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ class ResourceChange:
     # Fields others set by ordinary edits that gp's configuration does not set: server-side
     # apply leaves another manager's fields alone, so apply removes these explicitly.
     remove: tuple[str, ...] = ()
+    # Paths (as in FieldChange.path) of the fields that hold sensitive values, in before and
+    # after alike: renderers show "(sensitive value)" for them and for everything under them.
+    sensitive: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,7 @@ class Drift:
     before: dict[str, Any] | None  # what gp last applied
     after: dict[str, Any] | None  # what the target holds now (None: deleted outside gp)
     fields: tuple[FieldChange, ...] = ()
+    sensitive: tuple[str, ...] = ()  # as ResourceChange.sensitive
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,8 @@ class Plan:
     # absent); a saved plan is stale when any of them differs at apply time.
     read: tuple[tuple[ObjectRef, str | None], ...] = ()
     targets: tuple[str, ...] = ()  # the --target addresses the plan was limited to
-    # Strings renderers replace with "(sensitive value)" (Module.sensitive_values).
+    # The texts of sensitive values (Module.sensitive_values), for masking free text: errors
+    # and server messages. Fields are masked by their paths (ResourceChange.sensitive).
     sensitive: frozenset[str] = frozenset()
     created_at: str | None = None  # ISO 8601, from the ``now`` the planner was given
 

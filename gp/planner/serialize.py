@@ -70,6 +70,7 @@ def _object(o: CompiledObject) -> dict:
         },
         "pos": [o.pos.file, o.pos.line, o.pos.col] if o.pos else None,
         "depends_on": list(o.depends_on),
+        "sensitive": [list(p) for p in o.sensitive],
     }
 
 
@@ -82,6 +83,7 @@ def _object_from(d: dict) -> CompiledObject:
         lifecycle=Lifecycle(life["prevent_destroy"], tuple(life["ignore_changes"])),
         pos=SourcePos(*d["pos"]) if d["pos"] else None,
         depends_on=tuple(d["depends_on"]),
+        sensitive=tuple(tuple(p) for p in d.get("sensitive", ())),
     )
 
 
@@ -101,6 +103,7 @@ def _change(c: ResourceChange) -> dict:
         "prior_ref": _ref(c.prior_ref),
         "schedule": schedule,
         "remove": list(c.remove),
+        "sensitive": list(c.sensitive),
     }
 
 
@@ -121,6 +124,7 @@ def _change_from(d: dict) -> ResourceChange:
         prior_ref=_ref_from(d["prior_ref"]),
         schedule=schedule,
         remove=tuple(d.get("remove", ())),
+        sensitive=tuple(d.get("sensitive", ())),
     )
 
 
@@ -131,11 +135,13 @@ def _drift(d: Drift) -> dict:
         "before": d.before,
         "after": d.after,
         "fields": _fields(d.fields),
+        "sensitive": list(d.sensitive),
     }
 
 
 def _drift_from(d: dict) -> Drift:
-    return Drift(d["address"], _ref_from(d["ref"]), d["before"], d["after"], _fields_from(d["fields"]))
+    return Drift(d["address"], _ref_from(d["ref"]), d["before"], d["after"], _fields_from(d["fields"]),
+                 tuple(d.get("sensitive", ())))
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:

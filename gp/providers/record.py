@@ -4,7 +4,8 @@ The same JSON is kept by both providers: a file in the directory, a ConfigMap in
 
     {"format_version": "1", "stack": "geo", "applied_at": "...", "applied_by": "...",
      "objects": {"workflow_template.x": {"apiVersion": ..., "kind": ..., "namespace": ...,
-                                         "name": ..., "applied": {<manifest gp sent>}}}}
+                                         "name": ..., "applied": {<manifest gp sent>},
+                                         "sensitive": [<paths of its sensitive fields>]}}}
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def record_to_json(record: StackRecord) -> str:
             "namespace": entry.ref.namespace,
             "name": entry.ref.name,
             "applied": entry.applied,
+            **({"sensitive": list(entry.sensitive)} if entry.sensitive else {}),
         }
         for address, entry in record.entries.items()
     }
@@ -49,6 +51,7 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
             address: RecordEntry(
                 ref=ObjectRef(o["apiVersion"], o["kind"], o.get("namespace"), o["name"]),
                 applied=o.get("applied") or {},
+                sensitive=tuple(str(p) for p in o.get("sensitive") or ()),
             )
             for address, o in (doc.get("objects") or {}).items()
         }
@@ -68,7 +71,7 @@ def _with_change(entries: dict[str, RecordEntry], change: ResourceChange) -> Non
     if change.action is Action.DELETE:
         entries.pop(change.address, None)
     elif change.after is not None:
-        entries[change.address] = RecordEntry(change.ref, change.after)
+        entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive)
 
 
 def next_record(
@@ -86,14 +89,14 @@ def next_record(
         # An object gp owns by label but that the record lost (e.g. a deleted ConfigMap) is
         # taken back into the record once a plan finds it already as desired.
         if change.action is Action.NOOP and change.address not in entries and change.after:
-            entries[change.address] = RecordEntry(change.ref, change.after)
+            entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive)
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
         for drift in plan.drift:
             if drift.after is None:
                 entries.pop(drift.address, None)
             else:
-                entries[drift.address] = RecordEntry(drift.ref, strip_server_fields(drift.after))
+                entries[drift.address] = RecordEntry(drift.ref, strip_server_fields(drift.after), drift.sensitive)
     return StackRecord(
         stack=old.stack,
         entries=dict(sorted(entries.items())),

@@ -15,7 +15,7 @@ from gp.compile.objects import ObjectRef
 from gp.planner.diff import prepare, unchanged_count
 from gp.planner.paths import Name, format_path, get_path, keyed, leaf_paths, plain
 from gp.planner.plan import Action, Drift, FieldChange, ResourceChange, SchedulePreview
-from gp.render.mask import mask_value
+from gp.render.mask import mask_fields, mask_value, parse_marks
 
 MARKERS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.REPLACE: "-/+"}
 VERBS = {
@@ -132,6 +132,7 @@ def change_body(change: ResourceChange, secrets: Sequence[str]) -> list[Line]:
         fields = _all_fields(change.before or {}, created=False)
     else:
         fields = list(change.fields)
+    fields = mask_fields(fields, parse_marks(change.sensitive))
     lines = [line for f in fields for line in field_lines(f, secrets)]
     if change.action in (Action.UPDATE, Action.REPLACE):
         hidden = unchanged_count(change.after, change.fields)
@@ -170,6 +171,7 @@ def drift_lines(drift: Drift, secrets: Sequence[str]) -> list[Line]:
             Line(0, "", "}"),
         ]
     lines = [Line(0, "#", f"{drift.address} has changed"), Line(0, "~", f"{heading(drift.ref)} {{")]
-    lines.extend(line for f in drift.fields for line in field_lines(f, secrets))
+    fields = mask_fields(drift.fields, parse_marks(drift.sensitive))
+    lines.extend(line for f in fields for line in field_lines(f, secrets))
     lines.append(Line(0, "", "}"))
     return lines

@@ -16,7 +16,8 @@ from gp.planner.plan import (
     StackRecord,
     Target,
 )
-from gp.render.mask import mask_text, mask_value, secrets_of
+from gp.planner.paths import Path
+from gp.render.mask import mask_at, mask_fields, mask_text, mask_value, parse_marks, secrets_of
 from gp.render.text import counts
 
 JSON_FORMAT_VERSION = "1.0"
@@ -39,11 +40,15 @@ def _identity(address: str, ref: ObjectRef) -> dict[str, Any]:
     }
 
 
-def _fields(fields: Sequence[FieldChange], secrets: Sequence[str]) -> list[dict[str, Any]]:
+def _fields(fields: Sequence[FieldChange], marks: Sequence[Path], secrets: Sequence[str]) -> list[dict[str, Any]]:
     return [
         {"path": f.path, "before": mask_value(f.before, secrets), "after": mask_value(f.after, secrets)}
-        for f in fields
+        for f in mask_fields(fields, marks)
     ]
+
+
+def _masked(value: Any, marks: Sequence[Path], secrets: Sequence[str]) -> Any:
+    return mask_value(mask_at(value, (), marks), secrets)
 
 
 def _preview(p: SchedulePreview | None) -> dict[str, Any] | None:
@@ -54,11 +59,13 @@ def _preview(p: SchedulePreview | None) -> dict[str, Any] | None:
 
 def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
     out = _identity(c.address, c.ref)
+    marks = parse_marks(c.sensitive)
     out["change"] = {
         "actions": list(_ACTIONS[c.action]),
-        "before": mask_value(c.before, secrets),
-        "after": mask_value(c.after, secrets),
-        "fields": _fields(c.fields, secrets),
+        "before": _masked(c.before, marks, secrets),
+        "after": _masked(c.after, marks, secrets),
+        "fields": _fields(c.fields, marks, secrets),
+        "sensitive": list(c.sensitive),
     }
     out["action_reason"] = c.reason
     out["resource_version"] = c.resource_version
@@ -71,11 +78,13 @@ def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
 
 def _drift(d: Drift, secrets: Sequence[str]) -> dict[str, Any]:
     out = _identity(d.address, d.ref)
+    marks = parse_marks(d.sensitive)
     out["change"] = {
         "actions": ["delete"] if d.after is None else ["update"],
-        "before": mask_value(d.before, secrets),
-        "after": mask_value(d.after, secrets),
-        "fields": _fields(d.fields, secrets),
+        "before": _masked(d.before, marks, secrets),
+        "after": _masked(d.after, marks, secrets),
+        "fields": _fields(d.fields, marks, secrets),
+        "sensitive": list(d.sensitive),
     }
     return out
 

@@ -1,15 +1,31 @@
-"""Masking of sensitive values (LANGUAGE.md: they never appear in plan output)."""
+"""Masking of sensitive values (LANGUAGE.md: they never appear in plan output).
+
+Fields are masked by their paths: a change carries the paths of its sensitive fields
+(``ResourceChange.sensitive``, from the marks the evaluator put on values), and whatever is
+at or under such a path shows as "(sensitive value)", in the before and after alike. A field
+change under a sensitive path is shown at that path (a key or a list item's name under it
+would tell part of the secret).
+
+Texts are masked by value as well: the texts of sensitive values (``Plan.sensitive``) are
+replaced in every string shown, which is all that can be done for free text such as a
+server's error message.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
-MASK = "(sensitive value)"
+from gp.config.marks import MASK, MIN_MASKED
+from gp.planner.paths import Path, format_path, keyed, parse_path, plain, starts_with
+from gp.planner.plan import FieldChange
+
+__all__ = ["MASK", "secrets_of", "mask_value", "mask_text", "parse_marks", "mask_at", "mask_fields"]
 
 
 def secrets_of(*groups: Iterable[str]) -> tuple[str, ...]:
-    """The non-empty secrets of all groups, longest first so that no secret is half-masked."""
-    found = {s for group in groups for s in group if s}
+    """The secrets of all groups long enough to mask in text, longest first so that no secret
+    is half-masked."""
+    found = {s for group in groups for s in group if s and len(s) >= MIN_MASKED}
     return tuple(sorted(found, key=lambda s: (-len(s), s)))
 
 
@@ -34,3 +50,71 @@ def mask_text(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, MASK)
     return text
+
+
+def parse_marks(marks: Iterable[str]) -> tuple[Path, ...]:
+    """The paths of a change's sensitive fields. One that does not parse (a hand-edited plan
+    file) masks the whole object rather than nothing."""
+    out = []
+    for text in marks:
+        try:
+            out.append(parse_path(text))
+        except (ValueError, TypeError):
+            return ((),)
+    return tuple(out)
+
+
+def mask_at(value: Any, base: Path, marks: Sequence[Path]) -> Any:
+    """``value``, found at ``base`` in an object, with its sensitive parts masked."""
+    if value is None or not marks:
+        return value
+    if any(starts_with(base, m) for m in marks):
+        return MASK
+    inside = [m[len(base):] for m in marks if len(m) > len(base) and starts_with(m, base)]
+    if not inside:
+        return value
+    field = base[-1] if base and isinstance(base[-1], str) else None
+    tree = keyed(value, field)
+    for rel in inside:
+        tree = _replace(tree, rel)
+    return plain(tree)
+
+
+def _replace(tree: Any, rel: Path) -> Any:
+    if not rel:
+        return MASK
+    seg, rest = rel[0], rel[1:]
+    if isinstance(tree, dict) and str(seg) in tree:
+        out = type(tree)(tree)
+        out[str(seg)] = _replace(tree[str(seg)], rest)
+        return out
+    if isinstance(tree, list) and isinstance(seg, int) and 0 <= seg < len(tree):
+        return [*tree[:seg], _replace(tree[seg], rest), *tree[seg + 1:]]
+    return tree
+
+
+def mask_fields(fields: Iterable[FieldChange], marks: Sequence[Path]) -> list[FieldChange]:
+    """The field changes with sensitive values masked; those at or under a sensitive path
+    become one change at that path, in the place of the first of them."""
+    if not marks:
+        return list(fields)
+    out: list[FieldChange] = []
+    merged: dict[Path, int] = {}
+    for f in fields:
+        try:
+            path = parse_path(f.path)
+        except ValueError:
+            path = ()
+        top = next((m for m in sorted(marks, key=len) if starts_with(path, m)), None)
+        if top is None:
+            out.append(FieldChange(f.path, mask_at(f.before, path, marks), mask_at(f.after, path, marks)))
+            continue
+        before = MASK if f.before is not None else None
+        after = MASK if f.after is not None else None
+        if top in merged:
+            old = out[merged[top]]
+            out[merged[top]] = FieldChange(old.path, old.before or before, old.after or after)
+        else:
+            merged[top] = len(out)
+            out.append(FieldChange(format_path(top) if top else "(object)", before, after))
+    return out

@@ -1,0 +1,105 @@
+"""Function calls in expressions: the function table, ``try``/``can``, and the marks.
+
+Functions work on plain values. A marked argument (or a marked part of one) marks the result,
+and an error a function raises is shown with any marked argument it quotes masked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from typing import TYPE_CHECKING, Any
+
+from gp.config import ast
+from gp.config.marks import has_marks, mark, mark_if, marked_texts, mask_message, strip, unmark
+from gp.config.types import TypeConvError
+from gp.errors import ConfigError
+
+if TYPE_CHECKING:
+    from gp.config.evaluator import Evaluator
+
+
+class FuncError(Exception):
+    """Raised by a function implementation; the evaluator names the function and position."""
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f'; did you mean "{close[0]}"?' if close else ""
+
+
+def suggest_ref(prefix: str, name: str, candidates: list[str]) -> str:
+    """Like ``suggest`` but matching bare names, so a shared "var." prefix does not count."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f'; did you mean "{prefix}{close[0]}"?' if close else ""
+
+
+# Terraform's functions that add or remove the mark; they take marked values as they are.
+MARK_FUNCTIONS = ("sensitive", "nonsensitive")
+
+
+class CallsMixin:
+    def e_Call(self: "Evaluator", node: ast.Call) -> Any:
+        if node.name in ("try", "can"):
+            return self._try(node)
+        fn = self.functions.get(node.name)
+        if fn is None and node.name not in MARK_FUNCTIONS:
+            raise self.error(f'Call to unknown function "{node.name}"' +
+                             suggest(node.name, list(self.functions) + ["try", "can", *MARK_FUNCTIONS]), node)
+        args = [self.eval(a) for a in node.args]
+        if node.expand_last:
+            last, secret = unmark(args[-1]) if args else (None, False)
+            if not isinstance(last, (list, tuple)):
+                raise self.error(f'Call to function "{node.name}" failed: the last argument before '
+                                 '"..." must be a list or tuple', node)
+            args = args[:-1] + [mark_if(v, secret) for v in last]
+        if node.name in MARK_FUNCTIONS:
+            if len(args) != 1:
+                raise self.error(f'Call to function "{node.name}" failed: wrong number of arguments '
+                                 f"({len(args)} given)", node)
+            return mark(args[0]) if node.name == "sensitive" else strip(args[0])
+        try:
+            inspect.signature(fn).bind(*args)
+        except TypeError:
+            raise self.error(f'Call to function "{node.name}" failed: wrong number of arguments '
+                             f"({len(args)} given)", node) from None
+        # Functions see plain values; a marked argument, anywhere inside, marks the result.
+        secret = any(has_marks(a) for a in args)
+        plain = [strip(a) for a in args] if secret else args
+        try:
+            return mark_if(fn(*plain), secret)
+        except ConfigError:
+            raise
+        except (FuncError, TypeConvError, ValueError, TypeError, KeyError, IndexError, OverflowError,
+                RecursionError) as e:
+            raise self.error(f'Call to function "{node.name}" failed: {self._reason(e, args)}', node) from None
+
+    @staticmethod
+    def _reason(error: Exception, args: list) -> str:
+        """The function's own words, with any marked argument it quotes masked."""
+        reason = str(error)
+        masked = mask_message(reason, {t for a in args for t in marked_texts(a)})
+        if masked is None:
+            return "the reason is not shown, because it quotes a sensitive argument"
+        return masked
+
+    def _try(self: "Evaluator", node: ast.Call) -> Any:
+        if node.name == "can" and len(node.args) != 1:
+            raise self.error('Call to function "can" failed: exactly one argument is required', node)
+        if not node.args:
+            raise self.error('Call to function "try" failed: at least one argument is required', node)
+        for arg in node.args:
+            try:
+                value = self.eval(arg)
+            except ConfigError as e:
+                if _is_cycle(e):
+                    raise
+                continue
+            return True if node.name == "can" else value
+        if node.name == "can":
+            return False
+        raise self.error('Call to function "try" failed: no expression succeeded', node)
+
+
+def _is_cycle(e: ConfigError) -> bool:
+    return e.message.startswith("Cycle:")
