@@ -59,8 +59,7 @@ def test_image_and_schedule_change_show_exactly_those_fields(gp: GP, nightly: Pa
     applied(gp, nightly)
     config = nightly / "main.gp.hcl"
     edit(config, 'image   = "geo/sen2cor:2.9.0"', 'image   = "geo/sen2cor:2.10.0"')
-    edit(config, 'schedules                     = ["0 2 * * *"]',
-         'schedules                     = ["30 3 * * *"]')
+    edit(config, 'default     = "0 2 * * *"', 'default     = "30 3 * * *"')
 
     run = gp("plan", "-C", nightly, "--detailed-exitcode")
     assert run.code == 2, run
