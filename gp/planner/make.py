@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import PlanError
+from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.normalize import strip_server_fields
 from gp.planner.paths import (
@@ -160,6 +161,7 @@ class _Planner:
         return ResourceChange(
             obj.address, obj.ref, Action.CREATE, None, None, obj.manifest, None,
             schedule=schedule_change(None, obj.manifest, self.now),
+            dag=dag_changes(None, obj.manifest),
         )
 
     def replacement(self, obj: CompiledObject, old: LiveObject) -> ResourceChange:
@@ -171,6 +173,7 @@ class _Planner:
             fields=field_changes(prepare(old.manifest), prepare(obj.manifest)),
             prior_ref=old.ref,
             schedule=schedule_change(before, obj.manifest, self.now),
+            dag=dag_changes(prepare(old.manifest), prepare(obj.manifest)),
         )
 
     def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
@@ -183,19 +186,23 @@ class _Planner:
         remove = taken_back(live_tree, current.foreign, desired)
         if current.foreign:
             shape = widen(shape, current.foreign)
-        fields = field_changes(project(live_tree, shape), desired)
+        # The DAG summary reads the same two trees as the field diff, so the two always agree.
+        compared = (project(live_tree, shape), desired)
+        fields = field_changes(*compared)
         after = keep_ignored(obj.manifest, current.manifest, ignore)
         if fields and self.confirm is not None:
             # The server has the last word: defaults and field ownership it alone knows. Its
             # dry-run keeps other managers' fields, which apply then removes.
             answer = self.confirm(replace(obj, manifest=after), current)
-            fields = field_changes(live_tree, without(without(prepare(answer), ignore), remove))
+            compared = (live_tree, without(without(prepare(answer), ignore), remove))
+            fields = field_changes(*compared)
         before = strip_server_fields(current.manifest)
         return ResourceChange(
             obj.address, obj.ref, Action.UPDATE if fields else Action.NOOP, None, before, after,
             current.resource_version, fields,
             schedule=schedule_change(before, after, self.now) if fields else None,
             remove=tuple(format_path(p) for p in remove) if fields else (),
+            dag=dag_changes(*compared) if fields else (),
         )
 
     def deletions(self, keep: set[ObjectRef], reason: str) -> list[ResourceChange]:
@@ -208,7 +215,7 @@ class _Planner:
             out.append(
                 ResourceChange(
                     address, ref, Action.DELETE, reason, strip_server_fields(obj.manifest), None,
-                    obj.resource_version,
+                    obj.resource_version, dag=dag_changes(prepare(obj.manifest), None),
                 )
             )
         return out

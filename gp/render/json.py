@@ -8,6 +8,7 @@ from typing import Any, Iterable, Sequence
 from gp.compile.objects import ObjectRef
 from gp.planner.plan import (
     Action,
+    DagChange,
     Drift,
     FieldChange,
     Plan,
@@ -19,7 +20,7 @@ from gp.planner.plan import (
 from gp.render.mask import mask_text, mask_value, secrets_of
 from gp.render.text import counts
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"  # 1.1 added resource_changes[].dag_changes
 _ACTIONS = {
     Action.CREATE: ["create"],
     Action.UPDATE: ["update"],
@@ -52,6 +53,23 @@ def _preview(p: SchedulePreview | None) -> dict[str, Any] | None:
     return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
 
 
+def _dag(c: DagChange, secrets: Sequence[str]) -> dict[str, Any]:
+    return {
+        "template": c.template,
+        "status": c.status,
+        "style": c.style,
+        "tasks": [
+            {"name": t.name, "status": t.status, "reason": mask_text(t.reason, secrets),
+             "renamed_from": t.renamed_from}
+            for t in c.tasks
+        ],
+        "edges": [
+            {"from": e.source, "to": e.target, "condition": e.condition, "status": e.status}
+            for e in c.edges
+        ],
+    }
+
+
 def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
     out = _identity(c.address, c.ref)
     out["change"] = {
@@ -66,6 +84,7 @@ def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
         out["replaces"] = _identity(c.address, c.prior_ref)
     if c.schedule is not None:
         out["schedule"] = {"before": _preview(c.schedule.before), "after": _preview(c.schedule.after)}
+    out["dag_changes"] = [_dag(d, secrets) for d in c.dag]
     return out
 
 
