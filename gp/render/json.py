@@ -21,6 +21,7 @@ from gp.render.mask import mask_text, mask_value, secrets_of
 from gp.render.text import counts
 
 JSON_FORMAT_VERSION = "1.1"  # 1.1 added resource_changes[].dag_changes
+OWNED_FORMAT_VERSION = "1.0"  # `gp show` without a plan: unchanged by 1.1
 _ACTIONS = {
     Action.CREATE: ["create"],
     Action.UPDATE: ["update"],
@@ -132,7 +133,7 @@ def render_plan(plan: Plan, sensitive: Iterable[str] = ()) -> str:
 def owned_json(record: StackRecord, target: Target | None = None) -> dict[str, Any]:
     """What the stack owns (``gp show --format json`` without a plan file)."""
     return {
-        "format_version": JSON_FORMAT_VERSION,
+        "format_version": OWNED_FORMAT_VERSION,
         "stack": record.stack,
         "target": None if target is None else {
             "provider": target.provider, "server": target.server, "namespace": target.namespace,
