@@ -4,8 +4,8 @@ changed (with a one-line reason each), and which edges appeared or went.
 A task is what it runs: its own fields and the body of the template it calls, so a task whose
 template changes is a changed task. A removed and an added task of the same template are one
 renamed task when they differ only in their names and what follows from them (the name of the
-template each calls, the name written in their own strings) plus at most a few fields of the
-called template's body, the way a version bump renames ``sen2cor-290`` to ``sen2cor-291``.
+template each calls, the name written in their own strings) and the tags of their images, the
+way a version bump renames ``sen2cor-290`` to ``sen2cor-291``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,21 @@ from gp.planner.diff import field_changes
 from gp.planner.paths import keyed, plain
 from gp.planner.plan import DagChange, DagEdge, DagTask, FieldChange
 
-# A removed and an added task are a rename only if the bodies they run differ in at most this
-# many fields (beyond names): a version bump, not a different task under a new name.
-RENAME_MAX_FIELDS = 3
+
+def _repository(image: str) -> str:
+    """'geo/sen2cor' of 'geo/sen2cor:2.9.0' (a registry's port is not a tag)."""
+    name, _, tag = image.rpartition(":")
+    return name if name and "/" not in tag else image.split("@")[0]
+
+
+def _version_bump(fields: tuple[FieldChange, ...]) -> bool:
+    """Whether a removed and an added task differ (beyond names) in nothing but the tag of an
+    image: the same tool in another version, as a renamed task usually is."""
+    return all(
+        f.path.split(".")[-1] == "image" and isinstance(f.before, str) and isinstance(f.after, str)
+        and _repository(f.before) == _repository(f.after)
+        for f in fields
+    )
 
 
 @dataclass
@@ -137,7 +149,7 @@ class _Summary:
         for i, r in enumerate(removed):
             for j, a in enumerate(added):
                 fields = self.task_fields(old.tasks[r], new.tasks[a], r, a)
-                if _renamed_along(old.tasks[r], new.tasks[a], self) and len(fields) <= RENAME_MAX_FIELDS:
+                if _renamed_along(old.tasks[r], new.tasks[a], self) and _version_bump(fields):
                     candidates.append((len(fields), abs(i - j), r, a, fields))
         out: dict[str, tuple[str, tuple[FieldChange, ...]]] = {}
         taken: set[str] = set()
@@ -168,14 +180,15 @@ class _Summary:
                 r, fields = renames[t]
                 tasks.append(DagTask(t, "renamed", renamed_reason(r, t, fields, old, new, renamed_from), r))
             elif t not in old.tasks:
-                tasks.append(DagTask(t, "added", _added_reason(t, new)))
+                tasks.append(DagTask(t, "added", _runs(new.tasks[t], self.after_templates, "runs")))
             else:
                 reason = self.changed_reason(t, old, new, renamed_from)
                 tasks.append(DagTask(t, "changed" if reason else "unchanged", reason))
         gone = set(renamed_from.values())
         for position, t in enumerate(old.tasks):
             if t not in new.tasks and t not in gone:
-                tasks.insert(min(position, len(tasks)), DagTask(t, "removed", "no longer in the DAG"))
+                why = _runs(old.tasks[t], self.before_templates, "ran")
+                tasks.insert(min(position, len(tasks)), DagTask(t, "removed", why))
         if all(t.status == "unchanged" for t in tasks) and all(e.status == "unchanged" for e in edges):
             return None
         return DagChange(name, "changed", new.style, tuple(tasks), tuple(edges))
@@ -205,10 +218,17 @@ def _renamed_along(old: dict, new: dict, summary: _Summary) -> bool:
     return ot not in summary.after_templates and nt not in summary.before_templates
 
 
-def _added_reason(t: str, new: _Graph) -> str:
-    task = new.tasks[t]
-    calls = task.get("template") or (task.get("templateRef") or {}).get("template")
-    return f"runs {calls}" if calls else "new task"
+def _runs(task: dict, templates: dict[str, dict], verb: str) -> str:
+    """'runs geo/sen2cor:2.9.1' (the image of the template it calls), or 'runs template x'."""
+    ref = task.get("templateRef")
+    if isinstance(ref, dict):
+        return f"{verb} {ref.get('name')}/{ref.get('template')}"
+    called = templates.get(task.get("template")) if isinstance(task.get("template"), str) else None
+    for kind in ("container", "script"):
+        image = (called or {}).get(kind, {}).get("image") if isinstance((called or {}).get(kind), dict) else None
+        if isinstance(image, str):
+            return f"{verb} {image}"
+    return f"{verb} template {task.get('template')}" if task.get("template") else ""
 
 
 def _edges(old: _Graph, new: _Graph) -> tuple[DagEdge, ...]:
