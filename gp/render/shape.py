@@ -23,20 +23,37 @@ def _kind(tmpl: dict) -> str:
     return f"{kind} {image}" if isinstance(image, str) and image else kind
 
 
-def _task_line(depth: int, mark: str, word: str, name: str, task: dict, after: str) -> Line:
+def _task_line(mark: str, word: str, name: str, task: dict, where: str,
+               templates: dict[str, dict]) -> Line:
+    """'task "sen2cor-290" (container geo/sen2cor:2.9.0) after preprocess.Succeeded': what a
+    task runs is on its line when it calls a plain template, which is then not listed again."""
     calls = task.get("template")
     ref = task.get("templateRef")
-    if calls is None and isinstance(ref, dict):
-        calls = f"{ref.get('name')}/{ref.get('template')}"
     text = f'{word} "{name}"'
-    if calls and calls != name:
+    if calls is None and isinstance(ref, dict):
+        text += f" runs {ref.get('name')}/{ref.get('template')}"
+    elif calls and calls != name:
         text += f" runs {calls}"
-    if after:
-        text += f" after {after}"
-    return Line(depth, mark, text)
+    called = templates.get(calls) if isinstance(calls, str) else None
+    if called is not None and graph_of(called) is None:
+        text += f" ({_kind(called)})"
+    return Line(2, mark, text + (f" {where}" if where else ""))
 
 
-def _template_lines(name: str, tmpl: dict, mark: str, entry: str | None) -> list[Line]:
+def inlined(templates: dict[str, dict]) -> set[str]:
+    """The plain templates some DAG task or step calls: shown on that task's line."""
+    out = set()
+    for tmpl in templates.values():
+        graph = graph_of(tmpl)
+        for task in graph.tasks.values() if graph else ():
+            called = templates.get(task.get("template"))
+            if called is not None and graph_of(called) is None:
+                out.add(task["template"])
+    return out
+
+
+def _template_lines(name: str, tmpl: dict, mark: str, entry: str | None,
+                    templates: dict[str, dict]) -> list[Line]:
     graph = graph_of(tmpl)
     title = f'template "{name}" ({_kind(tmpl)}{", entrypoint" if name == entry else ""})'
     if graph is None or not graph.tasks:
@@ -45,11 +62,12 @@ def _template_lines(name: str, tmpl: dict, mark: str, entry: str | None) -> list
     word = "task" if graph.style == "dag" else "step"
     for task_name, task in graph.tasks.items():
         if graph.style == "steps":
-            after = f"group {graph.groups[task_name] - 1}" if graph.groups[task_name] > 1 else ""
+            where = f"in group {graph.groups[task_name]}"
         else:
-            after = graph.expressions.get(task_name) or ", ".join(
+            deps = graph.expressions.get(task_name) or ", ".join(
                 s for s, d, _ in graph.edges if d == task_name)
-        lines.append(_task_line(2, mark, word, task_name, task, after))
+            where = f"after {deps}" if deps else ""
+        lines.append(_task_line(mark, word, task_name, task, where, templates))
     lines.append(Line(1, "", "}"))
     return lines
 
@@ -73,6 +91,8 @@ def shape_lines(manifest: dict[str, Any], mark: str) -> list[Line]:
     inner = _spec(manifest)
     entry = inner.get("entrypoint")
     for key in ("entrypoint", "serviceAccountName"):
+        if key == "entrypoint" and entry in templates_of(manifest):
+            continue  # its template says "entrypoint"
         if key in inner:
             lines.append(Line(1, mark, f"{key} = {shown(inner[key])}"))
     params = (inner.get("arguments") or {}).get("parameters") or []
@@ -80,8 +100,11 @@ def shape_lines(manifest: dict[str, Any], mark: str) -> list[Line]:
         if isinstance(p, dict) and "name" in p:
             value = f" = {shown(p['value'])}" if "value" in p else ""
             lines.append(Line(1, mark, f'arguments.parameter "{p["name"]}"{value}'))
-    for name, tmpl in templates_of(manifest).items():
-        lines.extend(_template_lines(name, tmpl, mark, entry))
+    templates = templates_of(manifest)
+    shown_inline = inlined(templates)
+    for name, tmpl in templates.items():
+        if name not in shown_inline or name == entry:
+            lines.extend(_template_lines(name, tmpl, mark, entry, templates))
     return lines
 
 

@@ -57,19 +57,13 @@ def test_create_shows_its_shape_and_verbose_every_field():
     out = render_plan(p, color=False)
     assert (
         '  + WorkflowTemplate "pipeline/sen2cor" {\n'
-        '      + entrypoint = "main"\n'
         '      + template "main" (dag, entrypoint) {\n'
-        '          + task "preprocess"\n'
-        '          + task "sen2cor-290" after preprocess.Succeeded\n'
-        '          + task "sen2cor-280" after sen2cor-290.Failed\n'
-        '          + task "all-failed" after sen2cor-280.Failed\n'
-        '          + task "finalize" after sen2cor-290.Succeeded || sen2cor-280.Succeeded\n'
+        '          + task "preprocess" (script python:3.12-alpine)\n'
+        '          + task "sen2cor-290" (container geo/sen2cor:2.9.0) after preprocess.Succeeded\n'
+        '          + task "sen2cor-280" (container geo/sen2cor:2.8.0) after sen2cor-290.Failed\n'
+        '          + task "all-failed" (script python:3.12-alpine) after sen2cor-280.Failed\n'
+        '          + task "finalize" (script python:3.12-alpine) after sen2cor-290.Succeeded || sen2cor-280.Succeeded\n'
         "        }\n"
-        '      + template "preprocess" (script python:3.12-alpine)\n'
-        '      + template "sen2cor-290" (container geo/sen2cor:2.9.0)\n'
-        '      + template "sen2cor-280" (container geo/sen2cor:2.8.0)\n'
-        '      + template "all-failed" (script python:3.12-alpine)\n'
-        '      + template "finalize" (script python:3.12-alpine)\n'
         "        # (its shape; gp plan --verbose shows all 38 fields)\n"
         "    }\n"
     ) in out
@@ -156,3 +150,16 @@ def test_json_masks_secrets_in_reasons():
     data = plan_json(p, sensitive=["geo/sen2cor:2.9.1"])
     reasons = [t["reason"] for d in data["resource_changes"][0]["dag_changes"] for t in d["tasks"]]
     assert not any("2.9.1" in r for r in reasons) and any("(sensitive value)" in r for r in reasons)
+
+
+def test_create_shape_of_a_steps_template_names_each_group():
+    from test_planner_dag import steps
+
+    out = render_plan(make([_create(steps([["a"], ["b", "c"]]))]), color=False)
+    assert (
+        '      + template "main" (steps, entrypoint) {\n'
+        '          + step "a" (container whalesay:a) in group 1\n'
+        '          + step "b" (container whalesay:b) in group 2\n'
+        '          + step "c" (container whalesay:c) in group 2\n'
+        "        }\n"
+    ) in out
