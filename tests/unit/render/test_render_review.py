@@ -4,6 +4,7 @@ with its Mermaid diagrams and size limit, and the DAG summary in the JSON plan."
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 from dataclasses import replace
@@ -163,3 +164,15 @@ def test_create_shape_of_a_steps_template_names_each_group():
         '          + step "c" (container whalesay:c) in group 2\n'
         "        }\n"
     ) in out
+
+
+def test_the_documented_dag_changes_example_is_what_gp_gives():
+    doc = (Path(__file__).parents[3] / "docs" / "plan-json.md").read_text()
+    example = next(json.loads(block) for block in re.findall(r"```json\n(.*?)```", doc, re.S)
+                   if '"template": "main"' in block)
+    (actual,) = plan_json(case_plan("rename"))["resource_changes"][0]["dag_changes"]
+    assert {k: actual[k] for k in ("template", "status", "style")} == {
+        k: example[k] for k in ("template", "status", "style")}
+    assert all(task in actual["tasks"] for task in example["tasks"])
+    assert all(edge in actual["edges"] for edge in example["edges"])
+    assert set(actual) == set(example)
