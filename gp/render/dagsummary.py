@@ -10,8 +10,6 @@ Objects that are created or destroyed whole are left out: their shape is shown r
 
 from __future__ import annotations
 
-from typing import Sequence
-
 from gp.planner.plan import Action, DagChange, DagEdge, DagTask, Plan, ResourceChange
 from gp.render.values import Line
 
