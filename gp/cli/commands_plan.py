@@ -57,9 +57,10 @@ def has_changes(plan: Plan) -> bool:
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
 @click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
+@click.option("--verbose", is_flag=True, help="Show every field of created and destroyed objects.")
 @plan_options
 @common_options
-def plan(out_file, destroy, detailed_exitcode, fmt_, targets, refresh_only, parallelism,
+def plan(out_file, destroy, detailed_exitcode, fmt_, verbose, targets, refresh_only, parallelism,
          lock_timeout, var_args, root, no_color) -> None:
     """Read the live objects, diff, and print the plan."""
     compiled = operations.compile_inputs(inputs_for(root, var_args))
@@ -68,7 +69,7 @@ def plan(out_file, destroy, detailed_exitcode, fmt_, targets, refresh_only, para
         with output.progress("Reading the target", no_color):
             the_plan = operations.plan(compiled, provider, mode=_mode(destroy, refresh_only),
                                        targets=targets)
-    output.print_plan(the_plan, fmt_, compiled.module.sensitive_values, no_color)
+    output.print_plan(the_plan, fmt_, compiled.module.sensitive_values, no_color, verbose)
     operations.raise_for_plan_errors(the_plan)
     if out_file:
         out_file.write_text(save_plan(the_plan))
@@ -158,12 +159,13 @@ def _confirm(mode: Mode, auto_approve: bool) -> None:
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
+@click.option("--verbose", is_flag=True, help="Show every field of created and destroyed objects.")
 @var_options
 @common_options
-def show(planfile, fmt_, var_args, root, no_color) -> None:
+def show(planfile, fmt_, verbose, var_args, root, no_color) -> None:
     """Render a saved plan; with no file, list what the stack owns."""
     if planfile:
-        output.print_plan(operations.read_plan_file(planfile), fmt_, frozenset(), no_color)
+        output.print_plan(operations.read_plan_file(planfile), fmt_, frozenset(), no_color, verbose)
         return
     module = operations.load(inputs_for(root, var_args))
     provider = operations.provider_for(module)

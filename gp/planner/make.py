@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import PlanError
+from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.normalize import strip_server_fields
 from gp.planner.paths import (
@@ -175,6 +176,7 @@ class _Planner:
             obj.address, obj.ref, Action.CREATE, None, None, obj.manifest, None,
             schedule=schedule_change(None, obj.manifest, self.now),
             sensitive=self.sensitive(obj.address),
+            dag=dag_changes(None, obj.manifest, self.sensitive(obj.address)),
         )
 
     def replacement(self, obj: CompiledObject, old: LiveObject) -> ResourceChange:
@@ -187,6 +189,7 @@ class _Planner:
             prior_ref=old.ref,
             schedule=schedule_change(before, obj.manifest, self.now),
             sensitive=self.sensitive(obj.address),
+            dag=dag_changes(prepare(old.manifest), prepare(obj.manifest), self.sensitive(obj.address)),
         )
 
     def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
@@ -199,13 +202,16 @@ class _Planner:
         remove = taken_back(live_tree, current.foreign, desired)
         if current.foreign:
             shape = widen(shape, current.foreign)
-        fields = field_changes(project(live_tree, shape), desired)
+        # The DAG summary reads the same two trees as the field diff, so the two always agree.
+        compared = (project(live_tree, shape), desired)
+        fields = field_changes(*compared)
         after = keep_ignored(obj.manifest, current.manifest, ignore)
         if fields and self.confirm is not None:
             # The server has the last word: defaults and field ownership it alone knows. Its
             # dry-run keeps other managers' fields, which apply then removes.
             answer = self.confirm(replace(obj, manifest=after), current)
-            fields = field_changes(live_tree, without(without(prepare(answer), ignore), remove))
+            compared = (live_tree, without(without(prepare(answer), ignore), remove))
+            fields = field_changes(*compared)
         before = strip_server_fields(current.manifest)
         return ResourceChange(
             obj.address, obj.ref, Action.UPDATE if fields else Action.NOOP, None, before, after,
@@ -213,6 +219,7 @@ class _Planner:
             schedule=schedule_change(before, after, self.now) if fields else None,
             remove=tuple(format_path(p) for p in remove) if fields else (),
             sensitive=self.sensitive(obj.address),
+            dag=dag_changes(*compared, self.sensitive(obj.address)) if fields else (),
         )
 
     def deletions(self, keep: set[ObjectRef], reason: str) -> list[ResourceChange]:
@@ -226,6 +233,7 @@ class _Planner:
                 ResourceChange(
                     address, ref, Action.DELETE, reason, strip_server_fields(obj.manifest), None,
                     obj.resource_version, sensitive=self.sensitive(address),
+                    dag=dag_changes(prepare(obj.manifest), None, self.sensitive(address)),
                 )
             )
         return out

@@ -164,6 +164,10 @@ def merge_shapes(a: Any, b: Any) -> Any:
         for k, v in b.items():
             out[k] = merge_shapes(a[k], v) if k in a else v
         return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        # Item by item, so that a list of name-keyed lists (a steps template's groups) keeps
+        # the items gp applied to each group: a step moved to another group stays visible.
+        return [merge_shapes(x, y) for x, y in zip(a, b)]
     return b if a is None else a
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from gp.compile.objects import CompiledObject, ObjectRef
 
-FORMAT_VERSION = "1.0"
+# 1.1: changes carry their DAG summary (``ResourceChange.dag``); 1.0 files load without one.
+FORMAT_VERSION = "1.1"
 
 
 class Action(str, Enum):
@@ -99,6 +100,40 @@ class ScheduleChange:
     after: SchedulePreview | None  # None on delete
 
 
+@dataclass(frozen=True)
+class DagTask:
+    """One task (or step) of a DAG that changes, as a reviewer reads it."""
+
+    name: str  # the name after the change (before, for a removed task)
+    status: str  # "added", "removed", "renamed", "changed" or "unchanged"
+    reason: str = ""  # one line: what changed and why it matters
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True)
+class DagEdge:
+    """``target`` runs after ``source``: ``condition`` is "" for plain success, else ``Failed``,
+    ``!Succeeded``, ..., as it reads in a depends expression."""
+
+    source: str
+    target: str
+    condition: str = ""
+    status: str = "unchanged"  # "added", "removed" or "unchanged"
+
+
+@dataclass(frozen=True)
+class DagChange:
+    """A template whose DAG (tasks, steps, edges, templates they call) changes: every task and
+    edge of before and after together, each with its status, so a renderer can list the
+    changes and draw the whole graph."""
+
+    template: str
+    status: str  # "added", "removed" or "changed"
+    style: str  # "dag" or "steps"
+    tasks: tuple[DagTask, ...] = ()
+    edges: tuple[DagEdge, ...] = ()
+
+
 # Why an object gets its action (Terraform's vocabulary, so tools reading the JSON know it).
 REASON_NO_CONFIG = "delete_because_no_resource_config"
 REASON_DESTROY = "delete_because_destroy_mode"
@@ -125,6 +160,8 @@ class ResourceChange:
     # Paths (as in FieldChange.path) of the fields that hold sensitive values, in before and
     # after alike: renderers show "(sensitive value)" for them and for everything under them.
     sensitive: tuple[str, ...] = ()
+    # The templates whose DAG changes, computed once here so every renderer shows the same.
+    dag: tuple[DagChange, ...] = ()
 
 
 @dataclass(frozen=True)

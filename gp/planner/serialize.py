@@ -16,6 +16,9 @@ from gp.errors import PlanError, SourcePos
 from gp.planner.plan import (
     FORMAT_VERSION,
     Action,
+    DagChange,
+    DagEdge,
+    DagTask,
     Drift,
     FieldChange,
     Mode,
@@ -57,6 +60,24 @@ def _preview_from(d: dict | None) -> SchedulePreview | None:
     if d is None:
         return None
     return SchedulePreview(tuple(d["schedules"]), d["timezone"], tuple(d["next_runs"]))
+
+
+def _dag(c: DagChange) -> dict:
+    return {
+        "template": c.template,
+        "status": c.status,
+        "style": c.style,
+        "tasks": [[t.name, t.status, t.reason, t.renamed_from] for t in c.tasks],
+        "edges": [[e.source, e.target, e.condition, e.status] for e in c.edges],
+    }
+
+
+def _dag_from(d: dict) -> DagChange:
+    return DagChange(
+        d["template"], d["status"], d["style"],
+        tuple(DagTask(*t) for t in d["tasks"]),
+        tuple(DagEdge(*e) for e in d["edges"]),
+    )
 
 
 def _object(o: CompiledObject) -> dict:
@@ -104,6 +125,7 @@ def _change(c: ResourceChange) -> dict:
         "schedule": schedule,
         "remove": list(c.remove),
         "sensitive": list(c.sensitive),
+        "dag": [_dag(x) for x in c.dag],
     }
 
 
@@ -125,6 +147,8 @@ def _change_from(d: dict) -> ResourceChange:
         schedule=schedule,
         remove=tuple(d.get("remove", ())),
         sensitive=tuple(d.get("sensitive", ())),
+        # Format 1.0 had no DAG summary: such a plan shows its field diff alone.
+        dag=tuple(_dag_from(x) for x in d.get("dag", ())),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Sequence
 from gp.compile.objects import ObjectRef
 from gp.planner.plan import (
     Action,
+    DagChange,
     Drift,
     FieldChange,
     Plan,
@@ -20,7 +21,8 @@ from gp.planner.paths import Path
 from gp.render.mask import mask_at, mask_fields, mask_text, mask_value, parse_marks, secrets_of
 from gp.render.text import counts
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"  # 1.1 added resource_changes[].dag_changes
+OWNED_FORMAT_VERSION = "1.0"  # `gp show` without a plan: unchanged by 1.1
 _ACTIONS = {
     Action.CREATE: ["create"],
     Action.UPDATE: ["update"],
@@ -57,6 +59,23 @@ def _preview(p: SchedulePreview | None) -> dict[str, Any] | None:
     return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
 
 
+def _dag(c: DagChange, secrets: Sequence[str]) -> dict[str, Any]:
+    return {
+        "template": c.template,
+        "status": c.status,
+        "style": c.style,
+        "tasks": [
+            {"name": t.name, "status": t.status, "reason": mask_text(t.reason, secrets),
+             "renamed_from": t.renamed_from}
+            for t in c.tasks
+        ],
+        "edges": [
+            {"from": e.source, "to": e.target, "condition": e.condition, "status": e.status}
+            for e in c.edges
+        ],
+    }
+
+
 def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
     out = _identity(c.address, c.ref)
     marks = parse_marks(c.sensitive)
@@ -73,6 +92,7 @@ def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
         out["replaces"] = _identity(c.address, c.prior_ref)
     if c.schedule is not None:
         out["schedule"] = {"before": _preview(c.schedule.before), "after": _preview(c.schedule.after)}
+    out["dag_changes"] = [_dag(d, secrets) for d in c.dag]
     return out
 
 
@@ -122,7 +142,7 @@ def render_plan(plan: Plan, sensitive: Iterable[str] = ()) -> str:
 def owned_json(record: StackRecord, target: Target | None = None) -> dict[str, Any]:
     """What the stack owns (``gp show --format json`` without a plan file)."""
     return {
-        "format_version": JSON_FORMAT_VERSION,
+        "format_version": OWNED_FORMAT_VERSION,
         "stack": record.stack,
         "target": None if target is None else {
             "provider": target.provider, "server": target.server, "namespace": target.namespace,

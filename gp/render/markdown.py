@@ -1,19 +1,24 @@
 """`gp plan --format markdown`: a pull-request comment.
 
-The summary (counts, destroy warning, errors, tables) always appears whole; each object's diff
-is folded in ``<details>`` and it is those that are cut when the comment would pass GitHub's
-65,536-character limit, with a line saying so.
+The summary (counts, destroy warning, errors, tables, what each changed DAG gains and loses)
+comes first, then a Mermaid diagram of each changed DAG, then each object's diff folded in
+``<details>``. When the comment would pass GitHub's 65,536-character limit, the diffs are cut
+first, then the diagrams dropped; the summary is cut only if it alone is too long. A line at the
+end says what was left out.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from gp.compile.objects import ObjectRef
 from gp.planner.plan import Action, Plan
 from gp.render.body import VERBS, Line, change_lines, drift_lines, layout
+from gp.render.dagsummary import TITLE, change_summary, dag_lines, summarized
+from gp.render.mermaid import diagram
 from gp.render.mask import mask_text, secrets_of
 from gp.render.text import summary
 
@@ -97,9 +102,53 @@ def _head(plan: Plan, secrets: Sequence[str]) -> list[str]:
     return out
 
 
-def render_plan_markdown(plan: Plan, sensitive: Iterable[str] = (), limit: int = LIMIT) -> str:
+def _dag_sections(plan: Plan, secrets: Sequence[str]) -> list[tuple[str, str]]:
+    """(summary, diagram) per changed template: the summary a diff block, the diagram Mermaid."""
+    out = []
+    for change in summarized(plan):
+        for dag in change.dag:
+            title = f"#### {_code(mask_text(change.address, secrets))}, template {_code(dag.template)}"
+            if dag.status == "changed":
+                lines = [f"{_DIFF_MARKS[line.marker]} {line.text}" for line in dag_lines(dag, 0)]
+            else:
+                lines = [f"{_DIFF_MARKS[line.marker]} {line.text}" for line in change_summary(replace(change, dag=(dag,)))]
+            body = mask_text("\n".join(lines), secrets)
+            summary_text = f"{title}\n\n```diff\n{body}\n```\n"
+            out.append((summary_text, f"```mermaid\n{mask_text(diagram(dag), secrets)}```\n"))
+    return out
+
+
+def _fit_summary(text: str, room: int) -> tuple[str, bool]:
+    """The summary cut at a line to fit ``room``: only when it alone passes the limit."""
+    if len(text) <= room:
+        return text, False
+    kept = text[:room].rsplit("\n", 1)[0]
+    if kept.count("```") % 2:  # do not leave a code block open
+        kept += "\n```"
+    return kept + "\n", True
+
+
+def render_plan_markdown(
+    plan: Plan, sensitive: Iterable[str] = (), limit: int = LIMIT, verbose: bool = False
+) -> str:
+    """The summary first (never cut unless it alone passes ``limit``), a Mermaid diagram per
+    changed DAG (dropped, last first, before the summary is ever cut), then the folded diffs
+    (cut first)."""
     secrets = secrets_of(plan.sensitive, sensitive)
+    budget = limit - _ROOM_FOR_NOTICE
+    sections = _dag_sections(plan, secrets)
+    summary_len = len("\n".join(_head(plan, secrets)) + "\n") + sum(len(s) + 1 for s, _ in sections)
+    if sections:
+        summary_len += len(f"### {TITLE}\n")
+    keep = len(sections)
+    while keep and summary_len + sum(len(d) + 1 for _, d in sections[:keep]) > budget:
+        keep -= 1
     text = "\n".join(_head(plan, secrets)) + "\n"
+    if sections:
+        text += f"### {TITLE}\n"
+        for i, (summary_text, drawing) in enumerate(sections):
+            text += "\n" + summary_text + ("\n" + drawing if i < keep else "")
+    text, summary_cut = _fit_summary(text, budget)
     blocks: list[tuple[str, list[str]]] = []
     for d in plan.drift:
         verb = "has been deleted" if d.after is None else "has changed"
@@ -107,10 +156,12 @@ def render_plan_markdown(plan: Plan, sensitive: Iterable[str] = (), limit: int =
     for c in plan.changes:
         if c.action is not Action.NOOP:
             title = f"<code>{html.escape(mask_text(c.address, secrets))}</code> {VERBS[c.action]}"
-            blocks.append((title, _diff_text(change_lines(c, secrets), secrets)))
+            blocks.append((title, _diff_text(change_lines(c, secrets, verbose), secrets)))
     shown = 0
     cut = False
     for title, body in blocks:
+        if summary_cut:
+            break
         block = _details(title, body)
         room = limit - len(text) - _ROOM_FOR_NOTICE
         if len(block) <= room:
@@ -123,15 +174,23 @@ def render_plan_markdown(plan: Plan, sensitive: Iterable[str] = (), limit: int =
             cut = True
         break
     left_out = len(blocks) - shown - (1 if cut else 0)
-    if cut or left_out:
+    dropped = len(sections) - keep
+    if cut or left_out or dropped or summary_cut:
+        parts = []
+        if summary_cut:
+            parts.append("the pipeline summary was cut")
+        if dropped:
+            parts.append(f"{dropped} of {len(sections)} DAG diagram{'s' if len(sections) != 1 else ''} "
+                         f"{'were' if dropped != 1 else 'was'} left out")
+        if cut or left_out:
+            parts.append(f"{'1 diff was cut and ' if cut else ''}{left_out} of {len(blocks)} object diffs were left out")
         text += (
             f"\n_This comment was shortened to stay under {limit:,} characters: "
-            f"{'1 diff was cut and ' if cut else ''}{left_out} of {len(blocks)} object diffs were "
-            "left out. Run `gp show` on the saved plan for the whole of it._\n"
+            f"{'; '.join(parts)}. Run `gp show` on the saved plan for the whole of it._\n"
         )
     return text
 
 
-def render_plan(plan: Plan, sensitive: Iterable[str] = ()) -> str:
+def render_plan(plan: Plan, sensitive: Iterable[str] = (), verbose: bool = False) -> str:
     """The CLI's entry point for ``--format markdown``."""
-    return render_plan_markdown(plan, sensitive)
+    return render_plan_markdown(plan, sensitive, verbose=verbose)

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from gp.config.marks import MASK, MIN_MASKED
-from gp.planner.paths import Path, format_path, keyed, parse_path, plain, starts_with
+from gp.planner.masking import mask_at, parse_marks
+from gp.planner.paths import Path, format_path, parse_path, starts_with
 from gp.planner.plan import FieldChange
 
 __all__ = ["MASK", "secrets_of", "mask_value", "mask_text", "parse_marks", "mask_at", "mask_fields"]
@@ -50,47 +51,6 @@ def mask_text(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, MASK)
     return text
-
-
-def parse_marks(marks: Iterable[str]) -> tuple[Path, ...]:
-    """The paths of a change's sensitive fields. One that does not parse (a hand-edited plan
-    file) masks the whole object rather than nothing."""
-    out = []
-    for text in marks:
-        try:
-            out.append(parse_path(text))
-        except (ValueError, TypeError):
-            return ((),)
-    return tuple(out)
-
-
-def mask_at(value: Any, base: Path, marks: Sequence[Path]) -> Any:
-    """``value``, found at ``base`` in an object, with its sensitive parts masked."""
-    if value is None or not marks:
-        return value
-    if any(starts_with(base, m) for m in marks):
-        return MASK
-    inside = [m[len(base):] for m in marks if len(m) > len(base) and starts_with(m, base)]
-    if not inside:
-        return value
-    field = base[-1] if base and isinstance(base[-1], str) else None
-    tree = keyed(value, field)
-    for rel in inside:
-        tree = _replace(tree, rel)
-    return plain(tree)
-
-
-def _replace(tree: Any, rel: Path) -> Any:
-    if not rel:
-        return MASK
-    seg, rest = rel[0], rel[1:]
-    if isinstance(tree, dict) and str(seg) in tree:
-        out = type(tree)(tree)
-        out[str(seg)] = _replace(tree[str(seg)], rest)
-        return out
-    if isinstance(tree, list) and isinstance(seg, int) and 0 <= seg < len(tree):
-        return [*tree[:seg], _replace(tree[seg], rest), *tree[seg + 1:]]
-    return tree
 
 
 def mask_fields(fields: Iterable[FieldChange], marks: Sequence[Path]) -> list[FieldChange]:

@@ -14,6 +14,7 @@ from rich.text import Text
 from gp.planner.plan import Action, Mode, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult
 from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, layout
+from gp.render.dagsummary import TITLE, change_summary, summarized
 from gp.render.mask import mask_text, secrets_of
 from gp.render.stack import stack_text
 
@@ -78,13 +79,26 @@ def _drift_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
     out.append("\n" + "─" * 77 + "\n\n")
 
 
-def plan_text(plan: Plan, sensitive: Iterable[str] = ()) -> Text:
+def _dag_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
+    """What the changes do to the pipelines, before the field diff that says how."""
+    changes = summarized(plan)
+    if not changes:
+        return
+    out.append(f"{TITLE}:\n\n", style="bold")
+    for change in changes:
+        _emit(out, change_summary(change, 0), secrets)
+    out.append("\n")
+
+
+def plan_text(plan: Plan, sensitive: Iterable[str] = (), verbose: bool = False) -> Text:
+    """``verbose``: created and destroyed objects with every field, not just their shape."""
     secrets = secrets_of(plan.sensitive, sensitive)
     out = Text()
     if plan.drift:
         _drift_section(plan, out, secrets)
     acting = [c for c in plan.changes if c.action is not Action.NOOP]
     if plan.mode is not Mode.REFRESH_ONLY and acting:
+        _dag_section(plan, out, secrets)
         out.append("Object actions are indicated with the following symbols:\n")
         used = {c.action for c in acting}
         for action, words in LEGEND.items():
@@ -93,18 +107,18 @@ def plan_text(plan: Plan, sensitive: Iterable[str] = ()) -> Text:
                 out.append(f" {words}\n")
         out.append("\ngp will perform the following actions:\n\n")
         for change in acting:
-            _emit(out, change_lines(change, secrets), secrets)
+            _emit(out, change_lines(change, secrets, verbose), secrets)
             out.append("\n")
     out.append(summary(plan) + "\n", style="bold")
     return out
 
 
 def render_plan(
-    plan: Plan, *, color: bool | None = None, sensitive: Iterable[str] = ()
+    plan: Plan, *, color: bool | None = None, sensitive: Iterable[str] = (), verbose: bool = False
 ) -> Text | str:
     """A rich ``Text`` by default (the console decides on colour); with ``color`` given, a
     string: console markup (True) or plain text (False)."""
-    return _as(plan_text(plan, sensitive), color)
+    return _as(plan_text(plan, sensitive, verbose), color)
 
 
 def _as(text: Text, color: bool | None) -> Text | str:

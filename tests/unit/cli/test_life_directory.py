@@ -27,8 +27,9 @@ def applied(gp: GP, module: Path, *extra: str) -> None:
 
 
 def changed_lines(text: str) -> list[str]:
-    """The field lines of a plan body (markers + ~ -), without headers or the summary."""
-    return [line.strip() for line in text.splitlines() if re.match(r"^\s{6}[+~-] ", line)]
+    """The lines with a marker (+ ~ -) below an object or template heading: the DAG summary's
+    and the field diff's, without headers or the summary line."""
+    return [line.strip() for line in text.splitlines() if re.match(r"^\s{6,}[+~-] ", line)]
 
 
 def test_plan_apply_then_nothing_to_do(gp: GP, nightly: Path) -> None:
@@ -64,8 +65,10 @@ def test_image_and_schedule_change_show_exactly_those_fields(gp: GP, nightly: Pa
     run = gp("plan", "-C", nightly, "--detailed-exitcode")
     assert run.code == 2, run
     assert changed_lines(run.out) == [
+        "~ task correct: image geo/sen2cor:2.9.0 -> geo/sen2cor:2.10.0",
         '~ spec.schedules = ["0 2 * * *"] -> ["30 3 * * *"]',
-        '~ spec.templates["correct"].container.image = "geo/sen2cor:2.9.0" -> "geo/sen2cor:2.10.0"',
+        '~ template "correct" {',
+        '~ container.image = "geo/sen2cor:2.9.0" -> "geo/sen2cor:2.10.0"',
     ]
     assert "# cron_workflow.nightly-sen2cor will be updated in-place" in run.out
     assert re.search(r"# \(\d+ unchanged fields hidden\)", run.out)
@@ -368,7 +371,7 @@ def test_var_and_var_file_last_one_wins(gp: GP, nightly: Path, tmp_path: Path, o
     args = [a.format(file=varfile) for a in order]
     run = gp("plan", "-C", nightly, *args)
     assert run.code == 0, run
-    assert f'spec.workflowSpec.arguments.parameters["tile"].value = "{expected}"' in run.out
+    assert f'+ arguments.parameter "tile" = "{expected}"' in run.out
 
 
 def test_a_broken_file_in_the_directory_is_an_error_at_its_position(gp: GP, nightly: Path) -> None:

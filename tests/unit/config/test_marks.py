@@ -148,9 +148,9 @@ def test_renderers_mask_by_path_without_knowing_the_secret():
     # A mark on a whole list hides its items' names too: they would show in field paths.
     whole = ResourceChange("workflow_template.w", ref, Action.DELETE, None, before, None, "1",
                            sensitive=('spec.templates["a"].container.env',))
-    text = render_plan(_plan(whole), color=False)
+    text = render_plan(_plan(whole), color=False, verbose=True)
     assert "TOKEN" not in text and "SECRET" not in text
-    assert '- spec.templates["a"].container.env = "(sensitive value)" -> null' in text
+    assert '- container.env = "(sensitive value)" -> null' in text
 
 
 def test_a_manifest_reference_carries_the_marks_of_its_fields_only(tmp_path):

@@ -29,7 +29,7 @@ def test_json_top_level_shape():
         "format_version", "stack", "mode", "target", "resource_drift", "resource_changes",
         "summary", "errors", "applyable",
     ]
-    assert data["format_version"] == "1.0" and data["stack"] == "geo" and data["mode"] == "normal"
+    assert data["format_version"] == "1.1" and data["stack"] == "geo" and data["mode"] == "normal"
     assert data["target"] == {"provider": "kubernetes", "server": "https://kube.example:6443", "namespace": "pipeline"}
     assert data["summary"] == {"add": 2, "change": 1, "destroy": 2}
     assert data["applyable"] is True and data["errors"] == []
@@ -103,7 +103,9 @@ def test_markdown_diff_block_snapshot():
         "\n<details><summary><code>workflow_template.sen2cor</code> will be updated in-place</summary>\n\n"
         "```diff\n"
         '!   WorkflowTemplate "pipeline/sen2cor" {\n'
-        '!       spec.templates["main"].container.image = "geo/sen2cor:2.9.0" -> "geo/sen2cor:2.10.0"\n'
+        '!       template "main" {\n'
+        '!           container.image = "geo/sen2cor:2.9.0" -> "geo/sen2cor:2.10.0"\n'
+        "        }\n"
         "        # (7 unchanged fields hidden)\n"
         "    }\n"
         "```\n\n"

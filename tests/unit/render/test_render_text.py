@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 
 from gp.planner.plan import FieldChange, Mode, RecordEntry, StackRecord
@@ -57,28 +59,22 @@ gp will perform the following actions:
 
   # cron_workflow.nightly will be created
   + CronWorkflow "pipeline/nightly" {
-      + apiVersion = "argoproj.io/v1alpha1"
-      + kind = "CronWorkflow"
-      + metadata.name = "nightly"
-      + metadata.namespace = "pipeline"
-      + spec.schedules = ["0 2 * * *"]
-      + spec.timezone = "UTC"
         # schedule: ["0 2 * * *"] UTC; next runs 2024-06-02T02:00:00+00:00, 2024-06-03T02:00:00+00:00, 2024-06-04T02:00:00+00:00
+        # (its shape; gp plan --verbose shows all 6 fields)
     }
 
   # workflow_template.old will be destroyed
   # (because workflow_template.old is not in the configuration)
   - WorkflowTemplate "pipeline/old" {
-      - apiVersion = "argoproj.io/v1alpha1" -> null
-      - kind = "WorkflowTemplate" -> null
-      - metadata.name = "old" -> null
-      - metadata.namespace = "pipeline" -> null
-      - spec.entrypoint = "main" -> null
+      - entrypoint = "main"
+        # (its shape; gp plan --verbose shows all 5 fields)
     }
 
   # workflow_template.sen2cor will be updated in-place
   ~ WorkflowTemplate "pipeline/sen2cor" {
-      ~ spec.templates["main"].container.image = "geo/sen2cor:2.9.0" -> "geo/sen2cor:2.10.0"
+      ~ template "main" {
+          ~ container.image = "geo/sen2cor:2.9.0" -> "geo/sen2cor:2.10.0"
+        }
         # (7 unchanged fields hidden)
     }
 
@@ -131,22 +127,40 @@ def test_sensitive_values_are_masked_everywhere():
     out = plain_plan(p)
     assert "hunter2" not in out
     assert '"(sensitive value)" -> "geo/sen2cor:2.10.0"' in out
-    assert '- spec.token = "(sensitive value)" -> null' in out
+    verbose = plain_plan(p, verbose=True)
+    assert "hunter2" not in verbose
+    assert re.search(r'- spec\.token += "\(sensitive value\)" -> null', verbose)
     assert "hunter2" not in plain_plan(make([update_template("x-s3cret")]), sensitive=["s3cret"])
 
 
 def test_multiline_strings_show_a_line_diff():
     c = replace(update_template(), fields=(FieldChange('spec.templates["main"].script.source', "a\nb\n", "a\nc\n"),))
     out = plain_plan(make([c]))
-    assert '      ~ spec.templates["main"].script.source = <<-EOT\n            a\n          - b\n          + c\n        EOT\n' in out
+    assert (
+        '      ~ template "main" {\n'
+        '          ~ script.source = <<-EOT\n'
+        '                a\n'
+        '              - b\n'
+        '              + c\n'
+        '            EOT\n'
+        '        }\n'
+    ) in out
 
 
-def test_added_subtree_is_shown_field_by_field():
+def test_added_item_is_one_block():
     task = {"name": "extra", "template": "x", "arguments": {"parameters": [{"name": "p", "value": "1"}]}}
     c = replace(update_template(), fields=(FieldChange('spec.templates["main"].dag.tasks["extra"]', None, task),))
     out = plain_plan(make([c]))
-    assert '      + spec.templates["main"].dag.tasks["extra"].template = "x"\n' in out
-    assert '      + spec.templates["main"].dag.tasks["extra"].arguments.parameters["p"].value = "1"\n' in out
+    assert (
+        '      ~ template "main" {\n'
+        '          + task "extra" {\n'
+        '              + template = "x"\n'
+        '              + arguments.parameter "p" {\n'
+        '                  + value = "1"\n'
+        '                }\n'
+        '            }\n'
+        '        }\n'
+    ) in out
 
 
 def test_apply_complete():

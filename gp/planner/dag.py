@@ -1,0 +1,251 @@
+"""The DAG summary of a change: which tasks of which templates were added, removed, renamed or
+changed (with a one-line reason each), and which edges appeared or went.
+
+A task is what it runs: its own fields and the body of the template it calls, so a task whose
+template changes is a changed task. A removed and an added task of the same template are one
+renamed task when they differ only in their names and what follows from them (the name of the
+template each calls, the name written in their own strings) and the tags of their images, the
+way a version bump renames ``sen2cor-290`` to ``sen2cor-291``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from gp.compile.depends import DependsSyntaxError, parse, refs
+from gp.planner.dag_reason import edge_reason, fields_reason, renamed_reason
+from gp.planner.diff import field_changes
+from gp.planner.masking import mask_at, parse_marks
+from gp.planner.paths import keyed, plain
+from gp.planner.plan import DagChange, DagEdge, DagTask, FieldChange
+
+
+def _repository(image: str) -> str:
+    """'geo/sen2cor' of 'geo/sen2cor:2.9.0' (a registry's port is not a tag)."""
+    name, _, tag = image.rpartition(":")
+    return name if name and "/" not in tag else image.split("@")[0]
+
+
+def _version_bump(fields: tuple[FieldChange, ...]) -> bool:
+    """Whether a removed and an added task differ (beyond names) in nothing but the tag of an
+    image: the same tool in another version, as a renamed task usually is."""
+    return all(
+        f.path.split(".")[-1] == "image" and isinstance(f.before, str) and isinstance(f.after, str)
+        and _repository(f.before) == _repository(f.after)
+        for f in fields
+    )
+
+
+@dataclass
+class _Graph:
+    style: str
+    tasks: dict[str, dict] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    groups: dict[str, int] = field(default_factory=dict)  # steps: the group of each step
+    expressions: dict[str, str] = field(default_factory=dict)  # depends as written
+
+
+def templates_of(manifest: Any) -> dict[str, dict]:
+    """The templates of a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow, by name."""
+    if not isinstance(manifest, dict):
+        return {}
+    spec = manifest.get("spec") or {}
+    if manifest.get("kind") == "CronWorkflow" or "workflowSpec" in spec:
+        spec = spec.get("workflowSpec") or {}
+    out = {}
+    for tmpl in spec.get("templates") or []:
+        if isinstance(tmpl, dict) and isinstance(tmpl.get("name"), str):
+            out[tmpl["name"]] = tmpl
+    return out
+
+
+def graph_of(tmpl: dict) -> _Graph | None:
+    """The tasks and edges of a dag or steps template; None for any other template."""
+    tasks = (tmpl.get("dag") or {}).get("tasks") if isinstance(tmpl.get("dag"), dict) else None
+    if isinstance(tasks, list):
+        g = _Graph("dag")
+        for task in tasks:
+            if isinstance(task, dict):
+                _add_task(g, task)
+        return g
+    if isinstance(tmpl.get("steps"), list):
+        g = _Graph("steps")
+        previous: list[str] = []
+        for i, group in enumerate(tmpl["steps"]):
+            names = []
+            for step in group if isinstance(group, list) else []:
+                if isinstance(step, dict):
+                    name = str(step.get("name"))
+                    g.tasks[name], g.groups[name] = step, i + 1
+                    names.append(name)
+            g.edges.extend((p, n, "") for p in previous for n in names)
+            previous = names or previous
+        return g
+    return None
+
+
+def _add_task(g: _Graph, task: dict) -> None:
+    name = str(task.get("name"))
+    g.tasks[name] = task
+    deps = task.get("depends")
+    if deps is None:
+        g.edges.extend((str(d), name, "") for d in task.get("dependencies") or [])
+        return
+    g.expressions[name] = " ".join(str(deps).split())
+    try:
+        tree = parse(str(deps))
+    except DependsSyntaxError:
+        return  # `gp validate` reports it; the summary shows what it can
+    for ref, negated in refs(tree):
+        label = f"{'!' if negated else ''}{ref.result or ''}"
+        edge = (ref.task, name, "" if label == "Succeeded" else label)
+        if edge not in g.edges:
+            g.edges.append(edge)
+
+
+def _strip(task: dict) -> dict:
+    """A task's own fields, without those the summary reads elsewhere (name, edges)."""
+    return {k: v for k, v in task.items() if k not in ("name", "depends", "dependencies")}
+
+
+def _rename_strings(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict):
+        return {k: _rename_strings(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rename_strings(v, old, new) for v in value]
+    return value
+
+
+class _Summary:
+    def __init__(self, before: dict[str, dict], after: dict[str, dict]):
+        self.before_templates = before
+        self.after_templates = after
+
+    def runs(self, task: dict, templates: dict[str, dict]) -> dict:
+        """What a task runs: its own fields, with the body of the local (non-DAG) template it
+        calls in place of that template's name."""
+        own = _strip(task)
+        called = templates.get(own.get("template")) if isinstance(own.get("template"), str) else None
+        if called is not None and graph_of(called) is None:
+            own["template"] = {k: v for k, v in called.items() if k != "name"}
+        return own
+
+    def task_fields(self, old: dict, new: dict, old_name: str = "", new_name: str = "") -> tuple[FieldChange, ...]:
+        before = self.runs(old, self.before_templates)
+        after = self.runs(new, self.after_templates)
+        if old_name != new_name:
+            before = _rename_strings(before, old_name, new_name)
+            if isinstance(before.get("template"), str) and _renamed_along(old, new, self):
+                before["template"] = after.get("template")
+        return field_changes(keyed(before), keyed(after))
+
+    def renames(self, old: _Graph, new: _Graph) -> dict[str, tuple[str, tuple[FieldChange, ...]]]:
+        """Added task -> (the removed task it renames, what else changed in what it runs)."""
+        removed = [n for n in old.tasks if n not in new.tasks]
+        added = [n for n in new.tasks if n not in old.tasks]
+        candidates = []
+        for i, r in enumerate(removed):
+            for j, a in enumerate(added):
+                fields = self.task_fields(old.tasks[r], new.tasks[a], r, a)
+                if _renamed_along(old.tasks[r], new.tasks[a], self) and _version_bump(fields):
+                    candidates.append((len(fields), abs(i - j), r, a, fields))
+        out: dict[str, tuple[str, tuple[FieldChange, ...]]] = {}
+        taken: set[str] = set()
+        for _, _, r, a, fields in sorted(candidates, key=lambda c: c[:2]):
+            if r not in taken and a not in out:
+                out[a] = (r, fields)
+                taken.add(r)
+        return out
+
+    def change(self, name: str) -> DagChange | None:
+        old_t, new_t = self.before_templates.get(name), self.after_templates.get(name)
+        old = graph_of(old_t) if old_t else None
+        new = graph_of(new_t) if new_t else None
+        if old is None and new is None:
+            return None
+        if old is None or new is None:
+            g = new or old
+            status = "added" if old is None else "removed"
+            tasks = tuple(DagTask(t, status) for t in g.tasks)
+            edges = tuple(DagEdge(s, d, c, status) for s, d, c in g.edges)
+            return DagChange(name, status, g.style, tasks, edges)
+        renames = self.renames(old, new)
+        renamed_from = {a: r for a, (r, _) in renames.items()}
+        edges = _edges(old, new)
+        tasks = []
+        for t in new.tasks:
+            if t in renames:
+                r, fields = renames[t]
+                tasks.append(DagTask(t, "renamed", renamed_reason(r, t, fields, old, new, renamed_from), r))
+            elif t not in old.tasks:
+                tasks.append(DagTask(t, "added", _runs(new.tasks[t], self.after_templates, "runs")))
+            else:
+                reason = self.changed_reason(t, old, new, renamed_from)
+                tasks.append(DagTask(t, "changed" if reason else "unchanged", reason))
+        gone = set(renamed_from.values())
+        for position, t in enumerate(old.tasks):
+            if t not in new.tasks and t not in gone:
+                why = _runs(old.tasks[t], self.before_templates, "ran")
+                tasks.insert(min(position, len(tasks)), DagTask(t, "removed", why))
+        if all(t.status == "unchanged" for t in tasks) and all(e.status == "unchanged" for e in edges):
+            return None
+        return DagChange(name, "changed", new.style, tuple(tasks), tuple(edges))
+
+    def changed_reason(self, t: str, old: _Graph, new: _Graph, renamed_from: dict[str, str]) -> str:
+        parts = []
+        if new.style == "steps" and old.groups.get(t) != new.groups.get(t):
+            parts.append(f"moved from group {old.groups.get(t)} to group {new.groups.get(t)}")
+        elif new.style == "dag":
+            why = edge_reason(t, old, new, renamed_from)
+            if why:
+                parts.append(why)
+        why = fields_reason(self.task_fields(old.tasks[t], new.tasks[t]))
+        if why:
+            parts.append(why)
+        return "; ".join(parts)
+
+
+def _renamed_along(old: dict, new: dict, summary: _Summary) -> bool:
+    """Whether the template each calls is the same, or renamed along with the task."""
+    ot, nt = old.get("template"), new.get("template")
+    if ot == nt:
+        return True
+    if not (isinstance(ot, str) and isinstance(nt, str)):
+        return False
+    # The old template went and the new one came: a template renamed with its task.
+    return ot not in summary.after_templates and nt not in summary.before_templates
+
+
+def _runs(task: dict, templates: dict[str, dict], verb: str) -> str:
+    """'runs geo/sen2cor:2.9.1' (the image of the template it calls), or 'runs template x'."""
+    ref = task.get("templateRef")
+    if isinstance(ref, dict):
+        return f"{verb} {ref.get('name')}/{ref.get('template')}"
+    called = templates.get(task.get("template")) if isinstance(task.get("template"), str) else None
+    for kind in ("container", "script"):
+        image = (called or {}).get(kind, {}).get("image") if isinstance((called or {}).get(kind), dict) else None
+        if isinstance(image, str):
+            return f"{verb} {image}"
+    return f"{verb} template {task.get('template')}" if task.get("template") else ""
+
+
+def _edges(old: _Graph, new: _Graph) -> tuple[DagEdge, ...]:
+    before, after = set(old.edges), set(new.edges)
+    out = [DagEdge(s, d, c, "unchanged" if (s, d, c) in before else "added") for s, d, c in new.edges]
+    out += [DagEdge(s, d, c, "removed") for s, d, c in old.edges if (s, d, c) not in after]
+    return tuple(out)
+
+
+def dag_changes(before: Any, after: Any, sensitive: Sequence[str] = ()) -> tuple[DagChange, ...]:
+    """The DAG summary from ``before`` to ``after`` (manifests, plain or prepared trees; None
+    for an object that does not exist on that side). Values at the ``sensitive`` paths are
+    masked first, on both sides: the reasons quote field values."""
+    marks = parse_marks(sensitive)
+    old = templates_of(plain(mask_at(before, (), marks)))
+    new = templates_of(plain(mask_at(after, (), marks)))
+    summary = _Summary(old, new)
+    names = list(new) + [n for n in old if n not in new]
+    return tuple(c for c in (summary.change(n) for n in names) if c is not None)
