@@ -84,12 +84,19 @@ def check_cron(r: Compiled, results: list[Compiled]) -> None:
     if ref is None:
         return
     templates = [x for x in results if x.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate")]
+    namespace = (r.manifest.get("metadata") or {}).get("namespace")
     if ref.address is not None:
-        if not any(x.decl.address == ref.address for x in templates):
+        target = next((x for x in templates if x.decl.address == ref.address), None)
+        if target is None:
             ctx.error(f"workflow_template refers to {ref.address}, which is not a template of this module", ref.pos)
+        elif target.kind == "WorkflowTemplate" and target.ref.namespace != namespace:
+            # Argo resolves a workflowTemplateRef in the cron's own namespace only.
+            ctx.error(f"workflow_template refers to {ref.address} in namespace {quote(str(target.ref.namespace))}, "
+                      f"but this CronWorkflow is in namespace {quote(str(namespace))} and Argo looks the "
+                      "template up there only: put both in one namespace, or make the template a "
+                      "cluster_workflow_template", ref.pos)
         return
     kinds = ("ClusterWorkflowTemplate",) if ref.cluster else ("WorkflowTemplate", "ClusterWorkflowTemplate")
-    namespace = (r.manifest.get("metadata") or {}).get("namespace")
     if not any(x.ref.name == ref.name and x.kind in kinds and x.ref.namespace in (None, namespace) for x in templates):
         ctx.error(f"workflow_template {quote(ref.name)} is not declared in this module", ref.pos)
 

@@ -10,6 +10,7 @@ from gp.config.decls import attr_map, check_allowed
 from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
 from gp.config.model import Module, Output, ProviderConfig
+from gp.config.names import namespace_problem, stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files  # noqa: F401  (re-exported)
 from gp.config.session import CompileObject, Session
 from gp.config.variables import RawValue, VarArg, collect, order_args
@@ -98,7 +99,7 @@ def _raw_input(name: str, value: RawValue):
 
 
 def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | None]:
-    stack, required = root.dir.resolve().name, None
+    stack, required = stack_from_folder(root.dir.resolve().name), None
     blocks = root.decls.gp_blocks
     for extra in blocks[1:]:
         session.diags.append(Diagnostic('Only one "gp" block is allowed', extra.pos))
@@ -116,6 +117,9 @@ def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | Non
             if not isinstance(value, str) or not value:
                 raise ev.error(f"{name} must be a non-empty string", attrs[name].expr)
             if name == "stack":
+                problem = stack_problem(value)
+                if problem:
+                    raise ev.error(problem, attrs[name].expr)
                 stack = value
                 continue
             required = value
@@ -139,7 +143,14 @@ def _provider(root: ModuleInstance, session: Session) -> ProviderConfig:
     settings: dict[str, Any] = {}
     for name, attr in attrs.items():
         with session.collecting():
-            settings[name] = root.evaluator(decl.file).eval(attr.expr)
+            ev = root.evaluator(decl.file)
+            value = ev.eval(attr.expr)
+            if value is None:  # null means not set: the default applies
+                continue
+            problem = namespace_problem(value) if name == "namespace" else None
+            if problem:
+                raise ev.error(problem, attr.expr)
+            settings[name] = value
     if kind == "directory" and "path" not in attrs:
         session.diags.append(Diagnostic('provider "directory" needs a path', decl.pos))
     return ProviderConfig(kind, settings, decl.pos)

@@ -257,15 +257,16 @@ def _manifest_step(rest: list[str]) -> int:
 
 
 def ref_value(decl: ObjectDecl, default_ns: str, manifest: Any) -> dict[str, Any]:
-    attrs = decl.body.attrs
-    name = attrs["name"].value if "name" in attrs else decl.label
-    namespace = attrs["namespace"].value if "namespace" in attrs else default_ns
+    # An attribute set to null is not set: the label or the provider's namespace applies.
+    attrs = {k: a.value for k, a in decl.body.attrs.items() if a.value is not None}
+    name = attrs.get("name", decl.label)
+    namespace = attrs.get("namespace") or default_ns
     if decl.kind == "manifest":
-        content = attrs["content"].value if "content" in attrs else None
+        content = attrs.get("content")
         meta = content.get("metadata") if isinstance(content, dict) else None
         meta = meta if isinstance(meta, dict) else {}
-        name = attrs["name"].value if "name" in attrs else meta.get("name", decl.label)
-        namespace = attrs["namespace"].value if "namespace" in attrs else meta.get("namespace", default_ns)
+        name = attrs.get("name", meta.get("name", decl.label))
+        namespace = attrs.get("namespace") or meta.get("namespace") or default_ns
     if decl.kind in CLUSTER_SCOPED:
         namespace = None
     return {REF_KEY: decl.address, "address": decl.address, "kind": decl.kind, "name": name,
