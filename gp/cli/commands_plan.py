@@ -15,6 +15,7 @@ from gp.errors import ApplyError, ConfigError, GPError
 from gp.providers.base import ApplyResult
 from gp.planner.plan import Mode, Plan
 from gp.planner.serialize import save_plan
+from gp.planner.targets import address_problem
 
 
 def parse_duration(text: str) -> float:
@@ -28,8 +29,16 @@ def parse_duration(text: str) -> float:
     raise click.BadParameter(f"{text!r} is not a duration like 30s, 5m or 1h")
 
 
+def _check_targets(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        problem = address_problem(value)
+        if problem:
+            raise click.BadParameter(problem, ctx=ctx, param=param)
+    return values
+
+
 def plan_options(fn):
-    fn = click.option("--target", "targets", multiple=True, metavar="ADDR",
+    fn = click.option("--target", "targets", multiple=True, metavar="ADDR", callback=_check_targets,
                       help="Limit the plan to these addresses (and what is under them).")(fn)
     fn = click.option("--refresh-only", is_flag=True,
                       help="Only show drift; applying such a plan updates gp's record.")(fn)

@@ -44,7 +44,7 @@ from gp.planner.plan import (
     Target,
 )
 from gp.planner.schedule import schedule_change
-from gp.planner.targets import select
+from gp.planner.targets import select, unmatched
 
 Confirm = Callable[[CompiledObject, LiveObject], dict]
 
@@ -274,6 +274,7 @@ def make_plan(
     planner = _Planner(by_address, live, frozenset(), confirm, now)
     known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
     planner.selected = select(known, targets, {a: o.depends_on for a, o in by_address.items()})
+    planner.errors.extend(unmatched(known, targets))
     drift = planner.drift()
     changes = planner.changes(mode)
     return Plan(
