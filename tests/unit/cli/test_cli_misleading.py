@@ -45,3 +45,18 @@ def test_well_formed_targets_are_accepted(address: str) -> None:
     from gp.planner.targets import address_problem
 
     assert address_problem(address) is None
+
+
+def test_an_object_of_another_stack_names_that_stack(gp: GP, tmp_path: Path) -> None:
+    first = module(tmp_path, TEMPLATE, name="first")
+    second = module(tmp_path, TEMPLATE, name="second")
+    text = (second / "main.gp.hcl").read_text()
+    (second / "main.gp.hcl").write_text(text.replace('"errs"', '"other"').replace('"deploy"', '"../first/deploy"'))
+    assert gp("apply", "--auto-approve", "-C", first).code == 0
+    run = gp("plan", "-C", second)
+    assert run.code == 1, run
+    assert ("WorkflowTemplate pipeline/t exists and belongs to the stack 'errs': remove it from that "
+            "stack's configuration") in run.err
+    assert "gp import" not in run.err
+    run = gp("import", "-C", second, "workflow_template.t", "pipeline/t")
+    assert run.code == 1 and "already belongs to the stack 'errs'" in run.err, run
