@@ -60,3 +60,42 @@ def test_an_object_of_another_stack_names_that_stack(gp: GP, tmp_path: Path) -> 
     assert "gp import" not in run.err
     run = gp("import", "-C", second, "workflow_template.t", "pipeline/t")
     assert run.code == 1 and "already belongs to the stack 'errs'" in run.err, run
+
+
+def test_ignore_changes_paths_are_checked_against_the_schema(gp: GP, tmp_path: Path) -> None:
+    paths = ['spec.templates["main"].container.image', '"spec.retry_strategy"', "spec.tmplates",
+             "spec.entrypoint.x", 'metadata.labels["team"]', "spec.arguments.parameters[0].value",
+             'spec.templates["a"].steps[0][1].arguments', "spec.templates[0][1]"]
+    body = TEMPLATE.replace('workflow_template "t" {', 'workflow_template "t" {\n  lifecycle {\n'
+                            '    ignore_changes = [\n' + "".join(f"      {p},\n" for p in paths) + "    ]\n  }")
+    root = module(tmp_path, body)
+    run = gp("validate", "-C", root)
+    lines = (root / "main.gp.hcl").read_text().splitlines()
+
+    def at(needle: str) -> str:
+        number = next(i for i, line in enumerate(lines, 1) if line.strip() == needle + ",")
+        return f"main.gp.hcl:{number}:7"
+
+    assert run.code == 1, run
+    assert run.err.splitlines() == [
+        f'Error: {at(paths[1])}: ignore_changes "spec.retry_strategy": "retry_strategy" is not a field of '
+        'spec (WorkflowSpec); did you mean "retryStrategy"?',
+        f'Error: {at(paths[2])}: ignore_changes "spec.tmplates": "tmplates" is not a field of spec '
+        '(WorkflowSpec); did you mean "templates"?',
+        f'Error: {at(paths[3])}: ignore_changes "spec.entrypoint.x": spec.entrypoint is a value; it has '
+        'no field "x"',
+        f'Error: {at(paths[7])}: ignore_changes "spec.templates[0][1]": spec.templates[0] (Template) has '
+        "fields, not entries: expected a field name, not [1]",
+    ], run
+
+
+def test_a_malformed_ignore_changes_path_is_an_error_where_it_is_written(gp: GP, tmp_path: Path) -> None:
+    body = TEMPLATE.replace('workflow_template "t" {', 'workflow_template "t" {\n  lifecycle {\n'
+                            '    ignore_changes = ["spec..x"]\n  }')
+    root = module(tmp_path, body)
+    run = gp("validate", "-C", root)
+    line = (root / "main.gp.hcl").read_text().splitlines().index('    ignore_changes = ["spec..x"]') + 1
+    assert run.code == 1, run
+    assert run.err.splitlines() == [
+        f"Error: main.gp.hcl:{line}:23: ignore_changes: invalid path 'spec..x' at character 5; write a path "
+        'such as spec.templates["main"].container.image']
