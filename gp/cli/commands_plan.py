@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -59,6 +60,14 @@ def has_changes(plan: Plan) -> bool:
     return plan.has_changes
 
 
+def _check_out(out_file: Path) -> None:
+    folder = out_file.parent
+    if not folder.is_dir():
+        raise GPError(f'--out {out_file}: the folder "{folder}" does not exist; create it first')
+    if not os.access(folder, os.W_OK):
+        raise GPError(f'--out {out_file}: the folder "{folder}" is not writable')
+
+
 @click.command()
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Save the plan, to apply exactly it later.")
@@ -71,6 +80,8 @@ def has_changes(plan: Plan) -> bool:
 def plan(out_file, destroy, detailed_exitcode, fmt_, targets, refresh_only, parallelism,
          lock_timeout, var_args, root, no_color) -> None:
     """Read the live objects, diff, and print the plan."""
+    if out_file:
+        _check_out(out_file)  # before the plan, which may take minutes to make
     compiled = operations.compile_inputs(inputs_for(root, var_args))
     provider = operations.provider_for(compiled.module)
     with provider.lock(compiled.module.stack, operations.whoami(), parse_duration(lock_timeout)):
@@ -80,7 +91,10 @@ def plan(out_file, destroy, detailed_exitcode, fmt_, targets, refresh_only, para
     output.print_plan(the_plan, fmt_, compiled.module.sensitive_values, no_color)
     operations.raise_for_plan_errors(the_plan)
     if out_file:
-        out_file.write_text(save_plan(the_plan))
+        try:
+            out_file.write_text(save_plan(the_plan))
+        except OSError as exc:
+            raise GPError(f"--out {out_file}: cannot write the plan: {exc.strerror or exc}") from exc
         if fmt_ == "text":
             out_console(no_color).print(f"\nSaved the plan to: {out_file}\n"
                                         f"To apply exactly this plan: gp apply {out_file}")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import urllib3
+import yaml
 from kubernetes import client
 from kubernetes import config as kube_config
 from kubernetes.client.exceptions import ApiException
@@ -57,9 +58,28 @@ def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
     return [home] if home.is_file() else []
 
 
+def check_kubeconfig(path: Path) -> None:
+    """A file that is not YAML, or whose top level is not a mapping, is named as such: the
+    kubernetes library would fail on it with a bare TypeError."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProviderError(f"cannot read the kubeconfig {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise ProviderError(f"the kubeconfig {path} is not valid YAML: {problem}{where}") from exc
+    if doc is not None and not isinstance(doc, dict):
+        raise ProviderError(f"the kubeconfig {path} is not a kubeconfig: expected a mapping with "
+                            "clusters, contexts and users")
+
+
 def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Configuration:
     cfg = client.Configuration()
     paths = kubeconfig_paths(settings, root_dir)
+    for path in paths:
+        check_kubeconfig(path)
     try:
         if paths:
             kube_config.load_kube_config(
@@ -78,6 +98,11 @@ def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Confi
     except ConfigException as exc:
         where = ", ".join(str(p) for p in paths) or "in-cluster config"
         raise ProviderError(f"cannot load the Kubernetes configuration ({where}): {exc}") from exc
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        # The library trusts each entry's shape (clusters: 5, server: 5, ...).
+        where = ", ".join(str(p) for p in paths)
+        raise ProviderError(f"the kubeconfig {where} is malformed: a field has the wrong type or "
+                            f"shape ({type(exc).__name__}: {exc})") from exc
     return tune(cfg)
 
 

@@ -3,6 +3,7 @@ a user's mistake is not an "internal error")."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,79 @@ def test_a_malformed_ignore_changes_path_is_an_error_where_it_is_written(gp: GP,
     assert run.err.splitlines() == [
         f"Error: main.gp.hcl:{line}:23: ignore_changes: invalid path 'spec..x' at character 5; write a path "
         'such as spec.templates["main"].container.image']
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (lambda d: d["changes"][0].update(address=5), "changes[0].address must be a string, not a number"),
+    (lambda d: d["changes"][0].update(after="x"), "changes[0].after must be an object, not a string"),
+    (lambda d: d["changes"][0]["ref"].update(name=["t"]), "changes[0].ref.name must be a string, not a list"),
+    (lambda d: d["changes"][0].update(fields={}), "changes[0].fields must be a list, not an object"),
+    (lambda d: d["changes"][0].update(action="explode"), "changes[0].action is 'explode', not one of"),
+    (lambda d: d.update(sensitive=[1]), "sensitive[0] must be a string, not a number"),
+    (lambda d: d["objects"][0]["lifecycle"].update(prevent_destroy="no"),
+     "objects[0].lifecycle.prevent_destroy must be true or false, not a string"),
+    (lambda d: d["objects"][0].update(pos=["f", "x", 1]), "objects[0].pos must be [file, line, column]"),
+    (lambda d: d.update(target=[]), "target must be an object, not a list"),
+])
+def test_a_plan_file_field_of_the_wrong_type_is_named(gp: GP, tmp_path: Path, mutate, message: str) -> None:
+    import json
+
+    root = module(tmp_path, TEMPLATE)
+    saved = tmp_path / "plan.json"
+    assert gp("plan", "-C", root, "--out", saved).code == 0
+    doc = json.loads(saved.read_text())
+    mutate(doc)
+    saved.write_text(json.dumps(doc))
+    for command in (("show", saved), ("show", "--format", "json", saved), ("apply", "-C", root, saved)):
+        run = gp(*command)
+        assert run.code == 1, run
+        assert run.err.startswith(f"Error: {saved}: plan file is damaged: {message}"), run
+    assert not (root / "deploy").exists()
+
+
+def test_out_into_a_missing_folder_fails_before_planning(gp: GP, tmp_path: Path) -> None:
+    root = module(tmp_path, TEMPLATE)
+    run = gp("plan", "-C", root, "--out", "plans/next.json")
+    assert run.code == 1, run
+    assert run.err == 'Error: --out plans/next.json: the folder "plans" does not exist; create it first\n', run
+    assert run.out == ""  # refused before the plan was made and printed
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("garbage", "is not a kubeconfig: expected a mapping with clusters, contexts and users"),
+    ("[1,2", "is not valid YAML: expected ',' or ']', but got '<stream end>' (line 1, column 5)"),
+    ("clusters: 5", "is malformed: a field has the wrong type or shape (TypeError: "),
+    ("apiVersion: v1\nclusters:\n- cluster: {server: 5}\n  name: x\ncontexts: [{name: c, context: "
+     "{cluster: x, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n",
+     "is malformed: a field has the wrong type or shape (AttributeError: "),
+])
+def test_a_garbage_kubeconfig_is_named(gp: GP, tmp_path: Path, content: str, message: str) -> None:
+    root = tmp_path / "mod"
+    root.mkdir()
+    (root / "main.gp.hcl").write_text('provider "kubernetes" {\n  kubeconfig = "kc"\n}\n' + TEMPLATE)
+    (root / "kc").write_text(content)
+    run = gp("plan", "-C", root)
+    assert run.code == 1, run
+    assert run.err.startswith(f"Error: the kubeconfig {root / 'kc'} {message}"), run
+    assert "internal error" not in run.err
+
+
+@pytest.mark.parametrize("source", [
+    "x = " + "[" * 300 + "]" * 300,
+    "x = " + "+".join(["1"] * 2000),
+    "x = jsonencode(" + "{a = " * 400 + "1" + "}" * 400 + ")",
+])
+def test_nesting_past_the_limit_is_an_error_at_its_place(gp: GP, tmp_path: Path, source: str) -> None:
+    root = module(tmp_path, "locals {\n  " + source + "\n}\n")
+    for command in ("validate", "plan"):
+        run = gp(command, "-C", root)
+        assert run.code == 1, run
+        assert re.fullmatch(r"Error: main\.gp\.hcl:10:\d+: Nested too deeply: gp reads at most 100 levels "
+                            r"of brackets, calls, operators and blocks inside one another; move inner parts "
+                            r"into locals\n", run.err), run
+
+
+def test_nesting_below_the_limit_works(gp: GP, tmp_path: Path) -> None:
+    root = module(tmp_path, "locals {\n  x = " + "[" * 95 + "]" * 95 + "\n}\n" + TEMPLATE)
+    assert gp("validate", "-C", root).code == 0
+    assert gp("plan", "-C", root).code == 0
