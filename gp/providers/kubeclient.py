@@ -164,6 +164,45 @@ class Kube:
         data = response.data
         return json.loads(data) if data else {}
 
+    # -- discovery ---------------------------------------------------------------------------
+
+    def _discover(self, what: str, fn: Callable[..., Any], *args: Any) -> dict:
+        try:
+            doc = self.call_json(what, fn, *args)
+        except ValueError as exc:  # an answer that is not JSON: not an API server
+            raise ApiFailure(what, 200, {"message": f"the answer is not JSON ({exc})"}) from exc
+        return doc if isinstance(doc, dict) else {}
+
+    def check_kubernetes(self) -> None:
+        """Refuse a server that is not a Kubernetes API server, before any 404 of it is read as
+        "absent" (a missing namespace, a missing object)."""
+        try:
+            doc = self._discover("reading /api", client.CoreApi(self.api_client).get_api_versions)
+        except ApiFailure as exc:
+            if exc.code in (401, 403):
+                return  # an API server that will say who may do what on the real calls
+            raise ProviderError(f"{self.host} is not a Kubernetes API server (GET /api: "
+                                f"{exc.status.get('message') or exc.code}); check the server "
+                                "in the kubeconfig") from exc
+        if doc.get("kind") != "APIVersions":
+            raise ProviderError(f"{self.host} is not a Kubernetes API server (GET /api did not "
+                                "answer with its API versions); check the server in the kubeconfig")
+
+    def served(self, group: str, version: str) -> set[str] | None:
+        """The resources (plurals) the server serves in ``group/version``; None if it serves
+        no such group/version."""
+        what = f"reading /apis/{group}/{version}"
+        try:
+            if group:
+                doc = self._discover(what, self.custom.get_api_resources, group, version)
+            else:
+                doc = self._discover(what, self.core.get_api_resources)
+        except ApiFailure as exc:
+            if exc.code == 404:
+                return None
+            raise
+        return {str(r.get("name")) for r in doc.get("resources") or [] if isinstance(r, dict)}
+
     # -- objects of any API group (argoproj.io, coordination.k8s.io) -------------------------
 
     def _scoped(
