@@ -29,6 +29,16 @@ READ_TIMEOUT_S = 30.0
 T = TypeVar("T")
 
 
+# Answers that running gp again would get again, and what to do instead.
+_ADVICE = {
+    404: "the API server has no such resource type or namespace: install the missing CRD or "
+         "create the namespace",
+    413: "an object is larger than the API server accepts (about 1.5 MiB): make it smaller, e.g. "
+         "move long scripts into a ConfigMap or split the template",
+    422: "the API server rejected an object as invalid: fix it in the configuration",
+}
+
+
 class ApiFailure(ProviderError):
     """The API server answered with an error status (kept inside gp.providers)."""
 
@@ -36,7 +46,7 @@ class ApiFailure(ProviderError):
         self.code = code
         self.status = status
         detail = status.get("message") or status.get("reason") or "no details"
-        super().__init__(f"{what}: {detail} (HTTP {code})")
+        super().__init__(f"{what}: {detail} (HTTP {code})", advice=_ADVICE.get(code))
 
 
 def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:

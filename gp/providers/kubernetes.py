@@ -20,7 +20,7 @@ from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult, LockInfo, Progress
-from gp.providers.conflicts import conflict_message, decide, is_field_conflict
+from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
 from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
@@ -294,7 +294,7 @@ class KubernetesProvider:
         managed = (live.get("metadata") or {}).get("managedFields") or []
         decision = decide(conflict, managed, self.field_manager, force_conflicts)
         if decision.blocking:
-            raise ConflictError(conflict_message(str(ref), decision))
+            raise ConflictError(conflict_message(str(ref), decision), advice=CONFLICT_ADVICE)
         try:
             return self.kube.apply(*rest, ref.name, body, manager=self.field_manager, force=True)
         except ApiFailure as exc:
