@@ -99,7 +99,12 @@ class StalePlanError(PlanError):
 
 
 class ProviderError(GPError):
-    """Reading or writing the target failed."""
+    """Reading or writing the target failed. ``advice`` says what to do when running gp again
+    would fail the same way (a field conflict, an object too large, a missing CRD)."""
+
+    def __init__(self, message: str, pos: SourcePos | None = None, *, advice: str | None = None):
+        super().__init__(message, pos)
+        self.advice = advice
 
 
 class UnreachableError(ProviderError):

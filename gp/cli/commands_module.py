@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from gp.cli.console import shown_file, common_options, error_console, out_consol
 from gp.cli.starter import starter_module
 from gp.compile import emit
 from gp.config import fmt as hclfmt
+from gp.config.names import derived_stack
 from gp.errors import ConfigError, DiagnosticsError, GPError
 from gp.render.graph import graph as draw_graph
 
@@ -38,7 +38,7 @@ def init(directory: Path | None, root: Path, no_color: bool) -> None:
     path = target / "main.gp.hcl"
     if path.exists():
         raise ConfigError(f"{path} already exists; gp init never overwrites a module")
-    stack = re.sub(r"[^a-z0-9-]+", "-", target.resolve().name.lower()).strip("-") or "pipelines"
+    stack = derived_stack(target.resolve().name)
     path.write_text(starter_module(stack))
     out_console(no_color).print(
         f"Wrote {path}. Next: [bold]gp plan[/] -C {target}", highlight=False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from gp.errors import ApplyError, ConfigError, GPError
 from gp.providers.base import ApplyResult
 from gp.planner.plan import Mode, Plan
 from gp.planner.serialize import save_plan
+from gp.planner.targets import address_problem
 
 
 def parse_duration(text: str) -> float:
@@ -28,8 +30,16 @@ def parse_duration(text: str) -> float:
     raise click.BadParameter(f"{text!r} is not a duration like 30s, 5m or 1h")
 
 
+def _check_targets(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        problem = address_problem(value)
+        if problem:
+            raise click.BadParameter(problem, ctx=ctx, param=param)
+    return values
+
+
 def plan_options(fn):
-    fn = click.option("--target", "targets", multiple=True, metavar="ADDR",
+    fn = click.option("--target", "targets", multiple=True, metavar="ADDR", callback=_check_targets,
                       help="Limit the plan to these addresses (and what is under them).")(fn)
     fn = click.option("--refresh-only", is_flag=True,
                       help="Only show drift; applying such a plan updates gp's record.")(fn)
@@ -50,6 +60,14 @@ def has_changes(plan: Plan) -> bool:
     return plan.has_changes
 
 
+def _check_out(out_file: Path) -> None:
+    folder = out_file.parent
+    if not folder.is_dir():
+        raise GPError(f'--out {out_file}: the folder "{folder}" does not exist; create it first')
+    if not os.access(folder, os.W_OK):
+        raise GPError(f'--out {out_file}: the folder "{folder}" is not writable')
+
+
 @click.command()
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Save the plan, to apply exactly it later.")
@@ -63,6 +81,8 @@ def has_changes(plan: Plan) -> bool:
 def plan(out_file, destroy, detailed_exitcode, fmt_, verbose, targets, refresh_only, parallelism,
          lock_timeout, var_args, root, no_color) -> None:
     """Read the live objects, diff, and print the plan."""
+    if out_file:
+        _check_out(out_file)  # before the plan, which may take minutes to make
     compiled = operations.compile_inputs(inputs_for(root, var_args))
     provider = operations.provider_for(compiled.module)
     with provider.lock(compiled.module.stack, operations.whoami(), parse_duration(lock_timeout)):
@@ -72,7 +92,10 @@ def plan(out_file, destroy, detailed_exitcode, fmt_, verbose, targets, refresh_o
     output.print_plan(the_plan, fmt_, compiled.module.sensitive_values, no_color, verbose)
     operations.raise_for_plan_errors(the_plan)
     if out_file:
-        out_file.write_text(save_plan(the_plan))
+        try:
+            out_file.write_text(save_plan(the_plan))
+        except OSError as exc:
+            raise GPError(f"--out {out_file}: cannot write the plan: {exc.strerror or exc}") from exc
         if fmt_ == "text":
             out_console(no_color).print(f"\nSaved the plan to: {out_file}\n"
                                         f"To apply exactly this plan: gp apply {out_file}")

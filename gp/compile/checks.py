@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from gp.compile.compiler import Compiled
 from gp.compile.context import Ctx, Path, did_you_mean, quote
 from gp.compile.schema import Kind, SchemaNode, object_model, schema_for
+from gp.config.fieldpath import Name, parse_path
 
 DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
 # Argo's cron library also takes `@every <Go duration>`.
@@ -84,12 +85,19 @@ def check_cron(r: Compiled, results: list[Compiled]) -> None:
     if ref is None:
         return
     templates = [x for x in results if x.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate")]
+    namespace = (r.manifest.get("metadata") or {}).get("namespace")
     if ref.address is not None:
-        if not any(x.decl.address == ref.address for x in templates):
+        target = next((x for x in templates if x.decl.address == ref.address), None)
+        if target is None:
             ctx.error(f"workflow_template refers to {ref.address}, which is not a template of this module", ref.pos)
+        elif target.kind == "WorkflowTemplate" and target.ref.namespace != namespace:
+            # Argo resolves a workflowTemplateRef in the cron's own namespace only.
+            ctx.error(f"workflow_template refers to {ref.address} in namespace {quote(str(target.ref.namespace))}, "
+                      f"but this CronWorkflow is in namespace {quote(str(namespace))} and Argo looks the "
+                      "template up there only: put both in one namespace, or make the template a "
+                      "cluster_workflow_template", ref.pos)
         return
     kinds = ("ClusterWorkflowTemplate",) if ref.cluster else ("WorkflowTemplate", "ClusterWorkflowTemplate")
-    namespace = (r.manifest.get("metadata") or {}).get("namespace")
     if not any(x.ref.name == ref.name and x.kind in kinds and x.ref.namespace in (None, namespace) for x in templates):
         ctx.error(f"workflow_template {quote(ref.name)} is not declared in this module", ref.pos)
 
@@ -153,4 +161,66 @@ def format_path(data: Any, path: Path) -> str:
             data = data[part] if data is not None else None
         except (KeyError, IndexError, TypeError):
             data = None
+    return out
+
+
+def check_ignore_changes(r: Compiled) -> None:
+    """Each `ignore_changes` path must name a field the object can have, in Argo's spelling:
+    a path that matches nothing would silently ignore nothing."""
+    life = r.decl.lifecycle
+    try:
+        root = schema_for(object_model(r.kind))
+    except AttributeError:
+        return  # an unknown kind was already reported
+    for i, text in enumerate(life.ignore_changes):
+        if text == "all":
+            continue
+        problem = path_problem(parse_path(text), root)
+        if problem:
+            pos = life.positions[i] if i < len(life.positions) else r.decl.pos
+            r.ctx.error(f"ignore_changes {quote(text)}: {problem}", pos)
+
+
+def path_problem(path: tuple, node: SchemaNode | None) -> str | None:
+    """Why ``path`` cannot lead to a field under ``node``; None when it can."""
+    i, where = 0, ""
+    while i < len(path):
+        seg = path[i]
+        if node is None:
+            return None  # free data (a map's keys, a plugin's body): any key may exist
+        if isinstance(seg, int) or isinstance(seg, Name):
+            return f"{where or 'the object'} ({node.name}) has fields, not entries: expected a field name, not [{seg!r}]"
+        f = node.by_argo_name(seg)
+        if f is None:
+            snake = node.lookup(seg)
+            close = difflib.get_close_matches(seg, [x.argo_name for x in node.fields.values()], n=1)
+            hint = did_you_mean(snake.argo_name if snake else close[0] if close else None)
+            return f"{quote(seg)} is not a field of {where or 'the object'} ({node.name}){hint}"
+        i += 1
+        where = _path_text(path[:i])
+        entries = {Kind.MAP_OF_MODEL: 1, Kind.LIST_OF_MODEL: 1, Kind.LIST_OF_LIST_OF_MODEL: 2, Kind.LIST: 1}
+        if f.kind in (Kind.MAP, Kind.ANY):
+            return None
+        if f.kind in entries:
+            i += entries[f.kind]
+            where = _path_text(path[:i])
+            node = f.child
+            if f.kind is Kind.LIST and i < len(path):
+                return f"{where} is a list of values; its entries have no fields"
+        elif f.kind is Kind.MODEL:
+            node = f.child
+        elif i < len(path):
+            return f"{where} is a value; it has no field {quote(str(path[i]))}"
+    return None
+
+
+def _path_text(path: tuple) -> str:
+    out = ""
+    for seg in path:
+        if isinstance(seg, int):
+            out += f"[{seg}]"
+        elif isinstance(seg, Name):
+            out += f"[{quote(seg)}]"
+        else:
+            out += f".{seg}" if out else seg
     return out

@@ -24,6 +24,7 @@ from gp.compile.spec import CronRef, compile_cron_spec, compile_workflow_spec
 from gp.compile.values import convert_scalar
 from gp.config.marks import remark
 from gp.config.model import ObjectDecl, ProviderConfig
+from gp.config.names import namespace_problem
 from gp.errors import DiagnosticsError, SourcePos
 
 KIND_OF_BLOCK = {
@@ -105,12 +106,18 @@ def _compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Com
     else:
         attrs = [a for a in body.attrs.values() if a.name not in METADATA_ATTRS]
         spec = compile_workflow_spec(attrs, body.blocks, ctx, ("spec",), describe(body))
-    attrs = {name: a.value for name, a in body.attrs.items() if name in METADATA_ATTRS}
+    attrs = _metadata_attrs(body)
     meta = _metadata(decl, kind, attrs, {}, provider, stack, ctx)
     manifest = {"apiVersion": API_VERSION, "kind": kind, "metadata": meta, "spec": spec}
     extra = [cron_ref.address] if cron_ref and cron_ref.address else []
     deps = tuple(dict.fromkeys([*decl.references, *extra]))
     return Compiled(decl, manifest, ctx, cron_ref, deps)
+
+
+def _metadata_attrs(body) -> dict[str, Any]:
+    """The metadata attributes that are set: null means not set, so the default applies
+    (a `name = var.x` whose variable is null takes the block label)."""
+    return {name: a.value for name, a in body.attrs.items() if name in METADATA_ATTRS and a.value is not None}
 
 
 def _attr_pos(decl: ObjectDecl, name: str) -> SourcePos | None:
@@ -133,6 +140,10 @@ def _metadata(
             ctx.error(f"{kind} is cluster-scoped; it takes no namespace", _attr_pos(decl, "namespace") or decl.pos)
         meta.pop("namespace", None)
     else:
+        if namespace:  # the provider's own namespace was checked where it is set
+            problem = namespace_problem(namespace)
+            if problem:
+                ctx.error(problem, _attr_pos(decl, "namespace") or ctx.pos_of(("metadata", "namespace")))
         meta["namespace"] = namespace or provider.namespace
     meta["labels"] = _marks(decl, "labels", meta.get("labels"), attrs.get("labels"), ctx)
     meta["labels"].update({MANAGED_BY_LABEL: MANAGED_BY_VALUE, STACK_LABEL: stack})
@@ -198,7 +209,7 @@ def _compile_manifest(decl: ObjectDecl, provider: ProviderConfig, stack: str, ct
     else:
         object_model(kind)  # the kind exists in hera's models
     content.pop("status", None)
-    attrs = {name: a.value for name, a in body.attrs.items() if name in METADATA_ATTRS}
+    attrs = _metadata_attrs(body)
     written = content.get("metadata") if isinstance(content.get("metadata"), dict) else {}
     meta = _metadata(decl, kind, attrs, written, provider, stack, ctx)
     rest = {k: v for k, v in content.items() if k not in ("apiVersion", "kind", "metadata")}

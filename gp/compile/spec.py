@@ -104,8 +104,9 @@ def compile_cron_spec(block: Block, skip: set[str], ctx: Ctx, path: Path) -> tup
     wf: dict = {}
     wf_path = (*path, "workflowSpec")
     ref: CronRef | None = None
-    attrs = [a for a in block.attrs.values() if a.name not in skip]
-    if "schedule" in block.attrs and "schedules" in block.attrs:
+    # null means not set (a cron's `schedule = var.x` whose variable is null has no schedule).
+    attrs = [a for a in block.attrs.values() if a.name not in skip and a.value is not None]
+    if {"schedule", "schedules"} <= {a.name for a in attrs}:
         ctx.error("set schedule or schedules, not both", block.attrs["schedule"].pos)
     for attr in attrs:
         if attr.name == "schedule":

@@ -11,6 +11,7 @@ from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
 from gp.config.marks import has_marks, marked_texts, strip
 from gp.config.model import Module, Output, ProviderConfig
+from gp.config.names import namespace_problem, stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files  # noqa: F401  (re-exported)
 from gp.config.session import CompileObject, Session
 from gp.config.variables import RawValue, VarArg, collect, order_args
@@ -99,7 +100,7 @@ def _raw_input(name: str, value: RawValue):
 
 
 def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | None]:
-    stack, required = root.dir.resolve().name, None
+    stack, required = stack_from_folder(root.dir.resolve().name), None
     blocks = root.decls.gp_blocks
     for extra in blocks[1:]:
         session.diags.append(Diagnostic('Only one "gp" block is allowed', extra.pos))
@@ -119,6 +120,9 @@ def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | Non
             if not isinstance(value, str) or not value:
                 raise ev.error(f"{name} must be a non-empty string", attrs[name].expr)
             if name == "stack":
+                problem = stack_problem(value)
+                if problem:
+                    raise ev.error(problem, attrs[name].expr)
                 stack = value
                 continue
             required = value
@@ -142,8 +146,15 @@ def _provider(root: ModuleInstance, session: Session) -> ProviderConfig:
     settings: dict[str, Any] = {}
     for name, attr in attrs.items():
         with session.collecting():
+            ev = root.evaluator(decl.file)
             # Provider settings go to the client, never to a report: a secret may be used here.
-            settings[name] = strip(root.evaluator(decl.file).eval(attr.expr))
+            value = strip(ev.eval(attr.expr))
+            if value is None:  # null means not set: the default applies
+                continue
+            problem = namespace_problem(value) if name == "namespace" else None
+            if problem:
+                raise ev.error(problem, attr.expr)
+            settings[name] = value
     if kind == "directory" and "path" not in attrs:
         session.diags.append(Diagnostic('provider "directory" needs a path', decl.pos))
     return ProviderConfig(kind, settings, decl.pos)

@@ -46,6 +46,8 @@ class Lifecycle:
     # Paths in the compiled object, dotted and in Argo's names, e.g. "spec.suspend" or
     # "spec.templates[\"main\"].container.image" (the planner interprets them).
     ignore_changes: tuple[str, ...] = ()
+    # Where each ignore_changes entry is written, for the compiler's schema check.
+    positions: tuple[SourcePos, ...] = field(default=(), compare=False)
 
 
 # Object block types, in the order the language lists them.

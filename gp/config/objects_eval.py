@@ -21,7 +21,8 @@ from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
 from gp.config.modules import Expansion, expand
 from gp.config.session import Result, at
-from gp.errors import ConfigError, GPError
+from gp.config.fieldpath import parse_path
+from gp.errors import ConfigError, GPError, SourcePos
 
 if TYPE_CHECKING:
     from gp.config.instance import ModuleInstance
@@ -210,7 +211,7 @@ class ObjectsMixin:
         attrs = attr_map(b.body, file, self.session.diags)
         ev = self.evaluator(file, dict(bindings))
         prevent = False
-        ignore: list[str] = []
+        ignore: list[tuple[str, SourcePos]] = []
         for name, a in attrs.items():
             if name == "prevent_destroy":
                 prevent = strip(ev.eval(a.expr))
@@ -221,17 +222,20 @@ class ObjectsMixin:
             else:
                 raise ev.error(f'Unsupported argument "{name}" in lifecycle' +
                                suggest(name, ["prevent_destroy", "ignore_changes"]), a)
-        return Lifecycle(prevent_destroy=prevent, ignore_changes=tuple(ignore))
+        return Lifecycle(prevent_destroy=prevent, ignore_changes=tuple(p for p, _ in ignore),
+                         positions=tuple(pos for _, pos in ignore))
 
     @staticmethod
-    def _ignore_paths(expr: ast.Expr, ev: Evaluator) -> list[str]:
-        """Paths as strings ("spec.suspend") or bare traversals (spec.templates[0].metadata)."""
+    def _ignore_paths(expr: ast.Expr, ev: Evaluator) -> list[tuple[str, SourcePos]]:
+        """Paths as strings ("spec.suspend") or bare traversals (spec.templates[0].metadata),
+        each with where it is written."""
+        where = SourcePos(ev.file, *ast.pos_of(expr))
         if isinstance(expr, ast.Name) and expr.name == "all":
-            return ["all"]
+            return [("all", where)]
         if not isinstance(expr, ast.TupleExpr):
             value = strip(ev.eval(expr))
             if value == "all":
-                return ["all"]
+                return [("all", where)]
             raise ev.error('ignore_changes must be a list of paths, or "all"', expr)
         out = []
         for item in expr.items:
@@ -241,8 +245,20 @@ class ObjectsMixin:
                 if not isinstance(value, str) or not value:
                     raise ev.error("Each ignore_changes entry must be a path such as spec.suspend", item)
                 path = value
-            out.append(path)
+            try:
+                parse_path(path)
+            except ValueError as exc:
+                raise ev.error(f"ignore_changes: {exc}; write a path such as "
+                               'spec.templates["main"].container.image', item) from None
+            out.append((path, SourcePos(ev.file, *ast.pos_of(_first_part(item)))))
         return out
+
+
+def _first_part(expr: ast.Expr) -> ast.Expr:
+    """Where a traversal such as spec.templates[0].name starts (its own position is its end)."""
+    while isinstance(expr, (ast.GetAttr, ast.Index)):
+        expr = expr.obj
+    return expr
 
 
 def traversal_text(expr: ast.Expr) -> str | None:
@@ -265,15 +281,16 @@ def _manifest_step(rest: list[str]) -> int:
 
 
 def ref_value(decl: ObjectDecl, default_ns: str, manifest: Any) -> dict[str, Any]:
-    attrs = decl.body.attrs
-    name = attrs["name"].value if "name" in attrs else decl.label
-    namespace = attrs["namespace"].value if "namespace" in attrs else default_ns
+    # An attribute set to null is not set: the label or the provider's namespace applies.
+    attrs = {k: a.value for k, a in decl.body.attrs.items() if a.value is not None}
+    name = attrs.get("name", decl.label)
+    namespace = attrs.get("namespace") or default_ns
     if decl.kind == "manifest":
-        content = attrs["content"].value if "content" in attrs else None
+        content = attrs.get("content")
         meta = content.get("metadata") if isinstance(content, dict) else None
         meta = meta if isinstance(meta, dict) else {}
-        name = attrs["name"].value if "name" in attrs else meta.get("name", decl.label)
-        namespace = attrs["namespace"].value if "namespace" in attrs else meta.get("namespace", default_ns)
+        name = attrs.get("name", meta.get("name", decl.label))
+        namespace = attrs.get("namespace") or meta.get("namespace") or default_ns
     if decl.kind in CLUSTER_SCOPED:
         namespace = None
     return {REF_KEY: decl.address, "address": decl.address, "kind": decl.kind, "name": name,

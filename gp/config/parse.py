@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from gp.config import ast
 from gp.config.convert import ConvertError, Converter
+from gp.config.nesting import MAX_NESTING, nested_too_deep
 from gp.errors import ConfigError, DiagnosticsError, SourcePos
 
 ParseHook = Callable[[Path], None]
@@ -65,7 +66,7 @@ def _snippet_parser(path: str) -> Callable[[str, int, int], ast.Expr]:
 
 def _lark_parse(text: str, path: str, line_off: int, col_off: int):
     try:
-        return hcl2.parses_to_tree(text)
+        tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as e:
         line, col = getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1
         if line == 1:
@@ -73,6 +74,15 @@ def _lark_parse(text: str, path: str, line_off: int, col_off: int):
         raise ConfigError(_syntax_message(e), SourcePos(path, max(line + line_off, 1), max(col, 1))) from None
     except (RecursionError, ValueError) as e:  # deeply nested or malformed input
         raise ConfigError(f"Cannot parse: {type(e).__name__}", SourcePos(path, 1, 1)) from None
+    too_deep = nested_too_deep(tree)
+    if too_deep is not None:
+        line, col = too_deep
+        if line == 1:
+            col += col_off
+        raise ConfigError(f"Nested too deeply: gp reads at most {MAX_NESTING} levels of brackets, calls, "
+                          "operators and blocks inside one another; move inner parts into locals",
+                          SourcePos(path, max(line + line_off, 1), max(col, 1)))
+    return tree
 
 
 def _syntax_message(e: UnexpectedInput) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable, Iterable, Sequence
 
-from gp.compile.objects import CompiledObject, ObjectRef
+from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import PlanError
 from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
@@ -46,7 +46,7 @@ from gp.planner.plan import (
     Target,
 )
 from gp.planner.schedule import schedule_change
-from gp.planner.targets import select
+from gp.planner.targets import select, unmatched
 
 Confirm = Callable[[CompiledObject, LiveObject], dict]
 
@@ -67,6 +67,7 @@ class _Planner:
     selected: frozenset[str]
     confirm: Confirm | None
     now: datetime | None
+    stack: str = ""
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
 
@@ -156,10 +157,7 @@ class _Planner:
             obj = self.desired[address]
             current = self.live.objects.get(obj.ref)
             if current is not None and not current.owned:
-                self.errors.append(
-                    f"{address}: {describe(obj.ref)} exists and is not managed by this stack; "
-                    "use gp import"
-                )
+                self.errors.append(f"{address}: {not_ours(obj.ref, current, self.stack)}")
                 continue
             old = self.live.objects.get(prior.get(address)) if address in prior else None
             if current is None and old is not None and old.owned and old.ref not in claimed:
@@ -239,6 +237,18 @@ class _Planner:
         return out
 
 
+def not_ours(ref: ObjectRef, live: LiveObject, stack: str) -> str:
+    """Why a declared object cannot be planned, and what to do: import refuses an object that
+    another stack owns, so that case names the stack instead."""
+    labels = (live.manifest.get("metadata") or {}).get("labels") or {}
+    other = labels.get(STACK_LABEL) if isinstance(labels, dict) else None
+    if other and other != stack:
+        return (f"{describe(ref)} exists and belongs to the stack {other!r}: remove it from that "
+                "stack's configuration (and apply there) before declaring it here, or give this "
+                "object another name or namespace")
+    return f"{describe(ref)} exists and is not managed by this stack; use gp import"
+
+
 def widen(shape: Any, foreign: Any) -> Any:
     """gp's fields plus those others set by ordinary edits; a None in ``foreign`` means the
     whole field (with Argo's default, schemaless CRDs: the whole spec)."""
@@ -296,9 +306,10 @@ def make_plan(
 ) -> Plan:
     """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised."""
     by_address = {obj.address: obj for obj in desired}
-    planner = _Planner(by_address, live, frozenset(), confirm, now)
+    planner = _Planner(by_address, live, frozenset(), confirm, now, stack)
     known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
     planner.selected = select(known, targets, {a: o.depends_on for a, o in by_address.items()})
+    planner.errors.extend(unmatched(known, targets))
     drift = planner.drift()
     changes = planner.changes(mode)
     return Plan(

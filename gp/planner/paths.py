@@ -12,21 +12,15 @@ import json
 import re
 from typing import Any, Iterable, Sequence
 
-Segment = str | int
-Path = tuple[Segment, ...]
+from gp.config.fieldpath import Name, Path, Segment, parse_path  # noqa: F401  (re-exported)
 
 # Lists whose items are keyed by something other than ``name``.
 _KEY_FIELD = {"tolerations": "key"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_TOKEN = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*\]')
 
 
 class Keyed(dict):
     """A name-keyed list seen as a mapping from each item's name to the item."""
-
-
-class Name(str):
-    """A path segment that selects a list item by its name (rendered ``["name"]``)."""
 
 
 def keyed(value: Any, field: str | None = None) -> Any:
@@ -90,28 +84,6 @@ def format_path(path: Sequence[Segment]) -> str:
         else:
             parts.append(seg if i == 0 else f".{seg}")
     return "".join(parts)
-
-
-def parse_path(text: str) -> Path:
-    """Parse ``spec.templates["main"].container.image`` or dotted ``spec.templates.main``."""
-    segs: list[Segment] = []
-    pos = 0
-    text = text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        dotted = text.startswith(".", pos)
-        if not m or (m.group(1) and dotted != (pos > 0)):
-            raise ValueError(f"invalid path {text!r} at character {pos + 1}")
-        if m.group(1):
-            segs.append(m.group(1))
-        elif m.group(2).startswith('"'):
-            segs.append(Name(json.loads(m.group(2))))
-        else:
-            segs.append(int(m.group(2)))
-        pos = m.end()
-    if not segs:
-        raise ValueError("empty path")
-    return tuple(segs)
 
 
 def _child(node: Any, seg: Segment) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Lifecycle
 from gp.errors import PlanError, SourcePos
+from gp.planner.typed import Fields
 from gp.planner.plan import (
     FORMAT_VERSION,
     Action,
@@ -38,16 +39,19 @@ def _ref(ref: ObjectRef | None) -> dict | None:
     return {"api_version": ref.api_version, "kind": ref.kind, "namespace": ref.namespace, "name": ref.name}
 
 
-def _ref_from(d: dict | None) -> ObjectRef | None:
-    return None if d is None else ObjectRef(d["api_version"], d["kind"], d["namespace"], d["name"])
+def _ref_from(d: Fields | None) -> ObjectRef | None:
+    if d is None:
+        return None
+    return ObjectRef(d.get("api_version", str), d.get("kind", str), d.get("namespace", str, optional=True),
+                     d.get("name", str))
 
 
 def _fields(fields: tuple[FieldChange, ...]) -> list[dict]:
     return [{"path": f.path, "before": f.before, "after": f.after} for f in fields]
 
 
-def _fields_from(items: list[dict]) -> tuple[FieldChange, ...]:
-    return tuple(FieldChange(f["path"], f["before"], f["after"]) for f in items)
+def _fields_from(items: list[Fields]) -> tuple[FieldChange, ...]:
+    return tuple(FieldChange(f.get("path", str), f.any("before"), f.any("after")) for f in items)
 
 
 def _preview(p: SchedulePreview | None) -> dict | None:
@@ -56,10 +60,10 @@ def _preview(p: SchedulePreview | None) -> dict | None:
     return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
 
 
-def _preview_from(d: dict | None) -> SchedulePreview | None:
+def _preview_from(d: Fields | None) -> SchedulePreview | None:
     if d is None:
         return None
-    return SchedulePreview(tuple(d["schedules"]), d["timezone"], tuple(d["next_runs"]))
+    return SchedulePreview(d.strings("schedules"), d.get("timezone", str), d.strings("next_runs"))
 
 
 def _dag(c: DagChange) -> dict:
@@ -72,12 +76,29 @@ def _dag(c: DagChange) -> dict:
     }
 
 
-def _dag_from(d: dict) -> DagChange:
+def _rows(d: Fields, key: str, width: int) -> list[list]:
+    rows = d.get(key, list)
+    for i, row in enumerate(rows):
+        if not (isinstance(row, list) and len(row) == width):
+            raise PlanError(f"plan file is damaged: {d.where}.{key}[{i}] must be a list of {width} values")
+    return rows
+
+
+def _dag_from(d: Fields) -> DagChange:
     return DagChange(
-        d["template"], d["status"], d["style"],
-        tuple(DagTask(*t) for t in d["tasks"]),
-        tuple(DagEdge(*e) for e in d["edges"]),
+        d.get("template", str), d.get("status", str), d.get("style", str),
+        tuple(DagTask(*t) for t in _rows(d, "tasks", 4)),
+        tuple(DagEdge(*e) for e in _rows(d, "edges", 4)),
     )
+
+
+def _paths(d: Fields, key: str) -> tuple[tuple, ...]:
+    """An object's sensitive paths: lists of keys and indexes (absent in older plans)."""
+    paths = d.get(key, list, optional=True) or []
+    for i, path in enumerate(paths):
+        if not isinstance(path, list):
+            raise PlanError(f"plan file is damaged: {d.where}.{key}[{i}] must be a list")
+    return tuple(tuple(p) for p in paths)
 
 
 def _object(o: CompiledObject) -> dict:
@@ -95,16 +116,20 @@ def _object(o: CompiledObject) -> dict:
     }
 
 
-def _object_from(d: dict) -> CompiledObject:
-    life = d["lifecycle"]
+def _object_from(d: Fields) -> CompiledObject:
+    life = d.sub("lifecycle")
+    pos = d.get("pos", list, optional=True)
+    if pos is not None and not (len(pos) == 3 and isinstance(pos[0], str)
+                                and all(isinstance(n, int) and not isinstance(n, bool) for n in pos[1:])):
+        raise PlanError(f"plan file is damaged: {d.where}.pos must be [file, line, column]")
     return CompiledObject(
-        address=d["address"],
-        ref=_ref_from(d["ref"]),
-        manifest=d["manifest"],
-        lifecycle=Lifecycle(life["prevent_destroy"], tuple(life["ignore_changes"])),
-        pos=SourcePos(*d["pos"]) if d["pos"] else None,
-        depends_on=tuple(d["depends_on"]),
-        sensitive=tuple(tuple(p) for p in d.get("sensitive", ())),
+        address=d.get("address", str),
+        ref=_ref_from(d.sub("ref")),
+        manifest=d.get("manifest", dict),
+        lifecycle=Lifecycle(life.get("prevent_destroy", bool), life.strings("ignore_changes")),
+        pos=SourcePos(*pos) if pos else None,
+        depends_on=d.strings("depends_on"),
+        sensitive=_paths(d, "sensitive"),
     )
 
 
@@ -129,27 +154,37 @@ def _change(c: ResourceChange) -> dict:
     }
 
 
-def _change_from(d: dict) -> ResourceChange:
+def _change_from(d: Fields) -> ResourceChange:
     schedule = None
-    if d["schedule"] is not None:
-        s = d["schedule"]
-        schedule = ScheduleChange(_preview_from(s["before"]), _preview_from(s["after"]))
+    s = d.sub("schedule", optional=True)
+    if s is not None:
+        schedule = ScheduleChange(_preview_from(s.sub("before", optional=True)),
+                                  _preview_from(s.sub("after", optional=True)))
     return ResourceChange(
-        address=d["address"],
-        ref=_ref_from(d["ref"]),
-        action=Action(d["action"]),
-        reason=d["reason"],
-        before=d["before"],
-        after=d["after"],
-        resource_version=d["resource_version"],
-        fields=_fields_from(d["fields"]),
-        prior_ref=_ref_from(d["prior_ref"]),
+        address=d.get("address", str),
+        ref=_ref_from(d.sub("ref")),
+        action=_enum(Action, d, "action"),
+        reason=d.get("reason", str, optional=True),
+        before=d.manifest("before"),
+        after=d.manifest("after"),
+        resource_version=d.get("resource_version", str, optional=True),
+        fields=_fields_from(d.items("fields")),
+        prior_ref=_ref_from(d.sub("prior_ref", optional=True)),
         schedule=schedule,
-        remove=tuple(d.get("remove", ())),
-        sensitive=tuple(d.get("sensitive", ())),
+        remove=d.strings("remove", optional=True),
+        sensitive=d.strings("sensitive", optional=True),
         # Format 1.0 had no DAG summary: such a plan shows its field diff alone.
-        dag=tuple(_dag_from(x) for x in d.get("dag", ())),
+        dag=tuple(_dag_from(x) for x in d.items("dag", optional=True)),
     )
+
+
+def _enum(enum: Any, d: Fields, key: str) -> Any:
+    value = d.get(key, str)
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in enum)
+        raise PlanError(f"plan file is damaged: {d.where}.{key} is {value!r}, not one of {allowed}") from None
 
 
 def _drift(d: Drift) -> dict:
@@ -163,9 +198,9 @@ def _drift(d: Drift) -> dict:
     }
 
 
-def _drift_from(d: dict) -> Drift:
-    return Drift(d["address"], _ref_from(d["ref"]), d["before"], d["after"], _fields_from(d["fields"]),
-                 tuple(d.get("sensitive", ())))
+def _drift_from(d: Fields) -> Drift:
+    return Drift(d.get("address", str), _ref_from(d.sub("ref")), d.manifest("before"), d.manifest("after"),
+                 _fields_from(d.items("fields")), d.strings("sensitive", optional=True))
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -197,25 +232,24 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
     version = str(d.get("format_version", ""))
     if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
         raise PlanError(f"plan file format {version} is not supported (this gp reads {FORMAT_VERSION})")
-    try:
-        t = d["target"]
-        return Plan(
-            stack=d["stack"],
-            target=Target(t["provider"], t["namespace"], t["server"]),
-            mode=Mode(d["mode"]),
-            changes=tuple(_change_from(c) for c in d["changes"]),
-            drift=tuple(_drift_from(x) for x in d["drift"]),
-            inputs_hash=d["inputs_hash"],
-            errors=tuple(d["errors"]),
-            format_version=version,
-            objects=tuple(_object_from(o) for o in d["objects"]),
-            read=tuple((_ref_from(r["ref"]), r["resource_version"]) for r in d["read"]),
-            targets=tuple(d["targets"]),
-            sensitive=frozenset(d["sensitive"]),
-            created_at=d["created_at"],
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PlanError(f"plan file is damaged: {exc!r}") from exc
+    f = Fields(d, "")
+    t = f.sub("target")
+    return Plan(
+        stack=f.get("stack", str),
+        target=Target(t.get("provider", str), t.get("namespace", str), t.get("server", str, optional=True)),
+        mode=_enum(Mode, f, "mode"),
+        changes=tuple(_change_from(c) for c in f.items("changes")),
+        drift=tuple(_drift_from(x) for x in f.items("drift")),
+        inputs_hash=f.get("inputs_hash", str),
+        errors=f.strings("errors"),
+        format_version=version,
+        objects=tuple(_object_from(o) for o in f.items("objects")),
+        read=tuple((_ref_from(r.sub("ref")), r.get("resource_version", str, optional=True))
+                   for r in f.items("read")),
+        targets=f.strings("targets"),
+        sensitive=frozenset(f.strings("sensitive")),
+        created_at=f.get("created_at", str, optional=True),
+    )
 
 
 def save_plan(plan: Plan) -> str:

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Iterable, Mapping, Sequence
+
+from gp.config.model import OBJECT_KINDS
+
+_KEY = r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]'
+_NAME = r'[^.\[\]\s"]+'
+_MODULE = rf"module\.{_NAME}(?:{_KEY})?"
+_OBJECT = rf"(?:{'|'.join(OBJECT_KINDS)})\.{_NAME}(?:{_KEY})?"
+ADDRESS = re.compile(rf"(?:{_MODULE}\.)*(?:{_OBJECT}|{_MODULE})")
+
+
+def address_problem(target: str) -> str | None:
+    """Why ``target`` is not an address gp could ever match; None when it is well formed."""
+    if ADDRESS.fullmatch(target.strip()):
+        return None
+    return (f"{target!r} is not an address: expected KIND.NAME (KIND one of {', '.join(OBJECT_KINDS)}), "
+            'optionally with an instance key ([0] or ["k"]) and module.NAME. in front, or module.NAME')
 
 
 def matches(address: str, target: str) -> bool:
@@ -12,6 +30,21 @@ def matches(address: str, target: str) -> bool:
     return address == target or (
         address.startswith(target) and address[len(target)] in ".["
     )
+
+
+def unmatched(addresses: Iterable[str], targets: Sequence[str]) -> list[str]:
+    """An error for each target that selects nothing (a typo must not read as "No changes"),
+    with the closest address the stack knows."""
+    addresses = sorted(set(addresses))
+    modules = {a[: m.end()] for a in addresses for m in re.finditer(rf"{_MODULE}(?=\.)", a)}
+    errors = []
+    for target in targets:
+        if any(matches(a, target) for a in addresses):
+            continue
+        close = difflib.get_close_matches(target.strip(), [*addresses, *sorted(modules)], n=1, cutoff=0.5)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        errors.append(f'--target "{target}" matches no object of this stack{hint}')
+    return errors
 
 
 def select(

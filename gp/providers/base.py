@@ -25,6 +25,8 @@ class ApplyResult:
     applied: list[ResourceChange] = field(default_factory=list)
     failed: list[tuple[ResourceChange, str]] = field(default_factory=list)
     not_attempted: list[ResourceChange] = field(default_factory=list)
+    # What to do about a failure that running gp again would repeat, by address.
+    advice: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

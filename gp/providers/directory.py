@@ -88,8 +88,18 @@ class DirectoryProvider:
     # -- layout ---------------------------------------------------------------------------
 
     def path_for(self, ref: ObjectRef) -> Path:
+        """The object's file, refused when it would not lie under ``path`` (validate rejects such
+        names; this guards plans made elsewhere and records written by older versions)."""
         scope = CLUSTER_DIR if is_cluster_scoped(ref.kind) else (ref.namespace or self.namespace)
-        return self.root / scope / ref.kind.lower() / f"{ref.name}.yaml"
+        parts = (scope, ref.kind.lower(), f"{ref.name}.yaml")
+        path = self.root.joinpath(*parts)
+        inside = path.resolve().parent.parent.parent == self.root
+        if not inside or any(not p or "/" in p or "\\" in p or p.startswith(".") for p in parts):
+            raise ProviderError(
+                f"{ref}: refusing to use {path}, which is not a file of the form "
+                f"<namespace>/<kind>/<name>.yaml under {self.root}"
+            )
+        return path
 
     def _record_path(self, stack: str) -> Path:
         return self.root / STATE_DIR / f"{file_stem(stack)}.json"

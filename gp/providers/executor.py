@@ -37,6 +37,7 @@ def run_changes(
     plan = schedule(changes, depends_on)
     todo = plan.changes
     status: dict[int, str | None] = {}  # index -> None (applied) or the failure reason
+    advice: dict[str, str] = {}
     skipped: set[int] = set()
     with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="gp-apply") as pool:
         for wave in plan.waves:
@@ -51,9 +52,11 @@ def run_changes(
                 i = futures[future]
                 exc = future.exception()
                 status[i] = None if exc is None else _reason(exc)
+                if getattr(exc, "advice", None):
+                    advice[todo[i].address] = exc.advice  # type: ignore[union-attr]
                 if progress is not None:
                     progress(todo[i], status[i])
-    result = ApplyResult()
+    result = ApplyResult(advice=advice)
     for i, change in enumerate(todo):
         if i in skipped:
             result.not_attempted.append(change)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import urllib3
+import yaml
 from kubernetes import client
 from kubernetes import config as kube_config
 from kubernetes.client.exceptions import ApiException
@@ -28,6 +29,16 @@ READ_TIMEOUT_S = 30.0
 T = TypeVar("T")
 
 
+# Answers that running gp again would get again, and what to do instead.
+_ADVICE = {
+    404: "the API server has no such resource type or namespace: install the missing CRD or "
+         "create the namespace",
+    413: "an object is larger than the API server accepts (about 1.5 MiB): make it smaller, e.g. "
+         "move long scripts into a ConfigMap or split the template",
+    422: "the API server rejected an object as invalid: fix it in the configuration",
+}
+
+
 class ApiFailure(ProviderError):
     """The API server answered with an error status (kept inside gp.providers)."""
 
@@ -35,7 +46,7 @@ class ApiFailure(ProviderError):
         self.code = code
         self.status = status
         detail = status.get("message") or status.get("reason") or "no details"
-        super().__init__(f"{what}: {detail} (HTTP {code})")
+        super().__init__(f"{what}: {detail} (HTTP {code})", advice=_ADVICE.get(code))
 
 
 def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
@@ -57,9 +68,28 @@ def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
     return [home] if home.is_file() else []
 
 
+def check_kubeconfig(path: Path) -> None:
+    """A file that is not YAML, or whose top level is not a mapping, is named as such: the
+    kubernetes library would fail on it with a bare TypeError."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProviderError(f"cannot read the kubeconfig {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise ProviderError(f"the kubeconfig {path} is not valid YAML: {problem}{where}") from exc
+    if doc is not None and not isinstance(doc, dict):
+        raise ProviderError(f"the kubeconfig {path} is not a kubeconfig: expected a mapping with "
+                            "clusters, contexts and users")
+
+
 def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Configuration:
     cfg = client.Configuration()
     paths = kubeconfig_paths(settings, root_dir)
+    for path in paths:
+        check_kubeconfig(path)
     try:
         if paths:
             kube_config.load_kube_config(
@@ -78,6 +108,11 @@ def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Confi
     except ConfigException as exc:
         where = ", ".join(str(p) for p in paths) or "in-cluster config"
         raise ProviderError(f"cannot load the Kubernetes configuration ({where}): {exc}") from exc
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        # The library trusts each entry's shape (clusters: 5, server: 5, ...).
+        where = ", ".join(str(p) for p in paths)
+        raise ProviderError(f"the kubeconfig {where} is malformed: a field has the wrong type or "
+                            f"shape ({type(exc).__name__}: {exc})") from exc
     return tune(cfg)
 
 
@@ -138,6 +173,45 @@ class Kube:
         response = self.call(what, fn, *args, _preload_content=False, **kwargs)
         data = response.data
         return json.loads(data) if data else {}
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    def _discover(self, what: str, fn: Callable[..., Any], *args: Any) -> dict:
+        try:
+            doc = self.call_json(what, fn, *args)
+        except ValueError as exc:  # an answer that is not JSON: not an API server
+            raise ApiFailure(what, 200, {"message": f"the answer is not JSON ({exc})"}) from exc
+        return doc if isinstance(doc, dict) else {}
+
+    def check_kubernetes(self) -> None:
+        """Refuse a server that is not a Kubernetes API server, before any 404 of it is read as
+        "absent" (a missing namespace, a missing object)."""
+        try:
+            doc = self._discover("reading /api", client.CoreApi(self.api_client).get_api_versions)
+        except ApiFailure as exc:
+            if exc.code in (401, 403):
+                return  # an API server that will say who may do what on the real calls
+            raise ProviderError(f"{self.host} is not a Kubernetes API server (GET /api: "
+                                f"{exc.status.get('message') or exc.code}); check the server "
+                                "in the kubeconfig") from exc
+        if doc.get("kind") != "APIVersions":
+            raise ProviderError(f"{self.host} is not a Kubernetes API server (GET /api did not "
+                                "answer with its API versions); check the server in the kubeconfig")
+
+    def served(self, group: str, version: str) -> set[str] | None:
+        """The resources (plurals) the server serves in ``group/version``; None if it serves
+        no such group/version."""
+        what = f"reading /apis/{group}/{version}"
+        try:
+            if group:
+                doc = self._discover(what, self.custom.get_api_resources, group, version)
+            else:
+                doc = self._discover(what, self.core.get_api_resources)
+        except ApiFailure as exc:
+            if exc.code == 404:
+                return None
+            raise
+        return {str(r.get("name")) for r in doc.get("resources") or [] if isinstance(r, dict)}
 
     # -- objects of any API group (argoproj.io, coordination.k8s.io) -------------------------
 

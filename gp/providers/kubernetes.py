@@ -20,7 +20,8 @@ from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult, LockInfo, Progress
-from gp.providers.conflicts import conflict_message, decide, is_field_conflict
+from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
+from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
 from gp.providers.kubeclient import ApiFailure, Kube, load_configuration
@@ -62,6 +63,7 @@ class KubernetesProvider:
         self.lease_seconds = lease_seconds
         self.poll_s = poll_s
         self.records = RecordStore(self.kube, namespace, field_manager)
+        self.discovery = Discovery(self.kube)
         self.target = Target(provider="kubernetes", namespace=namespace, server=self.kube.host)
 
     @classmethod
@@ -103,12 +105,15 @@ class KubernetesProvider:
     # -- reading --------------------------------------------------------------------------
 
     def owned(self, stack: str) -> StackRecord:
+        self.discovery.check_server()
         return self.records.load(stack)
 
     def _list_scopes(self, refs: list[ObjectRef]) -> list[tuple[str, str, str | None]]:
         """(apiVersion, kind, namespace) pairs to LIST: every kind in every namespace in play."""
         versions = {k: f"{ARGO_GROUP}/{ARGO_VERSION}" for k in DEFAULT_KINDS}
         versions.update({r.kind: r.api_version for r in refs if r.api_version})
+        # A kind the server does not serve has no objects (the desired ones were checked).
+        versions = {k: v for k, v in versions.items() if self.discovery.serves(v, k)}
         namespaces = sorted({self.namespace} | {r.namespace for r in refs if r.namespace})
         scopes = []
         for kind, api_version in sorted(versions.items()):
@@ -117,6 +122,7 @@ class KubernetesProvider:
         return scopes
 
     def read(self, stack: str, desired: Sequence[CompiledObject]) -> LiveState:
+        self.discovery.require((o.ref.api_version, o.ref.kind, o.address) for o in desired)
         record = self.owned(stack)
         refs = [o.ref for o in desired] + [e.ref for e in record.entries.values()]
         objects: dict[ObjectRef, LiveObject] = {}
@@ -172,9 +178,11 @@ class KubernetesProvider:
         return LeaseLock(self.kube, self.namespace, stack, self.lease_seconds, self.clock)
 
     def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[LockInfo]:
+        self.discovery.check_server()
         return held(self._lease(stack), stack, holder, timeout_s, self.lease_seconds, self.poll_s)
 
     def unlock(self, stack: str, lock_id: str) -> None:
+        self.discovery.check_server()
         self._lease(stack).unlock(lock_id)
 
     # -- writing --------------------------------------------------------------------------
@@ -187,6 +195,9 @@ class KubernetesProvider:
         parallelism: int = 10,
         progress: Progress | None = None,
     ) -> ApplyResult:
+        # A saved plan may meet a cluster whose CRDs changed since: refuse before any write.
+        self.discovery.require((c.ref.api_version, c.ref.kind, c.address) for c in plan.changes
+                               if c.after is not None)
         result, new = apply_and_record(
             plan, self.target, read_record=self.owned, write=lambda c: self._write(c, force_conflicts),
             parallelism=parallelism, progress=progress, now=lambda: iso(self.clock()),
@@ -283,7 +294,7 @@ class KubernetesProvider:
         managed = (live.get("metadata") or {}).get("managedFields") or []
         decision = decide(conflict, managed, self.field_manager, force_conflicts)
         if decision.blocking:
-            raise ConflictError(conflict_message(str(ref), decision))
+            raise ConflictError(conflict_message(str(ref), decision), advice=CONFLICT_ADVICE)
         try:
             return self.kube.apply(*rest, ref.name, body, manager=self.field_manager, force=True)
         except ApiFailure as exc:
@@ -293,6 +304,7 @@ class KubernetesProvider:
 
     def adopt(self, ref: ObjectRef, stack: str, address: str) -> LiveObject:
         ref = self._normal(ref)
+        self.discovery.require([(ref.api_version, ref.kind, address)])
         live = self._get(ref)
         if live is None:
             raise ProviderError(f"{ref} does not exist on {self.kube.host}")

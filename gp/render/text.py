@@ -156,10 +156,21 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
             out.append(mask_text(line + (f": {reason}" if reason else "") + "\n", secrets))
     out.append(
         f"\n{_result_counts(result)[:-1]} before stopping; {len(result.failed)} failed, "
-        f"{len(result.not_attempted)} not attempted. Rerun to converge.\n",
+        f"{len(result.not_attempted)} not attempted. {next_step(result)}\n",
         style="bold",
     )
     return out
+
+
+def next_step(result: ApplyResult) -> str:
+    """"Rerun to converge" only when a rerun can: failures that would repeat say what to do."""
+    advice = [a for c, _ in result.failed if (a := result.advice.get(c.address))]
+    if not advice:
+        return "Rerun to converge."
+    todo = "; ".join(dict.fromkeys(advice))
+    if len(advice) == len(result.failed):
+        return f"Running gp again will not fix this: {todo}."
+    return f"Some failures will repeat until you act: {todo}; then rerun to converge."
 
 
 def render_apply(

@@ -294,6 +294,10 @@ def test_conflict_with_another_applier_stops_that_object(module, gp, cluster):
     # The cron waits for its template: not attempted, so nothing half-done.
     assert re.search(r"Not attempted:\s+~ cron_workflow\.etl-nightly", err)
     assert "0 added, 0 changed, 0 destroyed before stopping; 1 failed, 1 not attempted" in err
+    # A rerun alone would meet the same conflict: say what to do instead.
+    assert "Rerun to converge" not in err
+    assert ("Running gp again will not fix this: another applier manages some fields: rerun with "
+            "--force-conflicts to take them over, or stop the other tool managing the object.") in err.replace("\n", " ")
     assert cluster.get("CronWorkflow", "etl-nightly")["spec"]["schedules"] == ["0 2 * * *"]
     assert image_of(cluster.get("WorkflowTemplate", "etl")) == "argocd:1"
 

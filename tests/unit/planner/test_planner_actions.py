@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gp.compile.objects import STACK_LABEL
 from gp.config.model import Lifecycle
 from gp.errors import PlanError
 from gp.planner.make import raise_for_errors
@@ -200,3 +201,15 @@ def test_read_lists_live_objects_and_absent_declared_ones():
 def test_changes_are_sorted_by_address():
     p = plan([wt("b", address="workflow_template.b"), wt("a", address="workflow_template.a")], state())
     assert [c.address for c in p.changes] == ["workflow_template.a", "workflow_template.b"]
+
+
+def test_an_object_of_another_stack_names_that_stack_not_gp_import():
+    """gp import refuses an object another stack owns, so the plan must not suggest it."""
+    theirs = edit(wt(), lambda m: m["metadata"].setdefault("labels", {}).update({STACK_LABEL: "etl"}))
+    p = plan([wt()], state(live_of(wt(), owned=False, manifest=theirs)))
+    assert p.errors == (
+        "workflow_template.sen2cor: WorkflowTemplate pipeline/sen2cor exists and belongs to the stack "
+        "'etl': remove it from that stack's configuration (and apply there) before declaring it here, "
+        "or give this object another name or namespace",
+    )
+    assert "gp import" not in p.errors[0]

@@ -289,3 +289,19 @@ def test_replace_removes_the_prior_object_and_writes_the_new_one(provider, b):
     assert provider.apply(b.plan(provider.target, replace)).ok
     assert not provider.path_for(b.ref(old)).exists()
     assert yaml.safe_load(provider.path_for(b.ref(new)).read_text()) == new
+
+
+@pytest.mark.parametrize(
+    ("namespace", "name"),
+    [("../../x", "t"), ("..", "t"), ("pipeline", "../../../escaped"), (".gp", "t"), ("a/b", "t")],
+)
+def test_a_path_outside_the_folder_is_refused(provider, b, tmp_path, namespace, name):
+    """Validate rejects such names; the provider refuses them too (a plan made elsewhere)."""
+    wt = b.manifest("WorkflowTemplate", name, namespace=namespace, templates=[{"name": "main"}])
+    result = provider.apply(b.plan(provider.target, b.change(Action.CREATE, None, wt)))
+    assert not result.ok and len(result.failed) == 1
+    assert "refusing to use" in result.failed[0][1] and "under" in result.failed[0][1]
+    written = [p for p in tmp_path.rglob("*.yaml")]
+    assert written == []
+    with pytest.raises(ProviderError, match="refusing to use"):
+        provider.path_for(b.ref(wt))

@@ -238,3 +238,22 @@ def test_cli_entry_points_return_rich_text():
     assert render_owned(record, TARGET).plain == (
         'Stack "geo" in kubernetes https://kube.example:6443 (namespace pipeline) owns no objects.\n'
     )
+
+
+def test_apply_failure_a_rerun_cannot_fix_says_what_to_do_instead():
+    result = ApplyResult(
+        failed=[(delete_template(), 'conflict with "argocd"')],
+        advice={"workflow_template.old": "rerun with --force-conflicts to take them over"},
+    )
+    assert plain_apply(result).endswith(
+        "Resources: 0 added, 0 changed, 0 destroyed before stopping; 1 failed, 0 not attempted. "
+        "Running gp again will not fix this: rerun with --force-conflicts to take them over.\n")
+
+
+def test_apply_failures_mixed_say_what_to_do_then_rerun():
+    result = ApplyResult(
+        failed=[(delete_template(), "too large"), (replace_template(), "connection refused")],
+        advice={"workflow_template.old": "make it smaller"},
+    )
+    assert plain_apply(result).endswith(
+        "0 not attempted. Some failures will repeat until you act: make it smaller; then rerun to converge.\n")
