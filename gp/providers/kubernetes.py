@@ -19,7 +19,7 @@ from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult, LockInfo, Progress
+from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
 from gp.providers.conflicts import conflict_message, decide, is_field_conflict
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
@@ -171,7 +171,7 @@ class KubernetesProvider:
     def _lease(self, stack: str) -> LeaseLock:
         return LeaseLock(self.kube, self.namespace, stack, self.lease_seconds, self.clock)
 
-    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[LockInfo]:
+    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[StackLock]:
         return held(self._lease(stack), stack, holder, timeout_s, self.lease_seconds, self.poll_s)
 
     def unlock(self, stack: str, lock_id: str) -> None:
@@ -186,11 +186,13 @@ class KubernetesProvider:
         force_conflicts: bool = False,
         parallelism: int = 10,
         progress: Progress | None = None,
+        lock: StackLock | None = None,
+        interrupted: Interrupted | None = None,
     ) -> ApplyResult:
         result, new = apply_and_record(
             plan, self.target, read_record=self.owned, write=lambda c: self._write(c, force_conflicts),
             parallelism=parallelism, progress=progress, now=lambda: iso(self.clock()),
-            identity=self.identity,
+            identity=self.identity, lock=lock, interrupted=interrupted,
         )
         try:
             self.records.save(new)
