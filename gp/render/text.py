@@ -124,8 +124,16 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
     out = Text()
     if result.ok:
         out.append(f"Apply complete! {_result_counts(result)}\n", style="bold green")
+        if result.lock_lost:
+            out.append(mask_text(_lost_after_the_end(result.lock_lost), secrets), style="bold red")
         return out
-    out.append("Apply failed.\n", style="bold red")
+    if result.stopped:
+        # Stopped on purpose (Ctrl-C) or for safety (lost lock): say why before the lists.
+        out.append(mask_text(f"Apply stopped: {result.stopped}.\n", secrets), style="bold red")
+        out.append("No write was started after that; those already under way were finished, "
+                   "and the stack's record lists exactly what was applied.\n")
+    else:
+        out.append("Apply failed.\n", style="bold red")
     sections: list[tuple[str, list[tuple[ResourceChange, str | None]]]] = [
         ("Applied", [(c, None) for c in result.applied]),
         ("Failed", list(result.failed)),
@@ -142,10 +150,24 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
             out.append(mask_text(line + (f": {reason}" if reason else "") + "\n", secrets))
     out.append(
         f"\n{_result_counts(result)[:-1]} before stopping; {len(result.failed)} failed, "
-        f"{len(result.not_attempted)} not attempted. Rerun to converge.\n",
+        f"{len(result.not_attempted)} not attempted. {_next_step(result)}\n",
         style="bold",
     )
     return out
+
+
+def _next_step(result: ApplyResult) -> str:
+    if result.lock_lost:
+        return ("Another run may have changed the stack since this plan was made: run gp plan "
+                "before applying again.")
+    if result.stopped:
+        return "Run gp apply again to finish."
+    return "Rerun to converge."
+
+
+def _lost_after_the_end(reason: str) -> str:
+    return (f"But the stack's lock was lost during the run ({reason}); the record took in only "
+            "this run's writes. Run gp plan to see where the stack stands.\n")
 
 
 def render_apply(
