@@ -60,7 +60,7 @@ class StopOnInterrupt:
             return
         self._say(
             "\nInterrupted again: exiting at once. Writes that were under way may still take "
-            "effect without the stack's record listing them, and the stack's lock "
+            "effect without the stack's record knowing, and the stack's lock "
             f"{self._lock_id} stays until it expires or `gp unlock {self._lock_id}` releases "
             "it. Run gp plan to see where the stack stands.\n"
         )

@@ -154,7 +154,7 @@ def test_a_second_ctrl_c_exits_at_once_and_says_what_may_be_left():
     assert stop.interrupted() and not exits
     stop.handle()
     assert exits == [130]
-    assert "may still take effect without the stack's record listing them" in said[-1]
+    assert "may still take effect without the stack's record knowing" in said[-1]
     assert "gp unlock abc-123" in said[-1] and "gp plan" in said[-1]
 
 
