@@ -119,6 +119,7 @@ def apply_and_record(
     order while the lock holds and no one interrupts, and work out the record of what did get
     written (the provider saves it)."""
     check_applyable(plan, target)
+    old = read_record(plan.stack)
     lost: list[str] = []
 
     def gate() -> str | None:
@@ -137,13 +138,16 @@ def apply_and_record(
     # The lock may also have gone after the last write: then the record is a write made
     # without it too, and what another run saved in the meantime must not be overwritten.
     if not lost and lock is not None:
-        reason = lock.check()
+        try:
+            reason = lock.check()
+        except ProviderError:
+            reason = None  # the target went away: saving the record fails too, and says so
         if reason is not None:
             lost.append(reason)
     result.lock_lost = lost[0] if lost else None
-    # Read now, not before the writes: if the lock was lost, another run may have saved its
-    # own record meanwhile, and this run's writes are added to that.
-    old = read_record(plan.stack)
+    if lost:
+        # Another run may have saved its own record meanwhile: this run's writes go on top.
+        old = read_record(plan.stack)
     return result, next_record(old, plan, result.applied, now(), identity, plan_current=not lost)
 
 
