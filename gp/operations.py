@@ -25,7 +25,7 @@ from gp.errors import Diagnostic, DiagnosticsError, PlanError, SourcePos, StaleP
 from gp.planner import make_plan
 from gp.planner.plan import Mode, Plan
 from gp.planner.serialize import load_plan, stale_refs
-from gp.providers.base import ApplyResult, Progress, Provider
+from gp.providers.base import ApplyResult, Interrupted, Progress, Provider, StackLock
 from gp.providers.factory import make_provider
 
 if TYPE_CHECKING:
@@ -222,9 +222,14 @@ def apply(
     force_conflicts: bool = False,
     parallelism: int = 10,
     progress: Progress | None = None,
+    lock: StackLock | None = None,
+    interrupted: Interrupted | None = None,
 ) -> ApplyResult:
+    """Write ``plan``; each write first checks that ``lock`` (the stack's, held by the caller)
+    is still held and that ``interrupted()`` is false, and the run stops when not."""
     return provider.apply(
-        plan, force_conflicts=force_conflicts, parallelism=parallelism, progress=progress
+        plan, force_conflicts=force_conflicts, parallelism=parallelism, progress=progress,
+        lock=lock, interrupted=interrupted,
     )
 
 

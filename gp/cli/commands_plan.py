@@ -11,6 +11,7 @@ import click
 from gp import operations
 from gp.cli import output
 from gp.cli.commands_module import inputs_for
+from gp.cli.interrupts import EXIT_INTERRUPTED, StopOnInterrupt
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
 from gp.errors import ApplyError, ConfigError, GPError
 from gp.providers.base import ApplyResult
@@ -140,7 +141,8 @@ def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, para
     compiled = operations.compile_inputs(inputs_for(root, var_args))
     provider = operations.provider_for(compiled.module)
     sensitive = compiled.module.sensitive_values
-    with provider.lock(compiled.module.stack, operations.whoami(), parse_duration(lock_timeout)):
+    with provider.lock(compiled.module.stack, operations.whoami(),
+                       parse_duration(lock_timeout)) as lock:
         if saved is not None:
             the_plan = saved
             operations.check_plan_applies(the_plan, provider, compiled.module.stack)
@@ -152,17 +154,22 @@ def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, para
             if not has_changes(the_plan):
                 return
             _confirm(mode, auto_approve)
+        stop = StopOnInterrupt(lock.lock_id)
         try:
-            result = operations.apply(the_plan, provider, force_conflicts=force_conflicts,
-                                      parallelism=parallelism,
-                                      progress=output.apply_progress(no_color))
+            with stop:
+                result = operations.apply(the_plan, provider, force_conflicts=force_conflicts,
+                                          parallelism=parallelism,
+                                          progress=output.apply_progress(no_color),
+                                          lock=lock, interrupted=stop.interrupted)
         except ApplyError as err:
             # The writes are done (or partly done) even though the run failed: say which.
             if isinstance(err.result, ApplyResult):
                 output.print_apply_result(err.result, the_plan, sensitive, no_color)
             raise
     output.print_apply_result(result, the_plan, sensitive, no_color)
-    if not result.ok:
+    if stop.interrupted():
+        sys.exit(EXIT_INTERRUPTED)
+    if not result.ok or result.lock_lost:
         sys.exit(1)
 
 

@@ -15,6 +15,7 @@ from gp.cli.commands_module import fmt, graph, init, render, validate
 from gp.cli.commands_plan import apply, destroy, import_, plan, show, unlock
 from gp.cli.commands_test import test
 from gp.cli.console import error_console, shown_file
+from gp.cli.interrupts import EXIT_INTERRUPTED
 from gp.errors import GPError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FMT = 0, 1, 2, 3
@@ -80,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except SystemExit as exc:  # commands exit with their own codes (2, 3)
         return int(exc.code or 0)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort; it is still an interrupt (exit 130), unlike an EOF at
+        # a prompt. During apply's writes Ctrl-C is handled by StopOnInterrupt instead.
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            error_console(False).print("Error: interrupted", markup=False)
+            return EXIT_INTERRUPTED
         error_console(False).print("Error: aborted", markup=False)
         return EXIT_ERROR
     except click.ClickException as exc:
@@ -94,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         error_console(False).print("Error: interrupted", markup=False)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug in gp: say so plainly, keep the traceback for GP_DEBUG
         if debug:
             raise

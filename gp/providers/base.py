@@ -18,6 +18,19 @@ class LockInfo:
     expires_at: str
 
 
+class StackLock(Protocol):
+    """The lock a run holds (what ``Provider.lock`` yields)."""
+
+    @property
+    def info(self) -> LockInfo: ...
+
+    @property
+    def lock_id(self) -> str: ...
+
+    def check(self) -> str | None:
+        """None while the lock is still held exactly as this run left it; else why not."""
+
+
 @dataclass
 class ApplyResult:
     """What apply did, object by object, so a failed run can say what was and was not done."""
@@ -27,6 +40,11 @@ class ApplyResult:
     not_attempted: list[ResourceChange] = field(default_factory=list)
     # What to do about a failure that running gp again would repeat, by address.
     advice: dict[str, str] = field(default_factory=dict)
+    # Why the run stopped starting writes before the end (interrupted, lock lost); None if not.
+    stopped: str | None = None
+    # Why the stack's lock was found lost (before a write or at the end), None while held: the
+    # plan may be stale then, and the record takes in only what this run wrote.
+    lock_lost: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -35,6 +53,9 @@ class ApplyResult:
 
 # Called as each object finishes: (change, error message or None).
 Progress = Callable[[ResourceChange, str | None], None]
+
+# Asked before each write: True once the user asked the run to stop (Ctrl-C).
+Interrupted = Callable[[], bool]
 
 
 class Provider(Protocol):
@@ -46,7 +67,7 @@ class Provider(Protocol):
     def dry_run(self, obj: CompiledObject, live: LiveObject | None) -> dict:
         """What the target would hold after applying ``obj`` (server-side apply dry-run)."""
 
-    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[LockInfo]:
+    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[StackLock]:
         """Hold the stack's lock for the whole plan-and-apply."""
 
     def unlock(self, stack: str, lock_id: str) -> None: ...
@@ -58,7 +79,15 @@ class Provider(Protocol):
         force_conflicts: bool = False,
         parallelism: int = 10,
         progress: Progress | None = None,
-    ) -> ApplyResult: ...
+        lock: StackLock | None = None,
+        interrupted: Interrupted | None = None,
+    ) -> ApplyResult:
+        """Write the plan's changes and save the record of what was written.
+
+        Before each write the run stops, and starts no more writes, when ``lock`` is no longer
+        held or ``interrupted()`` is true; writes already started finish, and the record and
+        result say exactly what was done.
+        """
 
     def refs_unchanged(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
         """Objects whose resourceVersion differs from the one given (for stale-plan checks).

@@ -23,7 +23,7 @@ import yaml
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import ConflictError, ProviderError
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult, LockInfo, Progress
+from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
 from gp.providers.executor import apply_and_record
 from gp.providers.filelock import FileLock
 from gp.providers.kinds import file_stem, is_cluster_scoped
@@ -181,7 +181,7 @@ class DirectoryProvider:
         # The directory holds exactly what is written; the round trip normalises the values.
         return load_yaml(dump_yaml(obj.manifest))
 
-    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[LockInfo]:
+    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[StackLock]:
         return held(self._lock(stack), stack, holder, timeout_s, self.lock_seconds, self.poll_s)
 
     def unlock(self, stack: str, lock_id: str) -> None:
@@ -202,11 +202,14 @@ class DirectoryProvider:
         force_conflicts: bool = False,
         parallelism: int = 10,
         progress: Progress | None = None,
+        lock: StackLock | None = None,
+        interrupted: Interrupted | None = None,
     ) -> ApplyResult:
         # Files are written one at a time: it is fast, and directory pruning cannot race.
         result, record = apply_and_record(
             plan, self.target, read_record=self.owned, write=lambda c: self._write(c, plan.stack),
             parallelism=1, progress=progress, now=lambda: iso(self.clock()), identity=self.identity,
+            lock=lock, interrupted=interrupted,
         )
         self._save_record(record)
         return result

@@ -1,28 +1,39 @@
 """Runs a plan's writes wave by wave, in parallel within a wave, and reports every object's fate.
 
 A failed write never stops the report: independent objects still go ahead, objects that depend
-on a failed one are listed as not attempted, and the result says which is which.
+on a failed one are listed as not attempted, and the result says which is which. A run that is
+interrupted or loses the stack's lock starts no further write, and its record says exactly what
+was written.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Callable, Mapping, Sequence
 
 from gp.errors import GPError, PlanError, ProviderError
 from gp.planner.plan import Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult, Progress
+from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
 from gp.providers.ordering import schedule
 from gp.providers.record import next_record
 
 # Performs one change; raises to fail it (a GPError's message is the reason shown).
 Write = Callable[[ResourceChange], None]
+# Asked right before each write: None to go ahead, or why the run must stop.
+Gate = Callable[[], str | None]
+
+INTERRUPTED = "interrupted (Ctrl-C)"
 
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, GPError) and exc.message:
         return exc.message
     return f"{type(exc).__name__}: {exc}"
+
+
+class _Stopped(Exception):
+    """A write that was not started because the run had stopped."""
 
 
 def run_changes(
@@ -32,33 +43,60 @@ def run_changes(
     parallelism: int = 10,
     progress: Progress | None = None,
     depends_on: Mapping[str, Sequence[str]] | None = None,
+    gate: Gate | None = None,
 ) -> ApplyResult:
-    """Apply every change that does something, in dependency order."""
+    """Apply every change that does something, in dependency order.
+
+    ``gate`` is asked right before each write; once it gives a reason to stop, no further
+    write starts, those in flight finish, and the rest are reported as not attempted. Writes
+    are handed to the pool only as workers free up, so a stop leaves nothing queued behind it.
+    """
     plan = schedule(changes, depends_on)
     todo = plan.changes
     status: dict[int, str | None] = {}  # index -> None (applied) or the failure reason
     advice: dict[str, str] = {}
     skipped: set[int] = set()
+    stops: list[str] = []  # the first reason to stop, once there is one
+
+    def guarded(i: int) -> None:
+        reason = stops[0] if stops else (gate() if gate is not None else None)
+        if reason is not None:
+            stops.append(reason)
+            raise _Stopped(reason)
+        write(todo[i])
+
     with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="gp-apply") as pool:
         for wave in plan.waves:
-            futures: dict[Future[None], int] = {}
+            ready: deque[int] = deque()
             for i in wave:
                 blockers = plan.hard_deps.get(i, set())
                 if any(status.get(j) is not None or j in skipped for j in blockers):
                     skipped.add(i)
-                    continue
-                futures[pool.submit(write, todo[i])] = i
-            for future in as_completed(futures):
-                i = futures[future]
-                exc = future.exception()
-                status[i] = None if exc is None else _reason(exc)
-                if getattr(exc, "advice", None):
-                    advice[todo[i].address] = exc.advice  # type: ignore[union-attr]
-                if progress is not None:
-                    progress(todo[i], status[i])
-    result = ApplyResult(advice=advice)
+                else:
+                    ready.append(i)
+            running: dict[Future[None], int] = {}
+            while ready or running:
+                while ready and not stops and len(running) < max(1, parallelism):
+                    i = ready.popleft()
+                    running[pool.submit(guarded, i)] = i
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = running.pop(future)
+                    exc = future.exception()
+                    if isinstance(exc, _Stopped):
+                        continue
+                    status[i] = None if exc is None else _reason(exc)
+                    if getattr(exc, "advice", None):
+                        advice[todo[i].address] = exc.advice  # type: ignore[union-attr]
+                    if progress is not None:
+                        progress(todo[i], status[i])
+            if stops:
+                break
+    result = ApplyResult(advice=advice, stopped=stops[0] if stops else None)
     for i, change in enumerate(todo):
-        if i in skipped:
+        if i in skipped or (i not in status and stops):
             result.not_attempted.append(change)
         elif status.get(i) is None:
             result.applied.append(change)
@@ -77,16 +115,43 @@ def apply_and_record(
     progress: Progress | None,
     now: Callable[[], str],
     identity: str,
+    lock: StackLock | None = None,
+    interrupted: Interrupted | None = None,
 ) -> tuple[ApplyResult, StackRecord]:
     """The run every provider makes: refuse a plan meant for elsewhere, write in dependency
-    order, and work out the record of what did get written (the provider saves it)."""
+    order while the lock holds and no one interrupts, and work out the record of what did get
+    written (the provider saves it)."""
     check_applyable(plan, target)
     old = read_record(plan.stack)
+    lost: list[str] = []
+
+    def gate() -> str | None:
+        if interrupted is not None and interrupted():
+            return INTERRUPTED
+        reason = lock.check() if lock is not None else None
+        if reason is not None:
+            lost.append(reason)
+            return f"the stack's lock was lost: {reason}"
+        return None
+
     result = run_changes(
         plan.changes, write, parallelism=parallelism, progress=progress,
-        depends_on=plan_depends_on(plan),
+        depends_on=plan_depends_on(plan), gate=gate,
     )
-    return result, next_record(old, plan, result.applied, now(), identity)
+    # The lock may also have gone after the last write: then the record is a write made
+    # without it too, and what another run saved in the meantime must not be overwritten.
+    if not lost and lock is not None:
+        try:
+            reason = lock.check()
+        except ProviderError:
+            reason = None  # the target went away: saving the record fails too, and says so
+        if reason is not None:
+            lost.append(reason)
+    result.lock_lost = lost[0] if lost else None
+    if lost:
+        # Another run may have saved its own record meanwhile: this run's writes go on top.
+        old = read_record(plan.stack)
+    return result, next_record(old, plan, result.applied, now(), identity, plan_current=not lost)
 
 
 def plan_depends_on(plan: Plan) -> dict[str, tuple[str, ...]]:

@@ -19,7 +19,7 @@ from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult, LockInfo, Progress
+from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
 from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
 from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
@@ -177,7 +177,7 @@ class KubernetesProvider:
     def _lease(self, stack: str) -> LeaseLock:
         return LeaseLock(self.kube, self.namespace, stack, self.lease_seconds, self.clock)
 
-    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[LockInfo]:
+    def lock(self, stack: str, holder: str, timeout_s: float) -> AbstractContextManager[StackLock]:
         self.discovery.check_server()
         return held(self._lease(stack), stack, holder, timeout_s, self.lease_seconds, self.poll_s)
 
@@ -194,6 +194,8 @@ class KubernetesProvider:
         force_conflicts: bool = False,
         parallelism: int = 10,
         progress: Progress | None = None,
+        lock: StackLock | None = None,
+        interrupted: Interrupted | None = None,
     ) -> ApplyResult:
         # A saved plan may meet a cluster whose CRDs changed since: refuse before any write.
         self.discovery.require((c.ref.api_version, c.ref.kind, c.address) for c in plan.changes
@@ -201,7 +203,7 @@ class KubernetesProvider:
         result, new = apply_and_record(
             plan, self.target, read_record=self.owned, write=lambda c: self._write(c, force_conflicts),
             parallelism=parallelism, progress=progress, now=lambda: iso(self.clock()),
-            identity=self.identity,
+            identity=self.identity, lock=lock, interrupted=interrupted,
         )
         try:
             self.records.save(new)

@@ -17,7 +17,7 @@ from gp.providers.base import LockInfo
 from gp.providers.kinds import object_name
 from gp.errors import ProviderError
 from gp.providers.kubeclient import ApiFailure, Kube
-from gp.providers.locking import Clock, iso, mismatch_error, new_info, parse_iso
+from gp.providers.locking import Clock, expired, iso, mismatch_error, new_info, parse_iso
 
 LOCK_ID_ANNOTATION = f"{LABEL_PREFIX}/lock-id"
 _GROUP, _VERSION, _PLURAL = "coordination.k8s.io", "v1", "leases"
@@ -66,32 +66,43 @@ class LeaseLock:
     def info_of(lease: dict) -> LockInfo:
         spec = lease.get("spec") or {}
         annotations = (lease.get("metadata") or {}).get("annotations") or {}
-        renewed = spec.get("renewTime") or spec.get("acquireTime")
-        duration = int(spec.get("leaseDurationSeconds") or 0)
-        expires = iso(parse_iso(renewed) + timedelta(seconds=duration)) if renewed else "?"
-        acquired = iso(parse_iso(spec["acquireTime"])) if spec.get("acquireTime") else "?"
+        renewed = _moment(spec.get("renewTime")) or _moment(spec.get("acquireTime"))
+        acquired = _moment(spec.get("acquireTime"))
+        try:
+            duration = int(spec.get("leaseDurationSeconds") or 0)
+        except (TypeError, ValueError):
+            renewed = None
         return LockInfo(
             lock_id=annotations.get(LOCK_ID_ANNOTATION, "?"),
             holder=spec.get("holderIdentity") or "an unknown holder",
-            acquired_at=acquired,
-            expires_at=expires,
+            acquired_at=iso(acquired) if acquired else "?",
+            expires_at=iso(renewed + timedelta(seconds=duration)) if renewed else "?",
         )
 
     def _expired(self, held: LockInfo) -> bool:
-        return held.expires_at == "?" or parse_iso(held.expires_at) <= self.clock()
+        return expired(held, self.clock())
+
+    def read(self) -> LockInfo | None:
+        current = self._get()
+        return None if current is None else self.info_of(current)
+
+    def how_to_release(self, held: LockInfo) -> str:
+        if held.lock_id == "?":  # not written by gp (no lock id): only kubectl can name it
+            return f"delete it with `kubectl -n {self.namespace} delete lease {self.name}`"
+        return f"release it with `gp unlock {held.lock_id}`"
 
     def _get(self) -> dict | None:
         return self.kube.get(_GROUP, _VERSION, _PLURAL, self.namespace, self.name)
 
-    def _replace(self, body: dict) -> bool:
-        """False when someone else wrote the lease since we read it."""
+    def _replace(self, body: dict) -> LockInfo | None:
+        """The lease as written; None when someone else wrote it since we read it."""
         try:
-            self.kube.replace(_GROUP, _VERSION, _PLURAL, self.namespace, self.name, body)
-            return True
+            written = self.kube.replace(_GROUP, _VERSION, _PLURAL, self.namespace, self.name, body)
         except ApiFailure as exc:
             if exc.code in (404, 409):
-                return False
+                return None
             raise
+        return self.info_of(written)
 
     def try_acquire(self, holder: str) -> tuple[LockInfo | None, LockInfo | None]:
         held: LockInfo | None = None
@@ -99,8 +110,9 @@ class LeaseLock:
             now = self.clock()
             ours = new_info(holder, now, self.duration_s)
             try:
-                self.kube.create(_GROUP, _VERSION, _PLURAL, self.namespace, self._body(ours, now))
-                return ours, None
+                # What the server stored is what later checks compare with: take it from there.
+                created = self.kube.create(_GROUP, _VERSION, _PLURAL, self.namespace, self._body(ours, now))
+                return self.info_of(created), None
             except ApiFailure as exc:
                 if exc.code == 404:  # the only thing a create can miss is the namespace
                     raise ProviderError(
@@ -116,19 +128,17 @@ class LeaseLock:
             if not self._expired(held):
                 return None, held
             rv = current["metadata"]["resourceVersion"]
-            if self._replace(self._body(ours, now, rv)):
-                return ours, None
+            taken = self._replace(self._body(ours, now, rv))
+            if taken is not None:
+                return taken, None
         return None, held or LockInfo("?", "a concurrent locker", "?", "?")
 
-    def renew(self, lock_id: str) -> bool:
+    def renew(self, ours: LockInfo) -> LockInfo | None:
         current = self._get()
-        if current is None:
-            return False
-        held = self.info_of(current)
-        if held.lock_id != lock_id:
-            return False
-        body = self._body(held, self.clock(), current["metadata"]["resourceVersion"])
-        return self._replace(body)
+        if current is None or self.info_of(current) != ours or self._expired(ours):
+            return None
+        # The resourceVersion makes the write fail if anyone wrote the lease since this read.
+        return self._replace(self._body(ours, self.clock(), current["metadata"]["resourceVersion"]))
 
     def _delete(self, current: dict) -> None:
         try:
@@ -150,3 +160,13 @@ class LeaseLock:
         if held is None or held.lock_id != lock_id:
             raise mismatch_error(self.stack, lock_id, held)
         self._delete(current)
+
+
+def _moment(value: object) -> datetime | None:
+    """A Lease time, or None when it is missing or not a time (a hand-edited lease)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        return None

@@ -80,11 +80,20 @@ def next_record(
     applied: Iterable[ResourceChange],
     applied_at: str,
     applied_by: str,
+    *,
+    plan_current: bool = True,
 ) -> StackRecord:
-    """The record after an apply: applied changes are taken in, failed ones keep the old entry."""
+    """The record after an apply: applied changes are taken in, failed ones keep the old entry.
+
+    With ``plan_current`` false (the run lost its lock, so another run may have changed the
+    stack since the plan was read) only what this run wrote is taken in: what the plan saw
+    without writing it may no longer be true.
+    """
     entries = dict(old.entries)
     for change in applied:
         _with_change(entries, change)
+    if not plan_current:
+        return StackRecord(old.stack, dict(sorted(entries.items())), applied_at, applied_by)
     for change in plan.changes:
         # An object gp owns by label but that the record lost (e.g. a deleted ConfigMap) is
         # taken back into the record once a plan finds it already as desired.

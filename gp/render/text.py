@@ -138,8 +138,16 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
     out = Text()
     if result.ok:
         out.append(f"Apply complete! {_result_counts(result)}\n", style="bold green")
+        if result.lock_lost:
+            out.append(mask_text(_lost_after_the_end(result.lock_lost), secrets), style="bold red")
         return out
-    out.append("Apply failed.\n", style="bold red")
+    if result.stopped:
+        # Stopped on purpose (Ctrl-C) or for safety (lost lock): say why before the lists.
+        out.append(mask_text(f"Apply stopped: {result.stopped}.\n", secrets), style="bold red")
+        out.append("No write was started after that; those already under way were finished, "
+                   "and the stack's record lists exactly what was applied.\n")
+    else:
+        out.append("Apply failed.\n", style="bold red")
     sections: list[tuple[str, list[tuple[ResourceChange, str | None]]]] = [
         ("Applied", [(c, None) for c in result.applied]),
         ("Failed", list(result.failed)),
@@ -163,14 +171,25 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
 
 
 def next_step(result: ApplyResult) -> str:
-    """"Rerun to converge" only when a rerun can: failures that would repeat say what to do."""
+    """"Rerun to converge" only when a rerun can: a lost lock asks for a new plan, an
+    interrupted run to be finished, and failures that would repeat say what to do."""
+    if result.lock_lost:
+        return ("Another run may have changed the stack since this plan was made: run gp plan "
+                "before applying again.")
     advice = [a for c, _ in result.failed if (a := result.advice.get(c.address))]
+    if result.stopped and not advice:
+        return "Run gp apply again to finish."
     if not advice:
         return "Rerun to converge."
     todo = "; ".join(dict.fromkeys(advice))
-    if len(advice) == len(result.failed):
+    if len(advice) == len(result.failed) and not result.stopped:
         return f"Running gp again will not fix this: {todo}."
     return f"Some failures will repeat until you act: {todo}; then rerun to converge."
+
+
+def _lost_after_the_end(reason: str) -> str:
+    return (f"But the stack's lock was lost during the run ({reason}); the record took in only "
+            "this run's writes. Run gp plan to see where the stack stands.\n")
 
 
 def render_apply(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -318,10 +319,11 @@ def test_the_lease_is_renewed_while_held(provider, kube, namespace):
     with provider.lock(STACK, "alice", 0) as info:
         leases = client.CoordinationV1Api(kube)
         first = leases.read_namespaced_lease(f"gp-lock-{STACK}", namespace).spec.renew_time
-        renewed = provider._lease(STACK).renew(info.lock_id)
+        renewed = info.renew()
         assert renewed
         assert leases.read_namespaced_lease(f"gp-lock-{STACK}", namespace).spec.renew_time >= first
-        assert provider._lease(STACK).renew("someone-else") is False
+        assert provider._lease(STACK).renew(dataclasses.replace(info.info, lock_id="someone-else")) is None
+        assert info.check() is None
 
 
 def test_unlock_needs_the_matching_id(provider, kube, namespace):

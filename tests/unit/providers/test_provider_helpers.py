@@ -201,3 +201,14 @@ def test_factory_errors_point_at_the_provider_block(tmp_path):
     assert err.value.pos == pos
     with pytest.raises(ProviderError, match='unknown provider "s3"'):
         make_provider(ProviderConfig("s3", {}, pos), tmp_path)
+
+
+def test_a_hand_edited_lease_reads_as_expired_not_as_a_crash():
+    info = LeaseLock.info_of({
+        "metadata": {},
+        "spec": {"holderIdentity": "me", "renewTime": "soon", "acquireTime": 7,
+                 "leaseDurationSeconds": "x"},
+    })
+    assert (info.lock_id, info.acquired_at, info.expires_at) == ("?", "?", "?")
+    lease = LeaseLock(None, "ns", "geo", 60, lambda: None)
+    assert lease.how_to_release(info) == "delete it with `kubectl -n ns delete lease gp-lock-geo`"
