@@ -44,3 +44,20 @@ def test_a_link_loop_in_a_module_folder_is_an_error_at_the_call(gp: GP, tmp_path
     assert run.code == 1, run
     assert run.err == (f'Error: main.gp.hcl:{line}:12: Module "geo": geo/extra.gp.hcl is a symbolic link that '
                        "cannot be followed (a loop of links)\n"), run
+
+
+def test_a_script_without_command_is_a_warning(gp: GP, tmp_path: Path) -> None:
+    body = ('workflow_template "t" {\n  step "pre" {\n    script {\n      image  = "python:3.12-alpine"\n'
+            '      source = "print(1)"\n    }\n  }\n}\n')
+    root = module(tmp_path, body)
+    line = HEADER.count("\n") + 3
+    run = gp("validate", "-C", root)
+    assert run.code == 0, run
+    assert run.err == (f'Warning: main.gp.hcl:{line}:5: script template "pre" has no command: Argo gives the source '
+                       'file to the container\'s command, so set command to its interpreter (e.g. ["python"] or '
+                       '["bash"])\n'), run
+    doc = __import__("json").loads(gp("validate", "-C", root, "--json").out)
+    assert doc["valid"] is True and doc["warning_count"] == 1
+    fixed = root / "main.gp.hcl"
+    fixed.write_text(fixed.read_text().replace('source = "print(1)"', 'source  = "print(1)"\n      command = ["python"]'))
+    assert gp("validate", "-C", root).err == ""
