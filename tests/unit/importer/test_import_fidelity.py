@@ -140,3 +140,31 @@ def test_aliases_within_the_limit_and_timestamps_load(tmp_path: Path):
     (doc,), _ = load_yaml_objects([path])
     assert doc["metadata"]["annotations"] == {"when": "2024-01-01"}
     assert doc["spec"]["templates"][0]["metadata"]["annotations"] == {"when": "2024-01-01"}
+
+
+def test_docs_list_every_block_name_of_a_repeated_field():
+    from gp.compile import schema
+    from gp.compile.schema import Kind
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "language.md").read_text()
+    table = docs[docs.index("## Block names of repeated fields"):docs.index("## Modules and files")]
+    seen: set[int] = set()
+    missing = set()
+
+    def walk(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for f in node.fields.values():
+            # object metadata and status fields are not written in modules
+            if f.kind in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL) and \
+                    f.hcl_name not in ("managed_fields", "owner_references", "conditions"):
+                name = node.block_name(f)
+                if f"`{name}`" not in table and f"`{name} " not in table and "_during_scheduling_" not in name:
+                    missing.add(name)
+            if f.child:
+                walk(f.child)
+
+    walk(schema.workflow_spec())
+    walk(schema.cron_workflow_spec())
+    assert not missing
