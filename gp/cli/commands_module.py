@@ -61,12 +61,23 @@ def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
         if errors:
             sys.exit(1)
         return
+    warnings = [d for d in diagnostics if d.severity == "warning"]
+    for warning in warnings:
+        error_console(no_color).print(f"[yellow]Warning:[/] {_shown_text(warning)}", highlight=False,
+                                      soft_wrap=True, markup=True)
     if errors:
         raise DiagnosticsError(errors)
     out_console(no_color).print(
         f"[green]Success![/] The module is valid ({count} object{'s' if count != 1 else ''}).",
         highlight=False,
     )
+
+
+def _shown_text(diag) -> str:
+    from rich.markup import escape
+
+    where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""
+    return escape(where + diag.message)
 
 
 def _shown(diag: dict) -> dict:
@@ -78,7 +89,7 @@ def _shown(diag: dict) -> dict:
 def _validation_doc(diagnostics) -> dict:
     return {
         "format_version": "1.0",
-        "valid": not diagnostics,
+        "valid": not any(d.severity == "error" for d in diagnostics),
         "error_count": sum(1 for d in diagnostics if d.severity == "error"),
         "warning_count": sum(1 for d in diagnostics if d.severity == "warning"),
         "diagnostics": [_shown(d.to_dict()) for d in diagnostics],

@@ -230,15 +230,19 @@ def import_(args, generate, var_args, root, no_color) -> None:
 
 
 def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool) -> None:
-    from gp.importer import generate_config, load_yaml_objects
+    from gp.importer import load_yaml_objects
+    from gp.importing import generate_checked
 
     target = out_path if out_path.is_absolute() else root / out_path
     if target.exists():
         raise ConfigError(f"{target} already exists; choose a new file for the generated configuration")
     objects, names = load_yaml_objects([Path(f) for f in files])
-    text = generate_config(objects, source_names=names)
-    target.write_text(text)
-    error_console(no_color).print(f"Wrote {target}", highlight=False)
+    generated = generate_checked(objects, names)
+    target.write_text(generated.text)
+    console = error_console(no_color)
+    for note in generated.notes:
+        console.print(f"Note: {note}", highlight=False, soft_wrap=True)
+    console.print(f"Wrote {target}", highlight=False)
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""The checks of `gp validate` on schedules, cron references and Argo's API schema."""
+"""The checks of `gp validate` on schedules, cron references, scripts and Argo's API schema."""
 
 from __future__ import annotations
 
@@ -224,3 +224,21 @@ def _path_text(path: tuple) -> str:
         else:
             out += f".{seg}" if out else seg
     return out
+
+
+def check_scripts(spec: dict, path: Path, ctx: Ctx) -> None:
+    """A script with source but no command: Argo accepts it, and the pod then fails to start it.
+
+    Argo passes the source file as the last argument to the container's command; with none, the
+    image's entrypoint gets it (or, with no entrypoint, the file itself is run, which is not
+    executable). Argo's validator leaves this alone, so it is a warning, not an error.
+    """
+    defaults = ((spec.get("templateDefaults") or {}).get("script") or {}).get("command")
+    if defaults:
+        return
+    for i, tmpl in enumerate(spec.get("templates") or []):
+        script = tmpl.get("script") if isinstance(tmpl, dict) else None
+        if isinstance(script, dict) and script.get("source") and not script.get("command"):
+            ctx.warn(f"script template {quote(str(tmpl.get('name')))} has no command: Argo gives the source file "
+                     "to the container's command, so set command to its interpreter (e.g. [\"python\"] or "
+                     "[\"bash\"])", ctx.pos_of((*path, "templates", i, "script")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gp.compile.checks import check_cron, check_ignore_changes, check_schema
+from gp.compile.checks import check_cron, check_ignore_changes, check_schema, check_scripts
 from gp.compile.compiler import Compiled, compile_decl
 from gp.compile.objects import CompiledObject
 from gp.compile.rules import LocalTemplates, check_duplicate_objects, check_object_name, check_workflow_spec, \
@@ -25,6 +25,7 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
         check_object_name(r)
         for spec, path in workflow_specs(r):
             check_workflow_spec(spec, path, r.ctx, local)
+            check_scripts(spec, path, r.ctx)
         if r.kind == "CronWorkflow":
             check_cron(r, results)
         check_ignore_changes(r)

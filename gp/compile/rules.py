@@ -162,6 +162,13 @@ def _check_dag(tasks: list[dict], path: Path, ctx: Ctx) -> None:
     edges: dict[str, list[str]] = {}
     for j, task in enumerate(tasks):
         name = task.get("name")
+        for dep in task.get("dependencies") or []:  # kept by `template` blocks, as Argo wrote it
+            if dep in by_name:
+                edges.setdefault(name, []).append(dep)
+            else:
+                close = difflib.get_close_matches(str(dep), [str(n) for n in by_name if n != name], n=1)
+                ctx.error(f"task {quote(name)} depends on unknown task {quote(str(dep))}"
+                          f"{did_you_mean(close[0] if close else None)}", ctx.pos_of((*path, j, "dependencies")))
         dpath = (*path, j, "depends")
         depends = task.get("depends")
         if depends is None or not str(depends).strip():
@@ -189,7 +196,8 @@ def _check_dag(tasks: list[dict], path: Path, ctx: Ctx) -> None:
                           "out (no with_items, with_param or with_sequence)", pos)
     for cycle in _cycles(edges, [t.get("name") for t in tasks]):
         j = by_name[cycle[0]][0]
-        ctx.error(f"dependency cycle: {' -> '.join(cycle)}", ctx.pos_of((*path, j, "depends")))
+        key = "depends" if "depends" in tasks[j] else "dependencies"
+        ctx.error(f"dependency cycle: {' -> '.join(cycle)}", ctx.pos_of((*path, j, key)))
 
 
 def _cycles(edges: dict[str, list[str]], order: list) -> list[list[str]]:

@@ -151,10 +151,18 @@ class SchemaNode:
         for f in self.fields.values():
             if f.kind not in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL):
                 continue
-            for cand in _singular_forms(f.hcl_name):
-                if cand not in self.fields and cand not in out:
-                    out[cand] = f
+            cand = singular_of(f.hcl_name)
+            if cand and cand not in self.fields and cand not in out:
+                out[cand] = f
         return out
+
+    def block_name(self, f: FieldInfo) -> str:
+        """The block type that adds one entry to the repeated field ``f``: its singular, when free."""
+        cand = singular_of(f.hcl_name)
+        return cand if cand and self._singulars.get(cand) is f else f.hcl_name
+
+    def singulars(self) -> dict[str, FieldInfo]:
+        return dict(self._singulars)
 
     def field(self, hcl_name: str) -> FieldInfo | None:
         return self.fields.get(hcl_name)
@@ -181,15 +189,26 @@ class SchemaNode:
         return hits[0] if hits else None
 
 
-def _singular_forms(plural: str) -> list[str]:
-    if plural.endswith("ies"):
-        return [plural[:-3] + "y"]
-    forms = []
-    if plural.endswith("es"):
-        forms.append(plural[:-2])
-    if plural.endswith("s"):
-        forms.append(plural[:-1])
-    return forms
+# Field names whose last word English does not make singular by its suffix alone.
+_IRREGULAR = {"aliases": "alias"}
+
+
+def singular_of(plural: str) -> str | None:
+    """The one block name for an entry of a repeated field: `mutexes` -> `mutex`, `volumes` -> `volume`.
+
+    None when the name is not a plural (`prometheus`, `env`): its block takes the field's name.
+    """
+    head, _, last = plural.rpartition("_")
+    prefix = f"{head}_" if head else ""
+    if last in _IRREGULAR:
+        return prefix + _IRREGULAR[last]
+    if last.endswith("ies"):
+        return prefix + last[:-3] + "y"
+    if last.endswith(("xes", "sses", "shes", "ches", "zzes")):
+        return prefix + last[:-2]
+    if last.endswith("s") and not last.endswith(("us", "ss", "is")):
+        return prefix + last[:-1]
+    return None
 
 
 @functools.cache

@@ -44,7 +44,7 @@ def compile_workflow_spec(attrs: Iterable[Attr], blocks: list[Block], ctx: Ctx, 
             compile_template(b, ctx, sink)
         else:
             compile_block_into(b, node, ctx, path, spec, where, SPEC_SHORT_FORMS)
-    _dependencies_to_depends(spec, ctx, path)
+    _dependencies_to_depends(spec, ctx, path, sink.verbatim)
     return _spec_order(spec)
 
 
@@ -67,10 +67,16 @@ def _spec_order(spec: dict) -> dict:
     return {**head, **rest, **tail}
 
 
-def _dependencies_to_depends(spec: dict, ctx: Ctx, path: Path) -> None:
-    """`dependencies = [A, B]` becomes `depends = "A && B"`, so no DAG mixes the two forms."""
+def _dependencies_to_depends(spec: dict, ctx: Ctx, path: Path, verbatim: set[int]) -> None:
+    """`dependencies = [A, B]` becomes `depends = "A && B"`, so no DAG mixes the two forms.
+
+    A `template "NAME" {}` block is Argo's schema as written: its DAG keeps `dependencies`
+    unless another of its tasks uses `depends` (Argo rejects a DAG that mixes them).
+    """
     for i, tmpl in enumerate(spec.get("templates") or []):
         tasks = (tmpl.get("dag") or {}).get("tasks") or []
+        if i in verbatim and not any(isinstance(t, dict) and t.get("depends") for t in tasks):
+            continue
         for j, task in enumerate(tasks):
             if "dependencies" not in task:
                 continue

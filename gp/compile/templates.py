@@ -66,6 +66,9 @@ class TemplateSink:
     def __init__(self, templates: list[dict], path: Path):
         self.templates = templates
         self.path = path
+        # Indices of templates written as `template "NAME" {}`: Argo's schema as is, so a DAG's
+        # deprecated `dependencies` stays as written there (the short forms make it `depends`).
+        self.verbatim: set[int] = set()
 
     def reserve(self, ctx: Ctx, pos) -> tuple[dict, Path]:
         tmpl: dict = {}
@@ -132,6 +135,7 @@ def compile_template(block: Block, ctx: Ctx, sink: TemplateSink) -> None:
     tmpl["name"] = name
     ctx.mark((*path, "name"), block.pos)
     if block.type == "template":
+        sink.verbatim.add(path[-1])
         _template_body(block.attrs.values(), block.blocks, tmpl, ctx, path, sink, describe(block))
         return
     inner = template().field(block.type)

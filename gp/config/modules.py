@@ -11,7 +11,7 @@ from gp.config import ast
 from gp.config.decls import attr_map
 from gp.config.evaluator import Evaluator, Frame
 from gp.config.marks import has_marks, is_marked
-from gp.config.session import Result, at
+from gp.config.session import MODULE_GLOB, Poisoned, Result, at, module_files
 from gp.config.types import TypeConvError, to_number, type_name
 from gp.errors import ConfigError
 
@@ -83,9 +83,12 @@ def instantiate(parent: "ModuleInstance", name: str, meta: tuple[str, ...]) -> R
         b = decl.node.body.blocks[0]
         raise ConfigError(f'Unexpected block "{b.type}" in module "{name}"', at(decl.file, b))
     child_dir = _source_dir(parent, name, attrs, decl)
-    child_decls = session.declarations(child_dir)
+    source_pos = at(decl.file, attrs["source"].expr)
+    child_decls = session.declarations(child_dir, source_pos, f'Module "{name}"')
     if child_decls is None:
-        raise ConfigError(f'Module "{name}" has syntax errors', decl.pos)
+        if all(p.is_file() for p in module_files(child_dir)):
+            raise ConfigError(f'Module "{name}" has syntax errors', decl.pos)
+        raise Poisoned(f'Module "{name}" has unreadable files')  # already reported at the call
     for d in child_decls.providers:
         session.diags.append(ConfigError("A provider block is only allowed in the root module", d.pos).diagnostics[0])
     inputs = {k: a for k, a in attrs.items() if k not in meta}
@@ -123,10 +126,17 @@ def _source_dir(parent: "ModuleInstance", name: str, attrs: dict[str, ast.Attrib
         raise ConfigError(f'Module source "{source}" must be a local path starting with ./ or ../',
                           at(decl.file, node))
     child = (parent.dir / source)
+    where = at(decl.file, node)
     if not child.is_dir():
-        raise ConfigError(f'Module source "{source}" is not a directory', at(decl.file, node))
+        raise ConfigError(f'Module source "{source}" is not a directory', where)
+    repo = parent.session.repository
+    if repo is not None and not child.resolve().is_relative_to(repo):
+        raise ConfigError(f'Module source "{source}" of module "{name}" leads outside the repository '
+                          f"({repo}) to {child.resolve()}", where)
     if child.resolve() in parent.chain:
-        raise ConfigError(f'Module "{name}" includes itself (source "{source}")', at(decl.file, node))
+        raise ConfigError(f'Module "{name}" includes itself (source "{source}")', where)
+    if not module_files(child):
+        raise ConfigError(f'Module source "{source}" of module "{name}" holds no {MODULE_GLOB} files', where)
     return child
 
 

@@ -22,6 +22,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from gp.config import ast
 from gp.config.convert import ConvertError, Converter
 from gp.config.nesting import MAX_NESTING, nested_too_deep
+from gp.config.syntax_scan import diagnose
 from gp.errors import ConfigError, DiagnosticsError, SourcePos
 
 ParseHook = Callable[[Path], None]
@@ -50,7 +51,7 @@ def _snippet_parser(path: str) -> Callable[[str, int, int], ast.Expr]:
         prefix = "x = ("
         if not source.strip():
             raise ConfigError("Expected an expression", SourcePos(path, line, col))
-        tree = _lark_parse(f"{prefix}{source}\n)", path, line - 1, col - 1 - len(prefix))
+        tree = _lark_parse(f"{prefix}{source}\n)", path, line - 1, col - 1 - len(prefix), snippet=source)
         conv = Converter(parse, line - 1, col - 1 - len(prefix))
         try:
             body = conv.body(tree.children[0])
@@ -64,14 +65,28 @@ def _snippet_parser(path: str) -> Callable[[str, int, int], ast.Expr]:
     return parse
 
 
-def _lark_parse(text: str, path: str, line_off: int, col_off: int):
+def _lark_parse(text: str, path: str, line_off: int, col_off: int, snippet: str | None = None):
+    """Parse ``text``, whose line 1 starts at column ``col_off + 1`` of line ``line_off + 1``.
+
+    ``snippet`` is the expression that ``text`` wraps, when it wraps one (it starts
+    ``len(text) - len(snippet) - 2`` characters into line 1).
+    """
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as e:
         line, col = getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1
-        if line == 1:
-            col += col_off
-        raise ConfigError(_syntax_message(e), SourcePos(path, max(line + line_off, 1), max(col, 1))) from None
+        where = (max(line + line_off, 1), max(col + (col_off if line == 1 else 0), 1))
+        message = _syntax_message(e)
+        # The parser names where it gave up; a lexical scan finds where the mistake starts.
+        if snippet is None:
+            found, found_col_off = diagnose(text), col_off
+        else:
+            found, found_col_off = diagnose(snippet, expression=True), col_off + len(text) - len(snippet) - 2
+        if found is not None:
+            at = (found.line + line_off, found.col + (found_col_off if found.line == 1 else 0))
+            if at <= where:
+                where, message = at, found.message
+        raise ConfigError(message, SourcePos(path, *where)) from None
     except (RecursionError, ValueError) as e:  # deeply nested or malformed input
         raise ConfigError(f"Cannot parse: {type(e).__name__}", SourcePos(path, 1, 1)) from None
     too_deep = nested_too_deep(tree)
@@ -91,7 +106,9 @@ def _syntax_message(e: UnexpectedInput) -> str:
     if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
         return "Unexpected end of file"
     if isinstance(e, UnexpectedToken):
-        tok = str(e.token).strip() or "newline"
+        # A token may be a whole heredoc or string: its first line says enough.
+        tok = (str(e.token).strip().splitlines() or ["newline"])[0]
+        tok = tok if len(tok) <= 40 else tok[:40] + "..."
         if e.token.type == "NL_OR_COMMENT" or tok.startswith(("#", "//", "/*")):
             tok = "newline"
         expected = sorted(e.expected) if e.expected else []

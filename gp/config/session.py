@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,12 +47,30 @@ class Session:
     provider: ProviderConfig | None = None
     stack: str = ""
     _decls: dict[Path, Declarations | None] = field(default_factory=dict)
+    # Child modules must stay inside it (None: the root module is in no git work tree).
+    repository: Path | None = field(init=False, default=None)
 
-    def declarations(self, module_dir: Path) -> Declarations | None:
-        """Parse and gather one module directory once; None when it has syntax errors."""
+    def __post_init__(self) -> None:
+        self.repository = repository_root(self.root_dir)
+
+    def declarations(self, module_dir: Path, call: SourcePos | None = None,
+                     caller: str = "") -> Declarations | None:
+        """Parse and gather one module directory once; None when a file cannot be read or parsed.
+
+        ``call`` is where a child module is called (its ``source``) and ``caller`` names the
+        call: errors about the folder's files are reported there.
+        """
         key = module_dir.resolve()
         if key not in self._decls:
-            paths = sorted(p for p in module_dir.glob(MODULE_GLOB) if p.is_file())
+            paths = module_files(module_dir)
+            unreadable = [p for p in paths if not p.is_file()]
+            if unreadable:
+                for p in unreadable:
+                    problem = (f"{os.path.relpath(p)} is a symbolic link that cannot be followed "
+                               f"({_link_problem(p)})")
+                    self.diags.append(Diagnostic(f"{caller}: {problem}" if caller else problem, call))
+                self._decls[key] = None
+                return None
             try:
                 files = parse_files(paths, self.cache_dir, on_parse=self.on_parse)
             except DiagnosticsError as e:
@@ -112,6 +132,32 @@ class Session:
         errors = self.errors()
         if errors:
             raise DiagnosticsError(errors)
+
+
+def module_files(module_dir: Path) -> list[Path]:
+    """The module's ``*.gp.hcl`` entries that are not folders, in name order.
+
+    A symbolic link that leads nowhere (or round in a loop) is kept, so that the caller can
+    say so instead of leaving the file out.
+    """
+    return sorted(p for p in module_dir.glob(MODULE_GLOB) if not p.is_dir())
+
+
+def _link_problem(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as e:
+        return "a loop of links" if e.errno == errno.ELOOP else "its target does not exist"
+    return "not a regular file"
+
+
+def repository_root(root_dir: Path) -> Path | None:
+    """The work tree holding the root module: the nearest folder with ``.git``, if any."""
+    start = root_dir.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def at(file: str, node: Any) -> SourcePos:

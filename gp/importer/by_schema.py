@@ -8,54 +8,74 @@ its snake_case name. User data (maps, free values) keeps its keys exactly.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, Iterable
 
 from gp.compile.schema import FieldInfo, Kind, SchemaNode
+from gp.errors import ConfigError
 from gp.importer.hcl_writer import Attr, Block
 
 
-def model_items(data: dict, node: SchemaNode, skip: Iterable[str] = ()) -> list[Attr | Block]:
-    """The body of a block holding ``data``, an instance of ``node``'s model."""
+class CannotExpress(ConfigError):
+    """Input that gp's language has no way to say; the message names where it is in the YAML."""
+
+
+def model_items(data: dict, node: SchemaNode, skip: Iterable[str] = (), where: str = "") -> list[Attr | Block]:
+    """The body of a block holding ``data``, an instance of ``node``'s model, found at ``where``."""
     skipped = set(skip)
     items: list[Attr | Block] = []
     for key, value in data.items():
         if key in skipped:
             continue
-        f = node.by_argo_name(key)
-        if f is None:
-            # Not in the schema: written as is, so that compiling names the problem.
-            items.append(Attr(key, value))
-        else:
-            items.extend(field_items(f, value, node))
+        items.extend(field_items(known_field(node, key, where), value, node, _join(where, key)))
     return attrs_first(items)
+
+
+def known_field(node: SchemaNode, key: Any, where: str) -> FieldInfo:
+    """The field ``key`` of ``node``; a key Argo does not know cannot be written in gp's language."""
+    f = node.by_argo_name(key) if isinstance(key, str) else None
+    if f is None:
+        known = [fi.argo_name for fi in node.fields.values()]
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise CannotExpress(f'{_join(where, str(key))}: "{key}" is not a field of Argo\'s {node.model.__name__}'
+                            f"{hint}; gp cannot express it")
+    return f
+
+
+def _join(where: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    return f"{where}.{key}" if where else str(key)
 
 
 def attrs_first(items: list[Attr | Block]) -> list[Attr | Block]:
     return [i for i in items if isinstance(i, Attr)] + [i for i in items if isinstance(i, Block)]
 
 
-def field_items(f: FieldInfo, value: Any, parent: SchemaNode) -> list[Attr | Block]:
+def field_items(f: FieldInfo, value: Any, parent: SchemaNode, where: str = "") -> list[Attr | Block]:
     node = f.child
     if f.kind == Kind.MODEL and node is not None and isinstance(value, dict):
-        return [Block(f.hcl_name, (), model_items(value, node))]
+        return [Block(f.hcl_name, (), model_items(value, node, where=where))]
     if f.kind == Kind.LIST_OF_MODEL and node is not None and _all_dicts(value) and value:
         if env_map_fits(f, value):
             return [Attr(f.hcl_name, {item["name"]: item["value"] for item in value})]
-        return repeated_blocks(f, value, parent)
+        return repeated_blocks(f, value, parent, where)
     if f.kind == Kind.MAP_OF_MODEL and node is not None and isinstance(value, dict) and _all_dicts(list(value.values())):
         block_type = singular(f, parent)
-        return [Block(block_type, (str(k),), model_items(v, node)) for k, v in value.items()]
-    return [Attr(f.hcl_name, to_value(value, f))]
+        return [Block(block_type, (str(k),), model_items(v, node, where=f"{where}.{k}")) for k, v in value.items()]
+    return [Attr(f.hcl_name, to_value(value, f, where))]
 
 
-def repeated_blocks(f: FieldInfo, items: list[dict], parent: SchemaNode) -> list[Block]:
+def repeated_blocks(f: FieldInfo, items: list[dict], parent: SchemaNode, where: str = "") -> list[Block]:
     node = f.child
     assert node is not None
     block_type = singular(f, parent)
     named = node.field("name") is not None and all(isinstance(i.get("name"), str) for i in items)
     if named:
-        return [Block(block_type, (i["name"],), model_items(i, node, skip=("name",))) for i in items]
-    return [Block(block_type, (), model_items(i, node)) for i in items]
+        return [Block(block_type, (i["name"],), model_items(i, node, skip=("name",), where=_join(where, n)))
+                for n, i in enumerate(items)]
+    return [Block(block_type, (), model_items(i, node, where=_join(where, n))) for n, i in enumerate(items)]
 
 
 def env_map_fits(f: FieldInfo, items: list[dict]) -> bool:
@@ -69,41 +89,31 @@ def env_map_fits(f: FieldInfo, items: list[dict]) -> bool:
 
 def singular(f: FieldInfo, parent: SchemaNode) -> str:
     """The block type for one entry of a repeated field: `toleration` for tolerations."""
-    plural = f.hcl_name
-    candidates = []
-    if plural.endswith("ies"):
-        candidates.append(plural[:-3] + "y")
-    if plural.endswith("s"):
-        candidates.append(plural[:-1])
-    if plural.endswith("es"):
-        candidates.append(plural[:-2])
-    for cand in candidates:
-        if parent.field(cand) is None and parent.repeated(cand) is f:
-            return cand
-    return plural
+    return parent.block_name(f)
 
 
-def to_value(value: Any, f: FieldInfo | None) -> Any:
+def to_value(value: Any, f: FieldInfo | None, where: str = "") -> Any:
     """An attribute value: model keys in snake_case, user data as is."""
     if f is None or value is None:
         return value
     node = f.child
     if f.kind == Kind.MODEL and node is not None and isinstance(value, dict):
-        return model_value(value, node)
+        return model_value(value, node, where)
     if f.kind == Kind.LIST_OF_MODEL and node is not None and isinstance(value, list):
-        return [model_value(v, node) if isinstance(v, dict) else v for v in value]
+        return [model_value(v, node, _join(where, n)) if isinstance(v, dict) else v for n, v in enumerate(value)]
     if f.kind == Kind.LIST_OF_LIST_OF_MODEL and node is not None and isinstance(value, list):
-        return [[model_value(v, node) for v in g] if isinstance(g, list) else g for g in value]
+        return [[model_value(v, node, f"{where}[{n}][{m}]") for m, v in enumerate(g)] if isinstance(g, list) else g
+                for n, g in enumerate(value)]
     if f.kind == Kind.MAP_OF_MODEL and node is not None and isinstance(value, dict):
-        return {k: model_value(v, node) if isinstance(v, dict) else v for k, v in value.items()}
+        return {k: model_value(v, node, f"{where}.{k}") if isinstance(v, dict) else v for k, v in value.items()}
     return value
 
 
-def model_value(data: dict, node: SchemaNode) -> dict:
+def model_value(data: dict, node: SchemaNode, where: str = "") -> dict:
     out = {}
     for key, value in data.items():
-        f = node.by_argo_name(key)
-        out[f.hcl_name if f else key] = to_value(value, f)
+        f = known_field(node, key, where)
+        out[f.hcl_name] = to_value(value, f, _join(where, key))
     return out
 
 

@@ -2,17 +2,22 @@
 
 The output compiles back to the same objects (LANGUAGE.md): object metadata as attributes,
 the spec by schema (``by_schema``), and the short forms where they say exactly the same thing.
+What gp's language cannot say is an error naming the object and the field, never dropped.
+A Workflow (one run) is declared as the WorkflowTemplate its spec makes, and a note says so.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Sequence
 
+from gp.compile.compiler import argo_kinds
 from gp.compile.objects import ADDRESS_ANNOTATION, LABEL_PREFIX, MANAGED_BY_LABEL, MANAGED_BY_VALUE
 from gp.config.fmt import format_source
 from gp.errors import ConfigError
-from gp.importer.by_schema import attrs_first
+from gp.importer.by_schema import CannotExpress, attrs_first
+from gp.importer.fidelity import differences
 from gp.importer.hcl_writer import Attr, Block, Raw, is_identifier, render_body
 from gp.importer.spec_forms import cron_items, workflow_spec_items
 
@@ -32,8 +37,21 @@ _OWNED_ANNOTATION = re.compile(r"^(cronworkflows\.argoproj\.io/|workflows\.argop
                                r"|kubectl\.kubernetes\.io/last-applied-configuration$)")
 
 
+@dataclass(frozen=True)
+class Generated:
+    """The configuration, and notes on what became something other than what was given."""
+
+    text: str
+    notes: tuple[str, ...]
+    addresses: tuple[str, ...]  # one per object, in order
+
+
 def generate_config(objects: Sequence[dict], *, source_names: Sequence[str] | None = None) -> str:
     """HCL declaring ``objects`` (parsed YAML documents), each block headed by its source name."""
+    return generate(objects, source_names=source_names).text
+
+
+def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = None) -> Generated:
     if source_names is not None and len(source_names) != len(objects):
         raise ValueError("source_names must name every object")
     labels = _Labels()
@@ -43,14 +61,43 @@ def generate_config(objects: Sequence[dict], *, source_names: Sequence[str] | No
         label = labels.take(block_type, name)
         blocks_by_name[(block_type, _namespace(obj), name)] = label
     out: list[Block] = []
+    notes: list[str] = []
+    addresses: list[str] = []
     for i, (obj, block_type, name) in enumerate(planned):
         label = blocks_by_name[(block_type, _namespace(obj), name)]
-        block = _object_block(obj, block_type, label, name, blocks_by_name)
-        if source_names is not None:
-            block.comment = f"imported from {source_names[i]}"
+        try:
+            block = _object_block(obj, block_type, label, name, blocks_by_name)
+        except CannotExpress as e:
+            raise CannotExpress(f"{_where(i, source_names)}: {obj['kind']} {name}: {e.message}") from None
+        comment = [f"imported from {source_names[i]}"] if source_names is not None else []
+        if obj["kind"] == "Workflow":
+            note = workflow_note(obj, name)
+            comment.append(note)
+            notes.append(f"{_where(i, source_names)}: {note}")
+        block.comment = "\n".join(comment) or None
         out.append(block)
+        addresses.append(f"{block_type}.{label}")
     text = render_body(out) + "\n"
-    return format_source(text, "generated.gp.hcl")
+    return Generated(format_source(text, "generated.gp.hcl"), tuple(notes), tuple(addresses))
+
+
+def check_fidelity(objects: Sequence[dict], compiled: Sequence[dict],
+                   source_names: Sequence[str] | None = None) -> list[str]:
+    """Where each object's block compiled to something else than the object, one line per place."""
+    found = []
+    for i, (obj, got) in enumerate(zip(objects, compiled)):
+        name = _object_name(obj, i, source_names)
+        for problem in differences(obj, _kept_metadata(obj, name), got):
+            found.append(f"{_where(i, source_names)}: {obj['kind']} {name}: gp cannot express {problem}")
+    return found
+
+
+def workflow_note(obj: dict, name: str) -> str:
+    """What becomes of a Workflow: gp manages definitions, and a Workflow is one run of one."""
+    meta = obj.get("metadata") or {}
+    named = f'generateName "{meta["generateName"]}"' if not meta.get("name") else f'name "{name}"'
+    return (f"a Workflow is one run: its spec is declared as the WorkflowTemplate \"{name}\" (from its {named}); "
+            f"run it with: argo submit --from workflowtemplate/{name}")
 
 
 def _where(i: int, source_names: Sequence[str] | None) -> str:
@@ -60,7 +107,11 @@ def _where(i: int, source_names: Sequence[str] | None) -> str:
 def _block_type(obj: Any, i: int, source_names: Sequence[str] | None) -> str:
     if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
         raise ConfigError(f"{_where(i, source_names)}: not a Kubernetes object (no kind)")
-    return BLOCK_TYPES.get(obj["kind"], "manifest")
+    kind = obj["kind"]
+    if kind not in BLOCK_TYPES and kind not in argo_kinds():
+        raise CannotExpress(f"{_where(i, source_names)}: a {kind} is not an Argo object; gp manages "
+                            f"{', '.join(argo_kinds())} only")
+    return BLOCK_TYPES.get(kind, "manifest")
 
 
 def _object_name(obj: dict, i: int, source_names: Sequence[str] | None) -> str:

@@ -21,26 +21,27 @@ STEP_BODIES = ("container", "script", "resource", "suspend", "http", "containerS
 IMPLICIT_DAG = "main"
 
 
-def workflow_spec_items(spec: dict) -> list[Attr | Block]:
+def workflow_spec_items(spec: dict, where: str = "spec") -> list[Attr | Block]:
     node = schema.workflow_spec()
-    steps = _implicit_dag_steps(spec)
+    steps = _implicit_dag_steps(spec, where)
     skip = {"templates", "arguments"}
     if steps is not None:
         skip.add("entrypoint")
-    items = model_items(spec, node, skip=skip)
-    items += _arguments_items(spec)
+    items = model_items(spec, node, skip=skip, where=where)
+    items += _arguments_items(spec, where)
     templates = spec.get("templates")
     if isinstance(templates, list):
         inlined = {s.labels[0] for s in steps} | {IMPLICIT_DAG} if steps else set()
         if steps:
             items += steps
-        items += [template_block(t) for t in templates if t.get("name") not in inlined]
+        items += [template_block(t, f"{where}.templates[{i}]") for i, t in enumerate(templates)
+                  if t.get("name") not in inlined]
     elif templates is not None:
-        items.append(Attr("templates", to_value(templates, node.by_argo_name("templates"))))
+        items.append(Attr("templates", to_value(templates, node.by_argo_name("templates"), f"{where}.templates")))
     return attrs_first(items)
 
 
-def _arguments_items(spec: dict) -> list[Attr | Block]:
+def _arguments_items(spec: dict, where: str) -> list[Attr | Block]:
     if "arguments" not in spec:
         return []
     args = spec["arguments"]
@@ -50,52 +51,56 @@ def _arguments_items(spec: dict) -> list[Attr | Block]:
     params = args.get("parameters") if isinstance(args, dict) else None
     if isinstance(args, dict) and set(args) == {"parameters"} and _named_dicts(params):
         param_node = f.child.by_argo_name("parameters").child  # type: ignore[union-attr]
-        return [Block("parameter", (p["name"],), model_items(p, param_node, skip=("name",))) for p in params]
-    return model_items({"arguments": args}, node)
+        return [Block("parameter", (p["name"],),
+                      model_items(p, param_node, skip=("name",), where=f"{where}.arguments.parameters[{i}]"))
+                for i, p in enumerate(params)]
+    return model_items({"arguments": args}, node, where=where)
 
 
-def template_block(tmpl: dict) -> Block:
+def template_block(tmpl: dict, where: str) -> Block:
     """`template "NAME" {}`: template fields by schema, a DAG's tasks and steps' groups as blocks."""
     node = schema.template()
-    body = model_items(tmpl, node, skip=("name", "dag", "steps"))
+    body = model_items(tmpl, node, skip=("name", "dag", "steps"), where=where)
     if isinstance(tmpl.get("dag"), dict) and _named_dicts(tmpl["dag"].get("tasks", [])):
         dag = tmpl["dag"]
         dag_node = node.by_argo_name("dag").child  # type: ignore[union-attr]
-        dag_body = model_items(dag, dag_node, skip=("tasks",))
-        dag_body += [_task_block("task", t, schema.dag_task()) for t in dag.get("tasks", [])]
+        dag_body = model_items(dag, dag_node, skip=("tasks",), where=f"{where}.dag")
+        dag_body += [_task_block("task", t, schema.dag_task(), f"{where}.dag.tasks[{i}]")
+                     for i, t in enumerate(dag.get("tasks", []))]
         body.append(Block("dag", (), dag_body))
     elif "dag" in tmpl:
-        body += model_items({"dag": tmpl["dag"]}, node)
+        body += model_items({"dag": tmpl["dag"]}, node, where=where)
     steps = tmpl.get("steps")
     if isinstance(steps, list) and all(isinstance(g, list) and _named_dicts(g) for g in steps):
-        body.append(Block("steps", (), [_step_group(g) for g in steps]))
+        body.append(Block("steps", (), [_step_group(g, f"{where}.steps[{i}]") for i, g in enumerate(steps)]))
     elif steps is not None:
-        body.append(Attr("steps", to_value(steps, node.by_argo_name("steps"))))
+        body.append(Attr("steps", to_value(steps, node.by_argo_name("steps"), f"{where}.steps")))
     return Block("template", (tmpl.get("name", ""),), attrs_first(body))
 
 
-def _step_group(group: list[dict]) -> Block:
+def _step_group(group: list[dict], where: str) -> Block:
     if len(group) == 1:
-        return _task_block("step", group[0], schema.workflow_step())
-    return Block("parallel", (), [_task_block("step", s, schema.workflow_step()) for s in group])
+        return _task_block("step", group[0], schema.workflow_step(), f"{where}[0]")
+    return Block("parallel", (), [_task_block("step", s, schema.workflow_step(), f"{where}[{i}]")
+                                  for i, s in enumerate(group)])
 
 
-def _task_block(block_type: str, task: dict, node: schema.SchemaNode) -> Block:
-    return Block(block_type, (task["name"],), task_items(task, node, skip=("name",)))
+def _task_block(block_type: str, task: dict, node: schema.SchemaNode, where: str) -> Block:
+    return Block(block_type, (task["name"],), task_items(task, node, skip=("name",), where=where))
 
 
-def task_items(task: dict, node: schema.SchemaNode, skip: tuple[str, ...]) -> list[Attr | Block]:
+def task_items(task: dict, node: schema.SchemaNode, skip: tuple[str, ...], where: str = "") -> list[Attr | Block]:
     """A DAG task's or step's fields, with `arguments = { name = "value" }` where it fits."""
     # The template a task runs reads best first.
     task = {"template": task["template"], **task} if "template" in task else task
     args_map = _arguments_map(task["arguments"]) if "arguments" in task else None
     if args_map is None:
-        return model_items(task, node, skip=skip)
-    items = model_items(task, node, skip=(*skip, "arguments"))
+        return model_items(task, node, skip=skip, where=where)
+    items = model_items(task, node, skip=(*skip, "arguments"), where=where)
     return attrs_first([*items[:1], Attr("arguments", args_map), *items[1:]])
 
 
-def _implicit_dag_steps(spec: dict) -> list[Block] | None:
+def _implicit_dag_steps(spec: dict, where: str) -> list[Block] | None:
     """`step` blocks for the implicit DAG, or None when the spec does not have that shape."""
     templates = spec.get("templates")
     if spec.get("entrypoint") != IMPLICIT_DAG or not isinstance(templates, list) or not _named_dicts(templates):
@@ -109,15 +114,20 @@ def _implicit_dag_steps(spec: dict) -> list[Block] | None:
     tasks = main["dag"]["tasks"]
     if not tasks or not _named_dicts(tasks):
         return None
+    # `step` turns `dependencies` into `depends`; Argo's own list is kept by `template` blocks.
+    if any("dependencies" in t for t in tasks):
+        return None
+    index = {t["name"]: i for i, t in enumerate(templates)}
     steps = []
-    for task in tasks:
+    for j, task in enumerate(tasks):
         tmpl = by_name.get(task["name"])
         if task.get("template") != task["name"] or tmpl is None or task["name"] == IMPLICIT_DAG:
             return None
         if "templateRef" in task or "inline" in task or not _simple_body(tmpl):
             return None
-        body = model_items(tmpl, schema.template(), skip=("name",))
-        body += task_items(task, schema.dag_task(), skip=("name", "template"))
+        body = model_items(tmpl, schema.template(), skip=("name",), where=f"{where}.templates[{index[task['name']]}]")
+        body += task_items(task, schema.dag_task(), skip=("name", "template"),
+                           where=f"{where}.templates[{index[IMPLICIT_DAG]}].dag.tasks[{j}]")
         steps.append(Block("step", (task["name"],), attrs_first(body)))
     return steps
 
@@ -136,7 +146,7 @@ def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[A
     items: list[Attr | Block] = []
     if "schedule" in spec:
         items.append(Attr("schedule", spec["schedule"]))
-    items += model_items(spec, node, skip=("schedule", "workflowSpec"))
+    items += model_items(spec, node, skip=("schedule", "workflowSpec"), where="spec")
     wf = spec.get("workflowSpec")
     if isinstance(wf, dict):
         items += _cron_workflow(wf, template_ref)
@@ -156,7 +166,7 @@ def _cron_workflow(wf: dict, template_ref: Callable[[dict], Raw | None]) -> list
         if args_map:
             items.append(Attr("arguments", args_map))
         return items
-    return [Block("workflow_spec", (), workflow_spec_items(wf))]
+    return [Block("workflow_spec", (), workflow_spec_items(wf, "spec.workflowSpec"))]
 
 
 def _arguments_map(args: Any) -> dict | None:

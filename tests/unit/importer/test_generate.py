@@ -147,13 +147,22 @@ def test_cron_with_unknown_template_keeps_a_workflow_spec_block():
     assert 'workflow_spec {\n    workflow_template_ref {\n      name = "elsewhere"' in out
 
 
-def test_other_kinds_become_manifest_blocks():
-    pvc = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "vol", "uid": "x"},
-           "spec": {"accessModes": ["ReadWriteOnce"]}, "status": {"phase": "Bound"}}
-    b = body(generate_config([pvc]), "manifest", "vol")
+def test_other_argo_kinds_become_manifest_blocks():
+    binding = {"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowEventBinding",
+               "metadata": {"name": "on-push", "uid": "x"},
+               "spec": {"event": {"selector": "true"}}, "status": {"phase": "x"}}
+    b = body(generate_config([binding]), "manifest", "on-push")
     content = b["content"]
-    assert content["kind"] == '"PersistentVolumeClaim"' and "status" not in content
-    assert content["metadata"] == {"name": '"vol"'}
+    assert content["kind"] == '"WorkflowEventBinding"' and "status" not in content
+    assert content["metadata"] == {"name": '"on-push"'}
+
+
+def test_kinds_gp_does_not_manage_are_refused():
+    # A manifest block of another kind would be written, then rejected by gp itself.
+    pvc = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "vol"}}
+    with pytest.raises(ConfigError) as err:
+        generate_config([pvc], source_names=["vol.yaml"])
+    assert str(err.value).startswith("vol.yaml: a PersistentVolumeClaim is not an Argo object; gp manages ")
 
 
 def test_output_is_canonically_formatted():
