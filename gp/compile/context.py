@@ -22,6 +22,9 @@ class Ctx:
     def error(self, message: str, pos: SourcePos | None) -> None:
         self.diags.append(Diagnostic(message, pos or self.fallback))
 
+    def warn(self, message: str, pos: SourcePos | None) -> None:
+        self.diags.append(Diagnostic(message, pos or self.fallback, "warning"))
+
     def mark(self, path: Path, pos: SourcePos | None) -> None:
         if pos is not None and path not in self.positions:
             self.positions[path] = pos
