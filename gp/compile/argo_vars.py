@@ -109,6 +109,7 @@ class TemplateFacts:
     needed_artifacts: tuple[str, ...]  # not optional and no location of their own
     global_params: tuple[str, ...]
     global_artifacts: tuple[str, ...]
+    owner: str | None = None  # the workflow template holding it, when called through template_ref
 
     @classmethod
     def of(cls, tmpl: dict) -> "TemplateFacts":
@@ -138,7 +139,9 @@ class TemplateFacts:
     @property
     def label(self) -> str:
         """How messages name it: `template "x"`, or for a step's own inline template, that."""
-        return f'template "{self.name}"' if self.name else "an inline template"
+        if not self.name:
+            return "an inline template"
+        return f'template "{self.name}"' + (f" of {self.owner}" if self.owner else "")
 
     @property
     def pod(self) -> bool:

@@ -45,7 +45,7 @@ def _type(facts: TemplateFacts) -> str:
     return HCL_TYPE.get(facts.type, facts.type) or "bodiless"
 
 
-def explain(name: str, where: Where, g: Globals) -> str:
+def explain(name: str, where: Where, g: Globals, certain: bool = True) -> str:
     parts = name.split(".")
     reason = {
         "inputs": _inputs,
@@ -55,7 +55,9 @@ def explain(name: str, where: Where, g: Globals) -> str:
         "workflow": _workflow,
         "pod": _pod,
     }[parts[0]](parts, where, g)
-    return f"{{{{{name}}}}} does not resolve: {reason}"
+    if not certain and parts[:2] == ["workflow", "parameters"]:
+        reason += "; a workflow submitted from this template must pass it"
+    return f"{{{{{name}}}}} {'does' if certain else 'may'} not resolve: {reason}"
 
 
 def _inputs(parts: list[str], where: Where, g: Globals) -> str:
@@ -138,7 +140,7 @@ def _workflow(parts: list[str], where: Where, g: Globals) -> str:
     what = parts[1] if len(parts) > 1 else ""
     name = ".".join(parts[2:])
     if what == "parameters" and name:
-        return (f"no workflow parameter {quote(name)} is declared in arguments{_close(name, g.parameters)}")
+        return f"no workflow parameter {quote(name)} is declared in arguments{_close(name, g.parameters)}"
     if what == "parameters":
         return "the workflow declares no parameters"
     if what == "outputs" and len(parts) > 3 and parts[2] in ("parameters", "artifacts"):

@@ -17,6 +17,8 @@ submit time, so it is a warning; so is an unknown workflow label or annotation.
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import replace
 from typing import Any
 
 from gp.compile.argo_vars import (
@@ -142,7 +144,8 @@ class ReferenceCheck:
                 found = TemplateFacts.of(item["inline"])
             elif isinstance(item.get("templateRef"), dict):
                 tmpl = self.index.lookup(item["templateRef"])
-                found = TemplateFacts.of(tmpl) if tmpl is not None else None
+                owner = str(item["templateRef"].get("name"))
+                found = replace(TemplateFacts.of(tmpl), owner=owner) if tmpl is not None else None
             elif isinstance(item.get("template"), str):
                 found = self.facts.get(item["template"])
             self.callees[key] = found
@@ -184,7 +187,7 @@ class ReferenceCheck:
                     continue
                 self.reported.add((at, name))
                 report = self.ctx.warn if level == "warning" else self.ctx.error
-                report(explain(name, where, self.globals), self.ctx.pos_of(at))
+                report(explain(name, where, self.globals, level == "error"), self.ctx.pos_of(at))
 
     # --- templates -----------------------------------------------------------------------------
 
@@ -318,34 +321,48 @@ class ReferenceCheck:
                                self.ctx.pos_of((*path, "arguments", "parameters", j)))
         if callee is None:
             return
-        where = f"{what} {quote(name)} calls {callee.label}"
-        self._missing_inputs(callee, params, _list(args.get("artifacts")), where, (*path, "arguments"))
-
-    def _missing_inputs(self, callee: TemplateFacts, params: list[dict], artifacts: list[dict], where: str,
-                        path: Path) -> None:
-        given = {p.get("name") for p in params}
-        for p in callee.needed_params:
-            if p not in given:
-                self.ctx.error(f"{where} without its input parameter {quote(p)}, which has no default",
-                               self.ctx.pos_of(path))
-        given = {a.get("name") for a in artifacts}
-        for a in callee.needed_artifacts:
-            if a not in given:
-                self.ctx.error(f"{where} without its input artifact {quote(a)}, which is not optional and has no "
-                               "location of its own", self.ctx.pos_of(path))
+        passed = [str(p.get("name")) for p in params]
+        for kind, needed, given in (("parameter", callee.needed_params, passed),
+                                    ("artifact", callee.needed_artifacts,
+                                     [str(x.get("name")) for x in _list(args.get("artifacts"))])):
+            for missing in needed:
+                if missing not in given:
+                    close = [g for g in given if g not in callee.in_params and g not in callee.in_artifacts]
+                    self.ctx.error(f"{what} {quote(name)} calls {callee.label} without its input {kind} "
+                                   f"{quote(missing)}, which {_NO_DEFAULT[kind]}{_close(missing, close)}",
+                                   self.ctx.pos_of((*path, "arguments")))
 
     def _check_spec_calls(self) -> None:
         """The entrypoint of a workflow or cron, and every exit handler, take the spec's arguments."""
+        if "workflowTemplateRef" in self.spec:
+            return
         args = _arguments(self.spec)
-        params, artifacts = _list(args.get("parameters")), _list(args.get("artifacts"))
+        given = {"parameter": {p.get("name") for p in _list(args.get("parameters"))},
+                 "artifact": {a.get("name") for a in _list(args.get("artifacts"))}}
         calls = [("onExit", "exit handler")]
-        if not self.template_validation:
+        if not self.template_validation:  # a template's entrypoint gets its arguments at submit time
             calls.append(("entrypoint", "entrypoint"))
         for key, what in calls:
             callee = self.facts.get(str(self.spec.get(key)))
-            if callee is not None and "workflowTemplateRef" not in self.spec:
-                where = f"the workflow's arguments call {what} {callee.label}"
-                self._missing_inputs(callee, params, artifacts, where, (*self.path, key))
+            if callee is None:
+                continue
+            for kind, needed in (("parameter", callee.needed_params), ("artifact", callee.needed_artifacts)):
+                for missing in needed:
+                    if missing not in given[kind]:
+                        self.ctx.error(f"the workflow's arguments give no {kind} {quote(missing)}, an input of "
+                                       f"{what} {callee.label} which {_NO_DEFAULT[kind]}",
+                                       self.ctx.pos_of((*self.path, key)))
+
+
+_NO_DEFAULT = {
+    "parameter": "has no default",
+    "artifact": "is not optional and has no location of its own",
+}
+
+
+def _close(name: str, options: list[str]) -> str:
+    found = difflib.get_close_matches(name, options, n=1)
+    return f" (it passes {quote(found[0])}: a typo?)" if found else ""
 
 
 def _has_exit_hook(item: dict) -> bool:
