@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from gp import operations
 from gp.cli.console import shown_file, common_options, error_console, out_console, var_options
@@ -61,12 +62,21 @@ def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
         if errors:
             sys.exit(1)
         return
+    _print_warnings([d for d in diagnostics if d.severity == "warning"], no_color)
     if errors:
         raise DiagnosticsError(errors)
     out_console(no_color).print(
         f"[green]Success![/] The module is valid ({count} object{'s' if count != 1 else ''}).",
         highlight=False,
     )
+
+
+def _print_warnings(warnings, no_color: bool) -> None:
+    """What Argo may accept but looks wrong (an undeclared workflow parameter in a template)."""
+    console = error_console(no_color)
+    for diag in warnings:
+        where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""
+        console.print(f"[bold yellow]Warning:[/] {escape(where + diag.message)}", highlight=False)
 
 
 def _shown(diag: dict) -> dict:
@@ -78,7 +88,7 @@ def _shown(diag: dict) -> dict:
 def _validation_doc(diagnostics) -> dict:
     return {
         "format_version": "1.0",
-        "valid": not diagnostics,
+        "valid": not any(d.severity == "error" for d in diagnostics),
         "error_count": sum(1 for d in diagnostics if d.severity == "error"),
         "warning_count": sum(1 for d in diagnostics if d.severity == "warning"),
         "diagnostics": [_shown(d.to_dict()) for d in diagnostics],
