@@ -111,6 +111,8 @@ def _node(parts: list[str], where: Where, g: Globals) -> str:
     if in_steps and node not in (where.seen or ()):
         return (f"step {quote(node)} comes after step {quote(str(where.node))} in template "
                 f"{quote(where.template.name)}; a step sees only the steps before it")
+    if in_steps and node == where.node and rest != ["status"]:
+        return f"step {quote(node)} cannot read its own outputs (only its exit hook can)"
     if rest == ["status"]:
         if where.node is None:
             return f"a task's status is known only to the tasks that depend on it (and to hooks)"
