@@ -6,6 +6,7 @@ import bisect
 
 from gp.compile.checks import check_cron, check_schema
 from gp.compile.compiler import Compiled, compile_decl
+from gp.compile.cron_refs import LocalTemplates as CronTemplates, check_cron_arguments
 from gp.compile.objects import CompiledObject
 from gp.compile.references import ReferenceCheck, TemplateIndex
 from gp.compile.rules import LocalTemplates, check_duplicate_objects, check_object_name, check_workflow_spec, \
@@ -20,6 +21,7 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
     local = LocalTemplates.of(results)
     index = TemplateIndex(results)
     unsure = _touched_by_evaluation_errors(module)
+    checked: dict[int, ReferenceCheck] = {}
     for r in results:
         if not r.manifest:
             continue
@@ -32,11 +34,17 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
             check_workflow_spec(spec, path, r.ctx, local)
             if clean and r.decl.pos not in unsure:
                 meta = r.manifest.get("metadata") or {}
-                ReferenceCheck(spec, path, r.ctx, r.kind, meta, index).run()
+                checked[id(r)] = ReferenceCheck(spec, path, r.ctx, r.kind, meta, index)
+                checked[id(r)].run()
         if r.kind == "CronWorkflow":
             check_cron(r, results)
         if clean:
             check_schema(r)
+    templates = CronTemplates(results)
+    for r in results:
+        template = templates.run_by(r) if r.kind == "CronWorkflow" and id(r) in checked else None
+        if template is not None and id(template) in checked:
+            check_cron_arguments(r, template, checked[id(template)])
     diags = [_masked(d, module.sensitive_values) for r in results for d in r.ctx.diags]
     return results, sort_diagnostics(diags)
 

@@ -36,6 +36,7 @@ from gp.compile.argo_vars import (
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.ref_messages import Globals, Where, explain
 from gp.compile.scope import Ancestry, Scope
+from gp.errors import SourcePos
 
 TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
@@ -77,6 +78,8 @@ class ReferenceCheck:
         self.facts: dict[str, TemplateFacts] = {}
         self.callees: dict[int, TemplateFacts | None] = {}
         self.reported: set[tuple[Path, str]] = set()
+        # Undeclared workflow parameters a submitted workflow (or a cron using the template) must pass.
+        self.submit_time: list[tuple[str, SourcePos | None]] = []
 
     def run(self) -> None:
         templates = [(i, t) for i, t in enumerate(self.spec.get("templates") or ()) if isinstance(t, dict)]
@@ -188,6 +191,8 @@ class ReferenceCheck:
                 self.reported.add((at, name))
                 report = self.ctx.warn if level == "warning" else self.ctx.error
                 report(explain(name, where, self.globals, level == "error"), self.ctx.pos_of(at))
+                if level == "warning" and name.startswith("workflow.parameters."):
+                    self.submit_time.append((name, self.ctx.pos_of(at)))
 
     # --- templates -----------------------------------------------------------------------------
 
