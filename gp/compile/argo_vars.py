@@ -77,12 +77,21 @@ def strings(value: Any, path: Path) -> Iterator[tuple[str, Path]]:
             todo.extend((x, (*p, i)) for i, x in enumerate(v))
 
 
-def _names(entries: Any) -> tuple[str, ...]:
-    return tuple(e["name"] for e in entries or () if isinstance(e, dict) and isinstance(e.get("name"), str))
+def entries(value: Any) -> list[dict]:
+    """The maps of a list (a value of the wrong shape is the schema check's to report)."""
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
 
-def _global_names(entries: Any) -> tuple[str, ...]:
-    return tuple(e["globalName"] for e in entries or () if isinstance(e, dict) and isinstance(e.get("globalName"), str))
+def as_map(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _names(items: Any) -> tuple[str, ...]:
+    return tuple(e["name"] for e in items if isinstance(e.get("name"), str))
+
+
+def _global_names(items: list[dict]) -> tuple[str, ...]:
+    return tuple(e["globalName"] for e in items if isinstance(e.get("globalName"), str))
 
 
 def _given(param: dict) -> bool:
@@ -114,26 +123,24 @@ class TemplateFacts:
     @classmethod
     def of(cls, tmpl: dict) -> "TemplateFacts":
         kind = next((t for t in TYPES if tmpl.get(t) is not None), "")
-        inputs = tmpl.get("inputs") if isinstance(tmpl.get("inputs"), dict) else {}
-        outputs = tmpl.get("outputs") if isinstance(tmpl.get("outputs"), dict) else {}
-        params = [p for p in inputs.get("parameters") or () if isinstance(p, dict)]
-        arts = [a for a in inputs.get("artifacts") or () if isinstance(a, dict)]
-        cset = tmpl.get("containerSet") if isinstance(tmpl.get("containerSet"), dict) else {}
+        inputs, outputs = as_map(tmpl.get("inputs")), as_map(tmpl.get("outputs"))
+        params, arts = entries(inputs.get("parameters")), entries(inputs.get("artifacts"))
+        out_params, out_arts = entries(outputs.get("parameters")), entries(outputs.get("artifacts"))
         result = kind in ("container", "script", "data", "http", "plugin") or (
-            kind == "containerSet" and "main" in _names(cset.get("containers")))
+            kind == "containerSet" and "main" in _names(entries(as_map(tmpl["containerSet"]).get("containers"))))
         return cls(
             name=str(tmpl.get("name", "")),
             type=kind,
             daemon=tmpl.get("daemon") is True,
             has_result=result,
-            out_params=_names(outputs.get("parameters")),
-            out_artifacts=_names(outputs.get("artifacts")),
+            out_params=_names(out_params),
+            out_artifacts=_names(out_arts),
             in_params=_names(params),
             in_artifacts=_names(arts),
-            needed_params=_names(p for p in params if not _given(p)),
-            needed_artifacts=_names(a for a in arts if not _located(a)),
-            global_params=_global_names(outputs.get("parameters")),
-            global_artifacts=_global_names(outputs.get("artifacts")),
+            needed_params=_names([p for p in params if not _given(p)]),
+            needed_artifacts=_names([a for a in arts if not _located(a)]),
+            global_params=_global_names(out_params),
+            global_artifacts=_global_names(out_arts),
         )
 
     @property
@@ -188,7 +195,8 @@ def node_base_keys(prefix: str, node: str) -> list[str]:
 def loop_keys(item: dict) -> tuple[set[str], bool]:
     """The `item.…` names a step or task's loop provides, and whether any is possible (with_param)."""
     keys: set[str] = set()
-    for value in item.get("withItems") or ():
+    values = item.get("withItems")
+    for value in values if isinstance(values, list) else ():
         if isinstance(value, list):
             keys.update(f"item.[{i}]" for i in range(len(value)))
         elif isinstance(value, dict):

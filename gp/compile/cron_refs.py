@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from gp.compile.argo_vars import TemplateFacts
+from gp.compile.argo_vars import TemplateFacts, as_map, entries
 from gp.compile.compiler import Compiled
 from gp.compile.context import quote
 from gp.compile.references import TEMPLATE_KINDS, ReferenceCheck
 
 
 def _parameters(spec: dict) -> list[dict]:
-    args = spec.get("arguments") if isinstance(spec.get("arguments"), dict) else {}
-    return [p for p in args.get("parameters") or () if isinstance(p, dict)]
+    return entries(as_map(spec.get("arguments")).get("parameters"))
 
 
 class LocalTemplates:
@@ -46,9 +45,9 @@ def check_cron_arguments(cron: Compiled, template: Compiled, check: ReferenceChe
     """``check`` is the template's own reference check, which noted what it left to submit time."""
     ref = cron.cron_ref
     assert ref is not None
-    wf = (cron.manifest.get("spec") or {}).get("workflowSpec") or {}
-    tspec = template.manifest.get("spec") or {}
-    given = {p.get("name") for p in _parameters(wf)}
+    wf = as_map(as_map(cron.manifest.get("spec")).get("workflowSpec"))
+    tspec = as_map(template.manifest.get("spec"))
+    given = {str(p.get("name")) for p in _parameters(wf)}
     what = f"workflow_template {quote(template.ref.name)}"
     reported: set[str] = set()
     for name, pos in check.submit_time:
@@ -59,15 +58,15 @@ def check_cron_arguments(cron: Compiled, template: Compiled, check: ReferenceChe
             cron.ctx.error(f"{what} uses {{{{{name}}}}}{at}, but neither it nor this cron declares "
                            f"parameter {quote(param)}; add it to the cron's arguments", ref.pos)
     for p in _parameters(tspec):
-        if p.get("value") is None and p.get("valueFrom") is None and p.get("name") not in given:
+        if p.get("value") is None and p.get("valueFrom") is None and str(p.get("name")) not in given:
             cron.ctx.error(f"{what} declares parameter {quote(str(p.get('name')))} without a value, and this cron "
                            "does not pass one", ref.pos)
     entry = wf.get("entrypoint") or tspec.get("entrypoint")
-    tmpl = next((t for t in tspec.get("templates") or () if isinstance(t, dict) and t.get("name") == entry), None)
+    tmpl = next((t for t in entries(tspec.get("templates")) if t.get("name") == entry), None)
     if tmpl is None:
         return
     facts = TemplateFacts.of(tmpl)
-    merged = given | {p.get("name") for p in _parameters(tspec)}
+    merged = given | {str(p.get("name")) for p in _parameters(tspec)}
     for param in facts.needed_params:
         if param not in merged:
             cron.ctx.error(f"the entrypoint {facts.label} of {what} needs input parameter {quote(param)}, which has "

@@ -86,7 +86,7 @@ def _item(parts: list[str], where: Where, g: Globals) -> str:
         return f"{what} {quote(str(where.node))} does not loop (no with_items, with_param or with_sequence)"
     if item.get("withSequence") is not None:
         return f"with_sequence gives {what} {quote(str(where.node))} numbers: use {{{{item}}}}"
-    values = item.get("withItems") or []
+    values = item.get("withItems") if isinstance(item.get("withItems"), list) else []
     keys = sorted({str(k) for v in values if isinstance(v, dict) for k in v})
     key = ".".join(parts[1:])
     if not keys:

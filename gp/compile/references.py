@@ -27,6 +27,8 @@ from gp.compile.argo_vars import (
     VARIABLE,
     TemplateFacts,
     aggregates,
+    as_map,
+    entries,
     checked,
     loop_keys,
     node_base_keys,
@@ -48,10 +50,10 @@ class TemplateIndex:
         self.by_ref: dict[tuple[bool, str], dict[str, dict]] = {}
         for r in results:
             if r.kind in TEMPLATE_KINDS:
-                spec = r.manifest.get("spec") or {}
+                spec = as_map(r.manifest.get("spec"))
                 named = self.by_ref.setdefault((r.kind == "ClusterWorkflowTemplate", r.ref.name), {})
-                for t in spec.get("templates") or ():
-                    if isinstance(t, dict) and isinstance(t.get("name"), str):
+                for t in entries(spec.get("templates")):
+                    if isinstance(t.get("name"), str):
                         named.setdefault(t["name"], t)
 
     def lookup(self, ref: dict) -> dict | None:
@@ -59,13 +61,8 @@ class TemplateIndex:
         return named.get(str(ref.get("template"))) if named is not None else None
 
 
-def _list(value: Any) -> list[dict]:
-    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
-
-
 def _arguments(item: dict) -> dict:
-    args = item.get("arguments")
-    return args if isinstance(args, dict) else {}
+    return as_map(item.get("arguments"))
 
 
 class ReferenceCheck:
@@ -82,7 +79,8 @@ class ReferenceCheck:
         self.submit_time: list[tuple[str, SourcePos | None]] = []
 
     def run(self) -> None:
-        templates = [(i, t) for i, t in enumerate(self.spec.get("templates") or ()) if isinstance(t, dict)]
+        templates = [(i, t) for i, t in enumerate(self.spec.get("templates") if isinstance(
+            self.spec.get("templates"), list) else ()) if isinstance(t, dict)]
         for _, t in templates:
             self.facts.setdefault(str(t.get("name")), TemplateFacts.of(t))
         self.scope, self.globals = self._globals(templates)
@@ -94,13 +92,13 @@ class ReferenceCheck:
 
     def _globals(self, templates: list[tuple[int, dict]]) -> tuple[Scope, Globals]:
         spec, meta = self.spec, self.meta
-        params = tuple(p["name"] for p in _list(_arguments(spec).get("parameters")) if isinstance(p.get("name"), str))
-        wf_meta = spec.get("workflowMetadata") if isinstance(spec.get("workflowMetadata"), dict) else {}
+        params = tuple(p["name"] for p in entries(_arguments(spec).get("parameters")) if isinstance(p.get("name"), str))
+        wf_meta = as_map(spec.get("workflowMetadata"))
         g = Globals(parameters=params)
         for source in (meta, wf_meta):
-            g.labels.update(str(k) for k in (source.get("labels") or {}))
-            g.annotations.update(str(k) for k in (source.get("annotations") or {}))
-        g.labels.update(str(k) for k in (wf_meta.get("labelsFrom") or {}))
+            g.labels.update(str(k) for k in as_map(source.get("labels")))
+            g.annotations.update(str(k) for k in as_map(source.get("annotations")))
+        g.labels.update(str(k) for k in as_map(wf_meta.get("labelsFrom")))
         scope = Scope(None, ALWAYS_GLOBAL)
         if params:
             scope.keys.update(("workflow.parameters", "workflow.parameters.json"))
@@ -133,10 +131,9 @@ class ReferenceCheck:
 
     @staticmethod
     def _nodes(t: dict) -> list[dict]:
-        dag = t.get("dag")
-        if isinstance(dag, dict):
-            return _list(dag.get("tasks"))
-        return [s for group in (t.get("steps") or ()) if isinstance(group, list) for s in _list(group)]
+        if isinstance(t.get("dag"), dict):
+            return entries(t["dag"].get("tasks"))
+        return [s for group in _groups(t) for s in entries(group)]
 
     def callee(self, item: dict) -> TemplateFacts | None:
         """What a step or task runs; None when unknown (a template_ref outside the module, a typo)."""
@@ -212,11 +209,11 @@ class ReferenceCheck:
         for key, value in t.items():
             if key != "inputs":
                 self.check_value(value, (*tpath, key), scope, where)
-        inputs = t.get("inputs") if isinstance(t.get("inputs"), dict) else {}
-        for j, p in enumerate(_list(inputs.get("parameters"))):
+        inputs = as_map(t.get("inputs"))
+        for j, p in enumerate(entries(inputs.get("parameters"))):
             rest = {k: v for k, v in p.items() if k not in ("value", "valueFrom")}
             self.check_value(rest, (*tpath, "inputs", "parameters", j), scope, where)
-        for j, a in enumerate(_list(inputs.get("artifacts"))):
+        for j, a in enumerate(entries(inputs.get("artifacts"))):
             self.check_value(a.get("path"), (*tpath, "inputs", "artifacts", j, "path"), scope, where)
 
     def _expose(self, scope: Scope, root: str, node: str, callee: TemplateFacts | None, aggregate: bool) -> None:
@@ -228,9 +225,8 @@ class ReferenceCheck:
 
     def _node_scope(self, parent: Scope, item: dict) -> Scope:
         keys, any_item = loop_keys(item)
-        inline = item.get("inline") if isinstance(item.get("inline"), dict) else {}
-        inputs = inline.get("inputs") if isinstance(inline.get("inputs"), dict) else {}
-        keys.update(f"inputs.parameters.{p['name']}" for p in _list(inputs.get("parameters")) if "name" in p)
+        inputs = as_map(as_map(item.get("inline")).get("inputs"))
+        keys.update(f"inputs.parameters.{p['name']}" for p in entries(inputs.get("parameters")) if "name" in p)
         scope = Scope(parent, keys)
         scope.any_item = any_item
         return scope
@@ -248,7 +244,7 @@ class ReferenceCheck:
         for step in self._nodes(t):
             nodes.setdefault(str(step.get("name")), self.callee(step))
         seen: set[str] = set()
-        for g, group in enumerate(t.get("steps") or ()):
+        for g, group in enumerate(_groups(t)):
             for s, step in enumerate(group if isinstance(group, list) else ()):
                 if not isinstance(step, dict):
                     continue
@@ -269,8 +265,8 @@ class ReferenceCheck:
         self.check_value(t.get("outputs"), (*tpath, "outputs"), scope, Where(facts, "outputs", nodes=nodes, seen=seen))
 
     def _check_dag(self, t: dict, facts: TemplateFacts, scope: Scope, tpath: Path) -> None:
-        dag = t["dag"]
-        tasks = _list(dag.get("tasks"))
+        dag = as_map(t["dag"])
+        tasks = entries(dag.get("tasks"))
         nodes: dict[str, TemplateFacts | None] = {}
         for task in tasks:  # every task's outputs are in scope for every other task (Argo)
             name = str(task.get("name"))
@@ -279,7 +275,7 @@ class ReferenceCheck:
             if task.get("hooks") is not None:
                 scope.keys.add(f"tasks.{name}.status")
         ancestry = Ancestry(tasks)
-        for j, task in enumerate(dag.get("tasks") or ()):
+        for j, task in enumerate(dag.get("tasks") if isinstance(dag.get("tasks"), list) else ()):
             if not isinstance(task, dict):
                 continue
             name = str(task.get("name"))
@@ -302,7 +298,7 @@ class ReferenceCheck:
         args = _arguments(task)
         name = str(task.get("name"))
         for kind, field in (("parameters", "value"), ("artifacts", "from")):
-            for j, entry in enumerate(_list(args.get(kind))):
+            for j, entry in enumerate(entries(args.get(kind))):
                 value = entry.get(field)
                 if not isinstance(value, str) or not value.startswith("{{tasks."):
                     continue
@@ -319,7 +315,7 @@ class ReferenceCheck:
         callee = self.callee(item)
         name = str(item.get("name"))
         args = _arguments(item)
-        params = _list(args.get("parameters"))
+        params = entries(args.get("parameters"))
         for j, p in enumerate(params):
             if p.get("value") is None and p.get("valueFrom") is None:
                 self.ctx.error(f"{what} {quote(name)} passes parameter {quote(str(p.get('name')))} without a value",
@@ -329,7 +325,7 @@ class ReferenceCheck:
         passed = [str(p.get("name")) for p in params]
         for kind, needed, given in (("parameter", callee.needed_params, passed),
                                     ("artifact", callee.needed_artifacts,
-                                     [str(x.get("name")) for x in _list(args.get("artifacts"))])):
+                                     [str(x.get("name")) for x in entries(args.get("artifacts"))])):
             for missing in needed:
                 if missing not in given:
                     close = [g for g in given if g not in callee.in_params and g not in callee.in_artifacts]
@@ -342,8 +338,8 @@ class ReferenceCheck:
         if "workflowTemplateRef" in self.spec:
             return
         args = _arguments(self.spec)
-        given = {"parameter": {p.get("name") for p in _list(args.get("parameters"))},
-                 "artifact": {a.get("name") for a in _list(args.get("artifacts"))}}
+        given = {"parameter": {str(p.get("name")) for p in entries(args.get("parameters"))},
+                 "artifact": {str(a.get("name")) for a in entries(args.get("artifacts"))}}
         calls = [("onExit", "exit handler")]
         if not self.template_validation:  # a template's entrypoint gets its arguments at submit time
             calls.append(("entrypoint", "entrypoint"))
@@ -368,6 +364,10 @@ _NO_DEFAULT = {
 def _close(name: str, options: list[str]) -> str:
     found = difflib.get_close_matches(name, options, n=1)
     return f" (it passes {quote(found[0])}: a typo?)" if found else ""
+
+
+def _groups(t: dict) -> list:
+    return t["steps"] if isinstance(t.get("steps"), list) else []
 
 
 def _has_exit_hook(item: dict) -> bool:

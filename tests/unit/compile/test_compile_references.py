@@ -152,3 +152,20 @@ def test_objects_with_evaluation_errors_are_not_reference_checked(tmp_path: Path
     messages = [d.message for d in diags]
     assert messages[0] == 'Unknown variable "var.nope"'
     assert len(messages) == 2 and messages[1].startswith("{{inputs.parameters.zz}} does not resolve")
+
+
+def test_values_of_the_wrong_shape_are_left_to_the_schema_check():
+    content = {
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": {"name": "odd"},
+        "spec": {"arguments": {"parameters": [{"name": ["x"]}]}, "templates": [
+            {"name": "d", "dag": "oops"},
+            {"name": "s", "steps": {"a": 1}},
+            {"name": "c", "container": {"image": "alpine"}, "inputs": {"parameters": True},
+             "outputs": {"parameters": [{"name": {"x": 1}}]}},
+            {"name": "w", "dag": {"tasks": [{"name": "t", "template": "c", "withItems": 5,
+                                             "arguments": {"parameters": [{"name": ["p"], "value": "v"}]}}]}},
+        ]},
+    }
+    out = problems(decl("manifest", "odd", a("content", content, line=2)))
+    assert out and all(line.startswith("main.gp.hcl:2:3: ") for line in out)
+    assert not any("does not resolve" in line for line in out)
