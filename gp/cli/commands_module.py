@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from gp import operations
 from gp.cli.console import shown_file, common_options, error_console, out_console, var_options
@@ -61,10 +62,7 @@ def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
         if errors:
             sys.exit(1)
         return
-    warnings = [d for d in diagnostics if d.severity == "warning"]
-    for warning in warnings:
-        error_console(no_color).print(f"[yellow]Warning:[/] {_shown_text(warning)}", highlight=False,
-                                      soft_wrap=True, markup=True)
+    _print_warnings([d for d in diagnostics if d.severity == "warning"], no_color)
     if errors:
         raise DiagnosticsError(errors)
     out_console(no_color).print(
@@ -73,11 +71,12 @@ def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
     )
 
 
-def _shown_text(diag) -> str:
-    from rich.markup import escape
-
-    where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""
-    return escape(where + diag.message)
+def _print_warnings(warnings, no_color: bool) -> None:
+    """What Argo may accept but looks wrong (an undeclared workflow parameter in a template)."""
+    console = error_console(no_color)
+    for diag in warnings:
+        where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""
+        console.print(f"[bold yellow]Warning:[/] {escape(where + diag.message)}", highlight=False)
 
 
 def _shown(diag: dict) -> dict:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+
 from gp.compile.checks import check_cron, check_ignore_changes, check_schema, check_scripts
 from gp.compile.compiler import Compiled, compile_decl
+from gp.compile.cron_refs import LocalTemplates as CronTemplates, check_cron_arguments
 from gp.compile.objects import CompiledObject
+from gp.compile.references import ReferenceCheck, TemplateIndex
 from gp.compile.rules import LocalTemplates, check_duplicate_objects, check_object_name, check_workflow_spec, \
     workflow_specs
 from gp.config.marks import MASK, MIN_MASKED
@@ -16,23 +20,55 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
     results = [compile_decl(d, module.provider, module.stack) for d in module.objects]
     check_duplicate_objects(results)
     local = LocalTemplates.of(results)
+    index = TemplateIndex(results)
+    unsure = _touched_by_evaluation_errors(module)
+    checked: dict[int, ReferenceCheck] = {}
     for r in results:
         if not r.manifest:
             continue
         # Once an object has compile errors, the schema would mostly repeat them (a dropped value
         # shows up again as "Field required"), so its schema check waits for a clean compile.
-        clean = not r.ctx.diags
+        # So does the reference check: a parameter block that failed would make its uses unknown.
+        clean = not any(d.severity == "error" for d in r.ctx.diags)
         check_object_name(r)
         for spec, path in workflow_specs(r):
             check_workflow_spec(spec, path, r.ctx, local)
             check_scripts(spec, path, r.ctx)
+            if clean and r.decl.pos not in unsure:
+                meta = r.manifest.get("metadata") or {}
+                checked[id(r)] = ReferenceCheck(spec, path, r.ctx, r.kind, meta, index)
+                checked[id(r)].run()
         if r.kind == "CronWorkflow":
             check_cron(r, results)
         check_ignore_changes(r)
         if clean:
             check_schema(r)
+    templates = CronTemplates(results)
+    for r in results:
+        template = templates.run_by(r) if r.kind == "CronWorkflow" and id(r) in checked else None
+        if template is not None and id(template) in checked:
+            check_cron_arguments(r, template, checked[id(template)])
     diags = [_masked(d, module.sensitive_values) for r in results for d in r.ctx.diags]
     return results, sort_diagnostics(diags)
+
+
+def _touched_by_evaluation_errors(module: Module) -> set[SourcePos]:
+    """Objects holding an attribute that failed to evaluate (a partial load): each error belongs to
+    the object that starts last before it in its file. Their references are not checked."""
+    starts: dict[str, list[SourcePos]] = {}
+    for d in module.objects:
+        starts.setdefault(d.pos.file, []).append(d.pos)
+    for positions in starts.values():
+        positions.sort()
+    out: set[SourcePos] = set()
+    for diag in module.diagnostics:
+        if diag.pos is None:
+            continue
+        candidates = starts.get(diag.pos.file, [])
+        k = bisect.bisect_right(candidates, diag.pos)
+        if k:
+            out.add(candidates[k - 1])
+    return out
 
 
 def _masked(diag: Diagnostic, secrets: frozenset[str]) -> Diagnostic:

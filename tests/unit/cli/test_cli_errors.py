@@ -246,6 +246,30 @@ def test_validate_lists_every_error_at_once_and_as_json(gp: GP, tmp_path: Path) 
                    "diagnostics": []}
 
 
+SUBMIT_TIME_PARAMETER = """
+workflow_template "t" {
+  container "main" {
+    image   = "alpine"
+    command = ["echo", "{{workflow.parameters.tile}}"]
+  }
+}
+"""
+
+
+def test_validate_shows_warnings_and_they_do_not_fail(gp: GP, tmp_path: Path) -> None:
+    root = module(tmp_path, SUBMIT_TIME_PARAMETER)
+    run = gp("validate", "-C", root)
+    assert run.code == 0, run
+    where = pos_of(root, "command")
+    assert run.err.splitlines() == [
+        f"Warning: {where}: {{{{workflow.parameters.tile}}}} may not resolve: no workflow parameter \"tile\" is "
+        "declared in arguments; a workflow submitted from this template must pass it"], run
+    assert "Success!" in run.out
+    doc = json.loads(gp("validate", "-C", root, "--json").out)
+    assert doc["valid"] is True and doc["error_count"] == 0 and doc["warning_count"] == 1
+    assert doc["diagnostics"][0]["severity"] == "warning"
+
+
 def test_no_color_flag_and_env_strip_every_escape(gp: GP, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     root = module(tmp_path, TEMPLATE)

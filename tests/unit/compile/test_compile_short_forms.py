@@ -43,12 +43,14 @@ def test_step_routes_task_fields_and_template_fields():
           a("retry_strategy", {"limit": 3}),
           a("active_deadline_seconds", 60),
           a("node_selector", {"pool": "big"}),
+          a("arguments", {"item": "{{item}}"}),
           b("parameter", "item"),
           container()),
     )
     task = spec["templates"][0]["dag"]["tasks"][0]
     assert task == {"name": "fan", "template": "fan", "withItems": ["a", "b"],
-                    "when": "{{workflow.parameters.go}} == true", "continueOn": {"failed": True}}
+                    "when": "{{workflow.parameters.go}} == true", "continueOn": {"failed": True},
+                    "arguments": {"parameters": [{"name": "item", "value": "{{item}}"}]}}
     tmpl = spec["templates"][1]
     assert tmpl["retryStrategy"] == {"limit": 3}
     assert tmpl["activeDeadlineSeconds"] == 60
@@ -267,7 +269,8 @@ def test_labelled_repeated_blocks_and_env_value_from():
 
 def test_map_block_and_int_or_string():
     spec = spec_of(b("node_selector", a("pool", "big"), a("Zone.Key/x", 1)),
-                   b("step", "a", a("active_deadline_seconds", "{{inputs.parameters.t}}"), container()),
+                   b("step", "a", a("active_deadline_seconds", "{{inputs.parameters.t}}"),
+                     b("parameter", "t", a("default", "60")), container()),
                    b("step", "n", a("with_sequence", {"count": 5.0}), container()))
     assert spec["nodeSelector"] == {"pool": "big", "Zone.Key/x": "1"}
     assert spec["templates"][1]["activeDeadlineSeconds"] == "{{inputs.parameters.t}}"
