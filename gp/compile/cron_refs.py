@@ -48,7 +48,8 @@ def check_cron_arguments(cron: Compiled, template: Compiled, check: ReferenceChe
     wf = as_map(as_map(cron.manifest.get("spec")).get("workflowSpec"))
     tspec = as_map(template.manifest.get("spec"))
     given = {str(p.get("name")) for p in _parameters(wf)}
-    what = f"workflow_template {quote(template.ref.name)}"
+    block = "cluster_workflow_template" if template.kind == "ClusterWorkflowTemplate" else "workflow_template"
+    what = f"{block} {quote(template.ref.name)}"
     reported: set[str] = set()
     for name, pos in check.submit_time:
         param = name[len("workflow.parameters."):]
@@ -62,6 +63,11 @@ def check_cron_arguments(cron: Compiled, template: Compiled, check: ReferenceChe
             cron.ctx.error(f"{what} declares parameter {quote(str(p.get('name')))} without a value, and this cron "
                            "does not pass one", ref.pos)
     entry = wf.get("entrypoint") or tspec.get("entrypoint")
+    if not entry:
+        # Argo validates the run the cron makes, and a run needs a template to start from.
+        cron.ctx.error(f"neither this cron nor {what} sets an entrypoint, so Argo cannot run it: set "
+                       "entrypoint on the template (or in the cron's workflow_spec)", ref.pos)
+        return
     tmpl = next((t for t in entries(tspec.get("templates")) if t.get("name") == entry), None)
     if tmpl is None:
         return

@@ -11,6 +11,8 @@ workflow_template "sen2cor" {
 }
 
 cluster_workflow_template "shared" {
+  entrypoint = "echo"
+
   container "echo" {
     image = "alpine"
   }
