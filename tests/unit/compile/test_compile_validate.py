@@ -37,7 +37,7 @@ def test_object_name_lengths():
     ]
     cron_name = "n" * 53
     out = problems(cron(a("schedule", "@daily"), a("workflow_template", "ghost"), label=cron_name, line=5),
-                   wt(b("container", "x", a("image", "i")), label="ghost"))
+                   wt(a("entrypoint", "x"), b("container", "x", a("image", "i")), label="ghost"))
     assert out == [f'main.gp.hcl:5:1: CronWorkflow name "{cron_name}" is 53 characters long; at most 52 are allowed']
 
 
