@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="project: gp's own CRDs; full: Argo's CRDs with schemas (needs ../shared)")
     up.add_argument("--no-engine", action="store_true",
                     help="API server only: no Argo controller, scheduler or simulated node (faster)")
+    up.add_argument("--namespace", action="append", default=[], metavar="NAME",
+                    help="a namespace to create for modules to apply into (repeatable; default: "
+                         "pipeline, the examples' namespace)")
     up.add_argument("--image-cmd", action="append", default=[], metavar="IMAGE=CMD",
                     help="the command of an image used without `command` (repeatable); Argo's "
                          "controller cannot look it up offline")
@@ -70,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "up":
             began = time.monotonic()
             state = lifecycle.start(state_dir, ensure_binaries(), crd_set=args.crds)
+            lifecycle.ensure_namespaces(state, args.namespace or ["pipeline"])
             what = "dev cluster"
             if not args.no_engine:
                 engine.start_engine(state, ensure_engine(report=_err), _image_commands(args.image_cmd))

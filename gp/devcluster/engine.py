@@ -9,7 +9,6 @@ cluster's state file, so ``down`` stops them by PID.
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 from typing import Mapping
 
@@ -19,13 +18,18 @@ from kubernetes.client.rest import ApiException
 from gp.devcluster import engine_flags as flags
 from gp.devcluster.cluster import ClusterState, ProcessInfo, await_ready, stop_engine
 from gp.devcluster.engine_build import EngineBinaries
-from gp.devcluster.errors import StartError
-from gp.devcluster.kubeconfig import api_client, http_get
+from gp.devcluster.kubeconfig import api_client
 from gp.devcluster.process import is_running, spawn
 
 START_TIMEOUT_S = 90.0
-# Fixed by Argo (cmd/workflow-controller/main.go): one controller per machine.
-CONTROLLER_HEALTH_PORT = 6060
+# Argo fixes its health port (cmd/workflow-controller/main.go) and only logs an error when it is
+# taken, so readiness is proven by a run instead: several dev clusters can run side by side.
+PROBE = {
+    "apiVersion": "argoproj.io/v1alpha1",
+    "kind": "Workflow",
+    "metadata": {"generateName": "gp-engine-probe-", "namespace": "argo"},
+    "spec": {"entrypoint": "pause", "templates": [{"name": "pause", "suspend": {"duration": "0"}}]},
+}
 NODE_LABELS = {"pipeline": "small"}
 ORDER = ("kube-controller-manager", "kube-scheduler", "kwok", "simexec", "workflow-controller")
 
@@ -36,9 +40,24 @@ def engine_is_up(state: ClusterState) -> bool:
     )
 
 
-def _port_taken(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+class _Probe:
+    """A Workflow that needs no pod: Succeeded once the controller runs workflows."""
+
+    def __init__(self, api: client.ApiClient):
+        self.objs = client.CustomObjectsApi(api)
+        self.name: str | None = None
+
+    def done(self) -> bool:
+        if self.name is None:
+            self.name = self.objs.create_namespaced_custom_object(
+                "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", PROBE)["metadata"]["name"]
+        wf = self.objs.get_namespaced_custom_object(
+            "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", self.name)
+        if (wf.get("status") or {}).get("phase") != "Succeeded":
+            return False
+        self.objs.delete_namespaced_custom_object(
+            "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", self.name)
+        return True
 
 
 def _ensure(create, read) -> None:
@@ -109,12 +128,6 @@ def start_engine(
     if engine_is_up(state):
         return state
     stop_engine(state)  # a half-started engine: clear it first
-    if _port_taken(CONTROLLER_HEALTH_PORT):
-        raise StartError(
-            "workflow-controller",
-            f"port {CONTROLLER_HEALTH_PORT} is in use: another Argo workflow-controller runs on "
-            "this machine (Argo fixes that port; stop the other dev cluster with "
-            "`scripts/dev-cluster down`)", "")
     (state.state_dir / "engine").mkdir(parents=True, exist_ok=True)
     kubeconfig: Path = state.kubeconfig()
     commands = {**flags.DEFAULT_IMAGE_COMMANDS, **(image_commands or {})}
@@ -133,8 +146,7 @@ def start_engine(
             _start(state, "simexec", flags.simexec_args(kubeconfig), lambda: True, die_with_parent)
             _start(state, "workflow-controller",
                    flags.workflow_controller_args(binaries.workflow_controller, kubeconfig),
-                   lambda: http_get(f"http://127.0.0.1:{CONTROLLER_HEALTH_PORT}/healthz")[0] == 200,
-                   die_with_parent, env=flags.workflow_controller_env(os.environ))
+                   _Probe(api).done, die_with_parent, env=flags.workflow_controller_env(os.environ))
     except BaseException:
         stop_engine(state)
         state.save()

@@ -49,5 +49,16 @@ def add_server(
     return state.apiservers[name]
 
 
+def ensure_namespaces(state: ClusterState, names: list[str]) -> None:
+    """Create the namespaces modules apply into (gp never creates one: a real cluster's are
+    someone's decision); those already there are left alone."""
+    with api_client(state.kubeconfig()) as api:
+        core = client.CoreV1Api(api)
+        existing = {n.metadata.name for n in core.list_namespace().items}
+        for name in names:
+            if name not in existing:
+                core.create_namespace({"metadata": {"name": name}})
+
+
 def client_for(state: ClusterState, name: str = DEFAULT_SERVER) -> client.ApiClient:
     return api_client(state.kubeconfig(name))

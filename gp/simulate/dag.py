@@ -22,6 +22,7 @@ class DagContext:
         self.eng, self.boundary, self.scope, self.local = eng, name, scope, local
         self.tmpl = tmpl
         self.tasks = {t["name"]: t for t in tmpl["dag"].get("tasks") or []}
+        _check_style(tmpl.get("name", name), self.tasks.values())
         self.visited: set[str] = set()
         self._logic: dict[str, dep.Expr | None] = {}
 
@@ -81,6 +82,18 @@ def execute_dag(eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[s
     if phase == SUCCEEDED:
         node.outputs = _dag_outputs(ctx)
     return eng.mark(node, phase)
+
+
+def _check_style(template: str, tasks) -> None:
+    """What Argo refuses at submit time (validate.go) never runs: the simulator says so instead
+    of running it."""
+    tasks = list(tasks)
+    if any(t.get("depends") for t in tasks) and any(t.get("dependencies") for t in tasks):
+        raise SimulationError(f"Argo refuses template {template!r}: a DAG cannot use both "
+                              "depends and dependencies")
+    if any(t.get("depends") for t in tasks) and any(t.get("continueOn") for t in tasks):
+        raise SimulationError(f"Argo refuses template {template!r}: continueOn cannot be used "
+                              "with depends (use A.Failed or A.Errored in depends)")
 
 
 def _leaves(ctx: DagContext) -> list[str]:

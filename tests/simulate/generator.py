@@ -59,18 +59,21 @@ def scenario(rng: random.Random, index: int, allow_error: bool = True) -> Genera
     names = [f"t{i}" for i in range(n)]
     tasks, templates, outcomes, fan_out = [], [], {}, set()
     phases = ("Succeeded",) * 7 + ("Failed",) * 2 + (("Error",) if allow_error else ("Failed",))
+    # Argo refuses a DAG that mixes `depends` with `dependencies`, and `continueOn` beside
+    # `depends` (validate.go): one style per DAG, continueOn only with the older one.
+    old_style = rng.random() < 0.25
     for i, name in enumerate(names):
         task: dict = {"name": name, "template": name}
         template: dict = {"name": name, "container": {"image": "busybox", "command": ["true"]}}
         if i > 0 and rng.random() < 0.9:
             parents = rng.sample(names[:i], k=min(i, rng.randint(1, 3)))
-            if rng.random() < 0.15:
+            if old_style:
                 task["dependencies"] = parents
             else:
                 task["depends"] = _depends(rng, parents, fan_out)
         if rng.random() < 0.15:
             task["when"] = _when(rng)
-        if rng.random() < 0.15:
+        if old_style and rng.random() < 0.3:
             task["continueOn"] = rng.choice([{"failed": True}, {"error": True}, {"failed": True, "error": True}])
         if rng.random() < 0.1:
             task["withItems"] = ["a", "b", "c"][:rng.randint(1, 3)]

@@ -3,6 +3,7 @@
 import pytest
 
 from gp.errors import NotModelledError, SimulationError
+from gp.simulate import Scenario, simulate
 from tests.unit.simulate.builders import dag_template, phases, pod, run
 
 
@@ -30,10 +31,11 @@ def test_failed_task_handled_by_a_failure_branch_that_is_a_leaf():
 
 
 def test_bare_dependency_means_succeeded_skipped_or_daemoned():
-    m = dag_template([{"name": "a", "when": "1 == 2"}, {"name": "b", "depends": "a"},
-                      {"name": "c", "dependencies": ["b"]}])
-    r = run(m)
-    assert phases(r) == {"a": "Skipped", "b": "Succeeded", "c": "Succeeded"}
+    # One DAG each: Argo refuses depends and dependencies in the same DAG.
+    with_depends = dag_template([{"name": "a", "when": "1 == 2"}, {"name": "b", "depends": "a"}])
+    assert phases(run(with_depends)) == {"a": "Skipped", "b": "Succeeded"}
+    with_list = dag_template([{"name": "a", "when": "1 == 2"}, {"name": "c", "dependencies": ["a"]}])
+    assert phases(run(with_list)) == {"a": "Skipped", "c": "Succeeded"}
 
 
 def test_continue_on_failed_lets_dependents_run_and_keeps_the_dag_green():
@@ -183,3 +185,20 @@ def test_not_modelled_constructs_say_so():
     m = dag_template([{"name": "a"}], templates=[{"name": "a", "suspend": {}}])
     with pytest.raises(NotModelledError, match="suspend"):
         run(m)
+
+
+@pytest.mark.parametrize("tasks, message", [
+    ([{"name": "a", "template": "c"}, {"name": "b", "template": "c", "dependencies": ["a"]},
+      {"name": "d", "template": "c", "depends": "a"}], "cannot use both depends and dependencies"),
+    ([{"name": "a", "template": "c"},
+      {"name": "b", "template": "c", "depends": "a", "continueOn": {"failed": True}}],
+     "continueOn cannot be used with depends"),
+])
+def test_specs_argo_refuses_are_refused_not_run(tasks, message):
+    """Argo's controller fails such a Workflow at once ("invalid spec"), running nothing."""
+    manifest = {"kind": "WorkflowTemplate", "metadata": {"name": "w"}, "spec": {
+        "entrypoint": "main",
+        "templates": [{"name": "main", "dag": {"tasks": tasks}},
+                      {"name": "c", "container": {"image": "alpine", "command": ["true"]}}]}}
+    with pytest.raises(SimulationError, match=message):
+        simulate(Scenario(manifest))

@@ -1,0 +1,151 @@
+"""`gp test --engine`: the same tests on a real Argo engine whose pods are simulated.
+
+A test's scenario becomes a Workflow with the pipeline's spec inline and the outcomes in the
+annotation ``sim.gp.dev/scenario``, which the dev cluster's simulated executor reads to decide
+how each pod ends (gp/devcluster/scenario.py). On a cluster whose pods really run, the
+annotation means nothing: the engine backend is for the dev cluster. What Argo reports comes
+back as the simulator's ``Run``, so both backends' results compare field by field.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from datetime import datetime
+from typing import Any, Mapping, Protocol
+
+from gp.errors import SimulationError
+from gp.simulate import NodeResult, Run, Scenario
+from gp.simulate.outcomes import relative
+from gp.simulate import workflow_spec
+
+SCENARIO_ANNOTATION = "sim.gp.dev/scenario"
+TEST_LABEL = "gp.dev/test"
+DONE = ("Succeeded", "Failed", "Error")
+
+
+class WorkflowClient(Protocol):
+    """What the engine backend needs of a cluster (the Kubernetes provider's runs engine)."""
+
+    def create_workflow(self, body: dict) -> dict: ...
+
+    def get_workflow(self, namespace: str, name: str) -> dict | None: ...
+
+
+def scenario_annotation(scenario: Scenario) -> str:
+    """The outcomes and outputs as the simulated executor reads them; a single phase is every
+    attempt's, a list one per attempt (the last repeating)."""
+    outcomes = {k: [v] if isinstance(v, str) else list(v) for k, v in scenario.outcomes.items()}
+    outputs = {k: dict(v) for k, v in scenario.outputs.items()}
+    return json.dumps({"outcomes": outcomes, "outputs": outputs}, sort_keys=True)
+
+
+def workflow_for(scenario: Scenario, namespace: str) -> dict:
+    """A Workflow that runs the scenario's pipeline with its arguments, spec inline."""
+    name, spec = workflow_spec(scenario)
+    spec = copy.deepcopy(spec)
+    params = (spec.get("arguments") or {}).get("parameters") or []
+    given = dict(scenario.arguments)
+    for p in params:
+        if p.get("name") in given:
+            p["value"] = str(given.pop(p["name"]))
+            p.pop("valueFrom", None)
+    params.extend({"name": k, "value": str(v)} for k, v in given.items())
+    if params:
+        spec["arguments"] = {**(spec.get("arguments") or {}), "parameters": params}
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {
+            "generateName": f"{name[:40]}-test-",
+            "namespace": namespace,
+            "labels": {TEST_LABEL: "true"},
+            "annotations": {SCENARIO_ANNOTATION: scenario_annotation(scenario)},
+        },
+        "spec": spec,
+    }
+
+
+def _seconds(stamp: str | None) -> float | None:
+    if not stamp:
+        return None
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def _depths(nodes: Mapping[str, dict]) -> dict[str, int]:
+    """The longest chain of parents above each node. Argo's times have a resolution of one
+    second, and a task started in the same second as the one it waits for is still after it;
+    tasks at the same depth in the same second count as started together."""
+    parents: dict[str, list[str]] = {}
+    for node_id, n in nodes.items():
+        for child in n.get("children") or []:
+            parents.setdefault(child, []).append(node_id)
+    depth: dict[str, int] = {}
+    for start in nodes:
+        stack, open_ = [start], {start}
+        while stack:
+            node_id = stack[-1]
+            todo = [p for p in parents.get(node_id, ()) if p not in depth and p not in open_]
+            if todo:
+                stack.extend(todo)
+                open_.update(todo)
+                continue
+            stack.pop()
+            open_.discard(node_id)
+            depth[node_id] = max((depth.get(p, 0) + 1 for p in parents.get(node_id, ())), default=0)
+    return depth
+
+
+def run_of(workflow: Mapping[str, Any]) -> Run:
+    """Argo's report of a finished Workflow as a ``Run``: node names relative to the Workflow,
+    ``started`` the rank of each node's start (seconds, then depth) among the nodes that ran."""
+    wf_name = workflow["metadata"]["name"]
+    status = workflow.get("status") or {}
+    nodes: dict[str, dict] = status.get("nodes") or {}
+    depth = _depths(nodes)
+    keys = sorted({(_seconds(n.get("startedAt")), depth.get(i, 0)) for i, n in nodes.items()
+                   if n.get("startedAt") and n.get("phase") not in ("Skipped", "Omitted")},
+                  key=lambda k: (k[0] or 0, k[1]))
+    rank = {k: r for r, k in enumerate(keys)}
+    results = []
+    for node_id, n in sorted(nodes.items(), key=lambda kv: (kv[1].get("startedAt") or "", kv[0])):
+        ran = n.get("startedAt") and n.get("phase") not in ("Skipped", "Omitted")
+        started = rank[(_seconds(n["startedAt"]), depth.get(node_id, 0))] if ran else None
+        children = tuple(relative(nodes[c]["name"], wf_name) for c in n.get("children") or [] if c in nodes)
+        results.append(NodeResult(relative(n["name"], wf_name), n.get("displayName", ""), n.get("type", ""),
+                                  n.get("phase", ""), started, children, n.get("message", "")))
+    return Run(status.get("phase", ""), tuple(results), status.get("message", ""))
+
+
+class EngineBackend:
+    """Runs each scenario as a Workflow on ``client``'s cluster in ``namespace`` and waits."""
+
+    name = "engine"
+
+    def __init__(self, client: WorkflowClient, namespace: str, timeout_s: float = 300.0,
+                 poll_s: float = 0.5):
+        self.client = client
+        self.namespace = namespace
+        self.timeout_s = timeout_s
+        self.poll_s = poll_s
+
+    def submit(self, scenario: Scenario) -> str:
+        created = self.client.create_workflow(workflow_for(scenario, self.namespace))
+        return created["metadata"]["name"]
+
+    def wait(self, name: str) -> Run:
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            wf = self.client.get_workflow(self.namespace, name)
+            if wf is None:
+                raise SimulationError(f"the engine's Workflow {name} disappeared before it finished")
+            if (wf.get("status") or {}).get("phase") in DONE:
+                return run_of(wf)
+            if time.monotonic() > deadline:
+                raise SimulationError(f"the engine's Workflow {name} did not finish within "
+                                      f"{self.timeout_s:.0f}s (phase {(wf.get('status') or {}).get('phase')})")
+            time.sleep(self.poll_s)
+
+    def run(self, scenario: Scenario) -> Run:
+        return self.wait(self.submit(scenario))
