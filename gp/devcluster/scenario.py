@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCENARIO_ANNOTATION = "sim.gp.dev/scenario"
+from gp.testing.engine import SCENARIO_ANNOTATION  # `gp test --engine` writes what this reads
+
 OUTCOME_ANNOTATION = "sim.gp.dev/outcome"
 EXIT_CODE_ANNOTATION = "sim.gp.dev/exit-code"
 OUTCOMES = ("Succeeded", "Failed", "Error")
