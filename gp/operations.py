@@ -21,7 +21,7 @@ from gp.compile.module import compile_all, sort_diagnostics
 from gp.compile.objects import CompiledObject
 from gp.config import load_module
 from gp.config.model import Block, Module
-from gp.errors import Diagnostic, DiagnosticsError, PlanError, SourcePos, StalePlanError
+from gp.errors import Diagnostic, DiagnosticsError, PlanError, ProviderError, SourcePos, StalePlanError
 from gp.planner import make_plan
 from gp.planner.plan import Mode, Plan
 from gp.planner.serialize import load_plan, stale_refs
@@ -95,14 +95,32 @@ def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
     return len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
 
 
-def test(inputs: Inputs, *, pattern: str | None = None, backends: Sequence["Backend"] | None = None) -> "TestReport":
+def test(inputs: Inputs, *, pattern: str | None = None, backends: Sequence["Backend"] | None = None,
+         engine: bool = False) -> "TestReport":
     """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
-    None); raises DiagnosticsError for errors in the module or its test files."""
+    None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target;
+    raises DiagnosticsError for errors in the module or its test files."""
     from gp.testing import SimulatorBackend, load_tests, run_tests
 
     compiled = compile_inputs(inputs)
     cases = load_tests(inputs.root_dir, cache_dir=inputs.cache_dir)
-    return run_tests(compiled.objects, cases, tuple(backends or (SimulatorBackend(),)), pattern)
+    chosen = list(backends or (SimulatorBackend(),))
+    if engine:
+        chosen.append(engine_backend(compiled.module))
+    return run_tests(compiled.objects, cases, tuple(chosen), pattern)
+
+
+def engine_backend(module: Module) -> "Backend":
+    """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
+    from gp.testing.engine import EngineBackend
+
+    provider = provider_for(module)
+    if not hasattr(provider, "engine"):
+        raise ProviderError(
+            f"gp test --engine runs the tests on Argo: it needs a kubernetes provider whose pods "
+            f"are simulated (the dev cluster, scripts/dev-cluster up); this module's provider is "
+            f"{module.provider.kind}")
+    return EngineBackend(provider.engine(), provider.namespace)
 
 
 def _block_positions(block: Block):

@@ -17,17 +17,21 @@ from gp.render.tests import render_json, render_text
 @click.option("--filter", "pattern", metavar="PATTERN",
               help="Run only tests whose name matches (a glob with * ? [ ], else a substring).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--engine", is_flag=True,
+              help="Also run each test on the Argo engine of the module's Kubernetes target (the dev "
+                   "cluster, whose pods are simulated) and show both results side by side.")
 @var_options
 @common_options
-def test(pattern: str | None, fmt: str, var_args, root: Path, no_color: bool) -> None:
+def test(pattern: str | None, fmt: str, engine: bool, var_args, root: Path, no_color: bool) -> None:
     """Run the *.gptest.hcl tests of the module's pipeline logic, offline."""
-    report = operations.test(inputs_for(root, var_args), pattern=pattern)
+    report = operations.test(inputs_for(root, var_args), pattern=pattern, engine=engine)
     if fmt == "json":
         click.echo(render_json(report, shown_file), nl=False)
     else:
         console = out_console(no_color)
         for line in render_text(report, shown_file).splitlines():
-            style = "green" if line.startswith("PASS") else "red" if line.startswith("FAIL") else None
+            style = ("green" if line.startswith("PASS") else "red" if line.startswith("FAIL")
+                     else "yellow" if "disagree:" in line else None)
             console.print(line, style=style, markup=False, highlight=False)
     if report.failed:
         sys.exit(1)

@@ -64,6 +64,24 @@ class TestResult:
     def passed(self) -> bool:
         return all(c.passed for c in self.checks)
 
+    @property
+    def disagreements(self) -> tuple[str, ...]:
+        """Where backends that both ran report differently, expected or not: with the engine
+        beside the simulator, any line here is a simulator bug until shown otherwise."""
+        ran = [c for c in self.checks if c.run is not None]
+        out: list[str] = []
+        for base, other in zip(ran, ran[1:]):
+            assert base.run is not None and other.run is not None
+            if base.run.phase != other.run.phase:
+                out.append(f"workflow phase: {base.backend} {base.run.phase}, {other.backend} {other.run.phase}")
+            a = {n.name: n.phase for n in base.run.nodes if n.name}
+            b = {n.name: n.phase for n in other.run.nodes if n.name}
+            for name in sorted(set(a) | set(b)):
+                if a.get(name) != b.get(name):
+                    out.append(f'node "{name}": {base.backend} {a.get(name, "(none)")}, '
+                               f'{other.backend} {b.get(name, "(none)")}')
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class TestReport:
