@@ -130,3 +130,24 @@ def refs(tree: Expr, negated: bool = False) -> list[tuple[Ref, bool]]:
     if isinstance(tree, Not):
         return refs(tree.operand, not negated)
     return refs(tree.left, negated) + refs(tree.right, negated)
+
+
+def task_edges(name: str, task: dict) -> list[tuple[str, str, str]]:
+    """The edges into DAG task ``name`` from the tasks it waits for, each labelled with the
+    result it waits on ("" for a plain Succeeded, "!Failed" when negated); a `dependencies` list
+    gives plain edges. A `depends` that does not parse gives none: gp validate reports it, and a
+    graph or summary shows what it can."""
+    deps = task.get("depends")
+    if deps is None:
+        return [(str(d), name, "") for d in task.get("dependencies") or []]
+    try:
+        tree = parse(str(deps))
+    except DependsSyntaxError:
+        return []
+    out: list[tuple[str, str, str]] = []
+    for ref, negated in refs(tree):
+        label = f"{'!' if negated else ''}{ref.result or ''}"
+        edge = (ref.task, name, "" if label == "Succeeded" else label)
+        if edge not in out:
+            out.append(edge)
+    return out

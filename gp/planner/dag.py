@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from gp.compile.depends import DependsSyntaxError, parse, refs
+from gp.compile.depends import task_edges
 from gp.planner.dag_reason import edge_reason, fields_reason, renamed_reason
 from gp.planner.diff import field_changes
 from gp.planner.masking import mask_at, parse_marks
@@ -88,20 +88,9 @@ def graph_of(tmpl: dict) -> _Graph | None:
 def _add_task(g: _Graph, task: dict) -> None:
     name = str(task.get("name"))
     g.tasks[name] = task
-    deps = task.get("depends")
-    if deps is None:
-        g.edges.extend((str(d), name, "") for d in task.get("dependencies") or [])
-        return
-    g.expressions[name] = " ".join(str(deps).split())
-    try:
-        tree = parse(str(deps))
-    except DependsSyntaxError:
-        return  # `gp validate` reports it; the summary shows what it can
-    for ref, negated in refs(tree):
-        label = f"{'!' if negated else ''}{ref.result or ''}"
-        edge = (ref.task, name, "" if label == "Succeeded" else label)
-        if edge not in g.edges:
-            g.edges.append(edge)
+    if task.get("depends") is not None:
+        g.expressions[name] = " ".join(str(task["depends"]).split())
+    g.edges.extend(task_edges(name, task))
 
 
 def _strip(task: dict) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from gp.compile.depends import DependsSyntaxError, parse, refs
+from gp.compile.depends import task_edges
 from gp.compile.objects import CompiledObject
 from gp.errors import CompileError
 
@@ -57,19 +57,9 @@ def _from_dag(owner: str, tmpl: dict) -> Dag:
         name = str(task.get("name"))
         dag.tasks.append(name)
         deps = task.get("depends")
-        if deps is None:
-            for dep in task.get("dependencies") or []:
-                dag.edges.append((str(dep), name, ""))
-            continue
-        if any(op in str(deps) for op in ("||", "!", "(")):
+        if deps is not None and any(op in str(deps) for op in ("||", "!", "(")):
             dag.expressions[name] = " ".join(str(deps).split())
-        try:
-            tree = parse(str(deps))
-        except DependsSyntaxError:
-            continue  # `gp validate` reports it; the graph shows what it can
-        for ref, negated in refs(tree):
-            label = f"{'!' if negated else ''}{ref.result or ''}"
-            dag.edges.append((ref.task, name, "" if label == "Succeeded" else label))
+        dag.edges.extend(task_edges(name, task))
     return dag
 
 
