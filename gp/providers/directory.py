@@ -87,6 +87,12 @@ class DirectoryProvider:
 
     # -- layout ---------------------------------------------------------------------------
 
+    def engine(self):
+        raise ProviderError(
+            "the directory provider has no engine to run pipelines: runs need a cluster with "
+            'Argo Workflows (a provider "kubernetes" block; `scripts/dev-cluster up` '
+            "starts one locally, with the engine)")
+
     def path_for(self, ref: ObjectRef) -> Path:
         scope = CLUSTER_DIR if is_cluster_scoped(ref.kind) else (ref.namespace or self.namespace)
         return self.root / scope / ref.kind.lower() / f"{ref.name}.yaml"

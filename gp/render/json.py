@@ -17,6 +17,7 @@ from gp.planner.plan import (
     Target,
 )
 from gp.render.mask import mask_text, mask_value, secrets_of
+from gp.render.plan_runs import runs_json
 from gp.render.text import counts
 
 JSON_FORMAT_VERSION = "1.0"
@@ -97,6 +98,8 @@ def plan_json(plan: Plan, sensitive: Iterable[str] = ()) -> dict[str, Any]:
         "resource_changes": [_change(c, secrets) for c in plan.changes],
         "summary": {"add": add, "change": change, "destroy": destroy},
         "errors": [mask_text(e, secrets) for e in plan.errors],
+        "warnings": [mask_text(w, secrets) for w in plan.warnings],
+        "runs": runs_json(plan),
         "applyable": plan.applyable,
     }
 

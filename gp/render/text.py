@@ -15,6 +15,7 @@ from gp.planner.plan import Action, Mode, Plan, ResourceChange, StackRecord, Tar
 from gp.providers.base import ApplyResult
 from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, layout
 from gp.render.mask import mask_text, secrets_of
+from gp.render.plan_runs import run_lines
 from gp.render.stack import stack_text
 
 LEGEND = {
@@ -95,6 +96,14 @@ def plan_text(plan: Plan, sensitive: Iterable[str] = ()) -> Text:
         for change in acting:
             _emit(out, change_lines(change, secrets), secrets)
             out.append("\n")
+    if plan.runs:
+        out.append("Runs of the templates that change:\n", style="bold")
+        for line in run_lines(plan):
+            out.append(f"  {mask_text(line, secrets)}\n")
+        out.append("\n")
+    for warning in plan.warnings:
+        out.append("Warning: ", style="bold yellow")
+        out.append(mask_text(warning, secrets) + "\n\n")
     out.append(summary(plan) + "\n", style="bold")
     return out
 
