@@ -52,3 +52,16 @@ def test_digest_ignores_metadata_and_follows_the_spec():
 def test_resubmit_keeps_only_the_users_annotations():
     assert user_annotations({"gp.dev/address": "a", "workflows.argoproj.io/x": "y",
                              "sim.gp.dev/scenario": "{}"}) == {"sim.gp.dev/scenario": "{}"}
+
+
+def test_run_commands_on_the_directory_provider_say_it_has_no_engine(capsys):
+    from pathlib import Path
+
+    from gp.cli.main import main
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "sen2cor"
+    for args in (["run", "module.sen2cor.workflow_template.chain"], ["runs"], ["watch", "x"],
+                 ["logs", "x"], ["stop", "x"], ["resubmit", "x"]):
+        assert main([*args, "-C", str(example), "--no-color"]) == 1
+        err = capsys.readouterr().err
+        assert "Error: the directory provider has no engine to run pipelines" in err, (args, err)
