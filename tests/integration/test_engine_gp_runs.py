@@ -282,3 +282,26 @@ def test_ctrl_c_stops_watching_not_the_run(applied, gp, runs):
     assert code == 130
     assert f"Stopped watching {name}; the run goes on" in _CSI.sub("", out)
     assert runs.get(name)["status"]["phase"] == "Running"
+
+
+def test_logs_merged_in_time_order_and_by_task(applied, gp):
+    applied()
+    name = gp("run", ADDR, "-p", "tile=T42", "--wait")[1].split()[0]
+    code, out, err = gp("logs", name)
+    assert code == 0, err
+    lines = out.splitlines()
+    # extract ran before load: its lines come first; each line carries its task
+    assert lines[:2] == ["extract | extract: echo T42 (simulated)", "extract | extract: Succeeded"]
+    assert "load | load: echo load (simulated)" in lines and "onExit | onExit: echo bye (simulated)" in lines
+    code, out, _ = gp("logs", name, "--task", "load")
+    assert code == 0 and out.splitlines() == ["load | load: echo load (simulated)", "load | load: Succeeded"]
+    code, _, err = gp("logs", name, "--task", "lod")
+    assert code == 1 and "has no task 'lod'" in err
+
+
+def test_logs_follow_a_running_run_to_its_end(applied, gp):
+    applied()
+    name = gp("run", ADDR, "-p", "tile=T1", "--annotation", scenario(delays={"extract": 3}))[1].split()[0]
+    code, out, err = gp("logs", name, "-f")
+    assert code == 0, err
+    assert "extract | extract: Succeeded" in out and "load | load: Succeeded" in out
