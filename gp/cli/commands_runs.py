@@ -138,8 +138,11 @@ def runs(args, status, limit, fmt_, var_args, root, no_color) -> None:
     found = runs_api.runs(ctx, args[0] if args else None, status, limit)
     if fmt_ == "json":
         click.echo(render_runs.runs_json(found, _now()), nl=False)
-    else:
-        out_console(no_color).print(render_runs.runs_table(found, _now()))
+        return
+    console = out_console(no_color)
+    if not console.is_terminal:
+        console.width = 1000  # a file or a pipe gets whole columns, never cut ones
+    console.print(render_runs.runs_table(found, _now()))
 
 
 @click.command()

@@ -6,6 +6,7 @@ through here, so the run logic (gp/runs) holds no client of its own.
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any, Iterator
 
@@ -20,6 +21,8 @@ WORKFLOWS = "workflows"
 MERGE_PATCH = "application/merge-patch+json"
 WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 _WATCH_WINDOW_S = 30
+# A followed log may stay silent while its container works; a day is "no timeout".
+_FOLLOW_READ_S = 86400
 
 
 class KubeEngine:
@@ -127,29 +130,56 @@ class KubeEngine:
         except ApiFailure as exc:
             raise ProviderError(self._log_failure(pod, exc)) from exc
 
-    def follow_pod_log(self, namespace: str, pod: str, container: str) -> Iterator[str]:
-        """The container's log lines as they are written, until the container ends."""
+    def follow_pod_log(self, namespace: str, pod: str, container: str) -> "LogStream":
+        """The container's log lines as they are written. A kubelet ends the stream when the
+        container ends; a simulated node may not, so the caller can close it."""
         try:
             response = self.kube.core.read_namespaced_pod_log(
                 pod, namespace, container=container, timestamps=True, follow=True,
-                _preload_content=False, _request_timeout=(5.0, None))
+                _preload_content=False, _request_timeout=(5.0, _FOLLOW_READ_S))
         except ApiException as exc:
             failure = ApiFailure(f"following the log of {pod}", int(exc.status or 0), {"message": exc.reason})
             raise ProviderError(self._log_failure(pod, failure)) from exc
         except OSError as exc:
             raise ProviderError(f"cannot follow the log of {pod}: {exc}") from exc
+        return LogStream(response)
+
+    def _log_failure(self, pod: str, exc: ApiFailure) -> str:
+        return (f"cannot read the log of pod {pod}: {exc.message}; the cluster's nodes must serve "
+                "container logs (the API server reads them from the node's kubelet)")
+
+
+class LogStream:
+    """Lines of a followed log; ``close`` (from any thread) ends the iteration."""
+
+    def __init__(self, response: Any):
+        self.response = response
+        self.closed = False
+
+    def close(self) -> None:
+        """Shut the socket down rather than close the response: closing it drains the body,
+        which blocks while another thread reads an endless stream."""
+        self.closed = True
+        conn = getattr(self.response, "connection", None) or getattr(self.response, "_connection", None)
+        sock = getattr(conn, "sock", None)
+        try:
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+    def __iter__(self) -> Iterator[str]:
         buffer = b""
         try:
-            for chunk in response.stream(4096):
+            for chunk in self.response.stream(4096):
                 buffer += chunk
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)
                     yield line.decode("utf-8", "replace")
             if buffer:
                 yield buffer.decode("utf-8", "replace")
+        except Exception:  # noqa: BLE001 - a stream closed under the reader ends quietly
+            if not self.closed:
+                raise
         finally:
-            response.release_conn()
-
-    def _log_failure(self, pod: str, exc: ApiFailure) -> str:
-        return (f"cannot read the log of pod {pod}: {exc.message}; the cluster's nodes must serve "
-                "container logs (the API server reads them from the node's kubelet)")
+            self.response.release_conn()

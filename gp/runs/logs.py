@@ -15,6 +15,8 @@ from gp.runs.model import Run
 NODE_NAME_ANNOTATION = "workflows.argoproj.io/node-name"
 MAIN = "main"
 _POLL_S = 1.0
+# After the run ends, a followed log silent this long is read to its end.
+_QUIET_S = 2.0
 
 
 @dataclass(frozen=True, order=True)
@@ -80,33 +82,48 @@ def logs(ctx: RunContext, ident: str, task: str | None = None) -> list[LogLine]:
 
 
 def follow(ctx: RunContext, ident: str, task: str | None = None) -> Iterator[LogLine]:
-    """Lines as they are written, from every pod as it starts, until the run is done and
-    every log has been read to its end."""
+    """Lines as they are written, from every pod as it starts, until the run is done and its
+    logs have gone quiet (a simulated node never ends a followed log by itself)."""
     run = get(ctx, ident)
     _check_task(run, task)
     lines: queue.Queue = queue.Queue()
-    readers: dict[str, threading.Thread] = {}
+    readers: dict[str, tuple[threading.Thread, list]] = {}
 
-    def read(name: str, pod: str) -> None:
+    def read(name: str, pod: str, handle: list) -> None:
         try:
-            for raw in ctx.engine.follow_pod_log(run.namespace, pod, MAIN):
+            stream = ctx.engine.follow_pod_log(run.namespace, pod, MAIN)
+            handle.append(stream)
+            for raw in stream:
                 stamp, rest = split_timestamp(raw)
                 lines.put(LogLine(stamp, name, rest))
         except GPError as exc:
             lines.put(LogLine("", name, f"(log not available: {exc.message})"))
 
+    quiet_since = None
     while True:
         for name, pod in _pods(ctx, run, task):
             pod_name = pod["metadata"]["name"]
             if pod_name not in readers and _started(pod):
-                readers[pod_name] = threading.Thread(target=read, args=(name, pod_name), daemon=True)
-                readers[pod_name].start()
+                handle: list = []
+                thread = threading.Thread(target=read, args=(name, pod_name, handle), daemon=True)
+                readers[pod_name] = (thread, handle)
+                thread.start()
         deadline = time.monotonic() + _POLL_S
+        got = False
         while time.monotonic() < deadline:
             try:
                 yield lines.get(timeout=max(0.01, deadline - time.monotonic()))
+                got = True
             except queue.Empty:
                 break
-        if run.done and not any(t.is_alive() for t in readers.values()) and lines.empty():
-            return
+        if run.done:
+            alive = [r for r in readers.values() if r[0].is_alive()]
+            quiet_since = None if got else (quiet_since or time.monotonic())
+            if not alive or (quiet_since is not None and time.monotonic() - quiet_since >= _QUIET_S):
+                for _, handle in alive:
+                    for stream in handle:
+                        stream.close()
+                while not lines.empty():
+                    yield lines.get()
+                return
         run = get(ctx, f"{run.namespace}/{run.name}")

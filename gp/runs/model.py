@@ -105,11 +105,14 @@ class Run:
         return [n for n in failed if n.type in ("Pod", "Container", "Skipped", "Suspend")] or failed
 
 
-def _node(data: Mapping[str, Any]) -> Node:
+def _node(data: Mapping[str, Any], run: str) -> Node:
+    display = str(data.get("displayName") or data.get("name", ""))
+    if display.startswith(run + ".") and display != run:
+        display = display[len(run) + 1:]  # Argo names the exit handler `<run>.onExit`
     return Node(
         id=str(data.get("id", "")),
         name=str(data.get("name", "")),
-        display_name=str(data.get("displayName") or data.get("name", "")),
+        display_name=display,
         type=str(data.get("type", "")),
         phase=str(data.get("phase") or "Pending"),
         template=data.get("templateName") or (data.get("templateRef") or {}).get("template"),
@@ -134,7 +137,8 @@ def run_from_workflow(wf: Mapping[str, Any]) -> Run:
         (str(p.get("name")), str(p.get("value", "")))
         for p in (spec.get("arguments") or {}).get("parameters") or []
     )
-    nodes = tuple(sorted((_node(n) for n in (status.get("nodes") or {}).values()),
+    run = meta.get("name", "")
+    nodes = tuple(sorted((_node(n, run) for n in (status.get("nodes") or {}).values()),
                          key=lambda n: (n.started_at or "~", n.name)))
     return Run(
         name=meta.get("name", ""),
