@@ -24,7 +24,9 @@ from gp.planner.plan import (
     FieldChange,
     Mode,
     Plan,
+    CronUse,
     ResourceChange,
+    RunImpact,
     ScheduleChange,
     SchedulePreview,
     Target,
@@ -223,7 +225,22 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "read": [{"ref": _ref(ref), "resource_version": rv} for ref, rv in plan.read],
         "drift": [_drift(d) for d in plan.drift],
         "changes": [_change(c) for c in plan.changes],
+        "runs": [_impact(r) for r in plan.runs],
+        "warnings": list(plan.warnings),
     }
+
+
+def _impact(r: RunImpact) -> dict[str, Any]:
+    return {"address": r.address, "running": list(r.running),
+            "crons": [{"namespace": c.namespace, "name": c.name, "stack": c.stack,
+                       "address": c.address, "suspended": c.suspended} for c in r.crons]}
+
+
+def _impact_from(d: Fields) -> RunImpact:
+    return RunImpact(d.get("address", str), d.strings("running"), tuple(
+        CronUse(c.get("namespace", str), c.get("name", str), c.get("stack", str, optional=True),
+                c.get("address", str, optional=True), bool(c.get("suspended", bool, optional=True)))
+        for c in d.items("crons")))
 
 
 def plan_from_dict(d: dict[str, Any]) -> Plan:
@@ -249,6 +266,9 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         targets=f.strings("targets"),
         sensitive=frozenset(f.strings("sensitive")),
         created_at=f.get("created_at", str, optional=True),
+        # Plans saved before run-awareness have neither.
+        runs=tuple(_impact_from(r) for r in f.items("runs", optional=True)),
+        warnings=f.strings("warnings", optional=True),
     )
 
 
