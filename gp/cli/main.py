@@ -14,6 +14,7 @@ from gp import __version__
 from gp.cli.commands_module import fmt, graph, init, render, validate
 from gp.cli.commands_plan import apply, destroy, import_, plan, show, unlock
 from gp.cli.commands_test import test
+from gp.cli.commands_ui import ui
 from gp.cli.console import error_console, shown_file
 from gp.cli.interrupts import EXIT_INTERRUPTED
 from gp.errors import GPError
@@ -34,7 +35,7 @@ def cli() -> None:
     """gp: plan and apply Argo Workflows pipelines written in HCL."""
 
 
-for command in (init, validate, plan, apply, destroy, show, fmt, render, graph, test, import_, unlock):
+for command in (init, validate, plan, apply, destroy, show, fmt, render, graph, test, ui, import_, unlock):
     cli.add_command(command)
 
 
