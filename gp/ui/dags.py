@@ -85,7 +85,21 @@ def change_dag(layouts: Layouts, change: DagChange, address: str) -> Markup:
         lines = (t.name, second) if second else (t.name,)
         tip = f"{t.name}: {t.status}" + (f" — {t.reason}" if t.reason else "")
         nodes.append(GraphNode(t.name, lines, t.status, tip, {"status": t.status}))
-    edges = [GraphEdge(e.source, e.target, e.condition, e.status) for e in change.edges]
+    # Removed edges name a renamed task by its old name: draw them from its box, and an edge
+    # that only followed the rename (removed under the old name, added under the new) as kept.
+    renamed = {t.renamed_from: t.name for t in change.tasks if t.status == "renamed" and t.renamed_from}
+    renamed = {old: new for old, new in renamed.items() if old not in {t.name for t in change.tasks}}
+    moved = [(renamed.get(e.source, e.source), renamed.get(e.target, e.target), e.condition, e.status)
+             for e in change.edges]
+    added = {(s, t, c) for s, t, c, status in moved if status == "added"}
+    removed = {(s, t, c) for s, t, c, status in moved if status == "removed"}
+    edges = []
+    for s, t, c, status in moved:
+        if (s, t, c) in added and (s, t, c) in removed:
+            if status == "added":
+                edges.append(GraphEdge(s, t, c, "unchanged"))
+            continue
+        edges.append(GraphEdge(s, t, c, status))
     return draw(layouts, nodes, edges, f"{address}: {change.template} ({change.status})")
 
 
