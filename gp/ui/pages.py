@@ -55,38 +55,41 @@ class Row:
     pipeline: bool
 
 
-def _state(plan: Plan, address: str) -> tuple[str, str]:
-    drift = next((d for d in plan.drift if d.address == address), None)
-    change = next((c for c in plan.changes if c.address == address), None)
-    if drift is not None:
-        return ("missing", "deleted outside gp") if drift.after is None else ("drifted", "changed outside gp")
-    if change is None:
-        return "in-sync", "in sync"
-    return {
+def _states(plan: Plan) -> dict[str, tuple[str, str]]:
+    """Each address's state (css class, words) from the plan: drift first, then its action."""
+    words = {
         Action.NOOP: ("in-sync", "in sync"),
         Action.CREATE: ("missing", "missing: not applied yet"),
         Action.UPDATE: ("changed", "changed in the code: would update"),
         Action.REPLACE: ("changed", "changed in the code: would replace"),
         Action.DELETE: ("removed", "not in the code: would delete"),
-    }[change.action]
+    }
+    out = {c.address: words[c.action] for c in plan.changes}
+    for d in plan.drift:
+        out[d.address] = ("missing", "deleted outside gp") if d.after is None else ("drifted", "changed outside gp")
+    return out
 
 
 def stack(ui, request, form) -> dict:
+    """The stack's objects from the module and the record at once; their states need a plan
+    (seconds on a large stack), so the page asks for them after it shows (``?states=1``)."""
     loaded = ui.source.load()
     module = loaded.compiled.module
-    plan = ui.source.plan(loaded)
+    with_states = request.query_params.get("states") == "1"
+    plan = ui.source.plan(loaded) if with_states else None
+    states = _states(plan) if plan else {}
     record = loaded.provider.owned(module.stack)
-    secrets = secrets_of(plan.sensitive)
+    secrets = secrets_of(module.sensitive_values, plan.sensitive if plan else ())
     declared = {o.address: o for o in loaded.compiled.objects}
     query = request.query_params.get("q", "").strip().lower()
     rows = []
+    when = " ".join(x for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "") if x)
     for address in sorted(set(declared) | set(record.entries)):
         obj, entry = declared.get(address), record.entries.get(address)
         ref = obj.ref if obj else entry.ref
         if query and query not in address.lower() and query not in ref.name.lower():
             continue
-        state, words = _state(plan, address)
-        when = " ".join(x for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "") if x)
+        state, words = states.get(address, ("in-sync", "in sync")) if plan else ("pending", "…")
         rows.append(Row(mask_text(address, secrets), ref.kind,
                         f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name, state, words,
                         when if entry else "never", version(entry.applied) if entry else "",
@@ -94,8 +97,10 @@ def stack(ui, request, form) -> dict:
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
-    context = {"title": module.stack, "stack": module.stack, "target": describe_target(plan.target),
-               "rows": rows, "counts": counts, "record": record, "errors": plan.errors, "q": query}
+    target = plan.target if plan else loaded.provider.target
+    context = {"title": module.stack, "stack": module.stack, "target": describe_target(target),
+               "rows": rows, "counts": counts, "record": record, "with_states": with_states,
+               "errors": [mask_text(e, secrets) for e in plan.errors] if plan else [], "q": query}
     return {**context, "template": "stack_rows.html"} if request.headers.get("hx-request") else context
 
 

@@ -106,7 +106,7 @@ def test_no_page_shows_a_sensitive_value(workspace):
     root.mkdir()
     (root / "main.gp.hcl").write_text(SENSITIVE_MODULE)
     client = client_for(root)
-    pages = ["/", "/plan", "/schedules", "/runs", "/pipelines/workflow_template.uses-token",
+    pages = ["/", "/?states=1", "/plan", "/schedules", "/runs", "/pipelines/workflow_template.uses-token",
              "/pipelines/cron_workflow.nightly"]
     for url in pages:
         page = client.get(url)
