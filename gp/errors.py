@@ -119,6 +119,10 @@ class LockError(ProviderError):
     """The stack's lock is held by someone else (names the holder and the lock id)."""
 
 
+class RunError(GPError):
+    """A run that cannot be submitted as asked (parameters, drift), or a run not found."""
+
+
 class ApplyError(ProviderError):
     """Some writes failed. ``result`` tells what was applied, what failed and what was not tried."""
 

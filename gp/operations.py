@@ -144,7 +144,7 @@ def plan(
 ) -> Plan:
     """Read the target and diff. The caller holds the stack's lock around plan and apply."""
     live = provider.read(compiled.module.stack, compiled.objects)
-    return make_plan(
+    made = make_plan(
         compiled.objects,
         live,
         stack=compiled.module.stack,
@@ -156,6 +156,32 @@ def plan(
         now=now or datetime.now(timezone.utc),
         sensitive=compiled.module.sensitive_values,
     )
+    return with_runs(made, provider)
+
+
+def with_runs(plan: Plan, provider: Provider) -> Plan:
+    """The plan with the runs in progress and the crons of each template it changes or
+    deletes (gp/runs/awareness.py); unchanged on a provider with no engine."""
+    from dataclasses import replace
+
+    from gp.errors import ProviderError
+    from gp.runs import awareness
+
+    changing = awareness.changing_templates(plan)
+    engine_of = getattr(provider, "engine", None)
+    if not changing or engine_of is None:
+        return plan
+    try:
+        engine = engine_of()
+    except ProviderError:  # the directory provider: nothing runs there
+        return plan
+    cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
+    namespaces = [None] if cluster_wide else sorted(
+        {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace})
+    workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
+    crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
+    runs, warnings = awareness.assess(plan, workflows, crons)
+    return replace(plan, runs=runs, warnings=warnings)
 
 
 def raise_for_plan_errors(plan: Plan) -> None:

@@ -19,6 +19,7 @@ from kubernetes.client.rest import ApiException
 from gp.devcluster import engine_flags as flags
 from gp.devcluster.cluster import ClusterState, ProcessInfo, await_ready, stop_engine
 from gp.devcluster.engine_build import EngineBinaries
+from gp.devcluster.engine_logs import free_port, install_logs_crd, kwok_log_args
 from gp.devcluster.errors import StartError
 from gp.devcluster.kubeconfig import api_client, http_get
 from gp.devcluster.process import is_running, spawn
@@ -127,10 +128,13 @@ def start_engine(
                    lambda: _has_default_sa(core), die_with_parent)
             _start(state, "kube-scheduler", flags.scheduler_args(binaries.scheduler, kubeconfig),
                    lambda: True, die_with_parent)
-            _start(state, "kwok", flags.kwok_args(binaries.kwok, kubeconfig),
-                   lambda: _node_ready(core), die_with_parent)
+            install_logs_crd(api)
+            _start(state, "kwok", flags.kwok_args(binaries.kwok, kubeconfig)
+                   + kwok_log_args(free_port(), state.pki), lambda: _node_ready(core), die_with_parent)
             _untaint_node(core)
-            _start(state, "simexec", flags.simexec_args(kubeconfig), lambda: True, die_with_parent)
+            _start(state, "simexec", flags.simexec_args(kubeconfig)
+                   + [f"--logs-dir={state.state_dir / 'engine' / 'pod-logs'}"], lambda: True,
+                   die_with_parent)
             _start(state, "workflow-controller",
                    flags.workflow_controller_args(binaries.workflow_controller, kubeconfig),
                    lambda: http_get(f"http://127.0.0.1:{CONTROLLER_HEALTH_PORT}/healthz")[0] == 200,

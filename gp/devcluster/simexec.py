@@ -28,6 +28,7 @@ from pathlib import Path
 from kubernetes import client, watch
 from kubernetes.client.rest import ApiException
 
+from gp.devcluster.engine_logs import PodLogs, command_line
 from gp.devcluster.kubeconfig import api_client
 from gp.devcluster.scenario import (
     EXIT_CODE_ANNOTATION, OUTCOME_ANNOTATION, SCENARIO_ANNOTATION, ScenarioError, node_key,
@@ -56,9 +57,10 @@ def _template(pod: client.V1Pod) -> dict:
 
 
 class Executor:
-    def __init__(self, api: client.ApiClient, workers: int = 16):
+    def __init__(self, api: client.ApiClient, workers: int = 16, logs_dir: Path | None = None):
         self.core = client.CoreV1Api(api)
         self.custom = client.CustomObjectsApi(api)
+        self.logs = PodLogs(self.custom, logs_dir) if logs_dir else None
         self.pool = ThreadPoolExecutor(max_workers=workers)
         self.seen: set[str] = set()
         self.lock = threading.Lock()
@@ -89,7 +91,11 @@ class Executor:
             scenario = parse_scenario(text)
             key = node_key(annotations.get(NODE_NAME, ""), workflow)
             outcome = outcome_for(scenario, key)
+            if self.logs:
+                self.logs.started(ns, meta.name, command_line(_template(pod), key.path))
             time.sleep(delay_for(scenario, key))
+            if self.logs:
+                self.logs.ended(ns, meta.name, key.path, outcome)
             self._report(ns, workflow, uid, annotations.get(NODE_ID, meta.name),
                          outputs_for(scenario, key, _template(pod)))
             patch = {OUTCOME_ANNOTATION: outcome}
@@ -151,9 +157,10 @@ class Executor:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="simexec", description=__doc__.splitlines()[0])
     p.add_argument("--kubeconfig", type=Path, required=True)
+    p.add_argument("--logs-dir", type=Path, help="write pods' logs here for KWOK to serve")
     args = p.parse_args(argv)
     _log("simulated executor started")
-    Executor(api_client(args.kubeconfig)).run()
+    Executor(api_client(args.kubeconfig), logs_dir=args.logs_dir).run()
     return 0
 
 

@@ -175,6 +175,27 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class CronUse:
+    """A live CronWorkflow that runs a template."""
+
+    namespace: str
+    name: str
+    stack: str | None  # the gp stack that owns it, None when none does
+    address: str | None
+    suspended: bool = False
+
+
+@dataclass(frozen=True)
+class RunImpact:
+    """Runs of a template the plan changes or deletes: those in progress keep the spec they
+    started with; the crons keep referring to it by name."""
+
+    address: str
+    running: tuple[str, ...] = ()  # names of runs in progress
+    crons: tuple[CronUse, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     stack: str
     target: Target
@@ -194,6 +215,9 @@ class Plan:
     # and server messages. Fields are masked by their paths (ResourceChange.sensitive).
     sensitive: frozenset[str] = frozenset()
     created_at: str | None = None  # ISO 8601, from the ``now`` the planner was given
+    # Runs in progress and crons of the templates that change (gp/runs/awareness.py).
+    runs: tuple[RunImpact, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def applyable(self) -> bool:

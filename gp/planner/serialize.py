@@ -24,7 +24,9 @@ from gp.planner.plan import (
     FieldChange,
     Mode,
     Plan,
+    CronUse,
     ResourceChange,
+    RunImpact,
     ScheduleChange,
     SchedulePreview,
     Target,
@@ -223,7 +225,21 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "read": [{"ref": _ref(ref), "resource_version": rv} for ref, rv in plan.read],
         "drift": [_drift(d) for d in plan.drift],
         "changes": [_change(c) for c in plan.changes],
+        "runs": [_impact(r) for r in plan.runs],
+        "warnings": list(plan.warnings),
     }
+
+
+def _impact(r: RunImpact) -> dict[str, Any]:
+    return {"address": r.address, "running": list(r.running),
+            "crons": [{"namespace": c.namespace, "name": c.name, "stack": c.stack,
+                       "address": c.address, "suspended": c.suspended} for c in r.crons]}
+
+
+def _impact_from(d: dict[str, Any]) -> RunImpact:
+    return RunImpact(d["address"], tuple(d["running"]), tuple(
+        CronUse(c["namespace"], c["name"], c.get("stack"), c.get("address"), bool(c.get("suspended")))
+        for c in d["crons"]))
 
 
 def plan_from_dict(d: dict[str, Any]) -> Plan:
@@ -249,6 +265,9 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         targets=f.strings("targets"),
         sensitive=frozenset(f.strings("sensitive")),
         created_at=f.get("created_at", str, optional=True),
+        # Plans saved before run-awareness have neither.
+        runs=tuple(_impact_from(r) for r in d.get("runs") or ()),
+        warnings=tuple(str(w) for w in d.get("warnings") or ()),
     )
 
 

@@ -87,6 +87,12 @@ class DirectoryProvider:
 
     # -- layout ---------------------------------------------------------------------------
 
+    def engine(self):
+        raise ProviderError(
+            "the directory provider has no engine to run pipelines: runs need a cluster with "
+            'Argo Workflows (a provider "kubernetes" block; `scripts/dev-cluster up` '
+            "starts one locally, with the engine)")
+
     def path_for(self, ref: ObjectRef) -> Path:
         """The object's file, refused when it would not lie under ``path`` (validate rejects such
         names; this guards plans made elsewhere and records written by older versions)."""

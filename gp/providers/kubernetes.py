@@ -75,6 +75,12 @@ class KubernetesProvider:
     def close(self) -> None:
         self.kube.api_client.close()
 
+    def engine(self):
+        """Argo's runs on this cluster (gp run, watch, runs, logs, stop, resubmit)."""
+        from gp.providers.kubernetes_runs import KubeEngine
+
+        return KubeEngine(self.kube)
+
     # -- addressing -----------------------------------------------------------------------
 
     def _rest(self, ref: ObjectRef) -> tuple[str, str, str, str | None]:

@@ -19,6 +19,7 @@ from gp.planner.plan import (
 )
 from gp.planner.paths import Path
 from gp.render.mask import mask_at, mask_fields, mask_text, mask_value, parse_marks, secrets_of
+from gp.render.plan_runs import runs_json
 from gp.render.text import counts
 
 JSON_FORMAT_VERSION = "1.1"  # 1.1 added resource_changes[].dag_changes
@@ -126,6 +127,8 @@ def plan_json(plan: Plan, sensitive: Iterable[str] = ()) -> dict[str, Any]:
         "resource_changes": [_change(c, secrets) for c in plan.changes],
         "summary": {"add": add, "change": change, "destroy": destroy},
         "errors": [mask_text(e, secrets) for e in plan.errors],
+        "warnings": [mask_text(w, secrets) for w in plan.warnings],
+        "runs": runs_json(plan),
         "applyable": plan.applyable,
     }
 

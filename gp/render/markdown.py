@@ -20,6 +20,7 @@ from gp.render.body import VERBS, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, dag_lines, summarized
 from gp.render.mermaid import diagram
 from gp.render.mask import mask_text, secrets_of
+from gp.render.plan_runs import run_lines
 from gp.render.text import summary
 
 LIMIT = 65_536
@@ -86,6 +87,11 @@ def _head(plan: Plan, secrets: Sequence[str]) -> list[str]:
     if plan.errors:
         out += ["**Errors (this plan cannot be applied):**", ""]
         out += [f"- {_cell(mask_text(e, secrets))}" for e in plan.errors] + [""]
+    for warning in plan.warnings:
+        out += [f"> :warning: {_cell(mask_text(warning, secrets))}", ""]
+    if plan.runs:
+        out += ["**Runs of the templates that change:**", ""]
+        out += [f"- {_cell(mask_text(line, secrets))}" for line in run_lines(plan)] + [""]
     if plan.drift:
         out += ["**Objects changed outside gp:**", "", "| Address | Object | Change |", "|---|---|---|"]
         for d in plan.drift:

@@ -16,6 +16,7 @@ from gp.providers.base import ApplyResult
 from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, summarized
 from gp.render.mask import mask_text, secrets_of
+from gp.render.plan_runs import run_lines
 from gp.render.stack import stack_text
 
 LEGEND = {
@@ -109,6 +110,14 @@ def plan_text(plan: Plan, sensitive: Iterable[str] = (), verbose: bool = False) 
         for change in acting:
             _emit(out, change_lines(change, secrets, verbose), secrets)
             out.append("\n")
+    if plan.runs:
+        out.append("Runs of the templates that change:\n", style="bold")
+        for line in run_lines(plan):
+            out.append(f"  {mask_text(line, secrets)}\n")
+        out.append("\n")
+    for warning in plan.warnings:
+        out.append("Warning: ", style="bold yellow")
+        out.append(mask_text(warning, secrets) + "\n\n")
     out.append(summary(plan) + "\n", style="bold")
     return out
 

@@ -27,7 +27,7 @@ def test_json_top_level_shape():
     data = json.loads(render_plan_json(full_plan()))
     assert list(data) == [
         "format_version", "stack", "mode", "target", "resource_drift", "resource_changes",
-        "summary", "errors", "applyable",
+        "summary", "errors", "warnings", "runs", "applyable",
     ]
     assert data["format_version"] == "1.1" and data["stack"] == "geo" and data["mode"] == "normal"
     assert data["target"] == {"provider": "kubernetes", "server": "https://kube.example:6443", "namespace": "pipeline"}

@@ -62,7 +62,7 @@ def test_pipeline_page_draws_every_task_and_shows_its_parts(workspace):
     assert re.search(r"modules/failover-chain/main\.gp\.hcl:\d+", page.text)
     assert '<td class="mono">tile</td>' in page.text and "T10UDV" in page.text
     assert "kind: WorkflowTemplate" in page.text  # the compiled YAML
-    assert "No engine here: the directory provider writes files" in page.text
+    assert "No engine here: the directory provider has no engine to run pipelines" in page.text
 
 
 def test_pipeline_page_of_a_template_lists_its_crons_and_the_cron_its_template(workspace):
@@ -93,7 +93,7 @@ def test_schedules_use_the_plans_schedule_preview(workspace):
     assert "2026-03-08T03:00:00-04:00" in fires  # 02:00 does not exist that night
     assert "At 02:00 AM" in page.text and "concurrency <strong>Forbid</strong>" in page.text
     assert "active" in page.text
-    assert "the directory provider writes files" in page.text  # no last run without an engine
+    assert "the directory provider has no engine to run pipelines" in page.text  # no last run
 
 
 def test_schedules_page_without_crons(workspace):

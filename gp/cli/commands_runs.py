@@ -1,0 +1,186 @@
+"""Commands for runs: run, watch, runs, logs, stop, resubmit. Each is a thin layer over
+gp/runs (which the Python API and the web UI use too)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from gp import operations
+from gp.cli import run_output
+from gp.cli.commands_module import inputs_for
+from gp.cli.console import common_options, error_console, out_console, var_options
+from gp.errors import RunError
+from gp.render import runs as render_runs
+from gp.runs import api as runs_api
+from gp.runs import logs as runs_logs
+from gp.runs.dag import rows_of
+from gp.runs.params import parse_assignments, read_param_file
+
+
+def _context(root: Path, var_args):
+    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    provider = operations.provider_for(compiled.module)
+    return runs_api.context(compiled, provider, operations.whoami())
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _parameters(params: tuple[str, ...], param_file: Path | None) -> dict[str, str]:
+    values = read_param_file(param_file) if param_file else {}
+    values.update(parse_assignments(params))  # -p wins over the file
+    return values
+
+
+def param_options(fn):
+    fn = click.option("-p", "--parameter", "params", multiple=True, metavar="NAME=VALUE",
+                      help="Set a parameter of the run (repeatable).")(fn)
+    return fn
+
+
+def follow_options(fn):
+    fn = click.option("--watch", "watch_", is_flag=True,
+                      help="Follow the run live; the exit code is its result.")(fn)
+    fn = click.option("--wait", is_flag=True, help="Wait for the run; the exit code is its result.")(fn)
+    fn = click.option("--allow-drift", is_flag=True,
+                      help="Run even when the live pipeline differs from the module.")(fn)
+    return fn
+
+
+def _submitted(ctx, run, wait: bool, watch_: bool, no_color: bool) -> None:
+    if wait and watch_:
+        raise click.UsageError("--wait and --watch cannot be combined")
+    click.echo(run.name)
+    version = render_runs.version_text(run)
+    error_console(no_color).print(
+        f"Submitted {run.name} in {run.namespace} ({run.address}"
+        + (f", version {version}" if version else "") + ")", highlight=False, markup=False)
+    if not (wait or watch_):
+        return
+    ident = f"{run.namespace}/{run.name}"
+    done = run_output.watch(ctx, ident, no_color) if watch_ else run_output.wait(ctx, ident)
+    run_output.exit_with_result(done, no_color)
+
+
+@click.command()
+@click.argument("address")
+@param_options
+@click.option("--param-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A YAML or JSON file of parameter values (-p wins over it).")
+@click.option("--name", help="The run's name (default: generated from the pipeline's).")
+@click.option("--annotation", "annotations", multiple=True, metavar="KEY=VALUE",
+              help="An annotation for the run's Workflow (repeatable).")
+@follow_options
+@var_options
+@common_options
+def run(address, params, param_file, name, annotations, wait, watch_, allow_drift, var_args, root,
+        no_color) -> None:
+    """Submit a run of an applied pipeline or cron.
+
+    \b
+    Parameters are checked against the template's before anything is sent. With --wait or
+    --watch the exit code is the run's result: 0 Succeeded, 1 Failed or Error.
+    """
+    values = _parameters(params, param_file)
+    extra = {}
+    for item in annotations:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise RunError(f"--annotation {item!r}: expected KEY=VALUE")
+        extra[key] = value
+    ctx = _context(root, var_args)
+    submitted = runs_api.submit(ctx, address, values, name=name, allow_drift=allow_drift,
+                                annotations=extra)
+    _submitted(ctx, submitted, wait, watch_, no_color)
+
+
+@click.command()
+@click.argument("run_name", metavar="RUN")
+@var_options
+@common_options
+def watch(run_name, var_args, root, no_color) -> None:
+    """Follow a run live: its DAG with pending tasks, redrawn in place."""
+    ctx = _context(root, var_args)
+    done = run_output.watch(ctx, run_name, no_color)
+    run_output.exit_with_result(done, no_color)
+
+
+@click.command()
+@click.argument("args", nargs=-1, metavar="[ADDR] | show RUN")
+@click.option("--status", help="Only runs in this phase (Running, Succeeded, Failed, ...).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many runs.")
+@click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@var_options
+@common_options
+def runs(args, status, limit, fmt_, var_args, root, no_color) -> None:
+    """Run history, newest first; `runs show RUN`: one run.
+
+    \b
+    gp runs [ADDR]   name, pipeline, phase, started, duration, version, who (or which cron)
+    gp runs show RUN the run's DAG: each node's phase, times, message, inputs and outputs
+    """
+    ctx = _context(root, var_args)
+    if args and args[0] == "show":
+        if len(args) != 2:
+            raise click.UsageError("expected: gp runs show RUN")
+        the_run = runs_api.get(ctx, args[1])
+        if fmt_ == "json":
+            click.echo(render_runs.run_json(the_run, _now()), nl=False)
+        else:
+            out_console(no_color).print(render_runs.run_text(the_run, rows_of(the_run, _now()), _now()))
+        return
+    if len(args) > 1:
+        raise click.UsageError("expected at most one ADDR")
+    found = runs_api.runs(ctx, args[0] if args else None, status, limit)
+    if fmt_ == "json":
+        click.echo(render_runs.runs_json(found, _now()), nl=False)
+    else:
+        out_console(no_color).print(render_runs.runs_table(found, _now()))
+
+
+@click.command()
+@click.argument("run_name", metavar="RUN")
+@click.option("--task", help="Only this task's logs (a fan-out's name takes all its items).")
+@click.option("-f", "--follow", is_flag=True, help="Keep printing lines as they are written.")
+@var_options
+@common_options
+def logs(run_name, task, follow, var_args, root, no_color) -> None:
+    """A run's main-container logs, merged, prefixed by task."""
+    ctx = _context(root, var_args)
+    lines = runs_logs.follow(ctx, run_name, task) if follow else runs_logs.logs(ctx, run_name, task)
+    console = out_console(no_color)
+    for line in lines:
+        console.print(f"[cyan]{line.task}[/] | ", end="", highlight=False)
+        console.print(line.text, markup=False, highlight=False)
+
+
+@click.command()
+@click.argument("run_name", metavar="RUN")
+@click.option("--terminate", is_flag=True,
+              help="Terminate: end now without running exit handlers (stop runs them).")
+@var_options
+@common_options
+def stop(run_name, terminate, var_args, root, no_color) -> None:
+    """Stop a run (exit handlers run), or --terminate it."""
+    ctx = _context(root, var_args)
+    stopped = runs_api.stop(ctx, run_name, terminate)
+    verb = "Terminating" if terminate else "Stopping"
+    out_console(no_color).print(f"{verb} {stopped.name}" + ("" if terminate else " (exit handlers run)"),
+                                highlight=False, markup=False)
+
+
+@click.command()
+@click.argument("run_name", metavar="RUN")
+@param_options
+@follow_options
+@var_options
+@common_options
+def resubmit(run_name, params, wait, watch_, allow_drift, var_args, root, no_color) -> None:
+    """A new run with the same parameters (-p overrides)."""
+    ctx = _context(root, var_args)
+    new = runs_api.resubmit(ctx, run_name, parse_assignments(params), allow_drift=allow_drift)
+    _submitted(ctx, new, wait, watch_, no_color)

@@ -1,0 +1,95 @@
+"""Following a run on the terminal: the live screen, change lines, and the run's result."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+
+from rich.live import Live
+
+from gp.cli.console import error_console, out_console
+from gp.render.runs import change_line
+from gp.render.watch_screen import screen
+from gp.runs import api as runs_api
+from gp.runs.model import Run
+from gp.runs.watch import WatchState, step
+
+EXIT_INTERRUPTED = 130
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Screen:
+    """Drawn by rich's refresh thread: durations tick even when the run does not change."""
+
+    def __init__(self, console):
+        self.console = console
+        self.run: Run | None = None
+        self.rows: list = []
+        self.note: str | None = None
+
+    def __rich_console__(self, console, options):
+        if self.run is None:
+            return
+        size = console.size
+        yield screen(self.run, self.rows, _now(), size.width, size.height, self.note)
+
+
+def watch(ctx, ident: str, no_color: bool) -> Run:
+    """Follow the run until it ends: redrawn in place on a terminal, one line per state change
+    otherwise. Ctrl-C stops watching, never the run."""
+    console = out_console(no_color)
+    state = WatchState()
+    run: Run | None = None
+    try:
+        if console.is_terminal:
+            view = _Screen(console)
+            with Live(view, console=console, refresh_per_second=2, transient=False,
+                      vertical_overflow="crop"):
+                for run in runs_api.watch(ctx, ident):
+                    view.rows, _ = step(state, run, _now())
+                    view.run = run
+                    if run.done:
+                        break
+        else:
+            for run in runs_api.watch(ctx, ident):
+                _, changes = step(state, run, _now())
+                for change in changes:
+                    console.print(change_line(change, _now()), highlight=False)
+                if run.done:
+                    break
+    except KeyboardInterrupt:
+        name = run.name if run else ident
+        error_console(no_color).print(
+            f"Stopped watching {name}; the run goes on (gp watch {name} to watch again, "
+            f"gp stop {name} to stop it).", highlight=False, markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    assert run is not None
+    return run
+
+
+def wait(ctx, ident: str) -> Run:
+    try:
+        for run in runs_api.watch(ctx, ident):
+            if run.done:
+                return run
+    except KeyboardInterrupt:
+        error_console().print(f"Stopped waiting for {ident}; the run goes on.", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    raise AssertionError("the watch ended before the run did")
+
+
+def exit_with_result(run: Run, no_color: bool) -> None:
+    """0 when the run succeeded; 1, naming the failed tasks, when it failed or errored."""
+    if run.succeeded:
+        error_console(no_color).print(f"{run.name} Succeeded", highlight=False, markup=False)
+        return
+    console = error_console(no_color)
+    console.print(f"Error: run {run.name} {run.phase}" + (f": {run.message}" if run.message else ""),
+                  highlight=False, markup=False)
+    for node in run.failed_nodes():
+        console.print(f"  {node.display_name} {node.phase}" + (f": {node.message}" if node.message else ""),
+                      highlight=False, markup=False)
+    sys.exit(1)

@@ -1,0 +1,155 @@
+"""The engine side of the Kubernetes provider: Argo Workflows (runs), their pods and logs.
+
+Every call for `gp run`, `gp watch`, `gp runs`, `gp logs`, `gp stop` and `gp resubmit` goes
+through here, so the run logic (gp/runs) holds no client of its own.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator
+
+from kubernetes import watch
+from kubernetes.client.exceptions import ApiException
+
+from gp.errors import ProviderError
+from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind
+from gp.providers.kubeclient import ApiFailure, Kube
+
+WORKFLOWS = "workflows"
+MERGE_PATCH = "application/merge-patch+json"
+WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
+_WATCH_WINDOW_S = 30
+
+
+class KubeEngine:
+    """Argo's runs in one cluster; namespaces are explicit on every call."""
+
+    def __init__(self, kube: Kube):
+        self.kube = kube
+
+    # -- Workflows ----------------------------------------------------------------------
+
+    def create_workflow(self, body: dict) -> dict:
+        ns = body["metadata"]["namespace"]
+        try:
+            return self.kube.create(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, ns, body)
+        except ApiFailure as exc:
+            if exc.code == 404:
+                raise ProviderError(
+                    f"cannot submit a run in namespace {ns}: the namespace or Argo's Workflow "
+                    f"kind does not exist on {self.kube.host} ({exc.message})") from exc
+            raise
+
+    def get_workflow(self, namespace: str, name: str) -> dict | None:
+        return self.kube.get(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, name)
+
+    def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]:
+        try:
+            return self.kube.list(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, selector)
+        except ApiFailure as exc:
+            if exc.code == 404:  # Argo's CRDs are not installed: there are no runs
+                return []
+            raise
+
+    def watch_workflow(self, namespace: str, name: str) -> Iterator[dict]:
+        """The Workflow now and after every change, until the caller stops iterating.
+
+        A Kubernetes watch on the one object; when a watch window ends or breaks, the object
+        is read again, so no change is lost and a gone Workflow ends the iteration with an
+        error.
+        """
+        last = None
+        while True:
+            wf = self.get_workflow(namespace, name)
+            if wf is None:
+                raise ProviderError(f"the run {namespace}/{name} no longer exists")
+            rv = wf["metadata"].get("resourceVersion")
+            if rv != last:
+                last = rv
+                yield wf
+            try:
+                stream = watch.Watch().stream(
+                    self.kube.custom.list_namespaced_custom_object, ARGO_GROUP, ARGO_VERSION,
+                    namespace, WORKFLOWS, field_selector=f"metadata.name={name}",
+                    resource_version=rv, timeout_seconds=_WATCH_WINDOW_S,
+                    _request_timeout=(5.0, _WATCH_WINDOW_S + 10),
+                )
+                for event in stream:
+                    obj = event.get("object")
+                    if event.get("type") in ("ADDED", "MODIFIED") and isinstance(obj, dict):
+                        last = obj["metadata"].get("resourceVersion")
+                        yield obj
+                    elif event.get("type") == "DELETED":
+                        raise ProviderError(f"the run {namespace}/{name} was deleted")
+            except ApiException as exc:
+                if exc.status not in (410, 500, 504):  # an expired watch is read again
+                    raise ApiFailure(f"watching workflows/{name}", int(exc.status or 0), {}) from exc
+                time.sleep(0.2)
+            except (OSError, ValueError):
+                time.sleep(0.5)  # a broken stream: read again
+
+    def shutdown(self, namespace: str, name: str, mode: str) -> dict:
+        """Argo's `spec.shutdown`: Stop (exit handlers still run) or Terminate (they do not)."""
+        return self.kube.call_json(
+            f"stopping workflows/{name}", self.kube.custom.patch_namespaced_custom_object,
+            ARGO_GROUP, ARGO_VERSION, namespace, WORKFLOWS, name, {"spec": {"shutdown": mode}},
+            _content_type=MERGE_PATCH,
+        )
+
+    # -- what runs refer to -----------------------------------------------------------
+
+    def get_object(self, kind: str, namespace: str | None, name: str) -> dict | None:
+        k = argo_kind(kind)
+        return self.kube.get(ARGO_GROUP, ARGO_VERSION, k.plural, namespace if k.namespaced else None, name)
+
+    def list_objects(self, kind: str, namespace: str | None) -> list[dict]:
+        k = argo_kind(kind)
+        try:
+            return self.kube.list(ARGO_GROUP, ARGO_VERSION, k.plural, namespace if k.namespaced else None, "")
+        except ApiFailure as exc:
+            if exc.code == 404:
+                return []
+            raise
+
+    # -- pods and logs ------------------------------------------------------------------
+
+    def list_pods(self, namespace: str, workflow: str) -> list[dict]:
+        pods = self.kube.call(f"listing the pods of {workflow}", self.kube.core.list_namespaced_pod,
+                              namespace, label_selector=f"{WORKFLOW_LABEL}={workflow}")
+        return [self.kube.api_client.sanitize_for_serialization(p) for p in pods.items]
+
+    def pod_log(self, namespace: str, pod: str, container: str) -> str:
+        """The container's whole log, each line starting with its RFC 3339 time."""
+        try:
+            return self.kube.call(f"reading the log of {pod}", self.kube.core.read_namespaced_pod_log,
+                                  pod, namespace, container=container, timestamps=True) or ""
+        except ApiFailure as exc:
+            raise ProviderError(self._log_failure(pod, exc)) from exc
+
+    def follow_pod_log(self, namespace: str, pod: str, container: str) -> Iterator[str]:
+        """The container's log lines as they are written, until the container ends."""
+        try:
+            response = self.kube.core.read_namespaced_pod_log(
+                pod, namespace, container=container, timestamps=True, follow=True,
+                _preload_content=False, _request_timeout=(5.0, None))
+        except ApiException as exc:
+            failure = ApiFailure(f"following the log of {pod}", int(exc.status or 0), {"message": exc.reason})
+            raise ProviderError(self._log_failure(pod, failure)) from exc
+        except OSError as exc:
+            raise ProviderError(f"cannot follow the log of {pod}: {exc}") from exc
+        buffer = b""
+        try:
+            for chunk in response.stream(4096):
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    yield line.decode("utf-8", "replace")
+            if buffer:
+                yield buffer.decode("utf-8", "replace")
+        finally:
+            response.release_conn()
+
+    def _log_failure(self, pod: str, exc: ApiFailure) -> str:
+        return (f"cannot read the log of pod {pod}: {exc.message}; the cluster's nodes must serve "
+                "container logs (the API server reads them from the node's kubelet)")

@@ -1,0 +1,207 @@
+"""Run operations with explicit context: what `gp run`, `gp watch`, `gp runs`, `gp stop` and
+`gp resubmit` do, returning values. The Python API and the web UI call these same functions."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from typing import Any, Iterator, Mapping, Sequence
+
+from gp.compile.objects import CompiledObject
+from gp.errors import RunError
+from gp.planner.plan import Action
+from gp.runs import history
+from gp.runs.model import Run, run_from_workflow
+from gp.runs.params import Declared, check, declared_parameters, overlay
+from gp.runs.submit import Origin, Submission, build_workflow, user_annotations
+from gp.runs.version import version_of
+
+RUNNABLE = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """A stack and where its runs execute. ``compiled`` is the module as loaded now."""
+
+    compiled: Any  # gp.operations.Compiled
+    provider: Any  # gp.providers.base.Provider
+    engine: Any  # gp.providers.kubernetes_runs.KubeEngine
+    who: str
+
+    @property
+    def stack(self) -> str:
+        return self.compiled.module.stack
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        """Where the stack's runs may be: the provider's namespace first, then its objects'."""
+        first = self.provider.target.namespace
+        others = sorted({o.ref.namespace for o in self.compiled.objects if o.ref.namespace} - {first})
+        return (first, *others)
+
+
+def context(compiled, provider, who: str) -> RunContext:
+    """Raises ProviderError when the provider has no engine (the directory provider)."""
+    return RunContext(compiled, provider, provider.engine(), who)
+
+
+def runnable(compiled, address: str) -> CompiledObject:
+    objects = {o.address: o for o in compiled.objects}
+    obj = objects.get(address)
+    if obj is None:
+        choices = [a for a, o in objects.items() if o.ref.kind in RUNNABLE]
+        close = difflib.get_close_matches(address, choices, n=1)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        raise RunError(f"{address} is not declared in the configuration{hint}"
+                       f" (pipelines: {', '.join(choices) or 'none'})")
+    if obj.ref.kind not in RUNNABLE:
+        raise RunError(f"{address} is a {obj.ref.kind}, which cannot be run")
+    return obj
+
+
+def drift_of(ctx: RunContext, obj: CompiledObject) -> str | None:
+    """Why the live object is not what the module declares, or None when it is."""
+    from gp import operations
+
+    plan = operations.plan(ctx.compiled, ctx.provider, targets=(obj.address,))
+    if any(d.address == obj.address for d in plan.drift):
+        return f"{obj.address} was changed outside gp since it was applied"
+    change = next((c for c in plan.changes if c.address == obj.address), None)
+    if change is None or change.action is Action.NOOP:
+        return None
+    if change.action is Action.CREATE:
+        return f"{obj.address} is not applied yet"
+    return f"{obj.address} differs from the module (gp plan shows how)"
+
+
+def _namespace(ctx: RunContext, obj: CompiledObject) -> str:
+    return obj.ref.namespace or ctx.provider.target.namespace
+
+
+def _template_spec(ctx: RunContext, kind: str, namespace: str, name: str, what: str) -> dict:
+    live = ctx.engine.get_object(kind, namespace, name)
+    if live is None:
+        raise RunError(f"{what} does not exist on the cluster ({kind} {name}); run gp apply first")
+    return live.get("spec") or {}
+
+
+def _declared(ctx: RunContext, obj: CompiledObject) -> tuple[tuple[Declared, ...], dict | None, str]:
+    """The parameters the live object declares, the live cron (for a cron) and what to call it."""
+    ns = _namespace(ctx, obj)
+    if obj.ref.kind != "CronWorkflow":
+        spec = _template_spec(ctx, obj.ref.kind, ns, obj.ref.name, obj.address)
+        return declared_parameters(spec), None, obj.address
+    cron = ctx.engine.get_object("CronWorkflow", ns, obj.ref.name)
+    if cron is None:
+        raise RunError(f"{obj.address} does not exist on the cluster; run gp apply first")
+    wf_spec = (cron.get("spec") or {}).get("workflowSpec") or {}
+    ref = wf_spec.get("workflowTemplateRef") or {}
+    base: tuple[Declared, ...] = ()
+    if ref.get("name"):
+        kind = "ClusterWorkflowTemplate" if ref.get("clusterScope") else "WorkflowTemplate"
+        base = declared_parameters(_template_spec(ctx, kind, ns, ref["name"], f"the template of {obj.address}"))
+    own = declared_parameters(wf_spec)
+    unset = tuple(d for d in own if d.value is None and d.name not in {b.name for b in base})
+    values = {d.name: d.value for d in own if d.value is not None}
+    return overlay(base + unset, values), cron, obj.address
+
+
+def _origin(ctx: RunContext, obj: CompiledObject) -> Origin:
+    entry = ctx.provider.owned(ctx.stack).entries.get(obj.address)
+    applied = entry.applied if entry is not None else obj.manifest
+    version = version_of(applied, ctx.compiled.inputs_hash, ctx.compiled.module.root_dir)
+    return Origin(ctx.stack, obj.address, ctx.who, version)
+
+
+def submit(
+    ctx: RunContext, address: str, parameters: Mapping[str, str] | None = None, *,
+    name: str | None = None, allow_drift: bool = False,
+    annotations: Mapping[str, str] | None = None,
+) -> Run:
+    """Check, then submit one run of ``address``; nothing is sent when a check fails."""
+    obj = runnable(ctx.compiled, address)
+    if not allow_drift:
+        reason = drift_of(ctx, obj)
+        if reason:
+            raise RunError(f"{reason}; the run would not be what the module says. Apply first, "
+                           "or pass --allow-drift to run the live version anyway")
+    declared, cron, what = _declared(ctx, obj)
+    given = check(declared, dict(parameters or {}), what)
+    ns = _namespace(ctx, obj)
+    sub = Submission(
+        namespace=ns,
+        template=None if cron else obj.ref.name,
+        cluster_scope=obj.ref.kind == "ClusterWorkflowTemplate",
+        cron=cron, parameters=given, name=name, annotations=dict(annotations or {}),
+    )
+    created = ctx.engine.create_workflow(build_workflow(sub, _origin(ctx, obj)))
+    return with_spec(ctx, run_from_workflow(created))
+
+
+def resubmit(ctx: RunContext, ident: str, parameters: Mapping[str, str] | None = None, *,
+             allow_drift: bool = False) -> Run:
+    """A new run of the same pipeline with the old run's parameters, ``parameters`` on top."""
+    old = get(ctx, ident)
+    if not old.address:
+        raise RunError(f"{old.name} was not submitted by gp (it has no gp.dev/address); "
+                       "resubmit it with the argo CLI")
+    merged = {**dict(old.parameters), **dict(parameters or {})}
+    if old.cron:  # a cron's run carries the cron's arguments; only the user's changes are new
+        merged = dict(parameters or {})
+    return submit(ctx, old.address, merged, allow_drift=allow_drift,
+                  annotations=user_annotations(old.annotations))
+
+
+def _split(ctx: RunContext, ident: str) -> tuple[Sequence[str], str]:
+    ns, _, name = ident.rpartition("/")
+    return ((ns,) if ns else ctx.namespaces), name
+
+
+def get(ctx: RunContext, ident: str) -> Run:
+    """A run by NAME (looked for in the stack's namespaces) or NAMESPACE/NAME."""
+    namespaces, name = _split(ctx, ident)
+    for ns in namespaces:
+        wf = ctx.engine.get_workflow(ns, name)
+        if wf is not None:
+            return with_spec(ctx, run_from_workflow(wf))
+    raise RunError(f"no run {name} in namespace {', '.join(namespaces)}; gp runs lists them")
+
+
+def with_spec(ctx: RunContext, run: Run) -> Run:
+    """A run whose controller has not stored its template yet is drawn from the live template."""
+    if run.spec.get("templates") or not run.template:
+        return run
+    kind = "ClusterWorkflowTemplate" if run.cluster_scope else "WorkflowTemplate"
+    live = ctx.engine.get_object(kind, run.namespace, run.template)
+    return replace(run, spec=(live or {}).get("spec") or run.spec)
+
+
+def watch(ctx: RunContext, ident: str) -> Iterator[Run]:
+    """The run now and after each change; the caller stops when ``run.done``."""
+    run = get(ctx, ident)
+    spec = run.spec
+    for wf in ctx.engine.watch_workflow(run.namespace, run.name):
+        current = run_from_workflow(wf)
+        if not current.spec.get("templates"):
+            current = replace(current, spec=spec)
+        yield current
+
+
+def runs(ctx: RunContext, address: str | None = None, status: str | None = None,
+         limit: int | None = None) -> list[Run]:
+    if address is not None:
+        runnable(ctx.compiled, address)
+    selector = history.selector(ctx.stack, address)
+    found = [[run_from_workflow(wf) for wf in ctx.engine.list_workflows(ns, selector)]
+             for ns in ctx.namespaces]
+    return history.newest_first(history.merge_namespaces(found), address,
+                                history.normal_status(status), limit)
+
+
+def stop(ctx: RunContext, ident: str, terminate: bool = False) -> Run:
+    run = get(ctx, ident)
+    if run.done:
+        raise RunError(f"{run.name} has already finished ({run.phase})")
+    ctx.engine.shutdown(run.namespace, run.name, "Terminate" if terminate else "Stop")
+    return get(ctx, f"{run.namespace}/{run.name}")
+

@@ -1,0 +1,112 @@
+"""`gp logs`: the main containers' logs of a run, merged in time order, prefixed by task."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from gp.errors import GPError, RunError
+from gp.runs.api import RunContext, get
+from gp.runs.model import Run
+
+NODE_NAME_ANNOTATION = "workflows.argoproj.io/node-name"
+MAIN = "main"
+_POLL_S = 1.0
+
+
+@dataclass(frozen=True, order=True)
+class LogLine:
+    time: str  # RFC 3339 from the kubelet, "" when the line had none
+    task: str  # the node's display name: `sen2cor-290`, `resize(3:b.tif)`
+    text: str
+
+
+def split_timestamp(line: str) -> tuple[str, str]:
+    stamp, sep, rest = line.partition(" ")
+    if sep and len(stamp) >= 20 and stamp[4] == "-" and stamp[10] == "T":
+        return stamp, rest
+    return "", line
+
+
+def _task_of(pod: dict, run: Run) -> str:
+    node_name = ((pod.get("metadata") or {}).get("annotations") or {}).get(NODE_NAME_ANNOTATION, "")
+    for node in run.nodes:
+        if node.name == node_name:
+            return node.display_name
+    return node_name[len(run.name) + 1:] if node_name.startswith(run.name) else node_name
+
+
+def _matches(task: str, wanted: str | None) -> bool:
+    return wanted is None or task == wanted or task.split("(", 1)[0] == wanted
+
+
+def _started(pod: dict) -> bool:
+    return (pod.get("status") or {}).get("phase") in ("Running", "Succeeded", "Failed")
+
+
+def _pods(ctx: RunContext, run: Run, task: str | None) -> list[tuple[str, dict]]:
+    pods = ctx.engine.list_pods(run.namespace, run.name)
+    chosen = [(_task_of(p, run), p) for p in pods]
+    return [(t, p) for t, p in chosen if _matches(t, task)]
+
+
+def _check_task(run: Run, task: str | None) -> None:
+    if task is None:
+        return
+    names = {n.display_name for n in run.nodes} | {n.display_name.split("(", 1)[0] for n in run.nodes}
+    from gp.runs.dag import spec_rows
+
+    names |= {r.name for r in spec_rows(run.spec)}
+    if task not in names:
+        raise RunError(f"{run.name} has no task {task!r} (tasks: {', '.join(sorted(names)) or 'none'})")
+
+
+def logs(ctx: RunContext, ident: str, task: str | None = None) -> list[LogLine]:
+    """Every line so far, in time order."""
+    run = get(ctx, ident)
+    _check_task(run, task)
+    lines = []
+    for name, pod in _pods(ctx, run, task):
+        if not _started(pod):
+            continue
+        text = ctx.engine.pod_log(run.namespace, pod["metadata"]["name"], MAIN)
+        for raw in text.splitlines():
+            stamp, rest = split_timestamp(raw)
+            lines.append(LogLine(stamp, name, rest))
+    return sorted(lines, key=lambda ln: (ln.time, ln.task))
+
+
+def follow(ctx: RunContext, ident: str, task: str | None = None) -> Iterator[LogLine]:
+    """Lines as they are written, from every pod as it starts, until the run is done and
+    every log has been read to its end."""
+    run = get(ctx, ident)
+    _check_task(run, task)
+    lines: queue.Queue = queue.Queue()
+    readers: dict[str, threading.Thread] = {}
+
+    def read(name: str, pod: str) -> None:
+        try:
+            for raw in ctx.engine.follow_pod_log(run.namespace, pod, MAIN):
+                stamp, rest = split_timestamp(raw)
+                lines.put(LogLine(stamp, name, rest))
+        except GPError as exc:
+            lines.put(LogLine("", name, f"(log not available: {exc.message})"))
+
+    while True:
+        for name, pod in _pods(ctx, run, task):
+            pod_name = pod["metadata"]["name"]
+            if pod_name not in readers and _started(pod):
+                readers[pod_name] = threading.Thread(target=read, args=(name, pod_name), daemon=True)
+                readers[pod_name].start()
+        deadline = time.monotonic() + _POLL_S
+        while time.monotonic() < deadline:
+            try:
+                yield lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+        if run.done and not any(t.is_alive() for t in readers.values()) and lines.empty():
+            return
+        run = get(ctx, f"{run.namespace}/{run.name}")
