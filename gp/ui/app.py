@@ -76,7 +76,9 @@ def page(template: str | None = None):
             try:
                 result = await run_in_threadpool(fn, ui, request, form)
             except GPError as err:
-                response = ui.render(request, "error.html", {"title": "Error", "error": err}, 500)
+                # A refused action (bad parameters, a finished run) is the request's fault.
+                status = 400 if request.method == "POST" else 500
+                response = ui.render(request, "error.html", {"title": "Error", "error": err}, status)
             except HTTPException as exc:
                 response = ui.render(request, "error.html", {"title": "Not found", "message": exc.detail},
                                      exc.status_code)
@@ -113,11 +115,11 @@ def make_app(source: StackSource, *, token: str | None = None,
     if now is not None:
         ui.now = now
     routes = [
+        *runs_pages.routes(page),
         Route("/", page("stack.html")(pages.stack), methods=["GET"]),
         Route("/pipelines/{address:path}", page("pipeline.html")(pages.pipeline), methods=["GET"]),
         Route("/schedules", page("schedules.html")(pages.schedules), methods=["GET"]),
         Route("/plan", page("plan.html")(plan_page.plan), methods=["GET"]),
-        *runs_pages.routes(page),
         Route("/login", page()(_login), methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

@@ -128,3 +128,19 @@ def test_gp_ui_reports_a_broken_module_before_serving(workspace, capsys):
     (root / "main.gp.hcl").write_text((root / "main.gp.hcl").read_text().replace("var.tile", "var.tyle"))
     assert main(["ui", "-C", str(root), "--port", "0"]) == 1
     assert re.search(r"Error: \S*main\.gp\.hcl:\d+:\d+: ", capsys.readouterr().err)
+
+
+def test_run_actions_on_the_directory_provider_say_there_is_no_engine(workspace):
+    from conftest import csrf_of
+
+    client = client_for(workspace / "examples/sen2cor")
+    csrf = csrf_of(client.get("/").text)
+    for url in (f"/pipelines/{CHAIN}/run", "/runs/pipeline/sen2cor-abc/stop", "/runs/pipeline/sen2cor-abc/resubmit"):
+        refused = client.post(url, data={"csrf": csrf, "p:tile": "T10UDV"})
+        assert refused.status_code == 400, url
+        assert "the directory provider has no engine to run pipelines" in refused.text
+    assert client.post(f"/pipelines/{CHAIN}/run", data={"p:tile": "T10UDV"}).status_code == 403  # no CSRF
+    page = client.get("/runs/pipeline/sen2cor-abc")
+    assert page.status_code == 200 and "No engine here" in page.text
+    assert client.get("/runs/pipeline/sen2cor-abc/events").status_code == 404
+    assert client.get("/runs?pipeline=x&phase=Failed").status_code == 200
