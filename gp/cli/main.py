@@ -13,8 +13,9 @@ from rich.markup import escape
 from gp import __version__
 from gp.cli.commands_module import fmt, graph, init, render, validate
 from gp.cli.commands_plan import apply, destroy, import_, plan, show, unlock
-from gp.cli.commands_test import test
 from gp.cli.commands_runs import logs, resubmit, run, runs, stop, watch
+from gp.cli.commands_test import test
+from gp.cli.commands_ui import ui
 from gp.cli.console import error_console, shown_file
 from gp.cli.interrupts import EXIT_INTERRUPTED
 from gp.errors import GPError
@@ -36,7 +37,7 @@ def cli() -> None:
 
 
 for command in (init, validate, plan, apply, run, watch, runs, logs, stop, resubmit, destroy, show,
-                fmt, render, graph, test, import_, unlock):
+                fmt, render, graph, test, ui, import_, unlock):
     cli.add_command(command)
 
 

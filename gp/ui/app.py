@@ -1,0 +1,128 @@
+"""The web application: Starlette routes over gp's stages, Jinja2 pages, htmx vendored.
+
+Everything a page needs is on ``app.state.ui`` (a ``UI``), made by ``make_app``: no module
+state, so tests make as many independent apps as they like.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from gp.errors import GPError
+from gp.ui.layout import Layouts
+from gp.ui.security import CSRF_FIELD, TOKEN_COOKIE, Guard
+from gp.ui.source import StackSource
+
+HERE = Path(__file__).parent
+
+
+def pipeline_url(address: str) -> str:
+    return "/pipelines/" + quote(address, safe=".")
+
+
+def run_url(namespace: str, name: str) -> str:
+    return f"/runs/{quote(namespace, safe='')}/{quote(name, safe='')}"
+
+
+@dataclass
+class UI:
+    source: StackSource
+    guard: Guard
+    layouts: Layouts = field(default_factory=Layouts)
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    # How long the live page's event stream waits between reads of a run (seconds).
+    poll: float = 1.0
+    templates: Jinja2Templates = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        env = self.templates.env
+        env.globals.update(pipeline_url=pipeline_url, run_url=run_url, csrf_field=CSRF_FIELD)
+        env.filters["tojson_attr"] = lambda v: json.dumps(v)
+
+    def render(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+        context = {"csrf": request.state.csrf, "stack": None, **context}
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+Handler = Callable[[UI, Request, Any], Any]
+
+
+def page(template: str | None = None):
+    """An endpoint: the guard's checks, the handler off the event loop (it compiles, plans and
+    lays out), its context rendered with ``template``, gp's errors as an error page."""
+
+    def wrap(fn: Handler):
+        async def endpoint(request: Request) -> Response:
+            ui: UI = request.app.state.ui
+            refused = await ui.guard.check(request)
+            if refused is not None:
+                return ui.guard.finish(request, refused)
+            form = await request.form() if request.method == "POST" else None
+            try:
+                result = await run_in_threadpool(fn, ui, request, form)
+            except GPError as err:
+                # A refused action (bad parameters, a finished run) is the request's fault.
+                status = 400 if request.method == "POST" else 500
+                response = ui.render(request, "error.html", {"title": "Error", "error": err}, status)
+            except HTTPException as exc:
+                response = ui.render(request, "error.html", {"title": "Not found", "message": exc.detail},
+                                     exc.status_code)
+            else:
+                if isinstance(result, Response):
+                    response = result
+                else:
+                    response = ui.render(request, result.pop("template", template), result,
+                                         result.pop("status", 200))
+            return ui.guard.finish(request, response)
+
+        endpoint.__name__ = fn.__name__
+        return endpoint
+
+    return wrap
+
+
+def _login(ui: UI, request: Request, form) -> Response:
+    if not ui.guard.login(str((form or {}).get("token", ""))):
+        return RedirectResponse("/?wrong=1", status_code=303)
+    reply = RedirectResponse("/", status_code=303)
+    reply.set_cookie(TOKEN_COOKIE, ui.guard.token or "", httponly=True, samesite="strict")
+    return reply
+
+
+def make_app(source: StackSource, *, token: str | None = None,
+             allowed_hosts: tuple[str, ...] | None = None, poll: float = 1.0,
+             now: Callable[[], datetime] | None = None) -> Starlette:
+    """The UI for ``source``. ``token``: required from every browser (set when listening
+    beyond loopback). ``allowed_hosts``: the Host names served (None: any)."""
+    from gp.ui import pages, plan_page, runs_pages
+
+    ui = UI(source, Guard(token, allowed_hosts), poll=poll)
+    if now is not None:
+        ui.now = now
+    routes = [
+        *runs_pages.routes(page),
+        Route("/", page("stack.html")(pages.stack), methods=["GET"]),
+        Route("/pipelines/{address:path}", page("pipeline.html")(pages.pipeline), methods=["GET"]),
+        Route("/schedules", page("schedules.html")(pages.schedules), methods=["GET"]),
+        Route("/plan", page("plan.html")(plan_page.plan), methods=["GET"]),
+        Route("/login", page()(_login), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.ui = ui
+    return app

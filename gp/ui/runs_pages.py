@@ -1,0 +1,237 @@
+"""Run pages: /runs, /runs/<name>, the run form, stop and resubmit, the live event stream.
+
+Every operation is gp.runs.api's (what `gp run`, `gp runs`, `gp watch`, `gp stop`,
+`gp resubmit` and `gp logs` call); this module only turns requests into its calls and its
+values into pages. A run's live page polls the same ``api.get`` that `gp runs show` uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from gp import operations
+from gp.compile.objects import CompiledObject, ObjectRef
+from gp.errors import GPError
+from gp.render.graph import dags_of
+from gp.render.mask import mask_text, mask_value, secrets_of
+from gp.runs import api
+from gp.runs.dag import rows_of
+from gp.runs.history import STATUSES
+from gp.runs.logs import logs as run_logs
+from gp.ui.dags import run_dag
+
+PAGE = 50
+
+
+def engine_of(loaded):
+    """(a RunContext, None) or (None, why there is no engine)."""
+    try:
+        return api.context(loaded.compiled, loaded.provider, operations.whoami()), None
+    except GPError as err:
+        return None, err.message
+
+
+def _secrets(loaded):
+    return secrets_of(loaded.compiled.module.sensitive_values)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    m, s = divmod(int(seconds), 60)
+    return f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+def _masked(run, secrets):
+    """A run with every value that may hold a secret (parameters, messages) masked."""
+    return replace(run, parameters=tuple((n, mask_text(v, secrets)) for n, v in run.parameters),
+                   message=mask_text(run.message, secrets) if run.message else run.message)
+
+
+def pipeline_runs(ui, request, loaded, obj) -> dict:
+    ctx, why = engine_of(loaded)
+    if ctx is None:
+        return {"no_engine": why, "runs": []}
+    secrets = _secrets(loaded)
+    return {"no_engine": None, "runs": [_masked(r, secrets) for r in api.runs(ctx, obj.address, limit=10)]}
+
+
+def last_runs(ui, loaded, crons) -> dict:
+    ctx, why = engine_of(loaded)
+    if ctx is None:
+        return {"no_engine": why, "last": {}}
+    last = {}
+    for run in api.runs(ctx):  # newest first: the first of each cron is its last
+        if run.cron and run.cron not in last:
+            last[run.cron] = run
+    return {"no_engine": None, "last": last}
+
+
+def runs_list(ui, request, form) -> dict:
+    loaded = ui.source.load()
+    ctx, why = engine_of(loaded)
+    q = request.query_params
+    pipeline, phase = q.get("pipeline") or None, q.get("phase") or None
+    start = max(0, int(q.get("start", "0") or 0)) if (q.get("start") or "0").isdigit() else 0
+    pipelines = [o.address for o in loaded.compiled.objects if o.ref.kind in api.RUNNABLE]
+    context = {"title": "Runs", "stack": loaded.compiled.module.stack, "no_engine": why, "runs": [],
+               "pipelines": pipelines, "phases": STATUSES, "pipeline": pipeline, "phase": phase,
+               "start": start, "total": 0, "page": PAGE}
+    if ctx is None:
+        return context
+    found = api.runs(ctx, pipeline, phase)
+    secrets = _secrets(loaded)
+    context.update(runs=[_masked(r, secrets) for r in found[start:start + PAGE]], total=len(found))
+    keep = {k: v for k, v in (("pipeline", pipeline), ("phase", phase)) if v}
+    context["newer"] = f"/runs?{urlencode({**keep, 'start': start - PAGE})}" if start > 0 else None
+    context["older"] = f"/runs?{urlencode({**keep, 'start': start + PAGE})}" if start + PAGE < len(found) else None
+    return context
+
+
+def _state(run, now) -> dict:
+    rows = rows_of(run, now)
+    return {
+        "phase": run.phase, "message": run.message or "", "done": run.done,
+        "tasks": {r.name: {"key": r.key, "phase": r.phase, "duration": _duration(r.seconds),
+                           "message": r.message or ""} for r in rows if r.depth == 0},
+        "rows": {r.key: {"phase": r.phase, "duration": _duration(r.seconds), "message": r.message or ""}
+                 for r in rows},
+    }
+
+
+def _drawn(ui, run, phases) -> list:
+    """The run's DAG from the spec it executes: tasks not started yet are drawn too."""
+    obj = CompiledObject(run.name, ObjectRef("argoproj.io/v1alpha1", "Workflow", run.namespace, run.name),
+                         {"kind": "Workflow", "spec": dict(run.spec)})
+    templates = {str(t.get("name")): t for t in run.spec.get("templates") or []}
+    entry = run.spec.get("entrypoint")
+    dags = dags_of(obj)
+    dags.sort(key=lambda d: d.template != entry)
+    return [(d.template, run_dag(ui.layouts, d, templates, phases, f"{run.name}: {d.template}"))
+            for d in dags[:1]]
+
+
+def run_page(ui, request, form) -> dict:
+    loaded = ui.source.load()
+    ctx, why = engine_of(loaded)
+    ident = request.path_params["ident"]
+    context = {"title": ident, "stack": loaded.compiled.module.stack, "no_engine": why, "run": None}
+    if ctx is None:
+        return context
+    secrets = _secrets(loaded)
+    run = _masked(api.get(ctx, ident), secrets)
+    rows = rows_of(run, ui.now())
+    phases = {r.name: r.phase for r in rows if r.depth == 0}
+    outputs = {n.display_name: mask_value(dict(n.outputs), secrets) for n in run.nodes if n.outputs}
+    context.update(run=run, rows=rows, dags=_drawn(ui, run, phases), outputs=outputs,
+                   duration=_duration(_seconds(run, ui.now())),
+                   events=f"/runs/{run.namespace}/{run.name}/events",
+                   rows_shown=[replace(r, message=mask_text(r.message, secrets) if r.message else r.message)
+                               for r in rows])
+    context["fmt_duration"] = _duration
+    return context
+
+
+def _seconds(run, now):
+    from gp.runs.model import seconds_between
+
+    return seconds_between(run.started_at, run.finished_at, now)
+
+
+async def events(request: Request) -> Response:
+    """Server-sent events: the run's phases whenever they change, until it is done."""
+    ui = request.app.state.ui
+    refused = await ui.guard.check(request)
+    if refused is not None:
+        return ui.guard.finish(request, refused)
+    loaded = await run_in_threadpool(ui.source.load)
+    ctx, why = engine_of(loaded)
+    if ctx is None:
+        return ui.guard.finish(request, Response(why, status_code=404))
+    ident = request.path_params["ident"]
+    secrets = _secrets(loaded)
+
+    async def stream():
+        last = None
+        while True:
+            try:
+                run = await run_in_threadpool(api.get, ctx, ident)
+            except GPError as err:
+                yield f"event: problem\ndata: {json.dumps(mask_text(err.message, secrets))}\n\n"
+                return
+            state = _state(_masked(run, secrets), ui.now())
+            state["duration"] = _duration(_seconds(run, ui.now()))
+            text = json.dumps(state, sort_keys=True)
+            if text != last:
+                last = text
+                yield f"event: run\ndata: {text}\n\n"
+            if run.done or await request.is_disconnected():
+                return
+            await asyncio.sleep(ui.poll)
+
+    response = StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
+    return ui.guard.finish(request, response)
+
+
+def _params(form) -> dict[str, str]:
+    return {k[2:]: str(v) for k, v in (form or {}).items() if k.startswith("p:")}
+
+
+def submit(ui, request, form) -> Response:
+    loaded = ui.source.load()
+    ctx, why = engine_of(loaded)
+    if ctx is None:
+        raise GPError(why)
+    run = api.submit(ctx, request.path_params["address"], _params(form),
+                     allow_drift=(form or {}).get("allow_drift") == "on")
+    return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
+
+
+def stop(ui, request, form) -> Response:
+    loaded = ui.source.load()
+    ctx, why = engine_of(loaded)
+    if ctx is None:
+        raise GPError(why)
+    run = api.stop(ctx, request.path_params["ident"], terminate=(form or {}).get("terminate") == "on")
+    return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
+
+
+def resubmit(ui, request, form) -> Response:
+    loaded = ui.source.load()
+    ctx, why = engine_of(loaded)
+    if ctx is None:
+        raise GPError(why)
+    run = api.resubmit(ctx, request.path_params["ident"], _params(form))
+    return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
+
+
+def logs(ui, request, form) -> dict:
+    loaded = ui.source.load()
+    ctx, why = engine_of(loaded)
+    if ctx is None:
+        raise GPError(why)
+    task = request.query_params.get("task") or None
+    secrets = _secrets(loaded)
+    lines = [(line.task, mask_text(line.text, secrets)) for line in run_logs(ctx, request.path_params["ident"], task)]
+    return {"lines": lines, "task": task}
+
+
+def routes(page) -> list[Route]:
+    return [
+        Route("/runs", page("runs.html")(runs_list), methods=["GET"]),
+        Route("/runs/{ident:path}/events", events, methods=["GET"]),
+        Route("/runs/{ident:path}/logs", page("logs.html")(logs), methods=["GET"]),
+        Route("/runs/{ident:path}/stop", page()(stop), methods=["POST"]),
+        Route("/runs/{ident:path}/resubmit", page()(resubmit), methods=["POST"]),
+        Route("/runs/{ident:path}", page("run.html")(run_page), methods=["GET"]),
+        Route("/pipelines/{address:path}/run", page()(submit), methods=["POST"]),
+    ]

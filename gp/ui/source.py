@@ -1,0 +1,86 @@
+"""The stack the UI serves: the module compiled (again only when its files changed), its
+provider, and plans made on request through gp.operations, as the CLI makes them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from gp import operations
+from gp.compile.objects import CompiledObject
+from gp.planner.masking import mask_at
+from gp.planner.paths import keyed_path
+from gp.planner.plan import Plan
+from gp.providers.base import Provider
+
+
+def shown_manifest(obj: CompiledObject) -> dict[str, Any]:
+    """The manifest with its sensitive fields masked: the only form the pages ever see."""
+    marks = [p for p in (keyed_path(obj.manifest, s) for s in obj.sensitive) if p]
+    if len(marks) != len(obj.sensitive):
+        marks.append(())  # a mark on a list item's name: mask the whole object, not nothing
+    return mask_at(obj.manifest, (), marks)
+
+
+def _fingerprint(folders: set[Path]) -> tuple:
+    """Every file's size and mtime under the module's folders: a changed file recompiles."""
+    out = []
+    for folder in sorted(folders):
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                out.append((dirpath, name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    compiled: operations.Compiled
+    provider: Provider
+    folders: frozenset[Path]
+
+    def object(self, address: str) -> CompiledObject | None:
+        return next((o for o in self.compiled.objects if o.address == address), None)
+
+
+class StackSource:
+    """One per UI: what ``gp -C DIR`` with the given variables would load."""
+
+    def __init__(self, inputs: operations.Inputs, plan_file: Path | None = None) -> None:
+        self.inputs = inputs
+        self.plan_file = plan_file
+        self._lock = Lock()
+        self._loaded: Loaded | None = None
+        self._seen: tuple | None = None
+
+    def load(self) -> Loaded:
+        """The compiled module; raises GPError (with file:line:col) when it does not compile."""
+        with self._lock:
+            if self._loaded is not None and _fingerprint(set(self._loaded.folders)) == self._seen:
+                return self._loaded
+            compiled = operations.compile_inputs(self.inputs)
+            folders = {Path(self.inputs.root_dir).resolve()}
+            # Child modules from other folders (source = "../modules/x") are watched too.
+            folders |= {Path(o.pos.file).resolve().parent for o in compiled.objects if o.pos}
+            root = Path(self.inputs.root_dir).resolve()
+            folders = {f for f in folders if f == root or root not in f.parents}
+            self._loaded = Loaded(compiled, operations.provider_for(compiled.module), frozenset(folders))
+            self._seen = _fingerprint(folders)
+            return self._loaded
+
+    def plan(self, loaded: Loaded | None = None) -> Plan:
+        """A fresh plan between the module and the target. Read-only, so no lock is taken:
+        like a plan a reviewer looks at, it may be stale the moment an apply runs."""
+        loaded = loaded or self.load()
+        return operations.plan(loaded.compiled, loaded.provider)
+
+    def saved_plan(self) -> Plan | None:
+        return operations.read_plan_file(self.plan_file) if self.plan_file else None

@@ -1,0 +1,56 @@
+// gp ui: times in the viewer's zone, the CSRF value on htmx requests, a run's live updates.
+(function () {
+  "use strict";
+  function localTimes(root) {
+    root.querySelectorAll("time.local").forEach(function (el) {
+      var when = new Date(el.getAttribute("datetime"));
+      if (!isNaN(when)) {
+        el.textContent = when.toLocaleString(undefined, {
+          weekday: "short", year: "numeric", month: "short", day: "numeric",
+          hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+      }
+    });
+    var zone = document.getElementById("viewer-zone");
+    if (zone) { zone.textContent = Intl.DateTimeFormat().resolvedOptions().timeZone; }
+  }
+  document.addEventListener("DOMContentLoaded", function () { localTimes(document); });
+  document.addEventListener("htmx:configRequest", function (ev) {
+    ev.detail.headers["X-CSRF-Token"] = document.body.dataset.csrf;
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) { localTimes(ev.target); });
+
+  // A run page listens to /runs/<ns>/<name>/events: each message is the run's phase and the
+  // phase of every task; the boxes and table cells carry data-task, so they update in place.
+  document.addEventListener("DOMContentLoaded", function () {
+    var live = document.querySelector("[data-events]");
+    if (!live || !window.EventSource) { return; }
+    var source = new EventSource(live.dataset.events);
+    source.addEventListener("run", function (ev) {
+      var run = JSON.parse(ev.data);
+      var phase = document.getElementById("run-phase");
+      if (phase) { phase.textContent = run.phase; phase.className = "phase " + run.phase; }
+      var msg = document.getElementById("run-message");
+      if (msg) { msg.textContent = run.message || ""; }
+      var dur = document.getElementById("run-duration");
+      if (dur) { dur.textContent = run.duration || ""; }
+      Object.keys(run.tasks).forEach(function (name) {
+        var t = run.tasks[name];
+        document.querySelectorAll('svg.dag g.task[data-task="' + CSS.escape(name) + '"]').forEach(function (g) {
+          g.setAttribute("class", g.getAttribute("class").replace(/phase-\w+/, "phase-" + t.phase));
+          g.setAttribute("data-phase", t.phase);
+          var detail = g.querySelector("text.detail");
+          if (detail) { detail.textContent = t.phase; }
+        });
+        var row = document.querySelector('tr[data-row="' + CSS.escape(t.key) + '"]');
+        if (row) {
+          var cell = row.querySelector(".phase");
+          cell.textContent = t.phase; cell.className = "phase " + t.phase;
+          row.querySelector(".dur").textContent = t.duration || "";
+          row.querySelector(".msg").textContent = t.message || "";
+        }
+      });
+      document.querySelectorAll(".when-running").forEach(function (el) { el.hidden = run.done; });
+      if (run.done) { source.close(); }
+    });
+  });
+})();

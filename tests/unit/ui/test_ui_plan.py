@@ -1,0 +1,123 @@
+"""`/plan`: the plan value the CLI renders, drift first, DAG changes drawn; a saved plan with
+--plan; sensitive values never shown on any page."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import apply, client_for
+
+from gp.cli.main import main
+
+CHAIN = "module.sen2cor.workflow_template.chain"
+
+
+def _task_classes(html: str) -> dict[str, str]:
+    return {name: css for css, name in re.findall(r'<g class="task ([^"]*)" data-task="([^"]+)"', html)}
+
+
+def test_a_changed_task_is_drawn_changed_and_rewired_edges_marked(workspace):
+    root = workspace / "examples/sen2cor"
+    apply(root)
+    main_file = root / "main.gp.hcl"
+    text = main_file.read_text().replace('versions = ["2.9.0", "2.8.0", "2.5.5"]',
+                                         'versions = ["2.9.1", "2.8.0"]')
+    main_file.write_text(text)
+    page = client_for(root).get("/plan")
+    assert page.status_code == 200
+    assert "Plan: 0 to add, 1 to change, 0 to destroy." in page.text
+    tasks = _task_classes(page.text)
+    assert tasks["sen2cor-255"] == "removed"
+    assert tasks["preprocess"] == "unchanged"
+    assert tasks["sen2cor-291"] == "renamed"
+    assert "unknown" not in tasks.values()  # edges of the old name are drawn from the renamed box
+    edges = re.findall(r'<g class="edge ?([^"]*)" data-source="([^"]+)" data-target="([^"]+)"', page.text)
+    assert ("removed", "sen2cor-280", "sen2cor-255") in edges
+    assert ("added", "sen2cor-280", "finalize") not in edges  # kept, not rewired
+    assert ("unchanged", "sen2cor-291", "sen2cor-280") in edges  # followed the rename
+    # The CLI's own lines for the change, under the drawing.
+    assert "# module.sen2cor.workflow_template.chain will be updated in-place" in page.text
+
+
+def test_drift_is_listed_before_the_changes(workspace):
+    root = workspace / "examples/nightly"
+    apply(root)
+    deployed = root / "deploy/pipeline/cronworkflow/nightly-sen2cor.yaml"
+    deployed.write_text(deployed.read_text().replace("concurrencyPolicy: Forbid", "concurrencyPolicy: Allow"))
+    main_file = root / "main.gp.hcl"
+    main_file.write_text(main_file.read_text().replace('"geo/sen2cor:2.9.0"', '"geo/sen2cor:2.9.1"'))
+    page = client_for(root).get("/plan").text
+    assert "Objects changed outside gp" in page
+    assert page.index("cron_workflow.nightly-sen2cor has changed") < page.index("Changes</h2>")
+    assert page.index("Changes</h2>") < page.index("workflow_template.sen2cor-nightly will be updated")
+
+
+def test_a_saved_plan_is_shown_as_saved(workspace):
+    root = workspace / "examples/sen2cor"
+    out = root / "saved.plan"
+    assert main(["plan", "-C", str(root), "--out", str(out)]) == 0
+    apply(root)  # the fresh plan would now be empty; the saved one still creates
+    page = client_for(root, out).get("/plan").text
+    assert "The saved plan" in page and "Plan: 1 to add" in page
+    assert _task_classes(page)["finalize"] == "added"
+
+
+def test_no_changes(workspace):
+    root = workspace / "examples/sen2cor"
+    apply(root)
+    assert "No changes. Your pipelines match the configuration." in client_for(root).get("/plan").text
+
+
+SECRET = "hunter2-very-secret"
+SENSITIVE_MODULE = f"""
+gp {{
+  stack = "secretive"
+}}
+provider "directory" {{
+  path      = "deploy"
+  namespace = "pipeline"
+}}
+variable "token" {{
+  type      = string
+  sensitive = true
+  default   = "{SECRET}"
+}}
+workflow_template "uses-token" {{
+  parameter "api" {{
+    value = upper(var.token)
+  }}
+  step "call" {{
+    container {{
+      image = "curlimages/curl:8.8.0"
+      env   = {{ TOKEN = var.token, TAIL = substr(var.token, 8, 11) }}
+    }}
+  }}
+}}
+cron_workflow "nightly" {{
+  schedule          = "0 3 * * *"
+  workflow_template = workflow_template.uses-token
+  arguments         = {{ api = "x-${{var.token}}" }}
+}}
+"""
+
+
+def test_no_page_shows_a_sensitive_value(workspace):
+    root = workspace / "secretive"
+    root.mkdir()
+    (root / "main.gp.hcl").write_text(SENSITIVE_MODULE)
+    client = client_for(root)
+    pages = ["/", "/?states=1", "/plan", "/schedules", "/runs", "/pipelines/workflow_template.uses-token",
+             "/pipelines/cron_workflow.nightly"]
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        for shown in (SECRET, SECRET.upper(), SECRET[8:19], "hunter2"):
+            assert shown not in page.text, (url, shown)
+    assert "(sensitive value)" in client.get("/pipelines/workflow_template.uses-token").text
+    apply(root)
+    main_file = root / "main.gp.hcl"
+    main_file.write_text(main_file.read_text().replace(SECRET, "another-secret-value"))
+    for url in pages:
+        page = client.get(url).text
+        for shown in (SECRET, "another-secret-value", "hunter2", "another-secret"):
+            assert shown not in page, (url, shown)
