@@ -33,6 +33,18 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.pos}: {self.message}" if self.pos else self.message
 
+    @property
+    def file(self) -> str | None:
+        return self.pos.file if self.pos else None
+
+    @property
+    def line(self) -> int | None:
+        return self.pos.line if self.pos else None
+
+    @property
+    def column(self) -> int | None:
+        return self.pos.col if self.pos else None
+
     def to_dict(self) -> dict:
         d: dict = {"severity": self.severity, "message": self.message}
         if self.pos:
