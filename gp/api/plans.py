@@ -84,10 +84,12 @@ class Plan:
 
     @property
     def sensitive(self) -> frozenset[str]:
+        """The texts of sensitive values masked in free text (the module's, for a plan made here)."""
         return self._sensitive
 
     @property
     def stack(self) -> str:
+        """The name of the stack the plan was made for."""
         return self._raw.stack
 
     @property
@@ -189,6 +191,7 @@ class ApplyResult:
 
     @property
     def plan(self) -> Plan:
+        """The plan that was applied."""
         return self._plan
 
     @property
@@ -198,6 +201,7 @@ class ApplyResult:
 
     @property
     def applied(self) -> list[str]:
+        """Addresses written (created, updated or deleted), in order."""
         return [c.address for c in self._raw.applied]
 
     @property
@@ -210,6 +214,7 @@ class ApplyResult:
 
     @property
     def not_attempted(self) -> list[str]:
+        """Addresses not written because the run stopped or failed first."""
         return [c.address for c in self._raw.not_attempted]
 
     @property
@@ -219,6 +224,7 @@ class ApplyResult:
 
     @property
     def lock_lost(self) -> str | None:
+        """Why the stack's lock was found lost during the run; None while it was held."""
         return self._raw.lock_lost
 
     def text(self) -> str:

@@ -109,6 +109,7 @@ class Stack:
 
     @property
     def inputs(self) -> operations.Inputs:
+        """What the stack was made from (gp.operations.Inputs): folder, variables, env, provider."""
         return self._inputs
 
     def __repr__(self) -> str:
@@ -270,10 +271,12 @@ class Session:
 
     @property
     def lock_id(self) -> str:
+        """The id of the lock held (what `gp unlock` takes)."""
         return self.held.lock_id
 
     @property
     def sensitive(self) -> frozenset[str]:
+        """The texts of the module's sensitive values, masked in whatever is shown."""
         return self.compiled.module.sensitive_values
 
     def plan(self, *, target: str | None = None, targets: Sequence[str] = (), destroy: bool = False,

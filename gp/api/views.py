@@ -26,10 +26,12 @@ class Diagnostics(list[Diagnostic]):
 
     @property
     def errors(self) -> list[Diagnostic]:
+        """The diagnostics of severity "error"."""
         return [d for d in self if d.severity == "error"]
 
     @property
     def warnings(self) -> list[Diagnostic]:
+        """The diagnostics of severity "warning" (Argo accepts them, but they look wrong)."""
         return [d for d in self if d.severity == "warning"]
 
     @property
@@ -100,17 +102,21 @@ class TestResults:
 
     @property
     def passed(self) -> int:
+        """How many tests passed."""
         return self.report.passed
 
     @property
     def failed(self) -> int:
+        """How many tests failed."""
         return self.report.failed
 
     @property
     def ok(self) -> bool:
+        """True when no test failed."""
         return self.report.failed == 0
 
     def text(self) -> str:
+        """The results as `gp test` prints them."""
         return tests_text(self.report)
 
     def __str__(self) -> str:
@@ -134,9 +140,11 @@ class StackState:
 
     @property
     def addresses(self) -> list[str]:
+        """The addresses the stack's record lists, sorted."""
         return sorted(self.record.entries)
 
     def text(self) -> str:
+        """The listing as `gp show` prints it."""
         return stack_text(self.record, (), self.target).plain
 
     def __str__(self) -> str:
