@@ -9,7 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import gp
-from conftest import TEMPLATE, write_module
+from api_helpers import TEMPLATE, write_module
 
 SECRET = "hunter2-very-secret"
 SENSITIVE = f"""

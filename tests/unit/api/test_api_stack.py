@@ -12,7 +12,7 @@ import yaml
 
 import gp
 from gp.cli.main import main
-from conftest import TEMPLATE, write_module
+from api_helpers import TEMPLATE, write_module
 
 
 def test_validate_is_empty_when_clean_and_counts_the_objects(workspace: Path):
