@@ -237,14 +237,17 @@ class Stack:
     # -- runs (gp/api/runs.py) -------------------------------------------------------------
 
     def run(self, address: str, parameters: Mapping[str, Any] | None = None, *, name: str | None = None,
-            allow_drift: bool = False, **params: Any) -> "Run":
+            allow_drift: bool = False, annotations: Mapping[str, str] | None = None,
+            **params: Any) -> "Run":
         """Submit one run of the template or cron at ``address`` with these parameters (as
         keywords, or ``parameters`` for names that are not Python identifiers), as `gp run`
-        does: refused when the live template differs from the module, unless ``allow_drift``."""
+        does: checked against the template before anything is sent, and refused when the live
+        template differs from the module, unless ``allow_drift``. ``annotations`` go on the
+        run's Workflow (`gp run --annotation`)."""
         from gp.api.runs import submit
 
         return submit(self, address, {**dict(parameters or {}), **params}, name=name,
-                      allow_drift=allow_drift)
+                      allow_drift=allow_drift, annotations=annotations)
 
     def runs(self, address: str | None = None, *, status: str | None = None,
              limit: int | None = None) -> "list[Run]":
