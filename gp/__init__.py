@@ -29,6 +29,7 @@ _EXPORTS = {
     "Graph": "gp.api.views",
     "TestResults": "gp.api.views",
     "StackState": "gp.api.views",
+    "Run": "gp.api.runs",
     "Diagnostic": "gp.errors",
     "SourcePos": "gp.errors",
     "GPError": "gp.errors",
@@ -48,6 +49,7 @@ __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
     from gp.api.plans import ApplyResult, Change, FieldChange, Plan
+    from gp.api.runs import Run
     from gp.api.stack import Session, Stack
     from gp.api.views import Diagnostics, Graph, StackState, TestResults
     from gp.errors import (ApplyError, CompileError, ConfigError, ConflictError, Diagnostic,

@@ -30,6 +30,10 @@ def _value(nb, tag: str):
     return ast.literal_eval(results[-1]["data"]["text/plain"])
 
 
+def _printed(nb, tag: str) -> str:
+    return "".join(o["text"] for o in _outputs(nb, tag) if o["output_type"] == "stream")
+
+
 def _html(nb, tag: str) -> str:
     shown = [o["data"]["text/html"] for o in _outputs(nb, tag)
              if o["output_type"] in ("execute_result", "display_data", "update_display_data")
@@ -70,6 +74,8 @@ def test_the_notebook_runs_on_the_dev_cluster(engine, namespace, tmp_path, monke
     assert [o["output_type"] for o in watched if o["output_type"] != "execute_result"][:1] == ["display_data"]
     assert "Succeeded" in _html(nb, "diamond-run")
     assert set(_value(nb, "diamond-nodes").values()) == {"Succeeded"}
+    assert _value(nb, "diamond-nodes").keys() == {"A", "B", "C", "D"}
+    assert "cowsay I am D (simulated)" in _printed(nb, "diamond-logs")
 
     assert _value(nb, "sen2cor-validate") == []
     assert 'data-task="sen2cor-280"' in _html(nb, "sen2cor-graph")
@@ -79,6 +85,7 @@ def test_the_notebook_runs_on_the_dev_cluster(engine, namespace, tmp_path, monke
     phases = _value(nb, "sen2cor-nodes")
     assert phases["sen2cor-290"] == "Failed" and phases["sen2cor-280"] == "Succeeded"
     assert phases["finalize"] == "Succeeded"
+    assert "finalize: Succeeded" in _printed(nb, "sen2cor-logs")
     history = _value(nb, "sen2cor-history")
     assert len(history) == 1 and history[0][1] == "Succeeded" and history[0][2] == {"tile": "T11UNQ"}
     assert "Succeeded" in _html(nb, "sen2cor-last")

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[3]
 PUBLIC = {
     "__version__",
     "Stack", "Session", "Plan", "Change", "FieldChange", "ApplyResult",
-    "Diagnostics", "Graph", "TestResults", "StackState",
+    "Diagnostics", "Graph", "TestResults", "StackState", "Run",
     "Diagnostic", "SourcePos",
     "GPError", "DiagnosticsError", "ConfigError", "CompileError", "PlanError", "StalePlanError",
     "ProviderError", "UnreachableError", "ConflictError", "LockError", "ApplyError",
