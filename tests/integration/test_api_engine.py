@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 import gp
-from gp.errors import RunError
 
 pytestmark = [pytest.mark.integration, pytest.mark.engine]
 
@@ -57,12 +56,12 @@ def test_plan_apply_run_wait_nodes_logs_and_history(sen2cor: gp.Stack):
 
 
 def test_a_run_is_checked_before_anything_is_sent(sen2cor: gp.Stack):
-    with pytest.raises(RunError, match="not applied yet"):
+    with pytest.raises(gp.GPError, match="not applied yet"):
         sen2cor.run(CHAIN, tile="T11UNQ")
     sen2cor.apply()
-    with pytest.raises(RunError, match="nope"):
+    with pytest.raises(gp.GPError, match="nope"):
         sen2cor.run(CHAIN, nope="x")
-    with pytest.raises(RunError, match="not declared"):
+    with pytest.raises(gp.GPError, match="not declared"):
         sen2cor.run("module.sen2cor.workflow_template.chian")
     assert sen2cor.runs() == []
 
@@ -70,7 +69,7 @@ def test_a_run_is_checked_before_anything_is_sent(sen2cor: gp.Stack):
 def test_a_long_run_can_be_waited_on_with_a_timeout_and_stopped(sen2cor: gp.Stack):
     sen2cor.apply()
     run = sen2cor.run(CHAIN, tile="T11UNQ", annotations={SCENARIO: json.dumps({"delays": {"preprocess": 60}})})
-    with pytest.raises(RunError, match="still"):
+    with pytest.raises(gp.GPError, match="still"):
         run.wait(timeout=2)
     assert not run.refresh().done
     run.stop(terminate=True)
