@@ -33,7 +33,23 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.pos}: {self.message}" if self.pos else self.message
 
+    @property
+    def file(self) -> str | None:
+        """The file, or None when the problem has no position."""
+        return self.pos.file if self.pos else None
+
+    @property
+    def line(self) -> int | None:
+        """The 1-based line, or None."""
+        return self.pos.line if self.pos else None
+
+    @property
+    def column(self) -> int | None:
+        """The 1-based column, or None."""
+        return self.pos.col if self.pos else None
+
     def to_dict(self) -> dict:
+        """As `gp validate --json` lists it."""
         d: dict = {"severity": self.severity, "message": self.message}
         if self.pos:
             d["file"], d["line"], d["column"] = self.pos.file, self.pos.line, self.pos.col

@@ -20,7 +20,7 @@ from gp.compile import compile_module, compile_object
 from gp.compile.module import compile_all, sort_diagnostics
 from gp.compile.objects import CompiledObject
 from gp.config import load_module
-from gp.config.model import Block, Module
+from gp.config.model import Block, Module, ProviderConfig
 from gp.errors import Diagnostic, DiagnosticsError, PlanError, ProviderError, SourcePos, StalePlanError
 from gp.planner import make_plan
 from gp.planner.plan import Mode, Plan
@@ -46,6 +46,9 @@ class Inputs:
     var_args: tuple[tuple[str, str], ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     cache_dir: Path | None = None
+    # In place of the module's provider block (the Python API's ``provider=``): one module
+    # planned against several targets side by side.
+    provider: ProviderConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Compiled:
 
 
 def load(inputs: Inputs, *, partial: bool = False) -> Module:
-    return load_module(
+    module = load_module(
         inputs.root_dir,
         partial=partial,
         var_order=[("file" if kind == "var-file" else "var", value)
@@ -68,6 +71,9 @@ def load(inputs: Inputs, *, partial: bool = False) -> Module:
         compile_object=compile_object,
         cache_dir=inputs.cache_dir,
     )
+    if inputs.provider is not None:
+        module.provider = inputs.provider
+    return module
 
 
 def compile_inputs(inputs: Inputs) -> Compiled:

@@ -11,13 +11,13 @@ import click
 from rich.markup import escape
 
 from gp import operations
+from gp.api import Stack
 from gp.cli.console import shown_file, common_options, error_console, out_console, var_options
 from gp.cli.starter import starter_module
 from gp.compile import emit
 from gp.config import fmt as hclfmt
 from gp.config.names import derived_stack
-from gp.errors import ConfigError, DiagnosticsError, GPError
-from gp.render.graph import graph as draw_graph
+from gp.errors import ConfigError, DiagnosticsError
 
 
 def inputs_for(root: Path, var_args=()) -> operations.Inputs:
@@ -52,10 +52,8 @@ def init(directory: Path | None, root: Path, no_color: bool) -> None:
 @common_options
 def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
     """Load, evaluate and compile the module and check it, offline."""
-    try:
-        count, diagnostics = operations.validate(inputs_for(root, var_args))
-    except GPError as err:  # the files could not even be parsed
-        count, diagnostics = 0, err.diagnostics
+    diagnostics = Stack.from_inputs(inputs_for(root, var_args)).validate()
+    count = diagnostics.objects
     errors = [d for d in diagnostics if d.severity == "error"]
     if as_json:
         click.echo(json.dumps(_validation_doc(diagnostics), indent=2))
@@ -128,11 +126,12 @@ def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: boo
 @common_options
 def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
     """Print the compiled objects, exactly what apply sends."""
-    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    stack = Stack.from_inputs(inputs_for(root, var_args))
     if out_dir is None:
-        text = emit.to_yaml(compiled.objects) if fmt_ == "yaml" else emit.to_json(compiled.objects)
+        text = stack.render(fmt_)
         click.echo(text, nl=not text.endswith("\n"))
         return
+    compiled = stack.compile()
     written = emit.write_out(compiled.objects, out_dir, fmt_)
     error_console(no_color).print(f"Wrote {len(written)} files under {out_dir}", highlight=False)
 
@@ -145,5 +144,4 @@ def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool
 @common_options
 def graph(address: str | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
     """Draw a template's DAG (task names and depends)."""
-    compiled = operations.compile_inputs(inputs_for(root, var_args))
-    click.echo(draw_graph(list(compiled.objects), address, fmt_))
+    click.echo(Stack.from_inputs(inputs_for(root, var_args)).graph(address).format(fmt_))

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import click
 
-from gp import operations
+from gp.api import Plan as ApiPlan
+from gp.api import ApplyResult as ApiResult
+from gp.api import Stack
 from gp.cli import output
 from gp.cli.commands_module import inputs_for
 from gp.cli.interrupts import EXIT_INTERRUPTED, StopOnInterrupt
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
 from gp.errors import ApplyError, ConfigError, GPError
-from gp.providers.base import ApplyResult
 from gp.planner.plan import Mode, Plan
-from gp.planner.serialize import save_plan
 from gp.planner.targets import address_problem
 
 
@@ -57,7 +57,7 @@ def _mode(destroy: bool, refresh_only: bool) -> Mode:
     return Mode.DESTROY if destroy else Mode.REFRESH_ONLY if refresh_only else Mode.NORMAL
 
 
-def has_changes(plan: Plan) -> bool:
+def has_changes(plan: ApiPlan | Plan) -> bool:
     return plan.has_changes
 
 
@@ -84,17 +84,17 @@ def plan(out_file, destroy, detailed_exitcode, fmt_, verbose, targets, refresh_o
     """Read the live objects, diff, and print the plan."""
     if out_file:
         _check_out(out_file)  # before the plan, which may take minutes to make
-    compiled = operations.compile_inputs(inputs_for(root, var_args))
-    provider = operations.provider_for(compiled.module)
-    with provider.lock(compiled.module.stack, operations.whoami(), parse_duration(lock_timeout)):
+    stack = Stack.from_inputs(inputs_for(root, var_args))
+    with stack.lock(parse_duration(lock_timeout)) as session:
         with output.progress("Reading the target", no_color):
-            the_plan = operations.plan(compiled, provider, mode=_mode(destroy, refresh_only),
-                                       targets=targets)
-    output.print_plan(the_plan, fmt_, compiled.module.sensitive_values, no_color, verbose)
-    operations.raise_for_plan_errors(the_plan)
+            mode = _mode(destroy, refresh_only)
+            the_plan = session.plan(targets=targets, destroy=mode is Mode.DESTROY,
+                                    refresh_only=mode is Mode.REFRESH_ONLY)
+    output.print_plan(the_plan.raw, fmt_, the_plan.sensitive, no_color, verbose)
+    the_plan.raise_for_errors()
     if out_file:
         try:
-            out_file.write_text(save_plan(the_plan))
+            out_file.write_text(the_plan.to_json())
         except OSError as exc:
             raise GPError(f"--out {out_file}: cannot write the plan: {exc.strerror or exc}") from exc
         if fmt_ == "text":
@@ -137,40 +137,41 @@ def destroy(auto_approve, targets, refresh_only, parallelism, lock_timeout, var_
 def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, parallelism,
                     lock_timeout, var_args, root, no_color) -> None:
     # A broken plan file is reported before anything touches the target.
-    saved = operations.read_plan_file(planfile) if planfile else None
-    compiled = operations.compile_inputs(inputs_for(root, var_args))
-    provider = operations.provider_for(compiled.module)
-    sensitive = compiled.module.sensitive_values
-    with provider.lock(compiled.module.stack, operations.whoami(),
-                       parse_duration(lock_timeout)) as lock:
+    saved = ApiPlan.load(planfile) if planfile else None
+    stack = Stack.from_inputs(inputs_for(root, var_args))
+    with stack.lock(parse_duration(lock_timeout)) as session:
         if saved is not None:
-            the_plan = saved
-            operations.check_plan_applies(the_plan, provider, compiled.module.stack)
+            the_plan = session.check(saved)
         else:
             with output.progress("Reading the target", no_color):
-                the_plan = operations.plan(compiled, provider, mode=mode, targets=targets)
-            output.print_plan(the_plan, "text", sensitive, no_color)
-            operations.raise_for_plan_errors(the_plan)
-            if not has_changes(the_plan):
+                the_plan = session.plan(targets=targets, destroy=mode is Mode.DESTROY,
+                                        refresh_only=mode is Mode.REFRESH_ONLY)
+            output.print_plan(the_plan.raw, "text", the_plan.sensitive, no_color)
+            the_plan.raise_for_errors()
+            if not the_plan.has_changes:
                 return
             _confirm(mode, auto_approve)
-        stop = StopOnInterrupt(lock.lock_id)
+        stop = StopOnInterrupt(session.lock_id)
         try:
             with stop:
-                result = operations.apply(the_plan, provider, force_conflicts=force_conflicts,
-                                          parallelism=parallelism,
-                                          progress=output.apply_progress(no_color),
-                                          lock=lock, interrupted=stop.interrupted)
+                result = session.apply(the_plan, force_conflicts=force_conflicts,
+                                       parallelism=parallelism,
+                                       progress=output.apply_progress(no_color),
+                                       interrupted=stop.interrupted)
         except ApplyError as err:
             # The writes are done (or partly done) even though the run failed: say which.
-            if isinstance(err.result, ApplyResult):
-                output.print_apply_result(err.result, the_plan, sensitive, no_color)
+            if isinstance(err.result, ApiResult):
+                _print_result(err.result, no_color)
             raise
-    output.print_apply_result(result, the_plan, sensitive, no_color)
+    _print_result(result, no_color)
     if stop.interrupted():
         sys.exit(EXIT_INTERRUPTED)
-    if not result.ok or result.lock_lost:
+    if not result.ok:
         sys.exit(1)
+
+
+def _print_result(result: ApiResult, no_color: bool) -> None:
+    output.print_apply_result(result.raw, result.plan.raw, result.plan.sensitive, no_color)
 
 
 def _confirm(mode: Mode, auto_approve: bool) -> None:
@@ -195,11 +196,10 @@ def _confirm(mode: Mode, auto_approve: bool) -> None:
 def show(planfile, fmt_, verbose, var_args, root, no_color) -> None:
     """Render a saved plan; with no file, list what the stack owns."""
     if planfile:
-        output.print_plan(operations.read_plan_file(planfile), fmt_, frozenset(), no_color, verbose)
+        output.print_plan(ApiPlan.load(planfile).raw, fmt_, frozenset(), no_color, verbose)
         return
-    module = operations.load(inputs_for(root, var_args))
-    provider = operations.provider_for(module)
-    output.print_owned(provider.owned(module.stack), provider.target, fmt_, no_color)
+    state = Stack.from_inputs(inputs_for(root, var_args)).state()
+    output.print_owned(state.record, state.target, fmt_, no_color)
 
 
 @click.command("import")
@@ -221,10 +221,7 @@ def import_(args, generate, var_args, root, no_color) -> None:
     if len(args) != 2:
         raise click.UsageError("expected ADDR NAMESPACE/NAME (or --generate-config OUT YAML...)")
     address, ident = args
-    compiled = operations.compile_inputs(inputs_for(root, var_args))
-    provider = operations.provider_for(compiled.module)
-    with provider.lock(compiled.module.stack, operations.whoami(), 0):
-        adopted = operations.adopt(compiled, provider, address, ident)
+    adopted = Stack.from_inputs(inputs_for(root, var_args)).adopt(address, ident)
     out_console(no_color).print(f"[green]Import successful![/] {adopted} is now managed as {address}.\n"
                                 "Run gp plan to see how it differs from the configuration.")
 
@@ -251,7 +248,5 @@ def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool
 @common_options
 def unlock(lock_id, var_args, root, no_color) -> None:
     """Release a stuck stack lock."""
-    module = operations.load(inputs_for(root, var_args))
-    provider = operations.provider_for(module)
-    provider.unlock(module.stack, lock_id)
-    out_console(no_color).print(f"Released the lock {lock_id} of stack {module.stack}.")
+    stack = Stack.from_inputs(inputs_for(root, var_args)).unlock(lock_id)
+    out_console(no_color).print(f"Released the lock {lock_id} of stack {stack}.")

@@ -160,6 +160,27 @@ def _provider(root: ModuleInstance, session: Session) -> ProviderConfig:
     return ProviderConfig(kind, settings, decl.pos)
 
 
+def provider_override(kind: str, settings: Mapping[str, Any]) -> ProviderConfig:
+    """A provider a program gives (``gp.Stack(provider=...)``) in place of the module's block,
+    checked as the block is: a known kind, its own settings, a valid namespace. Relative paths
+    are relative to the root module, as in the block."""
+    if kind not in _PROVIDER_ATTRS:
+        raise ConfigError(f'unknown provider "{kind}": use "kubernetes" or "directory"')
+    allowed = _PROVIDER_ATTRS[kind]
+    for name in settings:
+        if name not in allowed:
+            raise ConfigError(f'provider "{kind}" has no setting "{name}"; '
+                              f'it takes {", ".join(allowed)}')
+    kept = {k: str(v) if isinstance(v, os.PathLike) else v
+            for k, v in settings.items() if v is not None}
+    problem = namespace_problem(kept["namespace"]) if "namespace" in kept else None
+    if problem:
+        raise ConfigError(f'provider "{kind}": {problem}')
+    if kind == "directory" and "path" not in kept:
+        raise ConfigError('provider "directory" needs a path')
+    return ProviderConfig(kind, kept)
+
+
 def _outputs(root: ModuleInstance, session: Session) -> dict[str, Output]:
     out: dict[str, Output] = {}
     for name, decl in root.decls.outputs.items():

@@ -31,11 +31,21 @@ class Dag:
 def graph(objects: Sequence[CompiledObject], address: str | None = None, fmt: str = "text") -> str:
     if fmt not in FORMATS:
         raise CompileError(f"unknown graph format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return render(dags_for(objects, address), fmt)
+
+
+def dags_for(objects: Sequence[CompiledObject], address: str | None = None) -> list[Dag]:
+    """The DAGs of the object at ``address``, or of every object when None."""
     chosen = [o for o in objects if address is None or o.address == address]
     if address is not None and not chosen:
         raise CompileError(f"no object {address} in this module")
-    dags = [d for o in chosen for d in dags_of(o)]
-    return {"text": _text, "dot": _dot, "mermaid": _mermaid}[fmt](dags)
+    return [d for o in chosen for d in dags_of(o)]
+
+
+def render(dags: Sequence[Dag], fmt: str = "text") -> str:
+    if fmt not in FORMATS:
+        raise CompileError(f"unknown graph format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return {"text": _text, "dot": _dot, "mermaid": _mermaid}[fmt](list(dags))
 
 
 def dags_of(obj: CompiledObject) -> list[Dag]:
