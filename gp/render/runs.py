@@ -34,7 +34,7 @@ def duration(seconds: float | None) -> str:
 
 
 def phase_text(phase: str) -> Text:
-    return Text(phase, style=STYLES.get(phase, "yellow"))
+    return Text(phase, style=STYLES.get(phase.strip(), "yellow"))
 
 
 def fan_out_summary(row: Row) -> str:
@@ -158,10 +158,10 @@ def row_line(row: Row) -> Text:
         out.append(fan_out_summary(row))
         return out
     out.append(row.name.ljust(max(12, len(row.name))) + " ")
-    out.append_text(phase_text(row.phase))
+    out.append_text(phase_text(row.phase.ljust(9)))
     if row.attempts > 1:
         out.append(f" (attempt {row.attempts})")
-    if row.seconds is not None:
+    if row.seconds is not None and row.phase not in ("Skipped", "Omitted"):
         out.append(f"  {duration(row.seconds)}", style="dim")
     if row.message and row.phase in ("Failed", "Error"):
         out.append(f"  {row.message}", style="red")
