@@ -100,6 +100,7 @@ def _state(run, now) -> dict:
     rows = rows_of(run, now)
     return {
         "phase": run.phase, "message": run.message or "", "done": run.done,
+        "started": run.started_at or "—",
         "tasks": {r.name: {"key": r.key, "phase": r.phase, "duration": _duration(r.seconds),
                            "message": r.message or ""} for r in rows if r.depth == 0},
         "rows": {r.key: {"phase": r.phase, "duration": _duration(r.seconds), "message": r.message or ""}

@@ -97,6 +97,9 @@ def test_run_routes_on_the_engine(applied):
 
     events = client.get(url + "/events").text
     assert events.startswith("event: run\ndata: ") and '"phase": "Succeeded"' in events
+    # The header's start time follows the run too (a page opened before the controller
+    # started it showed "started —" for good).
+    assert re.search(r'"started": "\d{4}-\d\d-\d\dT', events)
 
     logs = client.get(url + "/logs?task=extract").text
     assert "extract | extract: echo T10UDV" in logs  # the dev cluster's simulated container

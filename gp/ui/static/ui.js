@@ -33,6 +33,8 @@
       if (msg) { msg.textContent = run.message || ""; }
       var dur = document.getElementById("run-duration");
       if (dur) { dur.textContent = run.duration || ""; }
+      var started = document.getElementById("run-started");
+      if (started) { started.textContent = run.started || ""; }
       Object.keys(run.tasks).forEach(function (name) {
         var t = run.tasks[name];
         document.querySelectorAll('svg.dag g.task[data-task="' + CSS.escape(name) + '"]').forEach(function (g) {
