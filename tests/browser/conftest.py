@@ -4,19 +4,13 @@ Playwright (never a downloaded browser). Screenshots of each page go to docs/ui/
 from __future__ import annotations
 
 import shutil
-import threading
-import time
+import sys
 from pathlib import Path
 
 import pytest
 
-from gp import operations
-
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = REPO / "docs" / "ui"
+sys.path.insert(0, str(Path(__file__).parent))
+from browser_helpers import ARGS, CHROMIUM, REPO, Served  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +21,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API holds an event loop on the main thread
+# while it is open, and the engine tier's browser test starts one of its own later.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
@@ -36,28 +32,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
-
-
-class Served:
-    def __init__(self, root: Path, plan_file: Path | None = None):
-        import uvicorn
-
-        from gp.ui.server import prepare
-
-        self.serving = prepare(operations.Inputs(root_dir=root), "127.0.0.1", 0, plan_file)
-        self.url = self.serving.url.rstrip("/")
-        config = uvicorn.Config(self.serving.app, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.serving.sock]},
-                                       daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    def stop(self):
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture
@@ -93,8 +67,3 @@ def workspace(tmp_path: Path, monkeypatch) -> Path:
     for name in ("examples", "modules"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("deploy"))
     return root
-
-
-def shoot(pg, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -4,7 +4,7 @@ every task, a plan's changed task is drawn changed. Each test leaves a screensho
 from __future__ import annotations
 
 import pytest
-from conftest import shoot
+from browser_helpers import shoot
 
 from gp.cli.main import main
 

@@ -134,3 +134,11 @@ class Cluster:
 def image_of(template: dict, step: str = "extract") -> str:
     main_tpl = {t["name"]: t for t in template["spec"]["templates"]}
     return main_tpl[step]["container"]["image"]
+
+
+def block_line(out: str, header: str, line: str) -> bool:
+    """True when the plan ``out`` shows ``line`` as the first field of the block ``header``
+    (a grouped list item, e.g. ``~ template "extract" {``), as Terraform shows nested blocks."""
+    import re
+
+    return re.search(rf"{re.escape(header)}\n\s+{re.escape(line)}\n", out) is not None

@@ -26,9 +26,31 @@ manifest "binding" {
 """
 
 
-def test_a_kind_whose_crd_is_not_installed_is_named_at_plan(module, gp, cluster, namespace):
-    """The project's CRD set has no WorkflowEventBinding: today it is planned "will be created"."""
-    module(TEMPLATE.format(image="alpine:3.20"), BINDING)
+@pytest.fixture(scope="module")
+def templates_only(dev_cluster, dev_binaries):
+    """An API server of its own on the session's etcd that serves the WorkflowTemplate CRD and
+    no other of Argo's (the engine needs them all on the default server)."""
+    from kubernetes import client as kube
+
+    from gp.devcluster import cluster as dc
+    from gp.devcluster.crds import apply_crds, project_crds, wait_served
+    from gp.devcluster.kubeconfig import api_client
+
+    info = dc.start_apiserver(dev_cluster, dev_binaries, "templates-only", die_with_parent=True)
+    with api_client(Path(info.kubeconfig)) as api:
+        only = [c for c in project_crds() if c["spec"]["names"]["kind"] == "WorkflowTemplate"]
+        apply_crds(api, only)
+        wait_served(api, only)
+        kube.CoreV1Api(api).create_namespace({"metadata": {"name": "discovery"}})
+    return Path(info.kubeconfig)
+
+
+def test_a_kind_whose_crd_is_not_installed_is_named_at_plan(templates_only, capsys, tmp_path):
+    """WorkflowEventBinding's CRD is not served there: before discovery it was planned
+    "will be created" and failed at apply."""
+    root = write_module(tmp_path / "stack", templates_only, "discovery",
+                        TEMPLATE.format(image="alpine:3.20"), BINDING)
+    gp = Run(capsys, root)
     for command in (("plan",), ("apply", "--auto-approve")):
         code, out, err = gp(*command)
         assert code == 1, (out, err)
@@ -37,7 +59,13 @@ def test_a_kind_whose_crd_is_not_installed_is_named_at_plan(module, gp, cluster,
             "Error: WorkflowEventBinding (argoproj.io/v1alpha1) is not served by https://"), err
         assert ("the CustomResourceDefinition workfloweventbindings.argoproj.io is not installed (needed by "
                 "manifest.binding); install Argo Workflows' CRDs") in err
-    assert cluster.names("WorkflowTemplate") == set()  # nothing was written
+    from kubernetes import client as kube
+
+    from gp.devcluster.kubeconfig import api_client
+
+    with api_client(templates_only) as api:  # nothing was written
+        assert kube.CustomObjectsApi(api).list_namespaced_custom_object(
+            "argoproj.io", "v1alpha1", "discovery", "workflowtemplates")["items"] == []
 
 
 def test_served_kinds_still_plan(module, gp):

@@ -123,8 +123,8 @@ def test_run_routes_on_the_engine(applied):
 def test_a_run_started_from_the_form_turns_succeeded_without_a_reload(applied):
     import importlib.util
 
-    # The browser tests' server and launch settings; their conftest is not on this path.
-    where = Path(__file__).resolve().parents[1] / "browser" / "conftest.py"
+    # The browser tests' server and launch settings; their folder is not on this path.
+    where = Path(__file__).resolve().parents[1] / "browser" / "browser_helpers.py"
     spec = importlib.util.spec_from_file_location("ui_browser_conftest", where)
     helpers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(helpers)

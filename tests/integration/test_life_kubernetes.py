@@ -15,7 +15,7 @@ from gp.compile.objects import API_VERSION, STACK_LABEL
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LOCK_ID_ANNOTATION, micro_time
 
-from life_helpers import CRON, FLAKY, FULL, TEMPLATE, Cluster, Run, etl, image_of, write_module
+from life_helpers import block_line, CRON, FLAKY, FULL, TEMPLATE, Cluster, Run, etl, image_of, write_module
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +74,7 @@ def test_examples_nightly_applies_and_converges(module, gp, cluster):
     code, out, _ = gp("plan", "--detailed-exitcode")
     assert code == 2
     assert "Plan: 0 to add, 1 to change, 0 to destroy." in out
-    assert 'spec.workflowSpec.arguments.parameters["tile"].value = "T10UDV" -> "T11UNQ"' in out
+    assert block_line(out, '~ arguments.parameter "tile" {', '~ value = "T10UDV" -> "T11UNQ"'), out
 
 
 def test_changed_image_and_schedule_are_planned_field_by_field(module, gp, cluster):
@@ -84,11 +84,13 @@ def test_changed_image_and_schedule_are_planned_field_by_field(module, gp, clust
 
     code, out, err = gp("plan", "--detailed-exitcode")
     assert (code, err) == (2, "")
-    changed = sorted(line.strip() for line in out.splitlines() if line.strip().startswith(("~ spec", "+ ", "- ")))
+    changed = sorted(line.strip() for line in out.splitlines()
+                     if line.strip().startswith(("~ ", "+ ", "- ")) and " = " in line)
     assert changed == [
+        '~ container.image = "alpine:3.20" -> "alpine:3.21"',
         '~ spec.schedules = ["0 2 * * *"] -> ["30 3 * * *"]',
-        '~ spec.templates["extract"].container.image = "alpine:3.20" -> "alpine:3.21"',
     ]
+    assert block_line(out, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "alpine:3.21"')
     assert '# schedule after: ["30 3 * * *"] UTC; next runs' in out
     assert re.search(r"# schedule after: .*next runs \S+T03:30:00\+00:00", out)
     assert "Plan: 0 to add, 2 to change, 0 to destroy." in out
@@ -117,10 +119,10 @@ def test_edit_by_an_update_manager_is_drift_that_apply_reverts(module, gp, clust
     drift, _, planned = out.partition("gp will perform the following actions:")
     assert "Objects changed outside gp" in drift
     assert "# workflow_template.etl has changed" in drift
-    assert '~ spec.templates["extract"].container.image = "alpine:3.20" -> "evil:1"' in drift
+    assert block_line(drift, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "evil:1"'), drift
     assert "# cron_workflow.etl-nightly has changed" in drift
     assert "~ spec.suspend = false -> true" in drift
-    assert '~ spec.templates["extract"].container.image = "evil:1" -> "alpine:3.20"' in planned
+    assert block_line(planned, '~ template "extract" {', '~ container.image = "evil:1" -> "alpine:3.20"'), planned
     assert "~ spec.suspend = true -> false" in planned
     assert "Plan: 0 to add, 2 to change, 0 to destroy." in planned
 
@@ -427,7 +429,7 @@ def test_full_crds_defaults_are_no_perpetual_diff(full_cluster, kube_full, full_
     write_module(root, kubeconfig, full_namespace, nightly_blocks(), *etl(image="alpine:3.21"))
     code, out, err = gp("plan", "--detailed-exitcode")
     assert (code, err) == (2, "")
-    assert '~ spec.templates["extract"].container.image = "alpine:3.20" -> "alpine:3.21"' in out
+    assert block_line(out, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "alpine:3.21"'), out
     assert "Plan: 0 to add, 1 to change, 0 to destroy." in out
 
     code, out, err = gp("plan", "--format", "json")
