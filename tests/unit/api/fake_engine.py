@@ -16,6 +16,38 @@ from gp.providers.directory import DirectoryProvider
 from gp.runs.model import ADDRESS_ANNOTATION, ADDRESS_LABEL, STACK_LABEL
 from gp.runs.submit import label_value
 
+# The module the run tests use: a template whose env holds a sensitive variable.
+SECRET = "hunter2-very-secret"
+MASK = "(sensitive value)"
+ADDR = "workflow_template.secretive"
+MODULE = f"""
+variable "token" {{
+  type      = string
+  sensitive = true
+  default   = "{SECRET}"
+}}
+
+workflow_template "secretive" {{
+  parameter "tile" {{
+    value = "T1"
+  }}
+  step "use" {{
+    container {{
+      image   = "busybox:1.36"
+      command = ["echo"]
+      env     = {{ TOKEN = var.token }}
+    }}
+  }}
+  step "done" {{
+    depends = "use"
+    container {{
+      image   = "busybox:1.36"
+      command = ["echo", "done"]
+    }}
+  }}
+}}
+"""
+
 SPEC = {
     "entrypoint": "main",
     "templates": [
@@ -143,3 +175,12 @@ def install(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> FakeEngine:
     """Every directory provider made from now on in this test has ``engine`` as its engine."""
     monkeypatch.setattr(DirectoryProvider, "engine", lambda self: engine)
     return engine
+
+
+def failed_run(name: str = "wf-1") -> dict:
+    """A run whose parameters, message, node message and outputs all carry the secret."""
+    return workflow(name, "Failed", parameters={"tile": "T1", "token": SECRET},
+                    message=f"child failed: token {SECRET} refused", nodes=[
+                        node(name, "use", "Failed", message=f"exit 1: bad token {SECRET}",
+                             outputs={"parameters": [{"name": "echo", "value": f"TOKEN={SECRET}"}]}),
+                        node(name, "done", "Omitted", started=None, finished=None)])

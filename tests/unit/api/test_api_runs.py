@@ -6,71 +6,20 @@ go through gp.runs' operations."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
 import gp
-from api_helpers import write_module
-from fake_engine import FakeEngine, install, node, pod, workflow
+from fake_engine import ADDR, MASK, SECRET, failed_run, node, pod, workflow
 
-SECRET = "hunter2-very-secret"
-MASK = "(sensitive value)"
-ADDR = "workflow_template.secretive"
-MODULE = f"""
-variable "token" {{
-  type      = string
-  sensitive = true
-  default   = "{SECRET}"
-}}
-
-workflow_template "secretive" {{
-  parameter "tile" {{
-    value = "T1"
-  }}
-  step "use" {{
-    container {{
-      image   = "busybox:1.36"
-      command = ["echo"]
-      env     = {{ TOKEN = var.token }}
-    }}
-  }}
-  step "done" {{
-    depends = "use"
-    container {{
-      image   = "busybox:1.36"
-      command = ["echo", "done"]
-    }}
-  }}
-}}
-"""
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> gp.Stack:
-    return gp.Stack(write_module(tmp_path / "mod", MODULE))
-
-
-@pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch, stack: gp.Stack) -> FakeEngine:
-    return install(monkeypatch, FakeEngine(stack.objects()))
 
 
 def drawn(html: str) -> dict[str, str]:
     """Task -> status of the one DAG picture in ``html``."""
     [picture] = [ElementTree.fromstring(m) for m in re.findall(r"<svg.*?</svg>", html, re.S)]
     return {g.get("data-task"): g.get("data-status") for g in picture.iter(f"{SVG}g") if g.get("data-task")}
-
-
-def failed_run(name: str = "wf-1") -> dict:
-    """A run whose parameters, message, node message and outputs all carry the secret."""
-    return workflow(name, "Failed", parameters={"tile": "T1", "token": SECRET},
-                    message=f"child failed: token {SECRET} refused", nodes=[
-                        node(name, "use", "Failed", message=f"exit 1: bad token {SECRET}",
-                             outputs={"parameters": [{"name": "echo", "value": f"TOKEN={SECRET}"}]}),
-                        node(name, "done", "Omitted", started=None, finished=None)])
 
 
 def test_a_run_reads_its_workflow_and_masks_every_value(stack, engine):
