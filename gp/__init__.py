@@ -30,6 +30,8 @@ _EXPORTS = {
     "TestResults": "gp.api.views",
     "StackState": "gp.api.views",
     "Run": "gp.api.runs",
+    "Node": "gp.runs.model",
+    "LogLine": "gp.runs.logs",
     "Diagnostic": "gp.errors",
     "SourcePos": "gp.errors",
     "GPError": "gp.errors",
@@ -43,6 +45,7 @@ _EXPORTS = {
     "ConflictError": "gp.errors",
     "LockError": "gp.errors",
     "ApplyError": "gp.errors",
+    "RunError": "gp.errors",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -54,7 +57,9 @@ if TYPE_CHECKING:
     from gp.api.views import Diagnostics, Graph, StackState, TestResults
     from gp.errors import (ApplyError, CompileError, ConfigError, ConflictError, Diagnostic,
                            DiagnosticsError, GPError, LockError, PlanError, ProviderError,
-                           SourcePos, StalePlanError, UnreachableError)
+                           RunError, SourcePos, StalePlanError, UnreachableError)
+    from gp.runs.logs import LogLine
+    from gp.runs.model import Node
 
 
 def __getattr__(name: str) -> Any:

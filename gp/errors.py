@@ -136,7 +136,9 @@ class LockError(ProviderError):
 
 
 class RunError(GPError):
-    """A run that cannot be submitted as asked (parameters, drift), or a run not found."""
+    """A run that cannot be submitted, stopped or resubmitted as asked (parameters, drift, a
+    pipeline or task not declared, a run already ended), a run not found, or a wait that timed
+    out."""
 
 
 class ApplyError(ProviderError):

@@ -8,10 +8,11 @@ values (a parameter, a node's message or output, a log line).
 
 from __future__ import annotations
 
+import json
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from gp import operations
 from gp.render.mask import mask_text, mask_value, secrets_of
@@ -19,6 +20,7 @@ from gp.render.mask import mask_text, mask_value, secrets_of
 if TYPE_CHECKING:
     from gp.api.stack import Stack
     from gp.runs.api import RunContext
+    from gp.runs.logs import LogLine
     from gp.runs.model import Node as _Node
     from gp.runs.model import Run as _Snapshot
 
@@ -44,9 +46,8 @@ def submit(stack: "Stack", address: str, parameters: Mapping[str, Any], *, name:
            allow_drift: bool, annotations: Mapping[str, str] | None) -> "Run":
     from gp.runs import api as runs_api
 
-    given = {k: v if isinstance(v, str) else str(v) for k, v in parameters.items()}
     with run_context(stack) as ctx:
-        made = runs_api.submit(ctx, address, given, name=name, allow_drift=allow_drift,
+        made = runs_api.submit(ctx, address, _strings(parameters), name=name, allow_drift=allow_drift,
                                annotations=annotations)
         return Run(stack, made, _secrets(ctx))
 
@@ -70,6 +71,28 @@ def _secrets(ctx: "RunContext") -> tuple[str, ...]:
     return secrets_of(ctx.compiled.module.sensitive_values)
 
 
+def _strings(values: Mapping[str, Any]) -> dict[str, str]:
+    """Parameter values as Argo takes them: a value that is not a string as its JSON, as
+    `gp run --param-file` reads one (3, true, ["a"])."""
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+
+
+def masked(snapshot: "_Snapshot", secrets: Sequence[str]) -> "_Snapshot":
+    """``snapshot`` with every value that may hold a secret masked: the run's message,
+    parameters, annotations and spec, and each node's message, inputs and outputs."""
+    if not secrets:
+        return snapshot
+    nodes = tuple(replace(n, message=mask_text(n.message, secrets) if n.message else n.message,
+                          inputs=mask_value(dict(n.inputs), secrets),
+                          outputs=mask_value(dict(n.outputs), secrets)) for n in snapshot.nodes)
+    return replace(
+        snapshot, nodes=nodes,
+        message=mask_text(snapshot.message, secrets) if snapshot.message else snapshot.message,
+        parameters=tuple((k, mask_text(v, secrets)) for k, v in snapshot.parameters),
+        annotations=mask_value(dict(snapshot.annotations), secrets),
+        spec=mask_value(dict(snapshot.spec), secrets))
+
+
 class Run:
     """One run (an Argo Workflow) of a stack's pipeline: ``stack.run(...)`` submits one,
     ``stack.runs(...)`` lists them. Renders in a notebook as its DAG coloured by phase and a
@@ -86,6 +109,13 @@ class Run:
     def raw(self) -> "_Snapshot":
         """The last snapshot read (gp.runs.model.Run), unmasked."""
         return self._run
+
+    @property
+    def snapshot(self) -> "_Snapshot":
+        """The last snapshot read (gp.runs.model.Run) with the module's sensitive values
+        masked in its message, parameters, spec and nodes: what `gp runs show`, `gp watch`
+        and the notebook display draw."""
+        return masked(self._run, self._secrets)
 
     @property
     def name(self) -> str:
@@ -142,15 +172,9 @@ class Run:
         """Task (or step) name -> its node (gp.Node: ``phase``, ``started_at``,
         ``finished_at``, ``message``, ``inputs``, ``outputs``, masked), for the nodes that ran
         a template; grouping nodes and the run's own node are left out."""
-        out = {}
-        for node in self._run.nodes:
-            if node.name == self._run.name or node.type in ("StepGroup", "TaskGroup", "DAG", "Steps"):
-                continue
-            out[node.display_name] = replace(
-                node, message=mask_text(node.message, self._secrets) if node.message else node.message,
-                inputs=mask_value(dict(node.inputs), self._secrets),
-                outputs=mask_value(dict(node.outputs), self._secrets))
-        return out
+        shown = self.snapshot
+        return {node.display_name: node for node in shown.nodes
+                if node.name != shown.name and node.type not in ("StepGroup", "TaskGroup", "DAG", "Steps")}
 
     # -- reading it again ------------------------------------------------------------------
 
@@ -162,22 +186,30 @@ class Run:
             self._run = runs_api.get(ctx, self.ident)
         return self
 
-    def _follow(self, on_change: Callable[["Run"], None] | None, timeout: float | None) -> str:
+    def follow(self, timeout: float | None = None) -> Iterator["Run"]:
+        """This run, re-read, now and after each change until it ends (`gp watch` draws each);
+        the last one yielded is done. Raises gp.RunError when ``timeout`` seconds pass first
+        (the run goes on)."""
         from gp.runs import api as runs_api
 
         deadline = None if timeout is None else time.monotonic() + timeout
-        with run_context(self._stack) as ctx:
-            for snapshot in runs_api.watch(ctx, self.ident):
+        with run_context(self._stack) as ctx, closing(runs_api.watch(ctx, self.ident)) as changes:
+            for snapshot in changes:
                 self._run = snapshot
-                if on_change is not None:
-                    on_change(self)
+                yield self
                 if snapshot.done:
-                    return snapshot.phase
+                    return
                 if deadline is not None and time.monotonic() > deadline:
                     from gp.errors import RunError
 
                     raise RunError(f"{self.name} is still {snapshot.phase} after {timeout:.0f}s")
         raise AssertionError("the watch ended before the run did")
+
+    def _follow(self, on_change: Callable[["Run"], None] | None, timeout: float | None) -> str:
+        for run in self.follow(timeout):
+            if on_change is not None:
+                on_change(run)
+        return self.phase
 
     def wait(self, timeout: float | None = None) -> str:
         """Wait for the run to end; returns "Succeeded", "Failed" or "Error". Raises
@@ -199,21 +231,43 @@ class Run:
 
     def logs(self, task: str | None = None) -> str:
         """The main containers' logs so far, in time order: of ``task`` only, or of every task
-        with each line prefixed by its task (as `gp logs` prints them). Masked."""
+        with each line prefixed by its task. Masked."""
+        shown = [ln.text if task else f"{ln.task}: {ln.text}" for ln in self.log_lines(task)]
+        return "\n".join(shown) + ("\n" if shown else "")
+
+    def log_lines(self, task: str | None = None, *, follow: bool = False) -> Iterator["LogLine"]:
+        """The main containers' log lines (gp.LogLine: ``time``, ``task``, ``text``, masked) of
+        ``task`` only or of every task: those so far in time order, or with ``follow`` each as
+        it is written until the run has ended and its logs have gone quiet (`gp logs [-f]`).
+        A task the run does not have raises gp.RunError (on the first line asked for)."""
         from gp.runs import logs as runs_logs
 
         with run_context(self._stack) as ctx:
-            lines = runs_logs.logs(ctx, self.ident, task)
-        shown = [ln.text if task else f"{ln.task}: {ln.text}" for ln in lines]
-        return mask_text("\n".join(shown) + ("\n" if shown else ""), self._secrets)
+            read = runs_logs.follow if follow else runs_logs.logs
+            for line in read(ctx, self.ident, task):
+                yield replace(line, task=mask_text(line.task, self._secrets),
+                              text=mask_text(line.text, self._secrets))
 
     def stop(self, terminate: bool = False) -> "Run":
-        """Stop the run (exit handlers still run), or terminate it; returns itself, re-read."""
+        """Stop the run (exit handlers still run), or terminate it; returns itself, re-read.
+        Raises gp.RunError when it has already ended."""
         from gp.runs import api as runs_api
 
         with run_context(self._stack) as ctx:
             self._run = runs_api.stop(ctx, self.ident, terminate)
         return self
+
+    def resubmit(self, parameters: Mapping[str, Any] | None = None, *, allow_drift: bool = False,
+                 **params: Any) -> "Run":
+        """A new run of the same pipeline with this run's parameters, these on top (keywords,
+        or ``parameters`` for names that are not identifiers), checked as ``Stack.run``
+        checks them (`gp resubmit`). Its annotations are carried over."""
+        from gp.runs import api as runs_api
+
+        with run_context(self._stack) as ctx:
+            made = runs_api.resubmit(ctx, self.ident, _strings({**dict(parameters or {}), **params}),
+                                     allow_drift=allow_drift)
+            return Run(self._stack, made, _secrets(ctx))
 
     # -- display ---------------------------------------------------------------------------
 
@@ -223,12 +277,12 @@ class Run:
     def _repr_html_(self) -> str:
         from gp.render.run_html import run_html
 
-        return run_html(self._run, self._secrets)
+        return run_html(self.snapshot, self._secrets)
 
     def _repr_markdown_(self) -> str:
         from gp.render.run_html import run_markdown
 
-        return run_markdown(self._run, self._secrets)
+        return run_markdown(self.snapshot, self._secrets)
 
 
 def _display_handle(run: Run) -> Any:

@@ -1,5 +1,6 @@
-"""Commands for runs: run, watch, runs, logs, stop, resubmit. Each is a thin layer over
-gp/runs (which the Python API and the web UI use too)."""
+"""Commands for runs: run, watch, runs, logs, stop, resubmit. Each is a thin layer over the
+Python API (gp.Stack's ``run``, ``runs`` and ``get_run``, and gp.Run's methods, which call
+gp/runs): it parses options and prints what the API returns, masked as the API masks it."""
 
 from __future__ import annotations
 
@@ -8,22 +9,19 @@ from pathlib import Path
 
 import click
 
-from gp import operations
+from gp.api import Stack
+from gp.api.runs import Run
 from gp.cli import run_output
 from gp.cli.commands_module import inputs_for
 from gp.cli.console import common_options, error_console, out_console, var_options
 from gp.errors import RunError
 from gp.render import runs as render_runs
-from gp.runs import api as runs_api
-from gp.runs import logs as runs_logs
 from gp.runs.dag import rows_of
 from gp.runs.params import parse_assignments, read_param_file
 
 
-def _context(root: Path, var_args):
-    compiled = operations.compile_inputs(inputs_for(root, var_args))
-    provider = operations.provider_for(compiled.module)
-    return runs_api.context(compiled, provider, operations.whoami())
+def _stack(root: Path, var_args) -> Stack:
+    return Stack.from_inputs(inputs_for(root, var_args))
 
 
 def _now() -> datetime:
@@ -51,18 +49,20 @@ def follow_options(fn):
     return fn
 
 
-def _submitted(ctx, run, wait: bool, watch_: bool, no_color: bool) -> None:
+def _follow_flags(wait: bool, watch_: bool) -> None:
     if wait and watch_:
         raise click.UsageError("--wait and --watch cannot be combined")
+
+
+def _submitted(run: Run, wait: bool, watch_: bool, no_color: bool) -> None:
     click.echo(run.name)
-    version = render_runs.version_text(run)
+    version = render_runs.version_text(run.snapshot)
     error_console(no_color).print(
         f"Submitted {run.name} in {run.namespace} ({run.address}"
         + (f", version {version}" if version else "") + ")", highlight=False, markup=False)
     if not (wait or watch_):
         return
-    ident = f"{run.namespace}/{run.name}"
-    done = run_output.watch(ctx, ident, no_color) if watch_ else run_output.wait(ctx, ident)
+    done = run_output.watch(run, no_color) if watch_ else run_output.wait(run)
     run_output.exit_with_result(done, no_color)
 
 
@@ -85,6 +85,7 @@ def run(address, params, param_file, name, annotations, wait, watch_, allow_drif
     Parameters are checked against the template's before anything is sent. With --wait or
     --watch the exit code is the run's result: 0 Succeeded, 1 Failed or Error.
     """
+    _follow_flags(wait, watch_)
     values = _parameters(params, param_file)
     extra = {}
     for item in annotations:
@@ -92,10 +93,9 @@ def run(address, params, param_file, name, annotations, wait, watch_, allow_drif
         if not sep or not key:
             raise RunError(f"--annotation {item!r}: expected KEY=VALUE")
         extra[key] = value
-    ctx = _context(root, var_args)
-    submitted = runs_api.submit(ctx, address, values, name=name, allow_drift=allow_drift,
-                                annotations=extra)
-    _submitted(ctx, submitted, wait, watch_, no_color)
+    submitted = _stack(root, var_args).run(address, values, name=name, allow_drift=allow_drift,
+                                           annotations=extra)
+    _submitted(submitted, wait, watch_, no_color)
 
 
 @click.command()
@@ -104,8 +104,7 @@ def run(address, params, param_file, name, annotations, wait, watch_, allow_drif
 @common_options
 def watch(run_name, var_args, root, no_color) -> None:
     """Follow a run live: its DAG with pending tasks, redrawn in place."""
-    ctx = _context(root, var_args)
-    done = run_output.watch(ctx, run_name, no_color)
+    done = run_output.watch(_stack(root, var_args).get_run(run_name), no_color)
     run_output.exit_with_result(done, no_color)
 
 
@@ -123,11 +122,10 @@ def runs(args, status, limit, fmt_, var_args, root, no_color) -> None:
     gp runs [ADDR]   name, pipeline, phase, started, duration, version, who (or which cron)
     gp runs show RUN the run's DAG: each node's phase, times, message, inputs and outputs
     """
-    ctx = _context(root, var_args)
     if args and args[0] == "show":
         if len(args) != 2:
             raise click.UsageError("expected: gp runs show RUN")
-        the_run = runs_api.get(ctx, args[1])
+        the_run = _stack(root, var_args).get_run(args[1]).snapshot
         if fmt_ == "json":
             click.echo(render_runs.run_json(the_run, _now()), nl=False)
         else:
@@ -135,7 +133,8 @@ def runs(args, status, limit, fmt_, var_args, root, no_color) -> None:
         return
     if len(args) > 1:
         raise click.UsageError("expected at most one ADDR")
-    found = runs_api.runs(ctx, args[0] if args else None, status, limit)
+    found = [r.snapshot for r in _stack(root, var_args).runs(args[0] if args else None,
+                                                             status=status, limit=limit)]
     if fmt_ == "json":
         click.echo(render_runs.runs_json(found, _now()), nl=False)
         return
@@ -153,8 +152,7 @@ def runs(args, status, limit, fmt_, var_args, root, no_color) -> None:
 @common_options
 def logs(run_name, task, follow, var_args, root, no_color) -> None:
     """A run's main-container logs, merged, prefixed by task."""
-    ctx = _context(root, var_args)
-    lines = runs_logs.follow(ctx, run_name, task) if follow else runs_logs.logs(ctx, run_name, task)
+    lines = _stack(root, var_args).get_run(run_name).log_lines(task, follow=follow)
     console = out_console(no_color)
     for line in lines:
         console.print(f"[cyan]{line.task}[/] | ", end="", highlight=False)
@@ -169,8 +167,7 @@ def logs(run_name, task, follow, var_args, root, no_color) -> None:
 @common_options
 def stop(run_name, terminate, var_args, root, no_color) -> None:
     """Stop a run (exit handlers run), or --terminate it."""
-    ctx = _context(root, var_args)
-    stopped = runs_api.stop(ctx, run_name, terminate)
+    stopped = _stack(root, var_args).get_run(run_name).stop(terminate)
     verb = "Terminating" if terminate else "Stopping"
     out_console(no_color).print(f"{verb} {stopped.name}" + ("" if terminate else " (exit handlers run)"),
                                 highlight=False, markup=False)
@@ -184,6 +181,7 @@ def stop(run_name, terminate, var_args, root, no_color) -> None:
 @common_options
 def resubmit(run_name, params, wait, watch_, allow_drift, var_args, root, no_color) -> None:
     """A new run with the same parameters (-p overrides)."""
-    ctx = _context(root, var_args)
-    new = runs_api.resubmit(ctx, run_name, parse_assignments(params), allow_drift=allow_drift)
-    _submitted(ctx, new, wait, watch_, no_color)
+    _follow_flags(wait, watch_)
+    values = parse_assignments(params)
+    new = _stack(root, var_args).get_run(run_name).resubmit(values, allow_drift=allow_drift)
+    _submitted(new, wait, watch_, no_color)

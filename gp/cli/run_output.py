@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from datetime import datetime, timezone
 
 from rich.live import Live
 
+from gp.api.runs import Run as Handle
 from gp.cli.console import error_console, out_console
 from gp.render.runs import change_line
 from gp.render.watch_screen import screen
-from gp.runs import api as runs_api
 from gp.runs.model import Run
 from gp.runs.watch import WatchState, step
 
@@ -37,31 +38,30 @@ class _Screen:
         yield screen(self.run, self.rows, _now(), size.width, size.height, self.note)
 
 
-def watch(ctx, ident: str, no_color: bool) -> Run:
+def watch(handle: Handle, no_color: bool) -> Run:
     """Follow the run until it ends: redrawn in place on a terminal, one line per state change
-    otherwise. Ctrl-C stops watching, never the run."""
+    otherwise. Ctrl-C stops watching, never the run. Returns its last (masked) snapshot."""
     console = out_console(no_color)
     state = WatchState()
     run: Run | None = None
     try:
-        if console.is_terminal:
-            view = _Screen(console)
-            with Live(view, console=console, refresh_per_second=2, transient=False,
-                      vertical_overflow="crop"):
-                for run in runs_api.watch(ctx, ident):
-                    view.rows, _ = step(state, run, _now())
-                    view.run = run
-                    if run.done:
-                        break
-        else:
-            for run in runs_api.watch(ctx, ident):
-                _, changes = step(state, run, _now())
-                for change in changes:
-                    console.print(change_line(change, _now()), highlight=False)
-                if run.done:
-                    break
+        with closing(handle.follow()) as changes:
+            if console.is_terminal:
+                view = _Screen(console)
+                with Live(view, console=console, refresh_per_second=2, transient=False,
+                          vertical_overflow="crop"):
+                    for changed in changes:
+                        run = changed.snapshot
+                        view.rows, _ = step(state, run, _now())
+                        view.run = run
+            else:
+                for changed in changes:
+                    run = changed.snapshot
+                    _, lines = step(state, run, _now())
+                    for change in lines:
+                        console.print(change_line(change, _now()), highlight=False)
     except KeyboardInterrupt:
-        name = run.name if run else ident
+        name = handle.name
         error_console(no_color).print(
             f"Stopped watching {name}; the run goes on (gp watch {name} to watch again, "
             f"gp stop {name} to stop it).", highlight=False, markup=False)
@@ -70,15 +70,14 @@ def watch(ctx, ident: str, no_color: bool) -> Run:
     return run
 
 
-def wait(ctx, ident: str) -> Run:
+def wait(handle: Handle) -> Run:
+    """Wait quietly until the run ends; returns its last (masked) snapshot."""
     try:
-        for run in runs_api.watch(ctx, ident):
-            if run.done:
-                return run
+        handle.wait()
     except KeyboardInterrupt:
-        error_console().print(f"Stopped waiting for {ident}; the run goes on.", markup=False)
+        error_console().print(f"Stopped waiting for {handle.ident}; the run goes on.", markup=False)
         sys.exit(EXIT_INTERRUPTED)
-    raise AssertionError("the watch ended before the run did")
+    return handle.snapshot
 
 
 def exit_with_result(run: Run, no_color: bool) -> None:

@@ -21,6 +21,8 @@ _QUIET_S = 2.0
 
 @dataclass(frozen=True, order=True)
 class LogLine:
+    """One line of a task's main-container log (``gp.LogLine``)."""
+
     time: str  # RFC 3339 from the kubelet, "" when the line had none
     task: str  # the node's display name: `sen2cor-290`, `resize(3:b.tif)`
     text: str

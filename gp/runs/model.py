@@ -41,7 +41,10 @@ def seconds_between(start: str | None, end: str | None, now: datetime) -> float 
 
 @dataclass(frozen=True)
 class Node:
-    """One node of a run's status: a pod, a retry, a fan-out group, a nested DAG, ..."""
+    """One node of a run's status (``gp.Node``): a pod, a retry, a fan-out group, a nested
+    DAG, ... ``display_name`` is the task or step (``sen2cor-290``, ``resize(0:a)``), ``phase``
+    Argo's (Pending, Running, Succeeded, Failed, Error, Skipped, Omitted), the times RFC 3339,
+    ``inputs`` and ``outputs`` Argo's ``{"parameters": [...], "artifacts": [...]}``."""
 
     id: str
     name: str  # Argo's full node name: `<run>.<task>`, `<run>[0].<step>`
@@ -59,6 +62,7 @@ class Node:
 
     @property
     def done(self) -> bool:
+        """Whether the node has ended, skipped and omitted nodes included."""
         return self.phase in (*DONE_PHASES, "Skipped", "Omitted")
 
 

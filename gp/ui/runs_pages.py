@@ -1,15 +1,17 @@
 """Run pages: /runs, /runs/<name>, the run form, stop and resubmit, the live event stream.
 
-Every operation is gp.runs.api's (what `gp run`, `gp runs`, `gp watch`, `gp stop`,
-`gp resubmit` and `gp logs` call); this module only turns requests into its calls and its
-values into pages. A run's live page polls the same ``api.get`` that `gp runs show` uses.
+The actions (run, stop, resubmit, logs) are the Python API's, as the CLI's `gp run`,
+`gp stop`, `gp resubmit` and `gp logs` are: gp.Stack and gp.Run over the UI's inputs. The
+pages that list and follow runs read them through gp.runs.api with the UI's cached module and
+provider, because the live page polls: a Stack would compile and connect again for every
+poll. Both mask with the API's rule (gp.api.runs.masked). This module only turns requests
+into those calls and their values into pages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import replace
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -18,14 +20,15 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from gp import operations
+from gp.api import Stack
+from gp.api.runs import masked
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import GPError
 from gp.render.graph import dags_of
-from gp.render.mask import mask_text, mask_value, secrets_of
+from gp.render.mask import mask_text, secrets_of
 from gp.runs import api
 from gp.runs.dag import rows_of
 from gp.runs.history import STATUSES
-from gp.runs.logs import logs as run_logs
 from gp.ui.dags import run_dag
 
 PAGE = 50
@@ -51,9 +54,13 @@ def _duration(seconds: float | None) -> str:
 
 
 def _masked(run, secrets):
-    """A run with every value that may hold a secret (parameters, messages) masked."""
-    return replace(run, parameters=tuple((n, mask_text(v, secrets)) for n, v in run.parameters),
-                   message=mask_text(run.message, secrets) if run.message else run.message)
+    """A run with every value that may hold a secret masked, as gp.Run shows it."""
+    return masked(run, secrets)
+
+
+def _stack(ui) -> Stack:
+    """The stack the UI serves, as the Python API holds it (read again by each call)."""
+    return Stack.from_inputs(ui.source.inputs)
 
 
 def pipeline_runs(ui, request, loaded, obj) -> dict:
@@ -128,15 +135,13 @@ def run_page(ui, request, form) -> dict:
     if ctx is None:
         return context
     secrets = _secrets(loaded)
-    run = _masked(api.get(ctx, ident), secrets)
+    run = _masked(api.get(ctx, ident), secrets)  # its nodes too: the rows' messages and outputs
     rows = rows_of(run, ui.now())
     phases = {r.name: r.phase for r in rows if r.depth == 0}
-    outputs = {n.display_name: mask_value(dict(n.outputs), secrets) for n in run.nodes if n.outputs}
+    outputs = {n.display_name: dict(n.outputs) for n in run.nodes if n.outputs}
     context.update(run=run, rows=rows, dags=_drawn(ui, run, phases), outputs=outputs,
                    duration=_duration(_seconds(run, ui.now())),
-                   events=f"/runs/{run.namespace}/{run.name}/events",
-                   rows_shown=[replace(r, message=mask_text(r.message, secrets) if r.message else r.message)
-                               for r in rows])
+                   events=f"/runs/{run.namespace}/{run.name}/events", rows_shown=rows)
     context["fmt_duration"] = _duration
     return context
 
@@ -188,42 +193,26 @@ def _params(form) -> dict[str, str]:
 
 
 def submit(ui, request, form) -> Response:
-    loaded = ui.source.load()
-    ctx, why = engine_of(loaded)
-    if ctx is None:
-        raise GPError(why)
-    run = api.submit(ctx, request.path_params["address"], _params(form),
-                     allow_drift=(form or {}).get("allow_drift") == "on")
+    run = _stack(ui).run(request.path_params["address"], _params(form),
+                         allow_drift=(form or {}).get("allow_drift") == "on")
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 
 def stop(ui, request, form) -> Response:
-    loaded = ui.source.load()
-    ctx, why = engine_of(loaded)
-    if ctx is None:
-        raise GPError(why)
-    run = api.stop(ctx, request.path_params["ident"], terminate=(form or {}).get("terminate") == "on")
+    run = _stack(ui).get_run(request.path_params["ident"])
+    run.stop(terminate=(form or {}).get("terminate") == "on")
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 
 def resubmit(ui, request, form) -> Response:
-    loaded = ui.source.load()
-    ctx, why = engine_of(loaded)
-    if ctx is None:
-        raise GPError(why)
-    run = api.resubmit(ctx, request.path_params["ident"], _params(form))
+    run = _stack(ui).get_run(request.path_params["ident"]).resubmit(_params(form))
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 
 def logs(ui, request, form) -> dict:
-    loaded = ui.source.load()
-    ctx, why = engine_of(loaded)
-    if ctx is None:
-        raise GPError(why)
     task = request.query_params.get("task") or None
-    secrets = _secrets(loaded)
-    lines = [(line.task, mask_text(line.text, secrets)) for line in run_logs(ctx, request.path_params["ident"], task)]
-    return {"lines": lines, "task": task}
+    run = _stack(ui).get_run(request.path_params["ident"])
+    return {"lines": [(line.task, line.text) for line in run.log_lines(task)], "task": task}
 
 
 def routes(page) -> list[Route]:

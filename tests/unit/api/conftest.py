@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import gp
+from api_helpers import write_module
+from fake_engine import MODULE, FakeEngine, install
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -24,3 +28,15 @@ def workspace(tmp_path: Path) -> Path:
     for name in ("examples", "modules"):
         shutil.copytree(REPO / name, root / name)
     return root
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> gp.Stack:
+    """A module whose template uses a sensitive variable (fake_engine.MODULE)."""
+    return gp.Stack(write_module(tmp_path / "mod", MODULE))
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch, stack: gp.Stack) -> FakeEngine:
+    """An engine in memory behind the directory provider, serving ``stack``'s objects."""
+    return install(monkeypatch, FakeEngine(stack.objects()))

@@ -3,6 +3,7 @@ documented (a docstring, and docs/python.md), and the package is typed."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import subprocess
 import sys
@@ -15,10 +16,10 @@ REPO = Path(__file__).resolve().parents[3]
 PUBLIC = {
     "__version__",
     "Stack", "Session", "Plan", "Change", "FieldChange", "ApplyResult",
-    "Diagnostics", "Graph", "TestResults", "StackState", "Run",
+    "Diagnostics", "Graph", "TestResults", "StackState", "Run", "Node", "LogLine",
     "Diagnostic", "SourcePos",
     "GPError", "DiagnosticsError", "ConfigError", "CompileError", "PlanError", "StalePlanError",
-    "ProviderError", "UnreachableError", "ConflictError", "LockError", "ApplyError",
+    "ProviderError", "UnreachableError", "ConflictError", "LockError", "ApplyError", "RunError",
 }
 
 STACK_METHODS = {
@@ -26,6 +27,16 @@ STACK_METHODS = {
     "apply", "destroy", "state", "adopt", "unlock", "run", "runs", "get_run", "from_inputs",
     "root", "inputs",
 }
+
+
+RUN_MEMBERS = {
+    "raw", "snapshot", "name", "namespace", "ident", "phase", "done", "address", "message",
+    "started_at", "finished_at", "parameters", "nodes", "refresh", "follow", "wait", "watch",
+    "logs", "log_lines", "stop", "resubmit",
+}
+
+NODE_FIELDS = {"id", "name", "display_name", "type", "phase", "template", "boundary_id", "children",
+               "started_at", "finished_at", "message", "inputs", "outputs"}
 
 
 def test_all_is_the_public_list_and_every_name_resolves():
@@ -75,3 +86,15 @@ def test_an_unknown_name_is_an_attribute_error():
         assert "NotAThing" in str(err)
     else:
         raise AssertionError("gp.NotAThing resolved")
+
+
+def test_the_run_types_offer_what_docs_python_md_describes():
+    assert {n for n in dir(gp.Run) if not n.startswith("_")} == RUN_MEMBERS
+    assert {f.name for f in dataclasses.fields(gp.Node)} == NODE_FIELDS
+    assert {f.name for f in dataclasses.fields(gp.LogLine)} == {"time", "task", "text"}
+    assert issubclass(gp.RunError, gp.GPError)
+    doc = (REPO / "docs" / "python.md").read_text()
+    for member in RUN_MEMBERS:
+        assert f"run.{member}" in doc, member
+    for name in ("phase", "started_at", "finished_at", "message", "inputs", "outputs", "display_name"):
+        assert f".{name}" in doc, name
