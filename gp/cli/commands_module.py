@@ -12,12 +12,7 @@ from rich.markup import escape
 
 from gp import operations
 from gp.cli.console import shown_file, common_options, error_console, out_console, var_options
-from gp.cli.starter import starter_module
-from gp.compile import emit
-from gp.config import fmt as hclfmt
-from gp.config.names import derived_stack
 from gp.errors import ConfigError, DiagnosticsError, GPError
-from gp.render.graph import graph as draw_graph
 
 
 def inputs_for(root: Path, var_args=()) -> operations.Inputs:
@@ -34,6 +29,9 @@ def inputs_for(root: Path, var_args=()) -> operations.Inputs:
 @common_options
 def init(directory: Path | None, root: Path, no_color: bool) -> None:
     """Write a starter module: a template, a cron, a provider block."""
+    from gp.cli.starter import starter_module
+    from gp.config.names import derived_stack
+
     target = (root / directory) if directory else root
     target.mkdir(parents=True, exist_ok=True)
     path = target / "main.gp.hcl"
@@ -102,6 +100,8 @@ def _validation_doc(diagnostics) -> dict:
 @common_options
 def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: bool) -> None:
     """Rewrite *.gp.hcl files in canonical style."""
+    from gp.config import fmt as hclfmt
+
     changed: list[Path] = []
     for path in hclfmt.find_files(root, recursive=recursive):
         text = path.read_text()
@@ -128,11 +128,13 @@ def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: boo
 @common_options
 def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
     """Print the compiled objects, exactly what apply sends."""
-    compiled = operations.compile_inputs(inputs_for(root, var_args))
+    from gp.compile import emit
+
     if out_dir is None:
-        text = emit.to_yaml(compiled.objects) if fmt_ == "yaml" else emit.to_json(compiled.objects)
+        text = operations.render(inputs_for(root, var_args), fmt_)
         click.echo(text, nl=not text.endswith("\n"))
         return
+    compiled = operations.compile_inputs(inputs_for(root, var_args))
     written = emit.write_out(compiled.objects, out_dir, fmt_)
     error_console(no_color).print(f"Wrote {len(written)} files under {out_dir}", highlight=False)
 
@@ -145,5 +147,7 @@ def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool
 @common_options
 def graph(address: str | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
     """Draw a template's DAG (task names and depends)."""
+    from gp.render.graph import graph as draw_graph
+
     compiled = operations.compile_inputs(inputs_for(root, var_args))
     click.echo(draw_graph(list(compiled.objects), address, fmt_))

@@ -11,9 +11,7 @@ import click
 from rich.markup import escape
 
 from gp import __version__
-from gp.cli.commands_module import fmt, graph, init, render, validate
-from gp.cli.commands_plan import apply, destroy, import_, plan, show, unlock
-from gp.cli.commands_test import test
+import importlib
 from gp.cli.console import error_console, shown_file
 from gp.cli.interrupts import EXIT_INTERRUPTED
 from gp.errors import GPError
@@ -21,21 +19,41 @@ from gp.errors import GPError
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FMT = 0, 1, 2, 3
 
 
-class _InOrder(click.Group):
-    """Commands listed in the order a user meets them (init, validate, plan, apply, ...)."""
+# Each command's module, in the order a user meets them (init, validate, plan, apply, ...).
+# A command's module is imported when the command runs: `gp validate` never pays for the
+# planner, the renderers or a Kubernetes client.
+_COMMANDS = {
+    "init": "gp.cli.commands_module:init",
+    "validate": "gp.cli.commands_module:validate",
+    "plan": "gp.cli.commands_plan:plan",
+    "apply": "gp.cli.commands_plan:apply",
+    "destroy": "gp.cli.commands_plan:destroy",
+    "show": "gp.cli.commands_plan:show",
+    "fmt": "gp.cli.commands_module:fmt",
+    "render": "gp.cli.commands_module:render",
+    "graph": "gp.cli.commands_module:graph",
+    "test": "gp.cli.commands_test:test",
+    "import": "gp.cli.commands_plan:import_",
+    "unlock": "gp.cli.commands_plan:unlock",
+}
 
+
+class _Lazy(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = _COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, _, name = where.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
-@click.group(cls=_InOrder, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_Lazy, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gp")
 def cli() -> None:
     """gp: plan and apply Argo Workflows pipelines written in HCL."""
-
-
-for command in (init, validate, plan, apply, destroy, show, fmt, render, graph, test, import_, unlock):
-    cli.add_command(command)
 
 
 def report_error(err: GPError, no_color: bool = False) -> None:
