@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
 import sys
 import traceback
@@ -11,7 +13,6 @@ import click
 from rich.markup import escape
 
 from gp import __version__
-import importlib
 from gp.cli.console import error_console, shown_file
 from gp.cli.interrupts import EXIT_INTERRUPTED
 from gp.errors import GPError
@@ -133,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
+    # Start-up's objects (modules, classes) are never garbage: freeze them out of every
+    # collection, and collect the young generation less often. A plan decodes and builds
+    # hundreds of thousands of small, acyclic dicts and lists; at the default threshold the
+    # collector scanned them over and over (a third of a no-change plan of 1,200 objects).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
     sys.exit(main())
 
 

@@ -12,8 +12,6 @@ import copy
 import json
 from typing import Any, Iterable, Sequence
 
-from deepdiff import DeepDiff
-
 from gp.planner.normalize import canonical, parse_pod_spec_patches, strip_server_fields
 from gp.planner.paths import (
     Keyed,
@@ -76,6 +74,8 @@ def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
     old_tree, new_tree = canonical(before or {}), canonical(after or {})
     if _same(old_tree, new_tree):  # the usual case, and far cheaper than asking deepdiff
         return ()
+    from deepdiff import DeepDiff  # imported only when two trees differ: a no-change plan never does
+
     diff = DeepDiff(
         old_tree,
         new_tree,
