@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 _SERVER_METADATA = (
     "uid",
     "resourceVersion",
@@ -65,6 +63,8 @@ def parse_pod_spec_patches(value: Any) -> Any:
         out = type(value)()
         for k, v in value.items():
             if k == "podSpecPatch" and isinstance(v, str):
+                import yaml  # only a podSpecPatch needs it
+
                 try:
                     v = yaml.safe_load(v)
                 except yaml.YAMLError:

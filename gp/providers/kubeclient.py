@@ -15,17 +15,19 @@ from typing import Any, Callable, TypeVar
 
 import urllib3
 import yaml
-from kubernetes import client
-from kubernetes import config as kube_config
-from kubernetes.client.exceptions import ApiException
-from kubernetes.config.config_exception import ConfigException
 
 from gp.errors import ProviderError, UnreachableError
 from gp.providers.fastjson import loads
+from gp.providers.kubetransport import (
+    CONNECT_TIMEOUT_S,
+    READ_TIMEOUT_S,
+    DirectTransport,
+    HttpStatus,
+    LibraryTransport,
+    direct_transport,
+)
 
 APPLY_PATCH = "application/apply-patch+yaml"
-CONNECT_TIMEOUT_S = 5.0
-READ_TIMEOUT_S = 30.0
 
 T = TypeVar("T")
 
@@ -69,9 +71,9 @@ def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
     return [home] if home.is_file() else []
 
 
-def check_kubeconfig(path: Path) -> None:
-    """A file that is not YAML, or whose top level is not a mapping, is named as such: the
-    kubernetes library would fail on it with a bare TypeError."""
+def check_kubeconfig(path: Path) -> Any:
+    """The parsed kubeconfig. A file that is not YAML, or whose top level is not a mapping, is
+    named as such: the kubernetes library would fail on it with a bare TypeError."""
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -84,9 +86,28 @@ def check_kubeconfig(path: Path) -> None:
     if doc is not None and not isinstance(doc, dict):
         raise ProviderError(f"the kubeconfig {path} is not a kubeconfig: expected a mapping with "
                             "clusters, contexts and users")
+    return doc
 
 
-def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Configuration:
+def transport_for(settings: dict[str, Any], root_dir: Path) -> DirectTransport | LibraryTransport:
+    """The lightest transport that can speak for the kubeconfig (``kubetransport``)."""
+    paths = kubeconfig_paths(settings, root_dir)
+    docs = [check_kubeconfig(path) for path in paths]
+    if len(paths) == 1:
+        direct = direct_transport(docs, settings.get("context"), paths[0].parent)
+        if direct is not None:
+            return direct
+    from kubernetes import client
+
+    return LibraryTransport(client.ApiClient(configuration=load_configuration(settings, root_dir)))
+
+
+def load_configuration(settings: dict[str, Any], root_dir: Path):
+    """The kubernetes library's Configuration for the kubeconfig (or in-cluster config)."""
+    from kubernetes import client
+    from kubernetes import config as kube_config
+    from kubernetes.config.config_exception import ConfigException
+
     cfg = client.Configuration()
     paths = kubeconfig_paths(settings, root_dir)
     for path in paths:
@@ -117,7 +138,7 @@ def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Confi
     return tune(cfg)
 
 
-def tune(cfg: client.Configuration) -> client.Configuration:
+def tune(cfg):
     """Fail fast: one quick connect retry, nothing else retried (an apply is not re-sent)."""
     cfg.retries = urllib3.Retry(
         total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0.1
@@ -134,7 +155,7 @@ def _reason(exc: BaseException) -> str:
     return _OBJECT_REPR.sub("", str(inner)) or type(exc).__name__
 
 
-def _status(exc: ApiException) -> dict[str, Any]:
+def _status(exc: HttpStatus) -> dict[str, Any]:
     try:
         body = json.loads(exc.body) if exc.body else {}
     except (ValueError, TypeError):
@@ -148,22 +169,23 @@ def _status(exc: ApiException) -> dict[str, Any]:
 class Kube:
     """One API server: the calls gp needs, each with a timeout and mapped errors.
 
-    Requests go through the client's ``ApiClient`` (its TLS, auth and connection pool) as
-    plain REST with JSON bodies: no generated API classes or models, which cost a second of
-    imports and a model object per field, and every answer is read as raw JSON.
+    Requests are plain REST with JSON bodies through a transport (``kubetransport``): no
+    generated API classes or models, which cost a second of imports and a model object per
+    field, and every answer is read as raw JSON. ``api`` is a transport, or the kubernetes
+    library's ApiClient.
     """
 
-    def __init__(self, api_client: client.ApiClient):
-        self.api_client = api_client
-        self.host = api_client.configuration.host
-        self.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+    def __init__(self, api: Any):
+        self.transport = api if hasattr(api, "send") else LibraryTransport(api)
+        self.host = self.transport.host
+
+    def close(self) -> None:
+        self.transport.close()
 
     def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
-            return fn(*args, _request_timeout=self.timeout, **kwargs)
-        except ApiException as exc:
-            if exc.status in (None, 0):
-                raise self._unreachable(exc) from exc
+            return fn(*args, **kwargs)
+        except HttpStatus as exc:
             raise ApiFailure(what, int(exc.status), _status(exc)) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise self._unreachable(exc) from exc
@@ -171,27 +193,13 @@ class Kube:
     def _unreachable(self, exc: BaseException) -> UnreachableError:
         return UnreachableError(f"cannot reach the Kubernetes API at {self.host}: {_reason(exc)}")
 
-    def _send(self, method: str, path: str, params: dict[str, str], query: list[tuple[str, Any]],
-              body: Any, content_type: str | None, _request_timeout: Any) -> bytes:
-        headers = {"Accept": "application/json"}
-        if body is not None:
-            headers["Content-Type"] = content_type or "application/json"
-        request = self.api_client.param_serialize(
-            method=method, resource_path=path, path_params=params, query_params=query,
-            header_params=headers, body=body, auth_settings=["BearerToken"],
-        )
-        response = self.api_client.call_api(*request, _request_timeout=_request_timeout)
-        response.read()
-        if not 200 <= response.status <= 299:
-            raise ApiException.from_response(http_resp=response, body=None, data=None)
-        return response.data
-
     def request(self, what: str, method: str, path: str, params: dict[str, str] | None = None,
                 query: list[tuple[str, Any]] | None = None, body: Any = None,
                 content_type: str | None = None) -> dict:
         """``method`` on ``path`` (``{name}`` parts filled from ``params``, quoted); the answer
         decoded as JSON ({} when empty)."""
-        data = self.call(what, self._send, method, path, params or {}, query or [], body, content_type)
+        data = self.call(what, self.transport.send, method, path, params or {}, query or [], body,
+                         content_type)
         return loads(data) if data else {}
 
     # -- discovery ---------------------------------------------------------------------------

@@ -13,8 +13,6 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Sequence
 
-from kubernetes import client
-
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
@@ -24,7 +22,7 @@ from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is
 from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
-from gp.providers.kubeclient import ApiFailure, Kube, load_configuration
+from gp.providers.kubeclient import ApiFailure, Kube, transport_for
 from gp.providers.kubestore import RecordStore
 from gp.providers.lease import LeaseLock
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
@@ -46,7 +44,7 @@ _REPLACE_WAIT_S = 30.0
 class KubernetesProvider:
     def __init__(
         self,
-        api_client: client.ApiClient,
+        api_client: Any,
         namespace: str,
         *,
         field_manager: str = DEFAULT_FIELD_MANAGER,
@@ -68,12 +66,12 @@ class KubernetesProvider:
 
     @classmethod
     def from_config(cls, config: ProviderConfig, root_dir: Path, **kwargs: Any) -> "KubernetesProvider":
-        cfg = load_configuration(config.settings, root_dir)
+        transport = transport_for(config.settings, root_dir)
         manager = config.settings.get("field_manager") or DEFAULT_FIELD_MANAGER
-        return cls(client.ApiClient(configuration=cfg), config.namespace, field_manager=manager, **kwargs)
+        return cls(transport, config.namespace, field_manager=manager, **kwargs)
 
     def close(self) -> None:
-        self.kube.api_client.close()
+        self.kube.close()
 
     # -- addressing -----------------------------------------------------------------------
 
