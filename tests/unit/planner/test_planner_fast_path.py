@@ -57,3 +57,41 @@ def test_a_live_edit_still_goes_through_the_diff():
     live.objects[wt().ref] = live_of(wt(), manifest=edited)
     p = plan([wt()], live)
     assert len(p.drift) == 1 and p.changes[0].action is Action.UPDATE
+
+
+PAIRS = [
+    ({"spec": {"a": 1, "b": {"c": [1, 2], "d": "x"}}}, {"spec": {"a": 1, "b": {"c": [1, 3], "d": "x"}}}),
+    ({"spec": {"a": True, "b": "same"}}, {"spec": {"a": 1, "b": "same"}}),
+    ({"spec": {"a": {"x": 1}}}, {"spec": {"a": [1]}}),
+    ({"spec": {"gone": 1, "kept": {"deep": {"v": 1}}}}, {"spec": {"new": 2, "kept": {"deep": {"v": 2}}}}),
+    ({"spec": {"n": 1}}, {"spec": {"n": 1.0}}),
+]
+
+
+@pytest.mark.parametrize("before,after", PAIRS)
+def test_pruning_shared_entries_keeps_deepdiffs_answer(before, after, monkeypatch):
+    from gp.planner import diff
+
+    pruned = diff.field_changes(diff.prepare(before), diff.prepare(after))
+    monkeypatch.setattr(diff, "_pruned", lambda a, b: (a, b))
+    assert diff.field_changes(diff.prepare(before), diff.prepare(after)) == pruned
+
+
+def test_a_change_in_one_step_diffs_only_that_step():
+    from gp.planner import diff
+
+    steps = {f"s{i}": {"name": f"s{i}", "container": {"image": "a"}} for i in range(50)}
+    before = {"spec": {"templates": list(steps.values())}}
+    after = edit_image(before, "s7", "b")
+    a, b = diff._pruned(diff.canonical(diff.prepare(before)), diff.canonical(diff.prepare(after)))
+    assert list(a["spec"]["templates"]) == ["s7"] and list(b["spec"]["templates"]) == ["s7"]
+
+
+def edit_image(tree, step, image):
+    import copy
+
+    out = copy.deepcopy(tree)
+    for t in out["spec"]["templates"]:
+        if t["name"] == step:
+            t["container"]["image"] = image
+    return out
