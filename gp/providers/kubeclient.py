@@ -19,8 +19,6 @@ import yaml
 from gp.errors import ProviderError, UnreachableError
 from gp.providers.fastjson import loads
 from gp.providers.kubetransport import (
-    CONNECT_TIMEOUT_S,
-    READ_TIMEOUT_S,
     DirectTransport,
     HttpStatus,
     LibraryTransport,

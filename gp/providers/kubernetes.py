@@ -125,14 +125,20 @@ class KubernetesProvider:
         refs = [o.ref for o in desired] + [e.ref for e in record.entries.values()]
         objects: dict[ObjectRef, LiveObject] = {}
         selector = f"{STACK_LABEL}={stack}"
-        for api_version, kind, ns in self._list_scopes(refs):
+
+        def listed(scope: tuple[str, str, str | None]) -> list[dict]:
+            api_version, kind, ns = scope
             group, version = split_api_version(api_version)
             try:
-                items = self.kube.list(group, version, argo_kind(kind).plural, ns, selector)
+                return self.kube.list(group, version, argo_kind(kind).plural, ns, selector)
             except ApiFailure as exc:
                 if exc.code == 404:  # the kind's CRD is not installed: nothing of it exists
-                    continue
+                    return []
                 raise
+
+        scopes = self._list_scopes(refs)
+        # The LISTs at once (one per kind and namespace), taken in scope order.
+        for (api_version, kind, ns), items in zip(scopes, self._parallel(listed, scopes)):
             for item in items:
                 item.setdefault("apiVersion", api_version)
                 item.setdefault("kind", kind)

@@ -14,7 +14,6 @@ failure is urllib3's or the OS's exception.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import ssl
 import tempfile
@@ -23,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from gp import __version__
+from gp.providers.fastjson import dumps_compact
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
@@ -73,7 +73,7 @@ class DirectTransport:
         data = None
         if body is not None:
             headers["Content-Type"] = content_type or "application/json"
-            data = json.dumps(body).encode("utf-8")
+            data = dumps_compact(body)
         url = self.host + _path(path, params) + _query(query)
         response = self.pool.request(method, url, body=data, headers=headers, timeout=self.timeout,
                                      preload_content=True)
