@@ -6,7 +6,6 @@ The stack's record is the ConfigMap ``gp-stack-<stack>`` and its lock the Lease
 
 from __future__ import annotations
 
-import copy
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -39,6 +38,8 @@ from gp.providers.record import record_with
 
 DEFAULT_FIELD_MANAGER = "gp"
 _REPLACE_WAIT_S = 30.0
+# Objects of one kind and namespace read by a GET each; more are found by one LIST.
+_GET_AT_MOST = 20
 
 
 class KubernetesProvider:
@@ -145,11 +146,43 @@ class KubernetesProvider:
                 live = self._live(item, stack)
                 objects[live.ref] = live
         missing = sorted({self._normal(r) for r in refs} - set(objects))
-        for manifest in self._parallel(self._get, missing):
-            if manifest is not None:
-                live = self._live(manifest, stack)
-                objects[live.ref] = live
+        for manifest in self._unlabelled(missing):
+            live = self._live(manifest, stack)
+            objects[live.ref] = live
         return LiveState(objects=objects, record=record)
+
+    def _unlabelled(self, missing: list[ObjectRef]) -> list[dict]:
+        """The objects of ``missing`` that exist without this stack's label (another stack's, or
+        no one's). A few are read one by one; many in one scope (a first apply) by a LIST of
+        the scope without a selector, instead of a GET each."""
+        by_scope: dict[tuple[str, str, str | None], list[ObjectRef]] = {}
+        for ref in missing:
+            by_scope.setdefault((ref.api_version, ref.kind, ref.namespace), []).append(ref)
+        singles = [r for refs in by_scope.values() if len(refs) <= _GET_AT_MOST for r in refs]
+        found = [m for m in self._parallel(self._get, singles) if m is not None]
+        scopes = [scope for scope, refs in by_scope.items() if len(refs) > _GET_AT_MOST]
+
+        def listed(scope: tuple[str, str, str | None]) -> list[dict]:
+            api_version, kind, ns = scope
+            group, version = split_api_version(api_version or f"{ARGO_GROUP}/{ARGO_VERSION}")
+            try:
+                items = self.kube.list(group, version, argo_kind(kind).plural, ns, "")
+            except ApiFailure as exc:
+                if exc.code == 404:  # as a GET of each: the kind or namespace is not there
+                    return []
+                raise
+            wanted = {r.name for r in by_scope[scope]}
+            out = []
+            for item in items:
+                if (item.get("metadata") or {}).get("name") in wanted:
+                    item.setdefault("apiVersion", api_version)
+                    item.setdefault("kind", kind)
+                    out.append(item)
+            return out
+
+        for items in self._parallel(listed, scopes):
+            found.extend(items)
+        return found
 
     def _normal(self, ref: ObjectRef) -> ObjectRef:
         ns = (ref.namespace or self.namespace) if argo_kind(ref.kind).namespaced else None
@@ -284,9 +317,9 @@ class KubernetesProvider:
         )
 
     def _apply(self, ref: ObjectRef, manifest: dict, rv: str | None, force_conflicts: bool) -> dict:
-        body = copy.deepcopy(manifest)
+        body = manifest  # sent as it is: encoding never changes it, so no copy is needed
         if rv:
-            body.setdefault("metadata", {})["resourceVersion"] = rv
+            body = {**manifest, "metadata": {**(manifest.get("metadata") or {}), "resourceVersion": rv}}
         rest = self._rest(ref)
         try:
             return self.kube.apply(*rest, ref.name, body, manager=self.field_manager)
