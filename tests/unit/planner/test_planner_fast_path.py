@@ -95,3 +95,23 @@ def edit_image(tree, step, image):
         if t["name"] == step:
             t["container"]["image"] = image
     return out
+
+
+COUNTED = [
+    {},
+    {"spec": {}},
+    {"metadata": {"name": "x", "uid": "u", "labels": {}}, "status": {"a": 1}, "spec": {"a": [], "b": [1, 2]}},
+    {"spec": {"templates": [{"name": "a", "container": {"image": "i", "env": [{"name": "X", "value": "1"}]}},
+                            {"name": "b", "podSpecPatch": '{"containers": [{"name": "main", "resources": {}}]}'}]}},
+    {"spec": {"tolerations": [{"key": "k", "operator": "Exists"}, {"key": "j"}], "dup": [{"name": "a"}, {"name": "a"}]}},
+    {"spec": {"podSpecPatch": "not: [yaml", "steps": [[{"name": "s"}], [{"name": "t", "x": {"y": {}}}]]}},
+]
+
+
+@pytest.mark.parametrize("manifest", COUNTED)
+def test_leaf_count_counts_what_leaf_paths_lists(manifest):
+    from gp.planner.diff import prepare
+    from gp.planner.normalize import strip_server_fields
+    from gp.planner.paths import leaf_count, leaf_paths
+
+    assert leaf_count(strip_server_fields(manifest)) == sum(1 for _ in leaf_paths(prepare(manifest)))
