@@ -224,6 +224,10 @@ class Bench:
         return rows
 
 
+def speed(ratio: float) -> str:
+    return f"gp {1 / ratio:.1f}x faster" if ratio <= 1 else f"gp {ratio:.1f}x slower"
+
+
 def machine() -> list[str]:
     cpu = "?"
     try:
@@ -287,7 +291,7 @@ def report(results: dict[int, list[Row]], loads: dict[int, tuple[str, str]], arg
             if row.peer:
                 k_s = statistics.median(r.seconds for r in row.peer)
                 k_m = max(r.rss_kib for r in row.peer) / 1024
-                peer = f"`{row.peer_label}` | {k_s:.2f} | {k_m:.0f} | {row.ratio():.2f} ({1 / row.ratio():.1f}x faster)"
+                peer = f"`{row.peer_label}` | {k_s:.2f} | {k_m:.0f} | {row.ratio():.2f} ({speed(row.ratio())})"
             else:
                 peer = "| | |"
             lines.append(f"| {n} + {n // 5} | {row.label} | {gp_s:.2f} | {gp_m:.0f} | {peer} |")
