@@ -16,19 +16,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from gp.compile import compile_module, compile_object
-from gp.compile.module import compile_all, sort_diagnostics
-from gp.compile.objects import CompiledObject
-from gp.config import load_module
-from gp.config.model import Block, Module, ProviderConfig
+from gp import outcomes
 from gp.errors import Diagnostic, DiagnosticsError, PlanError, ProviderError, SourcePos, StalePlanError
-from gp.planner import make_plan
-from gp.planner.plan import Mode, Plan
-from gp.planner.serialize import load_plan, stale_refs
-from gp.providers.base import ApplyResult, Interrupted, Progress, Provider, StackLock
-from gp.providers.factory import make_provider
 
 if TYPE_CHECKING:
+    # Imported where used: a command served from the outcome cache never loads the parser,
+    # the compiler or the Argo schema, and an offline command never loads a client.
+    from gp.compile.objects import CompiledObject
+    from gp.config.model import Block, Module, ProviderConfig
+    from gp.config.reads import Reads
+    from gp.planner.plan import Mode, Plan
+    from gp.providers.base import ApplyResult, Interrupted, Progress, Provider, StackLock
     from gp.testing import Backend, TestReport
 
 
@@ -53,15 +51,19 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Compiled:
-    module: Module
-    objects: tuple[CompiledObject, ...]
+    # Served from the outcome cache, ``module.objects`` is empty: ``objects`` stand for them.
+    module: "Module"
+    objects: tuple["CompiledObject", ...]
 
     @property
     def inputs_hash(self) -> str:
         return inputs_hash(self.module, self.objects)
 
 
-def load(inputs: Inputs, *, partial: bool = False) -> Module:
+def load(inputs: Inputs, *, partial: bool = False, reads: "Reads | None" = None) -> "Module":
+    from gp.compile import compile_object
+    from gp.config import load_module
+
     module = load_module(
         inputs.root_dir,
         partial=partial,
@@ -70,6 +72,7 @@ def load(inputs: Inputs, *, partial: bool = False) -> Module:
         env=inputs.env,
         compile_object=compile_object,
         cache_dir=inputs.cache_dir,
+        reads=reads,
     )
     if inputs.provider is not None:
         module.provider = inputs.provider
@@ -77,19 +80,84 @@ def load(inputs: Inputs, *, partial: bool = False) -> Module:
 
 
 def compile_inputs(inputs: Inputs) -> Compiled:
-    module = load(inputs)
-    return Compiled(module, tuple(compile_module(module)))
+    """The module's objects; raises DiagnosticsError listing every problem."""
+    outcome = _outcome(inputs)
+    return Compiled(outcome.module, outcome.objects)
 
 
 def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
-    """Every problem at once: evaluation errors and the Argo checks of the objects.
+    """Every problem at once: evaluation errors and the Argo checks of the objects."""
+    digest = _outcome_key(inputs)
+    cached = outcomes.lookup(inputs.cache_dir, digest)
+    if cached is not None:
+        return cached.count, list(cached.diagnostics)
+    from gp.config.reads import Reads
+
+    reads = Reads()
+    module = load(inputs, partial=True, reads=reads)
+    results, count, diagnostics = _checked(module)
+    if not module.diagnostics and not any(d.severity == "error" for d in diagnostics):
+        _store(inputs, digest, reads, module, results, count, diagnostics)
+    return count, diagnostics
+
+
+def render(inputs: Inputs, fmt: str) -> str:
+    """`gp render`'s text (``fmt`` "yaml" or "json") of the module's objects."""
+    from gp.compile import emit
+
+    def text(objects) -> str:
+        return emit.to_yaml(objects) if fmt == "yaml" else emit.to_json(objects)
+
+    cached = outcomes.lookup(inputs.cache_dir, _outcome_key(inputs))
+    if cached is None:
+        return text(compile_inputs(inputs).objects)
+    return outcomes.rendered(inputs.cache_dir, cached, fmt, lambda: text(cached.outcome().objects))
+
+
+def _outcome_key(inputs: Inputs) -> str:
+    return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env))
+
+
+def _outcome(inputs: Inputs) -> outcomes.Outcome:
+    """Load and compile, or the cached outcome of the same inputs. The load is partial so that
+    a clean one serves validate too; with errors it raises what a full load raises."""
+    digest = _outcome_key(inputs)
+    cached = outcomes.lookup(inputs.cache_dir, digest)
+    if cached is not None:
+        return cached.outcome()
+    from gp.config.reads import Reads
+
+    reads = Reads()
+    module = load(inputs, partial=True, reads=reads)
+    if module.diagnostics:
+        raise DiagnosticsError(list(module.diagnostics))
+    results, count, diagnostics = _checked(module)
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        raise DiagnosticsError(errors)
+    return _store(inputs, digest, reads, module, results, count, diagnostics)
+
+
+def _store(inputs: Inputs, digest: str, reads: "Reads", module: "Module", results, count: int,
+           diagnostics: list[Diagnostic]) -> outcomes.Outcome:
+    import dataclasses
+
+    outcome = outcomes.Outcome(dataclasses.replace(module, objects=[]), count,
+                               tuple(r.to_object() for r in results), tuple(diagnostics))
+    outcomes.store(inputs.cache_dir, digest, reads, outcome)
+    return outcome
+
+
+def _checked(module: "Module") -> tuple[list, int, list[Diagnostic]]:
+    """The compile results, the object count and validate's diagnostics.
 
     An attribute that failed to evaluate is missing from its block, so the compiler may then
     say the block lacks it ("needs workflow_template"); such findings, made at the position of
     a block holding a failed attribute, would only echo the real error and are dropped.
     """
-    module = load(inputs, partial=True)
-    _, compile_diags = compile_all(module)
+    from gp.compile.module import compile_all, sort_diagnostics
+
+    results, compile_diags = compile_all(module)
     blocks = sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
     echoed = set()
     for diag in module.diagnostics:
@@ -98,7 +166,7 @@ def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
             if before:
                 echoed.add(before[-1])  # the innermost block opened before the failure
     kept = [d for d in compile_diags if d.pos not in echoed]
-    return len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
+    return results, len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
 
 
 def test(inputs: Inputs, *, pattern: str | None = None, backends: Sequence["Backend"] | None = None,
@@ -129,13 +197,13 @@ def engine_backend(module: Module) -> "Backend":
     return EngineBackend(provider.engine(), provider.namespace)
 
 
-def _block_positions(block: Block):
+def _block_positions(block: "Block"):
     yield block.pos
     for child in block.blocks:
         yield from _block_positions(child)
 
 
-def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
+def inputs_hash(module: "Module", objects: Sequence["CompiledObject"]) -> str:
     """A digest of everything the configuration asks for; a saved plan records it."""
     doc = {
         "stack": module.stack,
@@ -146,7 +214,9 @@ def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def provider_for(module: Module) -> Provider:
+def provider_for(module: "Module") -> "Provider":
+    from gp.providers.factory import make_provider
+
     return make_provider(module.provider, module.root_dir)
 
 
@@ -162,18 +232,22 @@ def plan(
     compiled: Compiled,
     provider: Provider,
     *,
-    mode: Mode = Mode.NORMAL,
+    mode: "Mode | None" = None,
     targets: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Plan:
-    """Read the target and diff. The caller holds the stack's lock around plan and apply."""
+    """Read the target and diff (``mode`` None: a normal plan). The caller holds the stack's
+    lock around plan and apply."""
+    from gp.planner import make_plan
+    from gp.planner.plan import Mode
+
     live = provider.read(compiled.module.stack, compiled.objects)
     made = make_plan(
         compiled.objects,
         live,
         stack=compiled.module.stack,
         target=provider.target,
-        mode=mode,
+        mode=Mode.NORMAL if mode is None else mode,
         targets=targets,
         confirm=provider.dry_run,
         inputs_hash=compiled.inputs_hash,
@@ -225,6 +299,8 @@ def read_plan_file(path: Path) -> Plan:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{path}: cannot read the plan file: {exc}") from exc
+    from gp.planner.serialize import load_plan
+
     try:
         return load_plan(text)
     except PlanError as exc:
@@ -252,6 +328,8 @@ def check_plan_applies(plan: Plan, provider: Provider, stack: str | None = None)
             f"the plan was made for {describe_target(plan.target)}, "
             f"not {describe_target(provider.target)}; make a new plan"
         )
+    from gp.planner.serialize import stale_refs
+
     changed = provider.refs_unchanged(stale_refs(plan))
     if changed:
         names = ", ".join(str(r) for r in sorted(changed))

@@ -21,7 +21,6 @@ from gp.api.plans import ApplyResult, Plan
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 from gp.compile import emit
 from gp.compile.objects import ObjectRef
-from gp.config.loader import provider_override
 from gp.errors import ApplyError, GPError, PlanError
 from gp.planner.plan import Mode
 from gp.planner.targets import address_problem
@@ -85,6 +84,8 @@ class Stack:
             if len(provider) != 1:
                 raise GPError('provider= takes one provider: {"kubernetes": {...}} or {"directory": {...}}')
             [(kind, settings)] = provider.items()
+            from gp.config.loader import provider_override  # the loader is heavy; only here
+
             override = provider_override(kind, dict(settings or {}))
         self._inputs = operations.Inputs(
             root_dir=Path(path).resolve(),

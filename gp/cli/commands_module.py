@@ -13,11 +13,7 @@ from rich.markup import escape
 from gp import operations
 from gp.api import Stack
 from gp.cli.console import shown_file, common_options, error_console, out_console, var_options
-from gp.cli.starter import starter_module
-from gp.compile import emit
-from gp.config import fmt as hclfmt
-from gp.config.names import derived_stack
-from gp.errors import ConfigError, DiagnosticsError
+from gp.errors import ConfigError, DiagnosticsError, GPError
 
 
 def inputs_for(root: Path, var_args=()) -> operations.Inputs:
@@ -34,6 +30,9 @@ def inputs_for(root: Path, var_args=()) -> operations.Inputs:
 @common_options
 def init(directory: Path | None, root: Path, no_color: bool) -> None:
     """Write a starter module: a template, a cron, a provider block."""
+    from gp.cli.starter import starter_module
+    from gp.config.names import derived_stack
+
     target = (root / directory) if directory else root
     target.mkdir(parents=True, exist_ok=True)
     path = target / "main.gp.hcl"
@@ -100,6 +99,8 @@ def _validation_doc(diagnostics) -> dict:
 @common_options
 def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: bool) -> None:
     """Rewrite *.gp.hcl files in canonical style."""
+    from gp.config import fmt as hclfmt
+
     changed: list[Path] = []
     for path in hclfmt.find_files(root, recursive=recursive):
         text = path.read_text()
@@ -126,6 +127,8 @@ def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: boo
 @common_options
 def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
     """Print the compiled objects, exactly what apply sends."""
+    from gp.compile import emit
+
     stack = Stack.from_inputs(inputs_for(root, var_args))
     if out_dir is None:
         text = stack.render(fmt_)

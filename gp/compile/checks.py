@@ -65,7 +65,20 @@ def valid_timezone(name: str) -> bool:
     return True
 
 
-def check_cron(r: Compiled, results: list[Compiled]) -> None:
+class CronTargets:
+    """The module's templates by address and by name, built once: each cron's check looked
+    through the list of every object, which made a module's checks quadratic in its size."""
+
+    def __init__(self, results: list[Compiled]):
+        self.by_address: dict[str, Compiled] = {}
+        self.by_name: dict[str, list[Compiled]] = {}
+        for x in results:
+            if x.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate"):
+                self.by_address.setdefault(x.decl.address, x)  # the first, as a scan finds it
+                self.by_name.setdefault(x.ref.name, []).append(x)
+
+
+def check_cron(r: Compiled, targets: CronTargets) -> None:
     spec = r.manifest.get("spec") or {}
     ctx = r.ctx
     for i, expr in enumerate(spec.get("schedules") or []):
@@ -84,10 +97,9 @@ def check_cron(r: Compiled, results: list[Compiled]) -> None:
     ref = r.cron_ref
     if ref is None:
         return
-    templates = [x for x in results if x.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate")]
     namespace = (r.manifest.get("metadata") or {}).get("namespace")
     if ref.address is not None:
-        target = next((x for x in templates if x.decl.address == ref.address), None)
+        target = targets.by_address.get(ref.address)
         if target is None:
             ctx.error(f"workflow_template refers to {ref.address}, which is not a template of this module", ref.pos)
         elif target.kind == "WorkflowTemplate" and target.ref.namespace != namespace:
@@ -98,7 +110,7 @@ def check_cron(r: Compiled, results: list[Compiled]) -> None:
                       "cluster_workflow_template", ref.pos)
         return
     kinds = ("ClusterWorkflowTemplate",) if ref.cluster else ("WorkflowTemplate", "ClusterWorkflowTemplate")
-    if not any(x.ref.name == ref.name and x.kind in kinds and x.ref.namespace in (None, namespace) for x in templates):
+    if not any(x.kind in kinds and x.ref.namespace in (None, namespace) for x in targets.by_name.get(ref.name, ())):
         ctx.error(f"workflow_template {quote(ref.name)} is not declared in this module", ref.pos)
 
 

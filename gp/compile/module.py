@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from gp.compile.checks import check_cron, check_ignore_changes, check_schema, check_scripts
+from gp.compile.checks import CronTargets, check_cron, check_ignore_changes, check_schema, check_scripts
 from gp.compile.compiler import Compiled, compile_decl
 from gp.compile.cron_refs import LocalTemplates as CronTemplates, check_cron_arguments
 from gp.compile.objects import CompiledObject
@@ -22,6 +22,7 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
     local = LocalTemplates.of(results)
     index = TemplateIndex(results)
     unsure = _touched_by_evaluation_errors(module)
+    cron_targets = CronTargets(results)
     checked: dict[int, ReferenceCheck] = {}
     for r in results:
         if not r.manifest:
@@ -39,7 +40,7 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
                 checked[id(r)] = ReferenceCheck(spec, path, r.ctx, r.kind, meta, index)
                 checked[id(r)].run()
         if r.kind == "CronWorkflow":
-            check_cron(r, results)
+            check_cron(r, cron_targets)
         check_ignore_changes(r)
         if clean:
             check_schema(r)

@@ -14,14 +14,15 @@ from typing import Any, Callable
 
 from gp.config.evaluator import FuncError
 from gp.config.functions_data import data_functions
+from gp.config.reads import Reads
 from gp.config.types import normalize_number, to_number, to_string, type_name
 
 
-def build_functions(module_dir: Path) -> dict[str, Callable[..., Any]]:
+def build_functions(module_dir: Path, reads: Reads | None = None) -> dict[str, Callable[..., Any]]:
     table: dict[str, Callable[..., Any]] = {}
     table.update(_numeric())
     table.update(_strings())
-    table.update(data_functions(module_dir, table))
+    table.update(data_functions(module_dir, table, reads if reads is not None else Reads()))
     return table
 
 

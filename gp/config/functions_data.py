@@ -12,6 +12,7 @@ from typing import Any, Callable
 import yaml
 
 from gp.config.evaluator import FuncError, values_equal
+from gp.config.reads import Reads
 from gp.config.types import (TypeConvError, as_set, distinct, normalize_number, to_bool, to_number,
                              to_string, type_name)
 
@@ -214,8 +215,8 @@ def jsonencode(value: Any) -> str:
         text = text.replace(char, escape)
     return text
 
-def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
-    files = _file_functions(module_dir, table)
+def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]], reads: Reads) -> dict[str, Callable[..., Any]]:
+    files = _file_functions(module_dir, table, reads)
     return {
         **files,
         "length": length,
@@ -269,7 +270,7 @@ def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]]) -> di
     }
 
 
-def _file_functions(module_dir: Path, table: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+def _file_functions(module_dir: Path, table: dict[str, Callable[..., Any]], reads: Reads) -> dict[str, Callable[..., Any]]:
     def resolve(p: Any) -> Path:
         path = Path(to_string(p))
         return path if path.is_absolute() else module_dir / path
@@ -277,7 +278,7 @@ def _file_functions(module_dir: Path, table: dict[str, Callable[..., Any]]) -> d
     def file_(p: Any) -> str:
         path = resolve(p)
         try:
-            return path.read_text(encoding="utf-8")
+            return reads.read_text(path)
         except FileNotFoundError:
             raise FuncError(f'no file exists at "{p}"') from None
         except UnicodeDecodeError:
@@ -292,6 +293,6 @@ def _file_functions(module_dir: Path, table: dict[str, Callable[..., Any]]) -> d
 
     return {
         "file": file_,
-        "fileexists": lambda p: resolve(p).is_file(),
+        "fileexists": lambda p: reads.is_file(resolve(p)),
         "templatefile": templatefile,
     }

@@ -49,7 +49,7 @@ class ModuleInstance(ObjectsMixin):
         self.prefix = prefix  # "" or e.g. 'module.tiles["a"].'
         self.inputs = inputs
         self.chain = chain
-        self.functions = build_functions(decls.dir)
+        self.functions = build_functions(decls.dir, session.reads)
 
     def evaluator(self, file: str, bindings: dict[str, Any] | None = None, frame: Frame | None = None) -> Evaluator:
         return Evaluator(file, self, self.functions, bindings, frame)

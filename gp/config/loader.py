@@ -13,6 +13,7 @@ from gp.config.marks import has_marks, marked_texts, strip
 from gp.config.model import Module, Output, ProviderConfig
 from gp.config.names import namespace_problem, stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files  # noqa: F401  (re-exported)
+from gp.config.reads import Reads
 from gp.config.session import CompileObject, Session
 from gp.config.variables import RawValue, VarArg, collect, order_args
 from gp import __version__
@@ -29,7 +30,8 @@ _GP_ATTRS = ("stack", "required_version")
 def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterable[tuple[str, str]] = (),
                 var_order: Sequence[VarArg] | None = None, env: Mapping[str, str] | None = None,
                 compile_object: CompileObject | None = None, cache_dir: Path | None = None,
-                on_parse: ParseHook | None = None, partial: bool = False) -> Module:
+                on_parse: ParseHook | None = None, partial: bool = False,
+                reads: Reads | None = None) -> Module:
     """Load, evaluate and flatten the module in ``root_dir``.
 
     ``var_order`` keeps ``--var-file``/``--var`` interleaved as typed: a sequence of
@@ -37,12 +39,14 @@ def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterabl
     ``env`` defaults to ``os.environ`` (for ``GP_VAR_*``). Raises DiagnosticsError with every
     problem found; with ``partial``, errors in the evaluation (not in parsing) are returned in
     ``Module.diagnostics`` instead, with what did evaluate, so `gp validate` can go on to
-    check the objects and report everything at once.
+    check the objects and report everything at once. ``reads`` records every file and folder
+    the load looked at (``gp.config.reads``).
     """
     root_dir = Path(root_dir)
     if not root_dir.is_dir():
         raise ConfigError(f'Module directory "{root_dir}" does not exist')
-    session = Session(root_dir, cache_dir=cache_dir, on_parse=on_parse, compile_object=compile_object)
+    session = Session(root_dir, cache_dir=cache_dir, on_parse=on_parse, compile_object=compile_object,
+                      reads=reads if reads is not None else Reads())
     decls = session.declarations(root_dir)
     if decls is None:
         session.raise_if_errors()
@@ -50,7 +54,7 @@ def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterabl
     if not any(root_dir.glob("*.gp.hcl")):
         raise ConfigError(f'No *.gp.hcl files in "{root_dir}"')
     raw = collect(root_dir, order_args(var_files, vars, var_order), os.environ if env is None else env,
-                  cache_dir, session.diags, on_parse)
+                  cache_dir, session.diags, on_parse, session.reads)
     for name, value in raw.items():
         if value.source == "cli" and name not in decls.variables:
             from gp.config.evaluator import suggest

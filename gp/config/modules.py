@@ -127,15 +127,16 @@ def _source_dir(parent: "ModuleInstance", name: str, attrs: dict[str, ast.Attrib
                           at(decl.file, node))
     child = (parent.dir / source)
     where = at(decl.file, node)
-    if not child.is_dir():
+    reads = parent.session.reads
+    if not reads.is_dir(child):
         raise ConfigError(f'Module source "{source}" is not a directory', where)
     repo = parent.session.repository
-    if repo is not None and not child.resolve().is_relative_to(repo):
+    if repo is not None and not reads.resolve(child).is_relative_to(repo):
         raise ConfigError(f'Module source "{source}" of module "{name}" leads outside the repository '
                           f"({repo}) to {child.resolve()}", where)
-    if child.resolve() in parent.chain:
+    if reads.resolve(child) in parent.chain:
         raise ConfigError(f'Module "{name}" includes itself (source "{source}")', where)
-    if not module_files(child):
+    if not module_files(child, reads):
         raise ConfigError(f'Module source "{source}" of module "{name}" holds no {MODULE_GLOB} files', where)
     return child
 

@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from gp.config import ast
 from gp.config.convert import ConvertError, Converter
+from gp.config.reads import Reads
 from gp.config.nesting import MAX_NESTING, nested_too_deep
 from gp.config.syntax_scan import diagnose
 from gp.errors import ConfigError, DiagnosticsError, SourcePos
@@ -173,7 +174,7 @@ def _parse_job(job: tuple[str, str]) -> ast.FileAST | ConfigError:
 
 
 def parse_files(paths: Iterable[Path], cache_dir: Path | None = None, *,
-                on_parse: ParseHook | None = None,
+                on_parse: ParseHook | None = None, reads: Reads | None = None,
                 parallel_min_bytes: int = PARALLEL_MIN_BYTES) -> list[ast.FileAST]:
     """Parse files in the given order, from the cache when possible.
 
@@ -185,7 +186,7 @@ def parse_files(paths: Iterable[Path], cache_dir: Path | None = None, *,
     todo: list[tuple[int, str, str]] = []
     for i, path in enumerate(paths):
         try:
-            data = path.read_bytes()
+            data = reads.read_bytes(path) if reads is not None else path.read_bytes()
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
             results[i] = ConfigError(f"Cannot read file: {e}", SourcePos(str(path), 1, 1))

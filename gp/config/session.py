@@ -15,6 +15,7 @@ from gp.config.evaluator import Evaluator, Frame
 from gp.config.marks import MASK, MIN_MASKED
 from gp.config.model import ObjectDecl, ProviderConfig
 from gp.config.parse import ParseHook, parse_files
+from gp.config.reads import Reads
 from gp.errors import ConfigError, Diagnostic, DiagnosticsError, SourcePos
 
 CompileObject = Callable[[ObjectDecl, ProviderConfig, str], dict]
@@ -47,6 +48,8 @@ class Session:
     provider: ProviderConfig | None = None
     stack: str = ""
     _decls: dict[Path, Declarations | None] = field(default_factory=dict)
+    # Everything read from disk, so that a cached outcome of this load can be checked.
+    reads: Reads = field(default_factory=Reads)
     # Child modules must stay inside it (None: the root module is in no git work tree).
     repository: Path | None = field(init=False, default=None)
 
@@ -62,8 +65,8 @@ class Session:
         """
         key = module_dir.resolve()
         if key not in self._decls:
-            paths = module_files(module_dir)
-            unreadable = [p for p in paths if not p.is_file()]
+            paths = module_files(module_dir, self.reads)
+            unreadable = [p for p in paths if not self.reads.is_file(p)]
             if unreadable:
                 for p in unreadable:
                     problem = (f"{os.path.relpath(p)} is a symbolic link that cannot be followed "
@@ -72,7 +75,7 @@ class Session:
                 self._decls[key] = None
                 return None
             try:
-                files = parse_files(paths, self.cache_dir, on_parse=self.on_parse)
+                files = parse_files(paths, self.cache_dir, on_parse=self.on_parse, reads=self.reads)
             except DiagnosticsError as e:
                 self.diags.extend(e.diagnostics)
                 self._decls[key] = None
@@ -134,13 +137,15 @@ class Session:
             raise DiagnosticsError(errors)
 
 
-def module_files(module_dir: Path) -> list[Path]:
+def module_files(module_dir: Path, reads: Reads | None = None) -> list[Path]:
     """The module's ``*.gp.hcl`` entries that are not folders, in name order.
 
     A symbolic link that leads nowhere (or round in a loop) is kept, so that the caller can
     say so instead of leaving the file out.
     """
-    return sorted(p for p in module_dir.glob(MODULE_GLOB) if not p.is_dir())
+    if reads is None:
+        return sorted(p for p in module_dir.glob(MODULE_GLOB) if not p.is_dir())
+    return [p for p in reads.glob(module_dir, MODULE_GLOB) if not reads.is_dir(p)]
 
 
 def _link_problem(path: Path) -> str:

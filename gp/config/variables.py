@@ -14,6 +14,7 @@ from typing import Iterable, Literal, Mapping, Sequence
 
 from gp.config import ast
 from gp.config.parse import parse_expression, parse_files
+from gp.config.reads import Reads
 from gp.errors import ConfigError, Diagnostic, SourcePos
 
 ENV_PREFIX = "GP_VAR_"
@@ -52,22 +53,24 @@ def order_args(var_files: Iterable[Path], vars: Iterable[tuple[str, str]],
 
 
 def collect(root_dir: Path, args: Sequence[VarArg], env: Mapping[str, str],
-            cache_dir: Path | None, diags: list[Diagnostic], on_parse=None) -> dict[str, RawValue]:
+            cache_dir: Path | None, diags: list[Diagnostic], on_parse=None,
+            reads: Reads | None = None) -> dict[str, RawValue]:
+    reads = reads if reads is not None else Reads()
     values: dict[str, RawValue] = {}
     for key, text in sorted(env.items()):
         if key.startswith(ENV_PREFIX) and len(key) > len(ENV_PREFIX):
             values[key[len(ENV_PREFIX):]] = RawValue("env", text=text)
-    files = [root_dir / VARS_FILE] if (root_dir / VARS_FILE).is_file() else []
-    files += sorted(root_dir.glob(AUTO_VARS_GLOB))
+    files = [root_dir / VARS_FILE] if reads.is_file(root_dir / VARS_FILE) else []
+    files += reads.glob(root_dir, AUTO_VARS_GLOB)
     for path in files:
-        _read_file(path, values, cache_dir, diags, on_parse)
+        _read_file(path, values, cache_dir, diags, on_parse, reads)
     for kind, text in args:
         if kind == "file":
             path = Path(text)
-            if not path.is_file():
+            if not reads.is_file(path):
                 diags.append(Diagnostic(f'Variables file "{text}" does not exist'))
                 continue
-            _read_file(path, values, cache_dir, diags, on_parse)
+            _read_file(path, values, cache_dir, diags, on_parse, reads)
         else:
             name, sep, value = text.partition("=")
             if not sep or not name.strip():
@@ -78,9 +81,9 @@ def collect(root_dir: Path, args: Sequence[VarArg], env: Mapping[str, str],
 
 
 def _read_file(path: Path, values: dict[str, RawValue], cache_dir: Path | None,
-               diags: list[Diagnostic], on_parse) -> None:
+               diags: list[Diagnostic], on_parse, reads: Reads) -> None:
     try:
-        (parsed,) = parse_files([path], cache_dir, on_parse=on_parse)
+        (parsed,) = parse_files([path], cache_dir, on_parse=on_parse, reads=reads)
     except ConfigError as e:
         diags.extend(e.diagnostics)
         return

@@ -1,17 +1,30 @@
-"""planner: desired objects + live state -> Plan (pure, no I/O)."""
+"""planner: desired objects + live state -> Plan (pure, no I/O).
 
-from gp.planner.make import make_plan, raise_for_errors
-from gp.planner.normalize import normalize, strip_server_fields
-from gp.planner.serialize import load_plan, plan_from_dict, plan_to_dict, save_plan, stale_refs
+The public names are imported on first use, so that ``gp.planner.plan`` (the Plan dataclasses)
+costs no diff library import.
+"""
 
-__all__ = [
-    "load_plan",
-    "make_plan",
-    "normalize",
-    "plan_from_dict",
-    "plan_to_dict",
-    "raise_for_errors",
-    "save_plan",
-    "stale_refs",
-    "strip_server_fields",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "load_plan": "gp.planner.serialize",
+    "make_plan": "gp.planner.make",
+    "normalize": "gp.planner.normalize",
+    "plan_from_dict": "gp.planner.serialize",
+    "plan_to_dict": "gp.planner.serialize",
+    "raise_for_errors": "gp.planner.make",
+    "save_plan": "gp.planner.serialize",
+    "stale_refs": "gp.planner.serialize",
+    "strip_server_fields": "gp.planner.normalize",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'gp.planner' has no attribute {name!r}")

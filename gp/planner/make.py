@@ -17,6 +17,7 @@ from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import PlanError
 from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
+from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import strip_server_fields
 from gp.planner.paths import (
     Path,
@@ -70,6 +71,16 @@ class _Planner:
     stack: str = ""
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    # Each live object's fingerprint without server fields, made once for drift and changes.
+    prints: dict[ObjectRef, bytes] = field(default_factory=dict)
+
+    def as_left(self, live: LiveObject, manifest: dict[str, Any]) -> bool:
+        """Whether ``live`` is exactly ``manifest`` once its server fields are set aside. Then
+        no diff can find a difference (projection and normalisation only ever remove what the
+        two do not share), so the diff is skipped."""
+        if live.ref not in self.prints:
+            self.prints[live.ref] = fingerprint(strip_server_fields(live.manifest))
+        return self.prints[live.ref] == fingerprint(manifest)
 
     def ignore_paths(self, address: str) -> tuple[Path, ...]:
         if address not in self.ignores:
@@ -130,6 +141,8 @@ class _Planner:
             obj = self.live.objects.get(entry.ref)
             if obj is None:
                 out.append(Drift(address, entry.ref, entry.applied, None, sensitive=self.sensitive(address)))
+                continue
+            if self.as_left(obj, entry.applied):
                 continue
             ignore = self.ignore_paths(address)
             applied = without(prepare(entry.applied), ignore)
@@ -192,6 +205,12 @@ class _Planner:
 
     def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
         ignore = self.ignore_paths(obj.address)
+        if self.as_left(current, obj.manifest):
+            return ResourceChange(
+                obj.address, obj.ref, Action.NOOP, None, strip_server_fields(current.manifest),
+                keep_ignored(obj.manifest, current.manifest, ignore), current.resource_version,
+                sensitive=self.sensitive(obj.address),
+            )
         desired = without(prepare(obj.manifest), ignore)
         live_tree = without(prepare(current.manifest), ignore)
         entry = self.live.record.entries.get(obj.address)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 _SERVER_METADATA = (
     "uid",
     "resourceVersion",
@@ -59,16 +57,23 @@ def strip_server_fields(manifest: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def parse_patch(text: str) -> Any:
+    """A ``podSpecPatch`` string as the document it holds (YAML is a superset of JSON)."""
+    import yaml  # only a podSpecPatch needs it
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text  # not a document: compared as the text it is
+
+
 def parse_pod_spec_patches(value: Any) -> Any:
-    """A copy with every ``podSpecPatch`` string parsed (YAML is a superset of JSON)."""
+    """A copy with every ``podSpecPatch`` string parsed."""
     if isinstance(value, dict):
         out = type(value)()
         for k, v in value.items():
             if k == "podSpecPatch" and isinstance(v, str):
-                try:
-                    v = yaml.safe_load(v)
-                except yaml.YAMLError:
-                    pass  # not a document: compared as the text it is
+                v = parse_patch(v)
             out[k] = parse_pod_spec_patches(v)
         return out
     if isinstance(value, list):

@@ -160,6 +160,24 @@ def project(live: Any, shape: Any) -> Any:
     return live
 
 
+def leaf_count(value: Any, field: str | None = None, top: bool = True) -> int:
+    """How many paths ``leaf_paths(keyed(parse_pod_spec_patches(value)))`` gives, counted
+    without building those trees (a create plan counts the fields of every object)."""
+    from gp.planner.normalize import parse_patch
+
+    if isinstance(value, dict):
+        if not value:
+            return 0 if top else 1
+        return sum(leaf_count(parse_patch(v) if k == "podSpecPatch" and isinstance(v, str) else v, k, False)
+                   for k, v in value.items())
+    if isinstance(value, list) and value:
+        key_field = _KEY_FIELD.get(field or "", "name")
+        names = [i.get(key_field) if isinstance(i, dict) else None for i in value]
+        if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
+            return sum(leaf_count(item, None, False) for item in value)  # a Keyed mapping
+    return 0 if top else 1
+
+
 def leaf_paths(tree: Any, prefix: Path = ()) -> Iterable[Path]:
     """Every field path of a keyed tree; plain lists count as one field."""
     if isinstance(tree, dict) and tree:

@@ -10,8 +10,6 @@ from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import CroniterError, croniter
-
 from gp.planner.plan import ScheduleChange, SchedulePreview
 
 RUNS = 3
@@ -35,6 +33,8 @@ def next_runs(schedules: tuple[str, ...], tz: str, now: datetime, count: int = R
         zone = ZoneInfo(tz) if tz else timezone.utc
     except (ZoneInfoNotFoundError, ValueError):
         return ()
+    from croniter import CroniterError, croniter  # only a plan that changes a cron needs it
+
     start = (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).astimezone(zone)
     runs: set[datetime] = set()
     for expr in schedules:

@@ -7,12 +7,13 @@ from pathlib import Path
 from gp.config.model import ProviderConfig
 from gp.errors import ProviderError
 from gp.providers.base import Provider
-from gp.providers.directory import DirectoryProvider
 
 
 def make_provider(config: ProviderConfig, root_dir: Path) -> Provider:
     """``directory`` paths are relative to the root module; ``kubernetes`` reads a kubeconfig."""
     if config.kind == "directory":
+        from gp.providers.directory import DirectoryProvider
+
         path = config.settings.get("path")
         if not path:
             raise ProviderError('the directory provider needs a "path"', config.pos)

@@ -15,16 +15,17 @@ from typing import Any, Callable, TypeVar
 
 import urllib3
 import yaml
-from kubernetes import client
-from kubernetes import config as kube_config
-from kubernetes.client.exceptions import ApiException
-from kubernetes.config.config_exception import ConfigException
 
 from gp.errors import ProviderError, UnreachableError
+from gp.providers.fastjson import loads
+from gp.providers.kubetransport import (
+    DirectTransport,
+    HttpStatus,
+    LibraryTransport,
+    direct_transport,
+)
 
 APPLY_PATCH = "application/apply-patch+yaml"
-CONNECT_TIMEOUT_S = 5.0
-READ_TIMEOUT_S = 30.0
 
 T = TypeVar("T")
 
@@ -68,9 +69,9 @@ def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
     return [home] if home.is_file() else []
 
 
-def check_kubeconfig(path: Path) -> None:
-    """A file that is not YAML, or whose top level is not a mapping, is named as such: the
-    kubernetes library would fail on it with a bare TypeError."""
+def check_kubeconfig(path: Path) -> Any:
+    """The parsed kubeconfig. A file that is not YAML, or whose top level is not a mapping, is
+    named as such: the kubernetes library would fail on it with a bare TypeError."""
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -83,9 +84,28 @@ def check_kubeconfig(path: Path) -> None:
     if doc is not None and not isinstance(doc, dict):
         raise ProviderError(f"the kubeconfig {path} is not a kubeconfig: expected a mapping with "
                             "clusters, contexts and users")
+    return doc
 
 
-def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Configuration:
+def transport_for(settings: dict[str, Any], root_dir: Path) -> DirectTransport | LibraryTransport:
+    """The lightest transport that can speak for the kubeconfig (``kubetransport``)."""
+    paths = kubeconfig_paths(settings, root_dir)
+    docs = [check_kubeconfig(path) for path in paths]
+    if len(paths) == 1:
+        direct = direct_transport(docs, settings.get("context"), paths[0].parent)
+        if direct is not None:
+            return direct
+    from kubernetes import client
+
+    return LibraryTransport(client.ApiClient(configuration=load_configuration(settings, root_dir)))
+
+
+def load_configuration(settings: dict[str, Any], root_dir: Path):
+    """The kubernetes library's Configuration for the kubeconfig (or in-cluster config)."""
+    from kubernetes import client
+    from kubernetes import config as kube_config
+    from kubernetes.config.config_exception import ConfigException
+
     cfg = client.Configuration()
     paths = kubeconfig_paths(settings, root_dir)
     for path in paths:
@@ -116,7 +136,7 @@ def load_configuration(settings: dict[str, Any], root_dir: Path) -> client.Confi
     return tune(cfg)
 
 
-def tune(cfg: client.Configuration) -> client.Configuration:
+def tune(cfg):
     """Fail fast: one quick connect retry, nothing else retried (an apply is not re-sent)."""
     cfg.retries = urllib3.Retry(
         total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0.1
@@ -133,7 +153,7 @@ def _reason(exc: BaseException) -> str:
     return _OBJECT_REPR.sub("", str(inner)) or type(exc).__name__
 
 
-def _status(exc: ApiException) -> dict[str, Any]:
+def _status(exc: HttpStatus) -> dict[str, Any]:
     try:
         body = json.loads(exc.body) if exc.body else {}
     except (ValueError, TypeError):
@@ -145,21 +165,25 @@ def _status(exc: ApiException) -> dict[str, Any]:
 
 
 class Kube:
-    """One API server: the calls gp needs, each with a timeout and mapped errors."""
+    """One API server: the calls gp needs, each with a timeout and mapped errors.
 
-    def __init__(self, api_client: client.ApiClient):
-        self.api_client = api_client
-        self.host = api_client.configuration.host
-        self.custom = client.CustomObjectsApi(api_client)
-        self.core = client.CoreV1Api(api_client)
-        self.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+    Requests are plain REST with JSON bodies through a transport (``kubetransport``): no
+    generated API classes or models, which cost a second of imports and a model object per
+    field, and every answer is read as raw JSON. ``api`` is a transport, or the kubernetes
+    library's ApiClient.
+    """
+
+    def __init__(self, api: Any):
+        self.transport = api if hasattr(api, "send") else LibraryTransport(api)
+        self.host = self.transport.host
+
+    def close(self) -> None:
+        self.transport.close()
 
     def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
-            return fn(*args, _request_timeout=self.timeout, **kwargs)
-        except ApiException as exc:
-            if exc.status in (None, 0):
-                raise self._unreachable(exc) from exc
+            return fn(*args, **kwargs)
+        except HttpStatus as exc:
             raise ApiFailure(what, int(exc.status), _status(exc)) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise self._unreachable(exc) from exc
@@ -167,18 +191,20 @@ class Kube:
     def _unreachable(self, exc: BaseException) -> UnreachableError:
         return UnreachableError(f"cannot reach the Kubernetes API at {self.host}: {_reason(exc)}")
 
-    def call_json(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict:
-        """Like ``call`` but decodes the body itself: the generated client maps only HTTP 200 to
-        a body, so an apply that creates (201) would otherwise come back as None."""
-        response = self.call(what, fn, *args, _preload_content=False, **kwargs)
-        data = response.data
-        return json.loads(data) if data else {}
+    def request(self, what: str, method: str, path: str, params: dict[str, str] | None = None,
+                query: list[tuple[str, Any]] | None = None, body: Any = None,
+                content_type: str | None = None) -> dict:
+        """``method`` on ``path`` (``{name}`` parts filled from ``params``, quoted); the answer
+        decoded as JSON ({} when empty)."""
+        data = self.call(what, self.transport.send, method, path, params or {}, query or [], body,
+                         content_type)
+        return loads(data) if data else {}
 
     # -- discovery ---------------------------------------------------------------------------
 
-    def _discover(self, what: str, fn: Callable[..., Any], *args: Any) -> dict:
+    def _discover(self, what: str, path: str, params: dict[str, str] | None = None) -> dict:
         try:
-            doc = self.call_json(what, fn, *args)
+            doc = self.request(what, "GET", path, params)
         except ValueError as exc:  # an answer that is not JSON: not an API server
             raise ApiFailure(what, 200, {"message": f"the answer is not JSON ({exc})"}) from exc
         return doc if isinstance(doc, dict) else {}
@@ -187,7 +213,7 @@ class Kube:
         """Refuse a server that is not a Kubernetes API server, before any 404 of it is read as
         "absent" (a missing namespace, a missing object)."""
         try:
-            doc = self._discover("reading /api", client.CoreApi(self.api_client).get_api_versions)
+            doc = self._discover("reading /api", "/api/")
         except ApiFailure as exc:
             if exc.code in (401, 403):
                 return  # an API server that will say who may do what on the real calls
@@ -204,9 +230,9 @@ class Kube:
         what = f"reading /apis/{group}/{version}"
         try:
             if group:
-                doc = self._discover(what, self.custom.get_api_resources, group, version)
+                doc = self._discover(what, "/apis/{group}/{version}", {"group": group, "version": version})
             else:
-                doc = self._discover(what, self.core.get_api_resources)
+                doc = self._discover(what, "/api/v1/")
         except ApiFailure as exc:
             if exc.code == 404:
                 return None
@@ -216,26 +242,33 @@ class Kube:
     # -- objects of any API group (argoproj.io, coordination.k8s.io) -------------------------
 
     def _scoped(
-        self, what: str, verb: str, group: str, version: str, plural: str, namespace: str | None,
-        *args: Any, **kwargs: Any,
+        self, what: str, method: str, group: str, version: str, plural: str, namespace: str | None,
+        name: str | None = None, *, query: list[tuple[str, Any]] | None = None, body: Any = None,
+        content_type: str | None = None,
     ) -> dict:
-        """Call ``<verb>_namespaced_custom_object`` or ``<verb>_cluster_custom_object``."""
+        """``method`` on the collection (``name`` None) or one object of ``plural``."""
+        params = {"group": group, "version": version, "plural": plural}
+        path = "/apis/{group}/{version}"
         if namespace:
-            fn = getattr(self.custom, f"{verb}_namespaced_custom_object")
-            return self.call_json(what, fn, group, version, namespace, plural, *args, **kwargs)
-        fn = getattr(self.custom, f"{verb}_cluster_custom_object")
-        return self.call_json(what, fn, group, version, plural, *args, **kwargs)
+            path += "/namespaces/{namespace}"
+            params["namespace"] = namespace
+        path += "/{plural}"
+        if name is not None:
+            path += "/{name}"
+            params["name"] = name
+        return self.request(what, method, path, params, query, body, content_type)
 
     def list(
         self, group: str, version: str, plural: str, namespace: str | None, selector: str
     ) -> list[dict]:
         what = f"listing {plural}" + (f" in {namespace}" if namespace else "")
-        doc = self._scoped(what, "list", group, version, plural, namespace, label_selector=selector)
+        doc = self._scoped(what, "GET", group, version, plural, namespace,
+                           query=[("labelSelector", selector)])
         return list(doc.get("items") or [])
 
     def get(self, group: str, version: str, plural: str, namespace: str | None, name: str) -> dict | None:
         try:
-            return self._scoped(f"reading {plural}/{name}", "get", group, version, plural, namespace, name)
+            return self._scoped(f"reading {plural}/{name}", "GET", group, version, plural, namespace, name)
         except ApiFailure as exc:
             if exc.code == 404:
                 return None
@@ -246,27 +279,30 @@ class Kube:
         *, manager: str, force: bool = False, dry_run: bool = False,
     ) -> dict:
         """Server-side apply (PATCH application/apply-patch+yaml)."""
-        kwargs: dict[str, Any] = {"field_manager": manager, "force": force, "_content_type": APPLY_PATCH}
+        query: list[tuple[str, Any]] = []
         if dry_run:
-            kwargs["dry_run"] = "All"
+            query.append(("dryRun", "All"))
+        query += [("fieldManager", manager), ("force", force)]
         what = f"applying {plural}/{name}"
-        return self._scoped(what, "patch", group, version, plural, namespace, name, body, **kwargs)
+        return self._scoped(what, "PATCH", group, version, plural, namespace, name, query=query,
+                            body=body, content_type=APPLY_PATCH)
 
     def json_patch(
         self, group: str, version: str, plural: str, namespace: str | None, name: str,
         ops: list[dict[str, Any]], *, manager: str,
     ) -> dict:
         """RFC 6902 JSON patch: removes fields that server-side apply leaves to their owners."""
-        kwargs: dict[str, Any] = {"field_manager": manager, "_content_type": "application/json-patch+json"}
         what = f"removing fields of {plural}/{name}"
-        return self._scoped(what, "patch", group, version, plural, namespace, name, ops, **kwargs)
+        return self._scoped(what, "PATCH", group, version, plural, namespace, name,
+                            query=[("fieldManager", manager)], body=ops,
+                            content_type="application/json-patch+json")
 
     def create(self, group: str, version: str, plural: str, namespace: str, body: dict) -> dict:
-        return self._scoped(f"creating {plural}", "create", group, version, plural, namespace, body)
+        return self._scoped(f"creating {plural}", "POST", group, version, plural, namespace, body=body)
 
     def replace(self, group: str, version: str, plural: str, namespace: str, name: str, body: dict) -> dict:
         what = f"updating {plural}/{name}"
-        return self._scoped(what, "replace", group, version, plural, namespace, name, body)
+        return self._scoped(what, "PUT", group, version, plural, namespace, name, body=body)
 
     def delete(
         self, group: str, version: str, plural: str, namespace: str | None, name: str,
@@ -277,28 +313,30 @@ class Kube:
         if resource_version:
             body["preconditions"] = {"resourceVersion": resource_version}
         what = f"deleting {plural}/{name}"
-        self._scoped(what, "delete", group, version, plural, namespace, name, body=body)
+        self._scoped(what, "DELETE", group, version, plural, namespace, name, body=body)
 
     # -- ConfigMaps (the stack record) -----------------------------------------------------
 
+    _CONFIG_MAP = "/api/v1/namespaces/{namespace}/configmaps/{name}"
+
     def get_config_map(self, namespace: str, name: str) -> dict | None:
         try:
-            cm = self.call(f"reading ConfigMap {name}", self.core.read_namespaced_config_map, name, namespace)
+            return self.request(f"reading ConfigMap {name}", "GET", self._CONFIG_MAP,
+                                {"namespace": namespace, "name": name})
         except ApiFailure as exc:
             if exc.code == 404:
                 return None
             raise
-        return self.api_client.sanitize_for_serialization(cm)
 
     def apply_config_map(self, namespace: str, name: str, body: dict, manager: str) -> None:
-        self.call(
-            f"writing ConfigMap {name}", self.core.patch_namespaced_config_map, name, namespace, body,
-            field_manager=manager, force=True, _content_type=APPLY_PATCH,
-        )
+        self.request(f"writing ConfigMap {name}", "PATCH", self._CONFIG_MAP,
+                     {"namespace": namespace, "name": name},
+                     [("fieldManager", manager), ("force", True)], body, APPLY_PATCH)
 
     def delete_config_map(self, namespace: str, name: str) -> None:
         try:
-            self.call(f"deleting ConfigMap {name}", self.core.delete_namespaced_config_map, name, namespace)
+            self.request(f"deleting ConfigMap {name}", "DELETE", self._CONFIG_MAP,
+                         {"namespace": namespace, "name": name})
         except ApiFailure as exc:
             if exc.code != 404:
                 raise

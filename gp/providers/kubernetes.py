@@ -6,14 +6,11 @@ The stack's record is the ConfigMap ``gp-stack-<stack>`` and its lock the Lease
 
 from __future__ import annotations
 
-import copy
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Sequence
-
-from kubernetes import client
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
@@ -24,7 +21,7 @@ from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is
 from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
-from gp.providers.kubeclient import ApiFailure, Kube, load_configuration
+from gp.providers.kubeclient import ApiFailure, Kube, transport_for
 from gp.providers.kubestore import RecordStore
 from gp.providers.lease import LeaseLock
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
@@ -41,12 +38,14 @@ from gp.providers.record import record_with
 
 DEFAULT_FIELD_MANAGER = "gp"
 _REPLACE_WAIT_S = 30.0
+# Objects of one kind and namespace read by a GET each; more are found by one LIST.
+_GET_AT_MOST = 20
 
 
 class KubernetesProvider:
     def __init__(
         self,
-        api_client: client.ApiClient,
+        api_client: Any,
         namespace: str,
         *,
         field_manager: str = DEFAULT_FIELD_MANAGER,
@@ -68,12 +67,12 @@ class KubernetesProvider:
 
     @classmethod
     def from_config(cls, config: ProviderConfig, root_dir: Path, **kwargs: Any) -> "KubernetesProvider":
-        cfg = load_configuration(config.settings, root_dir)
+        transport = transport_for(config.settings, root_dir)
         manager = config.settings.get("field_manager") or DEFAULT_FIELD_MANAGER
-        return cls(client.ApiClient(configuration=cfg), config.namespace, field_manager=manager, **kwargs)
+        return cls(transport, config.namespace, field_manager=manager, **kwargs)
 
     def close(self) -> None:
-        self.kube.api_client.close()
+        self.kube.close()
 
     def engine(self):
         """Argo's runs on this cluster (gp run, watch, runs, logs, stop, resubmit)."""
@@ -133,25 +132,63 @@ class KubernetesProvider:
         refs = [o.ref for o in desired] + [e.ref for e in record.entries.values()]
         objects: dict[ObjectRef, LiveObject] = {}
         selector = f"{STACK_LABEL}={stack}"
-        for api_version, kind, ns in self._list_scopes(refs):
+
+        def listed(scope: tuple[str, str, str | None]) -> list[dict]:
+            api_version, kind, ns = scope
             group, version = split_api_version(api_version)
             try:
-                items = self.kube.list(group, version, argo_kind(kind).plural, ns, selector)
+                return self.kube.list(group, version, argo_kind(kind).plural, ns, selector)
             except ApiFailure as exc:
                 if exc.code == 404:  # the kind's CRD is not installed: nothing of it exists
-                    continue
+                    return []
                 raise
+
+        scopes = self._list_scopes(refs)
+        # The LISTs at once (one per kind and namespace), taken in scope order.
+        for (api_version, kind, ns), items in zip(scopes, self._parallel(listed, scopes)):
             for item in items:
                 item.setdefault("apiVersion", api_version)
                 item.setdefault("kind", kind)
                 live = self._live(item, stack)
                 objects[live.ref] = live
         missing = sorted({self._normal(r) for r in refs} - set(objects))
-        for manifest in self._parallel(self._get, missing):
-            if manifest is not None:
-                live = self._live(manifest, stack)
-                objects[live.ref] = live
+        for manifest in self._unlabelled(missing):
+            live = self._live(manifest, stack)
+            objects[live.ref] = live
         return LiveState(objects=objects, record=record)
+
+    def _unlabelled(self, missing: list[ObjectRef]) -> list[dict]:
+        """The objects of ``missing`` that exist without this stack's label (another stack's, or
+        no one's). A few are read one by one; many in one scope (a first apply) by a LIST of
+        the scope without a selector, instead of a GET each."""
+        by_scope: dict[tuple[str, str, str | None], list[ObjectRef]] = {}
+        for ref in missing:
+            by_scope.setdefault((ref.api_version, ref.kind, ref.namespace), []).append(ref)
+        singles = [r for refs in by_scope.values() if len(refs) <= _GET_AT_MOST for r in refs]
+        found = [m for m in self._parallel(self._get, singles) if m is not None]
+        scopes = [scope for scope, refs in by_scope.items() if len(refs) > _GET_AT_MOST]
+
+        def listed(scope: tuple[str, str, str | None]) -> list[dict]:
+            api_version, kind, ns = scope
+            group, version = split_api_version(api_version or f"{ARGO_GROUP}/{ARGO_VERSION}")
+            try:
+                items = self.kube.list(group, version, argo_kind(kind).plural, ns, "")
+            except ApiFailure as exc:
+                if exc.code == 404:  # as a GET of each: the kind or namespace is not there
+                    return []
+                raise
+            wanted = {r.name for r in by_scope[scope]}
+            out = []
+            for item in items:
+                if (item.get("metadata") or {}).get("name") in wanted:
+                    item.setdefault("apiVersion", api_version)
+                    item.setdefault("kind", kind)
+                    out.append(item)
+            return out
+
+        for items in self._parallel(listed, scopes):
+            found.extend(items)
+        return found
 
     def _normal(self, ref: ObjectRef) -> ObjectRef:
         ns = (ref.namespace or self.namespace) if argo_kind(ref.kind).namespaced else None
@@ -286,9 +323,9 @@ class KubernetesProvider:
         )
 
     def _apply(self, ref: ObjectRef, manifest: dict, rv: str | None, force_conflicts: bool) -> dict:
-        body = copy.deepcopy(manifest)
+        body = manifest  # sent as it is: encoding never changes it, so no copy is needed
         if rv:
-            body.setdefault("metadata", {})["resourceVersion"] = rv
+            body = {**manifest, "metadata": {**(manifest.get("metadata") or {}), "resourceVersion": rv}}
         rest = self._rest(ref)
         try:
             return self.kube.apply(*rest, ref.name, body, manager=self.field_manager)

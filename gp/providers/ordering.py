@@ -7,8 +7,9 @@ Soft edges only order (templates before crons, writes before deletes) and never 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from gp.planner.plan import Action, ResourceChange
 
@@ -61,16 +62,26 @@ def _key(change: ResourceChange) -> Key:
     return (change.ref.kind, ns, change.ref.name)
 
 
-def _layers(nodes: list[int], deps: dict[int, set[int]]) -> list[list[int]]:
-    """Kahn's algorithm by levels; a cycle (which validate rejects) ends up in one last wave."""
+def _layers(nodes: list[int], deps: dict[int, set[int]], ranks: dict[int, int],
+            waits_for: Callable[[int, int], bool]) -> list[list[int]]:
+    """Kahn's algorithm by levels; a cycle (which validate rejects) ends up in one last wave.
+
+    A node waits for its ``deps`` and for every node of a rank it ``waits_for`` (the soft
+    order by kind). The ranks are counted, not listed as edges: a thousand crons each waiting
+    on a thousand templates made the edges, and the schedule, quadratic."""
     remaining = set(nodes)
+    left = Counter(ranks[n] for n in nodes)
+    blocking = {r: [other for other in left if waits_for(r, other)] for r in left}
     layers: list[list[int]] = []
     while remaining:
-        ready = sorted(n for n in remaining if not deps.get(n, set()) & remaining)
+        ready = sorted(n for n in remaining
+                       if not deps.get(n, set()) & remaining
+                       and not any(left[r] for r in blocking[ranks[n]]))
         if not ready:
             ready = sorted(remaining)
         layers.append(ready)
         remaining -= set(ready)
+        left.subtract(ranks[n] for n in ready)
     return layers
 
 
@@ -89,30 +100,27 @@ def schedule(
     by_address = {c.address: i for i, c in enumerate(todo)}
 
     hard: dict[int, set[int]] = {i: set() for i in range(len(todo))}
-    order: dict[int, set[int]] = {i: set() for i in range(len(todo))}
     for i in writes:
         change = todo[i]
         for ref in template_refs(change.after):
             if ref in by_key and by_key[ref] != i:
                 hard[i].add(by_key[ref])
         for address in (depends_on or {}).get(change.address, ()):
-            if address in by_address and by_address[address] in writes:
+            if address in by_address and todo[by_address[address]].action is not Action.DELETE:
                 hard[i].add(by_address[address])
-        order[i] |= {j for j in writes if kind_rank(todo[j].ref.kind) < kind_rank(change.ref.kind)}
     for i, change in enumerate(todo):
         # Whatever referred to a deleted template must stop doing so before it goes.
         for ref in template_refs(change.before):
             if ref in del_by_key and del_by_key[ref] != i:
                 hard[del_by_key[ref]].add(i)
-    for i in deletes:
-        rank = kind_rank(todo[i].ref.kind)
-        order[i] |= {j for j in deletes if kind_rank(todo[j].ref.kind) > rank}
-    for i in range(len(todo)):
-        order[i] |= hard[i]
+    ranks = {i: kind_rank(c.ref.kind) for i, c in enumerate(todo)}
 
     # Writes only ever wait on writes, and deletes run after every write, so each phase
-    # is layered on its own.
-    write_deps = {i: order[i] & set(writes) for i in writes}
-    delete_deps = {i: order[i] & set(deletes) for i in deletes}
-    waves = _layers(writes, write_deps) + _layers(deletes, delete_deps)
+    # is layered on its own: a write after the writes of lower ranks, a delete after the
+    # deletes of higher ranks.
+    write_set, delete_set = set(writes), set(deletes)
+    write_deps = {i: hard[i] & write_set for i in writes}
+    delete_deps = {i: hard[i] & delete_set for i in deletes}
+    waves = (_layers(writes, write_deps, ranks, lambda mine, other: other < mine)
+             + _layers(deletes, delete_deps, ranks, lambda mine, other: other > mine))
     return Schedule(changes=todo, waves=waves, hard_deps={i: d for i, d in hard.items() if d})

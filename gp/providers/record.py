@@ -10,11 +10,11 @@ The same JSON is kept by both providers: a file in the directory, a ConfigMap in
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterable
 
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
+from gp.providers.fastjson import dumps_pretty, loads
 from gp.planner.plan import Action, Mode, Plan, RecordEntry, ResourceChange, StackRecord
 from gp.planner.normalize import strip_server_fields
 
@@ -40,13 +40,13 @@ def record_to_json(record: StackRecord) -> str:
         "applied_by": record.applied_by,
         "objects": objects,
     }
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_pretty(doc) + "\n"
 
 
 def record_from_json(text: str, stack: str, where: str) -> StackRecord:
     """Parse a stored record; ``where`` names its location for the error message."""
     try:
-        doc = json.loads(text)
+        doc = loads(text)
         entries = {
             address: RecordEntry(
                 ref=ObjectRef(o["apiVersion"], o["kind"], o.get("namespace"), o["name"]),

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from gp.planner.dag import graph_of, templates_of
-from gp.planner.diff import prepare
-from gp.planner.paths import leaf_paths
+from gp.planner.normalize import strip_server_fields
+from gp.planner.paths import leaf_count
 from gp.render.values import Line, fmt, shown
 
 # Template kinds by the field that makes them one (Argo's template types).
@@ -109,5 +109,5 @@ def shape_lines(manifest: dict[str, Any], mark: str) -> list[Line]:
 
 
 def shape_note(manifest: dict[str, Any]) -> Line:
-    total = sum(1 for _ in leaf_paths(prepare(manifest)))
+    total = leaf_count(strip_server_fields(manifest))
     return Line(1, "", f"# (its shape; gp plan --verbose shows all {total} fields)")

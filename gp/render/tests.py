@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from gp.simulate import Run
-from gp.testing import Check, TestReport
+if TYPE_CHECKING:  # types only: rendering a report never needs the test-file loader
+    from gp.simulate import Run
+    from gp.testing import Check, TestReport
 
 Shown = Callable[[str], str]  # how a file path is shown (relative to the working directory)
 

@@ -127,3 +127,68 @@ def test_noops_are_not_written(b):
     written: list[str] = []
     result = run_changes([b.change(Action.NOOP, wt, wt)], lambda c: written.append(c.address))
     assert written == [] and result.ok and result.applied == []
+
+
+def _quadratic_waves(changes, depends_on):
+    """The schedule as first written, with every soft edge listed: the reference the counted
+    ranks must agree with."""
+    from gp.providers.ordering import _key, kind_rank
+
+    todo = [c for c in changes if c.action is not Action.NOOP]
+    writes = [i for i, c in enumerate(todo) if c.action is not Action.DELETE]
+    deletes = [i for i, c in enumerate(todo) if c.action is Action.DELETE]
+    by_key = {_key(todo[i]): i for i in writes}
+    del_by_key = {_key(todo[i]): i for i in deletes}
+    by_address = {c.address: i for i, c in enumerate(todo)}
+    hard = {i: set() for i in range(len(todo))}
+    order = {i: set() for i in range(len(todo))}
+    for i in writes:
+        for ref in template_refs(todo[i].after):
+            if ref in by_key and by_key[ref] != i:
+                hard[i].add(by_key[ref])
+        for address in depends_on.get(todo[i].address, ()):
+            if address in by_address and by_address[address] in writes:
+                hard[i].add(by_address[address])
+        order[i] |= {j for j in writes if kind_rank(todo[j].ref.kind) < kind_rank(todo[i].ref.kind)}
+    for i, change in enumerate(todo):
+        for ref in template_refs(change.before):
+            if ref in del_by_key and del_by_key[ref] != i:
+                hard[del_by_key[ref]].add(i)
+    for i in deletes:
+        order[i] |= {j for j in deletes if kind_rank(todo[j].ref.kind) > kind_rank(todo[i].ref.kind)}
+    for i in order:
+        order[i] |= hard[i]
+
+    def layers(nodes, deps):
+        remaining, out = set(nodes), []
+        while remaining:
+            ready = sorted(n for n in remaining if not deps.get(n, set()) & remaining) or sorted(remaining)
+            out.append(ready)
+            remaining -= set(ready)
+        return out
+
+    return (layers(writes, {i: order[i] & set(writes) for i in writes})
+            + layers(deletes, {i: order[i] & set(deletes) for i in deletes}))
+
+
+def test_counted_ranks_give_the_waves_of_every_soft_edge(b):
+    import random
+
+    rng = random.Random(7)
+    for _ in range(40):
+        changes, depends_on = [], {}
+        names = [f"t{i}" for i in range(12)]
+        for i, name in enumerate(names):
+            kind = rng.choice(["WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"])
+            ns = None if kind == "ClusterWorkflowTemplate" else "ns"
+            m = b.manifest(kind, name, namespace=ns) if ns is None else b.manifest(kind, name)
+            target = rng.choice(names)
+            m["spec"] = {"workflowTemplateRef": {"name": target, "clusterScope": rng.random() < 0.3}}
+            action = rng.choice([Action.CREATE, Action.UPDATE, Action.DELETE, Action.NOOP])
+            change = b.change(action, m if action is not Action.CREATE else None,
+                              m if action is not Action.DELETE else None)
+            changes.append(change)
+        for change in changes:
+            if rng.random() < 0.3:
+                depends_on[change.address] = (rng.choice(changes).address,)
+        assert schedule(changes, depends_on).waves == _quadratic_waves(changes, depends_on)

@@ -1,0 +1,81 @@
+"""What a load looked at on disk: each file's content digest, each folder listing, each
+existence test. A cached outcome of the load (``gp.outcome_cache``) is reused only while every
+one of these answers the same, so an edited, added or removed file is always seen."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Reads:
+    # path -> sha256 of its bytes, or None when it could not be read
+    files: dict[str, str | None] = field(default_factory=dict)
+    # (folder, pattern) -> the names the glob found, in order
+    listings: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # (test, path) -> answer, for is_file, is_dir and resolve
+    tests: dict[tuple[str, str], object] = field(default_factory=dict)
+
+    def read_bytes(self, path: Path) -> bytes:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.files[str(path)] = None
+            raise
+        self.files[str(path)] = digest(data)
+        return data
+
+    def read_text(self, path: Path) -> str:
+        """As ``Path.read_text(encoding="utf-8")``: universal newlines."""
+        text = self.read_bytes(path).decode("utf-8")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def glob(self, folder: Path, pattern: str) -> list[Path]:
+        found = sorted(folder.glob(pattern))
+        self.listings[(str(folder), pattern)] = tuple(p.name for p in found)
+        return found
+
+    def is_file(self, path: Path) -> bool:
+        return self._test("is_file", path)
+
+    def is_dir(self, path: Path) -> bool:
+        return self._test("is_dir", path)
+
+    def resolve(self, path: Path) -> Path:
+        return Path(self._test("resolve", path))
+
+    def _test(self, test: str, path: Path):
+        answer = _answer(test, path)
+        self.tests[(test, str(path))] = answer
+        return answer
+
+    def unchanged(self) -> bool:
+        """Whether every recorded answer is still the same (reads every recorded file again)."""
+        for (test, path), answer in self.tests.items():
+            if _answer(test, Path(path)) != answer:
+                return False
+        for (folder, pattern), names in self.listings.items():
+            if tuple(p.name for p in sorted(Path(folder).glob(pattern))) != names:
+                return False
+        for path, known in self.files.items():
+            try:
+                now = digest(Path(path).read_bytes())
+            except OSError:
+                now = None
+            if now != known:
+                return False
+        return True
+
+
+def _answer(test: str, path: Path):
+    if test == "is_file":
+        return path.is_file()
+    if test == "is_dir":
+        return path.is_dir()
+    return str(path.resolve())

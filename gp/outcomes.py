@@ -1,0 +1,146 @@
+"""A content-addressed cache of what loading and compiling a module made of it.
+
+The key holds every input named up front: gp's version and a fingerprint of its own source
+files and of hera's models (the schema), Python's version, the root folder, the working
+directory, the variable arguments in order and the ``GP_VAR_*`` values. Every input found while
+loading (each file read, folder listed or tested: modules, ``file()``, variables files) is
+recorded with its answer (``gp.config.reads``) and asked again before an entry is used, so an
+edit anywhere is seen. An unchanged module then costs reading those files and one unpickle,
+not parsing, evaluation, compiling and the Argo schema.
+
+Only clean outcomes are kept (no error; warnings are kept), and none that holds a sensitive
+value: the cache must not become a copy of the secrets given on the command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from gp import __version__
+
+if TYPE_CHECKING:
+    from gp.compile.objects import CompiledObject
+    from gp.config.model import Module
+    from gp.config.reads import Reads
+    from gp.errors import Diagnostic
+
+_FORMAT = b"gp-outcome-1"
+_FOLDER = "outcomes"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    # The evaluated module without its object blocks (``objects`` is empty): the compiled
+    # objects below stand for them.
+    module: "Module"
+    count: int  # how many objects the module declares (validate's count)
+    objects: tuple["CompiledObject", ...]
+    diagnostics: tuple["Diagnostic", ...]  # validate's warnings (a stored outcome has no error)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored outcome: what validate needs is read at once, the objects only when asked."""
+
+    count: int
+    diagnostics: tuple["Diagnostic", ...]
+    payload: bytes  # the pickled (module, objects)
+
+    def outcome(self) -> Outcome:
+        module, objects = pickle.loads(self.payload)
+        return Outcome(module, self.count, objects, self.diagnostics)
+
+
+def key(root_dir: Path, var_args: Sequence[tuple[str, str]], env: dict[str, str]) -> str:
+    h = hashlib.sha256(_FORMAT)
+    for part in (__version__, sys.version, str(root_dir.resolve()), os.getcwd(),
+                 repr(tuple(var_args)),
+                 repr(sorted((k, v) for k, v in env.items() if k.startswith("GP_VAR_"))),
+                 _code_fingerprint()):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+def _code_fingerprint() -> str:
+    """gp's own sources and hera's package (the Argo schema) as they are on disk: an editable
+    install or an upgraded dependency makes other entries."""
+    h = hashlib.sha256()
+    roots = [Path(__file__).parent]
+    hera = importlib.util.find_spec("hera")
+    if hera is not None and hera.submodule_search_locations:
+        roots.append(Path(list(hera.submodule_search_locations)[0]) / "workflows" / "models")
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(folder, name))
+                    h.update(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def rendered(cache_dir: Path | None, entry: Entry, fmt: str, render) -> str:
+    """``render()``'s text for the entry's objects, kept beside the entry: the text is a pure
+    function of the objects and of gp's code, so it is made once per change of either."""
+    if cache_dir is None:
+        return render()
+    h = hashlib.sha256(_FORMAT)
+    h.update(f"{fmt}\0{_code_fingerprint()}\0".encode())
+    h.update(entry.payload)
+    path = cache_dir / _FOLDER / f"{h.hexdigest()}.{fmt}"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = render()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return text
+
+
+def _path(cache_dir: Path, digest: str) -> Path:
+    return cache_dir / _FOLDER / f"{digest}.pickle"
+
+
+def lookup(cache_dir: Path | None, digest: str) -> Entry | None:
+    if cache_dir is None:
+        return None
+    try:
+        with open(_path(cache_dir, digest), "rb") as f:
+            tag, reads, entry = pickle.load(f)
+    except Exception:  # missing, truncated, or written by another version: compute again
+        return None
+    if tag != _FORMAT or not isinstance(entry, Entry) or not reads.unchanged():
+        return None
+    return entry
+
+
+def store(cache_dir: Path | None, digest: str, reads: "Reads", outcome: Outcome) -> None:
+    if cache_dir is None or outcome.module.sensitive_values or any(o.sensitive for o in outcome.objects):
+        return
+    if any(d.severity == "error" for d in outcome.diagnostics):
+        return
+    target = _path(cache_dir, digest)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # mode 0600
+        payload = pickle.dumps((outcome.module, outcome.objects), protocol=pickle.HIGHEST_PROTOCOL)
+        entry = Entry(outcome.count, outcome.diagnostics, payload)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((_FORMAT, reads, entry), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only or full cache only costs speed
