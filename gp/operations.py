@@ -115,7 +115,7 @@ def render(inputs: Inputs, fmt: str) -> str:
 
 
 def _outcome_key(inputs: Inputs) -> str:
-    return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env))
+    return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env), inputs.provider)
 
 
 def _outcome(inputs: Inputs) -> outcomes.Outcome:

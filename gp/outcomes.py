@@ -59,10 +59,13 @@ class Entry:
         return Outcome(module, self.count, objects, self.diagnostics)
 
 
-def key(root_dir: Path, var_args: Sequence[tuple[str, str]], env: dict[str, str]) -> str:
+def key(root_dir: Path, var_args: Sequence[tuple[str, str]], env: dict[str, str],
+        provider: object = None) -> str:
+    """Every input of a load: ``provider`` is a provider given in place of the module's block
+    (the Python API's ``provider=``), which sets the objects' namespace and the target."""
     h = hashlib.sha256(_FORMAT)
     for part in (__version__, sys.version, str(root_dir.resolve()), os.getcwd(),
-                 repr(tuple(var_args)),
+                 repr(tuple(var_args)), repr(provider),
                  repr(sorted((k, v) for k, v in env.items() if k.startswith("GP_VAR_"))),
                  _code_fingerprint()):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")

@@ -21,7 +21,8 @@ from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is
 from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
-from gp.providers.kubeclient import ApiFailure, Kube, transport_for
+from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transport_for
+from gp.providers.kubetransport import LibraryTransport
 from gp.providers.kubestore import RecordStore
 from gp.providers.lease import LeaseLock
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
@@ -69,7 +70,9 @@ class KubernetesProvider:
     def from_config(cls, config: ProviderConfig, root_dir: Path, **kwargs: Any) -> "KubernetesProvider":
         transport = transport_for(config.settings, root_dir)
         manager = config.settings.get("field_manager") or DEFAULT_FIELD_MANAGER
-        return cls(transport, config.namespace, field_manager=manager, **kwargs)
+        provider = cls(transport, config.namespace, field_manager=manager, **kwargs)
+        provider._settings = (dict(config.settings), root_dir)
+        return provider
 
     def close(self) -> None:
         self.kube.close()
@@ -78,7 +81,21 @@ class KubernetesProvider:
         """Argo's runs on this cluster (gp run, watch, runs, logs, stop, resubmit)."""
         from gp.providers.kubernetes_runs import KubeEngine
 
-        return KubeEngine(self.kube)
+        return KubeEngine(self.kube, self._library_client())
+
+    _settings: tuple[dict, Path] | None = None
+
+    def _library_client(self) -> Any:
+        """The kubernetes library's client for what plain REST does not cover (watches, pod
+        logs): the transport's own, or one made from the same kubeconfig. Only runs pay for it."""
+        transport = self.kube.transport
+        if isinstance(transport, LibraryTransport):
+            return transport.api_client
+        if self._settings is None:
+            raise ProviderError("the runs engine needs a provider made from a kubeconfig")
+        from kubernetes import client as kube_client
+
+        return kube_client.ApiClient(configuration=load_configuration(*self._settings))
 
     # -- addressing -----------------------------------------------------------------------
 

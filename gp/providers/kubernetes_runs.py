@@ -6,10 +6,12 @@ through here, so the run logic (gp/runs) holds no client of its own.
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from typing import Any, Iterator
 
+import urllib3
 from kubernetes import watch
 from kubernetes.client.exceptions import ApiException
 
@@ -26,10 +28,35 @@ _FOLLOW_READ_S = 86400
 
 
 class KubeEngine:
-    """Argo's runs in one cluster; namespaces are explicit on every call."""
+    """Argo's runs in one cluster; namespaces are explicit on every call.
 
-    def __init__(self, kube: Kube):
+    Plain REST through ``kube`` where it serves (create, get, list); the kubernetes library's
+    ``api_client`` for watches, merge patches, pods and their logs.
+    """
+
+    def __init__(self, kube: Kube, api_client: Any):
+        from kubernetes import client
+
         self.kube = kube
+        self.api_client = api_client
+        self.custom = client.CustomObjectsApi(api_client)
+        self.core = client.CoreV1Api(api_client)
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A library call with its errors read as the provider's: ApiFailure, or unreachable."""
+        try:
+            return fn(*args, **kwargs)
+        except ApiException as exc:
+            try:
+                body = json.loads(exc.body) if exc.body else {}
+            except (ValueError, TypeError):
+                body = {}
+            if not isinstance(body, dict):
+                body = {}
+            body.setdefault("message", exc.reason)
+            raise ApiFailure(what, int(exc.status or 0), body) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self.kube._unreachable(exc) from exc
 
     # -- Workflows ----------------------------------------------------------------------
 
@@ -73,7 +100,7 @@ class KubeEngine:
                 yield wf
             try:
                 stream = watch.Watch().stream(
-                    self.kube.custom.list_namespaced_custom_object, ARGO_GROUP, ARGO_VERSION,
+                    self.custom.list_namespaced_custom_object, ARGO_GROUP, ARGO_VERSION,
                     namespace, WORKFLOWS, field_selector=f"metadata.name={name}",
                     resource_version=rv, timeout_seconds=_WATCH_WINDOW_S,
                     _request_timeout=(5.0, _WATCH_WINDOW_S + 10),
@@ -94,11 +121,12 @@ class KubeEngine:
 
     def shutdown(self, namespace: str, name: str, mode: str) -> dict:
         """Argo's `spec.shutdown`: Stop (exit handlers still run) or Terminate (they do not)."""
-        return self.kube.call_json(
-            f"stopping workflows/{name}", self.kube.custom.patch_namespaced_custom_object,
+        response = self._call(
+            f"stopping workflows/{name}", self.custom.patch_namespaced_custom_object,
             ARGO_GROUP, ARGO_VERSION, namespace, WORKFLOWS, name, {"spec": {"shutdown": mode}},
-            _content_type=MERGE_PATCH,
+            _content_type=MERGE_PATCH, _preload_content=False,
         )
+        return json.loads(response.data)
 
     # -- what runs refer to -----------------------------------------------------------
 
@@ -118,14 +146,14 @@ class KubeEngine:
     # -- pods and logs ------------------------------------------------------------------
 
     def list_pods(self, namespace: str, workflow: str) -> list[dict]:
-        pods = self.kube.call(f"listing the pods of {workflow}", self.kube.core.list_namespaced_pod,
+        pods = self._call(f"listing the pods of {workflow}", self.core.list_namespaced_pod,
                               namespace, label_selector=f"{WORKFLOW_LABEL}={workflow}")
-        return [self.kube.api_client.sanitize_for_serialization(p) for p in pods.items]
+        return [self.api_client.sanitize_for_serialization(p) for p in pods.items]
 
     def pod_log(self, namespace: str, pod: str, container: str) -> str:
         """The container's whole log, each line starting with its RFC 3339 time."""
         try:
-            return self.kube.call(f"reading the log of {pod}", self.kube.core.read_namespaced_pod_log,
+            return self._call(f"reading the log of {pod}", self.core.read_namespaced_pod_log,
                                   pod, namespace, container=container, timestamps=True) or ""
         except ApiFailure as exc:
             raise ProviderError(self._log_failure(pod, exc)) from exc
@@ -134,7 +162,7 @@ class KubeEngine:
         """The container's log lines as they are written. A kubelet ends the stream when the
         container ends; a simulated node may not, so the caller can close it."""
         try:
-            response = self.kube.core.read_namespaced_pod_log(
+            response = self.core.read_namespaced_pod_log(
                 pod, namespace, container=container, timestamps=True, follow=True,
                 _preload_content=False, _request_timeout=(5.0, _FOLLOW_READ_S))
         except ApiException as exc:

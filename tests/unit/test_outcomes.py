@@ -104,6 +104,21 @@ def test_variables_are_part_of_the_key(module: Path, tmp_path: Path):
     assert images(operations.compile_inputs(inputs(module, cache))) == ["alpine:auto2"]
 
 
+def test_a_provider_given_in_place_of_the_block_is_part_of_the_key(module: Path, tmp_path: Path):
+    """gp.Stack(provider=...): the same module on two targets must not share a cached outcome
+    (the provider sets the objects' namespace and where the plan reads)."""
+    from gp.config.model import ProviderConfig
+
+    cache = tmp_path / "cache"
+    ns = {}
+    for name in ("alpha", "beta"):
+        given = ProviderConfig("kubernetes", {"namespace": name, "kubeconfig": f"/k/{name}"})
+        compiled = operations.compile_inputs(inputs(module, cache, provider=given))
+        ns[name] = (compiled.module.provider.settings["kubeconfig"],
+                    [o.ref.namespace for o in compiled.objects])
+    assert ns == {"alpha": ("/k/alpha", ["alpha"]), "beta": ("/k/beta", ["beta"])}
+
+
 def test_errors_are_not_stored_and_raise_as_before(module: Path, tmp_path: Path):
     cache = tmp_path / "cache"
     (module / "main.gp.hcl").write_text(HEAD + template("t", "var.nope"))
