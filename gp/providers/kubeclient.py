@@ -153,7 +153,9 @@ def _reason(exc: BaseException) -> str:
     return _OBJECT_REPR.sub("", str(inner)) or type(exc).__name__
 
 
-def _status(exc: HttpStatus) -> dict[str, Any]:
+def error_status(exc: Any) -> dict[str, Any]:
+    """The Status object of an error answer (the transport's HttpStatus or the kubernetes
+    library's ApiException: both carry ``body`` and ``reason``)."""
     try:
         body = json.loads(exc.body) if exc.body else {}
     except (ValueError, TypeError):
@@ -184,7 +186,7 @@ class Kube:
         try:
             return fn(*args, **kwargs)
         except HttpStatus as exc:
-            raise ApiFailure(what, int(exc.status), _status(exc)) from exc
+            raise ApiFailure(what, int(exc.status), error_status(exc)) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise self._unreachable(exc) from exc
 

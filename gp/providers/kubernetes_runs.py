@@ -17,7 +17,7 @@ from kubernetes.client.exceptions import ApiException
 
 from gp.errors import ProviderError
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind
-from gp.providers.kubeclient import ApiFailure, Kube
+from gp.providers.kubeclient import ApiFailure, Kube, error_status
 
 WORKFLOWS = "workflows"
 MERGE_PATCH = "application/merge-patch+json"
@@ -46,15 +46,8 @@ class KubeEngine:
         """A library call with its errors read as the provider's: ApiFailure, or unreachable."""
         try:
             return fn(*args, **kwargs)
-        except ApiException as exc:
-            try:
-                body = json.loads(exc.body) if exc.body else {}
-            except (ValueError, TypeError):
-                body = {}
-            if not isinstance(body, dict):
-                body = {}
-            body.setdefault("message", exc.reason)
-            raise ApiFailure(what, int(exc.status or 0), body) from exc
+        except ApiException as exc:  # the same status, body and reason as the transport's errors
+            raise ApiFailure(what, int(exc.status or 0), error_status(exc)) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise self.kube._unreachable(exc) from exc
 
