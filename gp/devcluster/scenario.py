@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from gp.testing.engine import SCENARIO_ANNOTATION  # `gp test --engine` writes what this reads
+# `gp test --engine` writes what this reads: one encoder for both.
+from gp.testing.engine import SCENARIO_ANNOTATION, encode_scenario
 
 OUTCOME_ANNOTATION = "sim.gp.dev/outcome"
 EXIT_CODE_ANNOTATION = "sim.gp.dev/exit-code"
@@ -40,11 +41,7 @@ class Scenario:
     delays: Mapping[str, float] = field(default_factory=dict)
 
     def to_annotation(self) -> str:
-        return json.dumps({
-            "outcomes": {k: list(v) for k, v in self.outcomes.items()},
-            "outputs": {k: dict(v) for k, v in self.outputs.items()},
-            "delays": dict(self.delays),
-        }, sort_keys=True)
+        return encode_scenario(self.outcomes, self.outputs, self.delays)
 
 
 def parse_scenario(text: str | None) -> Scenario:

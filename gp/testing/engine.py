@@ -33,12 +33,21 @@ class WorkflowClient(Protocol):
     def get_workflow(self, namespace: str, name: str) -> dict | None: ...
 
 
+def encode_scenario(outcomes: Mapping[str, Any], outputs: Mapping[str, Mapping[str, str]],
+                    delays: Mapping[str, float] | None = None) -> str:
+    """The annotation's JSON, as the simulated executor reads it: a single phase is every
+    attempt's, a list one per attempt (the last repeating); ``delays`` hold tasks Running."""
+    doc: dict[str, Any] = {
+        "outcomes": {k: [v] if isinstance(v, str) else list(v) for k, v in outcomes.items()},
+        "outputs": {k: dict(v) for k, v in outputs.items()},
+    }
+    if delays:
+        doc["delays"] = dict(delays)
+    return json.dumps(doc, sort_keys=True)
+
+
 def scenario_annotation(scenario: Scenario) -> str:
-    """The outcomes and outputs as the simulated executor reads them; a single phase is every
-    attempt's, a list one per attempt (the last repeating)."""
-    outcomes = {k: [v] if isinstance(v, str) else list(v) for k, v in scenario.outcomes.items()}
-    outputs = {k: dict(v) for k, v in scenario.outputs.items()}
-    return json.dumps({"outcomes": outcomes, "outputs": outputs}, sort_keys=True)
+    return encode_scenario(scenario.outcomes, scenario.outputs)
 
 
 def workflow_for(scenario: Scenario, namespace: str) -> dict:
