@@ -21,7 +21,7 @@ from gp.devcluster.errors import NotRunningError, StartError
 from gp.devcluster.flags import apiserver_args, etcd_args
 from gp.devcluster.kubeconfig import http_get, https_get, write_kubeconfig
 from gp.devcluster.process import (
-    LOOPBACK, free_port, is_running, kill, log_tail, spawn, stop, stop_all, wait_until,
+    LOOPBACK, free_port, is_running, log_tail, spawn, stop, stop_all, wait_until,
 )
 
 STATE_FILE = "cluster.json"
@@ -260,7 +260,7 @@ def stop_engine(state: ClusterState) -> None:
     SIGINT, so it gets SIGKILL at once; the others stop on SIGTERM."""
     if "workflow-controller" in state.engine:
         p = state.engine["workflow-controller"]
-        kill(p.pid, p.argv0)
+        stop(p.pid, p.argv0, grace_s=0.0)  # no grace: SIGKILL right after the ignored SIGTERM
     stop_all([(p.pid, p.argv0) for p in state.engine.values()], grace_s=5.0)
     state.engine.clear()
 

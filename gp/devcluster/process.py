@@ -108,18 +108,6 @@ def stop(pid: int, argv0: str, grace_s: float = 15.0) -> bool:
     return True
 
 
-def kill(pid: int, argv0: str) -> bool:
-    """SIGKILL at once, for a process known to ignore SIGTERM. False if the PID was not ours."""
-    if not is_running(pid, argv0):
-        return False
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return False
-    wait_until(lambda: not is_running(pid), 5.0)
-    return True
-
-
 def stop_all(procs: list[tuple[int, str]], grace_s: float = 15.0) -> None:
     """Stop several processes at once, so their shutdown delays overlap instead of adding up."""
     ours = [(pid, argv0) for pid, argv0 in procs if is_running(pid, argv0)]
