@@ -19,7 +19,9 @@ from bench_validate import generate, run
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--templates", type=int, default=1000)
     ap.add_argument("--files", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=3)
@@ -28,23 +30,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gp-bench-plan-") as tmp:
         module = Path(tmp) / "module"
         paths = generate(module, args.templates, args.files)
-        env = {**{k: v for k, v in os.environ.items() if k != "GP_DEBUG"},
-               "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "GP_DEBUG"},
+            "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+        }
         gp = [sys.executable, "-m", "gp"]
         run([*gp, "validate", "-C", str(module)], env)  # fills the parse cache
 
         rows = []
         first_apply = run([*gp, "apply", "-C", str(module), "--auto-approve"], env)
         rows.append(("apply, creating every object", [first_apply]))
-        rows.append(("plan, nothing to do", [
-            run([*gp, "plan", "-C", str(module)], env) for _ in range(args.repeat)]))
+        rows.append(
+            (
+                "plan, nothing to do",
+                [run([*gp, "plan", "-C", str(module)], env) for _ in range(args.repeat)],
+            )
+        )
         last = paths[-1]
         last.write_text(last.read_text().replace('"done ', '"finished ', 1))
-        rows.append(("plan, one template changed", [
-            run([*gp, "plan", "-C", str(module)], env) for _ in range(args.repeat)]))
+        rows.append(
+            (
+                "plan, one template changed",
+                [run([*gp, "plan", "-C", str(module)], env) for _ in range(args.repeat)],
+            )
+        )
 
-    print(f"stack: {args.templates} WorkflowTemplates in {args.files} files, directory provider, "
-          f"warm parse cache; fresh process per run; {os.cpu_count()} CPUs")
+    print(
+        f"stack: {args.templates} WorkflowTemplates in {args.files} files, directory provider, "
+        f"warm parse cache; fresh process per run; {os.cpu_count()} CPUs"
+    )
     print(f"{'measurement':32} {'runs':>4} {'median s':>9} {'peak RSS MiB':>13}")
     for label, results in rows:
         times = [t for t, _ in results]

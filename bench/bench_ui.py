@@ -42,11 +42,20 @@ def big_dag(root: Path, tasks: int) -> str:
     steps = []
     for i in range(tasks):
         layer, spot = divmod(i, 10)
-        deps = "" if layer == 0 else (
-            f'    depends = "t{(layer - 1) * 10 + spot} && t{(layer - 1) * 10 + (spot + 3) % 10}"\n')
-        steps.append(f'  step "t{i}" {{\n{deps}    container {{\n      image = "busybox:1.36"\n'
-                     f'      command = ["true"]\n    }}\n  }}\n')
-    (root / "main.gp.hcl").write_text(BIG_DAG_HEAD + 'workflow_template "big" {\n' + "".join(steps) + "}\n")
+        deps = (
+            ""
+            if layer == 0
+            else (
+                f'    depends = "t{(layer - 1) * 10 + spot} && t{(layer - 1) * 10 + (spot + 3) % 10}"\n'
+            )
+        )
+        steps.append(
+            f'  step "t{i}" {{\n{deps}    container {{\n      image = "busybox:1.36"\n'
+            f'      command = ["true"]\n    }}\n  }}\n'
+        )
+    (root / "main.gp.hcl").write_text(
+        BIG_DAG_HEAD + 'workflow_template "big" {\n' + "".join(steps) + "}\n"
+    )
     return "workflow_template.big"
 
 
@@ -65,7 +74,9 @@ def timed(client, url: str, repeat: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--templates", type=int, default=1000)
     ap.add_argument("--files", type=int, default=10)
     ap.add_argument("--tasks", type=int, default=500)
@@ -82,24 +93,35 @@ def main() -> None:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         module = Path(tmp) / "module"
         generate(module, args.templates, args.files)
-        subprocess.run([sys.executable, "-m", "gp", "apply", "-C", str(module), "--auto-approve"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "gp", "apply", "-C", str(module), "--auto-approve"],
+            check=True,
+            capture_output=True,
+        )
         dag_module = Path(tmp) / "dag"
         dag_address = big_dag(dag_module, args.tasks)
 
         rows = []
         client = TestClient(make_app(StackSource(operations.Inputs(root_dir=module))))
-        for label, url in (("/ (stack page)", "/"),
-                           ("/?states=1 (its states: plans each time)", "/?states=1"),
-                           ("/pipelines/<one template>", "/pipelines/workflow_template.pipeline-0"),
-                           ("/schedules", "/schedules"),
-                           ("/plan (plans each time)", "/plan")):
+        for label, url in (
+            ("/ (stack page)", "/"),
+            ("/?states=1 (its states: plans each time)", "/?states=1"),
+            ("/pipelines/<one template>", "/pipelines/workflow_template.pipeline-0"),
+            ("/schedules", "/schedules"),
+            ("/plan (plans each time)", "/plan"),
+        ):
             rows.append((f"{args.templates} templates: {label}", *timed(client, url, args.repeat)))
         client = TestClient(make_app(StackSource(operations.Inputs(root_dir=dag_module))))
-        rows.append((f"{args.tasks}-task DAG: /pipelines/<it>",
-                     *timed(client, f"/pipelines/{dag_address}", args.repeat)))
+        rows.append(
+            (
+                f"{args.tasks}-task DAG: /pipelines/<it>",
+                *timed(client, f"/pipelines/{dag_address}", args.repeat),
+            )
+        )
 
-    print(f"{os.cpu_count()} CPUs; first fetch compiles the module; median of {args.repeat} later fetches")
+    print(
+        f"{os.cpu_count()} CPUs; first fetch compiles the module; median of {args.repeat} later fetches"
+    )
     print(f"{'page':52} {'first s':>8} {'later s':>8}")
     for label, first, later in rows:
         print(f"{label:52} {first:8.2f} {later:8.2f}")

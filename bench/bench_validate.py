@@ -116,7 +116,9 @@ def measure(label: str, cmd: list[str], env: dict[str, str], repeat: int, fresh_
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--templates", type=int, default=1000)
     ap.add_argument("--files", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
@@ -137,22 +139,31 @@ def main() -> None:
 
         warm_cache = fresh_cache()
         gp = [sys.executable, "-m", "gp", "validate", "-C", str(module)]
-        peer = [sys.executable, "-c",
-                "import sys, hcl2\nfor p in sys.argv[1:]:\n    hcl2.loads(open(p).read())",
-                *map(str, paths)]
+        peer = [
+            sys.executable,
+            "-c",
+            "import sys, hcl2\nfor p in sys.argv[1:]:\n    hcl2.loads(open(p).read())",
+            *map(str, paths),
+        ]
         # One unmeasured run fills the warm cache.
         run(gp, {**env, "XDG_CACHE_HOME": warm_cache})
         rows = [
             measure("python-hcl2 hcl2.loads (peer)", peer, env, args.repeat),
             measure("gp validate, cold (empty cache)", gp, env, args.repeat, fresh_cache),
-            measure("gp validate, warm (cached parse)", gp, {**env, "XDG_CACHE_HOME": warm_cache},
-                    args.repeat),
+            measure(
+                "gp validate, warm (cached parse)",
+                gp,
+                {**env, "XDG_CACHE_HOME": warm_cache},
+                args.repeat,
+            ),
         ]
 
     peer_median = rows[0][1]
-    print(f"module: {args.templates} WorkflowTemplates in {args.files} file(s), "
-          f"{size / 1024:.0f} KiB; {args.repeat} runs each, fresh process per run; "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"module: {args.templates} WorkflowTemplates in {args.files} file(s), "
+        f"{size / 1024:.0f} KiB; {args.repeat} runs each, fresh process per run; "
+        f"{os.cpu_count()} CPUs"
+    )
     print(f"{'measurement':36} {'median s':>9} {'min s':>7} {'peak RSS MiB':>13} {'vs peer':>8}")
     for label, med, best, rss in rows:
         print(f"{label:36} {med:9.2f} {best:7.2f} {rss / 1024:13.0f} {med / peer_median:7.2f}x")

@@ -55,12 +55,19 @@ def main(argv: list[str] | None = None) -> int:
                 if got.phase == want.phase and _phases(got) == _phases(want):
                     agree += 1
                     continue
-                diff = {k: (_phases(want).get(k), _phases(got).get(k))
-                        for k in set(_phases(want)) | set(_phases(got)) if _phases(want).get(k) != _phases(got).get(k)}
-                print(f"{g.name}: workflow simulator {want.phase}, engine {got.phase}; "
-                      f"nodes (simulator, engine): {diff}")
-            print(f"{agree} of {len(generated)} scenarios agree (seed {args.seed}), "
-                  f"{time.monotonic() - began:.0f} s on the engine")
+                diff = {
+                    k: (_phases(want).get(k), _phases(got).get(k))
+                    for k in set(_phases(want)) | set(_phases(got))
+                    if _phases(want).get(k) != _phases(got).get(k)
+                }
+                print(
+                    f"{g.name}: workflow simulator {want.phase}, engine {got.phase}; "
+                    f"nodes (simulator, engine): {diff}"
+                )
+            print(
+                f"{agree} of {len(generated)} scenarios agree (seed {args.seed}), "
+                f"{time.monotonic() - began:.0f} s on the engine"
+            )
             return 0 if agree == len(generated) else 1
     finally:
         cluster.down(state_dir)

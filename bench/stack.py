@@ -74,8 +74,15 @@ def files_for(n: int) -> int:
     return max(2, min(20, n // 50))
 
 
-def write(root: Path, n: int, stack: str, kubeconfig: Path, prefix: str,
-          changed: frozenset[int] = frozenset(), image: str = "geo/tool:2.1") -> list[Path]:
+def write(
+    root: Path,
+    n: int,
+    stack: str,
+    kubeconfig: Path,
+    prefix: str,
+    changed: frozenset[int] = frozenset(),
+    image: str = "geo/tool:2.1",
+) -> list[Path]:
     """The module in ``root``; templates whose index is in ``changed`` get ``image``."""
     root.mkdir(parents=True, exist_ok=True)
     for old in root.glob("*.gp.hcl"):

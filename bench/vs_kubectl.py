@@ -84,8 +84,13 @@ print(json.dumps([time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to
 def run(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Run:
     """Wall seconds and the command's own peak RSS, from fork to exit."""
     with tempfile.NamedTemporaryFile(prefix="gp-bench-out-") as out:
-        done = subprocess.run([sys.executable, "-I", "-S", "-c", _SPAWN, out.name, *cmd], env=env,
-                              check=True, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _SPAWN, out.name, *cmd],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         seconds, rss, code = json.loads(done.stdout)
         if code not in ok:
             tail = Path(out.name).read_text(errors="replace")[-3000:]
@@ -95,7 +100,13 @@ def run(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Run:
 
 def tools(kubectl_ok: bool = True):
     """etcd, kube-apiserver and kubectl: the cached binaries, built when missing."""
-    from gp.devcluster.build import BuildPaths, build_kube_component, default_cache_root, ensure_binaries, go_env
+    from gp.devcluster.build import (
+        BuildPaths,
+        build_kube_component,
+        default_cache_root,
+        ensure_binaries,
+        go_env,
+    )
 
     paths = BuildPaths(default_cache_root())
     binaries = ensure_binaries(paths)
@@ -112,15 +123,28 @@ class Bench:
         self.kubeconfig = kubeconfig
         self.kubectl = kubectl
         self.repeat = repeat
-        base = {k: v for k, v in os.environ.items()
-                if k not in ("GP_DEBUG", "PYTHONDONTWRITEBYTECODE") and not k.startswith("GP_VAR_")}
-        self.env = {**base, "KUBECONFIG": str(kubeconfig), "XDG_CACHE_HOME": str(tmp / "xdg"),
-                    "PYTHONPATH": str(REPO)}
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("GP_DEBUG", "PYTHONDONTWRITEBYTECODE") and not k.startswith("GP_VAR_")
+        }
+        self.env = {
+            **base,
+            "KUBECONFIG": str(kubeconfig),
+            "XDG_CACHE_HOME": str(tmp / "xdg"),
+            "PYTHONPATH": str(REPO),
+        }
         # Renders for kubectl's files use a cache of their own, so gp's runs find theirs as
         # the user's last command left them.
         self.render_env = {**self.env, "XDG_CACHE_HOME": str(tmp / "xdg-render")}
         self.gp = [sys.executable, "-m", "gp"]
-        self.k = [str(kubectl), "--kubeconfig", str(kubeconfig), "--cache-dir", str(tmp / "kube-cache")]
+        self.k = [
+            str(kubectl),
+            "--kubeconfig",
+            str(kubeconfig),
+            "--cache-dir",
+            str(tmp / "kube-cache"),
+        ]
         from gp.devcluster.kubeconfig import api_client
         from kubernetes import client
 
@@ -153,7 +177,9 @@ class Bench:
         for ns in stack.namespaces(prefix):
             for plural in PLURALS:
                 deadline = time.monotonic() + 120
-                while self.custom.list_namespaced_custom_object(GROUP, VERSION, ns, plural, limit=1)["items"]:
+                while self.custom.list_namespaced_custom_object(
+                    GROUP, VERSION, ns, plural, limit=1
+                )["items"]:
                     if time.monotonic() > deadline:
                         sys.exit(f"{plural} in {ns} were not deleted")
                     time.sleep(0.2)
@@ -161,8 +187,13 @@ class Bench:
     def kubectl_files(self, module: Path, folder: Path, gp_prefix: str, k_prefix: str) -> None:
         """kubectl's copy of what gp renders: the same objects, in kubectl's namespaces, a few
         List files as a repository of manifests would hold them."""
-        out = subprocess.run([*self.gp, "render", "--format", "json", "-C", str(module)],
-                             env=self.render_env, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [*self.gp, "render", "--format", "json", "-C", str(module)],
+            env=self.render_env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         objects = json.loads(out)
         for obj in objects:
             ns = obj["metadata"]["namespace"]
@@ -173,10 +204,11 @@ class Bench:
         files = stack.files_for(len(objects))
         per_file = -(-len(objects) // files)
         for f in range(files):
-            chunk = objects[f * per_file:(f + 1) * per_file]
+            chunk = objects[f * per_file : (f + 1) * per_file]
             if chunk:
                 (folder / f"objects_{f:03d}.json").write_text(
-                    json.dumps({"apiVersion": "v1", "kind": "List", "items": chunk}))
+                    json.dumps({"apiVersion": "v1", "kind": "List", "items": chunk})
+                )
 
     # -- one size ------------------------------------------------------------------------------
 
@@ -254,7 +286,11 @@ def versions(kubectl: Path, apiserver: Path) -> list[str]:
             return "?"
 
     commit = out(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]) or "?"
-    dirty = " (with uncommitted changes)" if out(["git", "-C", str(REPO), "status", "--porcelain", "--", "gp"]) else ""
+    dirty = (
+        " (with uncommitted changes)"
+        if out(["git", "-C", str(REPO), "status", "--porcelain", "--", "gp"])
+        else ""
+    )
     kc = out([str(kubectl), "version", "--client", "-o", "json"])
     try:
         kc = json.loads(kc)["clientVersion"]["gitVersion"]
@@ -266,24 +302,41 @@ def versions(kubectl: Path, apiserver: Path) -> list[str]:
         fast = f"orjson {orjson.__version__}"
     except ImportError:
         fast = "no orjson (standard json)"
-    return [f"gp {commit}{dirty}, Python {platform.python_version()}, {fast}",
-            f"kubectl {kc}; {out([str(apiserver), '--version'])}; etcd from gp.devcluster"]
+    return [
+        f"gp {commit}{dirty}, Python {platform.python_version()}, {fast}",
+        f"kubectl {kc}; {out([str(apiserver), '--version'])}; etcd from gp.devcluster",
+    ]
 
 
-def report(results: dict[int, list[Row]], loads: dict[int, tuple[str, str]], args, kubectl: Path,
-           apiserver: Path, started: str) -> str:
-    lines = ["# gp vs kubectl: results", "",
-             f"Run {started} to {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with "
-             f"`python3 -m bench.vs_kubectl --sizes {','.join(map(str, args.sizes))} --repeat {args.repeat}`.", ""]
+def report(
+    results: dict[int, list[Row]],
+    loads: dict[int, tuple[str, str]],
+    args,
+    kubectl: Path,
+    apiserver: Path,
+    started: str,
+) -> str:
+    lines = [
+        "# gp vs kubectl: results",
+        "",
+        f"Run {started} to {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with "
+        f"`python3 -m bench.vs_kubectl --sizes {','.join(map(str, args.sizes))} --repeat {args.repeat}`.",
+        "",
+    ]
     lines += [f"- machine: {m}" for m in machine()]
     lines += [f"- versions: {v}" for v in versions(kubectl, apiserver)]
-    lines += ["- the API server: gp.devcluster's kube-apiserver and etcd on this machine, the "
-              "project's CRDs (spec kept as sent), no controllers",
-              "- every figure: a fresh process; gp and kubectl alternate (A B A B); median of "
-              f"{args.repeat} runs; gp / kubectl is the median of the pair-by-pair ratios "
-              "(below 1: gp is faster); peak RSS is the largest of the runs", ""]
-    lines += ["| N (templates + crons) | work | gp s | gp MiB | kubectl | kubectl s | kubectl MiB | gp / kubectl |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "- the API server: gp.devcluster's kube-apiserver and etcd on this machine, the "
+        "project's CRDs (spec kept as sent), no controllers",
+        "- every figure: a fresh process; gp and kubectl alternate (A B A B); median of "
+        f"{args.repeat} runs; gp / kubectl is the median of the pair-by-pair ratios "
+        "(below 1: gp is faster); peak RSS is the largest of the runs",
+        "",
+    ]
+    lines += [
+        "| N (templates + crons) | work | gp s | gp MiB | kubectl | kubectl s | kubectl MiB | gp / kubectl |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for n, rows in results.items():
         for row in rows:
             gp_s = statistics.median(r.seconds for r in row.gp)
@@ -295,8 +348,12 @@ def report(results: dict[int, list[Row]], loads: dict[int, tuple[str, str]], arg
             else:
                 peer = "| | |"
             lines.append(f"| {n} + {n // 5} | {row.label} | {gp_s:.2f} | {gp_m:.0f} | {peer} |")
-    lines += ["", "Load average (1, 5, 15 min) when each size started and ended (2 cores shared "
-              "with other work: figures taken under load are noisy):", ""]
+    lines += [
+        "",
+        "Load average (1, 5, 15 min) when each size started and ended (2 cores shared "
+        "with other work: figures taken under load are noisy):",
+        "",
+    ]
     for n, (before, after) in loads.items():
         lines.append(f"- N = {n}: {before} -> {after}")
     lines += ["", "Every run, in seconds (gp / kubectl):", ""]
@@ -309,8 +366,12 @@ def report(results: dict[int, list[Row]], loads: dict[int, tuple[str, str]], arg
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10, 100, 1000, 3000])
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10, 100, 1000, 3000]
+    )
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = ap.parse_args()

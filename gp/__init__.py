@@ -55,9 +55,22 @@ if TYPE_CHECKING:
     from gp.api.runs import Run
     from gp.api.stack import Session, Stack
     from gp.api.views import Diagnostics, Graph, StackState, TestResults
-    from gp.errors import (ApplyError, CompileError, ConfigError, ConflictError, Diagnostic,
-                           DiagnosticsError, GPError, LockError, PlanError, ProviderError,
-                           RunError, SourcePos, StalePlanError, UnreachableError)
+    from gp.errors import (
+        ApplyError,
+        CompileError,
+        ConfigError,
+        ConflictError,
+        Diagnostic,
+        DiagnosticsError,
+        GPError,
+        LockError,
+        PlanError,
+        ProviderError,
+        RunError,
+        SourcePos,
+        StalePlanError,
+        UnreachableError,
+    )
     from gp.runs.logs import LogLine
     from gp.runs.model import Node
 

@@ -31,8 +31,12 @@ def generate_checked(objects: Sequence[dict], source_names: Sequence[str]) -> Ge
         try:
             compiled = [c.manifest for c in compile_module(load_module(module_dir, env={}))]
         except DiagnosticsError as e:
-            raise DiagnosticsError([ConfigError(_rejected(generated, source_names, d)).diagnostics[0]
-                                    for d in e.diagnostics]) from None
+            raise DiagnosticsError(
+                [
+                    ConfigError(_rejected(generated, source_names, d)).diagnostics[0]
+                    for d in e.diagnostics
+                ]
+            ) from None
     problems = check_fidelity(objects, compiled, source_names)
     if problems:
         raise DiagnosticsError([ConfigError(p).diagnostics[0] for p in problems])
@@ -44,7 +48,7 @@ def _rejected(generated: Generated, source_names: Sequence[str], diag) -> str:
     where = "the generated configuration"
     if diag.pos is not None:
         lines = generated.text.splitlines()
-        for line in reversed(lines[:diag.pos.line]):
+        for line in reversed(lines[: diag.pos.line]):
             m = _BLOCK_START.match(line)
             if m and f"{m.group(1)}.{m.group(2)}" in generated.addresses:
                 i = generated.addresses.index(f"{m.group(1)}.{m.group(2)}")

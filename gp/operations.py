@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from gp import outcomes
-from gp.errors import Diagnostic, DiagnosticsError, PlanError, ProviderError, SourcePos, StalePlanError
+from gp.errors import (
+    Diagnostic,
+    DiagnosticsError,
+    PlanError,
+    ProviderError,
+    SourcePos,
+    StalePlanError,
+)
 
 if TYPE_CHECKING:
     # Imported where used: a command served from the outcome cache never loads the parser,
@@ -67,8 +74,9 @@ def load(inputs: Inputs, *, partial: bool = False, reads: "Reads | None" = None)
     module = load_module(
         inputs.root_dir,
         partial=partial,
-        var_order=[("file" if kind == "var-file" else "var", value)
-                   for kind, value in inputs.var_args],
+        var_order=[
+            ("file" if kind == "var-file" else "var", value) for kind, value in inputs.var_args
+        ],
         env=inputs.env,
         compile_object=compile_object,
         cache_dir=inputs.cache_dir,
@@ -138,12 +146,23 @@ def _outcome(inputs: Inputs) -> outcomes.Outcome:
     return _store(inputs, digest, reads, module, results, count, diagnostics)
 
 
-def _store(inputs: Inputs, digest: str, reads: "Reads", module: "Module", results, count: int,
-           diagnostics: list[Diagnostic]) -> outcomes.Outcome:
+def _store(
+    inputs: Inputs,
+    digest: str,
+    reads: "Reads",
+    module: "Module",
+    results,
+    count: int,
+    diagnostics: list[Diagnostic],
+) -> outcomes.Outcome:
     import dataclasses
 
-    outcome = outcomes.Outcome(dataclasses.replace(module, objects=[]), count,
-                               tuple(r.to_object() for r in results), tuple(diagnostics))
+    outcome = outcomes.Outcome(
+        dataclasses.replace(module, objects=[]),
+        count,
+        tuple(r.to_object() for r in results),
+        tuple(diagnostics),
+    )
     outcomes.store(inputs.cache_dir, digest, reads, outcome)
     return outcome
 
@@ -169,8 +188,13 @@ def _checked(module: "Module") -> tuple[list, int, list[Diagnostic]]:
     return results, len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
 
 
-def test(inputs: Inputs, *, pattern: str | None = None, backends: Sequence["Backend"] | None = None,
-         engine: bool = False) -> "TestReport":
+def test(
+    inputs: Inputs,
+    *,
+    pattern: str | None = None,
+    backends: Sequence["Backend"] | None = None,
+    engine: bool = False,
+) -> "TestReport":
     """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
     None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target;
     raises DiagnosticsError for errors in the module or its test files."""
@@ -193,7 +217,8 @@ def engine_backend(module: Module) -> "Backend":
         raise ProviderError(
             f"gp test --engine runs the tests on Argo: it needs a kubernetes provider whose pods "
             f"are simulated (the dev cluster, scripts/dev-cluster up); this module's provider is "
-            f"{module.provider.kind}")
+            f"{module.provider.kind}"
+        )
     return EngineBackend(provider.engine(), provider.namespace)
 
 
@@ -274,8 +299,13 @@ def with_runs(plan: Plan, provider: Provider) -> Plan:
     except ProviderError:  # the directory provider: nothing runs there
         return plan
     cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
-    namespaces = [None] if cluster_wide else sorted(
-        {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace})
+    namespaces = (
+        [None]
+        if cluster_wide
+        else sorted(
+            {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
+        )
+    )
     workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
     crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
     runs, warnings = awareness.assess(plan, workflows, crons)
@@ -306,8 +336,10 @@ def read_plan_file(path: Path) -> Plan:
     except PlanError as exc:
         cause = exc.__cause__
         if isinstance(cause, json.JSONDecodeError):
-            raise PlanError(f"plan file is not JSON: {cause.msg}",
-                            SourcePos(str(path), cause.lineno, cause.colno)) from exc
+            raise PlanError(
+                f"plan file is not JSON: {cause.msg}",
+                SourcePos(str(path), cause.lineno, cause.colno),
+            ) from exc
         raise PlanError(f"{path}: {exc.message}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # A plan file edited by hand or cut short: say which file, not where in gp it broke.
@@ -356,8 +388,12 @@ def apply(
     """Write ``plan``; each write first checks that ``lock`` (the stack's, held by the caller)
     is still held and that ``interrupted()`` is false, and the run stops when not."""
     return provider.apply(
-        plan, force_conflicts=force_conflicts, parallelism=parallelism, progress=progress,
-        lock=lock, interrupted=interrupted,
+        plan,
+        force_conflicts=force_conflicts,
+        parallelism=parallelism,
+        progress=progress,
+        lock=lock,
+        interrupted=interrupted,
     )
 
 
@@ -372,16 +408,21 @@ def adopt(compiled: Compiled, provider: Provider, address: str, ident: str):
 
         close = difflib.get_close_matches(address, list(declared), n=1)
         hint = f'; did you mean "{close[0]}"?' if close else ""
-        raise PlanError(f'{address} is not declared in the configuration{hint} '
-                        "(write its block first, then import)")
+        raise PlanError(
+            f"{address} is not declared in the configuration{hint} "
+            "(write its block first, then import)"
+        )
     namespace, _, name = ident.rpartition("/")
     namespace = namespace or None
     if obj.ref.namespace is None and namespace:
         raise PlanError(f"{address} is cluster-scoped; give only its NAME")
-    ref = ObjectRef(obj.ref.api_version, obj.ref.kind, namespace if obj.ref.namespace else None,
-                    name)
+    ref = ObjectRef(
+        obj.ref.api_version, obj.ref.kind, namespace if obj.ref.namespace else None, name
+    )
     if (ref.namespace, ref.name) != (obj.ref.namespace, obj.ref.name):
-        raise PlanError(f"{address} declares {obj.ref}, not {ref}; "
-                        "set its name and namespace to match the object you import")
+        raise PlanError(
+            f"{address} declares {obj.ref}, not {ref}; "
+            "set its name and namespace to match the object you import"
+        )
     provider.adopt(ref, compiled.module.stack, address)
     return ref

@@ -59,15 +59,25 @@ class Entry:
         return Outcome(module, self.count, objects, self.diagnostics)
 
 
-def key(root_dir: Path, var_args: Sequence[tuple[str, str]], env: dict[str, str],
-        provider: object = None) -> str:
+def key(
+    root_dir: Path,
+    var_args: Sequence[tuple[str, str]],
+    env: dict[str, str],
+    provider: object = None,
+) -> str:
     """Every input of a load: ``provider`` is a provider given in place of the module's block
     (the Python API's ``provider=``), which sets the objects' namespace and the target."""
     h = hashlib.sha256(_FORMAT)
-    for part in (__version__, sys.version, str(root_dir.resolve()), os.getcwd(),
-                 repr(tuple(var_args)), repr(provider),
-                 repr(sorted((k, v) for k, v in env.items() if k.startswith("GP_VAR_"))),
-                 _code_fingerprint()):
+    for part in (
+        __version__,
+        sys.version,
+        str(root_dir.resolve()),
+        os.getcwd(),
+        repr(tuple(var_args)),
+        repr(provider),
+        repr(sorted((k, v) for k, v in env.items() if k.startswith("GP_VAR_"))),
+        _code_fingerprint(),
+    ):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
@@ -132,7 +142,11 @@ def lookup(cache_dir: Path | None, digest: str) -> Entry | None:
 
 
 def store(cache_dir: Path | None, digest: str, reads: "Reads", outcome: Outcome) -> None:
-    if cache_dir is None or outcome.module.sensitive_values or any(o.sensitive for o in outcome.objects):
+    if (
+        cache_dir is None
+        or outcome.module.sensitive_values
+        or any(o.sensitive for o in outcome.objects)
+    ):
         return
     if any(d.severity == "error" for d in outcome.diagnostics):
         return

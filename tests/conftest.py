@@ -6,7 +6,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared beside the checkout; a git worktree nested deeper finds it further up.
-SHARED = next((d / "shared" for d in ROOT.parents if (d / "shared" / "corpus").is_dir()), ROOT.parent / "shared")
+SHARED = next(
+    (d / "shared" for d in ROOT.parents if (d / "shared" / "corpus").is_dir()),
+    ROOT.parent / "shared",
+)
 CORPUS = SHARED / "corpus" / "argo"
 
 

@@ -34,12 +34,17 @@ def marker(key: str) -> str:
 def github(token: str, api: str = "https://api.github.com") -> Transport:
     def call(method: str, path: str, body: Optional[dict]) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(api + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "Content-Type": "application/json",
-        })
+        req = urllib.request.Request(
+            api + path,
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "Content-Type": "application/json",
+            },
+        )
         with urllib.request.urlopen(req) as resp:  # an HTTP error raises: the job fails loudly
             raw = resp.read()
             return resp.status, json.loads(raw) if raw else None
@@ -51,7 +56,9 @@ def find_comment(call: Transport, repo: str, pr: int, key: str) -> Optional[dict
     """The comment carrying the marker, through every page of the pull request's comments."""
     page = 1
     while True:
-        _, comments = call("GET", f"/repos/{repo}/issues/{pr}/comments?per_page=100&page={page}", None)
+        _, comments = call(
+            "GET", f"/repos/{repo}/issues/{pr}/comments?per_page=100&page={page}", None
+        )
         for comment in comments or []:
             if marker(key) in (comment.get("body") or ""):
                 return comment
@@ -69,8 +76,15 @@ def body_for(plan_md: str, key: str) -> str:
     return text
 
 
-def sync(call: Transport, repo: str, pr: int, key: str, plan_md: str, changes: bool,
-         on_empty: str = "note") -> str:
+def sync(
+    call: Transport,
+    repo: str,
+    pr: int,
+    key: str,
+    plan_md: str,
+    changes: bool,
+    on_empty: str = "note",
+) -> str:
     """Make the pull request's gp comment match the plan; returns what it did."""
     existing = find_comment(call, repo, pr, key)
     if not changes:

@@ -10,6 +10,14 @@ from gp.api.stack import Session, Stack
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 
 __all__ = [
-    "Stack", "Session", "Plan", "Change", "FieldChange", "ApplyResult",
-    "Diagnostics", "Graph", "TestResults", "StackState",
+    "Stack",
+    "Session",
+    "Plan",
+    "Change",
+    "FieldChange",
+    "ApplyResult",
+    "Diagnostics",
+    "Graph",
+    "TestResults",
+    "StackState",
 ]

@@ -56,10 +56,15 @@ class Change:
     def _from_json(cls, item: Mapping[str, Any], action: str) -> "Change":
         change = item["change"]
         return cls(
-            address=item["address"], action=action, kind=item["kind"],
-            namespace=item["namespace"], name=item["name"], reason=item.get("action_reason"),
+            address=item["address"],
+            action=action,
+            kind=item["kind"],
+            namespace=item["namespace"],
+            name=item["name"],
+            reason=item.get("action_reason"),
             fields=tuple(FieldChange(f["path"], f["before"], f["after"]) for f in change["fields"]),
-            before=change["before"], after=change["after"],
+            before=change["before"],
+            after=change["after"],
         )
 
 
@@ -94,7 +99,7 @@ class Plan:
 
     @property
     def mode(self) -> str:
-        """"normal", "destroy" or "refresh-only"."""
+        """ "normal", "destroy" or "refresh-only"."""
         return self._raw.mode.value
 
     @property
@@ -105,15 +110,19 @@ class Plan:
     @property
     def changes(self) -> list[Change]:
         """Every object the plan read, no-ops included, in plan order."""
-        return [Change._from_json(item, c.action.value)
-                for item, c in zip(self._data["resource_changes"], self._raw.changes)]
+        return [
+            Change._from_json(item, c.action.value)
+            for item, c in zip(self._data["resource_changes"], self._raw.changes)
+        ]
 
     @property
     def drift(self) -> list[Change]:
         """Objects changed outside gp since it applied them (action "update", or "delete"
         when deleted)."""
-        return [Change._from_json(item, item["change"]["actions"][0])
-                for item in self._data["resource_drift"]]
+        return [
+            Change._from_json(item, item["change"]["actions"][0])
+            for item in self._data["resource_drift"]
+        ]
 
     @property
     def errors(self) -> list[str]:
@@ -151,8 +160,11 @@ class Plan:
 
     def text(self, verbose: bool = False) -> str:
         """The plan as `gp plan` prints it, without colours."""
-        return str(render_text.render_plan(self._raw, color=False, sensitive=self._sensitive,
-                                           verbose=verbose))
+        return str(
+            render_text.render_plan(
+                self._raw, color=False, sensitive=self._sensitive, verbose=verbose
+            )
+        )
 
     def markdown(self, verbose: bool = False) -> str:
         """The plan as `gp plan --format markdown` prints it (a pull-request comment)."""
@@ -167,8 +179,10 @@ class Plan:
 
     def __repr__(self) -> str:
         s = self.summary
-        return (f"<gp.Plan stack={self.stack!r} mode={self.mode} add={s['add']} "
-                f"change={s['change']} destroy={s['destroy']}{' errors' if self.errors else ''}>")
+        return (
+            f"<gp.Plan stack={self.stack!r} mode={self.mode} add={s['add']} "
+            f"change={s['change']} destroy={s['destroy']}{' errors' if self.errors else ''}>"
+        )
 
     def _repr_html_(self) -> str:
         return render_html.plan_html(self._raw, self._sensitive)
@@ -229,15 +243,18 @@ class ApplyResult:
 
     def text(self) -> str:
         """The report as `gp apply` prints it."""
-        return render_text.render_apply_result(self._raw, self._plan.raw,
-                                               sensitive=self._plan.sensitive).plain
+        return render_text.render_apply_result(
+            self._raw, self._plan.raw, sensitive=self._plan.sensitive
+        ).plain
 
     def __str__(self) -> str:
         return self.text()
 
     def __repr__(self) -> str:
-        return (f"<gp.ApplyResult ok={self.ok} applied={len(self.applied)} "
-                f"failed={len(self.failed)} not_attempted={len(self.not_attempted)}>")
+        return (
+            f"<gp.ApplyResult ok={self.ok} applied={len(self.applied)} "
+            f"failed={len(self.failed)} not_attempted={len(self.not_attempted)}>"
+        )
 
     def _repr_html_(self) -> str:
         return render_html.apply_html(self._raw, self._plan.raw, self._plan.sensitive)

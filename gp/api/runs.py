@@ -42,17 +42,32 @@ def run_context(stack: "Stack") -> Iterator["RunContext"]:
         _close(provider)
 
 
-def submit(stack: "Stack", address: str, parameters: Mapping[str, Any], *, name: str | None,
-           allow_drift: bool, annotations: Mapping[str, str] | None) -> "Run":
+def submit(
+    stack: "Stack",
+    address: str,
+    parameters: Mapping[str, Any],
+    *,
+    name: str | None,
+    allow_drift: bool,
+    annotations: Mapping[str, str] | None,
+) -> "Run":
     from gp.runs import api as runs_api
 
     with run_context(stack) as ctx:
-        made = runs_api.submit(ctx, address, _strings(parameters), name=name, allow_drift=allow_drift,
-                               annotations=annotations)
+        made = runs_api.submit(
+            ctx,
+            address,
+            _strings(parameters),
+            name=name,
+            allow_drift=allow_drift,
+            annotations=annotations,
+        )
         return Run(stack, made, _secrets(ctx))
 
 
-def history(stack: "Stack", address: str | None, *, status: str | None, limit: int | None) -> list["Run"]:
+def history(
+    stack: "Stack", address: str | None, *, status: str | None, limit: int | None
+) -> list["Run"]:
     from gp.runs import api as runs_api
 
     with run_context(stack) as ctx:
@@ -82,15 +97,23 @@ def masked(snapshot: "_Snapshot", secrets: Sequence[str]) -> "_Snapshot":
     parameters, annotations and spec, and each node's message, inputs and outputs."""
     if not secrets:
         return snapshot
-    nodes = tuple(replace(n, message=mask_text(n.message, secrets) if n.message else n.message,
-                          inputs=mask_value(dict(n.inputs), secrets),
-                          outputs=mask_value(dict(n.outputs), secrets)) for n in snapshot.nodes)
+    nodes = tuple(
+        replace(
+            n,
+            message=mask_text(n.message, secrets) if n.message else n.message,
+            inputs=mask_value(dict(n.inputs), secrets),
+            outputs=mask_value(dict(n.outputs), secrets),
+        )
+        for n in snapshot.nodes
+    )
     return replace(
-        snapshot, nodes=nodes,
+        snapshot,
+        nodes=nodes,
         message=mask_text(snapshot.message, secrets) if snapshot.message else snapshot.message,
         parameters=tuple((k, mask_text(v, secrets)) for k, v in snapshot.parameters),
         annotations=mask_value(dict(snapshot.annotations), secrets),
-        spec=mask_value(dict(snapshot.spec), secrets))
+        spec=mask_value(dict(snapshot.spec), secrets),
+    )
 
 
 class Run:
@@ -98,7 +121,9 @@ class Run:
     ``stack.runs(...)`` lists them. Renders in a notebook as its DAG coloured by phase and a
     table of its tasks."""
 
-    def __init__(self, stack: "Stack", snapshot: "_Snapshot", secrets: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, stack: "Stack", snapshot: "_Snapshot", secrets: tuple[str, ...] = ()
+    ) -> None:
         self._stack = stack
         self._run = snapshot
         self._secrets = secrets
@@ -173,8 +198,12 @@ class Run:
         ``finished_at``, ``message``, ``inputs``, ``outputs``, masked), for the nodes that ran
         a template; grouping nodes and the run's own node are left out."""
         shown = self.snapshot
-        return {node.display_name: node for node in shown.nodes
-                if node.name != shown.name and node.type not in ("StepGroup", "TaskGroup", "DAG", "Steps")}
+        return {
+            node.display_name: node
+            for node in shown.nodes
+            if node.name != shown.name
+            and node.type not in ("StepGroup", "TaskGroup", "DAG", "Steps")
+        }
 
     # -- reading it again ------------------------------------------------------------------
 
@@ -245,8 +274,11 @@ class Run:
         with run_context(self._stack) as ctx:
             read = runs_logs.follow if follow else runs_logs.logs
             for line in read(ctx, self.ident, task):
-                yield replace(line, task=mask_text(line.task, self._secrets),
-                              text=mask_text(line.text, self._secrets))
+                yield replace(
+                    line,
+                    task=mask_text(line.task, self._secrets),
+                    text=mask_text(line.text, self._secrets),
+                )
 
     def stop(self, terminate: bool = False) -> "Run":
         """Stop the run (exit handlers still run), or terminate it; returns itself, re-read.
@@ -257,16 +289,25 @@ class Run:
             self._run = runs_api.stop(ctx, self.ident, terminate)
         return self
 
-    def resubmit(self, parameters: Mapping[str, Any] | None = None, *, allow_drift: bool = False,
-                 **params: Any) -> "Run":
+    def resubmit(
+        self,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        allow_drift: bool = False,
+        **params: Any,
+    ) -> "Run":
         """A new run of the same pipeline with this run's parameters, these on top (keywords,
         or ``parameters`` for names that are not identifiers), checked as ``Stack.run``
         checks them (`gp resubmit`). Its annotations are carried over."""
         from gp.runs import api as runs_api
 
         with run_context(self._stack) as ctx:
-            made = runs_api.resubmit(ctx, self.ident, _strings({**dict(parameters or {}), **params}),
-                                     allow_drift=allow_drift)
+            made = runs_api.resubmit(
+                ctx,
+                self.ident,
+                _strings({**dict(parameters or {}), **params}),
+                allow_drift=allow_drift,
+            )
             return Run(self._stack, made, _secrets(ctx))
 
     # -- display ---------------------------------------------------------------------------

@@ -82,7 +82,9 @@ class Stack:
         override = None
         if provider is not None:
             if len(provider) != 1:
-                raise GPError('provider= takes one provider: {"kubernetes": {...}} or {"directory": {...}}')
+                raise GPError(
+                    'provider= takes one provider: {"kubernetes": {...}} or {"directory": {...}}'
+                )
             [(kind, settings)] = provider.items()
             from gp.config.loader import provider_override  # the loader is heavy; only here
 
@@ -91,7 +93,9 @@ class Stack:
             root_dir=Path(path).resolve(),
             var_args=_var_args(vars, var_files),
             env=dict(os.environ if env is None else env),
-            cache_dir=Path(cache_dir) if cache_dir is not None else operations.default_cache_dir() / "parse",
+            cache_dir=Path(cache_dir)
+            if cache_dir is not None
+            else operations.default_cache_dir() / "parse",
             provider=override,
         )
 
@@ -172,19 +176,36 @@ class Stack:
         finally:
             _close(provider)
 
-    def plan(self, *, target: str | None = None, targets: Sequence[str] = (), destroy: bool = False,
-             refresh_only: bool = False, lock_timeout: float = 0.0) -> Plan:
+    def plan(
+        self,
+        *,
+        target: str | None = None,
+        targets: Sequence[str] = (),
+        destroy: bool = False,
+        refresh_only: bool = False,
+        lock_timeout: float = 0.0,
+    ) -> Plan:
         """Read the target and diff, under the stack's lock, as `gp plan` does. A plan that
         failed still returns (``plan.errors`` says why; apply refuses it)."""
         _mode(destroy, refresh_only), _targets(target, targets)  # before reading anything
         with self.lock(lock_timeout) as session:
-            return session.plan(target=target, targets=targets, destroy=destroy,
-                                refresh_only=refresh_only)
+            return session.plan(
+                target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
+            )
 
-    def apply(self, plan: Plan | str | os.PathLike[str] | None = None, *, target: str | None = None,
-              targets: Sequence[str] = (), destroy: bool = False, refresh_only: bool = False,
-              force_conflicts: bool = False, parallelism: int = 10, lock_timeout: float = 0.0,
-              progress: Progress | None = None) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan | str | os.PathLike[str] | None = None,
+        *,
+        target: str | None = None,
+        targets: Sequence[str] = (),
+        destroy: bool = False,
+        refresh_only: bool = False,
+        force_conflicts: bool = False,
+        parallelism: int = 10,
+        lock_timeout: float = 0.0,
+        progress: Progress | None = None,
+    ) -> ApplyResult:
         """Apply ``plan`` (a Plan, or a plan file's path), refused when stale or made for
         another stack or target; with no plan, plan and apply under one lock (what
         `gp apply --auto-approve` does). The result says what was applied, what failed and
@@ -192,17 +213,27 @@ class Stack:
         saved = Plan.load(plan) if isinstance(plan, (str, os.PathLike)) else plan
         _mode(destroy, refresh_only), _targets(target, targets)  # before reading anything
         with self.lock(lock_timeout) as session:
-            the_plan = saved if saved is not None else session.plan(
-                target=target, targets=targets, destroy=destroy, refresh_only=refresh_only)
+            the_plan = (
+                saved
+                if saved is not None
+                else session.plan(
+                    target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
+                )
+            )
             if saved is None:
                 the_plan.raise_for_errors()
                 if not the_plan.has_changes:  # as `gp apply`: nothing to write, nothing written
                     return ApplyResult(_RawResult(), the_plan)
-            return session.apply(the_plan, force_conflicts=force_conflicts,
-                                 parallelism=parallelism, progress=progress)
+            return session.apply(
+                the_plan,
+                force_conflicts=force_conflicts,
+                parallelism=parallelism,
+                progress=progress,
+            )
 
-    def destroy(self, *, target: str | None = None, targets: Sequence[str] = (),
-                lock_timeout: float = 0.0) -> ApplyResult:
+    def destroy(
+        self, *, target: str | None = None, targets: Sequence[str] = (), lock_timeout: float = 0.0
+    ) -> ApplyResult:
         """Delete everything the stack owns (`gp destroy --auto-approve`)."""
         return self.apply(target=target, targets=targets, destroy=True, lock_timeout=lock_timeout)
 
@@ -237,9 +268,16 @@ class Stack:
 
     # -- runs (gp/api/runs.py) -------------------------------------------------------------
 
-    def run(self, address: str, parameters: Mapping[str, Any] | None = None, *, name: str | None = None,
-            allow_drift: bool = False, annotations: Mapping[str, str] | None = None,
-            **params: Any) -> "Run":
+    def run(
+        self,
+        address: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        name: str | None = None,
+        allow_drift: bool = False,
+        annotations: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> "Run":
         """Submit one run of the template or cron at ``address`` with these parameters (as
         keywords, or ``parameters`` for names that are not Python identifiers), as `gp run`
         does: checked against the template before anything is sent, and refused when the live
@@ -247,11 +285,18 @@ class Stack:
         run's Workflow (`gp run --annotation`)."""
         from gp.api.runs import submit
 
-        return submit(self, address, {**dict(parameters or {}), **params}, name=name,
-                      allow_drift=allow_drift, annotations=annotations)
+        return submit(
+            self,
+            address,
+            {**dict(parameters or {}), **params},
+            name=name,
+            allow_drift=allow_drift,
+            annotations=annotations,
+        )
 
-    def runs(self, address: str | None = None, *, status: str | None = None,
-             limit: int | None = None) -> "list[Run]":
+    def runs(
+        self, address: str | None = None, *, status: str | None = None, limit: int | None = None
+    ) -> "list[Run]":
         """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
         from gp.api.runs import history
 
@@ -283,8 +328,14 @@ class Session:
         """The texts of the module's sensitive values, masked in whatever is shown."""
         return self.compiled.module.sensitive_values
 
-    def plan(self, *, target: str | None = None, targets: Sequence[str] = (), destroy: bool = False,
-             refresh_only: bool = False) -> Plan:
+    def plan(
+        self,
+        *,
+        target: str | None = None,
+        targets: Sequence[str] = (),
+        destroy: bool = False,
+        refresh_only: bool = False,
+    ) -> Plan:
         """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
         and it is not checked again."""
         mode, chosen = _mode(destroy, refresh_only), _targets(target, targets)
@@ -300,8 +351,15 @@ class Session:
         self._made.append(plan.raw)
         return Plan(plan.raw, plan.sensitive | self.sensitive)
 
-    def apply(self, plan: Plan, *, force_conflicts: bool = False, parallelism: int = 10,
-              progress: Progress | None = None, interrupted: Interrupted | None = None) -> ApplyResult:
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        force_conflicts: bool = False,
+        parallelism: int = 10,
+        progress: Progress | None = None,
+        interrupted: Interrupted | None = None,
+    ) -> ApplyResult:
         """Write ``plan``. A plan made (or checked) under this same lock is applied as is; any
         other is first checked, as `gp apply PLANFILE` checks a saved plan."""
         if not any(made is plan.raw for made in self._made):
@@ -309,9 +367,15 @@ class Session:
         elif plan.raw.errors:
             plan.raise_for_errors()
         try:
-            raw = operations.apply(plan.raw, self.provider, force_conflicts=force_conflicts,
-                                   parallelism=parallelism, progress=progress, lock=self.held,
-                                   interrupted=interrupted)
+            raw = operations.apply(
+                plan.raw,
+                self.provider,
+                force_conflicts=force_conflicts,
+                parallelism=parallelism,
+                progress=progress,
+                lock=self.held,
+                interrupted=interrupted,
+            )
         except ApplyError as err:
             if isinstance(err.result, _RawResult):
                 err.result = ApplyResult(err.result, plan)

@@ -55,7 +55,7 @@ class Graph:
 
     @property
     def templates(self) -> list[str]:
-        """"address: template" of each DAG drawn."""
+        """ "address: template" of each DAG drawn."""
         return [f"{d.owner}: {d.template}" for d in self._dags]
 
     @property
@@ -69,12 +69,14 @@ class Graph:
         return {d.template: list(d.edges) for d in self._dags}
 
     def format(self, fmt: str = "text") -> str:
-        """"text", "dot" or "mermaid", exactly as `gp graph --format` prints it."""
+        """ "text", "dot" or "mermaid", exactly as `gp graph --format` prints it."""
         return render_graph.render(self._dags, fmt)
 
     def svg(self) -> str:
         """One ``<svg>`` per DAG, one after the other."""
-        return "".join(svg.draw(*svg.nodes_of(d), title=f"{d.owner}: {d.template}") for d in self._dags)
+        return "".join(
+            svg.draw(*svg.nodes_of(d), title=f"{d.owner}: {d.template}") for d in self._dags
+        )
 
     def __str__(self) -> str:
         return self.format("text")
@@ -83,9 +85,16 @@ class Graph:
         return f"<gp.Graph {', '.join(self.templates) or 'no DAG'}>"
 
     def _repr_html_(self) -> str:
-        return "<div>" + "".join(f"<div>{part}</div>" for part in
-                                 (svg.draw(*svg.nodes_of(d), title=f"{d.owner}: {d.template}")
-                                  for d in self._dags)) + "</div>"
+        return (
+            "<div>"
+            + "".join(
+                f"<div>{part}</div>"
+                for part in (
+                    svg.draw(*svg.nodes_of(d), title=f"{d.owner}: {d.template}") for d in self._dags
+                )
+            )
+            + "</div>"
+        )
 
     def _repr_markdown_(self) -> str:
         return "```mermaid\n" + self.format("mermaid") + "```\n"
@@ -127,8 +136,10 @@ class TestResults:
 
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.ok else "#cf222e"
-        return (f'<p style="color:{colour}"><b>{self.passed} passed, {self.failed} failed</b></p>'
-                + render_html.pre(self.text()))
+        return (
+            f'<p style="color:{colour}"><b>{self.passed} passed, {self.failed} failed</b></p>'
+            + render_html.pre(self.text())
+        )
 
 
 class StackState:

@@ -120,9 +120,16 @@ def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: boo
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write one file per object under DIR instead of printing.")
-@click.option("--format", "fmt_", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one file per object under DIR instead of printing.",
+)
+@click.option(
+    "--format", "fmt_", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True
+)
 @var_options
 @common_options
 def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
@@ -141,8 +148,13 @@ def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool
 
 @click.command()
 @click.argument("address", required=False)
-@click.option("--format", "fmt_", type=click.Choice(["text", "dot", "mermaid"]), default="text",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt_",
+    type=click.Choice(["text", "dot", "mermaid"]),
+    default="text",
+    show_default=True,
+)
 @var_options
 @common_options
 def graph(address: str | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:

@@ -40,14 +40,32 @@ def _check_targets(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def plan_options(fn):
-    fn = click.option("--target", "targets", multiple=True, metavar="ADDR", callback=_check_targets,
-                      help="Limit the plan to these addresses (and what is under them).")(fn)
-    fn = click.option("--refresh-only", is_flag=True,
-                      help="Only show drift; applying such a plan updates gp's record.")(fn)
-    fn = click.option("--parallelism", default=10, show_default=True, type=click.IntRange(1, 100),
-                      help="How many objects to write at once.")(fn)
-    fn = click.option("--lock-timeout", default="0s", show_default=True,
-                      help="How long to wait for the stack's lock.")(fn)
+    fn = click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="ADDR",
+        callback=_check_targets,
+        help="Limit the plan to these addresses (and what is under them).",
+    )(fn)
+    fn = click.option(
+        "--refresh-only",
+        is_flag=True,
+        help="Only show drift; applying such a plan updates gp's record.",
+    )(fn)
+    fn = click.option(
+        "--parallelism",
+        default=10,
+        show_default=True,
+        type=click.IntRange(1, 100),
+        help="How many objects to write at once.",
+    )(fn)
+    fn = click.option(
+        "--lock-timeout",
+        default="0s",
+        show_default=True,
+        help="How long to wait for the stack's lock.",
+    )(fn)
     return var_options(fn)
 
 
@@ -70,17 +88,40 @@ def _check_out(out_file: Path) -> None:
 
 
 @click.command()
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Save the plan, to apply exactly it later.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the plan, to apply exactly it later.",
+)
 @click.option("--destroy", is_flag=True, help="Plan the deletion of everything the stack owns.")
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
-@click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
+)
+@click.option(
+    "--format",
+    "fmt_",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
 @click.option("--verbose", is_flag=True, help="Show every field of created and destroyed objects.")
 @plan_options
 @common_options
-def plan(out_file, destroy, detailed_exitcode, fmt_, verbose, targets, refresh_only, parallelism,
-         lock_timeout, var_args, root, no_color) -> None:
+def plan(
+    out_file,
+    destroy,
+    detailed_exitcode,
+    fmt_,
+    verbose,
+    targets,
+    refresh_only,
+    parallelism,
+    lock_timeout,
+    var_args,
+    root,
+    no_color,
+) -> None:
     """Read the live objects, diff, and print the plan."""
     if out_file:
         _check_out(out_file)  # before the plan, which may take minutes to make
@@ -88,54 +129,104 @@ def plan(out_file, destroy, detailed_exitcode, fmt_, verbose, targets, refresh_o
     with stack.lock(parse_duration(lock_timeout)) as session:
         with output.progress("Reading the target", no_color):
             mode = _mode(destroy, refresh_only)
-            the_plan = session.plan(targets=targets, destroy=mode is Mode.DESTROY,
-                                    refresh_only=mode is Mode.REFRESH_ONLY)
+            the_plan = session.plan(
+                targets=targets,
+                destroy=mode is Mode.DESTROY,
+                refresh_only=mode is Mode.REFRESH_ONLY,
+            )
     output.print_plan(the_plan.raw, fmt_, the_plan.sensitive, no_color, verbose)
     the_plan.raise_for_errors()
     if out_file:
         try:
             out_file.write_text(the_plan.to_json())
         except OSError as exc:
-            raise GPError(f"--out {out_file}: cannot write the plan: {exc.strerror or exc}") from exc
+            raise GPError(
+                f"--out {out_file}: cannot write the plan: {exc.strerror or exc}"
+            ) from exc
         if fmt_ == "text":
-            out_console(no_color).print(f"\nSaved the plan to: {out_file}\n"
-                                        f"To apply exactly this plan: gp apply {out_file}")
+            out_console(no_color).print(
+                f"\nSaved the plan to: {out_file}\nTo apply exactly this plan: gp apply {out_file}"
+            )
     if detailed_exitcode and has_changes(the_plan):
         sys.exit(2)
 
 
 @click.command()
-@click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument(
+    "planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
 @click.option("--auto-approve", is_flag=True, help="Apply without asking.")
 @click.option("--force-conflicts", is_flag=True, help="Take fields that another applier manages.")
 @click.option("--destroy", is_flag=True, help="Destroy everything the stack owns.")
 @plan_options
 @common_options
-def apply(planfile, auto_approve, force_conflicts, destroy, targets, refresh_only, parallelism,
-          lock_timeout, var_args, root, no_color) -> None:
+def apply(
+    planfile,
+    auto_approve,
+    force_conflicts,
+    destroy,
+    targets,
+    refresh_only,
+    parallelism,
+    lock_timeout,
+    var_args,
+    root,
+    no_color,
+) -> None:
     """Plan and apply, or apply a saved PLANFILE.
 
     \b
     With no PLANFILE: plans, shows the plan and asks for "yes" (--auto-approve skips that).
     With a PLANFILE: applies exactly that plan, or refuses if anything it read has changed.
     """
-    _plan_and_apply(planfile, auto_approve, force_conflicts, _mode(destroy, refresh_only), targets,
-                    parallelism, lock_timeout, var_args, root, no_color)
+    _plan_and_apply(
+        planfile,
+        auto_approve,
+        force_conflicts,
+        _mode(destroy, refresh_only),
+        targets,
+        parallelism,
+        lock_timeout,
+        var_args,
+        root,
+        no_color,
+    )
 
 
 @click.command()
 @click.option("--auto-approve", is_flag=True, help="Destroy without asking.")
 @plan_options
 @common_options
-def destroy(auto_approve, targets, refresh_only, parallelism, lock_timeout, var_args, root,
-            no_color) -> None:
+def destroy(
+    auto_approve, targets, refresh_only, parallelism, lock_timeout, var_args, root, no_color
+) -> None:
     """Plan and apply the deletion of everything the stack owns."""
-    _plan_and_apply(None, auto_approve, False, Mode.DESTROY, targets, parallelism, lock_timeout,
-                    var_args, root, no_color)
+    _plan_and_apply(
+        None,
+        auto_approve,
+        False,
+        Mode.DESTROY,
+        targets,
+        parallelism,
+        lock_timeout,
+        var_args,
+        root,
+        no_color,
+    )
 
 
-def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, parallelism,
-                    lock_timeout, var_args, root, no_color) -> None:
+def _plan_and_apply(
+    planfile,
+    auto_approve,
+    force_conflicts,
+    mode,
+    targets,
+    parallelism,
+    lock_timeout,
+    var_args,
+    root,
+    no_color,
+) -> None:
     # A broken plan file is reported before anything touches the target.
     saved = ApiPlan.load(planfile) if planfile else None
     stack = Stack.from_inputs(inputs_for(root, var_args))
@@ -144,8 +235,11 @@ def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, para
             the_plan = session.check(saved)
         else:
             with output.progress("Reading the target", no_color):
-                the_plan = session.plan(targets=targets, destroy=mode is Mode.DESTROY,
-                                        refresh_only=mode is Mode.REFRESH_ONLY)
+                the_plan = session.plan(
+                    targets=targets,
+                    destroy=mode is Mode.DESTROY,
+                    refresh_only=mode is Mode.REFRESH_ONLY,
+                )
             output.print_plan(the_plan.raw, "text", the_plan.sensitive, no_color)
             the_plan.raise_for_errors()
             if not the_plan.has_changes:
@@ -154,10 +248,13 @@ def _plan_and_apply(planfile, auto_approve, force_conflicts, mode, targets, para
         stop = StopOnInterrupt(session.lock_id)
         try:
             with stop:
-                result = session.apply(the_plan, force_conflicts=force_conflicts,
-                                       parallelism=parallelism,
-                                       progress=output.apply_progress(no_color),
-                                       interrupted=stop.interrupted)
+                result = session.apply(
+                    the_plan,
+                    force_conflicts=force_conflicts,
+                    parallelism=parallelism,
+                    progress=output.apply_progress(no_color),
+                    interrupted=stop.interrupted,
+                )
         except ApplyError as err:
             # The writes are done (or partly done) even though the run failed: say which.
             if isinstance(err.result, ApiResult):
@@ -180,16 +277,24 @@ def _confirm(mode: Mode, auto_approve: bool) -> None:
     if not is_terminal() or not sys.stdin.isatty():
         raise GPError("no terminal to ask for approval; run again with --auto-approve to apply")
     verb = "destroy everything this stack owns" if mode is Mode.DESTROY else "perform these actions"
-    answer = click.prompt(f"\nDo you want to {verb}? Only 'yes' will be accepted", default="",
-                          show_default=False)
+    answer = click.prompt(
+        f"\nDo you want to {verb}? Only 'yes' will be accepted", default="", show_default=False
+    )
     if answer.strip() != "yes":
         raise GPError("apply cancelled")
 
 
 @click.command()
-@click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True)
+@click.argument(
+    "planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--format",
+    "fmt_",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
 @click.option("--verbose", is_flag=True, help="Show every field of created and destroyed objects.")
 @var_options
 @common_options
@@ -204,8 +309,12 @@ def show(planfile, fmt_, verbose, var_args, root, no_color) -> None:
 
 @click.command("import")
 @click.argument("args", nargs=-1, required=True)
-@click.option("--generate-config", "generate", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write HCL that compiles back to the given YAML files' objects.")
+@click.option(
+    "--generate-config",
+    "generate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write HCL that compiles back to the given YAML files' objects.",
+)
 @var_options
 @common_options
 def import_(args, generate, var_args, root, no_color) -> None:
@@ -222,8 +331,10 @@ def import_(args, generate, var_args, root, no_color) -> None:
         raise click.UsageError("expected ADDR NAMESPACE/NAME (or --generate-config OUT YAML...)")
     address, ident = args
     adopted = Stack.from_inputs(inputs_for(root, var_args)).adopt(address, ident)
-    out_console(no_color).print(f"[green]Import successful![/] {adopted} is now managed as {address}.\n"
-                                "Run gp plan to see how it differs from the configuration.")
+    out_console(no_color).print(
+        f"[green]Import successful![/] {adopted} is now managed as {address}.\n"
+        "Run gp plan to see how it differs from the configuration."
+    )
 
 
 def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool) -> None:
@@ -232,7 +343,9 @@ def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool
 
     target = out_path if out_path.is_absolute() else root / out_path
     if target.exists():
-        raise ConfigError(f"{target} already exists; choose a new file for the generated configuration")
+        raise ConfigError(
+            f"{target} already exists; choose a new file for the generated configuration"
+        )
     objects, names = load_yaml_objects([Path(f) for f in files])
     generated = generate_checked(objects, names)
     target.write_text(generated.text)

@@ -35,17 +35,29 @@ def _parameters(params: tuple[str, ...], param_file: Path | None) -> dict[str, s
 
 
 def param_options(fn):
-    fn = click.option("-p", "--parameter", "params", multiple=True, metavar="NAME=VALUE",
-                      help="Set a parameter of the run (repeatable).")(fn)
+    fn = click.option(
+        "-p",
+        "--parameter",
+        "params",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Set a parameter of the run (repeatable).",
+    )(fn)
     return fn
 
 
 def follow_options(fn):
-    fn = click.option("--watch", "watch_", is_flag=True,
-                      help="Follow the run live; the exit code is its result.")(fn)
-    fn = click.option("--wait", is_flag=True, help="Wait for the run; the exit code is its result.")(fn)
-    fn = click.option("--allow-drift", is_flag=True,
-                      help="Run even when the live pipeline differs from the module.")(fn)
+    fn = click.option(
+        "--watch", "watch_", is_flag=True, help="Follow the run live; the exit code is its result."
+    )(fn)
+    fn = click.option(
+        "--wait", is_flag=True, help="Wait for the run; the exit code is its result."
+    )(fn)
+    fn = click.option(
+        "--allow-drift",
+        is_flag=True,
+        help="Run even when the live pipeline differs from the module.",
+    )(fn)
     return fn
 
 
@@ -59,7 +71,11 @@ def _submitted(run: Run, wait: bool, watch_: bool, no_color: bool) -> None:
     version = render_runs.version_text(run.snapshot)
     error_console(no_color).print(
         f"Submitted {run.name} in {run.namespace} ({run.address}"
-        + (f", version {version}" if version else "") + ")", highlight=False, markup=False)
+        + (f", version {version}" if version else "")
+        + ")",
+        highlight=False,
+        markup=False,
+    )
     if not (wait or watch_):
         return
     done = run_output.watch(run, no_color) if watch_ else run_output.wait(run)
@@ -69,16 +85,35 @@ def _submitted(run: Run, wait: bool, watch_: bool, no_color: bool) -> None:
 @click.command()
 @click.argument("address")
 @param_options
-@click.option("--param-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A YAML or JSON file of parameter values (-p wins over it).")
+@click.option(
+    "--param-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A YAML or JSON file of parameter values (-p wins over it).",
+)
 @click.option("--name", help="The run's name (default: generated from the pipeline's).")
-@click.option("--annotation", "annotations", multiple=True, metavar="KEY=VALUE",
-              help="An annotation for the run's Workflow (repeatable).")
+@click.option(
+    "--annotation",
+    "annotations",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An annotation for the run's Workflow (repeatable).",
+)
 @follow_options
 @var_options
 @common_options
-def run(address, params, param_file, name, annotations, wait, watch_, allow_drift, var_args, root,
-        no_color) -> None:
+def run(
+    address,
+    params,
+    param_file,
+    name,
+    annotations,
+    wait,
+    watch_,
+    allow_drift,
+    var_args,
+    root,
+    no_color,
+) -> None:
     """Submit a run of an applied pipeline or cron.
 
     \b
@@ -93,8 +128,9 @@ def run(address, params, param_file, name, annotations, wait, watch_, allow_drif
         if not sep or not key:
             raise RunError(f"--annotation {item!r}: expected KEY=VALUE")
         extra[key] = value
-    submitted = _stack(root, var_args).run(address, values, name=name, allow_drift=allow_drift,
-                                           annotations=extra)
+    submitted = _stack(root, var_args).run(
+        address, values, name=name, allow_drift=allow_drift, annotations=extra
+    )
     _submitted(submitted, wait, watch_, no_color)
 
 
@@ -112,7 +148,9 @@ def watch(run_name, var_args, root, no_color) -> None:
 @click.argument("args", nargs=-1, metavar="[ADDR] | show RUN")
 @click.option("--status", help="Only runs in this phase (Running, Succeeded, Failed, ...).")
 @click.option("--limit", type=click.IntRange(1), help="At most this many runs.")
-@click.option("--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @var_options
 @common_options
 def runs(args, status, limit, fmt_, var_args, root, no_color) -> None:
@@ -129,12 +167,16 @@ def runs(args, status, limit, fmt_, var_args, root, no_color) -> None:
         if fmt_ == "json":
             click.echo(render_runs.run_json(the_run, _now()), nl=False)
         else:
-            out_console(no_color).print(render_runs.run_text(the_run, rows_of(the_run, _now()), _now()))
+            out_console(no_color).print(
+                render_runs.run_text(the_run, rows_of(the_run, _now()), _now())
+            )
         return
     if len(args) > 1:
         raise click.UsageError("expected at most one ADDR")
-    found = [r.snapshot for r in _stack(root, var_args).runs(args[0] if args else None,
-                                                             status=status, limit=limit)]
+    found = [
+        r.snapshot
+        for r in _stack(root, var_args).runs(args[0] if args else None, status=status, limit=limit)
+    ]
     if fmt_ == "json":
         click.echo(render_runs.runs_json(found, _now()), nl=False)
         return
@@ -161,16 +203,22 @@ def logs(run_name, task, follow, var_args, root, no_color) -> None:
 
 @click.command()
 @click.argument("run_name", metavar="RUN")
-@click.option("--terminate", is_flag=True,
-              help="Terminate: end now without running exit handlers (stop runs them).")
+@click.option(
+    "--terminate",
+    is_flag=True,
+    help="Terminate: end now without running exit handlers (stop runs them).",
+)
 @var_options
 @common_options
 def stop(run_name, terminate, var_args, root, no_color) -> None:
     """Stop a run (exit handlers run), or --terminate it."""
     stopped = _stack(root, var_args).get_run(run_name).stop(terminate)
     verb = "Terminating" if terminate else "Stopping"
-    out_console(no_color).print(f"{verb} {stopped.name}" + ("" if terminate else " (exit handlers run)"),
-                                highlight=False, markup=False)
+    out_console(no_color).print(
+        f"{verb} {stopped.name}" + ("" if terminate else " (exit handlers run)"),
+        highlight=False,
+        markup=False,
+    )
 
 
 @click.command()

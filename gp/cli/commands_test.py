@@ -14,12 +14,21 @@ from gp.render.tests import render_json, render_text
 
 
 @click.command("test")
-@click.option("--filter", "pattern", metavar="PATTERN",
-              help="Run only tests whose name matches (a glob with * ? [ ], else a substring).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--engine", is_flag=True,
-              help="Also run each test on the Argo engine of the module's Kubernetes target (the dev "
-                   "cluster, whose pods are simulated) and show both results side by side.")
+@click.option(
+    "--filter",
+    "pattern",
+    metavar="PATTERN",
+    help="Run only tests whose name matches (a glob with * ? [ ], else a substring).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--engine",
+    is_flag=True,
+    help="Also run each test on the Argo engine of the module's Kubernetes target (the dev "
+    "cluster, whose pods are simulated) and show both results side by side.",
+)
 @var_options
 @common_options
 def test(pattern: str | None, fmt: str, engine: bool, var_args, root: Path, no_color: bool) -> None:
@@ -30,8 +39,15 @@ def test(pattern: str | None, fmt: str, engine: bool, var_args, root: Path, no_c
     else:
         console = out_console(no_color)
         for line in render_text(report, shown_file).splitlines():
-            style = ("green" if line.startswith("PASS") else "red" if line.startswith("FAIL")
-                     else "yellow" if "disagree:" in line else None)
+            style = (
+                "green"
+                if line.startswith("PASS")
+                else "red"
+                if line.startswith("FAIL")
+                else "yellow"
+                if "disagree:" in line
+                else None
+            )
             console.print(line, style=style, markup=False, highlight=False)
     if report.failed:
         sys.exit(1)

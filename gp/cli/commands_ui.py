@@ -12,13 +12,26 @@ from gp.cli.console import common_options, out_console, var_options
 
 
 @click.command()
-@click.option("--port", default=8642, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but loopback needs the printed token.")
+@click.option(
+    "--port",
+    default=8642,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback needs the printed token.",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the UI in a browser.")
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Show this saved plan on /plan instead of planning on request.")
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Show this saved plan on /plan instead of planning on request.",
+)
 @var_options
 @common_options
 def ui(port, host, open_browser, plan_file, var_args, root, no_color) -> None:
@@ -29,8 +42,11 @@ def ui(port, host, open_browser, plan_file, var_args, root, no_color) -> None:
     out = out_console(no_color)
     out.print(f"gp ui serving {root} at {serving.url}", highlight=False, soft_wrap=True)
     if serving.token:
-        out.print(f"Listening beyond loopback: the page asks for this token: {serving.token}",
-                  highlight=False, soft_wrap=True)
+        out.print(
+            f"Listening beyond loopback: the page asks for this token: {serving.token}",
+            highlight=False,
+            soft_wrap=True,
+        )
     out.print("Press Ctrl-C to stop.", highlight=False)
     if open_browser:
         webbrowser.open(serving.url)

@@ -92,7 +92,9 @@ def var_options(fn: Callable) -> Callable:
     return wrapper
 
 
-def ordered_var_args(vars_: tuple[str, ...], var_files: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def ordered_var_args(
+    vars_: tuple[str, ...], var_files: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
     """Interleave --var and --var-file values in the order the user typed them.
 
     click groups repeated options by name, losing their relative order, so the raw arguments

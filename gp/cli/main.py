@@ -58,7 +58,9 @@ class _Lazy(click.Group):
         return getattr(importlib.import_module(module), name)
 
 
-@click.group(cls=_Lazy, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=_Lazy, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="gp")
 def cli() -> None:
     """gp: plan and apply Argo Workflows pipelines written in HCL."""

@@ -15,18 +15,22 @@ from gp.render import text as render_text
 from gp.render.stack import stack_markdown
 
 
-def print_plan(plan: Plan, fmt: str, sensitive: frozenset[str], no_color: bool,
-               verbose: bool = False) -> None:
+def print_plan(
+    plan: Plan, fmt: str, sensitive: frozenset[str], no_color: bool, verbose: bool = False
+) -> None:
     if fmt == "json":
         click.echo(render_json.render_plan(plan, sensitive=sensitive))
     elif fmt == "markdown":
         click.echo(render_markdown.render_plan(plan, sensitive=sensitive, verbose=verbose))
     else:
-        out_console(no_color).print(render_text.render_plan(plan, sensitive=sensitive, verbose=verbose))
+        out_console(no_color).print(
+            render_text.render_plan(plan, sensitive=sensitive, verbose=verbose)
+        )
 
 
-def print_apply_result(result: ApplyResult, plan: Plan, sensitive: frozenset[str],
-                       no_color: bool) -> None:
+def print_apply_result(
+    result: ApplyResult, plan: Plan, sensitive: frozenset[str], no_color: bool
+) -> None:
     console = out_console(no_color) if result.ok else error_console(no_color)
     console.print(render_text.render_apply_result(result, plan, sensitive=sensitive))
 

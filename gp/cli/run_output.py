@@ -48,8 +48,13 @@ def watch(handle: Handle, no_color: bool) -> Run:
         with closing(handle.follow()) as changes:
             if console.is_terminal:
                 view = _Screen(console)
-                with Live(view, console=console, refresh_per_second=2, transient=False,
-                          vertical_overflow="crop"):
+                with Live(
+                    view,
+                    console=console,
+                    refresh_per_second=2,
+                    transient=False,
+                    vertical_overflow="crop",
+                ):
                     for changed in changes:
                         run = changed.snapshot
                         view.rows, _ = step(state, run, _now())
@@ -64,7 +69,10 @@ def watch(handle: Handle, no_color: bool) -> Run:
         name = handle.name
         error_console(no_color).print(
             f"Stopped watching {name}; the run goes on (gp watch {name} to watch again, "
-            f"gp stop {name} to stop it).", highlight=False, markup=False)
+            f"gp stop {name} to stop it).",
+            highlight=False,
+            markup=False,
+        )
         sys.exit(EXIT_INTERRUPTED)
     assert run is not None
     return run
@@ -86,9 +94,15 @@ def exit_with_result(run: Run, no_color: bool) -> None:
         error_console(no_color).print(f"{run.name} Succeeded", highlight=False, markup=False)
         return
     console = error_console(no_color)
-    console.print(f"Error: run {run.name} {run.phase}" + (f": {run.message}" if run.message else ""),
-                  highlight=False, markup=False)
+    console.print(
+        f"Error: run {run.name} {run.phase}" + (f": {run.message}" if run.message else ""),
+        highlight=False,
+        markup=False,
+    )
     for node in run.failed_nodes():
-        console.print(f"  {node.display_name} {node.phase}" + (f": {node.message}" if node.message else ""),
-                      highlight=False, markup=False)
+        console.print(
+            f"  {node.display_name} {node.phase}" + (f": {node.message}" if node.message else ""),
+            highlight=False,
+            markup=False,
+        )
     sys.exit(1)

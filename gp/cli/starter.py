@@ -1,6 +1,6 @@
 """The module `gp init` writes: one template, one cron, a provider block."""
 
-STARTER = '''\
+STARTER = """\
 # A starter gp module. `gp plan` shows what it would write; `gp apply` writes it.
 
 gp {
@@ -42,7 +42,7 @@ cron_workflow "hello-nightly" {
   concurrency_policy = "Forbid"
   workflow_template  = workflow_template.hello
 }
-'''
+"""
 
 
 def starter_module(stack: str) -> str:

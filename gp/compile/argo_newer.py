@@ -92,7 +92,11 @@ def executor_plugin_models() -> type[BaseModel]:
 @functools.cache
 def newer_fields(model_name: str) -> list[tuple[str, str, Any]]:
     """(python name, Argo name, annotation) of the fields hera's `model_name` lacks."""
-    restart_rules = ("restart_policy_rules", "restartPolicyRules", Optional[list[ContainerRestartRule]])
+    restart_rules = (
+        "restart_policy_rules",
+        "restartPolicyRules",
+        Optional[list[ContainerRestartRule]],
+    )
     pod_resources = ("pod_resources", "podResources", Optional[_resources()])
     resource_claims = ("resource_claims", "resourceClaims", Optional[list[PodResourceClaim]])
     table: dict[str, list[tuple[str, str, Any]]] = {

@@ -35,10 +35,32 @@ ALWAYS_GLOBAL = (
     "workflow.status",
 )
 # Argo's template types, in the order Argo picks one when several are set.
-TYPES = ("container", "containerSet", "steps", "dag", "script", "resource", "data", "suspend", "http", "plugin")
+TYPES = (
+    "container",
+    "containerSet",
+    "steps",
+    "dag",
+    "script",
+    "resource",
+    "data",
+    "suspend",
+    "http",
+    "plugin",
+)
 POD_TYPES = ("container", "containerSet", "script", "resource", "data")
 LEAF_TYPES = (*POD_TYPES, "http", "plugin")
-ARTIFACT_LOCATIONS = ("s3", "git", "http", "artifactory", "hdfs", "raw", "oss", "gcs", "azure", "plugin")
+ARTIFACT_LOCATIONS = (
+    "s3",
+    "git",
+    "http",
+    "artifactory",
+    "hdfs",
+    "raw",
+    "oss",
+    "gcs",
+    "azure",
+    "plugin",
+)
 # A whole tag such as `{{inputs.parameters.x}}`: Argo's test for "this name is itself a variable".
 VARIABLE = re.compile(r"{{[-a-zA-Z0-9]+(\.[-a-zA-Z0-9_]+)*}}")
 
@@ -50,7 +72,7 @@ def tags(text: str) -> Iterator[str]:
         end = text.find("}}", start + 2)
         if end < 0:
             return
-        yield text[start + 2:end]
+        yield text[start + 2 : end]
         start = text.find("{{", end + 2)
 
 
@@ -127,7 +149,9 @@ class TemplateFacts:
         params, arts = entries(inputs.get("parameters")), entries(inputs.get("artifacts"))
         out_params, out_arts = entries(outputs.get("parameters")), entries(outputs.get("artifacts"))
         result = kind in ("container", "script", "data", "http", "plugin") or (
-            kind == "containerSet" and "main" in _names(entries(as_map(tmpl["containerSet"]).get("containers"))))
+            kind == "containerSet"
+            and "main" in _names(entries(as_map(tmpl["containerSet"]).get("containers")))
+        )
         return cls(
             name=str(tmpl.get("name", "")),
             type=kind,
@@ -205,7 +229,11 @@ def loop_keys(item: dict) -> tuple[set[str], bool]:
 
 
 def loops(item: dict) -> bool:
-    return bool(item.get("withItems")) or bool(item.get("withParam")) or item.get("withSequence") is not None
+    return (
+        bool(item.get("withItems"))
+        or bool(item.get("withParam"))
+        or item.get("withSequence") is not None
+    )
 
 
 def aggregates(item: dict) -> bool:

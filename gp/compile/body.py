@@ -21,7 +21,13 @@ def describe(block: Block) -> str:
 
 
 def compile_attrs(
-    attrs: Iterable[Attr], node: SchemaNode, ctx: Ctx, path: Path, where: str, out: dict, extra: Iterable[str] = ()
+    attrs: Iterable[Attr],
+    node: SchemaNode,
+    ctx: Ctx,
+    path: Path,
+    where: str,
+    out: dict,
+    extra: Iterable[str] = (),
 ) -> None:
     for attr in attrs:
         f = node.lookup(attr.name)
@@ -42,7 +48,13 @@ def unknown(what: str, name: str, where: str, closest: str | None) -> str:
 
 
 def compile_block_into(
-    block: Block, node: SchemaNode, ctx: Ctx, path: Path, out: dict, where: str, extra: Iterable[str] = ()
+    block: Block,
+    node: SchemaNode,
+    ctx: Ctx,
+    path: Path,
+    out: dict,
+    where: str,
+    extra: Iterable[str] = (),
 ) -> None:
     """Add one nested block to ``out``, the object being built for ``node`` (``where``, in messages)."""
     f = node.field(block.type)
@@ -50,7 +62,9 @@ def compile_block_into(
         if block.labels:
             ctx.error(f"block {quote(block.type)} takes no labels", block.pos)
         if f.argo_name in out:
-            ctx.error(f"duplicate block {quote(block.type)}; it may appear only once here", block.pos)
+            ctx.error(
+                f"duplicate block {quote(block.type)}; it may appear only once here", block.pos
+            )
             return
         sub_path = (*path, f.argo_name)
         ctx.mark(sub_path, block.pos)
@@ -67,14 +81,21 @@ def compile_block_into(
     f = node.repeated(block.type)
     if f is None:
         if node.field(block.type) is not None:
-            ctx.error(f"{quote(block.type)} is an attribute, not a block: write {block.type} = ...", block.pos)
+            ctx.error(
+                f"{quote(block.type)} is an attribute, not a block: write {block.type} = ...",
+                block.pos,
+            )
         else:
-            ctx.error(unknown("block", block.type, where, node.closest(block.type, extra)), block.pos)
+            ctx.error(
+                unknown("block", block.type, where, node.closest(block.type, extra)), block.pos
+            )
         return
     assert f.child is not None
     if f.kind == Kind.MAP_OF_MODEL:
         if len(block.labels) != 1:
-            ctx.error(f"block {quote(block.type)} needs one label, the key in {f.hcl_name}", block.pos)
+            ctx.error(
+                f"block {quote(block.type)} needs one label, the key in {f.hcl_name}", block.pos
+            )
             return
         key = block.labels[0]
         entries = out.setdefault(f.argo_name, {})
@@ -94,13 +115,18 @@ def labelled_body(block: Block, node: SchemaNode, ctx: Ctx, path: Path) -> dict:
     """A list entry whose label, if any, is its name."""
     named = node.field("name") is not None
     if len(block.labels) > 1 or (block.labels and not named):
-        ctx.error(f"block {quote(block.type)} takes {'at most one label' if named else 'no labels'}", block.pos)
+        ctx.error(
+            f"block {quote(block.type)} takes {'at most one label' if named else 'no labels'}",
+            block.pos,
+        )
     head: dict[str, Any] = {"name": block.labels[0]} if block.labels and named else {}
     if head:
         ctx.mark((*path, "name"), block.pos)
     body = compile_body(block, node, ctx, path)
     if head and "name" in body:
-        ctx.error(f"{describe(block)} sets its name twice (label and attribute)", block.attrs["name"].pos)
+        ctx.error(
+            f"{describe(block)} sets its name twice (label and attribute)", block.attrs["name"].pos
+        )
     return {**head, **body}
 
 
@@ -114,8 +140,14 @@ def compile_body(block: Block, node: SchemaNode, ctx: Ctx, path: Path) -> dict:
 
 def _map_block(block: Block, scalar: type | None, ctx: Ctx) -> dict:
     for sub in block.blocks:
-        ctx.error(f"{quote(block.type)} holds plain values; block {quote(sub.type)} is not allowed here", sub.pos)
-    return {a.name: convert_scalar(a.value, scalar, f"{block.type}.{a.name}", a.pos, ctx) for a in block.attrs.values()}
+        ctx.error(
+            f"{quote(block.type)} holds plain values; block {quote(sub.type)} is not allowed here",
+            sub.pos,
+        )
+    return {
+        a.name: convert_scalar(a.value, scalar, f"{block.type}.{a.name}", a.pos, ctx)
+        for a in block.attrs.values()
+    }
 
 
 def data_block(block: Block) -> dict:

@@ -43,8 +43,10 @@ def schedule_problem(expr: str) -> str | None:
         return f"unknown descriptor; expected one of {', '.join(DESCRIPTORS)} or @every <duration>"
     fields = expr.split()
     if len(fields) != 5:
-        return (f"expected five cron fields (minute hour day-of-month month day-of-week) or a "
-                f"descriptor such as @hourly, found {len(fields)}")
+        return (
+            f"expected five cron fields (minute hour day-of-month month day-of-week) or a "
+            f"descriptor such as @hourly, found {len(fields)}"
+        )
     if croniter.is_valid(expr):
         return None
     for i, (name, allowed) in enumerate(CRON_FIELDS):
@@ -84,16 +86,23 @@ def check_cron(r: Compiled, targets: CronTargets) -> None:
     for i, expr in enumerate(spec.get("schedules") or []):
         problem = schedule_problem(expr) if isinstance(expr, str) else "a schedule is a string"
         if problem:
-            ctx.error(f"invalid schedule {quote(str(expr))}: {problem}", ctx.pos_of(("spec", "schedules", i)))
+            ctx.error(
+                f"invalid schedule {quote(str(expr))}: {problem}",
+                ctx.pos_of(("spec", "schedules", i)),
+            )
     policy = spec.get("concurrencyPolicy")
     if policy is not None and policy not in CONCURRENCY_POLICIES:
-        ctx.error(f"concurrency_policy {quote(str(policy))} is not one of {', '.join(CONCURRENCY_POLICIES)}"
-                  f"{did_you_mean(next(iter(difflib.get_close_matches(str(policy), CONCURRENCY_POLICIES, n=1)), None))}",
-                  ctx.pos_of(("spec", "concurrencyPolicy")))
+        ctx.error(
+            f"concurrency_policy {quote(str(policy))} is not one of {', '.join(CONCURRENCY_POLICIES)}"
+            f"{did_you_mean(next(iter(difflib.get_close_matches(str(policy), CONCURRENCY_POLICIES, n=1)), None))}",
+            ctx.pos_of(("spec", "concurrencyPolicy")),
+        )
     tz = spec.get("timezone")
     if tz is not None and not valid_timezone(str(tz)):
-        ctx.error(f"unknown time zone {quote(str(tz))}: expected an IANA name such as America/Toronto",
-                  ctx.pos_of(("spec", "timezone")))
+        ctx.error(
+            f"unknown time zone {quote(str(tz))}: expected an IANA name such as America/Toronto",
+            ctx.pos_of(("spec", "timezone")),
+        )
     ref = r.cron_ref
     if ref is None:
         return
@@ -101,16 +110,29 @@ def check_cron(r: Compiled, targets: CronTargets) -> None:
     if ref.address is not None:
         target = targets.by_address.get(ref.address)
         if target is None:
-            ctx.error(f"workflow_template refers to {ref.address}, which is not a template of this module", ref.pos)
+            ctx.error(
+                f"workflow_template refers to {ref.address}, which is not a template of this module",
+                ref.pos,
+            )
         elif target.kind == "WorkflowTemplate" and target.ref.namespace != namespace:
             # Argo resolves a workflowTemplateRef in the cron's own namespace only.
-            ctx.error(f"workflow_template refers to {ref.address} in namespace {quote(str(target.ref.namespace))}, "
-                      f"but this CronWorkflow is in namespace {quote(str(namespace))} and Argo looks the "
-                      "template up there only: put both in one namespace, or make the template a "
-                      "cluster_workflow_template", ref.pos)
+            ctx.error(
+                f"workflow_template refers to {ref.address} in namespace {quote(str(target.ref.namespace))}, "
+                f"but this CronWorkflow is in namespace {quote(str(namespace))} and Argo looks the "
+                "template up there only: put both in one namespace, or make the template a "
+                "cluster_workflow_template",
+                ref.pos,
+            )
         return
-    kinds = ("ClusterWorkflowTemplate",) if ref.cluster else ("WorkflowTemplate", "ClusterWorkflowTemplate")
-    if not any(x.kind in kinds and x.ref.namespace in (None, namespace) for x in targets.by_name.get(ref.name, ())):
+    kinds = (
+        ("ClusterWorkflowTemplate",)
+        if ref.cluster
+        else ("WorkflowTemplate", "ClusterWorkflowTemplate")
+    )
+    if not any(
+        x.kind in kinds and x.ref.namespace in (None, namespace)
+        for x in targets.by_name.get(ref.name, ())
+    ):
         ctx.error(f"workflow_template {quote(ref.name)} is not declared in this module", ref.pos)
 
 
@@ -137,10 +159,15 @@ def unknown_keys(data: Any, node: SchemaNode, path: Path, ctx: Ctx) -> None:
     for key, value in data.items():
         f = node.by_argo_name(str(key))
         if f is None:
-            close = difflib.get_close_matches(str(key), [x.argo_name for x in node.fields.values()], n=1)
+            close = difflib.get_close_matches(
+                str(key), [x.argo_name for x in node.fields.values()], n=1
+            )
             where = format_path(None, path) or "the object"
-            ctx.error(f"unknown field {quote(str(key))} in {where} ({node.name})"
-                      f"{did_you_mean(close[0] if close else None)}", ctx.pos_of((*path, key)))
+            ctx.error(
+                f"unknown field {quote(str(key))} in {where} ({node.name})"
+                f"{did_you_mean(close[0] if close else None)}",
+                ctx.pos_of((*path, key)),
+            )
             continue
         sub = (*path, f.argo_name)
         if f.child is None:
@@ -164,8 +191,11 @@ def format_path(data: Any, path: Path) -> str:
     out = ""
     for part in path:
         if isinstance(part, int):
-            name = data[part].get("name") if isinstance(data, list) and part < len(data) and isinstance(
-                data[part], dict) else None
+            name = (
+                data[part].get("name")
+                if isinstance(data, list) and part < len(data) and isinstance(data[part], dict)
+                else None
+            )
             out += f'["{name}"]' if isinstance(name, str) else f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
@@ -210,7 +240,12 @@ def path_problem(path: tuple, node: SchemaNode | None) -> str | None:
             return f"{quote(seg)} is not a field of {where or 'the object'} ({node.name}){hint}"
         i += 1
         where = _path_text(path[:i])
-        entries = {Kind.MAP_OF_MODEL: 1, Kind.LIST_OF_MODEL: 1, Kind.LIST_OF_LIST_OF_MODEL: 2, Kind.LIST: 1}
+        entries = {
+            Kind.MAP_OF_MODEL: 1,
+            Kind.LIST_OF_MODEL: 1,
+            Kind.LIST_OF_LIST_OF_MODEL: 2,
+            Kind.LIST: 1,
+        }
         if f.kind in (Kind.MAP, Kind.ANY):
             return None
         if f.kind in entries:
@@ -251,6 +286,9 @@ def check_scripts(spec: dict, path: Path, ctx: Ctx) -> None:
     for i, tmpl in enumerate(spec.get("templates") or []):
         script = tmpl.get("script") if isinstance(tmpl, dict) else None
         if isinstance(script, dict) and script.get("source") and not script.get("command"):
-            ctx.warn(f"script template {quote(str(tmpl.get('name')))} has no command: Argo gives the source file "
-                     "to the container's command, so set command to its interpreter (e.g. [\"python\"] or "
-                     "[\"bash\"])", ctx.pos_of((*path, "templates", i, "script")))
+            ctx.warn(
+                f"script template {quote(str(tmpl.get('name')))} has no command: Argo gives the source file "
+                'to the container\'s command, so set command to its interpreter (e.g. ["python"] or '
+                '["bash"])',
+                ctx.pos_of((*path, "templates", i, "script")),
+            )

@@ -35,7 +35,14 @@ KIND_OF_BLOCK = {
 CLUSTER_SCOPED = ("ClusterWorkflowTemplate",)
 METADATA_ATTRS = ("name", "namespace", "labels", "annotations")
 # What the server or Argo's controller own: never part of what gp sends.
-SERVER_METADATA = ("uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink")
+SERVER_METADATA = (
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+)
 
 
 @dataclass
@@ -117,7 +124,11 @@ def _compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Com
 def _metadata_attrs(body) -> dict[str, Any]:
     """The metadata attributes that are set: null means not set, so the default applies
     (a `name = var.x` whose variable is null takes the block label)."""
-    return {name: a.value for name, a in body.attrs.items() if name in METADATA_ATTRS and a.value is not None}
+    return {
+        name: a.value
+        for name, a in body.attrs.items()
+        if name in METADATA_ATTRS and a.value is not None
+    }
 
 
 def _attr_pos(decl: ObjectDecl, name: str) -> SourcePos | None:
@@ -126,7 +137,13 @@ def _attr_pos(decl: ObjectDecl, name: str) -> SourcePos | None:
 
 
 def _metadata(
-    decl: ObjectDecl, kind: str, attrs: dict, written: dict, provider: ProviderConfig, stack: str, ctx: Ctx
+    decl: ObjectDecl,
+    kind: str,
+    attrs: dict,
+    written: dict,
+    provider: ProviderConfig,
+    stack: str,
+    ctx: Ctx,
 ) -> dict[str, Any]:
     """Name, namespace, labels and annotations: attributes win over `written` (a manifest's own)."""
     meta: dict[str, Any] = {k: v for k, v in written.items() if k not in SERVER_METADATA}
@@ -137,20 +154,30 @@ def _metadata(
     namespace = attrs.get("namespace", meta.get("namespace"))
     if kind in CLUSTER_SCOPED:
         if namespace is not None:
-            ctx.error(f"{kind} is cluster-scoped; it takes no namespace", _attr_pos(decl, "namespace") or decl.pos)
+            ctx.error(
+                f"{kind} is cluster-scoped; it takes no namespace",
+                _attr_pos(decl, "namespace") or decl.pos,
+            )
         meta.pop("namespace", None)
     else:
         if namespace:  # the provider's own namespace was checked where it is set
             problem = namespace_problem(namespace)
             if problem:
-                ctx.error(problem, _attr_pos(decl, "namespace") or ctx.pos_of(("metadata", "namespace")))
+                ctx.error(
+                    problem, _attr_pos(decl, "namespace") or ctx.pos_of(("metadata", "namespace"))
+                )
         meta["namespace"] = namespace or provider.namespace
     meta["labels"] = _marks(decl, "labels", meta.get("labels"), attrs.get("labels"), ctx)
     meta["labels"].update({MANAGED_BY_LABEL: MANAGED_BY_VALUE, STACK_LABEL: stack})
-    meta["annotations"] = _marks(decl, "annotations", meta.get("annotations"), attrs.get("annotations"), ctx)
+    meta["annotations"] = _marks(
+        decl, "annotations", meta.get("annotations"), attrs.get("annotations"), ctx
+    )
     meta["annotations"][ADDRESS_ANNOTATION] = decl.address
     order = ("name", "namespace", "labels", "annotations")
-    return {**{k: meta[k] for k in order if k in meta}, **{k: v for k, v in meta.items() if k not in order}}
+    return {
+        **{k: meta[k] for k in order if k in meta},
+        **{k: v for k, v in meta.items() if k not in order},
+    }
 
 
 def _marks(decl: ObjectDecl, what: str, written: Any, attr: Any, ctx: Ctx) -> dict[str, str]:
@@ -180,7 +207,11 @@ def argo_kinds() -> tuple[str, ...]:
     for n in names:
         model = getattr(models, n)
         fields = getattr(model, "model_fields", {})
-        if {"api_version", "kind", "metadata"} <= set(fields) and "argoproj" in model.__module__ and not n.endswith("List"):
+        if (
+            {"api_version", "kind", "metadata"} <= set(fields)
+            and "argoproj" in model.__module__
+            and not n.endswith("List")
+        ):
             kinds.append(n)
     return tuple(sorted(kinds))
 
@@ -189,22 +220,31 @@ def _compile_manifest(decl: ObjectDecl, provider: ProviderConfig, stack: str, ct
     body = decl.body
     for attr in body.attrs.values():
         if attr.name not in (*METADATA_ATTRS, "content"):
-            ctx.error(f"unknown field {quote(attr.name)} in manifest; it takes content, {', '.join(METADATA_ATTRS)}",
-                      attr.pos)
+            ctx.error(
+                f"unknown field {quote(attr.name)} in manifest; it takes content, {', '.join(METADATA_ATTRS)}",
+                attr.pos,
+            )
     for sub in body.blocks:
         ctx.error("manifest takes no blocks; put the object in content", sub.pos)
     content_attr = body.attrs.get("content")
     if content_attr is None or not isinstance(content_attr.value, dict):
-        ctx.error("manifest needs content, an Argo object given as a map", (content_attr or decl).pos)
+        ctx.error(
+            "manifest needs content, an Argo object given as a map", (content_attr or decl).pos
+        )
         return Compiled(decl, {}, ctx)
     content = copy.deepcopy(content_attr.value)
     ctx.mark((), content_attr.pos)
     kind = content.get("kind")
     if content.get("apiVersion") != API_VERSION:
-        ctx.error(f"manifest content must have apiVersion {API_VERSION}, not {content.get('apiVersion')!r}",
-                  content_attr.pos)
+        ctx.error(
+            f"manifest content must have apiVersion {API_VERSION}, not {content.get('apiVersion')!r}",
+            content_attr.pos,
+        )
     if kind not in argo_kinds():
-        ctx.error(f"manifest content has kind {kind!r}; expected one of {', '.join(argo_kinds())}", content_attr.pos)
+        ctx.error(
+            f"manifest content has kind {kind!r}; expected one of {', '.join(argo_kinds())}",
+            content_attr.pos,
+        )
         kind = str(kind)
     else:
         object_model(kind)  # the kind exists in hera's models

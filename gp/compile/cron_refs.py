@@ -48,25 +48,42 @@ def check_cron_arguments(cron: Compiled, template: Compiled, check: ReferenceChe
     wf = as_map(as_map(cron.manifest.get("spec")).get("workflowSpec"))
     tspec = as_map(template.manifest.get("spec"))
     given = {str(p.get("name")) for p in _parameters(wf)}
-    block = "cluster_workflow_template" if template.kind == "ClusterWorkflowTemplate" else "workflow_template"
+    block = (
+        "cluster_workflow_template"
+        if template.kind == "ClusterWorkflowTemplate"
+        else "workflow_template"
+    )
     what = f"{block} {quote(template.ref.name)}"
     reported: set[str] = set()
     for name, pos in check.submit_time:
-        param = name[len("workflow.parameters."):]
+        param = name[len("workflow.parameters.") :]
         if param not in given and param not in reported:
             reported.add(param)
             at = f" (at {PurePath(pos.file).name}:{pos.line}:{pos.col})" if pos else ""
-            cron.ctx.error(f"{what} uses {{{{{name}}}}}{at}, but neither it nor this cron declares "
-                           f"parameter {quote(param)}; add it to the cron's arguments", ref.pos)
+            cron.ctx.error(
+                f"{what} uses {{{{{name}}}}}{at}, but neither it nor this cron declares "
+                f"parameter {quote(param)}; add it to the cron's arguments",
+                ref.pos,
+            )
     for p in _parameters(tspec):
-        if p.get("value") is None and p.get("valueFrom") is None and str(p.get("name")) not in given:
-            cron.ctx.error(f"{what} declares parameter {quote(str(p.get('name')))} without a value, and this cron "
-                           "does not pass one", ref.pos)
+        if (
+            p.get("value") is None
+            and p.get("valueFrom") is None
+            and str(p.get("name")) not in given
+        ):
+            cron.ctx.error(
+                f"{what} declares parameter {quote(str(p.get('name')))} without a value, and this cron "
+                "does not pass one",
+                ref.pos,
+            )
     entry = wf.get("entrypoint") or tspec.get("entrypoint")
     if not entry:
         # Argo validates the run the cron makes, and a run needs a template to start from.
-        cron.ctx.error(f"neither this cron nor {what} sets an entrypoint, so Argo cannot run it: set "
-                       "entrypoint on the template (or in the cron's workflow_spec)", ref.pos)
+        cron.ctx.error(
+            f"neither this cron nor {what} sets an entrypoint, so Argo cannot run it: set "
+            "entrypoint on the template (or in the cron's workflow_spec)",
+            ref.pos,
+        )
         return
     tmpl = next((t for t in entries(tspec.get("templates")) if t.get("name") == entry), None)
     if tmpl is None:
@@ -75,5 +92,8 @@ def check_cron_arguments(cron: Compiled, template: Compiled, check: ReferenceChe
     merged = given | {str(p.get("name")) for p in _parameters(tspec)}
     for param in facts.needed_params:
         if param not in merged:
-            cron.ctx.error(f"the entrypoint {facts.label} of {what} needs input parameter {quote(param)}, which has "
-                           "no default and is in neither the template's arguments nor this cron's", ref.pos)
+            cron.ctx.error(
+                f"the entrypoint {facts.label} of {what} needs input parameter {quote(param)}, which has "
+                "no default and is in neither the template's arguments nor this cron's",
+                ref.pos,
+            )

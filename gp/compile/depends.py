@@ -1,9 +1,9 @@
 """Argo's `depends` expressions, parsed with their grammar:
 
-    expr    := and ("||" and)*
-    and     := unary ("&&" unary)*
-    unary   := "!" unary | primary
-    primary := "(" expr ")" | TASK ("." RESULT)?
+expr    := and ("||" and)*
+and     := unary ("&&" unary)*
+unary   := "!" unary | primary
+primary := "(" expr ")" | TASK ("." RESULT)?
 """
 
 from __future__ import annotations
@@ -12,10 +12,21 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-RESULTS = ("Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned", "AnySucceeded", "AllFailed")
+RESULTS = (
+    "Succeeded",
+    "Failed",
+    "Errored",
+    "Skipped",
+    "Omitted",
+    "Daemoned",
+    "AnySucceeded",
+    "AllFailed",
+)
 FAN_OUT_RESULTS = ("AnySucceeded", "AllFailed")
 
-_TOKEN = re.compile(r"\s*(?:(?P<op>&&|\|\||!|\(|\))|(?P<ref>[A-Za-z0-9_][-A-Za-z0-9_]*(?:\.[A-Za-z]+)?)|(?P<bad>\S))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>&&|\|\||!|\(|\))|(?P<ref>[A-Za-z0-9_][-A-Za-z0-9_]*(?:\.[A-Za-z]+)?)|(?P<bad>\S))"
+)
 
 
 class DependsSyntaxError(ValueError):

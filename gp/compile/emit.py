@@ -36,7 +36,9 @@ _Dumper.add_representer(str, _str)
 
 def manifest_yaml(manifest: dict[str, Any], *, sort_keys: bool = False) -> str:
     """One manifest as YAML; the same object always gives the same bytes."""
-    return yaml.dump(manifest, Dumper=_Dumper, sort_keys=sort_keys, allow_unicode=True, width=1_000_000)
+    return yaml.dump(
+        manifest, Dumper=_Dumper, sort_keys=sort_keys, allow_unicode=True, width=1_000_000
+    )
 
 
 def to_yaml(objects: Iterable[CompiledObject]) -> str:
@@ -61,7 +63,11 @@ def write_out(objects: Iterable[CompiledObject], out_dir: Path, fmt: str = "yaml
     for obj in objects:
         path = out_dir / out_path(obj, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = manifest_yaml(obj.manifest) if fmt == "yaml" else json.dumps(obj.manifest, indent=2) + "\n"
+        text = (
+            manifest_yaml(obj.manifest)
+            if fmt == "yaml"
+            else json.dumps(obj.manifest, indent=2) + "\n"
+        )
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

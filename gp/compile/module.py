@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import bisect
 
-from gp.compile.checks import CronTargets, check_cron, check_ignore_changes, check_schema, check_scripts
+from gp.compile.checks import (
+    CronTargets,
+    check_cron,
+    check_ignore_changes,
+    check_schema,
+    check_scripts,
+)
 from gp.compile.compiler import Compiled, compile_decl
 from gp.compile.cron_refs import LocalTemplates as CronTemplates, check_cron_arguments
 from gp.compile.objects import CompiledObject
 from gp.compile.references import ReferenceCheck, TemplateIndex
-from gp.compile.rules import LocalTemplates, check_duplicate_objects, check_object_name, check_workflow_spec, \
-    workflow_specs
+from gp.compile.rules import (
+    LocalTemplates,
+    check_duplicate_objects,
+    check_object_name,
+    check_workflow_spec,
+    workflow_specs,
+)
 from gp.config.marks import MASK, MIN_MASKED
 from gp.config.model import Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos

@@ -10,7 +10,9 @@ from gp.compile.argo_vars import ALWAYS_GLOBAL, TemplateFacts, loops
 from gp.compile.context import did_you_mean, quote
 
 HCL_TYPE = {"containerSet": "container_set"}
-RESULT_TYPES = "container, script, data, http and plugin templates, and container sets with a \"main\" container"
+RESULT_TYPES = (
+    'container, script, data, http and plugin templates, and container sets with a "main" container'
+)
 
 
 @dataclass
@@ -21,7 +23,9 @@ class Where:
     part: str = "body"  # "body", "node" (a step or task), "outputs" or "target"
     node: str | None = None  # the step or task holding the tag
     item: dict | None = None  # that step or task
-    nodes: dict[str, TemplateFacts | None] | None = None  # every step/task of the template: what it runs
+    nodes: dict[str, TemplateFacts | None] | None = (
+        None  # every step/task of the template: what it runs
+    )
     seen: set[str] | None = None  # steps only: those before (and including) this one
 
 
@@ -72,8 +76,10 @@ def _inputs(parts: list[str], where: Where, g: Globals) -> str:
     if what == "artifacts" and len(parts) in (3, 4) and parts[2] not in t.in_artifacts:
         return f"{t.label} declares no input artifact {quote(parts[2])}{_close(parts[2], t.in_artifacts)}"
     if what == "artifacts" and len(parts) == 4 and parts[3] == "path":
-        return (f"an input artifact's path is known only in templates that run something, not in "
-                f"{_type(t)} {t.label}")
+        return (
+            f"an input artifact's path is known only in templates that run something, not in "
+            f"{_type(t)} {t.label}"
+        )
     return "Argo's inputs are inputs.parameters.NAME, inputs.artifacts.NAME and inputs.artifacts.NAME.path"
 
 
@@ -91,8 +97,10 @@ def _item(parts: list[str], where: Where, g: Globals) -> str:
     key = ".".join(parts[1:])
     if not keys:
         return f"the with_items values of {what} {quote(str(where.node))} are not maps: use {{{{item}}}}"
-    return (f"the with_items values of {what} {quote(str(where.node))} have no key {quote(key)} "
-            f"(they have {', '.join(keys)}){_close(key, keys)}")
+    return (
+        f"the with_items values of {what} {quote(str(where.node))} have no key {quote(key)} "
+        f"(they have {', '.join(keys)}){_close(key, keys)}"
+    )
 
 
 def _node(parts: list[str], where: Where, g: Globals) -> str:
@@ -102,15 +110,19 @@ def _node(parts: list[str], where: Where, g: Globals) -> str:
     if where.nodes is None or in_steps != (root == "steps"):
         if where.part == "body" and where.nodes is None:
             return f"{root}.… is known only in a {holder} template; pass the value to {where.template.label} as an argument"
-        return f"{root}.… is known only in a {holder} template, and {where.template.label} is not one"
+        return (
+            f"{root}.… is known only in a {holder} template, and {where.template.label} is not one"
+        )
     if len(parts) < 3:
         return f"write {root}.NAME.outputs.… (or .status, .id, ...)"
     node, rest = parts[1], parts[2:]
     if node not in where.nodes:
         return f"{holder} template {quote(where.template.name)} has no {what} {quote(node)}{_close(node, where.nodes)}"
     if in_steps and node not in (where.seen or ()):
-        return (f"step {quote(node)} comes after step {quote(str(where.node))} in template "
-                f"{quote(where.template.name)}; a step sees only the steps before it")
+        return (
+            f"step {quote(node)} comes after step {quote(str(where.node))} in template "
+            f"{quote(where.template.name)}; a step sees only the steps before it"
+        )
     if in_steps and node == where.node and rest != ["status"]:
         return f"step {quote(node)} cannot read its own outputs (only its exit hook can)"
     if rest == ["status"]:
@@ -131,8 +143,10 @@ def _node(parts: list[str], where: Where, g: Globals) -> str:
             return f"{runs}, which declares no output artifacts"
         return f"{runs}, which declares no output artifact {quote(rest[2])}{_close(rest[2], callee.out_artifacts)}"
     if rest == ["outputs", "parameters"]:
-        return (f"{what} {quote(node)} does not loop over with_items or with_param, so it has no list of "
-                "outputs.parameters")
+        return (
+            f"{what} {quote(node)} does not loop over with_items or with_param, so it has no list of "
+            "outputs.parameters"
+        )
     if rest == ["ip"]:
         return f"{runs}, which is not a daemon; only daemons have an ip"
     return f"Argo knows no {root}.{node}.{'.'.join(rest)}"
@@ -148,23 +162,39 @@ def _workflow(parts: list[str], where: Where, g: Globals) -> str:
     if what == "outputs" and len(parts) > 3 and parts[2] in ("parameters", "artifacts"):
         kind = parts[2][:-1]
         declared = g.global_params if kind == "parameter" else g.global_artifacts
-        return (f"no template of this workflow has an output {kind} with global_name {quote('.'.join(parts[3:]))}"
-                f"{_close('.'.join(parts[3:]), declared)}")
+        return (
+            f"no template of this workflow has an output {kind} with global_name {quote('.'.join(parts[3:]))}"
+            f"{_close('.'.join(parts[3:]), declared)}"
+        )
     if what == "priority":
         return "workflow.priority is set only when the workflow sets priority"
     if what == "failures":
         return "workflow.failures is set only in a workflow with an exit handler (on_exit)"
     if what in ("labels", "annotations") and name:
         known = g.labels if what == "labels" else g.annotations
-        return (f"the workflow has no {what[:-1]} {quote(name)}{_close(name, known)}; Argo rejects it unless "
-                "the controller's workflow defaults add one")
-    known = [*ALWAYS_GLOBAL, "workflow.parameters", "workflow.labels", "workflow.annotations",
-             "workflow.creationTimestamp", "workflow.duration", "workflow.scheduledTime", "workflow.outputs"]
-    return f"Argo knows no workflow variable {quote('.'.join(parts))}{_close('.'.join(parts), known)}"
+        return (
+            f"the workflow has no {what[:-1]} {quote(name)}{_close(name, known)}; Argo rejects it unless "
+            "the controller's workflow defaults add one"
+        )
+    known = [
+        *ALWAYS_GLOBAL,
+        "workflow.parameters",
+        "workflow.labels",
+        "workflow.annotations",
+        "workflow.creationTimestamp",
+        "workflow.duration",
+        "workflow.scheduledTime",
+        "workflow.outputs",
+    ]
+    return (
+        f"Argo knows no workflow variable {quote('.'.join(parts))}{_close('.'.join(parts), known)}"
+    )
 
 
 def _pod(parts: list[str], where: Where, g: Globals) -> str:
     if parts == ["pod", "name"]:
-        return (f"pod.name is known only in templates that run a pod (container, script, resource, container_set, "
-                f"data), not in {_type(where.template)} template {quote(where.template.name)}")
+        return (
+            f"pod.name is known only in templates that run a pod (container, script, resource, container_set, "
+            f"data), not in {_type(where.template)} template {quote(where.template.name)}"
+        )
     return "pod.name is the only pod variable"

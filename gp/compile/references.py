@@ -51,7 +51,9 @@ class TemplateIndex:
         for r in results:
             if r.kind in TEMPLATE_KINDS:
                 spec = as_map(r.manifest.get("spec"))
-                named = self.by_ref.setdefault((r.kind == "ClusterWorkflowTemplate", r.ref.name), {})
+                named = self.by_ref.setdefault(
+                    (r.kind == "ClusterWorkflowTemplate", r.ref.name), {}
+                )
                 for t in entries(spec.get("templates")):
                     if isinstance(t.get("name"), str):
                         named.setdefault(t["name"], t)
@@ -68,7 +70,9 @@ def _arguments(item: dict) -> dict:
 class ReferenceCheck:
     """One workflow spec: its templates, their steps and tasks, its entrypoint and exit handler."""
 
-    def __init__(self, spec: dict, path: Path, ctx: Ctx, kind: str, meta: dict, index: TemplateIndex):
+    def __init__(
+        self, spec: dict, path: Path, ctx: Ctx, kind: str, meta: dict, index: TemplateIndex
+    ):
         self.spec, self.path, self.ctx, self.index = spec, path, ctx, index
         self.template_validation = kind in TEMPLATE_KINDS
         self.meta = meta
@@ -79,8 +83,13 @@ class ReferenceCheck:
         self.submit_time: list[tuple[str, SourcePos | None]] = []
 
     def run(self) -> None:
-        templates = [(i, t) for i, t in enumerate(self.spec.get("templates") if isinstance(
-            self.spec.get("templates"), list) else ()) if isinstance(t, dict)]
+        templates = [
+            (i, t)
+            for i, t in enumerate(
+                self.spec.get("templates") if isinstance(self.spec.get("templates"), list) else ()
+            )
+            if isinstance(t, dict)
+        ]
         for _, t in templates:
             self.facts.setdefault(str(t.get("name")), TemplateFacts.of(t))
         self.scope, self.globals = self._globals(templates)
@@ -92,7 +101,11 @@ class ReferenceCheck:
 
     def _globals(self, templates: list[tuple[int, dict]]) -> tuple[Scope, Globals]:
         spec, meta = self.spec, self.meta
-        params = tuple(p["name"] for p in entries(_arguments(spec).get("parameters")) if isinstance(p.get("name"), str))
+        params = tuple(
+            p["name"]
+            for p in entries(_arguments(spec).get("parameters"))
+            if isinstance(p.get("name"), str)
+        )
         wf_meta = as_map(spec.get("workflowMetadata"))
         g = Globals(parameters=params)
         for source in (meta, wf_meta):
@@ -103,7 +116,9 @@ class ReferenceCheck:
         if params:
             scope.keys.update(("workflow.parameters", "workflow.parameters.json"))
             scope.keys.update(f"workflow.parameters.{p}" for p in params)
-        scope.keys.update(f"workflow.{k}{j}" for k in ("labels", "annotations") for j in ("", ".json"))
+        scope.keys.update(
+            f"workflow.{k}{j}" for k in ("labels", "annotations") for j in ("", ".json")
+        )
         scope.keys.update(f"workflow.labels.{k}" for k in g.labels)
         scope.keys.update(f"workflow.annotations.{k}" for k in g.annotations)
         if spec.get("priority") is not None:
@@ -119,8 +134,10 @@ class ReferenceCheck:
                 elif callee is not None:
                     producers.append(callee)
         for facts in producers:
-            for name, kind, names in (("parameters", "param", facts.global_params),
-                                      ("artifacts", "artifact", facts.global_artifacts)):
+            for name, kind, names in (
+                ("parameters", "param", facts.global_params),
+                ("artifacts", "artifact", facts.global_artifacts),
+            ):
                 for n in names:
                     if VARIABLE.search(n):  # a global name known only at run time
                         scope.open.add(f"workflow.outputs.{name}")
@@ -171,7 +188,11 @@ class ReferenceCheck:
                 return None
         if name.startswith("workflow.parameters") and self.template_validation:
             # A workflow submitted from the template may pass it; Argo's lint does not check.
-            return "warning" if name.startswith("workflow.parameters.") and name != "workflow.parameters.json" else None
+            return (
+                "warning"
+                if name.startswith("workflow.parameters.") and name != "workflow.parameters.json"
+                else None
+            )
         if name.startswith(("workflow.labels.", "workflow.annotations.")):
             return "warning"
         return "error"
@@ -214,9 +235,13 @@ class ReferenceCheck:
             rest = {k: v for k, v in p.items() if k not in ("value", "valueFrom")}
             self.check_value(rest, (*tpath, "inputs", "parameters", j), scope, where)
         for j, a in enumerate(entries(inputs.get("artifacts"))):
-            self.check_value(a.get("path"), (*tpath, "inputs", "artifacts", j, "path"), scope, where)
+            self.check_value(
+                a.get("path"), (*tpath, "inputs", "artifacts", j, "path"), scope, where
+            )
 
-    def _expose(self, scope: Scope, root: str, node: str, callee: TemplateFacts | None, aggregate: bool) -> None:
+    def _expose(
+        self, scope: Scope, root: str, node: str, callee: TemplateFacts | None, aggregate: bool
+    ) -> None:
         if callee is None:
             scope.keys.update(node_base_keys(root, node))
             scope.open.add(f"{root}.{node}")
@@ -226,7 +251,11 @@ class ReferenceCheck:
     def _node_scope(self, parent: Scope, item: dict) -> Scope:
         keys, any_item = loop_keys(item)
         inputs = as_map(as_map(item.get("inline")).get("inputs"))
-        keys.update(f"inputs.parameters.{p['name']}" for p in entries(inputs.get("parameters")) if "name" in p)
+        keys.update(
+            f"inputs.parameters.{p['name']}"
+            for p in entries(inputs.get("parameters"))
+            if "name" in p
+        )
         scope = Scope(parent, keys)
         scope.any_item = any_item
         return scope
@@ -262,7 +291,12 @@ class ReferenceCheck:
                 where = Where(facts, "node", name, step, nodes, seen)
                 self._check_node(step, (*tpath, "steps", g, s), step_scope, where)
                 self._expose(scope, "steps", name, callee, aggregates(step))
-        self.check_value(t.get("outputs"), (*tpath, "outputs"), scope, Where(facts, "outputs", nodes=nodes, seen=seen))
+        self.check_value(
+            t.get("outputs"),
+            (*tpath, "outputs"),
+            scope,
+            Where(facts, "outputs", nodes=nodes, seen=seen),
+        )
 
     def _check_dag(self, t: dict, facts: TemplateFacts, scope: Scope, tpath: Path) -> None:
         dag = as_map(t["dag"])
@@ -286,14 +320,22 @@ class ReferenceCheck:
             self._check_argument_sources(task, path, nodes, ancestry)
         target = dag.get("target")
         if isinstance(target, str):
-            self.check_value(target, (*tpath, "dag", "target"), scope, Where(facts, "target", nodes=nodes))
+            self.check_value(
+                target, (*tpath, "dag", "target"), scope, Where(facts, "target", nodes=nodes)
+            )
             for name in target.split(" "):
                 if not VARIABLE.search(name) and name not in nodes:
-                    self.ctx.error(f"target {quote(name)} is not a task of DAG template {quote(facts.name)}",
-                                   self.ctx.pos_of((*tpath, "dag", "target")))
-        self.check_value(t.get("outputs"), (*tpath, "outputs"), scope, Where(facts, "outputs", nodes=nodes))
+                    self.ctx.error(
+                        f"target {quote(name)} is not a task of DAG template {quote(facts.name)}",
+                        self.ctx.pos_of((*tpath, "dag", "target")),
+                    )
+        self.check_value(
+            t.get("outputs"), (*tpath, "outputs"), scope, Where(facts, "outputs", nodes=nodes)
+        )
 
-    def _check_argument_sources(self, task: dict, path: Path, nodes: dict, ancestry: Ancestry) -> None:
+    def _check_argument_sources(
+        self, task: dict, path: Path, nodes: dict, ancestry: Ancestry
+    ) -> None:
         """A task passing `{{tasks.A.…}}` must wait for A: Argo checks values that start with it."""
         args = _arguments(task)
         name = str(task.get("name"))
@@ -307,7 +349,8 @@ class ReferenceCheck:
                     self.ctx.error(
                         f"task {quote(name)} passes {quote(value)} as {kind[:-1]} {quote(str(entry.get('name')))}, "
                         f"but does not depend on task {quote(source)}; add it to depends",
-                        self.ctx.pos_of((*path, "arguments", kind, j, field)))
+                        self.ctx.pos_of((*path, "arguments", kind, j, field)),
+                    )
 
     # --- calls: every input without a default must be passed -----------------------------------
 
@@ -318,41 +361,63 @@ class ReferenceCheck:
         params = entries(args.get("parameters"))
         for j, p in enumerate(params):
             if p.get("value") is None and p.get("valueFrom") is None:
-                self.ctx.error(f"{what} {quote(name)} passes parameter {quote(str(p.get('name')))} without a value",
-                               self.ctx.pos_of((*path, "arguments", "parameters", j)))
+                self.ctx.error(
+                    f"{what} {quote(name)} passes parameter {quote(str(p.get('name')))} without a value",
+                    self.ctx.pos_of((*path, "arguments", "parameters", j)),
+                )
         if callee is None:
             return
         passed = [str(p.get("name")) for p in params]
-        for kind, needed, given in (("parameter", callee.needed_params, passed),
-                                    ("artifact", callee.needed_artifacts,
-                                     [str(x.get("name")) for x in entries(args.get("artifacts"))])):
+        for kind, needed, given in (
+            ("parameter", callee.needed_params, passed),
+            (
+                "artifact",
+                callee.needed_artifacts,
+                [str(x.get("name")) for x in entries(args.get("artifacts"))],
+            ),
+        ):
             for missing in needed:
                 if missing not in given:
-                    close = [g for g in given if g not in callee.in_params and g not in callee.in_artifacts]
-                    self.ctx.error(f"{what} {quote(name)} calls {callee.label} without its input {kind} "
-                                   f"{quote(missing)}, which {_NO_DEFAULT[kind]}{_close(missing, close)}",
-                                   self.ctx.pos_of((*path, "arguments")))
+                    close = [
+                        g
+                        for g in given
+                        if g not in callee.in_params and g not in callee.in_artifacts
+                    ]
+                    self.ctx.error(
+                        f"{what} {quote(name)} calls {callee.label} without its input {kind} "
+                        f"{quote(missing)}, which {_NO_DEFAULT[kind]}{_close(missing, close)}",
+                        self.ctx.pos_of((*path, "arguments")),
+                    )
 
     def _check_spec_calls(self) -> None:
         """The entrypoint of a workflow or cron, and every exit handler, take the spec's arguments."""
         if "workflowTemplateRef" in self.spec:
             return
         args = _arguments(self.spec)
-        given = {"parameter": {str(p.get("name")) for p in entries(args.get("parameters"))},
-                 "artifact": {str(a.get("name")) for a in entries(args.get("artifacts"))}}
+        given = {
+            "parameter": {str(p.get("name")) for p in entries(args.get("parameters"))},
+            "artifact": {str(a.get("name")) for a in entries(args.get("artifacts"))},
+        }
         calls = [("onExit", "exit handler")]
-        if not self.template_validation:  # a template's entrypoint gets its arguments at submit time
+        if (
+            not self.template_validation
+        ):  # a template's entrypoint gets its arguments at submit time
             calls.append(("entrypoint", "entrypoint"))
         for key, what in calls:
             callee = self.facts.get(str(self.spec.get(key)))
             if callee is None:
                 continue
-            for kind, needed in (("parameter", callee.needed_params), ("artifact", callee.needed_artifacts)):
+            for kind, needed in (
+                ("parameter", callee.needed_params),
+                ("artifact", callee.needed_artifacts),
+            ):
                 for missing in needed:
                     if missing not in given[kind]:
-                        self.ctx.error(f"the workflow's arguments give no {kind} {quote(missing)}, an input of "
-                                       f"{what} {callee.label} which {_NO_DEFAULT[kind]}",
-                                       self.ctx.pos_of((*self.path, key)))
+                        self.ctx.error(
+                            f"the workflow's arguments give no {kind} {quote(missing)}, an input of "
+                            f"{what} {callee.label} which {_NO_DEFAULT[kind]}",
+                            self.ctx.pos_of((*self.path, key)),
+                        )
 
 
 _NO_DEFAULT = {

@@ -29,7 +29,9 @@ class LocalTemplates:
         out: dict[tuple[bool, str], set[str]] = {}
         for r in results:
             if r.kind in TEMPLATE_KINDS:
-                names = {t.get("name") for t in (r.manifest.get("spec") or {}).get("templates") or []}
+                names = {
+                    t.get("name") for t in (r.manifest.get("spec") or {}).get("templates") or []
+                }
                 key = (r.kind == "ClusterWorkflowTemplate", r.ref.name)
                 out.setdefault(key, set()).update(n for n in names if isinstance(n, str))
         return cls(out)
@@ -46,7 +48,10 @@ def check_object_name(r: Compiled) -> None:
             pos,
         )
     if len(name) > limit:
-        r.ctx.error(f"{r.kind} name {quote(name)} is {len(name)} characters long; at most {limit} are allowed", pos)
+        r.ctx.error(
+            f"{r.kind} name {quote(name)} is {len(name)} characters long; at most {limit} are allowed",
+            pos,
+        )
 
 
 def check_duplicate_objects(results: list[Compiled]) -> None:
@@ -99,28 +104,46 @@ def check_workflow_spec(spec: dict, path: Path, ctx: Ctx, local: LocalTemplates)
 def _check_hooks(what: str, owner: dict, path: Path, ctx: Ctx, known: set[str]) -> None:
     """Lifecycle hooks run a template of this spec (or one by templateRef, checked elsewhere)."""
     hooks = owner.get("hooks")
-    for key, hook in (hooks.items() if isinstance(hooks, dict) else ()):
+    for key, hook in hooks.items() if isinstance(hooks, dict) else ():
         template = hook.get("template") if isinstance(hook, dict) else None
         if isinstance(template, str) and template not in known:
-            _missing(f"{what} hook {quote(str(key))}", template, known, ctx, (*path, "hooks", key, "template"))
+            _missing(
+                f"{what} hook {quote(str(key))}",
+                template,
+                known,
+                ctx,
+                (*path, "hooks", key, "template"),
+            )
 
 
 def _check_name(what: str, name: Any, ctx: Ctx, path: Path) -> None:
     if not isinstance(name, str) or not TEMPLATE_NAME.match(name):
-        ctx.error(f"{what} name {quote(str(name))} must match ^[a-zA-Z0-9][-a-zA-Z0-9]*$", ctx.pos_of(path))
+        ctx.error(
+            f"{what} name {quote(str(name))} must match ^[a-zA-Z0-9][-a-zA-Z0-9]*$",
+            ctx.pos_of(path),
+        )
 
 
 def _missing(what: str, name: str, known: set[str], ctx: Ctx, path: Path) -> None:
     close = difflib.get_close_matches(name, sorted(known), n=1)
-    ctx.error(f"{what} refers to template {quote(name)}, which does not exist{did_you_mean(close[0] if close else None)}",
-              ctx.pos_of(path))
+    ctx.error(
+        f"{what} refers to template {quote(name)}, which does not exist{did_you_mean(close[0] if close else None)}",
+        ctx.pos_of(path),
+    )
 
 
 def _check_template(t: dict, tpath: Path, ctx: Ctx, known: set[str], local: LocalTemplates) -> None:
     dag = t.get("dag")
     if isinstance(dag, dict):
         tasks = [x for x in dag.get("tasks") or [] if isinstance(x, dict)]
-        _check_steps_like("task", tasks, [(*tpath, "dag", "tasks", j) for j in range(len(tasks))], ctx, known, local)
+        _check_steps_like(
+            "task",
+            tasks,
+            [(*tpath, "dag", "tasks", j) for j in range(len(tasks))],
+            ctx,
+            known,
+            local,
+        )
         _check_dag(tasks, (*tpath, "dag", "tasks"), ctx)
     steps = t.get("steps")
     if isinstance(steps, list):
@@ -132,7 +155,9 @@ def _check_template(t: dict, tpath: Path, ctx: Ctx, known: set[str], local: Loca
         _check_steps_like("step", flat, paths, ctx, known, local)
 
 
-def _check_steps_like(what: str, items: list[dict], paths: list[Path], ctx: Ctx, known, local) -> None:
+def _check_steps_like(
+    what: str, items: list[dict], paths: list[Path], ctx: Ctx, known, local
+) -> None:
     seen: set[str] = set()
     for item, path in zip(items, paths):
         name = item.get("name")
@@ -166,34 +191,55 @@ def _check_dag(tasks: list[dict], path: Path, ctx: Ctx) -> None:
             if dep in by_name:
                 edges.setdefault(name, []).append(dep)
             else:
-                close = difflib.get_close_matches(str(dep), [str(n) for n in by_name if n != name], n=1)
-                ctx.error(f"task {quote(name)} depends on unknown task {quote(str(dep))}"
-                          f"{did_you_mean(close[0] if close else None)}", ctx.pos_of((*path, j, "dependencies")))
+                close = difflib.get_close_matches(
+                    str(dep), [str(n) for n in by_name if n != name], n=1
+                )
+                ctx.error(
+                    f"task {quote(name)} depends on unknown task {quote(str(dep))}"
+                    f"{did_you_mean(close[0] if close else None)}",
+                    ctx.pos_of((*path, j, "dependencies")),
+                )
         dpath = (*path, j, "depends")
         depends = task.get("depends")
         if depends is None or not str(depends).strip():
             continue  # Argo reads an empty depends as none
         pos = ctx.pos_of(dpath)
         if "continueOn" in task:
-            ctx.error(f"task {quote(name)} sets continue_on together with depends; Argo ignores continue_on "
-                      "there: use depends conditions such as A.Failed instead", ctx.pos_of((*path, j, "continueOn")))
+            ctx.error(
+                f"task {quote(name)} sets continue_on together with depends; Argo ignores continue_on "
+                "there: use depends conditions such as A.Failed instead",
+                ctx.pos_of((*path, j, "continueOn")),
+            )
         try:
             tree = parse(str(depends))
         except DependsSyntaxError as e:
-            ctx.error(f"task {quote(name)}: invalid depends {quote(str(depends))}: {e.message} "
-                      f"at character {e.offset + 1}", pos)
+            ctx.error(
+                f"task {quote(name)}: invalid depends {quote(str(depends))}: {e.message} "
+                f"at character {e.offset + 1}",
+                pos,
+            )
             continue
         for ref, _neg in refs(tree):
             if ref.task not in by_name:
-                close = difflib.get_close_matches(ref.task, [str(n) for n in by_name if n != name], n=1)
-                ctx.error(f"task {quote(name)} depends on unknown task {quote(ref.task)}"
-                          f"{did_you_mean(close[0] if close else None)}", pos)
+                close = difflib.get_close_matches(
+                    ref.task, [str(n) for n in by_name if n != name], n=1
+                )
+                ctx.error(
+                    f"task {quote(name)} depends on unknown task {quote(ref.task)}"
+                    f"{did_you_mean(close[0] if close else None)}",
+                    pos,
+                )
                 continue
             edges.setdefault(name, []).append(ref.task)
             target = by_name[ref.task][1]
-            if ref.result in FAN_OUT_RESULTS and not any(k in target for k in ("withItems", "withParam", "withSequence")):
-                ctx.error(f"task {quote(name)} uses {ref.task}.{ref.result}, but task {quote(ref.task)} does not fan "
-                          "out (no with_items, with_param or with_sequence)", pos)
+            if ref.result in FAN_OUT_RESULTS and not any(
+                k in target for k in ("withItems", "withParam", "withSequence")
+            ):
+                ctx.error(
+                    f"task {quote(name)} uses {ref.task}.{ref.result}, but task {quote(ref.task)} does not fan "
+                    "out (no with_items, with_param or with_sequence)",
+                    pos,
+                )
     for cycle in _cycles(edges, [t.get("name") for t in tasks]):
         j = by_name[cycle[0]][0]
         key = "depends" if "depends" in tasks[j] else "dependencies"
@@ -211,7 +257,7 @@ def _cycles(edges: dict[str, list[str]], order: list) -> list[list[str]]:
         stack.append(n)
         for m in edges.get(n, []):
             if state.get(m) == 1:
-                cycle = stack[stack.index(m):]
+                cycle = stack[stack.index(m) :]
                 first = min(cycle, key=order.index)
                 k = cycle.index(first)
                 cycle = cycle[k:] + cycle[:k]

@@ -11,7 +11,9 @@ import re
 from typing import Callable, Iterable
 
 # Argo reads a `depends` expression with this pattern: `A.Succeeded` or a bare task name.
-_DEPENDS_NAME = re.compile(r"([a-zA-Z0-9][-a-zA-Z0-9]*?\.[A-Z][a-zA-Z]+)|([a-zA-Z0-9][-a-zA-Z0-9]*)")
+_DEPENDS_NAME = re.compile(
+    r"([a-zA-Z0-9][-a-zA-Z0-9]*?\.[A-Z][a-zA-Z]+)|([a-zA-Z0-9][-a-zA-Z0-9]*)"
+)
 
 
 class Scope:

@@ -30,8 +30,11 @@ def check_identity(body: Block, ctx: Ctx) -> None:
     for name in ("name", "namespace"):
         attr = body.attrs.get(name)
         if attr is not None and attr.marks:
-            ctx.error(f"{quote(name)} cannot be sensitive: it names the object in every plan and "
-                      "in the cluster's own logs", attr.pos)
+            ctx.error(
+                f"{quote(name)} cannot be sensitive: it names the object in every plan and "
+                "in the cluster's own logs",
+                attr.pos,
+            )
 
 
 def sensitive_paths(body: Block, manifest: dict[str, Any], ctx: Ctx) -> tuple[Path, ...]:
@@ -48,7 +51,9 @@ def sensitive_paths(body: Block, manifest: dict[str, Any], ctx: Ctx) -> tuple[Pa
     return tuple(sorted(_minimal(_keep_identity(found, manifest)), key=_order))
 
 
-def _marked_attrs(block: Block, chain: tuple[Block, ...]) -> Iterator[tuple[Attr, tuple[Block, ...]]]:
+def _marked_attrs(
+    block: Block, chain: tuple[Block, ...]
+) -> Iterator[tuple[Attr, tuple[Block, ...]]]:
     for attr in block.attrs.values():
         if attr.marks:
             yield attr, chain
@@ -132,7 +137,11 @@ def _keep_identity(paths: set[Path], manifest: dict[str, Any]) -> set[Path]:
     for path in paths:
         if path in ((), ("metadata",)):
             base = manifest if path == () else manifest.get("metadata") or {}
-            out.update((*path, k) for k in base if (*path, k) not in IDENTITY and (*path, k) != ("metadata",))
+            out.update(
+                (*path, k)
+                for k in base
+                if (*path, k) not in IDENTITY and (*path, k) != ("metadata",)
+            )
             if path == () and "metadata" in manifest:
                 out.update(_keep_identity({("metadata",)}, manifest))
         elif path not in IDENTITY:
@@ -145,7 +154,7 @@ def _minimal(paths: Iterable[Path]) -> list[Path]:
     ordered = sorted(set(paths), key=len)
     kept: list[Path] = []
     for p in ordered:
-        if not any(p[:len(k)] == k for k in kept):
+        if not any(p[: len(k)] == k for k in kept):
             kept.append(p)
     return kept
 

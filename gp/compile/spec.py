@@ -8,7 +8,13 @@ from typing import Iterable
 from gp.compile.body import compile_attrs, compile_block_into, describe, labelled_body
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.schema import cron_workflow_spec, dag_task, workflow_spec
-from gp.compile.templates import EXPLICIT_TEMPLATES, TemplateSink, arguments_value, compile_step, compile_template
+from gp.compile.templates import (
+    EXPLICIT_TEMPLATES,
+    TemplateSink,
+    arguments_value,
+    compile_step,
+    compile_template,
+)
 from gp.compile.values import is_ref
 from gp.config.model import Attr, Block
 from gp.errors import SourcePos
@@ -17,7 +23,9 @@ SPEC_SHORT_FORMS = ("step", "parameter", *EXPLICIT_TEMPLATES)
 CLUSTER_TEMPLATE_KINDS = ("cluster_workflow_template", "ClusterWorkflowTemplate")
 
 
-def compile_workflow_spec(attrs: Iterable[Attr], blocks: list[Block], ctx: Ctx, path: Path, where: str) -> dict:
+def compile_workflow_spec(
+    attrs: Iterable[Attr], blocks: list[Block], ctx: Ctx, path: Path, where: str
+) -> dict:
     node = workflow_spec()
     spec: dict = {}
     for attr in attrs:
@@ -37,7 +45,9 @@ def compile_workflow_spec(attrs: Iterable[Attr], blocks: list[Block], ctx: Ctx, 
     for b in blocks:
         if b.type == "step":
             tasks = main["dag"]["tasks"]
-            tasks.append(compile_step(b, dag_task(), ctx, (*main_path, "dag", "tasks", len(tasks)), sink))
+            tasks.append(
+                compile_step(b, dag_task(), ctx, (*main_path, "dag", "tasks", len(tasks)), sink)
+            )
         elif b.type == "parameter":
             _spec_parameter(b, spec, ctx, path)
         elif b.type in EXPLICIT_TEMPLATES and (b.labels or b.type != "suspend"):
@@ -83,15 +93,22 @@ def _dependencies_to_depends(spec: dict, ctx: Ctx, path: Path, verbatim: set[int
             task_path = (*path, "templates", i, "dag", "tasks", j)
             pos = ctx.pos_of((*task_path, "dependencies"))
             if "depends" in task:
-                ctx.error(f'task {quote(task.get("name", ""))} sets both depends and dependencies; use one', pos)
+                ctx.error(
+                    f"task {quote(task.get('name', ''))} sets both depends and dependencies; use one",
+                    pos,
+                )
                 continue
             deps = task["dependencies"]
             if not deps:  # `dependencies = []`, e.g. the root of a DAG written with dynamic blocks
                 tasks[j] = {k: v for k, v in task.items() if k != "dependencies"}
                 continue
             ctx.positions[(*task_path, "depends")] = pos
-            tasks[j] = {k if k != "dependencies" else "depends": (" && ".join(deps) if k == "dependencies" else v)
-                        for k, v in task.items()}
+            tasks[j] = {
+                k if k != "dependencies" else "depends": (
+                    " && ".join(deps) if k == "dependencies" else v
+                )
+                for k, v in task.items()
+            }
 
 
 @dataclass
@@ -104,7 +121,9 @@ class CronRef:
     pos: SourcePos
 
 
-def compile_cron_spec(block: Block, skip: set[str], ctx: Ctx, path: Path) -> tuple[dict, CronRef | None]:
+def compile_cron_spec(
+    block: Block, skip: set[str], ctx: Ctx, path: Path
+) -> tuple[dict, CronRef | None]:
     node, where = cron_workflow_spec(), describe(block)
     spec: dict = {}
     wf: dict = {}
@@ -120,16 +139,23 @@ def compile_cron_spec(block: Block, skip: set[str], ctx: Ctx, path: Path) -> tup
         elif attr.name == "workflow_template":
             ref = _cron_ref(attr, ctx)
             if ref:
-                wf["workflowTemplateRef"] = {"name": ref.name, **({"clusterScope": True} if ref.cluster else {})}
+                wf["workflowTemplateRef"] = {
+                    "name": ref.name,
+                    **({"clusterScope": True} if ref.cluster else {}),
+                }
                 ctx.mark((*wf_path, "workflowTemplateRef"), attr.pos)
         elif attr.name == "arguments":
             wf["arguments"] = arguments_value(attr, workflow_spec(), ctx, wf_path)
         else:
-            compile_attrs([attr], node, ctx, path, where, spec, ("schedule", "workflow_template", "arguments"))
+            compile_attrs(
+                [attr], node, ctx, path, where, spec, ("schedule", "workflow_template", "arguments")
+            )
     for sub in block.blocks:
         if sub.type == "workflow_spec":
             ctx.mark(wf_path, sub.pos)
-            inner = compile_workflow_spec(sub.attrs.values(), sub.blocks, ctx, wf_path, describe(sub))
+            inner = compile_workflow_spec(
+                sub.attrs.values(), sub.blocks, ctx, wf_path, describe(sub)
+            )
             _merge_workflow_spec(wf, inner, sub, ctx)
         else:
             compile_block_into(sub, node, ctx, path, spec, where)
@@ -159,10 +185,20 @@ def _cron_ref(attr: Attr, ctx: Ctx) -> CronRef | None:
     if is_ref(value):
         kind = str(value.get("kind", ""))
         if kind not in ("workflow_template", "WorkflowTemplate", *CLUSTER_TEMPLATE_KINDS):
-            ctx.error(f"workflow_template must refer to a workflow template, not {kind or 'this object'}", attr.pos)
+            ctx.error(
+                f"workflow_template must refer to a workflow template, not {kind or 'this object'}",
+                attr.pos,
+            )
             return None
-        return CronRef(str(value["__gp_ref__"]), str(value.get("name", "")), kind in CLUSTER_TEMPLATE_KINDS, attr.pos)
+        return CronRef(
+            str(value["__gp_ref__"]),
+            str(value.get("name", "")),
+            kind in CLUSTER_TEMPLATE_KINDS,
+            attr.pos,
+        )
     if isinstance(value, str):
         return CronRef(None, value, False, attr.pos)
-    ctx.error("workflow_template expects a workflow_template reference or a template name", attr.pos)
+    ctx.error(
+        "workflow_template expects a workflow_template reference or a template name", attr.pos
+    )
     return None

@@ -19,8 +19,26 @@ from gp.compile.schema import SchemaNode, dag_task, template, workflow_step
 from gp.compile.values import convert
 from gp.config.model import Attr, Block
 
-BODY_KINDS = ("container", "script", "resource", "suspend", "http", "container_set", "data", "plugin")
-EXPLICIT_TEMPLATES = ("container", "script", "resource", "suspend", "http", "dag", "steps", "template")
+BODY_KINDS = (
+    "container",
+    "script",
+    "resource",
+    "suspend",
+    "http",
+    "container_set",
+    "data",
+    "plugin",
+)
+EXPLICIT_TEMPLATES = (
+    "container",
+    "script",
+    "resource",
+    "suspend",
+    "http",
+    "dag",
+    "steps",
+    "template",
+)
 TASK_SOURCES = ("template", "template_ref", "inline")
 STEP_SHORT_FORMS = ("parameter", *BODY_KINDS)
 
@@ -78,17 +96,26 @@ class TemplateSink:
         return tmpl, sub
 
 
-def compile_step(block: Block, task_node: SchemaNode, ctx: Ctx, task_path: Path, sink: TemplateSink) -> dict:
+def compile_step(
+    block: Block, task_node: SchemaNode, ctx: Ctx, task_path: Path, sink: TemplateSink
+) -> dict:
     """A step/task block; makes its own template in ``sink`` when it holds a body."""
     name = one_label(block, ctx)
     ctx.mark(task_path, block.pos)
     ctx.mark((*task_path, "name"), block.pos)
     task: dict[str, Any] = {"name": name}
-    bodies = [b.type for b in block.blocks if b.type in BODY_KINDS] + [n for n in BODY_KINDS if n in block.attrs]
-    sources = [n for n in TASK_SOURCES if n in block.attrs] + [b.type for b in block.blocks if b.type in TASK_SOURCES]
+    bodies = [b.type for b in block.blocks if b.type in BODY_KINDS] + [
+        n for n in BODY_KINDS if n in block.attrs
+    ]
+    sources = [n for n in TASK_SOURCES if n in block.attrs] + [
+        b.type for b in block.blocks if b.type in TASK_SOURCES
+    ]
     if len(bodies) + len(sources) != 1:
         kinds = ", ".join(BODY_KINDS[:5])
-        ctx.error(f"{describe(block)} must hold exactly one of {kinds}, template or template_ref", block.pos)
+        ctx.error(
+            f"{describe(block)} must hold exactly one of {kinds}, template or template_ref",
+            block.pos,
+        )
     tmpl, tmpl_path = (None, None)
     if bodies:
         tmpl, tmpl_path = sink.reserve(ctx, block.pos)
@@ -161,8 +188,12 @@ def compile_template(block: Block, ctx: Ctx, sink: TemplateSink) -> None:
         for sub in block.blocks:
             if block.type == "dag" and sub.type in ("task", "step"):
                 tasks = inner_out.setdefault("tasks", [])
-                tasks.append(compile_step(sub, dag_task(), ctx, (*inner_path, "tasks", len(tasks)), sink))
-            elif sub.type != "parameter" and (inner.child.field(sub.type) or inner.child.repeated(sub.type)):
+                tasks.append(
+                    compile_step(sub, dag_task(), ctx, (*inner_path, "tasks", len(tasks)), sink)
+                )
+            elif sub.type != "parameter" and (
+                inner.child.field(sub.type) or inner.child.repeated(sub.type)
+            ):
                 compile_block_into(sub, inner.child, ctx, inner_path, inner_out, where)
             else:
                 outer_blocks.append(sub)
@@ -189,7 +220,9 @@ def _template_body(
             for b in sub.blocks:
                 if b.type in ("task", "step"):
                     tasks = dag.setdefault("tasks", [])
-                    tasks.append(compile_step(b, dag_task(), ctx, (*path, "dag", "tasks", len(tasks)), sink))
+                    tasks.append(
+                        compile_step(b, dag_task(), ctx, (*path, "dag", "tasks", len(tasks)), sink)
+                    )
                 else:
                     compile_block_into(b, dag_node, ctx, (*path, "dag"), dag, describe(sub))
             compile_attrs(sub.attrs.values(), dag_node, ctx, (*path, "dag"), describe(sub), dag)
@@ -204,7 +237,9 @@ def _template_body(
             compile_block_into(sub, tnode, ctx, path, tmpl, where, extra)
 
 
-def _steps_groups(blocks: list[Block], groups: list, ctx: Ctx, path: Path, sink: TemplateSink) -> list[Block]:
+def _steps_groups(
+    blocks: list[Block], groups: list, ctx: Ctx, path: Path, sink: TemplateSink
+) -> list[Block]:
     """Fill ``groups`` from `step` and `parallel` blocks; return the other blocks."""
     rest = []
     for sub in blocks:
@@ -222,7 +257,10 @@ def _steps_groups(blocks: list[Block], groups: list, ctx: Ctx, path: Path, sink:
                     continue
                 group.append(compile_step(b, workflow_step(), ctx, (*gpath, len(group)), sink))
             for attr in sub.attrs.values():
-                ctx.error(f"parallel holds only step blocks, not the attribute {quote(attr.name)}", attr.pos)
+                ctx.error(
+                    f"parallel holds only step blocks, not the attribute {quote(attr.name)}",
+                    attr.pos,
+                )
         else:
             rest.append(sub)
     return rest

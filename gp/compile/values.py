@@ -118,7 +118,9 @@ def convert(value: Any, f: FieldInfo, pos: SourcePos, ctx: Ctx, path: Path) -> A
     groups = []
     for i, group in enumerate(value):
         items = group if isinstance(group, list) else [group]
-        groups.append([convert_model(v, f.child, pos, ctx, (*path, i, j)) for j, v in enumerate(items)])
+        groups.append(
+            [convert_model(v, f.child, pos, ctx, (*path, i, j)) for j, v in enumerate(items)]
+        )
     return groups
 
 
@@ -130,7 +132,9 @@ def _expected(f: FieldInfo, what: str, value: Any, pos: SourcePos, ctx: Ctx) -> 
 def _convert_map(value: Any, f: FieldInfo, pos: SourcePos, ctx: Ctx) -> Any:
     if not isinstance(value, dict):
         return _expected(f, "a map", value, pos, ctx)
-    return {str(k): convert_scalar(v, f.scalar, f"{f.hcl_name}.{k}", pos, ctx) for k, v in value.items()}
+    return {
+        str(k): convert_scalar(v, f.scalar, f"{f.hcl_name}.{k}", pos, ctx) for k, v in value.items()
+    }
 
 
 def name_value_form(node: SchemaNode) -> bool:
@@ -152,7 +156,9 @@ def convert_model_list(value: Any, f: FieldInfo, pos: SourcePos, ctx: Ctx, path:
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, dict):
-            ctx.error(f"{quote(f.hcl_name)} expects a list of objects, got {_kind_word(item)} in it", pos)
+            ctx.error(
+                f"{quote(f.hcl_name)} expects a list of objects, got {_kind_word(item)} in it", pos
+            )
             continue
         out.append(convert_model(item, node, pos, ctx, (*path, i)))
     return out
@@ -166,7 +172,9 @@ def convert_model(value: Any, node: SchemaNode, pos: SourcePos, ctx: Ctx, path: 
     for key, v in _name_first(value):
         f = node.lookup(key)
         if f is None:
-            ctx.error(f"unknown field {quote(key)} in {node.name}{did_you_mean(node.closest(key))}", pos)
+            ctx.error(
+                f"unknown field {quote(key)} in {node.name}{did_you_mean(node.closest(key))}", pos
+            )
             continue
         converted = convert(v, f, pos, ctx, (*path, f.argo_name))
         if converted is not None:

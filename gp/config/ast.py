@@ -168,8 +168,21 @@ class Paren:
 
 
 Expr = Union[
-    Literal, Template, TupleExpr, ObjectExpr, Name, GetAttr, Index, Splat, SplatItem, Call,
-    Binary, Unary, Conditional, ForExpr, Paren,
+    Literal,
+    Template,
+    TupleExpr,
+    ObjectExpr,
+    Name,
+    GetAttr,
+    Index,
+    Splat,
+    SplatItem,
+    Call,
+    Binary,
+    Unary,
+    Conditional,
+    ForExpr,
+    Paren,
 ]
 
 

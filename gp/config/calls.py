@@ -44,25 +44,37 @@ class CallsMixin:
             return self._try(node)
         fn = self.functions.get(node.name)
         if fn is None and node.name not in MARK_FUNCTIONS:
-            raise self.error(f'Call to unknown function "{node.name}"' +
-                             suggest(node.name, list(self.functions) + ["try", "can", *MARK_FUNCTIONS]), node)
+            raise self.error(
+                f'Call to unknown function "{node.name}"'
+                + suggest(node.name, list(self.functions) + ["try", "can", *MARK_FUNCTIONS]),
+                node,
+            )
         args = [self.eval(a) for a in node.args]
         if node.expand_last:
             last, secret = unmark(args[-1]) if args else (None, False)
             if not isinstance(last, (list, tuple)):
-                raise self.error(f'Call to function "{node.name}" failed: the last argument before '
-                                 '"..." must be a list or tuple', node)
+                raise self.error(
+                    f'Call to function "{node.name}" failed: the last argument before '
+                    '"..." must be a list or tuple',
+                    node,
+                )
             args = args[:-1] + [mark_if(v, secret) for v in last]
         if node.name in MARK_FUNCTIONS:
             if len(args) != 1:
-                raise self.error(f'Call to function "{node.name}" failed: wrong number of arguments '
-                                 f"({len(args)} given)", node)
+                raise self.error(
+                    f'Call to function "{node.name}" failed: wrong number of arguments '
+                    f"({len(args)} given)",
+                    node,
+                )
             return mark(args[0]) if node.name == "sensitive" else strip(args[0])
         try:
             inspect.signature(fn).bind(*args)
         except TypeError:
-            raise self.error(f'Call to function "{node.name}" failed: wrong number of arguments '
-                             f"({len(args)} given)", node) from None
+            raise self.error(
+                f'Call to function "{node.name}" failed: wrong number of arguments '
+                f"({len(args)} given)",
+                node,
+            ) from None
         # Functions see plain values; a marked argument, anywhere inside, marks the result.
         secret = any(has_marks(a) for a in args)
         plain = [strip(a) for a in args] if secret else args
@@ -70,9 +82,19 @@ class CallsMixin:
             return mark_if(fn(*plain), secret)
         except ConfigError:
             raise
-        except (FuncError, TypeConvError, ValueError, TypeError, KeyError, IndexError, OverflowError,
-                RecursionError) as e:
-            raise self.error(f'Call to function "{node.name}" failed: {self._reason(e, args)}', node) from None
+        except (
+            FuncError,
+            TypeConvError,
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            OverflowError,
+            RecursionError,
+        ) as e:
+            raise self.error(
+                f'Call to function "{node.name}" failed: {self._reason(e, args)}', node
+            ) from None
 
     @staticmethod
     def _reason(error: Exception, args: list) -> str:
@@ -85,9 +107,13 @@ class CallsMixin:
 
     def _try(self: "Evaluator", node: ast.Call) -> Any:
         if node.name == "can" and len(node.args) != 1:
-            raise self.error('Call to function "can" failed: exactly one argument is required', node)
+            raise self.error(
+                'Call to function "can" failed: exactly one argument is required', node
+            )
         if not node.args:
-            raise self.error('Call to function "try" failed: at least one argument is required', node)
+            raise self.error(
+                'Call to function "try" failed: at least one argument is required', node
+            )
         for arg in node.args:
             try:
                 value = self.eval(arg)

@@ -13,12 +13,31 @@ from gp.config.template import Piece, TemplateSyntaxError, assemble, heredoc
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
-EXPR_RULES = frozenset({
-    "conditional", "binary_op", "unary_op", "expr_term", "float_lit", "int_lit", "string",
-    "template_string", "tuple", "object", "identifier", "literal_value", "function_call",
-    "heredoc_template", "heredoc_template_trim", "index_expr_term", "get_attr_expr_term",
-    "attr_splat_expr_term", "full_splat_expr_term", "for_tuple_expr", "for_object_expr",
-})
+EXPR_RULES = frozenset(
+    {
+        "conditional",
+        "binary_op",
+        "unary_op",
+        "expr_term",
+        "float_lit",
+        "int_lit",
+        "string",
+        "template_string",
+        "tuple",
+        "object",
+        "identifier",
+        "literal_value",
+        "function_call",
+        "heredoc_template",
+        "heredoc_template_trim",
+        "index_expr_term",
+        "get_attr_expr_term",
+        "attr_splat_expr_term",
+        "full_splat_expr_term",
+        "for_tuple_expr",
+        "for_object_expr",
+    }
+)
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
@@ -51,8 +70,9 @@ def _tokens(tree: Tree) -> list[Token]:
 class Converter:
     """Converts one parse tree. ``reparse`` parses an expression snippet for heredocs."""
 
-    def __init__(self, reparse: Callable[[str, int, int], ast.Expr], line_off: int = 0,
-                 col_off: int = 0):
+    def __init__(
+        self, reparse: Callable[[str, int, int], ast.Expr], line_off: int = 0, col_off: int = 0
+    ):
         self.reparse = reparse
         self.line_off, self.col_off = line_off, col_off
 
@@ -94,7 +114,9 @@ class Converter:
                 labels.append(value.value)
             else:
                 labels.append(self.name(head))
-        return ast.BlockNode(self.name(heads[0]), tuple(labels), self.body(body_tree), *self.pos(tree))
+        return ast.BlockNode(
+            self.name(heads[0]), tuple(labels), self.body(body_tree), *self.pos(tree)
+        )
 
     @staticmethod
     def name(tree: Tree) -> str:
@@ -134,8 +156,9 @@ class Converter:
 
     def x_float_lit(self, tree: Tree) -> ast.Expr:
         value = float(str(tree.children[0]))
-        return ast.Literal(int(value) if value.is_integer() and abs(value) < 2**53 else value,
-                           *self.pos(tree))
+        return ast.Literal(
+            int(value) if value.is_integer() and abs(value) < 2**53 else value, *self.pos(tree)
+        )
 
     def x_literal_value(self, tree: Tree) -> ast.Expr:
         return ast.Literal(_LITERALS[str(tree.children[0])], *self.pos(tree))
@@ -169,20 +192,32 @@ class Converter:
         line, col = self.pos(node)
         toks = _tokens(node)
         kinds = [t.type for t in toks]
-        kw_index = next((i for i, t in enumerate(toks) if t.type in
-                         ("IF", "ELSE", "ENDIF", "FOR", "ENDFOR")), None)
+        kw_index = next(
+            (i for i, t in enumerate(toks) if t.type in ("IF", "ELSE", "ENDIF", "FOR", "ENDFOR")),
+            None,
+        )
         if node.data == "interpolation":
             return Piece("interp", expr=self.expr(_expr_children(node)[0]), line=line, col=col)
         strip = [i for i, k in enumerate(kinds) if k == "STRIP_MARKER"]
-        piece = Piece(str(toks[kw_index]), strip_left=any(i < kw_index for i in strip),
-                      strip_right=any(i > kw_index for i in strip), line=line, col=col)
+        piece = Piece(
+            str(toks[kw_index]),
+            strip_left=any(i < kw_index for i in strip),
+            strip_right=any(i > kw_index for i in strip),
+            line=line,
+            col=col,
+        )
         exprs = _expr_children(node)
         if node.data == "template_if_start":
             piece.expr = self.expr(exprs[0])
         elif node.data == "template_for_start":
-            names = [self.name(c) for c in node.children if isinstance(c, Tree) and c.data == "identifier"
-                     and c is not exprs[-1]]
-            piece.key_var, piece.value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            names = [
+                self.name(c)
+                for c in node.children
+                if isinstance(c, Tree) and c.data == "identifier" and c is not exprs[-1]
+            ]
+            piece.key_var, piece.value_var = (
+                (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            )
             piece.expr = self.expr(exprs[-1])
         return piece
 
@@ -216,14 +251,22 @@ class Converter:
         # A bare identifier key is its own name (HCL: `{ a = 1 }` has key "a").
         if isinstance(key, ast.Name):
             return ast.Literal(key.name, key.line, key.col)
-        if isinstance(key, ast.Literal) and inner.data == "expr_term" and \
-                isinstance(inner.children[0], Tree) and inner.children[0].data == "literal_value":
+        if (
+            isinstance(key, ast.Literal)
+            and inner.data == "expr_term"
+            and isinstance(inner.children[0], Tree)
+            and inner.children[0].data == "literal_value"
+        ):
             return ast.Literal(str(inner.children[0].children[0]), key.line, key.col)
         return key
 
     def x_function_call(self, tree: Tree) -> ast.Expr:
-        names = [self.name(c) for c in tree.children if isinstance(c, Tree) and c.data == "identifier"]
-        args_tree = next((c for c in tree.children if isinstance(c, Tree) and c.data == "arguments"), None)
+        names = [
+            self.name(c) for c in tree.children if isinstance(c, Tree) and c.data == "identifier"
+        ]
+        args_tree = next(
+            (c for c in tree.children if isinstance(c, Tree) and c.data == "arguments"), None
+        )
         args: tuple[ast.Expr, ...] = ()
         expand = False
         if args_tree is not None:
@@ -262,16 +305,22 @@ class Converter:
 
     def _for(self, tree: Tree, is_object: bool) -> ast.Expr:
         intro = next(c for c in tree.children if isinstance(c, Tree) and c.data == "for_intro")
-        names = [self.name(c) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
+        names = [
+            self.name(c) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"
+        ]
         coll = _expr_children(intro)[-1]
         key_var, value_var = (names[0], names[1]) if len(names) >= 2 else (None, names[0])
         exprs = _expr_children(tree)
-        cond_tree = next((c for c in tree.children if isinstance(c, Tree) and c.data == "for_cond"), None)
+        cond_tree = next(
+            (c for c in tree.children if isinstance(c, Tree) and c.data == "for_cond"), None
+        )
         cond = self.expr(_expr_children(cond_tree)[0]) if cond_tree is not None else None
         group = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in tree.children)
         key = self.expr(exprs[0]) if is_object else None
         value = self.expr(exprs[-1])
-        return ast.ForExpr(key_var, value_var, self.expr(coll), key, value, cond, group, *self.pos(tree))
+        return ast.ForExpr(
+            key_var, value_var, self.expr(coll), key, value, cond, group, *self.pos(tree)
+        )
 
     def x_for_tuple_expr(self, tree: Tree) -> ast.Expr:
         return self._for(tree, False)

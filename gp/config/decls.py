@@ -12,8 +12,15 @@ from gp.errors import Diagnostic, SourcePos
 
 TOP_LEVEL = ("gp", "provider", "variable", "locals", "output", "module") + OBJECT_KINDS
 PROVIDER_KINDS = ("kubernetes", "directory")
-_LABELS = {"gp": 0, "provider": 1, "variable": 1, "locals": 0, "output": 1, "module": 1,
-           **{k: 1 for k in OBJECT_KINDS}}
+_LABELS = {
+    "gp": 0,
+    "provider": 1,
+    "variable": 1,
+    "locals": 0,
+    "output": 1,
+    "module": 1,
+    **{k: 1 for k in OBJECT_KINDS},
+}
 
 
 @dataclass(frozen=True)
@@ -46,29 +53,48 @@ def gather(module_dir: Path, files: list[ast.FileAST], diags: list[Diagnostic]) 
     decls = Declarations(module_dir)
     for f in files:
         for attr in f.body.attrs:
-            diags.append(Diagnostic(f'Unexpected attribute "{attr.name}" at the top level; '
-                                    "attributes belong inside a block", SourcePos(f.path, attr.line, attr.col)))
+            diags.append(
+                Diagnostic(
+                    f'Unexpected attribute "{attr.name}" at the top level; '
+                    "attributes belong inside a block",
+                    SourcePos(f.path, attr.line, attr.col),
+                )
+            )
         for block in f.body.blocks:
             _gather_block(decls, Decl(f.path, block), diags)
     return decls
 
 
-def gather_tests(module_dir: Path, files: list[ast.FileAST], diags: list[Diagnostic]) -> tuple[Declarations, list[Decl]]:
+def gather_tests(
+    module_dir: Path, files: list[ast.FileAST], diags: list[Diagnostic]
+) -> tuple[Declarations, list[Decl]]:
     """A test file's declarations: its variables and locals, as in a module, and its tests."""
     decls, tests = Declarations(module_dir), []
     for f in files:
         for attr in f.body.attrs:
-            diags.append(Diagnostic(f'Unexpected attribute "{attr.name}" at the top level; '
-                                    "attributes belong inside a block", SourcePos(f.path, attr.line, attr.col)))
+            diags.append(
+                Diagnostic(
+                    f'Unexpected attribute "{attr.name}" at the top level; '
+                    "attributes belong inside a block",
+                    SourcePos(f.path, attr.line, attr.col),
+                )
+            )
         for block in f.body.blocks:
             d = Decl(f.path, block)
             if block.type in ("variable", "locals"):
                 _gather_block(decls, d, diags)
             elif block.type != "test":
-                diags.append(Diagnostic(f'Unsupported block type "{block.type}" in a test file; expected '
-                                        'variable, locals or test', d.pos))
+                diags.append(
+                    Diagnostic(
+                        f'Unsupported block type "{block.type}" in a test file; expected '
+                        "variable, locals or test",
+                        d.pos,
+                    )
+                )
             elif len(block.labels) != 1:
-                diags.append(Diagnostic(f'A "test" block takes one label, got {len(block.labels)}', d.pos))
+                diags.append(
+                    Diagnostic(f'A "test" block takes one label, got {len(block.labels)}', d.pos)
+                )
             else:
                 tests.append(d)
     return decls, tests
@@ -78,24 +104,40 @@ def _gather_block(decls: Declarations, d: Decl, diags: list[Diagnostic]) -> None
     block = d.node
     assert isinstance(block, ast.BlockNode)
     if block.type not in TOP_LEVEL:
-        diags.append(Diagnostic(f'Unsupported block type "{block.type}"' + suggest(block.type, list(TOP_LEVEL)), d.pos))
+        diags.append(
+            Diagnostic(
+                f'Unsupported block type "{block.type}"' + suggest(block.type, list(TOP_LEVEL)),
+                d.pos,
+            )
+        )
         return
     want = _LABELS[block.type]
     if len(block.labels) != want:
         noun = "no labels" if want == 0 else "one label"
-        diags.append(Diagnostic(f'A "{block.type}" block takes {noun}, got {len(block.labels)}', d.pos))
+        diags.append(
+            Diagnostic(f'A "{block.type}" block takes {noun}, got {len(block.labels)}', d.pos)
+        )
         return
     if block.type == "locals":
         for attr in block.body.attrs:
             _add(decls.locals, attr.name, Decl(d.file, attr), "local value", diags)
         for inner in block.body.blocks:
-            diags.append(Diagnostic(f'Unexpected block "{inner.type}" in locals',
-                                    SourcePos(d.file, inner.line, inner.col)))
+            diags.append(
+                Diagnostic(
+                    f'Unexpected block "{inner.type}" in locals',
+                    SourcePos(d.file, inner.line, inner.col),
+                )
+            )
     elif block.type == "gp":
         decls.gp_blocks.append(d)
     elif block.type == "provider":
         if block.labels[0] not in PROVIDER_KINDS:
-            diags.append(Diagnostic(f'Unknown provider "{block.labels[0]}"; expected "kubernetes" or "directory"', d.pos))
+            diags.append(
+                Diagnostic(
+                    f'Unknown provider "{block.labels[0]}"; expected "kubernetes" or "directory"',
+                    d.pos,
+                )
+            )
         else:
             decls.providers.append(d)
     elif block.type == "variable":
@@ -112,7 +154,9 @@ def _gather_block(decls: Declarations, d: Decl, diags: list[Diagnostic]) -> None
 def _add(table: dict, key, d: Decl, noun: str, diags: list[Diagnostic]) -> bool:
     if key in table:
         name = key[1] if isinstance(key, tuple) else key
-        diags.append(Diagnostic(f'Duplicate {noun} "{name}"; first declared at {table[key].pos}', d.pos))
+        diags.append(
+            Diagnostic(f'Duplicate {noun} "{name}"; first declared at {table[key].pos}', d.pos)
+        )
         return False
     table[key] = d
     return True
@@ -124,16 +168,29 @@ def attr_map(body: ast.Body, file: str, diags: list[Diagnostic]) -> dict[str, as
     for attr in body.attrs:
         if attr.name in out:
             first = out[attr.name]
-            diags.append(Diagnostic(f'Attribute "{attr.name}" is set twice; first at line {first.line}',
-                                    SourcePos(file, attr.line, attr.col)))
+            diags.append(
+                Diagnostic(
+                    f'Attribute "{attr.name}" is set twice; first at line {first.line}',
+                    SourcePos(file, attr.line, attr.col),
+                )
+            )
             continue
         out[attr.name] = attr
     return out
 
 
-def check_allowed(attrs: dict[str, ast.Attribute], allowed: tuple[str, ...], where: str, file: str,
-                  diags: list[Diagnostic]) -> None:
+def check_allowed(
+    attrs: dict[str, ast.Attribute],
+    allowed: tuple[str, ...],
+    where: str,
+    file: str,
+    diags: list[Diagnostic],
+) -> None:
     for name, attr in attrs.items():
         if name not in allowed:
-            diags.append(Diagnostic(f'Unsupported argument "{name}" in {where}' + suggest(name, list(allowed)),
-                                    SourcePos(file, attr.line, attr.col)))
+            diags.append(
+                Diagnostic(
+                    f'Unsupported argument "{name}" in {where}' + suggest(name, list(allowed)),
+                    SourcePos(file, attr.line, attr.col),
+                )
+            )

@@ -14,7 +14,14 @@ from typing import Any, Callable, Protocol
 from gp.config import ast
 from gp.config.calls import CallsMixin, FuncError, suggest, suggest_ref  # noqa: F401  (re-exported)
 from gp.config.marks import MASK, has_marks, mark, mark_if, strip, unmark
-from gp.config.types import TypeConvError, normalize_number, to_bool, to_number, to_string, type_name
+from gp.config.types import (
+    TypeConvError,
+    normalize_number,
+    to_bool,
+    to_number,
+    to_string,
+    type_name,
+)
 from gp.errors import ConfigError, SourcePos
 
 
@@ -30,13 +37,21 @@ class Frame:
 
 
 class Resolver(Protocol):
-    def lookup(self, root: str, steps: list[str], node: ast.Name, ev: "Evaluator") -> tuple[Any, int]:
+    def lookup(
+        self, root: str, steps: list[str], node: ast.Name, ev: "Evaluator"
+    ) -> tuple[Any, int]:
         """Resolve a root name and leading static steps; return (value, steps consumed)."""
 
 
 class Evaluator(CallsMixin):
-    def __init__(self, file: str, resolver: Resolver, functions: dict[str, Callable],
-                 bindings: dict[str, Any] | None = None, frame: Frame | None = None):
+    def __init__(
+        self,
+        file: str,
+        resolver: Resolver,
+        functions: dict[str, Callable],
+        bindings: dict[str, Any] | None = None,
+        frame: Frame | None = None,
+    ):
         self.file = file
         self.resolver = resolver
         self.functions = functions
@@ -51,7 +66,9 @@ class Evaluator(CallsMixin):
         return ConfigError(message, SourcePos(self.file, line, col))
 
     def child(self, bindings: dict[str, Any]) -> "Evaluator":
-        ev = Evaluator(self.file, self.resolver, self.functions, {**self.bindings, **bindings}, self.frame)
+        ev = Evaluator(
+            self.file, self.resolver, self.functions, {**self.bindings, **bindings}, self.frame
+        )
         ev.redact = self.redact
         return ev
 
@@ -99,7 +116,11 @@ class Evaluator(CallsMixin):
             elif isinstance(part, ast.IfDirective):
                 cond, secret = unmark(self.eval(part.cond))
                 marked[0] |= secret
-                self._render(part.then if self._bool(cond, part.cond, "condition") else part.else_, out, marked)
+                self._render(
+                    part.then if self._bool(cond, part.cond, "condition") else part.else_,
+                    out,
+                    marked,
+                )
             else:
                 items, secret = self._iterate(self.eval(part.coll), part.coll)
                 marked[0] |= secret
@@ -111,13 +132,17 @@ class Evaluator(CallsMixin):
 
     def _interp_string(self, value: Any, expr: ast.Expr) -> str:
         if value is None:
-            raise self.error("Invalid template interpolation value: the expression result is null", expr)
+            raise self.error(
+                "Invalid template interpolation value: the expression result is null", expr
+            )
         try:
             return to_string(value)
         except TypeConvError:
             raise self.error(
                 f"Invalid template interpolation value: cannot include a {type_name(value)} "
-                "in a string template; string required", expr) from None
+                "in a string template; string required",
+                expr,
+            ) from None
 
     # --- collections ----------------------------------------------------------------------
 
@@ -159,8 +184,11 @@ class Evaluator(CallsMixin):
             return list(enumerate(coll))
         if coll is None:
             raise self.error("Iteration over null value", node)
-        raise self.error(f"Cannot iterate over a {type_name(coll)} value; a list, set, map or "
-                         "object is required", node)
+        raise self.error(
+            f"Cannot iterate over a {type_name(coll)} value; a list, set, map or "
+            "object is required",
+            node,
+        )
 
     def e_ForExpr(self, node: ast.ForExpr) -> Any:
         # A marked collection, filter or key marks the result as a whole: which elements
@@ -190,8 +218,11 @@ class Evaluator(CallsMixin):
                 out_map.setdefault(k, []).append(v)
             elif k in out_map:
                 shown = "" if secret else f' "{k}"'
-                raise self.error(f'Duplicate object key{shown} in for expression; add "..." after '
-                                 "the value to group values by key", node.key)
+                raise self.error(
+                    f'Duplicate object key{shown} in for expression; add "..." after '
+                    "the value to group values by key",
+                    node.key,
+                )
             else:
                 out_map[k] = v
         return mark_if(out_map if is_object else out_list, marked)
@@ -243,12 +274,16 @@ class Evaluator(CallsMixin):
                 return value[name]
             keys = [k for k in value if not k.startswith("__")]
             # The keys of a marked object are part of the secret: no suggestion from them.
-            raise self.error(f'Unsupported attribute "{name}"' + ("" if secret else suggest(name, keys)), node)
+            raise self.error(
+                f'Unsupported attribute "{name}"' + ("" if secret else suggest(name, keys)), node
+            )
         if value is None:
             raise self.error(f'Attempt to get attribute "{name}" from a null value', node)
         if isinstance(value, list) and name.isdigit():
             return self.index(value, int(name), node)
-        raise self.error(f'Unsupported attribute "{name}": a {type_name(value)} has no attributes', node)
+        raise self.error(
+            f'Unsupported attribute "{name}": a {type_name(value)} has no attributes', node
+        )
 
     def index(self, value: Any, key: Any, node: Any) -> Any:
         value, secret_value = unmark(value)
@@ -263,23 +298,37 @@ class Evaluator(CallsMixin):
             k = self._key_string(key, node)
             if k not in value:
                 if secret:
-                    raise self.error("Invalid index: the key does not exist (the key or the map is "
-                                     "sensitive, so neither is shown)", node)
-                raise self.error(f'Invalid index: key "{k}" does not exist' +
-                                 suggest(k, [str(x) for x in value]), node)
+                    raise self.error(
+                        "Invalid index: the key does not exist (the key or the map is "
+                        "sensitive, so neither is shown)",
+                        node,
+                    )
+                raise self.error(
+                    f'Invalid index: key "{k}" does not exist'
+                    + suggest(k, [str(x) for x in value]),
+                    node,
+                )
             return value[k]
         if isinstance(value, (list, tuple)):
             try:
                 i = to_number(key)
             except TypeConvError:
-                raise self.error(f"Invalid index: a number is required to index a list, "
-                                 f"not a {type_name(key)}", node) from None
+                raise self.error(
+                    f"Invalid index: a number is required to index a list, not a {type_name(key)}",
+                    node,
+                ) from None
             if not float(i).is_integer() or not 0 <= i < len(value):
                 if secret:
-                    raise self.error("Invalid index: the index is out of range (the index or the list "
-                                     "is sensitive, so neither is shown)", node)
-                raise self.error(f"Invalid index: index {to_string(i)} is out of range for a list "
-                                 f"of {len(value)} elements", node)
+                    raise self.error(
+                        "Invalid index: the index is out of range (the index or the list "
+                        "is sensitive, so neither is shown)",
+                        node,
+                    )
+                raise self.error(
+                    f"Invalid index: index {to_string(i)} is out of range for a list "
+                    f"of {len(value)} elements",
+                    node,
+                )
             return value[int(i)]
         raise self.error(f"Invalid index: a {type_name(value)} value cannot be indexed", node)
 
@@ -298,13 +347,17 @@ class Evaluator(CallsMixin):
         try:
             return to_bool(value)
         except TypeConvError:
-            raise self.error(f"Invalid {what}: a bool is required, not a {type_name(value)}", node) from None
+            raise self.error(
+                f"Invalid {what}: a bool is required, not a {type_name(value)}", node
+            ) from None
 
     def _num(self, value: Any, node: Any) -> int | float:
         try:
             return to_number(value)
         except TypeConvError:
-            raise self.error(f"Invalid operand: a number is required, not a {type_name(value)}", node) from None
+            raise self.error(
+                f"Invalid operand: a number is required, not a {type_name(value)}", node
+            ) from None
 
     def e_Unary(self, node: ast.Unary) -> Any:
         value, secret = unmark(self.eval(node.operand))

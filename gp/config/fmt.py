@@ -46,7 +46,9 @@ def format_source(text: str, filename: str) -> str:
     info = _line_info(lines, tokens)
     out = _reindent(lines, info)
     _align_equals(out, info)
-    result = "\n".join(line if i in info and info[i].verbatim else line.rstrip() for i, line in enumerate(out))
+    result = "\n".join(
+        line if i in info and info[i].verbatim else line.rstrip() for i, line in enumerate(out)
+    )
     result = result.rstrip("\n") + "\n" if result.strip() else ""
     _check_same_meaning(text, result, filename)
     return result
@@ -76,7 +78,9 @@ def find_files(root: Path, recursive: bool) -> list[Path]:
     candidates = root.rglob(f"*{FILE_SUFFIX}") if recursive else root.glob(f"*{FILE_SUFFIX}")
     # Hidden directories (.git, .terraform-like caches) are never the user's modules.
     return sorted(
-        p for p in candidates if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1])
+        p
+        for p in candidates
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1])
     )
 
 
@@ -96,7 +100,11 @@ def _syntax_error(exc: UnexpectedInput, text: str, filename: str) -> ConfigError
     if isinstance(exc, UnexpectedCharacters):
         message = f"invalid character {exc.char!r}"
     elif isinstance(exc, UnexpectedToken):
-        got = "end of file" if exc.token.type == "$END" else repr(str(exc.token).strip() or exc.token.type)
+        got = (
+            "end of file"
+            if exc.token.type == "$END"
+            else repr(str(exc.token).strip() or exc.token.type)
+        )
         message = f"unexpected {got}"
     else:
         message = "unexpected end of file"
@@ -133,7 +141,11 @@ def _leading_eq(line_tokens: list[Token]) -> int | None:
     for tok in line_tokens:
         if tok.type == "EQ":
             return tok.column - 1 + len(tok.value) - 1
-        if tok.type in _OPENERS or tok.type in _CLOSERS or tok.type not in {"NAME", "DBLQUOTE", "STRING_CHARS"}:
+        if (
+            tok.type in _OPENERS
+            or tok.type in _CLOSERS
+            or tok.type not in {"NAME", "DBLQUOTE", "STRING_CHARS"}
+        ):
             return None
     return None
 

@@ -89,7 +89,7 @@ def format_(spec: Any, *args: Any) -> str:
     out: list[str] = []
     pos, argi = 0, 0
     for m in _VERB.finditer(spec):
-        out.append(spec[pos:m.start()])
+        out.append(spec[pos : m.start()])
         pos = m.end()
         explicit, flags, width, prec, verb = m.groups()
         if verb == "%":
@@ -114,7 +114,12 @@ def _format_one(value: Any, flags: str, width: str | None, prec: str | None, ver
             text = "+" + text
     elif verb in ("f", "e", "E", "g", "G"):
         n = float(_num(value, f"%{verb} value"))
-        text = format(n, ("+" if "+" in flags else "") + (f".{prec}" if prec else ".6" if verb != "g" else "") + verb)
+        text = format(
+            n,
+            ("+" if "+" in flags else "")
+            + (f".{prec}" if prec else ".6" if verb != "g" else "")
+            + verb,
+        )
     elif verb == "t":
         if not isinstance(value, bool):
             raise FuncError(f"%t requires a bool, not a {type_name(value)}")
@@ -124,7 +129,7 @@ def _format_one(value: Any, flags: str, width: str | None, prec: str | None, ver
     elif verb == "s":
         text = _str(value, "%s value")
         if prec:
-            text = text[:int(prec)]
+            text = text[: int(prec)]
     elif verb == "v":
         if isinstance(value, (str, int, float, bool)):
             text = to_string(value)
@@ -140,7 +145,7 @@ def _format_one(value: Any, flags: str, width: str | None, prec: str | None, ver
             text = text.ljust(w)
         elif "0" in flags and verb in "dfeEgG":
             sign = text[0] if text[:1] in "+-" else ""
-            text = sign + text[len(sign):].rjust(w - len(sign), "0")
+            text = sign + text[len(sign) :].rjust(w - len(sign), "0")
         else:
             text = text.rjust(w)
     return text
@@ -195,7 +200,7 @@ def substr(s: Any, offset: Any, length: Any) -> str:
         offset = max(len(s) + offset, 0)
     if offset > len(s):
         raise FuncError("offset is greater than the length of the string")
-    return s[offset:] if length < 0 else s[offset:offset + length]
+    return s[offset:] if length < 0 else s[offset : offset + length]
 
 
 def indent(spaces: Any, s: Any) -> str:
@@ -220,11 +225,11 @@ def _strings() -> dict[str, Callable[..., Any]]:
 
     def trimprefix(s: Any, p: Any) -> str:
         s, p = _str(s), _str(p)
-        return s[len(p):] if p and s.startswith(p) else s
+        return s[len(p) :] if p and s.startswith(p) else s
 
     def trimsuffix(s: Any, p: Any) -> str:
         s, p = _str(s), _str(p)
-        return s[:-len(p)] if p and s.endswith(p) else s
+        return s[: -len(p)] if p and s.endswith(p) else s
 
     return {
         "format": format_,

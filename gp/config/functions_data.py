@@ -13,8 +13,16 @@ import yaml
 
 from gp.config.evaluator import FuncError, values_equal
 from gp.config.reads import Reads
-from gp.config.types import (TypeConvError, as_set, distinct, normalize_number, to_bool, to_number,
-                             to_string, type_name)
+from gp.config.types import (
+    TypeConvError,
+    as_set,
+    distinct,
+    normalize_number,
+    to_bool,
+    to_number,
+    to_string,
+    type_name,
+)
 
 
 def _list(value: Any, what: str = "argument") -> list:
@@ -75,7 +83,9 @@ def range_(*args: Any) -> list:
     if not 1 <= len(args) <= 3:
         raise FuncError("one to three arguments are required")
     nums = [to_number(a) for a in args]
-    start, end, step = (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) == 3 else 1)
+    start, end, step = (
+        (0, nums[0], 1) if len(nums) == 1 else (nums[0], nums[1], nums[2] if len(nums) == 3 else 1)
+    )
     if step == 0:
         raise FuncError("step must not be zero")
     if (end - start) / step > 1024:
@@ -90,7 +100,9 @@ def range_(*args: Any) -> list:
 def slice_(lst: Any, start: Any, end: Any) -> list:
     lst, s, e = _list(lst), _int(start, "start index"), _int(end, "end index")
     if s < 0 or e > len(lst) or s > e:
-        raise FuncError(f"slice indices {s}..{e} are out of range for a list of {len(lst)} elements")
+        raise FuncError(
+            f"slice indices {s}..{e} are out of range for a list of {len(lst)} elements"
+        )
     return lst[s:e]
 
 
@@ -142,7 +154,7 @@ def chunklist(lst: Any, size: Any) -> list:
     lst, n = _list(lst), _int(size, "size")
     if n < 0:
         raise FuncError("size must not be negative")
-    return [lst] if n == 0 else [lst[i:i + n] for i in range(0, len(lst), n)]
+    return [lst] if n == 0 else [lst[i : i + n] for i in range(0, len(lst), n)]
 
 
 def tostring(v: Any) -> Any:
@@ -203,10 +215,15 @@ def _hash(name: str) -> Callable[[Any], str]:
     return lambda s: hashlib.new(name, to_string(s).encode()).hexdigest()
 
 
-
 # Terraform escapes these so JSON can be embedded in HTML and JavaScript safely; so does gp,
 # giving byte-identical output for modules moved from Terraform.
-_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def jsonencode(value: Any) -> str:
@@ -215,7 +232,10 @@ def jsonencode(value: Any) -> str:
         text = text.replace(char, escape)
     return text
 
-def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]], reads: Reads) -> dict[str, Callable[..., Any]]:
+
+def data_functions(
+    module_dir: Path, table: dict[str, Callable[..., Any]], reads: Reads
+) -> dict[str, Callable[..., Any]]:
     files = _file_functions(module_dir, table, reads)
     return {
         **files,
@@ -242,13 +262,19 @@ def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]], reads
         "one": one,
         "setunion": lambda *ls: as_set([x for lst in ls for x in _list(lst)]),
         "setintersection": lambda first, *ls: as_set(
-            [x for x in _list(first) if all(any(values_equal(x, y) for y in _list(o)) for o in ls)]),
-        "setsubtract": lambda a, b: as_set([x for x in _list(a) if not any(values_equal(x, y) for y in _list(b))]),
+            [x for x in _list(first) if all(any(values_equal(x, y) for y in _list(o)) for o in ls)]
+        ),
+        "setsubtract": lambda a, b: as_set(
+            [x for x in _list(a) if not any(values_equal(x, y) for y in _list(b))]
+        ),
         "alltrue": lambda lst: all(to_bool(x) for x in _list(lst)),
         "anytrue": lambda lst: any(to_bool(x) for x in _list(lst)),
         "sum": lambda lst: normalize_number(sum(to_number(x) for x in _list(lst))),
-        "transpose": lambda m: {v: sorted(k for k, vs in _map(m).items() if v in vs)
-                                for vs in _map(m).values() for v in vs},
+        "transpose": lambda m: {
+            v: sorted(k for k, vs in _map(m).items() if v in vs)
+            for vs in _map(m).values()
+            for v in vs
+        },
         "tostring": tostring,
         "tonumber": lambda v: None if v is None else to_number(v),
         "tobool": lambda v: None if v is None else to_bool(v),
@@ -270,7 +296,9 @@ def data_functions(module_dir: Path, table: dict[str, Callable[..., Any]], reads
     }
 
 
-def _file_functions(module_dir: Path, table: dict[str, Callable[..., Any]], reads: Reads) -> dict[str, Callable[..., Any]]:
+def _file_functions(
+    module_dir: Path, table: dict[str, Callable[..., Any]], reads: Reads
+) -> dict[str, Callable[..., Any]]:
     def resolve(p: Any) -> Path:
         path = Path(to_string(p))
         return path if path.is_absolute() else module_dir / path

@@ -14,7 +14,16 @@ from gp.config import ast
 from gp.config.decls import Declarations, attr_map, check_allowed
 from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
 from gp.config.functions import build_functions
-from gp.config.marks import has_marks, is_marked, mark, marked_texts, mask_message, remark, strip, unmark_deep
+from gp.config.marks import (
+    has_marks,
+    is_marked,
+    mark,
+    marked_texts,
+    mask_message,
+    remark,
+    strip,
+    unmark_deep,
+)
 from gp.config.model import OBJECT_KINDS
 from gp.config.objects_eval import ObjectsMixin
 from gp.config.session import Result, Session, at
@@ -41,8 +50,14 @@ class _Only:
 
 
 class ModuleInstance(ObjectsMixin):
-    def __init__(self, session: Session, decls: Declarations, prefix: str,
-                 inputs: dict[str, InputFn], chain: tuple[Path, ...]):
+    def __init__(
+        self,
+        session: Session,
+        decls: Declarations,
+        prefix: str,
+        inputs: dict[str, InputFn],
+        chain: tuple[Path, ...],
+    ):
         self.session = session
         self.decls = decls
         self.dir = decls.dir
@@ -51,15 +66,20 @@ class ModuleInstance(ObjectsMixin):
         self.chain = chain
         self.functions = build_functions(decls.dir, session.reads)
 
-    def evaluator(self, file: str, bindings: dict[str, Any] | None = None, frame: Frame | None = None) -> Evaluator:
+    def evaluator(
+        self, file: str, bindings: dict[str, Any] | None = None, frame: Frame | None = None
+    ) -> Evaluator:
         return Evaluator(file, self, self.functions, bindings, frame)
 
     # --- the resolver ---------------------------------------------------------------------
 
     def lookup(self, root: str, steps: list[str], node: ast.Name, ev: Evaluator) -> tuple[Any, int]:
         if root in ("var", "local", "path") and not steps:
-            raise ev.error(f'The "{root}" object cannot be used directly; name one of its '
-                           f'attributes, like {root}.NAME', node)
+            raise ev.error(
+                f'The "{root}" object cannot be used directly; name one of its '
+                f"attributes, like {root}.NAME",
+                node,
+            )
         if root == "var":
             return self.var(steps[0], ev, node), 1
         if root == "local":
@@ -75,7 +95,9 @@ class ModuleInstance(ObjectsMixin):
         if root == "count":
             raise ev.error('"count" can only be used in a block that sets count', node)
         roots = ["var", "local", "module", "path", *OBJECT_KINDS, *ev.bindings]
-        raise ev.error(f'Unknown reference "{root}"' + suggest(root, [r for r in roots if r[0] != "\0"]), node)
+        raise ev.error(
+            f'Unknown reference "{root}"' + suggest(root, [r for r in roots if r[0] != "\0"]), node
+        )
 
     def _path(self, name: str, ev: Evaluator, node: Any) -> str:
         # Absolute, so "${path.module}/x" works with file(), which resolves from the module.
@@ -93,9 +115,14 @@ class ModuleInstance(ObjectsMixin):
         if name not in self.decls.variables:
             if ev is None:
                 raise ConfigError(f'Unknown variable "var.{name}"')
-            raise ev.error(f'Unknown variable "var.{name}"' +
-                           suggest_ref("var.", name, list(self.decls.variables)), node)
-        return self.session.lazy(f"{self.prefix}var.{name}", lambda: self._var_value(name), ev, node)
+            raise ev.error(
+                f'Unknown variable "var.{name}"'
+                + suggest_ref("var.", name, list(self.decls.variables)),
+                node,
+            )
+        return self.session.lazy(
+            f"{self.prefix}var.{name}", lambda: self._var_value(name), ev, node
+        )
 
     def _var_value(self, name: str) -> Result:
         decl = self.decls.variables[name]
@@ -119,7 +146,12 @@ class ModuleInstance(ObjectsMixin):
             pos = at(decl.file, attrs["default"])
         else:
             raise ConfigError(f'No value for required variable "{name}"', decl.pos)
-        if strip(value) is None and "default" in attrs and name in self.inputs and nullable is False:
+        if (
+            strip(value) is None
+            and "default" in attrs
+            and name in self.inputs
+            and nullable is False
+        ):
             value = static.eval(attrs["default"].expr)
         if sensitive:
             value = mark(value)
@@ -127,7 +159,9 @@ class ModuleInstance(ObjectsMixin):
         if var_type is not None:
             value = self._convert(name, value, var_type, pos)
         if strip(value) is None and not nullable:
-            raise ConfigError(f'Invalid value for variable "{name}": the value must not be null', pos)
+            raise ConfigError(
+                f'Invalid value for variable "{name}": the value must not be null', pos
+            )
         self._validate(name, decl, value)
         return Result(value, frame)
 
@@ -139,8 +173,11 @@ class ModuleInstance(ObjectsMixin):
             converted = convert(plain, var_type)
         except TypeConvError as e:
             reason = mask_message(str(e), marked_texts(value)) if paths else str(e)
-            raise ConfigError(f'Invalid value for variable "{name}": '
-                              f'{reason or "the value does not have the type required"}', pos) from None
+            raise ConfigError(
+                f'Invalid value for variable "{name}": '
+                f"{reason or 'the value does not have the type required'}",
+                pos,
+            ) from None
         if _has_set(var_type) and paths:
             return mark(converted)  # a set reorders and merges its elements: mark it whole
         return remark(converted, paths)
@@ -156,7 +193,9 @@ class ModuleInstance(ObjectsMixin):
             raise static.error(f"Invalid default in optional(): {e}", attrs["type"].expr) from None
 
     @staticmethod
-    def _static_bool(attrs: dict[str, ast.Attribute], name: str, default: bool, ev: Evaluator) -> bool:
+    def _static_bool(
+        attrs: dict[str, ast.Attribute], name: str, default: bool, ev: Evaluator
+    ) -> bool:
         if name not in attrs:
             return default
         value = ev.eval(attrs[name].expr)
@@ -167,32 +206,46 @@ class ModuleInstance(ObjectsMixin):
     def _validate(self, name: str, decl, value: Any) -> None:
         for rule in decl.node.body.blocks:
             if rule.type != "validation":
-                raise ConfigError(f'Unexpected block "{rule.type}" in variable "{name}"', at(decl.file, rule))
+                raise ConfigError(
+                    f'Unexpected block "{rule.type}" in variable "{name}"', at(decl.file, rule)
+                )
             attrs = attr_map(rule.body, decl.file, self.session.diags)
             if "condition" not in attrs or "error_message" not in attrs:
-                raise ConfigError("A validation block needs condition and error_message", at(decl.file, rule))
-            ev = Evaluator(decl.file, _Only({("var", name): value}, "a validation condition"), self.functions)
+                raise ConfigError(
+                    "A validation block needs condition and error_message", at(decl.file, rule)
+                )
+            ev = Evaluator(
+                decl.file, _Only({("var", name): value}, "a validation condition"), self.functions
+            )
             ok = ev.eval(attrs["condition"].expr)
             ok = ok.value if is_marked(ok) else ok
             if not isinstance(ok, bool):
-                raise ev.error("A validation condition must be true or false", attrs["condition"].expr)
+                raise ev.error(
+                    "A validation condition must be true or false", attrs["condition"].expr
+                )
             if not ok:
                 ev.redact = True
                 message = ev.eval(attrs["error_message"].expr)
                 if has_marks(message):
                     # Computed from a secret other than by interpolation: as Terraform does, the
                     # message is not shown at all.
-                    message = ("The error message included a sensitive value, so it will not be "
-                               "displayed.")
-                raise ConfigError(f'Invalid value for variable "{name}": {message}',
-                                  at(decl.file, attrs["condition"]))
+                    message = (
+                        "The error message included a sensitive value, so it will not be displayed."
+                    )
+                raise ConfigError(
+                    f'Invalid value for variable "{name}": {message}',
+                    at(decl.file, attrs["condition"]),
+                )
 
     # --- locals and outputs ---------------------------------------------------------------
 
     def local(self, name: str, ev: Evaluator | None, node: Any) -> Any:
         if name not in self.decls.locals:
-            raise ev.error(f'Unknown local value "local.{name}"' +
-                           suggest_ref("local.", name, list(self.decls.locals)), node)
+            raise ev.error(
+                f'Unknown local value "local.{name}"'
+                + suggest_ref("local.", name, list(self.decls.locals)),
+                node,
+            )
         decl = self.decls.locals[name]
 
         def compute() -> Result:
@@ -226,11 +279,16 @@ class ModuleInstance(ObjectsMixin):
 
     def module_ref(self, steps: list[str], ev: Evaluator, node: Any) -> tuple[Any, int]:
         if not steps:
-            raise ev.error('The "module" object cannot be used directly; use module.NAME.OUTPUT', node)
+            raise ev.error(
+                'The "module" object cannot be used directly; use module.NAME.OUTPUT', node
+            )
         name = steps[0]
         if name not in self.decls.modules:
-            raise ev.error(f'Unknown module "module.{name}"' +
-                           suggest_ref("module.", name, list(self.decls.modules)), node)
+            raise ev.error(
+                f'Unknown module "module.{name}"'
+                + suggest_ref("module.", name, list(self.decls.modules)),
+                node,
+            )
         instances = self.module_instances(name, ev, node)
         if isinstance(instances, ModuleInstance):
             if len(steps) >= 2:
@@ -249,15 +307,17 @@ class ModuleInstance(ObjectsMixin):
     def _child_output(self, child: "ModuleInstance", name: str, ev: Evaluator, node: Any) -> Any:
         if name not in child.decls.outputs:
             label = child.prefix.rstrip(".")
-            raise ev.error(f'Unknown output "{label}.{name}"' +
-                           suggest(name, list(child.decls.outputs)), node)
+            raise ev.error(
+                f'Unknown output "{label}.{name}"' + suggest(name, list(child.decls.outputs)), node
+            )
         return child.output(name, ev, node)
 
     def module_instances(self, name: str, ev: Evaluator | None, node: Any) -> Any:
         from gp.config.modules import instantiate
 
-        return self.session.lazy(f"{self.prefix}module.{name}", lambda: instantiate(self, name, _MODULE_META),
-                                 ev, node)
+        return self.session.lazy(
+            f"{self.prefix}module.{name}", lambda: instantiate(self, name, _MODULE_META), ev, node
+        )
 
 
 def _has_set(t: Type | None) -> bool:

@@ -27,11 +27,19 @@ _PROVIDER_ATTRS = {
 _GP_ATTRS = ("stack", "required_version")
 
 
-def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterable[tuple[str, str]] = (),
-                var_order: Sequence[VarArg] | None = None, env: Mapping[str, str] | None = None,
-                compile_object: CompileObject | None = None, cache_dir: Path | None = None,
-                on_parse: ParseHook | None = None, partial: bool = False,
-                reads: Reads | None = None) -> Module:
+def load_module(
+    root_dir: Path,
+    *,
+    var_files: Iterable[Path] = (),
+    vars: Iterable[tuple[str, str]] = (),
+    var_order: Sequence[VarArg] | None = None,
+    env: Mapping[str, str] | None = None,
+    compile_object: CompileObject | None = None,
+    cache_dir: Path | None = None,
+    on_parse: ParseHook | None = None,
+    partial: bool = False,
+    reads: Reads | None = None,
+) -> Module:
     """Load, evaluate and flatten the module in ``root_dir``.
 
     ``var_order`` keeps ``--var-file``/``--var`` interleaved as typed: a sequence of
@@ -45,23 +53,40 @@ def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterabl
     root_dir = Path(root_dir)
     if not root_dir.is_dir():
         raise ConfigError(f'Module directory "{root_dir}" does not exist')
-    session = Session(root_dir, cache_dir=cache_dir, on_parse=on_parse, compile_object=compile_object,
-                      reads=reads if reads is not None else Reads())
+    session = Session(
+        root_dir,
+        cache_dir=cache_dir,
+        on_parse=on_parse,
+        compile_object=compile_object,
+        reads=reads if reads is not None else Reads(),
+    )
     decls = session.declarations(root_dir)
     if decls is None:
         session.raise_if_errors()
     assert decls is not None
     if not any(root_dir.glob("*.gp.hcl")):
         raise ConfigError(f'No *.gp.hcl files in "{root_dir}"')
-    raw = collect(root_dir, order_args(var_files, vars, var_order), os.environ if env is None else env,
-                  cache_dir, session.diags, on_parse, session.reads)
+    raw = collect(
+        root_dir,
+        order_args(var_files, vars, var_order),
+        os.environ if env is None else env,
+        cache_dir,
+        session.diags,
+        on_parse,
+        session.reads,
+    )
     for name, value in raw.items():
         if value.source == "cli" and name not in decls.variables:
             from gp.config.evaluator import suggest
 
-            session.diags.append(Diagnostic(f'Value for undeclared variable "{name}"' +
-                                            suggest(name, list(decls.variables))))
-    inputs = {name: _raw_input(name, value) for name, value in raw.items() if name in decls.variables}
+            session.diags.append(
+                Diagnostic(
+                    f'Value for undeclared variable "{name}"' + suggest(name, list(decls.variables))
+                )
+            )
+    inputs = {
+        name: _raw_input(name, value) for name, value in raw.items() if name in decls.variables
+    }
     root = ModuleInstance(session, decls, "", inputs, (root_dir.resolve(),))
     stack, required_version = _gp_settings(root, session)
     session.stack = stack
@@ -76,10 +101,16 @@ def load_module(root_dir: Path, *, var_files: Iterable[Path] = (), vars: Iterabl
     outputs = _outputs(root, session)
     if not partial:
         session.raise_if_errors()
-    return Module(root_dir=root_dir, stack=stack, provider=session.provider, objects=objects,
-                  outputs=outputs, required_version=required_version,
-                  sensitive_values=frozenset(v for v in session.sensitive_values if v),
-                  diagnostics=tuple(session.errors()))
+    return Module(
+        root_dir=root_dir,
+        stack=stack,
+        provider=session.provider,
+        objects=objects,
+        outputs=outputs,
+        required_version=required_version,
+        sensitive_values=frozenset(v for v in session.sensitive_values if v),
+        diagnostics=tuple(session.errors()),
+    )
 
 
 def _raw_input(name: str, value: RawValue):
@@ -96,9 +127,11 @@ def _raw_input(name: str, value: RawValue):
             ev = Evaluator(origin, _Only({}, "variable values"), {})
             return ev.eval(value.expression(literal)), ev.frame, None
         except ConfigError as err:
-            raise ConfigError(f'Invalid value for variable "{name}" from {origin}: {err.message} '
-                              "(non-string variables take HCL values, e.g. 8080, true, "
-                              '["a", "b"], {k = "v"})') from None
+            raise ConfigError(
+                f'Invalid value for variable "{name}" from {origin}: {err.message} '
+                "(non-string variables take HCL values, e.g. 8080, true, "
+                '["a", "b"], {k = "v"})'
+            ) from None
 
     return evaluate
 
@@ -120,7 +153,9 @@ def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | Non
             ev = root.evaluator(decl.file)
             value = ev.eval(attrs[name].expr)
             if has_marks(value):
-                raise ev.error(f"{name} cannot be sensitive: it is shown in every plan", attrs[name].expr)
+                raise ev.error(
+                    f"{name} cannot be sensitive: it is shown in every plan", attrs[name].expr
+                )
             if not isinstance(value, str) or not value:
                 raise ev.error(f"{name} must be a non-empty string", attrs[name].expr)
             if name == "stack":
@@ -139,8 +174,11 @@ def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | Non
 def _provider(root: ModuleInstance, session: Session) -> ProviderConfig:
     found = root.decls.providers
     for extra in found[1:]:
-        session.diags.append(Diagnostic(f"Only one provider block is allowed; the first is at {found[0].pos}",
-                                        extra.pos))
+        session.diags.append(
+            Diagnostic(
+                f"Only one provider block is allowed; the first is at {found[0].pos}", extra.pos
+            )
+        )
     if not found:
         return ProviderConfig("kubernetes", {})
     decl = found[0]
@@ -173,10 +211,12 @@ def provider_override(kind: str, settings: Mapping[str, Any]) -> ProviderConfig:
     allowed = _PROVIDER_ATTRS[kind]
     for name in settings:
         if name not in allowed:
-            raise ConfigError(f'provider "{kind}" has no setting "{name}"; '
-                              f'it takes {", ".join(allowed)}')
-    kept = {k: str(v) if isinstance(v, os.PathLike) else v
-            for k, v in settings.items() if v is not None}
+            raise ConfigError(
+                f'provider "{kind}" has no setting "{name}"; it takes {", ".join(allowed)}'
+            )
+    kept = {
+        k: str(v) if isinstance(v, os.PathLike) else v for k, v in settings.items() if v is not None
+    }
     problem = namespace_problem(kept["namespace"]) if "namespace" in kept else None
     if problem:
         raise ConfigError(f'provider "{kind}": {problem}')

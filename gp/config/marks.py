@@ -113,7 +113,7 @@ def _remark(value: Any, path: ValuePath) -> Any:
     if isinstance(value, dict) and head in value:
         return {**value, head: _remark(value[head], rest)}
     if isinstance(value, list) and isinstance(head, int) and 0 <= head < len(value):
-        return [*value[:head], _remark(value[head], rest), *value[head + 1:]]
+        return [*value[:head], _remark(value[head], rest), *value[head + 1 :]]
     return mark(value)
 
 

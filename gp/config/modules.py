@@ -35,20 +35,29 @@ class Expansion:
         return f"[{key}]" if self.mode == "count" else f"[{json.dumps(key, ensure_ascii=False)}]"
 
 
-def expand(inst: "ModuleInstance", attrs: dict[str, ast.Attribute], file: str, what: str) -> Expansion:
+def expand(
+    inst: "ModuleInstance", attrs: dict[str, ast.Attribute], file: str, what: str
+) -> Expansion:
     if "count" in attrs and "for_each" in attrs:
-        raise ConfigError(f'{what} sets both count and for_each; use one', at(file, attrs["for_each"]))
+        raise ConfigError(
+            f"{what} sets both count and for_each; use one", at(file, attrs["for_each"])
+        )
     ev = inst.evaluator(file)
     if "count" in attrs:
         node = attrs["count"].expr
         value = ev.eval(node)
         if has_marks(value):
-            raise ev.error("Invalid count: a sensitive value cannot be used, because the number of "
-                           "objects would tell it", node)
+            raise ev.error(
+                "Invalid count: a sensitive value cannot be used, because the number of "
+                "objects would tell it",
+                node,
+            )
         try:
             n = to_number(value)
         except TypeConvError:
-            raise ev.error(f"Invalid count: a number is required, not a {type_name(value)}", node) from None
+            raise ev.error(
+                f"Invalid count: a number is required, not a {type_name(value)}", node
+            ) from None
         if not float(n).is_integer() or n < 0:
             raise ev.error("Invalid count: a whole number of zero or more is required", node)
         keys = tuple(range(int(n)))
@@ -58,17 +67,26 @@ def expand(inst: "ModuleInstance", attrs: dict[str, ast.Attribute], file: str, w
         value = ev.eval(node)
         # The keys become addresses, shown everywhere; a map's values may stay sensitive.
         if is_marked(value) or (isinstance(value, list) and has_marks(value)):
-            raise ev.error("Invalid for_each: a sensitive value cannot be used, because it would "
-                           "show in addresses", node)
+            raise ev.error(
+                "Invalid for_each: a sensitive value cannot be used, because it would "
+                "show in addresses",
+                node,
+            )
         if isinstance(value, dict):
             items = [(k, value[k]) for k in sorted(value)]
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             items = [(v, v) for v in sorted(set(value))]
         else:
-            raise ev.error("Invalid for_each: a map, or a set of strings, is required, "
-                           f"not a {type_name(value)}" + (" of non-strings" if isinstance(value, list) else ""), node)
+            raise ev.error(
+                "Invalid for_each: a map, or a set of strings, is required, "
+                f"not a {type_name(value)}"
+                + (" of non-strings" if isinstance(value, list) else ""),
+                node,
+            )
         keys = tuple(k for k, _ in items)
-        return Expansion("for_each", keys, tuple({"each": {"key": k, "value": v}} for k, v in items), ev.frame)
+        return Expansion(
+            "for_each", keys, tuple({"each": {"key": k, "value": v}} for k, v in items), ev.frame
+        )
     return Expansion("single", (None,), ({},), Frame())
 
 
@@ -90,22 +108,33 @@ def instantiate(parent: "ModuleInstance", name: str, meta: tuple[str, ...]) -> R
             raise ConfigError(f'Module "{name}" has syntax errors', decl.pos)
         raise Poisoned(f'Module "{name}" has unreadable files')  # already reported at the call
     for d in child_decls.providers:
-        session.diags.append(ConfigError("A provider block is only allowed in the root module", d.pos).diagnostics[0])
+        session.diags.append(
+            ConfigError("A provider block is only allowed in the root module", d.pos).diagnostics[0]
+        )
     inputs = {k: a for k, a in attrs.items() if k not in meta}
     for key, attr in inputs.items():
         if key not in child_decls.variables:
             from gp.config.evaluator import suggest
 
-            session.diags.append(ConfigError(
-                f'Unsupported argument "{key}": module "{name}" declares no variable "{key}"' +
-                suggest(key, list(child_decls.variables)), at(decl.file, attr)).diagnostics[0])
+            session.diags.append(
+                ConfigError(
+                    f'Unsupported argument "{key}": module "{name}" declares no variable "{key}"'
+                    + suggest(key, list(child_decls.variables)),
+                    at(decl.file, attr),
+                ).diagnostics[0]
+            )
     expansion = expand(parent, attrs, decl.file, f'module "{name}"')
     children = []
     for i, bindings in enumerate(expansion.bindings):
         prefix = f"{parent.prefix}module.{name}{expansion.suffix(i)}."
-        fns = {k: _input_fn(parent, decl.file, a.expr, bindings) for k, a in inputs.items()
-               if k in child_decls.variables}
-        children.append(ModuleInstance(session, child_decls, prefix, fns, parent.chain + (child_dir.resolve(),)))
+        fns = {
+            k: _input_fn(parent, decl.file, a.expr, bindings)
+            for k, a in inputs.items()
+            if k in child_decls.variables
+        }
+        children.append(
+            ModuleInstance(session, child_decls, prefix, fns, parent.chain + (child_dir.resolve(),))
+        )
     if expansion.mode == "single":
         value: Any = children[0]
     elif expansion.mode == "count":
@@ -123,21 +152,28 @@ def _source_dir(parent: "ModuleInstance", name: str, attrs: dict[str, ast.Attrib
         raise ConfigError("A module source must be a literal string", at(decl.file, node))
     source = node.value
     if not source.startswith(("./", "../")):
-        raise ConfigError(f'Module source "{source}" must be a local path starting with ./ or ../',
-                          at(decl.file, node))
-    child = (parent.dir / source)
+        raise ConfigError(
+            f'Module source "{source}" must be a local path starting with ./ or ../',
+            at(decl.file, node),
+        )
+    child = parent.dir / source
     where = at(decl.file, node)
     reads = parent.session.reads
     if not reads.is_dir(child):
         raise ConfigError(f'Module source "{source}" is not a directory', where)
     repo = parent.session.repository
     if repo is not None and not reads.resolve(child).is_relative_to(repo):
-        raise ConfigError(f'Module source "{source}" of module "{name}" leads outside the repository '
-                          f"({repo}) to {child.resolve()}", where)
+        raise ConfigError(
+            f'Module source "{source}" of module "{name}" leads outside the repository '
+            f"({repo}) to {child.resolve()}",
+            where,
+        )
     if reads.resolve(child) in parent.chain:
         raise ConfigError(f'Module "{name}" includes itself (source "{source}")', where)
     if not module_files(child, reads):
-        raise ConfigError(f'Module source "{source}" of module "{name}" holds no {MODULE_GLOB} files', where)
+        raise ConfigError(
+            f'Module source "{source}" of module "{name}" holds no {MODULE_GLOB} files', where
+        )
     return child
 
 

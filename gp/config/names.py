@@ -23,8 +23,10 @@ def namespace_problem(namespace: object) -> str | None:
     if len(namespace) > MAX_LABEL:
         return f"namespace {_quote(namespace)} is {len(namespace)} characters long; at most {MAX_LABEL} are allowed"
     if not DNS_LABEL.match(namespace):
-        return (f"namespace {_quote(namespace)} is not a valid DNS-1123 label: use lowercase letters, digits "
-                "and '-', starting and ending with a letter or digit")
+        return (
+            f"namespace {_quote(namespace)} is not a valid DNS-1123 label: use lowercase letters, digits "
+            "and '-', starting and ending with a letter or digit"
+        )
     return None
 
 
@@ -33,8 +35,10 @@ def stack_problem(stack: str) -> str | None:
     if len(stack) > MAX_LABEL:
         return f"stack {_quote(stack)} is {len(stack)} characters long; at most {MAX_LABEL} are allowed"
     if not LABEL_VALUE.match(stack):
-        return (f"stack {_quote(stack)} is not a valid Kubernetes label value: use letters, digits, '-', "
-                "'_' and '.', starting and ending with a letter or digit")
+        return (
+            f"stack {_quote(stack)} is not a valid Kubernetes label value: use letters, digits, '-', "
+            "'_' and '.', starting and ending with a letter or digit"
+        )
     return None
 
 

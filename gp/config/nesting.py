@@ -11,8 +11,17 @@ from lark import Token, Tree
 
 MAX_NESTING = 100
 # The syntax that opens one more level: a bracketed term or call, an operator, a block.
-_LEVELS = frozenset({"expr_term", "binary_op", "unary_op", "conditional", "block", "for_tuple_expr",
-                     "for_object_expr"})
+_LEVELS = frozenset(
+    {
+        "expr_term",
+        "binary_op",
+        "unary_op",
+        "conditional",
+        "block",
+        "for_tuple_expr",
+        "for_object_expr",
+    }
+)
 
 
 def nested_too_deep(tree: Tree) -> tuple[int, int] | None:

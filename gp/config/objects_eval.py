@@ -41,16 +41,24 @@ class ObjectsMixin:
             return Expansion("single", (None,), ({},), Frame())
         return self.session.lazy(
             f"{self.prefix}{kind}.{label}.{meta}",
-            lambda: Result(expand(self, attrs, decl.file, f"{kind}.{label}"), Frame()), None, None)
+            lambda: Result(expand(self, attrs, decl.file, f"{kind}.{label}"), Frame()),
+            None,
+            None,
+        )
 
-    def object_decl(self: "ModuleInstance", kind: str, label: str, i: int, ev: Evaluator | None,
-                    node: Any) -> ObjectDecl:
+    def object_decl(
+        self: "ModuleInstance", kind: str, label: str, i: int, ev: Evaluator | None, node: Any
+    ) -> ObjectDecl:
         expansion = self.object_expansion(kind, label)
         address = f"{self.prefix}{kind}.{label}{expansion.suffix(i)}"
         # A fresh frame: the referrer records this address, not what the object refers to.
         probe = Evaluator(ev.file, self, self.functions, frame=Frame()) if ev is not None else None
         decl = self.session.lazy(
-            address, lambda: self._build_decl(kind, label, address, expansion.bindings[i]), probe, node)
+            address,
+            lambda: self._build_decl(kind, label, address, expansion.bindings[i]),
+            probe,
+            node,
+        )
         if ev is not None:
             ev.frame.refs.add(address)
         return decl
@@ -61,8 +69,11 @@ class ObjectsMixin:
             with self.session.collecting():
                 if kind == "module":
                     children = self.module_instances(label, None, None)
-                    kids = [children] if not isinstance(children, (list, dict)) else \
-                        (children if isinstance(children, list) else list(children.values()))
+                    kids = (
+                        [children]
+                        if not isinstance(children, (list, dict))
+                        else (children if isinstance(children, list) else list(children.values()))
+                    )
                     for child in kids:
                         out.extend(child.all_objects())
                     continue
@@ -74,13 +85,17 @@ class ObjectsMixin:
 
     # --- references -----------------------------------------------------------------------
 
-    def object_ref(self: "ModuleInstance", kind: str, steps: list[str], ev: Evaluator, node: Any) -> tuple[Any, int]:
+    def object_ref(
+        self: "ModuleInstance", kind: str, steps: list[str], ev: Evaluator, node: Any
+    ) -> tuple[Any, int]:
         if not steps:
             raise ev.error(f'The "{kind}" object cannot be used directly; use {kind}.NAME', node)
         label = steps[0]
         if (kind, label) not in self.decls.objects:
             known = [n for k, n in self.decls.objects if k == kind]
-            raise ev.error(f'Unknown {kind} "{kind}.{label}"' + suggest_ref(f"{kind}.", label, known), node)
+            raise ev.error(
+                f'Unknown {kind} "{kind}.{label}"' + suggest_ref(f"{kind}.", label, known), node
+            )
         expansion = self.object_expansion(kind, label)
         if expansion.mode == "single":
             return self._ref_at(kind, label, 0, steps[1:], ev, node), 1 + _manifest_step(steps[1:])
@@ -89,7 +104,12 @@ class ObjectsMixin:
             if expansion.mode == "count":
                 key = int(key) if key.isdigit() else key
             if key not in expansion.keys:
-                raise ev.error(f'Invalid index: {kind}.{label} has no instance [{steps[1]!r}]'.replace("'", '"'), node)
+                raise ev.error(
+                    f"Invalid index: {kind}.{label} has no instance [{steps[1]!r}]".replace(
+                        "'", '"'
+                    ),
+                    node,
+                )
             i = expansion.keys.index(key)
             return self._ref_at(kind, label, i, steps[2:], ev, node), 2 + _manifest_step(steps[2:])
         refs = [self._ref_at(kind, label, i, [], ev, node) for i in range(len(expansion.keys))]
@@ -97,25 +117,42 @@ class ObjectsMixin:
             return refs, 1
         return dict(zip(expansion.keys, refs)), 1
 
-    def _ref_at(self: "ModuleInstance", kind: str, label: str, i: int, rest: list[str], ev: Evaluator,
-                node: Any) -> Any:
+    def _ref_at(
+        self: "ModuleInstance",
+        kind: str,
+        label: str,
+        i: int,
+        rest: list[str],
+        ev: Evaluator,
+        node: Any,
+    ) -> Any:
         decl = self.object_decl(kind, label, i, ev, node)
         if rest[:1] == ["manifest"]:
             return self._manifest(decl, ev, node, strict=True)
-        return ref_value(decl, self.session.provider.namespace if self.session.provider else "default",
-                         self._manifest(decl, ev, node, strict=False))
+        return ref_value(
+            decl,
+            self.session.provider.namespace if self.session.provider else "default",
+            self._manifest(decl, ev, node, strict=False),
+        )
 
-    def _manifest(self: "ModuleInstance", decl: ObjectDecl, ev: Evaluator, node: Any, strict: bool) -> Any:
+    def _manifest(
+        self: "ModuleInstance", decl: ObjectDecl, ev: Evaluator, node: Any, strict: bool
+    ) -> Any:
         session = self.session
         if session.compile_object is None or session.provider is None:
             if strict:
-                raise ev.error(f"{decl.address}.manifest is not available here (nothing compiles objects "
-                               "in this run)", node)
+                raise ev.error(
+                    f"{decl.address}.manifest is not available here (nothing compiles objects "
+                    "in this run)",
+                    node,
+                )
             return None
         key = f"{decl.address}.manifest"
         if key not in session.memo:
             try:
-                session.memo[key] = Result(session.compile_object(decl, session.provider, session.stack), Frame())
+                session.memo[key] = Result(
+                    session.compile_object(decl, session.provider, session.stack), Frame()
+                )
             except GPError as e:
                 session.memo[key] = e
         result = session.memo[key]
@@ -127,7 +164,9 @@ class ObjectsMixin:
 
     # --- bodies ---------------------------------------------------------------------------
 
-    def _build_decl(self: "ModuleInstance", kind: str, label: str, address: str, bindings: dict) -> Result:
+    def _build_decl(
+        self: "ModuleInstance", kind: str, label: str, address: str, bindings: dict
+    ) -> Result:
         decl = self.decls.objects[(kind, label)]
         file = decl.file
         refs: set[str] = set()
@@ -145,20 +184,40 @@ class ObjectsMixin:
                 ev = self.evaluator(file, dict(bindings))
                 ev.eval(attrs["depends_on"].expr)
                 refs |= ev.frame.refs
-        kept = ast.Body(tuple(a for a in body_ast.attrs if a.name not in _META_ATTRS),
-                        tuple(b for b in body_ast.blocks if b.type != "lifecycle"))
+        kept = ast.Body(
+            tuple(a for a in body_ast.attrs if a.name not in _META_ATTRS),
+            tuple(b for b in body_ast.blocks if b.type != "lifecycle"),
+        )
         block = self.eval_block(kind, (label,), kept, file, bindings, refs, at(file, decl.node))
         refs.discard(address)
-        obj = ObjectDecl(address=address, kind=kind, label=label, body=block, lifecycle=lifecycle,
-                         module_dir=self.dir, pos=decl.pos, references=tuple(sorted(refs)))
+        obj = ObjectDecl(
+            address=address,
+            kind=kind,
+            label=label,
+            body=block,
+            lifecycle=lifecycle,
+            module_dir=self.dir,
+            pos=decl.pos,
+            references=tuple(sorted(refs)),
+        )
         return Result(obj, Frame())
 
-    def eval_block(self: "ModuleInstance", type_: str, labels: tuple[str, ...], body: ast.Body, file: str,
-                   bindings: dict, refs: set[str], pos) -> Block:
+    def eval_block(
+        self: "ModuleInstance",
+        type_: str,
+        labels: tuple[str, ...],
+        body: ast.Body,
+        file: str,
+        bindings: dict,
+        refs: set[str],
+        pos,
+    ) -> Block:
         attrs: dict[str, Attr] = {}
         for a in body.attrs:
             if a.name in attrs:
-                self.session.diags.append(ConfigError(f'Attribute "{a.name}" is set twice', at(file, a)).diagnostics[0])
+                self.session.diags.append(
+                    ConfigError(f'Attribute "{a.name}" is set twice', at(file, a)).diagnostics[0]
+                )
                 continue
             ev = self.evaluator(file, dict(bindings))
             with self.session.collecting():
@@ -173,16 +232,24 @@ class ObjectsMixin:
                 with self.session.collecting():
                     blocks.extend(self._dynamic(b, file, bindings, refs))
             else:
-                blocks.append(self.eval_block(b.type, b.labels, b.body, file, bindings, refs, at(file, b)))
+                blocks.append(
+                    self.eval_block(b.type, b.labels, b.body, file, bindings, refs, at(file, b))
+                )
         return Block(type_, labels, attrs, blocks, pos)
 
-    def _dynamic(self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict, refs: set[str]) -> list[Block]:
+    def _dynamic(
+        self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict, refs: set[str]
+    ) -> list[Block]:
         if len(b.labels) != 1:
-            raise ConfigError('A dynamic block takes one label: the type of block to generate', at(file, b))
+            raise ConfigError(
+                "A dynamic block takes one label: the type of block to generate", at(file, b)
+            )
         attrs = attr_map(b.body, file, self.session.diags)
         contents = [c for c in b.body.blocks if c.type == "content"]
         if "for_each" not in attrs or len(contents) != 1:
-            raise ConfigError(f'dynamic "{b.labels[0]}" needs for_each and one content block', at(file, b))
+            raise ConfigError(
+                f'dynamic "{b.labels[0]}" needs for_each and one content block', at(file, b)
+            )
         ev = self.evaluator(file, dict(bindings))
         iterator = b.labels[0]
         if "iterator" in attrs:
@@ -201,13 +268,21 @@ class ObjectsMixin:
                 lev = self.evaluator(file, inner)
                 found = lev.eval(attrs["labels"].expr)
                 if has_marks(found):
-                    raise lev.error("A block's labels cannot be sensitive: they name it in every plan",
-                                    attrs["labels"].expr)
+                    raise lev.error(
+                        "A block's labels cannot be sensitive: they name it in every plan",
+                        attrs["labels"].expr,
+                    )
                 labels = tuple(str(x) for x in found)
-            out.append(self.eval_block(b.labels[0], labels, contents[0].body, file, inner, refs, at(file, contents[0])))
+            out.append(
+                self.eval_block(
+                    b.labels[0], labels, contents[0].body, file, inner, refs, at(file, contents[0])
+                )
+            )
         return out
 
-    def _lifecycle(self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict) -> Lifecycle:
+    def _lifecycle(
+        self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict
+    ) -> Lifecycle:
         attrs = attr_map(b.body, file, self.session.diags)
         ev = self.evaluator(file, dict(bindings))
         prevent = False
@@ -220,10 +295,16 @@ class ObjectsMixin:
             elif name == "ignore_changes":
                 ignore = self._ignore_paths(a.expr, ev)
             else:
-                raise ev.error(f'Unsupported argument "{name}" in lifecycle' +
-                               suggest(name, ["prevent_destroy", "ignore_changes"]), a)
-        return Lifecycle(prevent_destroy=prevent, ignore_changes=tuple(p for p, _ in ignore),
-                         positions=tuple(pos for _, pos in ignore))
+                raise ev.error(
+                    f'Unsupported argument "{name}" in lifecycle'
+                    + suggest(name, ["prevent_destroy", "ignore_changes"]),
+                    a,
+                )
+        return Lifecycle(
+            prevent_destroy=prevent,
+            ignore_changes=tuple(p for p, _ in ignore),
+            positions=tuple(pos for _, pos in ignore),
+        )
 
     @staticmethod
     def _ignore_paths(expr: ast.Expr, ev: Evaluator) -> list[tuple[str, SourcePos]]:
@@ -243,13 +324,18 @@ class ObjectsMixin:
             if path is None:
                 value = strip(ev.eval(item))
                 if not isinstance(value, str) or not value:
-                    raise ev.error("Each ignore_changes entry must be a path such as spec.suspend", item)
+                    raise ev.error(
+                        "Each ignore_changes entry must be a path such as spec.suspend", item
+                    )
                 path = value
             try:
                 parse_path(path)
             except ValueError as exc:
-                raise ev.error(f"ignore_changes: {exc}; write a path such as "
-                               'spec.templates["main"].container.image', item) from None
+                raise ev.error(
+                    f"ignore_changes: {exc}; write a path such as "
+                    'spec.templates["main"].container.image',
+                    item,
+                ) from None
             out.append((path, SourcePos(ev.file, *ast.pos_of(_first_part(item)))))
         return out
 
@@ -293,6 +379,11 @@ def ref_value(decl: ObjectDecl, default_ns: str, manifest: Any) -> dict[str, Any
         namespace = attrs.get("namespace") or meta.get("namespace") or default_ns
     if decl.kind in CLUSTER_SCOPED:
         namespace = None
-    return {REF_KEY: decl.address, "address": decl.address, "kind": decl.kind, "name": name,
-            "namespace": namespace, "manifest": manifest}
-
+    return {
+        REF_KEY: decl.address,
+        "address": decl.address,
+        "kind": decl.kind,
+        "name": name,
+        "namespace": namespace,
+        "manifest": manifest,
+    }

@@ -52,7 +52,9 @@ def _snippet_parser(path: str) -> Callable[[str, int, int], ast.Expr]:
         prefix = "x = ("
         if not source.strip():
             raise ConfigError("Expected an expression", SourcePos(path, line, col))
-        tree = _lark_parse(f"{prefix}{source}\n)", path, line - 1, col - 1 - len(prefix), snippet=source)
+        tree = _lark_parse(
+            f"{prefix}{source}\n)", path, line - 1, col - 1 - len(prefix), snippet=source
+        )
         conv = Converter(parse, line - 1, col - 1 - len(prefix))
         try:
             body = conv.body(tree.children[0])
@@ -82,7 +84,10 @@ def _lark_parse(text: str, path: str, line_off: int, col_off: int, snippet: str 
         if snippet is None:
             found, found_col_off = diagnose(text), col_off
         else:
-            found, found_col_off = diagnose(snippet, expression=True), col_off + len(text) - len(snippet) - 2
+            found, found_col_off = (
+                diagnose(snippet, expression=True),
+                col_off + len(text) - len(snippet) - 2,
+            )
         if found is not None:
             at = (found.line + line_off, found.col + (found_col_off if found.line == 1 else 0))
             if at <= where:
@@ -95,9 +100,11 @@ def _lark_parse(text: str, path: str, line_off: int, col_off: int, snippet: str 
         line, col = too_deep
         if line == 1:
             col += col_off
-        raise ConfigError(f"Nested too deeply: gp reads at most {MAX_NESTING} levels of brackets, calls, "
-                          "operators and blocks inside one another; move inner parts into locals",
-                          SourcePos(path, max(line + line_off, 1), max(col, 1)))
+        raise ConfigError(
+            f"Nested too deeply: gp reads at most {MAX_NESTING} levels of brackets, calls, "
+            "operators and blocks inside one another; move inner parts into locals",
+            SourcePos(path, max(line + line_off, 1), max(col, 1)),
+        )
     return tree
 
 
@@ -118,8 +125,17 @@ def _syntax_message(e: UnexpectedInput) -> str:
     return "Syntax error"
 
 
-_FRIENDLY = {"RBRACE": '"}"', "RSQB": '"]"', "RPAR": '")"', "EQ": '"="', "COMMA": '","',
-             "LBRACE": '"{"', "NL_OR_COMMENT": "a newline", "COLON": '":"', "DBLQUOTE": '"\\""'}
+_FRIENDLY = {
+    "RBRACE": '"}"',
+    "RSQB": '"]"',
+    "RPAR": '")"',
+    "EQ": '"="',
+    "COMMA": '","',
+    "LBRACE": '"{"',
+    "NL_OR_COMMENT": "a newline",
+    "COLON": '":"',
+    "DBLQUOTE": '"\\""',
+}
 
 
 def _expected_hint(expected: list[str]) -> str:
@@ -173,9 +189,14 @@ def _parse_job(job: tuple[str, str]) -> ast.FileAST | ConfigError:
         return e
 
 
-def parse_files(paths: Iterable[Path], cache_dir: Path | None = None, *,
-                on_parse: ParseHook | None = None, reads: Reads | None = None,
-                parallel_min_bytes: int = PARALLEL_MIN_BYTES) -> list[ast.FileAST]:
+def parse_files(
+    paths: Iterable[Path],
+    cache_dir: Path | None = None,
+    *,
+    on_parse: ParseHook | None = None,
+    reads: Reads | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+) -> list[ast.FileAST]:
     """Parse files in the given order, from the cache when possible.
 
     ``on_parse`` is called with each path that is actually parsed (not served from cache).

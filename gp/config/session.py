@@ -56,8 +56,9 @@ class Session:
     def __post_init__(self) -> None:
         self.repository = repository_root(self.root_dir)
 
-    def declarations(self, module_dir: Path, call: SourcePos | None = None,
-                     caller: str = "") -> Declarations | None:
+    def declarations(
+        self, module_dir: Path, call: SourcePos | None = None, caller: str = ""
+    ) -> Declarations | None:
         """Parse and gather one module directory once; None when a file cannot be read or parsed.
 
         ``call`` is where a child module is called (its ``source``) and ``caller`` names the
@@ -69,9 +70,13 @@ class Session:
             unreadable = [p for p in paths if not self.reads.is_file(p)]
             if unreadable:
                 for p in unreadable:
-                    problem = (f"{os.path.relpath(p)} is a symbolic link that cannot be followed "
-                               f"({_link_problem(p)})")
-                    self.diags.append(Diagnostic(f"{caller}: {problem}" if caller else problem, call))
+                    problem = (
+                        f"{os.path.relpath(p)} is a symbolic link that cannot be followed "
+                        f"({_link_problem(p)})"
+                    )
+                    self.diags.append(
+                        Diagnostic(f"{caller}: {problem}" if caller else problem, call)
+                    )
                 self._decls[key] = None
                 return None
             try:
@@ -92,7 +97,7 @@ class Session:
         result = self.memo.get(key)
         if result is None:
             if key in self.in_progress:
-                chain = self.in_progress[self.in_progress.index(key):] + [key]
+                chain = self.in_progress[self.in_progress.index(key) :] + [key]
                 where = ev.error("", node).pos if ev is not None else None
                 raise ConfigError("Cycle: " + " -> ".join(chain), where)
             self.in_progress.append(key)

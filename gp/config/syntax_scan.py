@@ -86,7 +86,7 @@ class _Scanner:
         return _Found(Finding(line, col, message))
 
     def peek(self, n: int = 1) -> str:
-        return self.text[self.i:self.i + n]
+        return self.text[self.i : self.i + n]
 
     # --- statements ---------------------------------------------------------------------
 
@@ -121,7 +121,9 @@ class _Scanner:
             raise self.fail(self.i, f'Use "=" to set an attribute: {name} = value')
         first_label: int | None = None
         while True:
-            self.skip_space(newlines=first_label is not None)  # a block's "{" may start the next line
+            self.skip_space(
+                newlines=first_label is not None
+            )  # a block's "{" may start the next line
             c = self.peek()
             if c == "{":
                 self.i += 1
@@ -135,15 +137,20 @@ class _Scanner:
                     self.i = _NAME.match(self.text, self.i).end()  # type: ignore[union-attr]
                 continue
             if first_label is not None:
-                raise self.fail(first_label, f'Missing "=" after "{name}": write {name} = value for an '
-                                             f'attribute, or end the labels of block "{name}" with "{{"')
+                raise self.fail(
+                    first_label,
+                    f'Missing "=" after "{name}": write {name} = value for an '
+                    f'attribute, or end the labels of block "{name}" with "{{"',
+                )
             if c == "\n" and self.next_line_opens_block():
                 first_label = self.i  # `name` alone, its "{" on the next line
                 continue
             if c in ("", "\n") or c.isdigit() or c in "[(-":
-                raise self.fail(self.i if c not in ("", "\n") else start + len(name),
-                                f'Expected "=" after "{name}": write {name} = value for an attribute, '
-                                f"or {name} {{ ... }} for a block")
+                raise self.fail(
+                    self.i if c not in ("", "\n") else start + len(name),
+                    f'Expected "=" after "{name}": write {name} = value for an attribute, '
+                    f"or {name} {{ ... }} for a block",
+                )
             self.invalid_char()
 
     def next_line_opens_block(self) -> bool:
@@ -185,13 +192,18 @@ class _Scanner:
                     return
                 opened = stack.pop()
                 if self.text[opened] != _CLOSERS[c]:
-                    raise self.fail(opened, f'This "{self.text[opened]}" is never closed: '
-                                            f'"{c}" at {self.at(self.i)} comes first')
+                    raise self.fail(
+                        opened,
+                        f'This "{self.text[opened]}" is never closed: '
+                        f'"{c}" at {self.at(self.i)} comes first',
+                    )
                 self.i += 1
                 operand = True
             elif c == '"':
                 if interp is not None and not stack and operand:
-                    raise self.fail(interp, 'This "${" is never closed: no "}" ends the interpolation')
+                    raise self.fail(
+                        interp, 'This "${" is never closed: no "}" ends the interpolation'
+                    )
                 self.string()
                 operand = True
             elif self.text.startswith("<<", self.i):
@@ -242,23 +254,33 @@ class _Scanner:
                 self.i += 2
                 self.expr(newline_ends=False, interp=opened)
                 if self.peek() != "}":
-                    raise self.fail(opened, f'This "{self.text[opened]}{{" is never closed: no "}}" ends it')
-                if "\n" in self.text[opened:self.i]:
+                    raise self.fail(
+                        opened, f'This "{self.text[opened]}{{" is never closed: no "}}" ends it'
+                    )
+                if "\n" in self.text[opened : self.i]:
                     spans_lines = opened  # allowed, but the likely culprit if the string fails
                 self.i += 1
             else:
                 self.i += 1
         if spans_lines is not None:
-            raise self.fail(spans_lines, f'This "{self.text[spans_lines]}{{" is not closed on its line: '
-                                         'no "}" ends it before the line does')
-        raise self.fail(start, 'This string is never closed: a quoted string ends with " on the line it '
-                               "starts (a heredoc, <<EOT, holds several lines)")
+            raise self.fail(
+                spans_lines,
+                f'This "{self.text[spans_lines]}{{" is not closed on its line: '
+                'no "}" ends it before the line does',
+            )
+        raise self.fail(
+            start,
+            'This string is never closed: a quoted string ends with " on the line it '
+            "starts (a heredoc, <<EOT, holds several lines)",
+        )
 
     def heredoc(self) -> None:
         start = self.i
         m = _HEREDOC.match(self.text, self.i)
         if not m:
-            raise self.fail(start, "A heredoc starts with <<MARKER (or <<-MARKER) and then a new line")
+            raise self.fail(
+                start, "A heredoc starts with <<MARKER (or <<-MARKER) and then a new line"
+            )
         marker = m.group(2)
         end = re.compile(rf"^[ \t]*{re.escape(marker)}[ \t]*\r?$", re.M).search(self.text, m.end())
         if not end:
@@ -266,7 +288,9 @@ class _Scanner:
         self.check_heredoc_interpolations(m.end(), end.start())
         self.i = end.end()
         if self.i >= len(self.text):
-            raise self.fail(end.start(), f'The heredoc\'s closing "{marker}" must be followed by a new line')
+            raise self.fail(
+                end.start(), f'The heredoc\'s closing "{marker}" must be followed by a new line'
+            )
 
     def check_heredoc_interpolations(self, begin: int, end: int) -> None:
         for m in re.finditer(r"(?<![$%])[$%]\{", self.text[begin:end]):
@@ -289,8 +313,11 @@ class _Scanner:
                     depth -= 1
                 j += 1
             else:
-                raise self.fail(opened, f'This "{self.text[opened]}{{" is never closed: no "}}" ends it '
-                                        "before the heredoc does")
+                raise self.fail(
+                    opened,
+                    f'This "{self.text[opened]}{{" is never closed: no "}}" ends it '
+                    "before the heredoc does",
+                )
 
     # --- whitespace, comments, stray characters -----------------------------------------
 
@@ -313,7 +340,14 @@ class _Scanner:
     def invalid_char(self) -> NoReturn:
         """Report the character here if HCL has no use for it; give up otherwise."""
         c = self.text[self.i]
-        if c in _OPERATORS or c in _OPENERS or c in _CLOSERS or c in "\"\n#" or _NAME.match(c) or c.isdigit():
+        if (
+            c in _OPERATORS
+            or c in _OPENERS
+            or c in _CLOSERS
+            or c in '"\n#'
+            or _NAME.match(c)
+            or c.isdigit()
+        ):
             raise _GiveUp()
         shown = c if c.isprintable() else f"U+{ord(c):04X}"
         raise self.fail(self.i, f'Invalid character "{shown}"' + _HINTS.get(c, ""))
@@ -326,5 +360,5 @@ def operand_continues(scan: _Scanner, operand: bool) -> bool:
     j = scan.i
     while j < len(scan.text) and scan.text[j] in " \t\r\n":
         j += 1
-    nxt = scan.text[j:j + 2]
+    nxt = scan.text[j : j + 2]
     return bool(nxt) and (nxt[0] in "?:|&+*/%<>!." or nxt[0] == "-")

@@ -83,7 +83,9 @@ def _nest(pieces: list[Piece], pos: list[int], until: tuple[str, ...] | None) ->
         else:
             body = _nest(pieces, pos, ("endfor",))
             _expect(pieces, pos, "endfor", p)
-            out.append(ast.ForDirective(p.key_var, p.value_var, p.expr, tuple(_merge_literals(body))))
+            out.append(
+                ast.ForDirective(p.key_var, p.value_var, p.expr, tuple(_merge_literals(body)))
+            )
     if until:
         raise TemplateSyntaxError(f"Missing %{{{until[-1]}}} directive", 0, 0)
     return out
@@ -101,7 +103,9 @@ def _nest_if(p: Piece, pieces: list[Piece], pos: list[int]) -> ast.IfDirective:
 
 def _expect(pieces: list[Piece], pos: list[int], kind: str, opener: Piece) -> None:
     if pos[0] >= len(pieces) or pieces[pos[0]].kind != kind:
-        raise TemplateSyntaxError(f"Missing %{{{kind}}} for this directive", opener.line, opener.col)
+        raise TemplateSyntaxError(
+            f"Missing %{{{kind}}} for this directive", opener.line, opener.col
+        )
     pos[0] += 1
 
 
@@ -134,7 +138,7 @@ def heredoc(token: str, line: int, col: int, parse_expr: ExprParser) -> ast.Expr
     assert head is not None  # the lexer only makes this token for a valid head
     indented = head.group(1) == "-"
     # Split on "\n" only: a form feed or U+2028 in a heredoc is text, not a line break.
-    body_lines = re.findall(r"[^\n]*\n|[^\n]+$", token[head.end():])[:-1]  # drop the end marker
+    body_lines = re.findall(r"[^\n]*\n|[^\n]+$", token[head.end() :])[:-1]  # drop the end marker
     cut = 0
     if indented:
         body_lines, cut = _dedent(body_lines)
@@ -157,8 +161,8 @@ def scan(text: str, line: int, col: int, parse_expr: ExprParser, indent: int = 0
     lit: list[str] = []
     i = 0
     while i < len(text):
-        two = text[i:i + 2]
-        if two in ("$$", "%%") and text[i + 2:i + 3] == "{":
+        two = text[i : i + 2]
+        if two in ("$$", "%%") and text[i + 2 : i + 3] == "{":
             lit.append(two[0] + "{")
             i += 3
             continue
@@ -170,7 +174,7 @@ def scan(text: str, line: int, col: int, parse_expr: ExprParser, indent: int = 0
             if lit:
                 pieces.append(Piece("lit", "".join(lit)))
                 lit = []
-            inner = text[i + 2:end]
+            inner = text[i + 2 : end]
             pieces.append(_piece(two, inner, at_line, at_col + 2, parse_expr))
             i = end + 1
             continue
@@ -189,14 +193,21 @@ def _piece(opener: str, inner: str, line: int, col: int, parse_expr: ExprParser)
         body = body[1:] if sl else body
         body = body[:-1] if sr and body else body
         lead = len(inner) - len(inner.lstrip()) + (1 if sl else 0)
-        return Piece("interp", expr=parse_expr(body, line, col + lead), strip_left=sl,
-                     strip_right=sr, line=line, col=col)
+        return Piece(
+            "interp",
+            expr=parse_expr(body, line, col + lead),
+            strip_left=sl,
+            strip_right=sr,
+            line=line,
+            col=col,
+        )
     m = _DIRECTIVE.match(inner)
     if not m:
         raise TemplateSyntaxError("Invalid template directive", line, col - 2)
     kw, rest = m.group("kw"), m.group("rest")
-    piece = Piece(kw, strip_left=bool(m.group("sl")), strip_right=bool(m.group("sr")),
-                  line=line, col=col - 2)
+    piece = Piece(
+        kw, strip_left=bool(m.group("sl")), strip_right=bool(m.group("sr")), line=line, col=col - 2
+    )
     rest_col = col + m.start("rest")
     if kw == "if":
         piece.expr = parse_expr(rest.strip(), line, rest_col)

@@ -18,12 +18,16 @@ class _VarsOnly:
         self.names = names
 
     def lookup(self, root: str, steps: list[str], node: ast.Name, ev: Evaluator) -> tuple[Any, int]:
-        raise ev.error(f'Unknown variable "{root}" in template; only the variables passed to '
-                       "templatefile are available" + suggest(root, self.names), node)
+        raise ev.error(
+            f'Unknown variable "{root}" in template; only the variables passed to '
+            "templatefile are available" + suggest(root, self.names),
+            node,
+        )
 
 
-def render_template(text: str, path: str, variables: dict[str, Any],
-                    functions: dict[str, Callable[..., Any]]) -> str:
+def render_template(
+    text: str, path: str, variables: dict[str, Any], functions: dict[str, Callable[..., Any]]
+) -> str:
     def parse(source: str, line: int, col: int) -> ast.Expr:
         return parse_expression(source, path, line, col)
 

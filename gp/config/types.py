@@ -58,17 +58,27 @@ def parse_type(expr: ast.Expr, eval_default=None) -> Type:
         return Type(expr.name)
     if isinstance(expr, ast.Call) and expr.name in ("list", "set", "map") and len(expr.args) == 1:
         return Type(expr.name, elem=parse_type(expr.args[0], eval_default))
-    if isinstance(expr, ast.Call) and expr.name == "tuple" and len(expr.args) == 1 \
-            and isinstance(expr.args[0], ast.TupleExpr):
+    if (
+        isinstance(expr, ast.Call)
+        and expr.name == "tuple"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], ast.TupleExpr)
+    ):
         return Type("tuple", elems=tuple(parse_type(e, eval_default) for e in expr.args[0].items))
-    if isinstance(expr, ast.Call) and expr.name == "object" and len(expr.args) == 1 \
-            and isinstance(expr.args[0], ast.ObjectExpr):
+    if (
+        isinstance(expr, ast.Call)
+        and expr.name == "object"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], ast.ObjectExpr)
+    ):
         return _parse_object(expr.args[0], eval_default)
     if isinstance(expr, ast.Call) and expr.name == "optional":
         raise TypeSpecError("optional() is only allowed for an attribute of object(...)", expr)
     raise TypeSpecError(
         "Invalid type specification; expected string, number, bool, any, list(T), set(T), "
-        "map(T), object({...}) or tuple([...])", expr)
+        "map(T), object({...}) or tuple([...])",
+        expr,
+    )
 
 
 def _parse_object(obj: ast.ObjectExpr, eval_default) -> Type:
@@ -87,7 +97,9 @@ def _parse_object(obj: ast.ObjectExpr, eval_default) -> Type:
         else:
             attr_type = parse_type(value, eval_default)
         attrs.append((name, attr_type))
-    return Type("object", attrs=tuple(attrs), optional=frozenset(optional), defaults=tuple(defaults))
+    return Type(
+        "object", attrs=tuple(attrs), optional=frozenset(optional), defaults=tuple(defaults)
+    )
 
 
 # --- conversion -------------------------------------------------------------------------
@@ -143,7 +155,9 @@ def to_number(value: Any) -> int | float:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str) and _NUMBER.match(value.strip()):
-        return normalize_number(float(value) if not value.strip().lstrip("-").isdigit() else int(value))
+        return normalize_number(
+            float(value) if not value.strip().lstrip("-").isdigit() else int(value)
+        )
     raise TypeConvError("a number is required")
 
 

@@ -44,22 +44,29 @@ class RawValue:
         return parse_expression(self.text, where, 1, 1)
 
 
-def order_args(var_files: Iterable[Path], vars: Iterable[tuple[str, str]],
-               var_order: Sequence[VarArg] | None) -> list[VarArg]:
+def order_args(
+    var_files: Iterable[Path], vars: Iterable[tuple[str, str]], var_order: Sequence[VarArg] | None
+) -> list[VarArg]:
     """The command-line items in order: ``var_order`` when given, else files then vars."""
     if var_order is not None:
         return list(var_order)
     return [("file", str(p)) for p in var_files] + [("var", f"{k}={v}") for k, v in vars]
 
 
-def collect(root_dir: Path, args: Sequence[VarArg], env: Mapping[str, str],
-            cache_dir: Path | None, diags: list[Diagnostic], on_parse=None,
-            reads: Reads | None = None) -> dict[str, RawValue]:
+def collect(
+    root_dir: Path,
+    args: Sequence[VarArg],
+    env: Mapping[str, str],
+    cache_dir: Path | None,
+    diags: list[Diagnostic],
+    on_parse=None,
+    reads: Reads | None = None,
+) -> dict[str, RawValue]:
     reads = reads if reads is not None else Reads()
     values: dict[str, RawValue] = {}
     for key, text in sorted(env.items()):
         if key.startswith(ENV_PREFIX) and len(key) > len(ENV_PREFIX):
-            values[key[len(ENV_PREFIX):]] = RawValue("env", text=text)
+            values[key[len(ENV_PREFIX) :]] = RawValue("env", text=text)
     files = [root_dir / VARS_FILE] if reads.is_file(root_dir / VARS_FILE) else []
     files += reads.glob(root_dir, AUTO_VARS_GLOB)
     for path in files:
@@ -80,15 +87,27 @@ def collect(root_dir: Path, args: Sequence[VarArg], env: Mapping[str, str],
     return values
 
 
-def _read_file(path: Path, values: dict[str, RawValue], cache_dir: Path | None,
-               diags: list[Diagnostic], on_parse, reads: Reads) -> None:
+def _read_file(
+    path: Path,
+    values: dict[str, RawValue],
+    cache_dir: Path | None,
+    diags: list[Diagnostic],
+    on_parse,
+    reads: Reads,
+) -> None:
     try:
         (parsed,) = parse_files([path], cache_dir, on_parse=on_parse, reads=reads)
     except ConfigError as e:
         diags.extend(e.diagnostics)
         return
     for block in parsed.body.blocks:
-        diags.append(Diagnostic("Variables files hold only name = value lines",
-                                SourcePos(str(path), block.line, block.col)))
+        diags.append(
+            Diagnostic(
+                "Variables files hold only name = value lines",
+                SourcePos(str(path), block.line, block.col),
+            )
+        )
     for attr in parsed.body.attrs:
-        values[attr.name] = RawValue("file", expr=attr.expr, pos=SourcePos(str(path), attr.line, attr.col))
+        values[attr.name] = RawValue(
+            "file", expr=attr.expr, pos=SourcePos(str(path), attr.line, attr.col)
+        )

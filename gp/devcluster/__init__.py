@@ -11,8 +11,23 @@ from gp.devcluster.kubeconfig import api_client
 from gp.devcluster.lifecycle import add_server, client_for, start
 
 __all__ = [
-    "KUBE_VERSION", "BuildPaths", "Binaries", "ensure_binaries", "find_binaries",
-    "ClusterState", "default_state_dir", "down", "env_line", "load", "require",
-    "BuildError", "DevClusterError", "NotRunningError", "StartError",
-    "api_client", "add_server", "client_for", "start",
+    "KUBE_VERSION",
+    "BuildPaths",
+    "Binaries",
+    "ensure_binaries",
+    "find_binaries",
+    "ClusterState",
+    "default_state_dir",
+    "down",
+    "env_line",
+    "load",
+    "require",
+    "BuildError",
+    "DevClusterError",
+    "NotRunningError",
+    "StartError",
+    "api_client",
+    "add_server",
+    "client_for",
+    "start",
 ]

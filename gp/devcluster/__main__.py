@@ -22,24 +22,48 @@ from gp.devcluster.errors import DevClusterError
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dev-cluster", description=__doc__.splitlines()[0])
     p.add_argument(
-        "--state-dir", type=Path, default=None,
+        "--state-dir",
+        type=Path,
+        default=None,
         help="where the cluster keeps its state (default $GP_DEV_CLUSTER_DIR or ~/.cache/gp/dev-cluster)",
     )
     sub = p.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build the cluster's binaries from source unless cached")
-    build.add_argument("--no-engine", action="store_true",
-                       help="only etcd and kube-apiserver, not the Argo engine's parts")
-    up = sub.add_parser("up", help="start the cluster (building first if needed); print the export line")
-    up.add_argument("--crds", choices=CRD_SETS, default="project",
-                    help="project: gp's own CRDs; full: Argo's CRDs with schemas (needs ../shared)")
-    up.add_argument("--no-engine", action="store_true",
-                    help="API server only: no Argo controller, scheduler or simulated node (faster)")
-    up.add_argument("--namespace", action="append", default=[], metavar="NAME",
-                    help="a namespace to create for modules to apply into (repeatable; default: "
-                         "pipeline, the examples' namespace)")
-    up.add_argument("--image-cmd", action="append", default=[], metavar="IMAGE=CMD",
-                    help="the command of an image used without `command` (repeatable); Argo's "
-                         "controller cannot look it up offline")
+    build.add_argument(
+        "--no-engine",
+        action="store_true",
+        help="only etcd and kube-apiserver, not the Argo engine's parts",
+    )
+    up = sub.add_parser(
+        "up", help="start the cluster (building first if needed); print the export line"
+    )
+    up.add_argument(
+        "--crds",
+        choices=CRD_SETS,
+        default="project",
+        help="project: gp's own CRDs; full: Argo's CRDs with schemas (needs ../shared)",
+    )
+    up.add_argument(
+        "--no-engine",
+        action="store_true",
+        help="API server only: no Argo controller, scheduler or simulated node (faster)",
+    )
+    up.add_argument(
+        "--namespace",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a namespace to create for modules to apply into (repeatable; default: "
+        "pipeline, the examples' namespace)",
+    )
+    up.add_argument(
+        "--image-cmd",
+        action="append",
+        default=[],
+        metavar="IMAGE=CMD",
+        help="the command of an image used without `command` (repeatable); Argo's "
+        "controller cannot look it up offline",
+    )
     sub.add_parser("down", help="stop the cluster and remove its data")
     sub.add_parser("env", help="print the export line of the running cluster")
     return p
@@ -76,10 +100,14 @@ def main(argv: list[str] | None = None) -> int:
             lifecycle.ensure_namespaces(state, args.namespace or ["pipeline"])
             what = "dev cluster"
             if not args.no_engine:
-                engine.start_engine(state, ensure_engine(report=_err), _image_commands(args.image_cmd))
+                engine.start_engine(
+                    state, ensure_engine(report=_err), _image_commands(args.image_cmd)
+                )
                 what = "dev cluster and Argo engine"
-            _err(f"{what} up in {time.monotonic() - began:.1f}s "
-                 f"({state.apiservers[cluster.DEFAULT_SERVER].server}, CRDs: {args.crds})")
+            _err(
+                f"{what} up in {time.monotonic() - began:.1f}s "
+                f"({state.apiservers[cluster.DEFAULT_SERVER].server}, CRDs: {args.crds})"
+            )
             sys.stdout.write(cluster.env_line(state.kubeconfig()) + "\n")
         elif args.command == "env":
             sys.stdout.write(cluster.env_line(cluster.require(state_dir).kubeconfig()) + "\n")

@@ -21,7 +21,14 @@ from gp.devcluster.errors import NotRunningError, StartError
 from gp.devcluster.flags import apiserver_args, etcd_args
 from gp.devcluster.kubeconfig import http_get, https_get, write_kubeconfig
 from gp.devcluster.process import (
-    LOOPBACK, free_port, is_running, log_tail, spawn, stop, stop_all, wait_until,
+    LOOPBACK,
+    free_port,
+    is_running,
+    log_tail,
+    spawn,
+    stop,
+    stop_all,
+    wait_until,
 )
 
 STATE_FILE = "cluster.json"
@@ -103,8 +110,14 @@ class ClusterState:
 def pki_paths(state_dir: Path) -> Pki:
     d = state_dir / "pki"
     return Pki(
-        d / "ca.crt", d / "ca.key", d / "apiserver.crt", d / "apiserver.key",
-        d / "admin.crt", d / "admin.key", d / "sa.key", d / "sa.pub",
+        d / "ca.crt",
+        d / "ca.key",
+        d / "apiserver.crt",
+        d / "apiserver.key",
+        d / "admin.crt",
+        d / "admin.key",
+        d / "sa.key",
+        d / "sa.pub",
     )
 
 
@@ -154,7 +167,9 @@ def _port_clash(err: StartError) -> bool:
 
 
 def start_etcd(
-    state_dir: Path, binaries: Binaries, die_with_parent: bool = False,
+    state_dir: Path,
+    binaries: Binaries,
+    die_with_parent: bool = False,
     timeout_s: float = START_TIMEOUT_S,
 ) -> EtcdInfo:
     log = state_dir / "etcd.log"
@@ -165,8 +180,14 @@ def start_etcd(
         pid = spawn(args, log, die_with_parent)
         info = EtcdInfo(pid, args[0], client_port, peer_port)
         try:
-            await_ready("etcd", pid, args[0], log,
-                   lambda: http_get(info.url + "/health")[0] == 200, timeout_s)
+            await_ready(
+                "etcd",
+                pid,
+                args[0],
+                log,
+                lambda: http_get(info.url + "/health")[0] == 200,
+                timeout_s,
+            )
             return info
         except StartError as e:
             if attempt + 1 == _PORT_ATTEMPTS or not _port_clash(e):
@@ -182,11 +203,16 @@ def _apiserver_ready(server: str, pki: Pki) -> bool:
 
 
 def start_apiserver(
-    state: ClusterState, binaries: Binaries, name: str = DEFAULT_SERVER,
-    die_with_parent: bool = False, timeout_s: float = START_TIMEOUT_S,
+    state: ClusterState,
+    binaries: Binaries,
+    name: str = DEFAULT_SERVER,
+    die_with_parent: bool = False,
+    timeout_s: float = START_TIMEOUT_S,
 ) -> ApiServerInfo:
     """Start an API server on the state's etcd, write its kubeconfig, record it in the state."""
-    if name in state.apiservers and is_running(state.apiservers[name].pid, state.apiservers[name].argv0):
+    if name in state.apiservers and is_running(
+        state.apiservers[name].pid, state.apiservers[name].argv0
+    ):
         return state.apiservers[name]
     home = state.state_dir / "apiservers" / name
     home.mkdir(parents=True, exist_ok=True)
@@ -200,8 +226,14 @@ def start_apiserver(
         pid = spawn(args, log, die_with_parent)
         server = f"https://{LOOPBACK}:{port}"
         try:
-            await_ready(f"kube-apiserver {name!r}", pid, args[0], log,
-                   lambda: _apiserver_ready(server, state.pki), timeout_s)
+            await_ready(
+                f"kube-apiserver {name!r}",
+                pid,
+                args[0],
+                log,
+                lambda: _apiserver_ready(server, state.pki),
+                timeout_s,
+            )
             break
         except StartError as e:
             if attempt + 1 == _PORT_ATTEMPTS or not _port_clash(e):
@@ -214,7 +246,9 @@ def start_apiserver(
 
 
 def up(
-    state_dir: Path, binaries: Binaries, die_with_parent: bool = False,
+    state_dir: Path,
+    binaries: Binaries,
+    die_with_parent: bool = False,
     timeout_s: float = START_TIMEOUT_S,
 ) -> ClusterState:
     """A running cluster in ``state_dir``: the one already there, or a fresh one."""

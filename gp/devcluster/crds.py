@@ -99,7 +99,9 @@ def _lists(objs: client.CustomObjectsApi, crd: dict) -> bool:
     return True
 
 
-def wait_served(api: client.ApiClient, crds: list[dict], timeout_s: float = ESTABLISH_TIMEOUT_S) -> None:
+def wait_served(
+    api: client.ApiClient, crds: list[dict], timeout_s: float = ESTABLISH_TIMEOUT_S
+) -> None:
     ext, objs = client.ApiextensionsV1Api(api), client.CustomObjectsApi(api)
     for crd in crds:
         name = crd["metadata"]["name"]
@@ -108,7 +110,9 @@ def wait_served(api: client.ApiClient, crds: list[dict], timeout_s: float = ESTA
             raise DevClusterError(f"CRD {name} was not served within {timeout_s:.0f}s")
 
 
-def install(api: client.ApiClient, name: str = "project", full_dir: Path | None = None) -> list[str]:
+def install(
+    api: client.ApiClient, name: str = "project", full_dir: Path | None = None
+) -> list[str]:
     """Apply the CRD set ``name`` and wait until every CRD is served; returns the CRD names."""
     crds = crd_set(name, full_dir)
     apply_crds(api, crds)

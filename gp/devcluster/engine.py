@@ -51,13 +51,16 @@ class _Probe:
     def done(self) -> bool:
         if self.name is None:
             self.name = self.objs.create_namespaced_custom_object(
-                "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", PROBE)["metadata"]["name"]
+                "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", PROBE
+            )["metadata"]["name"]
         wf = self.objs.get_namespaced_custom_object(
-            "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", self.name)
+            "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", self.name
+        )
         if (wf.get("status") or {}).get("phase") != "Succeeded":
             return False
         self.objs.delete_namespaced_custom_object(
-            "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", self.name)
+            "argoproj.io", "v1alpha1", flags.ARGO_NAMESPACE, "workflows", self.name
+        )
         return True
 
 
@@ -71,8 +74,13 @@ def _ensure(create, read) -> None:
 
 
 def _start(
-    state: ClusterState, name: str, args: list[str], ready, die_with_parent: bool,
-    env: Mapping[str, str] | None = None, timeout_s: float = START_TIMEOUT_S,
+    state: ClusterState,
+    name: str,
+    args: list[str],
+    ready,
+    die_with_parent: bool,
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = START_TIMEOUT_S,
 ) -> None:
     log = state.state_dir / "engine" / f"{name}.log"
     pid = spawn(args, log, die_with_parent, env=env)
@@ -106,8 +114,10 @@ def _has_default_sa(core: client.CoreV1Api) -> bool:
 
 
 def _prepare_objects(core: client.CoreV1Api, image_commands: Mapping[str, list[str]]) -> None:
-    _ensure(lambda: core.create_namespace({"metadata": {"name": flags.ARGO_NAMESPACE}}),
-            lambda: core.read_namespace(flags.ARGO_NAMESPACE))
+    _ensure(
+        lambda: core.create_namespace({"metadata": {"name": flags.ARGO_NAMESPACE}}),
+        lambda: core.read_namespace(flags.ARGO_NAMESPACE),
+    )
     cm = flags.controller_configmap(image_commands)
     try:
         core.create_namespaced_config_map(flags.ARGO_NAMESPACE, cm)
@@ -115,8 +125,10 @@ def _prepare_objects(core: client.CoreV1Api, image_commands: Mapping[str, list[s
         if e.status != 409:
             raise
         core.replace_namespaced_config_map(flags.CONTROLLER_CONFIGMAP, flags.ARGO_NAMESPACE, cm)
-    _ensure(lambda: core.create_node(flags.node_manifest(NODE_LABELS)),
-            lambda: core.read_node(flags.NODE_NAME))
+    _ensure(
+        lambda: core.create_node(flags.node_manifest(NODE_LABELS)),
+        lambda: core.read_node(flags.NODE_NAME),
+    )
 
 
 def start_engine(
@@ -136,21 +148,45 @@ def start_engine(
         with api_client(kubeconfig) as api:
             core = client.CoreV1Api(api)
             _prepare_objects(core, commands)
-            _start(state, "kube-controller-manager",
-                   flags.controller_manager_args(binaries.controller_manager, kubeconfig, state.pki),
-                   lambda: _has_default_sa(core), die_with_parent)
-            _start(state, "kube-scheduler", flags.scheduler_args(binaries.scheduler, kubeconfig),
-                   lambda: True, die_with_parent)
+            _start(
+                state,
+                "kube-controller-manager",
+                flags.controller_manager_args(binaries.controller_manager, kubeconfig, state.pki),
+                lambda: _has_default_sa(core),
+                die_with_parent,
+            )
+            _start(
+                state,
+                "kube-scheduler",
+                flags.scheduler_args(binaries.scheduler, kubeconfig),
+                lambda: True,
+                die_with_parent,
+            )
             install_logs_crd(api)
-            _start(state, "kwok", flags.kwok_args(binaries.kwok, kubeconfig)
-                   + kwok_log_args(free_port(), state.pki), lambda: _node_ready(core), die_with_parent)
+            _start(
+                state,
+                "kwok",
+                flags.kwok_args(binaries.kwok, kubeconfig) + kwok_log_args(free_port(), state.pki),
+                lambda: _node_ready(core),
+                die_with_parent,
+            )
             _untaint_node(core)
-            _start(state, "simexec", flags.simexec_args(kubeconfig)
-                   + [f"--logs-dir={state.state_dir / 'engine' / 'pod-logs'}"], lambda: True,
-                   die_with_parent)
-            _start(state, "workflow-controller",
-                   flags.workflow_controller_args(binaries.workflow_controller, kubeconfig),
-                   _Probe(api).done, die_with_parent, env=flags.workflow_controller_env(os.environ))
+            _start(
+                state,
+                "simexec",
+                flags.simexec_args(kubeconfig)
+                + [f"--logs-dir={state.state_dir / 'engine' / 'pod-logs'}"],
+                lambda: True,
+                die_with_parent,
+            )
+            _start(
+                state,
+                "workflow-controller",
+                flags.workflow_controller_args(binaries.workflow_controller, kubeconfig),
+                _Probe(api).done,
+                die_with_parent,
+                env=flags.workflow_controller_env(os.environ),
+            )
     except BaseException:
         stop_engine(state)
         state.save()

@@ -24,7 +24,11 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from gp.devcluster.build import (
-    BuildPaths, build_kube_component, default_cache_root, go_env, run_go,
+    BuildPaths,
+    build_kube_component,
+    default_cache_root,
+    go_env,
+    run_go,
 )
 
 ARGO_VERSION = "v4.0.5"
@@ -84,8 +88,11 @@ class EngineBinaries:
 def find_engine(paths: EnginePaths) -> EngineBinaries | None:
     """The cached engine binaries, or None when any is missing."""
     found = EngineBinaries(
-        paths.scheduler, paths.controller_manager, paths.kwok,
-        paths.workflow_controller, paths.argo_cli,
+        paths.scheduler,
+        paths.controller_manager,
+        paths.kwok,
+        paths.workflow_controller,
+        paths.argo_cli,
     )
     return found if all(p.is_file() for p in vars(found).values()) else None
 
@@ -130,8 +137,18 @@ def build_argo(paths: EnginePaths, env: Mapping[str, str], command: str, out: Pa
     """``command`` is ``workflow-controller`` or ``argo``, built from the prepared source."""
     src = prepare_argo_source(paths, env)
     out.parent.mkdir(parents=True, exist_ok=True)
-    run_go(["build", "-ldflags", _argo_ldflags(paths.argo_version), "-o", str(out),
-            f"./cmd/{command}"], cwd=src, env=env)
+    run_go(
+        [
+            "build",
+            "-ldflags",
+            _argo_ldflags(paths.argo_version),
+            "-o",
+            str(out),
+            f"./cmd/{command}",
+        ],
+        cwd=src,
+        env=env,
+    )
     return out
 
 
@@ -139,7 +156,9 @@ def build_kwok(paths: EnginePaths, env: Mapping[str, str]) -> Path:
     paths.kwok.parent.mkdir(parents=True, exist_ok=True)
     # `go install pkg@version` ignores any go.mod and refuses -mod flags: drop GOFLAGS.
     install_env = {**env, "GOBIN": str(paths.kwok.parent), "GOFLAGS": ""}
-    run_go(["install", f"{KWOK_PACKAGE}@{paths.kwok_version}"], cwd=paths.kwok.parent, env=install_env)
+    run_go(
+        ["install", f"{KWOK_PACKAGE}@{paths.kwok_version}"], cwd=paths.kwok.parent, env=install_env
+    )
     return paths.kwok
 
 
@@ -153,14 +172,21 @@ def ensure_engine(
     paths = paths or EnginePaths(BuildPaths(default_cache_root()))
     env = go_env(paths.kube)
     steps: list[tuple[Path, Callable[[], Path]]] = [
-        (paths.scheduler,
-         lambda: build_kube_component(paths.kube, env, "kube-scheduler", paths.scheduler)),
-        (paths.controller_manager,
-         lambda: build_kube_component(paths.kube, env, "kube-controller-manager",
-                                      paths.controller_manager)),
+        (
+            paths.scheduler,
+            lambda: build_kube_component(paths.kube, env, "kube-scheduler", paths.scheduler),
+        ),
+        (
+            paths.controller_manager,
+            lambda: build_kube_component(
+                paths.kube, env, "kube-controller-manager", paths.controller_manager
+            ),
+        ),
         (paths.kwok, lambda: build_kwok(paths, env)),
-        (paths.workflow_controller,
-         lambda: build_argo(paths, env, "workflow-controller", paths.workflow_controller)),
+        (
+            paths.workflow_controller,
+            lambda: build_argo(paths, env, "workflow-controller", paths.workflow_controller),
+        ),
         (paths.argo_cli, lambda: build_argo(paths, env, "argo", paths.argo_cli)),
     ]
     for binary, build in steps:

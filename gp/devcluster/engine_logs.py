@@ -30,12 +30,20 @@ LOGS_CRD: dict[str, Any] = {
         "group": KWOK_GROUP,
         "names": {"kind": "Logs", "listKind": "LogsList", "plural": "logs", "singular": "logs"},
         "scope": "Namespaced",
-        "versions": [{
-            "name": KWOK_VERSION, "served": True, "storage": True,
-            "subresources": {"status": {}},
-            "schema": {"openAPIV3Schema": {"type": "object",
-                                           "x-kubernetes-preserve-unknown-fields": True}},
-        }],
+        "versions": [
+            {
+                "name": KWOK_VERSION,
+                "served": True,
+                "storage": True,
+                "subresources": {"status": {}},
+                "schema": {
+                    "openAPIV3Schema": {
+                        "type": "object",
+                        "x-kubernetes-preserve-unknown-fields": True,
+                    }
+                },
+            }
+        ],
     },
 }
 
@@ -70,8 +78,9 @@ def command_line(template: Mapping[str, Any], task: str) -> str:
     return f"{task}: {command or body.get('image', '')} (simulated)"
 
 
-def append_log(logs_dir: Path, namespace: str, pod: str, lines: Sequence[str],
-               now: datetime | None = None) -> Path:
+def append_log(
+    logs_dir: Path, namespace: str, pod: str, lines: Sequence[str], now: datetime | None = None
+) -> Path:
     path = logs_dir / namespace / f"{pod}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     at = now or datetime.now(timezone.utc)
@@ -100,7 +109,8 @@ class PodLogs:
         path = append_log(self.logs_dir, namespace, pod, [first_line])
         try:
             self.custom.create_namespaced_custom_object(
-                KWOK_GROUP, KWOK_VERSION, namespace, "logs", logs_object(namespace, pod, path))
+                KWOK_GROUP, KWOK_VERSION, namespace, "logs", logs_object(namespace, pod, path)
+            )
         except Exception as exc:  # noqa: BLE001 - logs are a convenience; the run goes on
             if getattr(exc, "status", None) != 409:
                 raise

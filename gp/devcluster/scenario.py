@@ -58,7 +58,9 @@ def parse_scenario(text: str | None) -> Scenario:
         attempts = tuple(value) if isinstance(value, list) else (value,)
         bad = [a for a in attempts if a not in OUTCOMES]
         if bad or not attempts:
-            raise ScenarioError(f"outcome of {task!r} must be one of {', '.join(OUTCOMES)}, got {value!r}")
+            raise ScenarioError(
+                f"outcome of {task!r} must be one of {', '.join(OUTCOMES)}, got {value!r}"
+            )
         outcomes[task] = attempts
     outputs = {
         task: {str(k): str(v) for k, v in (values or {}).items()}
@@ -80,7 +82,7 @@ class NodeKey:
 
 def node_key(node_name: str, workflow: str) -> NodeKey:
     """``wf.outer.inner(0:a)(1)`` -> path ``outer.inner(0:a)``, task ``inner``, attempt 1."""
-    path = node_name[len(workflow):] if node_name.startswith(workflow) else node_name
+    path = node_name[len(workflow) :] if node_name.startswith(workflow) else node_name
     path = path.lstrip(".")
     attempt = 0
     m = _RETRY.match(path)

@@ -31,8 +31,15 @@ from kubernetes.client.rest import ApiException
 from gp.devcluster.engine_logs import PodLogs, command_line
 from gp.devcluster.kubeconfig import api_client
 from gp.devcluster.scenario import (
-    EXIT_CODE_ANNOTATION, OUTCOME_ANNOTATION, SCENARIO_ANNOTATION, ScenarioError, node_key,
-    delay_for, outcome_for, outputs_for, parse_scenario,
+    EXIT_CODE_ANNOTATION,
+    OUTCOME_ANNOTATION,
+    SCENARIO_ANNOTATION,
+    ScenarioError,
+    node_key,
+    delay_for,
+    outcome_for,
+    outputs_for,
+    parse_scenario,
 )
 
 GROUP, VERSION = "argoproj.io", "v1alpha1"
@@ -79,8 +86,12 @@ class Executor:
 
     def _scenario_text(self, namespace: str, workflow: str) -> tuple[str | None, str]:
         """The run's scenario annotation and the Workflow's UID (the task result's owner)."""
-        wf = self.custom.get_namespaced_custom_object(GROUP, VERSION, namespace, "workflows", workflow)
-        return (wf["metadata"].get("annotations") or {}).get(SCENARIO_ANNOTATION), wf["metadata"]["uid"]
+        wf = self.custom.get_namespaced_custom_object(
+            GROUP, VERSION, namespace, "workflows", workflow
+        )
+        return (wf["metadata"].get("annotations") or {}).get(SCENARIO_ANNOTATION), wf["metadata"][
+            "uid"
+        ]
 
     def _finish(self, pod: client.V1Pod) -> None:
         meta = pod.metadata
@@ -96,8 +107,13 @@ class Executor:
             time.sleep(delay_for(scenario, key))
             if self.logs:
                 self.logs.ended(ns, meta.name, key.path, outcome)
-            self._report(ns, workflow, uid, annotations.get(NODE_ID, meta.name),
-                         outputs_for(scenario, key, _template(pod)))
+            self._report(
+                ns,
+                workflow,
+                uid,
+                annotations.get(NODE_ID, meta.name),
+                outputs_for(scenario, key, _template(pod)),
+            )
             patch = {OUTCOME_ANNOTATION: outcome}
             if outcome == "Failed":
                 patch[EXIT_CODE_ANNOTATION] = "1"
@@ -106,8 +122,9 @@ class Executor:
         except ScenarioError as e:
             # A bad scenario errors the node visibly instead of guessing an outcome.
             _log(f"{ns}/{meta.name}: {e}")
-            self.core.patch_namespaced_pod(meta.name, ns, {"metadata": {"annotations": {
-                OUTCOME_ANNOTATION: "Error"}}})
+            self.core.patch_namespaced_pod(
+                meta.name, ns, {"metadata": {"annotations": {OUTCOME_ANNOTATION: "Error"}}}
+            )
         except ApiException as e:
             if e.status != 404:  # the run was deleted meanwhile
                 _log(f"{ns}/{meta.name}: {e.status} {e.reason}")
@@ -121,19 +138,32 @@ class Executor:
             "metadata": {
                 "name": node_id,
                 "labels": {WORKFLOW_LABEL: workflow, COMPLETED_LABEL: "true"},
-                "ownerReferences": [{"apiVersion": f"{GROUP}/{VERSION}", "kind": "Workflow",
-                                     "name": workflow, "uid": uid}],
+                "ownerReferences": [
+                    {
+                        "apiVersion": f"{GROUP}/{VERSION}",
+                        "kind": "Workflow",
+                        "name": workflow,
+                        "uid": uid,
+                    }
+                ],
             },
             "outputs": outputs,
         }
         try:
-            self.custom.create_namespaced_custom_object(GROUP, VERSION, ns, "workflowtaskresults", body)
+            self.custom.create_namespaced_custom_object(
+                GROUP, VERSION, ns, "workflowtaskresults", body
+            )
         except ApiException as e:
             if e.status != 409:
                 raise
             self.custom.patch_namespaced_custom_object(
-                GROUP, VERSION, ns, "workflowtaskresults", node_id,
-                {"metadata": {"labels": body["metadata"]["labels"]}, "outputs": outputs})
+                GROUP,
+                VERSION,
+                ns,
+                "workflowtaskresults",
+                node_id,
+                {"metadata": {"labels": body["metadata"]["labels"]}, "outputs": outputs},
+            )
 
     def run(self) -> None:
         """List, then watch, Argo's pods in every namespace; relist when the watch breaks."""
@@ -143,8 +173,10 @@ class Executor:
                 for pod in pods.items:
                     self.offer(pod)
                 stream = watch.Watch().stream(
-                    self.core.list_pod_for_all_namespaces, label_selector=WORKFLOW_LABEL,
-                    resource_version=pods.metadata.resource_version, timeout_seconds=300,
+                    self.core.list_pod_for_all_namespaces,
+                    label_selector=WORKFLOW_LABEL,
+                    resource_version=pods.metadata.resource_version,
+                    timeout_seconds=300,
                 )
                 for event in stream:
                     if event["type"] in ("ADDED", "MODIFIED"):

@@ -20,7 +20,9 @@ class CannotExpress(ConfigError):
     """Input that gp's language has no way to say; the message names where it is in the YAML."""
 
 
-def model_items(data: dict, node: SchemaNode, skip: Iterable[str] = (), where: str = "") -> list[Attr | Block]:
+def model_items(
+    data: dict, node: SchemaNode, skip: Iterable[str] = (), where: str = ""
+) -> list[Attr | Block]:
     """The body of a block holding ``data``, an instance of ``node``'s model, found at ``where``."""
     skipped = set(skip)
     items: list[Attr | Block] = []
@@ -38,8 +40,10 @@ def known_field(node: SchemaNode, key: Any, where: str) -> FieldInfo:
         known = [fi.argo_name for fi in node.fields.values()]
         close = difflib.get_close_matches(str(key), known, n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
-        raise CannotExpress(f'{_join(where, str(key))}: "{key}" is not a field of Argo\'s {node.model.__name__}'
-                            f"{hint}; gp cannot express it")
+        raise CannotExpress(
+            f'{_join(where, str(key))}: "{key}" is not a field of Argo\'s {node.model.__name__}'
+            f"{hint}; gp cannot express it"
+        )
     return f
 
 
@@ -53,7 +57,9 @@ def attrs_first(items: list[Attr | Block]) -> list[Attr | Block]:
     return [i for i in items if isinstance(i, Attr)] + [i for i in items if isinstance(i, Block)]
 
 
-def field_items(f: FieldInfo, value: Any, parent: SchemaNode, where: str = "") -> list[Attr | Block]:
+def field_items(
+    f: FieldInfo, value: Any, parent: SchemaNode, where: str = ""
+) -> list[Attr | Block]:
     node = f.child
     if f.kind == Kind.MODEL and node is not None and isinstance(value, dict):
         return [Block(f.hcl_name, (), model_items(value, node, where=where))]
@@ -61,21 +67,40 @@ def field_items(f: FieldInfo, value: Any, parent: SchemaNode, where: str = "") -
         if env_map_fits(f, value):
             return [Attr(f.hcl_name, {item["name"]: item["value"] for item in value})]
         return repeated_blocks(f, value, parent, where)
-    if f.kind == Kind.MAP_OF_MODEL and node is not None and isinstance(value, dict) and _all_dicts(list(value.values())):
+    if (
+        f.kind == Kind.MAP_OF_MODEL
+        and node is not None
+        and isinstance(value, dict)
+        and _all_dicts(list(value.values()))
+    ):
         block_type = singular(f, parent)
-        return [Block(block_type, (str(k),), model_items(v, node, where=f"{where}.{k}")) for k, v in value.items()]
+        return [
+            Block(block_type, (str(k),), model_items(v, node, where=f"{where}.{k}"))
+            for k, v in value.items()
+        ]
     return [Attr(f.hcl_name, to_value(value, f, where))]
 
 
-def repeated_blocks(f: FieldInfo, items: list[dict], parent: SchemaNode, where: str = "") -> list[Block]:
+def repeated_blocks(
+    f: FieldInfo, items: list[dict], parent: SchemaNode, where: str = ""
+) -> list[Block]:
     node = f.child
     assert node is not None
     block_type = singular(f, parent)
     named = node.field("name") is not None and all(isinstance(i.get("name"), str) for i in items)
     if named:
-        return [Block(block_type, (i["name"],), model_items(i, node, skip=("name",), where=_join(where, n)))
-                for n, i in enumerate(items)]
-    return [Block(block_type, (), model_items(i, node, where=_join(where, n))) for n, i in enumerate(items)]
+        return [
+            Block(
+                block_type,
+                (i["name"],),
+                model_items(i, node, skip=("name",), where=_join(where, n)),
+            )
+            for n, i in enumerate(items)
+        ]
+    return [
+        Block(block_type, (), model_items(i, node, where=_join(where, n)))
+        for n, i in enumerate(items)
+    ]
 
 
 def env_map_fits(f: FieldInfo, items: list[dict]) -> bool:
@@ -83,7 +108,10 @@ def env_map_fits(f: FieldInfo, items: list[dict]) -> bool:
     if f.argo_name != "env":
         return False
     names = [i.get("name") for i in items]
-    plain = all(set(i) == {"name", "value"} and isinstance(i["value"], str) and isinstance(i["name"], str) for i in items)
+    plain = all(
+        set(i) == {"name", "value"} and isinstance(i["value"], str) and isinstance(i["name"], str)
+        for i in items
+    )
     return plain and len(set(names)) == len(names)
 
 
@@ -100,12 +128,22 @@ def to_value(value: Any, f: FieldInfo | None, where: str = "") -> Any:
     if f.kind == Kind.MODEL and node is not None and isinstance(value, dict):
         return model_value(value, node, where)
     if f.kind == Kind.LIST_OF_MODEL and node is not None and isinstance(value, list):
-        return [model_value(v, node, _join(where, n)) if isinstance(v, dict) else v for n, v in enumerate(value)]
+        return [
+            model_value(v, node, _join(where, n)) if isinstance(v, dict) else v
+            for n, v in enumerate(value)
+        ]
     if f.kind == Kind.LIST_OF_LIST_OF_MODEL and node is not None and isinstance(value, list):
-        return [[model_value(v, node, f"{where}[{n}][{m}]") for m, v in enumerate(g)] if isinstance(g, list) else g
-                for n, g in enumerate(value)]
+        return [
+            [model_value(v, node, f"{where}[{n}][{m}]") for m, v in enumerate(g)]
+            if isinstance(g, list)
+            else g
+            for n, g in enumerate(value)
+        ]
     if f.kind == Kind.MAP_OF_MODEL and node is not None and isinstance(value, dict):
-        return {k: model_value(v, node, f"{where}.{k}") if isinstance(v, dict) else v for k, v in value.items()}
+        return {
+            k: model_value(v, node, f"{where}.{k}") if isinstance(v, dict) else v
+            for k, v in value.items()
+        }
     return value
 
 

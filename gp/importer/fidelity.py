@@ -29,8 +29,12 @@ def differences(original: dict, kept_metadata: dict, compiled: dict) -> list[str
     kind = COMPILED_KIND.get(original.get("kind", ""), original.get("kind"))
     if compiled.get("kind") != kind:
         found.append(_line("kind", kind, compiled.get("kind")))
-    _compare("metadata", kept_metadata, _metadata(compiled.get("metadata") or {}, "namespace" in kept_metadata),
-             found)
+    _compare(
+        "metadata",
+        kept_metadata,
+        _metadata(compiled.get("metadata") or {}, "namespace" in kept_metadata),
+        found,
+    )
     _compare("", _templates_by_name(want), _templates_by_name(got), found)
     return found
 
@@ -39,9 +43,14 @@ def _metadata(meta: dict, with_namespace: bool) -> dict:
     out: dict[str, Any] = {"name": meta.get("name")}
     if with_namespace:
         out["namespace"] = meta.get("namespace")
-    labels = {k: v for k, v in (meta.get("labels") or {}).items()
-              if k != MANAGED_BY_LABEL and not k.startswith(f"{LABEL_PREFIX}/")}
-    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != ADDRESS_ANNOTATION}
+    labels = {
+        k: v
+        for k, v in (meta.get("labels") or {}).items()
+        if k != MANAGED_BY_LABEL and not k.startswith(f"{LABEL_PREFIX}/")
+    }
+    annotations = {
+        k: v for k, v in (meta.get("annotations") or {}).items() if k != ADDRESS_ANNOTATION
+    }
     if labels:
         out["labels"] = labels
     if annotations:
@@ -98,8 +107,13 @@ def _same_scalar(want: Any, got: Any) -> bool:
         return True
     if isinstance(got, str) and isinstance(want, (bool, int, float)):
         return got == (json.dumps(want) if isinstance(want, bool) else str(want))
-    return isinstance(want, (int, float)) and isinstance(got, (int, float)) and not isinstance(want, bool) \
-        and not isinstance(got, bool) and want == got
+    return (
+        isinstance(want, (int, float))
+        and isinstance(got, (int, float))
+        and not isinstance(want, bool)
+        and not isinstance(got, bool)
+        and want == got
+    )
 
 
 def _line(path: str, want: Any, got: Any, *, missing: bool = False, extra: bool = False) -> str:
@@ -112,4 +126,4 @@ def _line(path: str, want: Any, got: Any, *, missing: bool = False, extra: bool 
 
 def _shown(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."

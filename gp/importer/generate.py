@@ -33,8 +33,10 @@ _OWNED_LABEL = re.compile(
     r"^(workflows\.argoproj\.io/(creator|actor|cron-workflow|completed|phase|workflow-archiving-status)"
     r"|cronworkflows\.argoproj\.io/)"
 )
-_OWNED_ANNOTATION = re.compile(r"^(cronworkflows\.argoproj\.io/|workflows\.argoproj\.io/(pod-name-format)$"
-                               r"|kubectl\.kubernetes\.io/last-applied-configuration$)")
+_OWNED_ANNOTATION = re.compile(
+    r"^(cronworkflows\.argoproj\.io/|workflows\.argoproj\.io/(pod-name-format)$"
+    r"|kubectl\.kubernetes\.io/last-applied-configuration$)"
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,10 @@ def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = No
     if source_names is not None and len(source_names) != len(objects):
         raise ValueError("source_names must name every object")
     labels = _Labels()
-    planned = [(obj, _block_type(obj, i, source_names), _object_name(obj, i, source_names)) for i, obj in enumerate(objects)]
+    planned = [
+        (obj, _block_type(obj, i, source_names), _object_name(obj, i, source_names))
+        for i, obj in enumerate(objects)
+    ]
     blocks_by_name = {}
     for obj, block_type, name in planned:
         label = labels.take(block_type, name)
@@ -68,7 +73,9 @@ def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = No
         try:
             block = _object_block(obj, block_type, label, name, blocks_by_name)
         except CannotExpress as e:
-            raise CannotExpress(f"{_where(i, source_names)}: {obj['kind']} {name}: {e.message}") from None
+            raise CannotExpress(
+                f"{_where(i, source_names)}: {obj['kind']} {name}: {e.message}"
+            ) from None
         comment = [f"imported from {source_names[i]}"] if source_names is not None else []
         if obj["kind"] == "Workflow":
             note = workflow_note(obj, name)
@@ -81,14 +88,17 @@ def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = No
     return Generated(format_source(text, "generated.gp.hcl"), tuple(notes), tuple(addresses))
 
 
-def check_fidelity(objects: Sequence[dict], compiled: Sequence[dict],
-                   source_names: Sequence[str] | None = None) -> list[str]:
+def check_fidelity(
+    objects: Sequence[dict], compiled: Sequence[dict], source_names: Sequence[str] | None = None
+) -> list[str]:
     """Where each object's block compiled to something else than the object, one line per place."""
     found = []
     for i, (obj, got) in enumerate(zip(objects, compiled)):
         name = _object_name(obj, i, source_names)
         for problem in differences(obj, _kept_metadata(obj, name), got):
-            found.append(f"{_where(i, source_names)}: {obj['kind']} {name}: gp cannot express {problem}")
+            found.append(
+                f"{_where(i, source_names)}: {obj['kind']} {name}: gp cannot express {problem}"
+            )
     return found
 
 
@@ -96,8 +106,10 @@ def workflow_note(obj: dict, name: str) -> str:
     """What becomes of a Workflow: gp manages definitions, and a Workflow is one run of one."""
     meta = obj.get("metadata") or {}
     named = f'generateName "{meta["generateName"]}"' if not meta.get("name") else f'name "{name}"'
-    return (f"a Workflow is one run: its spec is declared as the WorkflowTemplate \"{name}\" (from its {named}); "
-            f"run it with: argo submit --from workflowtemplate/{name}")
+    return (
+        f'a Workflow is one run: its spec is declared as the WorkflowTemplate "{name}" (from its {named}); '
+        f"run it with: argo submit --from workflowtemplate/{name}"
+    )
 
 
 def _where(i: int, source_names: Sequence[str] | None) -> str:
@@ -109,8 +121,10 @@ def _block_type(obj: Any, i: int, source_names: Sequence[str] | None) -> str:
         raise ConfigError(f"{_where(i, source_names)}: not a Kubernetes object (no kind)")
     kind = obj["kind"]
     if kind not in BLOCK_TYPES and kind not in argo_kinds():
-        raise CannotExpress(f"{_where(i, source_names)}: a {kind} is not an Argo object; gp manages "
-                            f"{', '.join(argo_kinds())} only")
+        raise CannotExpress(
+            f"{_where(i, source_names)}: a {kind} is not an Argo object; gp manages "
+            f"{', '.join(argo_kinds())} only"
+        )
     return BLOCK_TYPES.get(kind, "manifest")
 
 
@@ -118,7 +132,9 @@ def _object_name(obj: dict, i: int, source_names: Sequence[str] | None) -> str:
     meta = obj.get("metadata") or {}
     name = meta.get("name") or (meta.get("generateName") or "").rstrip("-.")
     if not name:
-        raise ConfigError(f"{_where(i, source_names)}: {obj['kind']} has neither metadata.name nor generateName")
+        raise ConfigError(
+            f"{_where(i, source_names)}: {obj['kind']} has neither metadata.name nor generateName"
+        )
     return name
 
 
@@ -185,11 +201,13 @@ def _kept_metadata(obj: dict, name: str) -> dict:
     labels = {
         k: v
         for k, v in (meta.get("labels") or {}).items()
-        if not _OWNED_LABEL.match(k) and not k.startswith(f"{LABEL_PREFIX}/")
+        if not _OWNED_LABEL.match(k)
+        and not k.startswith(f"{LABEL_PREFIX}/")
         and not (k == MANAGED_BY_LABEL and v == MANAGED_BY_VALUE)
     }
     annotations = {
-        k: v for k, v in (meta.get("annotations") or {}).items()
+        k: v
+        for k, v in (meta.get("annotations") or {}).items()
         if not _OWNED_ANNOTATION.match(k) and k != ADDRESS_ANNOTATION
     }
     if labels:

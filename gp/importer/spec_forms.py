@@ -34,10 +34,18 @@ def workflow_spec_items(spec: dict, where: str = "spec") -> list[Attr | Block]:
         inlined = {s.labels[0] for s in steps} | {IMPLICIT_DAG} if steps else set()
         if steps:
             items += steps
-        items += [template_block(t, f"{where}.templates[{i}]") for i, t in enumerate(templates)
-                  if t.get("name") not in inlined]
+        items += [
+            template_block(t, f"{where}.templates[{i}]")
+            for i, t in enumerate(templates)
+            if t.get("name") not in inlined
+        ]
     elif templates is not None:
-        items.append(Attr("templates", to_value(templates, node.by_argo_name("templates"), f"{where}.templates")))
+        items.append(
+            Attr(
+                "templates",
+                to_value(templates, node.by_argo_name("templates"), f"{where}.templates"),
+            )
+        )
     return attrs_first(items)
 
 
@@ -51,9 +59,16 @@ def _arguments_items(spec: dict, where: str) -> list[Attr | Block]:
     params = args.get("parameters") if isinstance(args, dict) else None
     if isinstance(args, dict) and set(args) == {"parameters"} and _named_dicts(params):
         param_node = f.child.by_argo_name("parameters").child  # type: ignore[union-attr]
-        return [Block("parameter", (p["name"],),
-                      model_items(p, param_node, skip=("name",), where=f"{where}.arguments.parameters[{i}]"))
-                for i, p in enumerate(params)]
+        return [
+            Block(
+                "parameter",
+                (p["name"],),
+                model_items(
+                    p, param_node, skip=("name",), where=f"{where}.arguments.parameters[{i}]"
+                ),
+            )
+            for i, p in enumerate(params)
+        ]
     return model_items({"arguments": args}, node, where=where)
 
 
@@ -65,14 +80,18 @@ def template_block(tmpl: dict, where: str) -> Block:
         dag = tmpl["dag"]
         dag_node = node.by_argo_name("dag").child  # type: ignore[union-attr]
         dag_body = model_items(dag, dag_node, skip=("tasks",), where=f"{where}.dag")
-        dag_body += [_task_block("task", t, schema.dag_task(), f"{where}.dag.tasks[{i}]")
-                     for i, t in enumerate(dag.get("tasks", []))]
+        dag_body += [
+            _task_block("task", t, schema.dag_task(), f"{where}.dag.tasks[{i}]")
+            for i, t in enumerate(dag.get("tasks", []))
+        ]
         body.append(Block("dag", (), dag_body))
     elif "dag" in tmpl:
         body += model_items({"dag": tmpl["dag"]}, node, where=where)
     steps = tmpl.get("steps")
     if isinstance(steps, list) and all(isinstance(g, list) and _named_dicts(g) for g in steps):
-        body.append(Block("steps", (), [_step_group(g, f"{where}.steps[{i}]") for i, g in enumerate(steps)]))
+        body.append(
+            Block("steps", (), [_step_group(g, f"{where}.steps[{i}]") for i, g in enumerate(steps)])
+        )
     elif steps is not None:
         body.append(Attr("steps", to_value(steps, node.by_argo_name("steps"), f"{where}.steps")))
     return Block("template", (tmpl.get("name", ""),), attrs_first(body))
@@ -81,15 +100,23 @@ def template_block(tmpl: dict, where: str) -> Block:
 def _step_group(group: list[dict], where: str) -> Block:
     if len(group) == 1:
         return _task_block("step", group[0], schema.workflow_step(), f"{where}[0]")
-    return Block("parallel", (), [_task_block("step", s, schema.workflow_step(), f"{where}[{i}]")
-                                  for i, s in enumerate(group)])
+    return Block(
+        "parallel",
+        (),
+        [
+            _task_block("step", s, schema.workflow_step(), f"{where}[{i}]")
+            for i, s in enumerate(group)
+        ],
+    )
 
 
 def _task_block(block_type: str, task: dict, node: schema.SchemaNode, where: str) -> Block:
     return Block(block_type, (task["name"],), task_items(task, node, skip=("name",), where=where))
 
 
-def task_items(task: dict, node: schema.SchemaNode, skip: tuple[str, ...], where: str = "") -> list[Attr | Block]:
+def task_items(
+    task: dict, node: schema.SchemaNode, skip: tuple[str, ...], where: str = ""
+) -> list[Attr | Block]:
     """A DAG task's or step's fields, with `arguments = { name = "value" }` where it fits."""
     # The template a task runs reads best first.
     task = {"template": task["template"], **task} if "template" in task else task
@@ -103,13 +130,22 @@ def task_items(task: dict, node: schema.SchemaNode, skip: tuple[str, ...], where
 def _implicit_dag_steps(spec: dict, where: str) -> list[Block] | None:
     """`step` blocks for the implicit DAG, or None when the spec does not have that shape."""
     templates = spec.get("templates")
-    if spec.get("entrypoint") != IMPLICIT_DAG or not isinstance(templates, list) or not _named_dicts(templates):
+    if (
+        spec.get("entrypoint") != IMPLICIT_DAG
+        or not isinstance(templates, list)
+        or not _named_dicts(templates)
+    ):
         return None
     by_name = {t["name"]: t for t in templates}
     if len(by_name) != len(templates):
         return None
     main = by_name.get(IMPLICIT_DAG)
-    if not main or set(main) != {"name", "dag"} or not isinstance(main["dag"], dict) or set(main["dag"]) != {"tasks"}:
+    if (
+        not main
+        or set(main) != {"name", "dag"}
+        or not isinstance(main["dag"], dict)
+        or set(main["dag"]) != {"tasks"}
+    ):
         return None
     tasks = main["dag"]["tasks"]
     if not tasks or not _named_dicts(tasks):
@@ -125,20 +161,36 @@ def _implicit_dag_steps(spec: dict, where: str) -> list[Block] | None:
             return None
         if "templateRef" in task or "inline" in task or not _simple_body(tmpl):
             return None
-        body = model_items(tmpl, schema.template(), skip=("name",), where=f"{where}.templates[{index[task['name']]}]")
-        body += task_items(task, schema.dag_task(), skip=("name", "template"),
-                           where=f"{where}.templates[{index[IMPLICIT_DAG]}].dag.tasks[{j}]")
+        body = model_items(
+            tmpl,
+            schema.template(),
+            skip=("name",),
+            where=f"{where}.templates[{index[task['name']]}]",
+        )
+        body += task_items(
+            task,
+            schema.dag_task(),
+            skip=("name", "template"),
+            where=f"{where}.templates[{index[IMPLICIT_DAG]}].dag.tasks[{j}]",
+        )
         steps.append(Block("step", (task["name"],), attrs_first(body)))
     return steps
 
 
 def _simple_body(tmpl: dict) -> bool:
     kinds = [k for k in STEP_BODIES if k in tmpl]
-    return len(kinds) == 1 and isinstance(tmpl[kinds[0]], dict) and "dag" not in tmpl and "steps" not in tmpl
+    return (
+        len(kinds) == 1
+        and isinstance(tmpl[kinds[0]], dict)
+        and "dag" not in tmpl
+        and "steps" not in tmpl
+    )
 
 
 def _named_dicts(items: Any) -> bool:
-    return isinstance(items, list) and all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items)
+    return isinstance(items, list) and all(
+        isinstance(i, dict) and isinstance(i.get("name"), str) for i in items
+    )
 
 
 def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[Attr | Block]:
@@ -158,7 +210,11 @@ def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[A
 def _cron_workflow(wf: dict, template_ref: Callable[[dict], Raw | None]) -> list[Attr | Block]:
     """`workflow_template = workflow_template.X` and `arguments = {...}`, else a workflow_spec block."""
     ref = wf.get("workflowTemplateRef")
-    raw = template_ref(ref) if isinstance(ref, dict) and set(wf) <= {"workflowTemplateRef", "arguments"} else None
+    raw = (
+        template_ref(ref)
+        if isinstance(ref, dict) and set(wf) <= {"workflowTemplateRef", "arguments"}
+        else None
+    )
     args = wf.get("arguments")
     args_map = _arguments_map(args) if args is not None else {}
     if raw is not None and args_map is not None:
@@ -171,7 +227,11 @@ def _cron_workflow(wf: dict, template_ref: Callable[[dict], Raw | None]) -> list
 
 def _arguments_map(args: Any) -> dict | None:
     """``{ name = "value" }`` for arguments that are only plain string parameters, else None."""
-    if not isinstance(args, dict) or set(args) != {"parameters"} or not _named_dicts(args["parameters"]):
+    if (
+        not isinstance(args, dict)
+        or set(args) != {"parameters"}
+        or not _named_dicts(args["parameters"])
+    ):
         return None
     params = args["parameters"]
     if not all(set(p) == {"name", "value"} and isinstance(p["value"], str) for p in params):

@@ -50,8 +50,10 @@ def _check_expanded_size(root: yaml.Node) -> None:
         children = _children(node)
         if not done:
             if key in open_nodes:
-                raise _TooLarge("an alias refers to a value that holds it; the document never ends",
-                                node.start_mark)
+                raise _TooLarge(
+                    "an alias refers to a value that holds it; the document never ends",
+                    node.start_mark,
+                )
             open_nodes.add(key)
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
@@ -59,8 +61,11 @@ def _check_expanded_size(root: yaml.Node) -> None:
         open_nodes.discard(key)
         size = 1 + sum(sizes[id(c)] for c in children)
         if size > MAX_VALUES:
-            raise _TooLarge(f"the document expands past {MAX_VALUES:,} values through its aliases "
-                            "(a YAML alias bomb?); gp refuses it", node.start_mark)
+            raise _TooLarge(
+                f"the document expands past {MAX_VALUES:,} values through its aliases "
+                "(a YAML alias bomb?); gp refuses it",
+                node.start_mark,
+            )
         sizes[key] = size
 
 
@@ -78,7 +83,11 @@ def load_yaml_objects(paths: list[Path]) -> tuple[list[dict], list[str]]:
     names: list[str] = []
     for path in paths:
         try:
-            docs = [d for d in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader) if d is not None]
+            docs = [
+                d
+                for d in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader)
+                if d is not None
+            ]
         except OSError as exc:
             raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:
@@ -87,7 +96,11 @@ def load_yaml_objects(paths: list[Path]) -> tuple[list[dict], list[str]]:
             raise ConfigError(f"{path}: the YAML nests too deeply to read") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            pos = SourcePos(str(path), mark.line + 1, mark.column + 1) if mark else SourcePos(str(path), 1, 1)
+            pos = (
+                SourcePos(str(path), mark.line + 1, mark.column + 1)
+                if mark
+                else SourcePos(str(path), 1, 1)
+            )
             raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", pos) from exc
         for i, doc in enumerate(docs):
             if not isinstance(doc, dict):

@@ -31,7 +31,9 @@ def _version_bump(fields: tuple[FieldChange, ...]) -> bool:
     """Whether a removed and an added task differ (beyond names) in nothing but the tag of an
     image: the same tool in another version, as a renamed task usually is."""
     return all(
-        f.path.split(".")[-1] == "image" and isinstance(f.before, str) and isinstance(f.after, str)
+        f.path.split(".")[-1] == "image"
+        and isinstance(f.before, str)
+        and isinstance(f.after, str)
         and _repository(f.before) == _repository(f.after)
         for f in fields
     )
@@ -117,12 +119,16 @@ class _Summary:
         """What a task runs: its own fields, with the body of the local (non-DAG) template it
         calls in place of that template's name."""
         own = _strip(task)
-        called = templates.get(own.get("template")) if isinstance(own.get("template"), str) else None
+        called = (
+            templates.get(own.get("template")) if isinstance(own.get("template"), str) else None
+        )
         if called is not None and graph_of(called) is None:
             own["template"] = {k: v for k, v in called.items() if k != "name"}
         return own
 
-    def task_fields(self, old: dict, new: dict, old_name: str = "", new_name: str = "") -> tuple[FieldChange, ...]:
+    def task_fields(
+        self, old: dict, new: dict, old_name: str = "", new_name: str = ""
+    ) -> tuple[FieldChange, ...]:
         before = self.runs(old, self.before_templates)
         after = self.runs(new, self.after_templates)
         if old_name != new_name:
@@ -168,7 +174,9 @@ class _Summary:
         for t in new.tasks:
             if t in renames:
                 r, fields = renames[t]
-                tasks.append(DagTask(t, "renamed", renamed_reason(r, t, fields, old, new, renamed_from), r))
+                tasks.append(
+                    DagTask(t, "renamed", renamed_reason(r, t, fields, old, new, renamed_from), r)
+                )
             elif t not in old.tasks:
                 tasks.append(DagTask(t, "added", _runs(new.tasks[t], self.after_templates, "runs")))
             else:
@@ -179,7 +187,9 @@ class _Summary:
             if t not in new.tasks and t not in gone:
                 why = _runs(old.tasks[t], self.before_templates, "ran")
                 tasks.insert(min(position, len(tasks)), DagTask(t, "removed", why))
-        if all(t.status == "unchanged" for t in tasks) and all(e.status == "unchanged" for e in edges):
+        if all(t.status == "unchanged" for t in tasks) and all(
+            e.status == "unchanged" for e in edges
+        ):
             return None
         return DagChange(name, "changed", new.style, tuple(tasks), tuple(edges))
 
@@ -215,7 +225,11 @@ def _runs(task: dict, templates: dict[str, dict], verb: str) -> str:
         return f"{verb} {ref.get('name')}/{ref.get('template')}"
     called = templates.get(task.get("template")) if isinstance(task.get("template"), str) else None
     for kind in ("container", "script"):
-        image = (called or {}).get(kind, {}).get("image") if isinstance((called or {}).get(kind), dict) else None
+        image = (
+            (called or {}).get(kind, {}).get("image")
+            if isinstance((called or {}).get(kind), dict)
+            else None
+        )
         if isinstance(image, str):
             return f"{verb} {image}"
     return f"{verb} template {task.get('template')}" if task.get("template") else ""
@@ -223,7 +237,9 @@ def _runs(task: dict, templates: dict[str, dict], verb: str) -> str:
 
 def _edges(old: _Graph, new: _Graph) -> tuple[DagEdge, ...]:
     before, after = set(old.edges), set(new.edges)
-    out = [DagEdge(s, d, c, "unchanged" if (s, d, c) in before else "added") for s, d, c in new.edges]
+    out = [
+        DagEdge(s, d, c, "unchanged" if (s, d, c) in before else "added") for s, d, c in new.edges
+    ]
     out += [DagEdge(s, d, c, "removed") for s, d, c in old.edges if (s, d, c) not in after]
     return tuple(out)
 

@@ -24,7 +24,7 @@ _IMPLIED = ("template.", "container.", "script.")
 def _label(path: str) -> str:
     for prefix in _IMPLIED:
         if path.startswith(prefix):
-            path = path[len(prefix):]
+            path = path[len(prefix) :]
     return path
 
 
@@ -91,8 +91,13 @@ def _incoming(g: "_Graph", task: str, rename: dict[str, str]) -> list[str]:
     return [condition(rename.get(s, s), c) for s, d, c in g.edges if d == task]
 
 
-def edge_reason(task: str, old: "_Graph", new: "_Graph", renamed_from: dict[str, str],
-                old_name: str | None = None) -> str:
+def edge_reason(
+    task: str,
+    old: "_Graph",
+    new: "_Graph",
+    renamed_from: dict[str, str],
+    old_name: str | None = None,
+) -> str:
     """How the edges into ``task`` changed (``old_name``: its name before a rename)."""
     # A renamed task's own edges are compared through the renames (preprocess -> sen2cor-290
     # then preprocess -> sen2cor-291 is no change of it); any other task's are compared as
@@ -114,14 +119,24 @@ def edge_reason(task: str, old: "_Graph", new: "_Graph", renamed_from: dict[str,
     return ""
 
 
-def renamed_reason(old_name: str, task: str, fields: Sequence[FieldChange], old: "_Graph",
-                   new: "_Graph", renamed_from: dict[str, str]) -> str:
+def renamed_reason(
+    old_name: str,
+    task: str,
+    fields: Sequence[FieldChange],
+    old: "_Graph",
+    new: "_Graph",
+    renamed_from: dict[str, str],
+) -> str:
     parts = [fields_reason(fields)] if fields else []
     edges = edge_reason(task, old, new, renamed_from, old_name)
     if edges:
         parts.append(edges)
-    followers = [d for s, d, _ in new.edges if s == task and any(
-        s0 == old_name and d0 == renamed_from.get(d, d) for s0, d0, _ in old.edges)]
+    followers = [
+        d
+        for s, d, _ in new.edges
+        if s == task
+        and any(s0 == old_name and d0 == renamed_from.get(d, d) for s0, d0, _ in old.edges)
+    ]
     followers = list(dict.fromkeys(followers))
     if followers:
         verb = "depends" if len(followers) == 1 else "depend"

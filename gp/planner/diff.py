@@ -94,7 +94,9 @@ def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
     old_tree, new_tree = canonical(before or {}), canonical(after or {})
     if _same(old_tree, new_tree):  # the usual case, and far cheaper than asking deepdiff
         return ()
-    from deepdiff import DeepDiff  # imported only when two trees differ: a no-change plan never does
+    from deepdiff import (
+        DeepDiff,
+    )  # imported only when two trees differ: a no-change plan never does
 
     old_tree, new_tree = _pruned(old_tree, new_tree)
     diff = DeepDiff(
@@ -133,7 +135,8 @@ def unchanged_count(after: dict[str, Any] | None, fields: Sequence[FieldChange])
     count = 0
     for path in leaf_paths(canonical(prepare(after))):
         text = format_path(path)
-        if not any(text == c or text.startswith(c + ".") or text.startswith(c + "[") for c in changed):
+        if not any(
+            text == c or text.startswith(c + ".") or text.startswith(c + "[") for c in changed
+        ):
             count += 1
     return count
-

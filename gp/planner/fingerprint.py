@@ -23,5 +23,6 @@ def fingerprint(tree: Any) -> bytes:
             return orjson.dumps(tree, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             pass  # a value orjson does not serialise (a 65-bit integer): the slow way below
-    return json.dumps(tree, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=repr).encode("utf-8")
+    return json.dumps(
+        tree, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr
+    ).encode("utf-8")

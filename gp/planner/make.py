@@ -125,7 +125,9 @@ class _Planner:
         marks: set[str] = set()
         obj = self.desired.get(address)
         if obj is not None:
-            marks.update(format_path(k) for k in (keyed_path(obj.manifest, p) for p in obj.sensitive) if k)
+            marks.update(
+                format_path(k) for k in (keyed_path(obj.manifest, p) for p in obj.sensitive) if k
+            )
         entry = self.live.record.entries.get(address)
         if entry is not None:
             marks.update(entry.sensitive)
@@ -140,18 +142,31 @@ class _Planner:
                 continue
             obj = self.live.objects.get(entry.ref)
             if obj is None:
-                out.append(Drift(address, entry.ref, entry.applied, None, sensitive=self.sensitive(address)))
+                out.append(
+                    Drift(
+                        address, entry.ref, entry.applied, None, sensitive=self.sensitive(address)
+                    )
+                )
                 continue
             if self.as_left(obj, entry.applied):
                 continue
             ignore = self.ignore_paths(address)
             applied = without(prepare(entry.applied), ignore)
-            now = project(without(prepare(obj.manifest), ignore), widen(applied, obj.foreign) if obj.foreign else applied)
+            now = project(
+                without(prepare(obj.manifest), ignore),
+                widen(applied, obj.foreign) if obj.foreign else applied,
+            )
             fields = field_changes(applied, now)
             if fields:
                 out.append(
-                    Drift(address, entry.ref, entry.applied, strip_server_fields(obj.manifest), fields,
-                          sensitive=self.sensitive(address))
+                    Drift(
+                        address,
+                        entry.ref,
+                        entry.applied,
+                        strip_server_fields(obj.manifest),
+                        fields,
+                        sensitive=self.sensitive(address),
+                    )
                 )
         return out
 
@@ -184,7 +199,13 @@ class _Planner:
 
     def creation(self, obj: CompiledObject) -> ResourceChange:
         return ResourceChange(
-            obj.address, obj.ref, Action.CREATE, None, None, obj.manifest, None,
+            obj.address,
+            obj.ref,
+            Action.CREATE,
+            None,
+            None,
+            obj.manifest,
+            None,
             schedule=schedule_change(None, obj.manifest, self.now),
             sensitive=self.sensitive(obj.address),
             dag=dag_changes(None, obj.manifest, self.sensitive(obj.address)),
@@ -194,27 +215,41 @@ class _Planner:
         self.prevent(obj.address, old.ref, "replace")
         before = strip_server_fields(old.manifest)
         return ResourceChange(
-            obj.address, obj.ref, Action.REPLACE, REASON_IDENTITY, before, obj.manifest,
+            obj.address,
+            obj.ref,
+            Action.REPLACE,
+            REASON_IDENTITY,
+            before,
+            obj.manifest,
             old.resource_version,
             fields=field_changes(prepare(old.manifest), prepare(obj.manifest)),
             prior_ref=old.ref,
             schedule=schedule_change(before, obj.manifest, self.now),
             sensitive=self.sensitive(obj.address),
-            dag=dag_changes(prepare(old.manifest), prepare(obj.manifest), self.sensitive(obj.address)),
+            dag=dag_changes(
+                prepare(old.manifest), prepare(obj.manifest), self.sensitive(obj.address)
+            ),
         )
 
     def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
         ignore = self.ignore_paths(obj.address)
         if self.as_left(current, obj.manifest):
             return ResourceChange(
-                obj.address, obj.ref, Action.NOOP, None, strip_server_fields(current.manifest),
-                keep_ignored(obj.manifest, current.manifest, ignore), current.resource_version,
+                obj.address,
+                obj.ref,
+                Action.NOOP,
+                None,
+                strip_server_fields(current.manifest),
+                keep_ignored(obj.manifest, current.manifest, ignore),
+                current.resource_version,
                 sensitive=self.sensitive(obj.address),
             )
         desired = without(prepare(obj.manifest), ignore)
         live_tree = without(prepare(current.manifest), ignore)
         entry = self.live.record.entries.get(obj.address)
-        applied = without(prepare(entry.applied), ignore) if entry and entry.ref == obj.ref else None
+        applied = (
+            without(prepare(entry.applied), ignore) if entry and entry.ref == obj.ref else None
+        )
         shape = merge_shapes(desired, applied) if applied is not None else desired
         remove = taken_back(live_tree, current.foreign, desired)
         if current.foreign:
@@ -231,8 +266,14 @@ class _Planner:
             fields = field_changes(*compared)
         before = strip_server_fields(current.manifest)
         return ResourceChange(
-            obj.address, obj.ref, Action.UPDATE if fields else Action.NOOP, None, before, after,
-            current.resource_version, fields,
+            obj.address,
+            obj.ref,
+            Action.UPDATE if fields else Action.NOOP,
+            None,
+            before,
+            after,
+            current.resource_version,
+            fields,
             schedule=schedule_change(before, after, self.now) if fields else None,
             remove=tuple(format_path(p) for p in remove) if fields else (),
             sensitive=self.sensitive(obj.address),
@@ -248,8 +289,14 @@ class _Planner:
             self.prevent(address, ref, "destroy")
             out.append(
                 ResourceChange(
-                    address, ref, Action.DELETE, reason, strip_server_fields(obj.manifest), None,
-                    obj.resource_version, sensitive=self.sensitive(address),
+                    address,
+                    ref,
+                    Action.DELETE,
+                    reason,
+                    strip_server_fields(obj.manifest),
+                    None,
+                    obj.resource_version,
+                    sensitive=self.sensitive(address),
                     dag=dag_changes(prepare(obj.manifest), None, self.sensitive(address)),
                 )
             )
@@ -262,9 +309,11 @@ def not_ours(ref: ObjectRef, live: LiveObject, stack: str) -> str:
     labels = (live.manifest.get("metadata") or {}).get("labels") or {}
     other = labels.get(STACK_LABEL) if isinstance(labels, dict) else None
     if other and other != stack:
-        return (f"{describe(ref)} exists and belongs to the stack {other!r}: remove it from that "
-                "stack's configuration (and apply there) before declaring it here, or give this "
-                "object another name or namespace")
+        return (
+            f"{describe(ref)} exists and belongs to the stack {other!r}: remove it from that "
+            "stack's configuration (and apply there) before declaring it here, or give this "
+            "object another name or namespace"
+        )
     return f"{describe(ref)} exists and is not managed by this stack; use gp import"
 
 
@@ -302,7 +351,9 @@ def keep_ignored(manifest: dict[str, Any], live: dict[str, Any], ignore: Sequenc
     return plain(out)
 
 
-def read_refs(desired: Iterable[CompiledObject], live: LiveState) -> tuple[tuple[ObjectRef, str | None], ...]:
+def read_refs(
+    desired: Iterable[CompiledObject], live: LiveState
+) -> tuple[tuple[ObjectRef, str | None], ...]:
     """Every live object read, and every declared object found absent (None)."""
     refs: dict[ObjectRef, str | None] = {ref: o.resource_version for ref, o in live.objects.items()}
     for obj in desired:

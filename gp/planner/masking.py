@@ -33,7 +33,7 @@ def mask_at(value: Any, base: Path, marks: Sequence[Path]) -> Any:
         return value
     if any(starts_with(base, m) for m in marks):
         return MASK
-    inside = [m[len(base):] for m in marks if len(m) > len(base) and starts_with(m, base)]
+    inside = [m[len(base) :] for m in marks if len(m) > len(base) and starts_with(m, base)]
     if not inside:
         return value
     field = base[-1] if base and isinstance(base[-1], str) else None
@@ -52,5 +52,5 @@ def _replace(tree: Any, rel: Path) -> Any:
         out[str(seg)] = _replace(tree[str(seg)], rest)
         return out
     if isinstance(tree, list) and isinstance(seg, int) and 0 <= seg < len(tree):
-        return [*tree[:seg], _replace(tree[seg], rest), *tree[seg + 1:]]
+        return [*tree[:seg], _replace(tree[seg], rest), *tree[seg + 1 :]]
     return tree

@@ -87,8 +87,11 @@ def is_zero(value: Any) -> bool:
         return all(is_zero(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return len(value) == 0
-    return value is None or value == "" or value is False or (
-        isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+    return (
+        value is None
+        or value == ""
+        or value is False
+        or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
     )
 
 
@@ -107,7 +110,7 @@ def canonical(value: Any, field: str | None = None) -> Any:
         for k, v in value.items():
             v = v if k in _IDENTITY_KEYS else canonical(v, k)
             # Maps here are already pruned, so an empty one is all that is zero.
-            if (bool(v) if isinstance(v, dict) else not is_zero(v)):
+            if bool(v) if isinstance(v, dict) else not is_zero(v):
                 out[k] = v
         return out
     if isinstance(value, list):

@@ -48,7 +48,7 @@ def keyed_path(value: Any, path: Sequence[Segment]) -> Path:
             key_field = _KEY_FIELD.get(field or "", "name")
             names = [item.get(key_field) if isinstance(item, dict) else None for item in node]
             if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
-                if tuple(path[i + 1:]) == (key_field,):
+                if tuple(path[i + 1 :]) == (key_field,):
                     return tuple(out)
                 out.append(Name(names[seg]))
             else:
@@ -124,9 +124,7 @@ def set_path(tree: Any, path: Sequence[Segment], value: Any) -> bool:
 
 
 def starts_with(path: Sequence[Segment], prefix: Sequence[Segment]) -> bool:
-    return len(path) >= len(prefix) and all(
-        str(a) == str(b) for a, b in zip(path, prefix)
-    )
+    return len(path) >= len(prefix) and all(str(a) == str(b) for a, b in zip(path, prefix))
 
 
 def merge_shapes(a: Any, b: Any) -> Any:
@@ -168,8 +166,12 @@ def leaf_count(value: Any, field: str | None = None, top: bool = True) -> int:
     if isinstance(value, dict):
         if not value:
             return 0 if top else 1
-        return sum(leaf_count(parse_patch(v) if k == "podSpecPatch" and isinstance(v, str) else v, k, False)
-                   for k, v in value.items())
+        return sum(
+            leaf_count(
+                parse_patch(v) if k == "podSpecPatch" and isinstance(v, str) else v, k, False
+            )
+            for k, v in value.items()
+        )
     if isinstance(value, list) and value:
         key_field = _KEY_FIELD.get(field or "", "name")
         names = [i.get(key_field) if isinstance(i, dict) else None for i in value]

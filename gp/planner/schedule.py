@@ -24,7 +24,9 @@ def schedules_of(manifest: dict[str, Any] | None) -> tuple[tuple[str, ...], str]
     return tuple(str(s) for s in found), str(spec.get("timezone") or "")
 
 
-def next_runs(schedules: tuple[str, ...], tz: str, now: datetime, count: int = RUNS) -> tuple[str, ...]:
+def next_runs(
+    schedules: tuple[str, ...], tz: str, now: datetime, count: int = RUNS
+) -> tuple[str, ...]:
     """The next ``count`` run times over all schedules, in ``tz`` (UTC when empty), ISO 8601.
 
     Argo's controller uses its own local zone when none is given; gp assumes UTC there.

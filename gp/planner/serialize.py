@@ -38,14 +38,23 @@ KIND = "gp-plan"
 def _ref(ref: ObjectRef | None) -> dict | None:
     if ref is None:
         return None
-    return {"api_version": ref.api_version, "kind": ref.kind, "namespace": ref.namespace, "name": ref.name}
+    return {
+        "api_version": ref.api_version,
+        "kind": ref.kind,
+        "namespace": ref.namespace,
+        "name": ref.name,
+    }
 
 
 def _ref_from(d: Fields | None) -> ObjectRef | None:
     if d is None:
         return None
-    return ObjectRef(d.get("api_version", str), d.get("kind", str), d.get("namespace", str, optional=True),
-                     d.get("name", str))
+    return ObjectRef(
+        d.get("api_version", str),
+        d.get("kind", str),
+        d.get("namespace", str, optional=True),
+        d.get("name", str),
+    )
 
 
 def _fields(fields: tuple[FieldChange, ...]) -> list[dict]:
@@ -82,13 +91,17 @@ def _rows(d: Fields, key: str, width: int) -> list[list]:
     rows = d.get(key, list)
     for i, row in enumerate(rows):
         if not (isinstance(row, list) and len(row) == width):
-            raise PlanError(f"plan file is damaged: {d.where}.{key}[{i}] must be a list of {width} values")
+            raise PlanError(
+                f"plan file is damaged: {d.where}.{key}[{i}] must be a list of {width} values"
+            )
     return rows
 
 
 def _dag_from(d: Fields) -> DagChange:
     return DagChange(
-        d.get("template", str), d.get("status", str), d.get("style", str),
+        d.get("template", str),
+        d.get("status", str),
+        d.get("style", str),
         tuple(DagTask(*t) for t in _rows(d, "tasks", 4)),
         tuple(DagEdge(*e) for e in _rows(d, "edges", 4)),
     )
@@ -121,8 +134,11 @@ def _object(o: CompiledObject) -> dict:
 def _object_from(d: Fields) -> CompiledObject:
     life = d.sub("lifecycle")
     pos = d.get("pos", list, optional=True)
-    if pos is not None and not (len(pos) == 3 and isinstance(pos[0], str)
-                                and all(isinstance(n, int) and not isinstance(n, bool) for n in pos[1:])):
+    if pos is not None and not (
+        len(pos) == 3
+        and isinstance(pos[0], str)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in pos[1:])
+    ):
         raise PlanError(f"plan file is damaged: {d.where}.pos must be [file, line, column]")
     return CompiledObject(
         address=d.get("address", str),
@@ -160,8 +176,10 @@ def _change_from(d: Fields) -> ResourceChange:
     schedule = None
     s = d.sub("schedule", optional=True)
     if s is not None:
-        schedule = ScheduleChange(_preview_from(s.sub("before", optional=True)),
-                                  _preview_from(s.sub("after", optional=True)))
+        schedule = ScheduleChange(
+            _preview_from(s.sub("before", optional=True)),
+            _preview_from(s.sub("after", optional=True)),
+        )
     return ResourceChange(
         address=d.get("address", str),
         ref=_ref_from(d.sub("ref")),
@@ -186,7 +204,9 @@ def _enum(enum: Any, d: Fields, key: str) -> Any:
         return enum(value)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in enum)
-        raise PlanError(f"plan file is damaged: {d.where}.{key} is {value!r}, not one of {allowed}") from None
+        raise PlanError(
+            f"plan file is damaged: {d.where}.{key} is {value!r}, not one of {allowed}"
+        ) from None
 
 
 def _drift(d: Drift) -> dict:
@@ -201,8 +221,14 @@ def _drift(d: Drift) -> dict:
 
 
 def _drift_from(d: Fields) -> Drift:
-    return Drift(d.get("address", str), _ref_from(d.sub("ref")), d.manifest("before"), d.manifest("after"),
-                 _fields_from(d.items("fields")), d.strings("sensitive", optional=True))
+    return Drift(
+        d.get("address", str),
+        _ref_from(d.sub("ref")),
+        d.manifest("before"),
+        d.manifest("after"),
+        _fields_from(d.items("fields")),
+        d.strings("sensitive", optional=True),
+    )
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -231,16 +257,37 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def _impact(r: RunImpact) -> dict[str, Any]:
-    return {"address": r.address, "running": list(r.running),
-            "crons": [{"namespace": c.namespace, "name": c.name, "stack": c.stack,
-                       "address": c.address, "suspended": c.suspended} for c in r.crons]}
+    return {
+        "address": r.address,
+        "running": list(r.running),
+        "crons": [
+            {
+                "namespace": c.namespace,
+                "name": c.name,
+                "stack": c.stack,
+                "address": c.address,
+                "suspended": c.suspended,
+            }
+            for c in r.crons
+        ],
+    }
 
 
 def _impact_from(d: Fields) -> RunImpact:
-    return RunImpact(d.get("address", str), d.strings("running"), tuple(
-        CronUse(c.get("namespace", str), c.get("name", str), c.get("stack", str, optional=True),
-                c.get("address", str, optional=True), bool(c.get("suspended", bool, optional=True)))
-        for c in d.items("crons")))
+    return RunImpact(
+        d.get("address", str),
+        d.strings("running"),
+        tuple(
+            CronUse(
+                c.get("namespace", str),
+                c.get("name", str),
+                c.get("stack", str, optional=True),
+                c.get("address", str, optional=True),
+                bool(c.get("suspended", bool, optional=True)),
+            )
+            for c in d.items("crons")
+        ),
+    )
 
 
 def plan_from_dict(d: dict[str, Any]) -> Plan:
@@ -248,12 +295,16 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         raise PlanError("not a gp plan file")
     version = str(d.get("format_version", ""))
     if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
-        raise PlanError(f"plan file format {version} is not supported (this gp reads {FORMAT_VERSION})")
+        raise PlanError(
+            f"plan file format {version} is not supported (this gp reads {FORMAT_VERSION})"
+        )
     f = Fields(d, "")
     t = f.sub("target")
     return Plan(
         stack=f.get("stack", str),
-        target=Target(t.get("provider", str), t.get("namespace", str), t.get("server", str, optional=True)),
+        target=Target(
+            t.get("provider", str), t.get("namespace", str), t.get("server", str, optional=True)
+        ),
         mode=_enum(Mode, f, "mode"),
         changes=tuple(_change_from(c) for c in f.items("changes")),
         drift=tuple(_drift_from(x) for x in f.items("drift")),
@@ -261,8 +312,10 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         errors=f.strings("errors"),
         format_version=version,
         objects=tuple(_object_from(o) for o in f.items("objects")),
-        read=tuple((_ref_from(r.sub("ref")), r.get("resource_version", str, optional=True))
-                   for r in f.items("read")),
+        read=tuple(
+            (_ref_from(r.sub("ref")), r.get("resource_version", str, optional=True))
+            for r in f.items("read")
+        ),
         targets=f.strings("targets"),
         sensitive=frozenset(f.strings("sensitive")),
         created_at=f.get("created_at", str, optional=True),

@@ -19,17 +19,17 @@ def address_problem(target: str) -> str | None:
     """Why ``target`` is not an address gp could ever match; None when it is well formed."""
     if ADDRESS.fullmatch(target.strip()):
         return None
-    return (f"{target!r} is not an address: expected KIND.NAME (KIND one of {', '.join(OBJECT_KINDS)}), "
-            'optionally with an instance key ([0] or ["k"]) and module.NAME. in front, or module.NAME')
+    return (
+        f"{target!r} is not an address: expected KIND.NAME (KIND one of {', '.join(OBJECT_KINDS)}), "
+        'optionally with an instance key ([0] or ["k"]) and module.NAME. in front, or module.NAME'
+    )
 
 
 def matches(address: str, target: str) -> bool:
     """``module.geo`` selects ``module.geo.x`` and ``module.geo["a"].x``; ``workflow_template.t``
     selects every instance ``workflow_template.t["k"]``; an exact address selects itself."""
     target = target.strip()
-    return address == target or (
-        address.startswith(target) and address[len(target)] in ".["
-    )
+    return address == target or (address.startswith(target) and address[len(target)] in ".[")
 
 
 def unmatched(addresses: Iterable[str], targets: Sequence[str]) -> list[str]:
@@ -41,7 +41,9 @@ def unmatched(addresses: Iterable[str], targets: Sequence[str]) -> list[str]:
     for target in targets:
         if any(matches(a, target) for a in addresses):
             continue
-        close = difflib.get_close_matches(target.strip(), [*addresses, *sorted(modules)], n=1, cutoff=0.5)
+        close = difflib.get_close_matches(
+            target.strip(), [*addresses, *sorted(modules)], n=1, cutoff=0.5
+        )
         hint = f'; did you mean "{close[0]}"?' if close else ""
         errors.append(f'--target "{target}" matches no object of this stack{hint}')
     return errors

@@ -8,7 +8,13 @@ from typing import Any
 
 from gp.errors import PlanError
 
-_WORDS = {str: "a string", bool: "true or false", int: "a whole number", dict: "an object", list: "a list"}
+_WORDS = {
+    str: "a string",
+    bool: "true or false",
+    int: "a whole number",
+    dict: "an object",
+    list: "a list",
+}
 
 
 def _word(value: Any) -> str:
@@ -25,7 +31,9 @@ class Fields:
 
     def __init__(self, data: Any, where: str):
         if not isinstance(data, dict):
-            raise PlanError(f"plan file is damaged: {where or 'the top level'} must be an object, not {_word(data)}")
+            raise PlanError(
+                f"plan file is damaged: {where or 'the top level'} must be an object, not {_word(data)}"
+            )
         self.data = data
         self.where = where
 
@@ -42,8 +50,10 @@ class Fields:
             return None
         ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
         if not ok:
-            raise PlanError(f"plan file is damaged: {self._at(key)} must be {_WORDS.get(typ, typ.__name__)}, "
-                            f"not {_word(value)}")
+            raise PlanError(
+                f"plan file is damaged: {self._at(key)} must be {_WORDS.get(typ, typ.__name__)}, "
+                f"not {_word(value)}"
+            )
         return value
 
     def any(self, key: str) -> Any:
@@ -67,5 +77,7 @@ class Fields:
         values = self.get(key, list, optional=optional) or []
         for i, v in enumerate(values):
             if not isinstance(v, str):
-                raise PlanError(f"plan file is damaged: {self._at(key)}[{i}] must be a string, not {_word(v)}")
+                raise PlanError(
+                    f"plan file is damaged: {self._at(key)}[{i}] must be a string, not {_word(v)}"
+                )
         return tuple(values)

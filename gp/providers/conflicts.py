@@ -77,8 +77,10 @@ def decide(
     return Decision(force=True, blocking=(), fields=fields)
 
 
-CONFLICT_ADVICE = ("another applier manages some fields: rerun with --force-conflicts to take them "
-                   "over, or stop the other tool managing the object")
+CONFLICT_ADVICE = (
+    "another applier manages some fields: rerun with --force-conflicts to take them "
+    "over, or stop the other tool managing the object"
+)
 
 
 def conflict_message(obj: str, decision: Decision) -> str:

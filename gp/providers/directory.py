@@ -91,7 +91,8 @@ class DirectoryProvider:
         raise ProviderError(
             "the directory provider has no engine to run pipelines: runs need a cluster with "
             'Argo Workflows (a provider "kubernetes" block; `scripts/dev-cluster up` '
-            "starts one locally, with the engine)")
+            "starts one locally, with the engine)"
+        )
 
     def path_for(self, ref: ObjectRef) -> Path:
         """The object's file, refused when it would not lie under ``path`` (validate rejects such
@@ -145,7 +146,9 @@ class DirectoryProvider:
         meta = manifest.get("metadata") or {}
         scope = path.parent.parent.name
         namespace = None if is_cluster_scoped(kind) else meta.get("namespace") or scope
-        return ObjectRef(manifest.get("apiVersion", ""), kind, namespace, meta.get("name", path.stem))
+        return ObjectRef(
+            manifest.get("apiVersion", ""), kind, namespace, meta.get("name", path.stem)
+        )
 
     def _live(self, path: Path, stack: str) -> LiveObject | None:
         loaded = self._load(path)
@@ -213,9 +216,16 @@ class DirectoryProvider:
     ) -> ApplyResult:
         # Files are written one at a time: it is fast, and directory pruning cannot race.
         result, record = apply_and_record(
-            plan, self.target, read_record=self.owned, write=lambda c: self._write(c, plan.stack),
-            parallelism=1, progress=progress, now=lambda: iso(self.clock()), identity=self.identity,
-            lock=lock, interrupted=interrupted,
+            plan,
+            self.target,
+            read_record=self.owned,
+            write=lambda c: self._write(c, plan.stack),
+            parallelism=1,
+            progress=progress,
+            now=lambda: iso(self.clock()),
+            identity=self.identity,
+            lock=lock,
+            interrupted=interrupted,
         )
         self._save_record(record)
         return result
@@ -232,7 +242,9 @@ class DirectoryProvider:
         write_atomically(path, dump_yaml(manifest).encode("utf-8"))
         old = self.owned(stack)
         self._save_record(
-            record_with(old, address, ref, strip_server_fields(manifest), iso(self.clock()), self.identity)
+            record_with(
+                old, address, ref, strip_server_fields(manifest), iso(self.clock()), self.identity
+            )
         )
         live = self._live(path, stack)
         assert live is not None
@@ -296,5 +308,9 @@ class DirectoryProvider:
         meta = (change.before or {}).get("metadata") or {}
         if not meta.get("name"):
             return change.ref
-        ns = None if is_cluster_scoped(change.ref.kind) else meta.get("namespace", change.ref.namespace)
+        ns = (
+            None
+            if is_cluster_scoped(change.ref.kind)
+            else meta.get("namespace", change.ref.namespace)
+        )
         return ObjectRef(change.ref.api_version, change.ref.kind, ns, meta["name"])

@@ -13,8 +13,10 @@ from gp.errors import ProviderError
 from gp.providers.kinds import argo_kind, split_api_version
 from gp.providers.kubeclient import Kube
 
-CRD_HINT = ("install Argo Workflows' CRDs (kubectl apply --server-side -k "
-            "https://github.com/argoproj/argo-workflows/manifests/base/crds/minimal) and run gp again")
+CRD_HINT = (
+    "install Argo Workflows' CRDs (kubectl apply --server-side -k "
+    "https://github.com/argoproj/argo-workflows/manifests/base/crds/minimal) and run gp again"
+)
 
 
 class Discovery:
@@ -49,7 +51,9 @@ class Discovery:
         for (api_version, kind), addresses in sorted(missing.items()):
             group, _ = split_api_version(api_version)
             crd = f"{argo_kind(kind).plural}.{group}" if group else argo_kind(kind).plural
-            lines.append(f"{kind} ({api_version}) is not served by {self.kube.host}: the "
-                         f"CustomResourceDefinition {crd} is not installed (needed by "
-                         f"{', '.join(sorted(addresses))})")
+            lines.append(
+                f"{kind} ({api_version}) is not served by {self.kube.host}: the "
+                f"CustomResourceDefinition {crd} is not installed (needed by "
+                f"{', '.join(sorted(addresses))})"
+            )
         raise ProviderError("; ".join(lines) + "; " + CRD_HINT)

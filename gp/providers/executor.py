@@ -135,8 +135,12 @@ def apply_and_record(
         return None
 
     result = run_changes(
-        plan.changes, write, parallelism=parallelism, progress=progress,
-        depends_on=plan_depends_on(plan), gate=gate,
+        plan.changes,
+        write,
+        parallelism=parallelism,
+        progress=progress,
+        depends_on=plan_depends_on(plan),
+        gate=gate,
     )
     # The lock may also have gone after the last write: then the record is a write made
     # without it too, and what another run saved in the meantime must not be overwritten.
@@ -165,4 +169,3 @@ def check_applyable(plan: Plan, target: Target) -> None:
         raise ProviderError(f"the plan targets {plan.target}, not {target}")
     if plan.errors:
         raise PlanError("the plan has errors and cannot be applied: " + "; ".join(plan.errors))
-

@@ -26,7 +26,9 @@ def dumps_pretty(doc: Any) -> str:
     writes a float's exponent without its sign) in a twentieth of the time."""
     if orjson is not None:
         try:
-            return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8")
+            return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode(
+                "utf-8"
+            )
         except TypeError:
             pass  # what orjson does not serialise (a 65-bit integer): the standard library
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)

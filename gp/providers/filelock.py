@@ -58,8 +58,10 @@ class FileLock:
 
     def how_to_release(self, held: LockInfo) -> str:
         if held.lock_id == "?":
-            return (f"delete {self.path} (an unreadable lock file is taken over by itself "
-                    f"{_UNREADABLE_GRACE_S:g}s after it was last written)")
+            return (
+                f"delete {self.path} (an unreadable lock file is taken over by itself "
+                f"{_UNREADABLE_GRACE_S:g}s after it was last written)"
+            )
         return f"release it with `gp unlock {held.lock_id}`"
 
     def _create(self, info: LockInfo) -> bool:
@@ -126,8 +128,10 @@ class FileLock:
     def unlock(self, lock_id: str) -> None:
         held = self.read()
         if held is not None and held.lock_id == "?":
-            raise LockError(f"the stack {self.stack!r} has a lock file that cannot be read, so it "
-                            f"has no lock id: {self.how_to_release(held)}")
+            raise LockError(
+                f"the stack {self.stack!r} has a lock file that cannot be read, so it "
+                f"has no lock id: {self.how_to_release(held)}"
+            )
         if held is None or held.lock_id != lock_id:
             raise mismatch_error(self.stack, lock_id, held)
         self._remove()

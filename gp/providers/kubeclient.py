@@ -33,9 +33,9 @@ T = TypeVar("T")
 # Answers that running gp again would get again, and what to do instead.
 _ADVICE = {
     404: "the API server has no such resource type or namespace: install the missing CRD or "
-         "create the namespace",
+    "create the namespace",
     413: "an object is larger than the API server accepts (about 1.5 MiB): make it smaller, e.g. "
-         "move long scripts into a ConfigMap or split the template",
+    "move long scripts into a ConfigMap or split the template",
     422: "the API server rejected an object as invalid: fix it in the configuration",
 }
 
@@ -82,8 +82,10 @@ def check_kubeconfig(path: Path) -> Any:
         problem = getattr(exc, "problem", None) or exc
         raise ProviderError(f"the kubeconfig {path} is not valid YAML: {problem}{where}") from exc
     if doc is not None and not isinstance(doc, dict):
-        raise ProviderError(f"the kubeconfig {path} is not a kubeconfig: expected a mapping with "
-                            "clusters, contexts and users")
+        raise ProviderError(
+            f"the kubeconfig {path} is not a kubeconfig: expected a mapping with "
+            "clusters, contexts and users"
+        )
     return doc
 
 
@@ -131,8 +133,10 @@ def load_configuration(settings: dict[str, Any], root_dir: Path):
     except (TypeError, AttributeError, ValueError, KeyError) as exc:
         # The library trusts each entry's shape (clusters: 5, server: 5, ...).
         where = ", ".join(str(p) for p in paths)
-        raise ProviderError(f"the kubeconfig {where} is malformed: a field has the wrong type or "
-                            f"shape ({type(exc).__name__}: {exc})") from exc
+        raise ProviderError(
+            f"the kubeconfig {where} is malformed: a field has the wrong type or "
+            f"shape ({type(exc).__name__}: {exc})"
+        ) from exc
     return tune(cfg)
 
 
@@ -193,13 +197,21 @@ class Kube:
     def _unreachable(self, exc: BaseException) -> UnreachableError:
         return UnreachableError(f"cannot reach the Kubernetes API at {self.host}: {_reason(exc)}")
 
-    def request(self, what: str, method: str, path: str, params: dict[str, str] | None = None,
-                query: list[tuple[str, Any]] | None = None, body: Any = None,
-                content_type: str | None = None) -> dict:
+    def request(
+        self,
+        what: str,
+        method: str,
+        path: str,
+        params: dict[str, str] | None = None,
+        query: list[tuple[str, Any]] | None = None,
+        body: Any = None,
+        content_type: str | None = None,
+    ) -> dict:
         """``method`` on ``path`` (``{name}`` parts filled from ``params``, quoted); the answer
         decoded as JSON ({} when empty)."""
-        data = self.call(what, self.transport.send, method, path, params or {}, query or [], body,
-                         content_type)
+        data = self.call(
+            what, self.transport.send, method, path, params or {}, query or [], body, content_type
+        )
         return loads(data) if data else {}
 
     # -- discovery ---------------------------------------------------------------------------
@@ -219,12 +231,16 @@ class Kube:
         except ApiFailure as exc:
             if exc.code in (401, 403):
                 return  # an API server that will say who may do what on the real calls
-            raise ProviderError(f"{self.host} is not a Kubernetes API server (GET /api: "
-                                f"{exc.status.get('message') or exc.code}); check the server "
-                                "in the kubeconfig") from exc
+            raise ProviderError(
+                f"{self.host} is not a Kubernetes API server (GET /api: "
+                f"{exc.status.get('message') or exc.code}); check the server "
+                "in the kubeconfig"
+            ) from exc
         if doc.get("kind") != "APIVersions":
-            raise ProviderError(f"{self.host} is not a Kubernetes API server (GET /api did not "
-                                "answer with its API versions); check the server in the kubeconfig")
+            raise ProviderError(
+                f"{self.host} is not a Kubernetes API server (GET /api did not "
+                "answer with its API versions); check the server in the kubeconfig"
+            )
 
     def served(self, group: str, version: str) -> set[str] | None:
         """The resources (plurals) the server serves in ``group/version``; None if it serves
@@ -232,7 +248,9 @@ class Kube:
         what = f"reading /apis/{group}/{version}"
         try:
             if group:
-                doc = self._discover(what, "/apis/{group}/{version}", {"group": group, "version": version})
+                doc = self._discover(
+                    what, "/apis/{group}/{version}", {"group": group, "version": version}
+                )
             else:
                 doc = self._discover(what, "/api/v1/")
         except ApiFailure as exc:
@@ -244,8 +262,17 @@ class Kube:
     # -- objects of any API group (argoproj.io, coordination.k8s.io) -------------------------
 
     def _scoped(
-        self, what: str, method: str, group: str, version: str, plural: str, namespace: str | None,
-        name: str | None = None, *, query: list[tuple[str, Any]] | None = None, body: Any = None,
+        self,
+        what: str,
+        method: str,
+        group: str,
+        version: str,
+        plural: str,
+        namespace: str | None,
+        name: str | None = None,
+        *,
+        query: list[tuple[str, Any]] | None = None,
+        body: Any = None,
         content_type: str | None = None,
     ) -> dict:
         """``method`` on the collection (``name`` None) or one object of ``plural``."""
@@ -264,21 +291,35 @@ class Kube:
         self, group: str, version: str, plural: str, namespace: str | None, selector: str
     ) -> list[dict]:
         what = f"listing {plural}" + (f" in {namespace}" if namespace else "")
-        doc = self._scoped(what, "GET", group, version, plural, namespace,
-                           query=[("labelSelector", selector)])
+        doc = self._scoped(
+            what, "GET", group, version, plural, namespace, query=[("labelSelector", selector)]
+        )
         return list(doc.get("items") or [])
 
-    def get(self, group: str, version: str, plural: str, namespace: str | None, name: str) -> dict | None:
+    def get(
+        self, group: str, version: str, plural: str, namespace: str | None, name: str
+    ) -> dict | None:
         try:
-            return self._scoped(f"reading {plural}/{name}", "GET", group, version, plural, namespace, name)
+            return self._scoped(
+                f"reading {plural}/{name}", "GET", group, version, plural, namespace, name
+            )
         except ApiFailure as exc:
             if exc.code == 404:
                 return None
             raise
 
     def apply(
-        self, group: str, version: str, plural: str, namespace: str | None, name: str, body: dict,
-        *, manager: str, force: bool = False, dry_run: bool = False,
+        self,
+        group: str,
+        version: str,
+        plural: str,
+        namespace: str | None,
+        name: str,
+        body: dict,
+        *,
+        manager: str,
+        force: bool = False,
+        dry_run: bool = False,
     ) -> dict:
         """Server-side apply (PATCH application/apply-patch+yaml)."""
         query: list[tuple[str, Any]] = []
@@ -286,28 +327,63 @@ class Kube:
             query.append(("dryRun", "All"))
         query += [("fieldManager", manager), ("force", force)]
         what = f"applying {plural}/{name}"
-        return self._scoped(what, "PATCH", group, version, plural, namespace, name, query=query,
-                            body=body, content_type=APPLY_PATCH)
+        return self._scoped(
+            what,
+            "PATCH",
+            group,
+            version,
+            plural,
+            namespace,
+            name,
+            query=query,
+            body=body,
+            content_type=APPLY_PATCH,
+        )
 
     def json_patch(
-        self, group: str, version: str, plural: str, namespace: str | None, name: str,
-        ops: list[dict[str, Any]], *, manager: str,
+        self,
+        group: str,
+        version: str,
+        plural: str,
+        namespace: str | None,
+        name: str,
+        ops: list[dict[str, Any]],
+        *,
+        manager: str,
     ) -> dict:
         """RFC 6902 JSON patch: removes fields that server-side apply leaves to their owners."""
         what = f"removing fields of {plural}/{name}"
-        return self._scoped(what, "PATCH", group, version, plural, namespace, name,
-                            query=[("fieldManager", manager)], body=ops,
-                            content_type="application/json-patch+json")
+        return self._scoped(
+            what,
+            "PATCH",
+            group,
+            version,
+            plural,
+            namespace,
+            name,
+            query=[("fieldManager", manager)],
+            body=ops,
+            content_type="application/json-patch+json",
+        )
 
     def create(self, group: str, version: str, plural: str, namespace: str, body: dict) -> dict:
-        return self._scoped(f"creating {plural}", "POST", group, version, plural, namespace, body=body)
+        return self._scoped(
+            f"creating {plural}", "POST", group, version, plural, namespace, body=body
+        )
 
-    def replace(self, group: str, version: str, plural: str, namespace: str, name: str, body: dict) -> dict:
+    def replace(
+        self, group: str, version: str, plural: str, namespace: str, name: str, body: dict
+    ) -> dict:
         what = f"updating {plural}/{name}"
         return self._scoped(what, "PUT", group, version, plural, namespace, name, body=body)
 
     def delete(
-        self, group: str, version: str, plural: str, namespace: str | None, name: str,
+        self,
+        group: str,
+        version: str,
+        plural: str,
+        namespace: str | None,
+        name: str,
         resource_version: str | None = None,
     ) -> None:
         """Delete, only if the object still has ``resource_version`` when one is given."""
@@ -323,22 +399,36 @@ class Kube:
 
     def get_config_map(self, namespace: str, name: str) -> dict | None:
         try:
-            return self.request(f"reading ConfigMap {name}", "GET", self._CONFIG_MAP,
-                                {"namespace": namespace, "name": name})
+            return self.request(
+                f"reading ConfigMap {name}",
+                "GET",
+                self._CONFIG_MAP,
+                {"namespace": namespace, "name": name},
+            )
         except ApiFailure as exc:
             if exc.code == 404:
                 return None
             raise
 
     def apply_config_map(self, namespace: str, name: str, body: dict, manager: str) -> None:
-        self.request(f"writing ConfigMap {name}", "PATCH", self._CONFIG_MAP,
-                     {"namespace": namespace, "name": name},
-                     [("fieldManager", manager), ("force", True)], body, APPLY_PATCH)
+        self.request(
+            f"writing ConfigMap {name}",
+            "PATCH",
+            self._CONFIG_MAP,
+            {"namespace": namespace, "name": name},
+            [("fieldManager", manager), ("force", True)],
+            body,
+            APPLY_PATCH,
+        )
 
     def delete_config_map(self, namespace: str, name: str) -> None:
         try:
-            self.request(f"deleting ConfigMap {name}", "DELETE", self._CONFIG_MAP,
-                         {"namespace": namespace, "name": name})
+            self.request(
+                f"deleting ConfigMap {name}",
+                "DELETE",
+                self._CONFIG_MAP,
+                {"namespace": namespace, "name": name},
+            )
         except ApiFailure as exc:
             if exc.code != 404:
                 raise

@@ -67,7 +67,9 @@ class KubernetesProvider:
         self.target = Target(provider="kubernetes", namespace=namespace, server=self.kube.host)
 
     @classmethod
-    def from_config(cls, config: ProviderConfig, root_dir: Path, **kwargs: Any) -> "KubernetesProvider":
+    def from_config(
+        cls, config: ProviderConfig, root_dir: Path, **kwargs: Any
+    ) -> "KubernetesProvider":
         transport = transport_for(config.settings, root_dir)
         manager = config.settings.get("field_manager") or DEFAULT_FIELD_MANAGER
         provider = cls(transport, config.namespace, field_manager=manager, **kwargs)
@@ -102,7 +104,12 @@ class KubernetesProvider:
     def _rest(self, ref: ObjectRef) -> tuple[str, str, str, str | None]:
         group, version = split_api_version(ref.api_version or f"{ARGO_GROUP}/{ARGO_VERSION}")
         kind = argo_kind(ref.kind)
-        return group, version, kind.plural, (ref.namespace or self.namespace) if kind.namespaced else None
+        return (
+            group,
+            version,
+            kind.plural,
+            (ref.namespace or self.namespace) if kind.namespaced else None,
+        )
 
     def _ref(self, manifest: dict[str, Any]) -> ObjectRef:
         meta = manifest.get("metadata") or {}
@@ -227,8 +234,12 @@ class KubernetesProvider:
     def dry_run(self, obj: CompiledObject, live: LiveObject | None) -> dict:
         # Forced: the plan shows the object as it will be; conflicts are settled at apply.
         result = self.kube.apply(
-            *self._rest(obj.ref), obj.ref.name, obj.manifest,
-            manager=self.field_manager, force=True, dry_run=True,
+            *self._rest(obj.ref),
+            obj.ref.name,
+            obj.manifest,
+            manager=self.field_manager,
+            force=True,
+            dry_run=True,
         )
         return without_managed_fields(result)
 
@@ -258,12 +269,20 @@ class KubernetesProvider:
         interrupted: Interrupted | None = None,
     ) -> ApplyResult:
         # A saved plan may meet a cluster whose CRDs changed since: refuse before any write.
-        self.discovery.require((c.ref.api_version, c.ref.kind, c.address) for c in plan.changes
-                               if c.after is not None)
+        self.discovery.require(
+            (c.ref.api_version, c.ref.kind, c.address) for c in plan.changes if c.after is not None
+        )
         result, new = apply_and_record(
-            plan, self.target, read_record=self.owned, write=lambda c: self._write(c, force_conflicts),
-            parallelism=parallelism, progress=progress, now=lambda: iso(self.clock()),
-            identity=self.identity, lock=lock, interrupted=interrupted,
+            plan,
+            self.target,
+            read_record=self.owned,
+            write=lambda c: self._write(c, force_conflicts),
+            parallelism=parallelism,
+            progress=progress,
+            now=lambda: iso(self.clock()),
+            identity=self.identity,
+            lock=lock,
+            interrupted=interrupted,
         )
         try:
             self.records.save(new)
@@ -302,7 +321,9 @@ class KubernetesProvider:
         ops = [{"op": "test", "path": "/metadata/resourceVersion", "value": rv}]
         ops += [{"op": "remove", "path": p} for p in sorted(pointers, reverse=True)]
         try:
-            self.kube.json_patch(*self._rest(change.ref), change.ref.name, ops, manager=self.field_manager)
+            self.kube.json_patch(
+                *self._rest(change.ref), change.ref.name, ops, manager=self.field_manager
+            )
         except ApiFailure as exc:
             if exc.code in (409, 422):
                 raise ConflictError(self._stale(change.ref, rv)) from exc
@@ -342,7 +363,10 @@ class KubernetesProvider:
     def _apply(self, ref: ObjectRef, manifest: dict, rv: str | None, force_conflicts: bool) -> dict:
         body = manifest  # sent as it is: encoding never changes it, so no copy is needed
         if rv:
-            body = {**manifest, "metadata": {**(manifest.get("metadata") or {}), "resourceVersion": rv}}
+            body = {
+                **manifest,
+                "metadata": {**(manifest.get("metadata") or {}), "resourceVersion": rv},
+            }
         rest = self._rest(ref)
         try:
             return self.kube.apply(*rest, ref.name, body, manager=self.field_manager)
@@ -373,14 +397,20 @@ class KubernetesProvider:
         other = labels_of(live).get(STACK_LABEL)
         if other not in (None, stack):
             raise ConflictError(f"{ref} already belongs to the stack {other!r}")
-        marks = with_ownership({"apiVersion": live["apiVersion"], "kind": live["kind"]}, stack, address)
+        marks = with_ownership(
+            {"apiVersion": live["apiVersion"], "kind": live["kind"]}, stack, address
+        )
         marks["metadata"]["name"] = ref.name
         if ref.namespace:
             marks["metadata"]["namespace"] = ref.namespace
         # The user asked for this object explicitly: take the ownership marks even if set by others.
-        updated = self.kube.apply(*self._rest(ref), ref.name, marks, manager=self.field_manager, force=True)
+        updated = self.kube.apply(
+            *self._rest(ref), ref.name, marks, manager=self.field_manager, force=True
+        )
         old = self.owned(stack)
         self.records.save(
-            record_with(old, address, ref, strip_server_fields(updated), iso(self.clock()), self.identity)
+            record_with(
+                old, address, ref, strip_server_fields(updated), iso(self.clock()), self.identity
+            )
         )
         return self._live(updated, stack)

@@ -61,7 +61,8 @@ class KubeEngine:
             if exc.code == 404:
                 raise ProviderError(
                     f"cannot submit a run in namespace {ns}: the namespace or Argo's Workflow "
-                    f"kind does not exist on {self.kube.host} ({exc.message})") from exc
+                    f"kind does not exist on {self.kube.host} ({exc.message})"
+                ) from exc
             raise
 
     def get_workflow(self, namespace: str, name: str) -> dict | None:
@@ -93,9 +94,14 @@ class KubeEngine:
                 yield wf
             try:
                 stream = watch.Watch().stream(
-                    self.custom.list_namespaced_custom_object, ARGO_GROUP, ARGO_VERSION,
-                    namespace, WORKFLOWS, field_selector=f"metadata.name={name}",
-                    resource_version=rv, timeout_seconds=_WATCH_WINDOW_S,
+                    self.custom.list_namespaced_custom_object,
+                    ARGO_GROUP,
+                    ARGO_VERSION,
+                    namespace,
+                    WORKFLOWS,
+                    field_selector=f"metadata.name={name}",
+                    resource_version=rv,
+                    timeout_seconds=_WATCH_WINDOW_S,
                     _request_timeout=(5.0, _WATCH_WINDOW_S + 10),
                 )
                 for event in stream:
@@ -107,7 +113,9 @@ class KubeEngine:
                         raise ProviderError(f"the run {namespace}/{name} was deleted")
             except ApiException as exc:
                 if exc.status not in (410, 500, 504):  # an expired watch is read again
-                    raise ApiFailure(f"watching workflows/{name}", int(exc.status or 0), {}) from exc
+                    raise ApiFailure(
+                        f"watching workflows/{name}", int(exc.status or 0), {}
+                    ) from exc
                 time.sleep(0.2)
             except (OSError, ValueError):
                 time.sleep(0.5)  # a broken stream: read again
@@ -115,9 +123,16 @@ class KubeEngine:
     def shutdown(self, namespace: str, name: str, mode: str) -> dict:
         """Argo's `spec.shutdown`: Stop (exit handlers still run) or Terminate (they do not)."""
         response = self._call(
-            f"stopping workflows/{name}", self.custom.patch_namespaced_custom_object,
-            ARGO_GROUP, ARGO_VERSION, namespace, WORKFLOWS, name, {"spec": {"shutdown": mode}},
-            _content_type=MERGE_PATCH, _preload_content=False,
+            f"stopping workflows/{name}",
+            self.custom.patch_namespaced_custom_object,
+            ARGO_GROUP,
+            ARGO_VERSION,
+            namespace,
+            WORKFLOWS,
+            name,
+            {"spec": {"shutdown": mode}},
+            _content_type=MERGE_PATCH,
+            _preload_content=False,
         )
         return json.loads(response.data)
 
@@ -125,12 +140,16 @@ class KubeEngine:
 
     def get_object(self, kind: str, namespace: str | None, name: str) -> dict | None:
         k = argo_kind(kind)
-        return self.kube.get(ARGO_GROUP, ARGO_VERSION, k.plural, namespace if k.namespaced else None, name)
+        return self.kube.get(
+            ARGO_GROUP, ARGO_VERSION, k.plural, namespace if k.namespaced else None, name
+        )
 
     def list_objects(self, kind: str, namespace: str | None) -> list[dict]:
         k = argo_kind(kind)
         try:
-            return self.kube.list(ARGO_GROUP, ARGO_VERSION, k.plural, namespace if k.namespaced else None, "")
+            return self.kube.list(
+                ARGO_GROUP, ARGO_VERSION, k.plural, namespace if k.namespaced else None, ""
+            )
         except ApiFailure as exc:
             if exc.code == 404:
                 return []
@@ -139,15 +158,28 @@ class KubeEngine:
     # -- pods and logs ------------------------------------------------------------------
 
     def list_pods(self, namespace: str, workflow: str) -> list[dict]:
-        pods = self._call(f"listing the pods of {workflow}", self.core.list_namespaced_pod,
-                              namespace, label_selector=f"{WORKFLOW_LABEL}={workflow}")
+        pods = self._call(
+            f"listing the pods of {workflow}",
+            self.core.list_namespaced_pod,
+            namespace,
+            label_selector=f"{WORKFLOW_LABEL}={workflow}",
+        )
         return [self.api_client.sanitize_for_serialization(p) for p in pods.items]
 
     def pod_log(self, namespace: str, pod: str, container: str) -> str:
         """The container's whole log, each line starting with its RFC 3339 time."""
         try:
-            return self._call(f"reading the log of {pod}", self.core.read_namespaced_pod_log,
-                                  pod, namespace, container=container, timestamps=True) or ""
+            return (
+                self._call(
+                    f"reading the log of {pod}",
+                    self.core.read_namespaced_pod_log,
+                    pod,
+                    namespace,
+                    container=container,
+                    timestamps=True,
+                )
+                or ""
+            )
         except ApiFailure as exc:
             raise ProviderError(self._log_failure(pod, exc)) from exc
 
@@ -156,18 +188,28 @@ class KubeEngine:
         container ends; a simulated node may not, so the caller can close it."""
         try:
             response = self.core.read_namespaced_pod_log(
-                pod, namespace, container=container, timestamps=True, follow=True,
-                _preload_content=False, _request_timeout=(5.0, _FOLLOW_READ_S))
+                pod,
+                namespace,
+                container=container,
+                timestamps=True,
+                follow=True,
+                _preload_content=False,
+                _request_timeout=(5.0, _FOLLOW_READ_S),
+            )
         except ApiException as exc:
-            failure = ApiFailure(f"following the log of {pod}", int(exc.status or 0), {"message": exc.reason})
+            failure = ApiFailure(
+                f"following the log of {pod}", int(exc.status or 0), {"message": exc.reason}
+            )
             raise ProviderError(self._log_failure(pod, failure)) from exc
         except OSError as exc:
             raise ProviderError(f"cannot follow the log of {pod}: {exc}") from exc
         return LogStream(response)
 
     def _log_failure(self, pod: str, exc: ApiFailure) -> str:
-        return (f"cannot read the log of pod {pod}: {exc.message}; the cluster's nodes must serve "
-                "container logs (the API server reads them from the node's kubelet)")
+        return (
+            f"cannot read the log of pod {pod}: {exc.message}; the cluster's nodes must serve "
+            "container logs (the API server reads them from the node's kubelet)"
+        )
 
 
 class LogStream:
@@ -181,7 +223,9 @@ class LogStream:
         """Shut the socket down rather than close the response: closing it drains the body,
         which blocks while another thread reads an endless stream."""
         self.closed = True
-        conn = getattr(self.response, "connection", None) or getattr(self.response, "_connection", None)
+        conn = getattr(self.response, "connection", None) or getattr(
+            self.response, "_connection", None
+        )
         sock = getattr(conn, "sock", None)
         try:
             if sock is not None:

@@ -64,5 +64,7 @@ class RecordStore:
             data[RECORD_KEY] = text
         else:
             # mtime=0: the same record always gives the same bytes.
-            body["binaryData"] = {GZIP_KEY: base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode()}
+            body["binaryData"] = {
+                GZIP_KEY: base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode()
+            }
         self.kube.apply_config_map(self.namespace, name, body, self.field_manager)

@@ -28,10 +28,21 @@ CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
 
 # The kubeconfig fields DirectTransport understands; anything else set goes to the library.
-_CLUSTER_FIELDS = {"server", "certificate-authority", "certificate-authority-data",
-                   "insecure-skip-tls-verify", "extensions"}
-_USER_FIELDS = {"client-certificate", "client-certificate-data", "client-key", "client-key-data",
-                "token", "extensions"}
+_CLUSTER_FIELDS = {
+    "server",
+    "certificate-authority",
+    "certificate-authority-data",
+    "insecure-skip-tls-verify",
+    "extensions",
+}
+_USER_FIELDS = {
+    "client-certificate",
+    "client-certificate-data",
+    "client-key",
+    "client-key-data",
+    "token",
+    "extensions",
+}
 
 
 class HttpStatus(Exception):
@@ -62,21 +73,30 @@ class DirectTransport:
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         # One quick connect retry, nothing else retried (an apply is not re-sent).
-        retries = urllib3.Retry(total=1, connect=1, read=0, status=0, other=0, redirect=0,
-                                backoff_factor=0.1)
+        retries = urllib3.Retry(
+            total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0.1
+        )
         self.pool = urllib3.PoolManager(maxsize=32, retries=retries, ssl_context=context)
         self.timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S)
 
-    def send(self, method: str, path: str, params: dict[str, str], query: list[tuple[str, Any]],
-             body: Any, content_type: str | None) -> bytes:
+    def send(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        query: list[tuple[str, Any]],
+        body: Any,
+        content_type: str | None,
+    ) -> bytes:
         headers = dict(self.headers)
         data = None
         if body is not None:
             headers["Content-Type"] = content_type or "application/json"
             data = dumps_compact(body)
         url = self.host + _path(path, params) + _query(query)
-        response = self.pool.request(method, url, body=data, headers=headers, timeout=self.timeout,
-                                     preload_content=True)
+        response = self.pool.request(
+            method, url, body=data, headers=headers, timeout=self.timeout, preload_content=True
+        )
         if not 200 <= response.status <= 299:
             raise HttpStatus(response.status, response.data, response.reason)
         return response.data
@@ -92,16 +112,28 @@ class LibraryTransport:
         self.api_client = api_client
         self.host = api_client.configuration.host
 
-    def send(self, method: str, path: str, params: dict[str, str], query: list[tuple[str, Any]],
-             body: Any, content_type: str | None) -> bytes:
+    def send(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        query: list[tuple[str, Any]],
+        body: Any,
+        content_type: str | None,
+    ) -> bytes:
         from kubernetes.client.exceptions import ApiException
 
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = content_type or "application/json"
         request = self.api_client.param_serialize(
-            method=method, resource_path=path, path_params=params, query_params=query,
-            header_params=headers, body=body, auth_settings=["BearerToken"],
+            method=method,
+            resource_path=path,
+            path_params=params,
+            query_params=query,
+            header_params=headers,
+            body=body,
+            auth_settings=["BearerToken"],
         )
         timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
         try:
@@ -119,7 +151,9 @@ class LibraryTransport:
         self.api_client.close()
 
 
-def direct_transport(docs: list[Any], context_name: str | None, base: Path) -> DirectTransport | None:
+def direct_transport(
+    docs: list[Any], context_name: str | None, base: Path
+) -> DirectTransport | None:
     """A DirectTransport for the kubeconfig ``docs`` (in $KUBECONFIG order; relative paths in it
     are from the folder ``base``, as the library reads them), or None when it uses
     anything beyond a server, a CA, a client certificate or a token, or is not well-formed: the
@@ -129,7 +163,12 @@ def direct_transport(docs: list[Any], context_name: str | None, base: Path) -> D
     doc = docs[0]
     name = context_name or doc.get("current-context")
     context = _named(doc.get("contexts"), name, "context")
-    if not isinstance(context, dict) or set(context) - {"cluster", "user", "namespace", "extensions"}:
+    if not isinstance(context, dict) or set(context) - {
+        "cluster",
+        "user",
+        "namespace",
+        "extensions",
+    }:
         return None
     cluster = _named(doc.get("clusters"), context.get("cluster"), "cluster")
     user = _named(doc.get("users"), context.get("user"), "user") if context.get("user") else {}
@@ -140,8 +179,11 @@ def direct_transport(docs: list[Any], context_name: str | None, base: Path) -> D
     server = cluster.get("server")
     if not isinstance(server, str) or not server.startswith("https://"):
         return None
-    if not all(isinstance(v, str) for k, v in {**cluster, **user}.items()
-               if k not in ("insecure-skip-tls-verify", "extensions")):
+    if not all(
+        isinstance(v, str)
+        for k, v in {**cluster, **user}.items()
+        if k not in ("insecure-skip-tls-verify", "extensions")
+    ):
         return None
     try:
         ssl_context = _ssl_context(cluster, user, base)
@@ -167,7 +209,8 @@ def _ssl_context(cluster: dict, user: dict, base: Path) -> ssl.SSLContext:
         context.verify_mode = ssl.CERT_NONE
     elif "certificate-authority-data" in cluster:
         context = ssl.create_default_context(
-            cadata=base64.b64decode(cluster["certificate-authority-data"]).decode("ascii"))
+            cadata=base64.b64decode(cluster["certificate-authority-data"]).decode("ascii")
+        )
     elif "certificate-authority" in cluster:
         context = ssl.create_default_context(cafile=_local(cluster["certificate-authority"], base))
     else:

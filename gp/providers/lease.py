@@ -111,7 +111,9 @@ class LeaseLock:
             ours = new_info(holder, now, self.duration_s)
             try:
                 # What the server stored is what later checks compare with: take it from there.
-                created = self.kube.create(_GROUP, _VERSION, _PLURAL, self.namespace, self._body(ours, now))
+                created = self.kube.create(
+                    _GROUP, _VERSION, _PLURAL, self.namespace, self._body(ours, now)
+                )
                 return self.info_of(created), None
             except ApiFailure as exc:
                 if exc.code == 404:  # the only thing a create can miss is the namespace
@@ -143,7 +145,12 @@ class LeaseLock:
     def _delete(self, current: dict) -> None:
         try:
             self.kube.delete(
-                _GROUP, _VERSION, _PLURAL, self.namespace, self.name, current["metadata"]["resourceVersion"]
+                _GROUP,
+                _VERSION,
+                _PLURAL,
+                self.namespace,
+                self.name,
+                current["metadata"]["resourceVersion"],
             )
         except ApiFailure as exc:
             if exc.code not in (404, 409):

@@ -189,20 +189,28 @@ class HeldLock:
 
     def _why_lost(self, ours: LockInfo, current: LockInfo | None) -> str | None:
         if current is None:
-            return (f"the lock {ours.lock_id} of stack {self.stack!r} was released while this run "
-                    "held it (by `gp unlock`, or it expired and another run came and went)")
+            return (
+                f"the lock {ours.lock_id} of stack {self.stack!r} was released while this run "
+                "held it (by `gp unlock`, or it expired and another run came and went)"
+            )
         if current.lock_id != ours.lock_id:
-            return (f"the stack {self.stack!r} is now locked by {current.holder} (lock id "
-                    f"{current.lock_id}, acquired {current.acquired_at}): this run's lock "
-                    f"{ours.lock_id} expired or was released while it held it")
+            return (
+                f"the stack {self.stack!r} is now locked by {current.holder} (lock id "
+                f"{current.lock_id}, acquired {current.acquired_at}): this run's lock "
+                f"{ours.lock_id} expired or was released while it held it"
+            )
         if current != ours:
-            return (f"the lock {ours.lock_id} of stack {self.stack!r} was rewritten by someone "
-                    f"else (holder {current.holder}, expires {current.expires_at}; this run "
-                    f"set holder {ours.holder}, expires {ours.expires_at})")
+            return (
+                f"the lock {ours.lock_id} of stack {self.stack!r} was rewritten by someone "
+                f"else (holder {current.holder}, expires {current.expires_at}; this run "
+                f"set holder {ours.holder}, expires {ours.expires_at})"
+            )
         if expired(ours, self._backend.clock()):
-            return (f"the lock {ours.lock_id} of stack {self.stack!r} expired at "
-                    f"{ours.expires_at} (this process was paused or blocked for longer than "
-                    "the lock lasts), so another run may have changed the stack")
+            return (
+                f"the lock {ours.lock_id} of stack {self.stack!r} expired at "
+                f"{ours.expires_at} (this process was paused or blocked for longer than "
+                "the lock lasts), so another run may have changed the stack"
+            )
         return None
 
 

@@ -62,8 +62,12 @@ def _key(change: ResourceChange) -> Key:
     return (change.ref.kind, ns, change.ref.name)
 
 
-def _layers(nodes: list[int], deps: dict[int, set[int]], ranks: dict[int, int],
-            waits_for: Callable[[int, int], bool]) -> list[list[int]]:
+def _layers(
+    nodes: list[int],
+    deps: dict[int, set[int]],
+    ranks: dict[int, int],
+    waits_for: Callable[[int, int], bool],
+) -> list[list[int]]:
     """Kahn's algorithm by levels; a cycle (which validate rejects) ends up in one last wave.
 
     A node waits for its ``deps`` and for every node of a rank it ``waits_for`` (the soft
@@ -74,9 +78,11 @@ def _layers(nodes: list[int], deps: dict[int, set[int]], ranks: dict[int, int],
     blocking = {r: [other for other in left if waits_for(r, other)] for r in left}
     layers: list[list[int]] = []
     while remaining:
-        ready = sorted(n for n in remaining
-                       if not deps.get(n, set()) & remaining
-                       and not any(left[r] for r in blocking[ranks[n]]))
+        ready = sorted(
+            n
+            for n in remaining
+            if not deps.get(n, set()) & remaining and not any(left[r] for r in blocking[ranks[n]])
+        )
         if not ready:
             ready = sorted(remaining)
         layers.append(ready)
@@ -121,6 +127,7 @@ def schedule(
     write_set, delete_set = set(writes), set(deletes)
     write_deps = {i: hard[i] & write_set for i in writes}
     delete_deps = {i: hard[i] & delete_set for i in deletes}
-    waves = (_layers(writes, write_deps, ranks, lambda mine, other: other < mine)
-             + _layers(deletes, delete_deps, ranks, lambda mine, other: other > mine))
+    waves = _layers(writes, write_deps, ranks, lambda mine, other: other < mine) + _layers(
+        deletes, delete_deps, ranks, lambda mine, other: other > mine
+    )
     return Schedule(changes=todo, waves=waves, hard_deps={i: d for i, d in hard.items() if d})

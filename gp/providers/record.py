@@ -58,7 +58,9 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProviderError(f"the stack record {where} is not valid: {exc}") from exc
     if doc.get("stack") not in (None, stack):
-        raise ProviderError(f"the stack record {where} belongs to stack {doc['stack']!r}, not {stack!r}")
+        raise ProviderError(
+            f"the stack record {where} belongs to stack {doc['stack']!r}, not {stack!r}"
+        )
     return StackRecord(
         stack=stack,
         entries=entries,
@@ -105,7 +107,9 @@ def next_record(
             if drift.after is None:
                 entries.pop(drift.address, None)
             else:
-                entries[drift.address] = RecordEntry(drift.ref, strip_server_fields(drift.after), drift.sensitive)
+                entries[drift.address] = RecordEntry(
+                    drift.ref, strip_server_fields(drift.after), drift.sensitive
+                )
     return StackRecord(
         stack=old.stack,
         entries=dict(sorted(entries.items())),

@@ -9,18 +9,35 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from gp.planner.paths import Keyed, Name, Path, format_path, get_path, keyed, leaf_paths, parse_path, plain
+from gp.planner.paths import (
+    Keyed,
+    Name,
+    Path,
+    format_path,
+    get_path,
+    keyed,
+    leaf_paths,
+    parse_path,
+    plain,
+)
 from gp.planner.plan import FieldChange
 from gp.render.mask import mask_value
 from gp.render.values import Line, one_line, value_lines
 
 # Singular words for block headers; any other list drops a trailing "s".
-_SINGULAR = {"env": "env", "tolerations": "toleration", "hostAliases": "hostAlias", "status": "status"}
+_SINGULAR = {
+    "env": "env",
+    "tolerations": "toleration",
+    "hostAliases": "hostAlias",
+    "status": "status",
+}
 # Paths every reader knows are there: templates are under spec (a cron's under its
 # workflowSpec), tasks under dag. Leaving them out of block headers keeps them short.
 _IMPLIED = {(): ("spec", "workflowSpec"), ("template",): ("dag",)}
 # List items keyed by name that a hand-made plan (without manifests) still shows as blocks.
-_KNOWN_LISTS = frozenset({"templates", "tasks", "parameters", "env", "volumes", "volumeMounts", "artifacts"})
+_KNOWN_LISTS = frozenset(
+    {"templates", "tasks", "parameters", "env", "volumes", "volumeMounts", "artifacts"}
+)
 
 Leaf = tuple[Path, Any, Any]
 
@@ -44,7 +61,9 @@ def _expand(change: FieldChange, secrets: Sequence[str]) -> list[Leaf]:
     for sub in leaf_paths(tree):
         _, value = get_path(tree, sub)
         value = plain(value)
-        out.append((path + sub, None if before is None else value, None if after is None else value))
+        out.append(
+            (path + sub, None if before is None else value, None if after is None else value)
+        )
     return out
 
 
@@ -65,8 +84,10 @@ class _Items:
 
     def present(self, path: Path) -> tuple[bool, bool]:
         """(in before, in after) for an item; a tree that is not known counts as holding it."""
-        return (self.before is None or get_path(self.before, path)[0],
-                self.after is None or get_path(self.after, path)[0])
+        return (
+            self.before is None or get_path(self.before, path)[0],
+            self.after is None or get_path(self.after, path)[0],
+        )
 
 
 def _header(segs: Path, kind: tuple[str, ...]) -> str:
@@ -97,8 +118,14 @@ def grouped_lines(
     return _group(leaves, 0, depth, items, (), marker)
 
 
-def _group(leaves: list[Leaf], start: int, depth: int, items: _Items, kind: tuple[str, ...],
-           marker: str | None) -> list[Line]:
+def _group(
+    leaves: list[Leaf],
+    start: int,
+    depth: int,
+    items: _Items,
+    kind: tuple[str, ...],
+    marker: str | None,
+) -> list[Line]:
     order: list[tuple[str, Any]] = []  # ("leaf", leaf) or ("block", the item's path)
     blocks: dict[Path, list[Leaf]] = {}
     for leaf in leaves:
@@ -128,11 +155,22 @@ def _group(leaves: list[Leaf], start: int, depth: int, items: _Items, kind: tupl
 
 def _own_name(path: Path, cut: int, leaf: Leaf) -> bool:
     """An item's own name field: already in its block's header."""
-    return len(path) == cut + 2 and path[-1] in ("name", "key") and (leaf[1] is None or leaf[2] is None)
+    return (
+        len(path) == cut + 2
+        and path[-1] in ("name", "key")
+        and (leaf[1] is None or leaf[2] is None)
+    )
 
 
-def _block(key: Path, leaves: list[Leaf], start: int, depth: int, items: _Items,
-           kind: tuple[str, ...], marker: str | None) -> list[Line]:
+def _block(
+    key: Path,
+    leaves: list[Leaf],
+    start: int,
+    depth: int,
+    items: _Items,
+    kind: tuple[str, ...],
+    marker: str | None,
+) -> list[Line]:
     in_before, in_after = items.present(key)
     mark = marker or ("+" if not in_before else "-" if not in_after else "~")
     header = _header(key[start:], kind)

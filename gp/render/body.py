@@ -48,7 +48,11 @@ def _all_fields(manifest: dict[str, Any], created: bool) -> list[FieldChange]:
     for path in leaf_paths(tree):
         _, value = get_path(tree, path)
         value = plain(value)
-        out.append(FieldChange(format_path(path), None, value) if created else FieldChange(format_path(path), value, None))
+        out.append(
+            FieldChange(format_path(path), None, value)
+            if created
+            else FieldChange(format_path(path), value, None)
+        )
     return out
 
 
@@ -61,7 +65,9 @@ def _preview_line(label: str, p: SchedulePreview | None) -> Line:
     return Line(1, "", f"{title}: {fmt(list(p.schedules))} {zone}; next runs {runs}")
 
 
-def change_body(change: ResourceChange, secrets: Sequence[str], verbose: bool = False) -> list[Line]:
+def change_body(
+    change: ResourceChange, secrets: Sequence[str], verbose: bool = False
+) -> list[Line]:
     """The lines between an object's header and its closing brace."""
     marks = parse_marks(change.sensitive)
     whole = change.after if change.action is Action.CREATE else change.before
@@ -72,15 +78,26 @@ def change_body(change: ResourceChange, secrets: Sequence[str], verbose: bool = 
         created = change.action is Action.CREATE
         tree = prepare(whole or {})
         fields = mask_fields(_all_fields(whole or {}, created), marks)
-        lines = grouped_lines(fields, None if created else tree,
-                              tree if created else None, secrets, marker=MARKERS[change.action])
+        lines = grouped_lines(
+            fields,
+            None if created else tree,
+            tree if created else None,
+            secrets,
+            marker=MARKERS[change.action],
+        )
     else:
-        lines = grouped_lines(mask_fields(change.fields, marks), prepare(change.before),
-                              prepare(change.after), secrets)
+        lines = grouped_lines(
+            mask_fields(change.fields, marks),
+            prepare(change.before),
+            prepare(change.after),
+            secrets,
+        )
     if change.action in (Action.UPDATE, Action.REPLACE):
         hidden = unchanged_count(change.after, change.fields)
         if hidden:
-            lines.append(Line(1, "", f"# ({hidden} unchanged field{'s' if hidden != 1 else ''} hidden)"))
+            lines.append(
+                Line(1, "", f"# ({hidden} unchanged field{'s' if hidden != 1 else ''} hidden)")
+            )
     if change.schedule is not None:
         if change.action is Action.CREATE:
             lines.append(_preview_line("", change.schedule.after))
@@ -92,16 +109,26 @@ def change_body(change: ResourceChange, secrets: Sequence[str], verbose: bool = 
     return lines
 
 
-def change_lines(change: ResourceChange, secrets: Sequence[str], verbose: bool = False) -> list[Line]:
+def change_lines(
+    change: ResourceChange, secrets: Sequence[str], verbose: bool = False
+) -> list[Line]:
     """The whole block for one change, header comment to closing brace."""
     lines = [Line(0, "#", f"{change.address} {VERBS[change.action]}")]
     if change.action is Action.DELETE and change.reason:
-        why = "the stack is being destroyed" if "destroy" in change.reason else (
-            f"{change.address} is not in the configuration"
+        why = (
+            "the stack is being destroyed"
+            if "destroy" in change.reason
+            else (f"{change.address} is not in the configuration")
         )
         lines.append(Line(0, "#", f"(because {why})"))
     if change.action is Action.REPLACE and change.prior_ref is not None:
-        lines.append(Line(0, "#", f"(because its identity changed: {heading(change.prior_ref)} -> {heading(change.ref)})"))
+        lines.append(
+            Line(
+                0,
+                "#",
+                f"(because its identity changed: {heading(change.prior_ref)} -> {heading(change.ref)})",
+            )
+        )
     lines.append(Line(0, MARKERS[change.action], f"{heading(change.ref)} {{"))
     lines.extend(change_body(change, secrets, verbose))
     lines.append(Line(0, "", "}"))

@@ -41,7 +41,11 @@ def task_text(t: DagTask, word: str) -> str:
 def dag_lines(dag: DagChange, depth: int = 1) -> list[Line]:
     """A changed DAG's tasks (those that change) and edges (added, removed)."""
     word = "task" if dag.style == "dag" else "step"
-    lines = [Line(depth, _MARKS[t.status], task_text(t, word)) for t in dag.tasks if t.status != "unchanged"]
+    lines = [
+        Line(depth, _MARKS[t.status], task_text(t, word))
+        for t in dag.tasks
+        if t.status != "unchanged"
+    ]
     for status in ("added", "removed"):
         edges = [edge_text(e) for e in dag.edges if e.status == status]
         if edges:
@@ -59,5 +63,11 @@ def change_summary(change: ResourceChange, depth: int = 0) -> list[Line]:
         n = len(dag.tasks)
         word = "task" if dag.style == "dag" else "step"
         what = f"{dag.style}, {n} {word}{'s' if n != 1 else ''}"
-        lines.append(Line(depth, _MARKS[dag.status], f'{change.address}, template "{dag.template}" {dag.status} ({what})'))
+        lines.append(
+            Line(
+                depth,
+                _MARKS[dag.status],
+                f'{change.address}, template "{dag.template}" {dag.status} ({what})',
+            )
+        )
     return lines

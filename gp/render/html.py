@@ -24,8 +24,11 @@ from gp.render.mask import mask_text, secrets_of
 from gp.render.text import apply_text, plan_text, summary
 
 _ACTION_COLOURS = {
-    Action.CREATE: "#1a7f37", Action.UPDATE: "#9a6700", Action.DELETE: "#cf222e",
-    Action.REPLACE: "#cf222e", Action.NOOP: "#57606a",
+    Action.CREATE: "#1a7f37",
+    Action.UPDATE: "#9a6700",
+    Action.DELETE: "#cf222e",
+    Action.REPLACE: "#cf222e",
+    Action.NOOP: "#57606a",
 }
 _TABLE = 'style="border-collapse:collapse;text-align:left"'
 _CELL = 'style="padding:2px 10px;border-bottom:1px solid #d0d7de;text-align:left"'
@@ -33,19 +36,30 @@ _CELL = 'style="padding:2px 10px;border-bottom:1px solid #d0d7de;text-align:left
 
 def rich_html(text: Text) -> str:
     """A rich Text (the CLI's output) as a coloured ``<pre>``."""
-    console = Console(record=True, file=io.StringIO(), width=120, color_system="truecolor",
-                      soft_wrap=True, highlight=False)
+    console = Console(
+        record=True,
+        file=io.StringIO(),
+        width=120,
+        color_system="truecolor",
+        soft_wrap=True,
+        highlight=False,
+    )
     console.print(text)
     return console.export_html(
         inline_styles=True,
         code_format='<pre style="font-family:monospace;font-size:12px;line-height:1.3;'
-                    'white-space:pre-wrap">{code}</pre>')
+        'white-space:pre-wrap">{code}</pre>',
+    )
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """Rows of already-escaped HTML cells."""
-    out = [f"<table {_TABLE}><tr>" + "".join(f"<th {_CELL}>{escape(h)}</th>" for h in head) + "</tr>"]
-    out.extend("<tr>" + "".join(f"<td {_CELL}>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    out = [
+        f"<table {_TABLE}><tr>" + "".join(f"<th {_CELL}>{escape(h)}</th>" for h in head) + "</tr>"
+    ]
+    out.extend(
+        "<tr>" + "".join(f"<td {_CELL}>{cell}</td>" for cell in row) + "</tr>" for row in rows
+    )
     out.append("</table>")
     return "".join(out)
 
@@ -53,9 +67,17 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def dag_change_svg(owner: str, dag: DagChange, secrets: Sequence[str]) -> str:
     """A changed DAG: before and after in one picture, added green, removed red and dashed,
     renamed or changed amber."""
-    nodes = [svg.Node(t.name, (mask_text(t.name, secrets),), t.status,
-                      mask_text(t.reason or (f"renamed from {t.renamed_from}" if t.renamed_from else ""), secrets))
-             for t in dag.tasks]
+    nodes = [
+        svg.Node(
+            t.name,
+            (mask_text(t.name, secrets),),
+            t.status,
+            mask_text(
+                t.reason or (f"renamed from {t.renamed_from}" if t.renamed_from else ""), secrets
+            ),
+        )
+        for t in dag.tasks
+    ]
     edges = [svg.Edge(e.source, e.target, e.condition, e.status) for e in dag.edges]
     return svg.draw(nodes, edges, mask_text(f"{owner}: {dag.template}", secrets))
 
@@ -63,35 +85,63 @@ def dag_change_svg(owner: str, dag: DagChange, secrets: Sequence[str]) -> str:
 def plan_html(plan: Plan, sensitive: Iterable[str] = ()) -> str:
     secrets = secrets_of(plan.sensitive, sensitive)
     where = plan.target.server or ""
-    out = [f"<div><p><b>gp plan</b> of stack <code>{escape(plan.stack)}</code> on "
-           f"{escape(plan.target.provider)} <code>{escape(mask_text(where, secrets))}</code> "
-           f"(namespace <code>{escape(plan.target.namespace)}</code>)"
-           + (f", mode {escape(plan.mode.value)}" if plan.mode is not Mode.NORMAL else "") + "</p>",
-           f"<p><b>{escape(summary(plan))}</b></p>"]
+    out = [
+        f"<div><p><b>gp plan</b> of stack <code>{escape(plan.stack)}</code> on "
+        f"{escape(plan.target.provider)} <code>{escape(mask_text(where, secrets))}</code> "
+        f"(namespace <code>{escape(plan.target.namespace)}</code>)"
+        + (f", mode {escape(plan.mode.value)}" if plan.mode is not Mode.NORMAL else "")
+        + "</p>",
+        f"<p><b>{escape(summary(plan))}</b></p>",
+    ]
     if plan.errors:
-        out.append("<ul>" + "".join(f'<li style="color:#cf222e">{escape(mask_text(e, secrets))}</li>'
-                                    for e in plan.errors) + "</ul>")
+        out.append(
+            "<ul>"
+            + "".join(
+                f'<li style="color:#cf222e">{escape(mask_text(e, secrets))}</li>'
+                for e in plan.errors
+            )
+            + "</ul>"
+        )
     acting = [c for c in plan.changes if c.action is not Action.NOOP]
     if acting and plan.mode is not Mode.REFRESH_ONLY:
         rows = []
         for c in acting:
             colour = _ACTION_COLOURS[c.action]
-            rows.append((f'<span style="color:{colour};font-weight:bold">{escape(c.action.value)}</span>',
-                         f"<code>{escape(c.address)}</code>", escape(str(c.ref)),
-                         str(len(c.fields)) if c.action is Action.UPDATE else ""))
+            rows.append(
+                (
+                    f'<span style="color:{colour};font-weight:bold">{escape(c.action.value)}</span>',
+                    f"<code>{escape(c.address)}</code>",
+                    escape(str(c.ref)),
+                    str(len(c.fields)) if c.action is Action.UPDATE else "",
+                )
+            )
         out.append(table(("action", "address", "object", "fields"), rows))
     if plan.drift:
-        rows = [(f"<code>{escape(d.address)}</code>", escape(str(d.ref)),
-                 "deleted outside gp" if d.after is None else f"{len(d.fields)} fields changed outside gp")
-                for d in plan.drift]
+        rows = [
+            (
+                f"<code>{escape(d.address)}</code>",
+                escape(str(d.ref)),
+                "deleted outside gp"
+                if d.after is None
+                else f"{len(d.fields)} fields changed outside gp",
+            )
+            for d in plan.drift
+        ]
         out.append("<p><b>Drift</b></p>" + table(("address", "object", "drift"), rows))
     changed = summarized(plan)
     if changed:
         out.append(f"<p><b>{escape(TITLE)}</b></p>")
-        out.extend(f"<div>{dag_change_svg(c.address, dag, secrets)}</div>" for c in changed for dag in c.dag)
+        out.extend(
+            f"<div>{dag_change_svg(c.address, dag, secrets)}</div>"
+            for c in changed
+            for dag in c.dag
+        )
     if acting or plan.drift:
-        out.append("<details><summary>The plan as <code>gp plan</code> prints it</summary>"
-                   + rich_html(plan_text(plan, secrets)) + "</details>")
+        out.append(
+            "<details><summary>The plan as <code>gp plan</code> prints it</summary>"
+            + rich_html(plan_text(plan, secrets))
+            + "</details>"
+        )
     out.append("</div>")
     return "".join(out)
 
@@ -114,8 +164,13 @@ def diagnostics_html(diagnostics: Sequence[Diagnostic], objects: int | None = No
     for d in diagnostics:
         colour = "#cf222e" if d.severity == "error" else "#9a6700"
         where = f"{d.pos.file}:{d.pos.line}:{d.pos.col}" if d.pos else ""
-        rows.append((f'<span style="color:{colour}">{escape(d.severity)}</span>',
-                     f"<code>{escape(where)}</code>", escape(d.message)))
+        rows.append(
+            (
+                f'<span style="color:{colour}">{escape(d.severity)}</span>',
+                f"<code>{escape(where)}</code>",
+                escape(d.message),
+            )
+        )
     return head + table(("severity", "where", "message"), rows)
 
 

@@ -43,9 +43,15 @@ def _identity(address: str, ref: ObjectRef) -> dict[str, Any]:
     }
 
 
-def _fields(fields: Sequence[FieldChange], marks: Sequence[Path], secrets: Sequence[str]) -> list[dict[str, Any]]:
+def _fields(
+    fields: Sequence[FieldChange], marks: Sequence[Path], secrets: Sequence[str]
+) -> list[dict[str, Any]]:
     return [
-        {"path": f.path, "before": mask_value(f.before, secrets), "after": mask_value(f.after, secrets)}
+        {
+            "path": f.path,
+            "before": mask_value(f.before, secrets),
+            "after": mask_value(f.after, secrets),
+        }
         for f in mask_fields(fields, marks)
     ]
 
@@ -66,8 +72,12 @@ def _dag(c: DagChange, secrets: Sequence[str]) -> dict[str, Any]:
         "status": c.status,
         "style": c.style,
         "tasks": [
-            {"name": t.name, "status": t.status, "reason": mask_text(t.reason, secrets),
-             "renamed_from": t.renamed_from}
+            {
+                "name": t.name,
+                "status": t.status,
+                "reason": mask_text(t.reason, secrets),
+                "renamed_from": t.renamed_from,
+            }
             for t in c.tasks
         ],
         "edges": [
@@ -92,7 +102,10 @@ def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
     if c.prior_ref is not None:
         out["replaces"] = _identity(c.address, c.prior_ref)
     if c.schedule is not None:
-        out["schedule"] = {"before": _preview(c.schedule.before), "after": _preview(c.schedule.after)}
+        out["schedule"] = {
+            "before": _preview(c.schedule.before),
+            "after": _preview(c.schedule.after),
+        }
     out["dag_changes"] = [_dag(d, secrets) for d in c.dag]
     return out
 
@@ -147,8 +160,12 @@ def owned_json(record: StackRecord, target: Target | None = None) -> dict[str, A
     return {
         "format_version": OWNED_FORMAT_VERSION,
         "stack": record.stack,
-        "target": None if target is None else {
-            "provider": target.provider, "server": target.server, "namespace": target.namespace,
+        "target": None
+        if target is None
+        else {
+            "provider": target.provider,
+            "server": target.server,
+            "namespace": target.namespace,
         },
         "applied_at": record.applied_at,
         "applied_by": record.applied_by,

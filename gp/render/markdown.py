@@ -83,7 +83,10 @@ def _head(plan: Plan, secrets: Sequence[str]) -> list[str]:
     if destroyed:
         names = ", ".join(_code(mask_text(c.address, secrets)) for c in destroyed)
         n = len(destroyed)
-        out += [f"> :warning: **This plan destroys {n} object{'s' if n != 1 else ''}:** {names}", ""]
+        out += [
+            f"> :warning: **This plan destroys {n} object{'s' if n != 1 else ''}:** {names}",
+            "",
+        ]
     if plan.errors:
         out += ["**Errors (this plan cannot be applied):**", ""]
         out += [f"- {_cell(mask_text(e, secrets))}" for e in plan.errors] + [""]
@@ -93,10 +96,17 @@ def _head(plan: Plan, secrets: Sequence[str]) -> list[str]:
         out += ["**Runs of the templates that change:**", ""]
         out += [f"- {_cell(mask_text(line, secrets))}" for line in run_lines(plan)] + [""]
     if plan.drift:
-        out += ["**Objects changed outside gp:**", "", "| Address | Object | Change |", "|---|---|---|"]
+        out += [
+            "**Objects changed outside gp:**",
+            "",
+            "| Address | Object | Change |",
+            "|---|---|---|",
+        ]
         for d in plan.drift:
             what = "deleted" if d.after is None else f"{len(d.fields)} field(s) changed"
-            out.append(f"| {_cell(_code(mask_text(d.address, secrets)))} | {_cell(_object(d.ref))} | {what} |")
+            out.append(
+                f"| {_cell(_code(mask_text(d.address, secrets)))} | {_cell(_object(d.ref))} | {what} |"
+            )
         out.append("")
     acting = [c for c in plan.changes if c.action is not Action.NOOP]
     if acting:
@@ -113,11 +123,16 @@ def _dag_sections(plan: Plan, secrets: Sequence[str]) -> list[tuple[str, str]]:
     out = []
     for change in summarized(plan):
         for dag in change.dag:
-            title = f"#### {_code(mask_text(change.address, secrets))}, template {_code(dag.template)}"
+            title = (
+                f"#### {_code(mask_text(change.address, secrets))}, template {_code(dag.template)}"
+            )
             if dag.status == "changed":
                 lines = [f"{_DIFF_MARKS[line.marker]} {line.text}" for line in dag_lines(dag, 0)]
             else:
-                lines = [f"{_DIFF_MARKS[line.marker]} {line.text}" for line in change_summary(replace(change, dag=(dag,)))]
+                lines = [
+                    f"{_DIFF_MARKS[line.marker]} {line.text}"
+                    for line in change_summary(replace(change, dag=(dag,)))
+                ]
             body = mask_text("\n".join(lines), secrets)
             summary_text = f"{title}\n\n```diff\n{body}\n```\n"
             out.append((summary_text, f"```mermaid\n{mask_text(diagram(dag), secrets)}```\n"))
@@ -158,7 +173,12 @@ def render_plan_markdown(
     blocks: list[tuple[str, list[str]]] = []
     for d in plan.drift:
         verb = "has been deleted" if d.after is None else "has changed"
-        blocks.append((f"<code>{html.escape(mask_text(d.address, secrets))}</code> {verb} outside gp", _diff_text(drift_lines(d, secrets), secrets)))
+        blocks.append(
+            (
+                f"<code>{html.escape(mask_text(d.address, secrets))}</code> {verb} outside gp",
+                _diff_text(drift_lines(d, secrets), secrets),
+            )
+        )
     for c in plan.changes:
         if c.action is not Action.NOOP:
             title = f"<code>{html.escape(mask_text(c.address, secrets))}</code> {VERBS[c.action]}"
@@ -186,10 +206,14 @@ def render_plan_markdown(
         if summary_cut:
             parts.append("the pipeline summary was cut")
         if dropped:
-            parts.append(f"{dropped} of {len(sections)} DAG diagram{'s' if len(sections) != 1 else ''} "
-                         f"{'were' if dropped != 1 else 'was'} left out")
+            parts.append(
+                f"{dropped} of {len(sections)} DAG diagram{'s' if len(sections) != 1 else ''} "
+                f"{'were' if dropped != 1 else 'was'} left out"
+            )
         if cut or left_out:
-            parts.append(f"{'1 diff was cut and ' if cut else ''}{left_out} of {len(blocks)} object diffs were left out")
+            parts.append(
+                f"{'1 diff was cut and ' if cut else ''}{left_out} of {len(blocks)} object diffs were left out"
+            )
         text += (
             f"\n_This comment was shortened to stay under {limit:,} characters: "
             f"{'; '.join(parts)}. Run `gp show` on the saved plan for the whole of it._\n"

@@ -67,7 +67,9 @@ def mask_fields(fields: Iterable[FieldChange], marks: Sequence[Path]) -> list[Fi
             path = ()
         top = next((m for m in sorted(marks, key=len) if starts_with(path, m)), None)
         if top is None:
-            out.append(FieldChange(f.path, mask_at(f.before, path, marks), mask_at(f.after, path, marks)))
+            out.append(
+                FieldChange(f.path, mask_at(f.before, path, marks), mask_at(f.after, path, marks))
+            )
             continue
         before = MASK if f.before is not None else None
         after = MASK if f.after is not None else None

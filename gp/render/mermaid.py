@@ -15,7 +15,10 @@ _CLASSES = (
     "classDef removed fill:#ffebe9,stroke:#cf222e,color:#a40e26,stroke-dasharray:5 5",
     "classDef changed fill:#fff8c5,stroke:#9a6700,color:#7d4e00",
 )
-_LINK = {"added": "stroke:#1a7f37,stroke-width:2px", "removed": "stroke:#cf222e,stroke-dasharray:5 5"}
+_LINK = {
+    "added": "stroke:#1a7f37,stroke-width:2px",
+    "removed": "stroke:#cf222e,stroke-dasharray:5 5",
+}
 _MARK = {"added": "+ ", "removed": "- ", "changed": "~ ", "renamed": "~ ", "unchanged": ""}
 _CLASS = {"added": "added", "removed": "removed", "changed": "changed", "renamed": "changed"}
 
@@ -29,13 +32,20 @@ def _edges(dag: DagChange) -> list[DagEdge]:
     """The edges to draw, an edge that only follows a rename drawn once, as unchanged."""
     to_new = {t.renamed_from: t.name for t in dag.tasks if t.renamed_from}
     old_names = set(to_new)
-    removed = {(to_new.get(e.source, e.source), to_new.get(e.target, e.target), e.condition)
-               for e in dag.edges if e.status == "removed" and ({e.source, e.target} & old_names)}
+    removed = {
+        (to_new.get(e.source, e.source), to_new.get(e.target, e.target), e.condition)
+        for e in dag.edges
+        if e.status == "removed" and ({e.source, e.target} & old_names)
+    }
     out = []
     for e in dag.edges:
         if e.status == "removed" and ({e.source, e.target} & old_names):
             mapped = (to_new.get(e.source, e.source), to_new.get(e.target, e.target), e.condition)
-            if any((x.source, x.target, x.condition) == mapped for x in dag.edges if x.status != "removed"):
+            if any(
+                (x.source, x.target, x.condition) == mapped
+                for x in dag.edges
+                if x.status != "removed"
+            ):
                 continue
             e = DagEdge(mapped[0], mapped[1], e.condition, "removed")
         elif e.status == "added" and (e.source, e.target, e.condition) in removed:

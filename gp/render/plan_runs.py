@@ -16,8 +16,11 @@ def _names(names: tuple[str, ...]) -> str:
 
 
 def _cron(use: CronUse) -> str:
-    owner = (f"stack {use.stack}" + (f", {use.address}" if use.address else "")) if use.stack \
+    owner = (
+        (f"stack {use.stack}" + (f", {use.address}" if use.address else ""))
+        if use.stack
         else "not managed by gp"
+    )
     return f"{use.namespace}/{use.name} ({owner}{', suspended' if use.suspended else ''})"
 
 
@@ -25,9 +28,11 @@ def impact_lines(impact: RunImpact) -> list[str]:
     out = []
     n = len(impact.running)
     if n:
-        out.append(f"{impact.address}: {n} run{'s' if n != 1 else ''} in progress "
-                   f"({_names(impact.running)}) keep{'s' if n == 1 else ''} the spec "
-                   f"{'it' if n == 1 else 'they'} started with")
+        out.append(
+            f"{impact.address}: {n} run{'s' if n != 1 else ''} in progress "
+            f"({_names(impact.running)}) keep{'s' if n == 1 else ''} the spec "
+            f"{'it' if n == 1 else 'they'} started with"
+        )
     for use in impact.crons:
         out.append(f"{impact.address}: run by the CronWorkflow {_cron(use)}")
     return out
@@ -39,8 +44,19 @@ def run_lines(plan: Plan) -> list[str]:
 
 def runs_json(plan: Plan) -> list[dict[str, Any]]:
     return [
-        {"address": r.address, "running": list(r.running),
-         "crons": [{"namespace": c.namespace, "name": c.name, "stack": c.stack,
-                    "address": c.address, "suspended": c.suspended} for c in r.crons]}
+        {
+            "address": r.address,
+            "running": list(r.running),
+            "crons": [
+                {
+                    "namespace": c.namespace,
+                    "name": c.name,
+                    "stack": c.stack,
+                    "address": c.address,
+                    "suspended": c.suspended,
+                }
+                for c in r.crons
+            ],
+        }
         for r in plan.runs
     ]

@@ -14,12 +14,24 @@ from gp.runs.model import Node, Run, parse_time, seconds_between
 from gp.runs.watch import Change
 
 STYLES = {
-    "Succeeded": "green", "Failed": "red", "Error": "red", "Running": "cyan",
-    "Pending": "dim", "Skipped": "dim", "Omitted": "dim",
+    "Succeeded": "green",
+    "Failed": "red",
+    "Error": "red",
+    "Running": "cyan",
+    "Pending": "dim",
+    "Skipped": "dim",
+    "Omitted": "dim",
 }
 # Fan-out counts say "done" rather than "succeeded": shorter, and what people scan for.
-_COUNT_WORDS = {"Succeeded": "done", "Failed": "failed", "Error": "errors", "Running": "running",
-                "Pending": "pending", "Skipped": "skipped", "Omitted": "omitted"}
+_COUNT_WORDS = {
+    "Succeeded": "done",
+    "Failed": "failed",
+    "Error": "errors",
+    "Running": "running",
+    "Pending": "pending",
+    "Skipped": "skipped",
+    "Omitted": "omitted",
+}
 
 
 def duration(seconds: float | None) -> str:
@@ -39,8 +51,11 @@ def phase_text(phase: str) -> Text:
 
 def fan_out_summary(row: Row) -> str:
     counts = dict(row.counts)
-    parts = [f"{counts[p]} {_COUNT_WORDS.get(p, p.lower())}" for p in
-             ("Succeeded", "Failed", "Error", "Running", "Pending", "Skipped", "Omitted") if counts.get(p)]
+    parts = [
+        f"{counts[p]} {_COUNT_WORDS.get(p, p.lower())}"
+        for p in ("Succeeded", "Failed", "Error", "Running", "Pending", "Skipped", "Omitted")
+        if counts.get(p)
+    ]
     return f"{row.name} x{row.total}: " + (", ".join(parts) or "starting")
 
 
@@ -66,22 +81,38 @@ def runs_table(runs: Sequence[Run], now: datetime) -> Table | Text:
     for column in ("NAME", "PIPELINE", "PHASE", "STARTED", "DURATION", "VERSION", "BY"):
         table.add_column(column, no_wrap=True)
     for r in runs:
-        table.add_row(r.name, r.address or r.template or "", phase_text(r.phase),
-                      _local(r.started_at or r.created_at),
-                      duration(seconds_between(r.started_at, r.finished_at, now)),
-                      version_text(r), who(r))
+        table.add_row(
+            r.name,
+            r.address or r.template or "",
+            phase_text(r.phase),
+            _local(r.started_at or r.created_at),
+            duration(seconds_between(r.started_at, r.finished_at, now)),
+            version_text(r),
+            who(r),
+        )
     return table
 
 
 def run_dict(run: Run, now: datetime, nodes: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "name": run.name, "namespace": run.namespace, "pipeline": run.address,
-        "template": run.template, "phase": run.phase, "message": run.message,
-        "created_at": run.created_at, "started_at": run.started_at, "finished_at": run.finished_at,
+        "name": run.name,
+        "namespace": run.namespace,
+        "pipeline": run.address,
+        "template": run.template,
+        "phase": run.phase,
+        "message": run.message,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
         "duration_seconds": seconds_between(run.started_at, run.finished_at, now),
         "stack": run.stack,
-        "version": {"template_digest": run.version, "commit": run.commit, "inputs_hash": run.inputs_hash},
-        "submitted_by": run.submitted_by, "cron": run.cron,
+        "version": {
+            "template_digest": run.version,
+            "commit": run.commit,
+            "inputs_hash": run.inputs_hash,
+        },
+        "submitted_by": run.submitted_by,
+        "cron": run.cron,
         "parameters": dict(run.parameters),
     }
     if nodes:
@@ -90,10 +121,19 @@ def run_dict(run: Run, now: datetime, nodes: bool = False) -> dict[str, Any]:
 
 
 def _node_dict(n: Node, now: datetime) -> dict[str, Any]:
-    return {"name": n.display_name, "node": n.name, "type": n.type, "phase": n.phase,
-            "template": n.template, "started_at": n.started_at, "finished_at": n.finished_at,
-            "duration_seconds": seconds_between(n.started_at, n.finished_at, now),
-            "message": n.message, "inputs": dict(n.inputs), "outputs": dict(n.outputs)}
+    return {
+        "name": n.display_name,
+        "node": n.name,
+        "type": n.type,
+        "phase": n.phase,
+        "template": n.template,
+        "started_at": n.started_at,
+        "finished_at": n.finished_at,
+        "duration_seconds": seconds_between(n.started_at, n.finished_at, now),
+        "message": n.message,
+        "inputs": dict(n.inputs),
+        "outputs": dict(n.outputs),
+    }
 
 
 def runs_json(runs: Sequence[Run], now: datetime) -> str:
@@ -122,8 +162,10 @@ def run_text(run: Run, rows: Sequence[Row], now: datetime) -> Text:
         out.append_text(row_line(row))
         node = by_name.get(run.name + row.key)
         if row.started_at:
-            out.append(f"\n{'  ' * (row.depth + 2)}started {_local(row.started_at)}"
-                       + (f", finished {_local(row.finished_at)}" if row.finished_at else ""))
+            out.append(
+                f"\n{'  ' * (row.depth + 2)}started {_local(row.started_at)}"
+                + (f", finished {_local(row.finished_at)}" if row.finished_at else "")
+            )
         if node is not None and _params(node.inputs):
             out.append(f"\n{'  ' * (row.depth + 2)}inputs:  {_params(node.inputs)}")
         if node is not None and _params(node.outputs):
@@ -141,9 +183,11 @@ def header(run: Run, now: datetime) -> Text:
     out.append(f"  {took}" if took else "")
     if run.shutdown and not run.done:
         out.append(f"  ({run.shutdown.lower()}ping)", style="yellow")
-    details = [f"version {version_text(run)}" if run.version else "",
-               f"by {who(run)}" if who(run) else "",
-               ", ".join(f"{k}={v}" for k, v in run.parameters)]
+    details = [
+        f"version {version_text(run)}" if run.version else "",
+        f"by {who(run)}" if who(run) else "",
+        ", ".join(f"{k}={v}" for k, v in run.parameters),
+    ]
     line = "  ".join(d for d in details if d)
     if line:
         out.append(f"\n{line}", style="dim")

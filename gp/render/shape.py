@@ -12,8 +12,18 @@ from gp.planner.paths import leaf_count
 from gp.render.values import Line, fmt, shown
 
 # Template kinds by the field that makes them one (Argo's template types).
-_KINDS = ("dag", "steps", "container", "script", "containerSet", "resource", "suspend", "http",
-          "data", "plugin")
+_KINDS = (
+    "dag",
+    "steps",
+    "container",
+    "script",
+    "containerSet",
+    "resource",
+    "suspend",
+    "http",
+    "data",
+    "plugin",
+)
 
 
 def _kind(tmpl: dict) -> str:
@@ -23,8 +33,9 @@ def _kind(tmpl: dict) -> str:
     return f"{kind} {image}" if isinstance(image, str) and image else kind
 
 
-def _task_line(mark: str, word: str, name: str, task: dict, where: str,
-               templates: dict[str, dict]) -> Line:
+def _task_line(
+    mark: str, word: str, name: str, task: dict, where: str, templates: dict[str, dict]
+) -> Line:
     """'task "sen2cor-290" (container geo/sen2cor:2.9.0) after preprocess.Succeeded': what a
     task runs is on its line when it calls a plain template, which is then not listed again."""
     calls = task.get("template")
@@ -52,8 +63,9 @@ def inlined(templates: dict[str, dict]) -> set[str]:
     return out
 
 
-def _template_lines(name: str, tmpl: dict, mark: str, entry: str | None,
-                    templates: dict[str, dict]) -> list[Line]:
+def _template_lines(
+    name: str, tmpl: dict, mark: str, entry: str | None, templates: dict[str, dict]
+) -> list[Line]:
     graph = graph_of(tmpl)
     title = f'template "{name}" ({_kind(tmpl)}{", entrypoint" if name == entry else ""})'
     if graph is None or not graph.tasks:
@@ -65,7 +77,8 @@ def _template_lines(name: str, tmpl: dict, mark: str, entry: str | None,
             where = f"in group {graph.groups[task_name]}"
         else:
             deps = graph.expressions.get(task_name) or ", ".join(
-                s for s, d, _ in graph.edges if d == task_name)
+                s for s, d, _ in graph.edges if d == task_name
+            )
             where = f"after {deps}" if deps else ""
         lines.append(_task_line(mark, word, task_name, task, where, templates))
     lines.append(Line(1, "", "}"))

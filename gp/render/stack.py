@@ -21,15 +21,23 @@ def _where(target: Target | None) -> str:
     return f" in {target.provider}{place} (namespace {target.namespace})"
 
 
-def stack_text(record: StackRecord, sensitive: Iterable[str] = (), target: Target | None = None) -> Text:
+def stack_text(
+    record: StackRecord, sensitive: Iterable[str] = (), target: Target | None = None
+) -> Text:
     secrets = secrets_of(sensitive)
     out = Text()
     n = len(record.entries)
     if not n:
         out.append(f'Stack "{record.stack}"{_where(target)} owns no objects.\n', style="bold")
         return out
-    out.append(f'Stack "{record.stack}"{_where(target)} owns {n} object{"s" if n != 1 else ""}', style="bold")
-    when = [f"at {record.applied_at}" if record.applied_at else "", f"by {record.applied_by}" if record.applied_by else ""]
+    out.append(
+        f'Stack "{record.stack}"{_where(target)} owns {n} object{"s" if n != 1 else ""}',
+        style="bold",
+    )
+    when = [
+        f"at {record.applied_at}" if record.applied_at else "",
+        f"by {record.applied_by}" if record.applied_by else "",
+    ]
     if any(when):
         out.append(" (last applied " + " ".join(w for w in when if w) + ")")
     out.append(":\n\n")
@@ -39,28 +47,41 @@ def stack_text(record: StackRecord, sensitive: Iterable[str] = (), target: Targe
     ]
     widths = [max(len(r[i]) for r in rows + [("ADDRESS", "KIND", "OBJECT")]) for i in range(3)]
     header = ("ADDRESS", "KIND", "OBJECT")
-    out.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip() + "\n", style="bold")
+    out.append(
+        "  " + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip() + "\n", style="bold"
+    )
     for row in rows:
         out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
     return out
 
 
 def render_stack(
-    record: StackRecord, *, color: bool = False, sensitive: Iterable[str] = (), target: Target | None = None
+    record: StackRecord,
+    *,
+    color: bool = False,
+    sensitive: Iterable[str] = (),
+    target: Target | None = None,
 ) -> str:
     text = stack_text(record, sensitive, target)
     return text.markup if color else text.plain
 
 
-def stack_markdown(record: StackRecord, sensitive: Iterable[str] = (), target: Target | None = None) -> str:
+def stack_markdown(
+    record: StackRecord, sensitive: Iterable[str] = (), target: Target | None = None
+) -> str:
     """The same listing as a table, for a pull-request comment or a wiki page."""
     secrets = secrets_of(sensitive)
     lines = [f"## gp stack `{record.stack}`{_where(target)}", ""]
     if not record.entries:
         return "\n".join(lines + ["Owns no objects.", ""])
     if record.applied_at or record.applied_by:
-        lines += [f"Last applied {record.applied_at or ''} by {record.applied_by or 'unknown'}.", ""]
+        lines += [
+            f"Last applied {record.applied_at or ''} by {record.applied_by or 'unknown'}.",
+            "",
+        ]
     lines += ["| Address | Kind | Object |", "|---|---|---|"]
     for address, e in sorted(record.entries.items()):
-        lines.append(f"| `{mask_text(address, secrets)}` | {e.ref.kind} | {_object(e.ref.namespace, e.ref.name)} |")
+        lines.append(
+            f"| `{mask_text(address, secrets)}` | {e.ref.kind} | {_object(e.ref.namespace, e.ref.name)} |"
+        )
     return "\n".join(lines) + "\n"

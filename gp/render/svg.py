@@ -78,7 +78,9 @@ def _size(node: Node) -> tuple[float, float]:
     return max(80.0, longest * CHAR_W + 20), len(node.lines) * LINE_H + 14
 
 
-def layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> tuple[dict[str, tuple[float, float, float, float]], float, float]:
+def layout(
+    nodes: Sequence[Node], edges: Sequence[Edge]
+) -> tuple[dict[str, tuple[float, float, float, float]], float, float]:
     """Each node's box (x, y, width, height) and the picture's width and height."""
     keys = [n.key for n in nodes]
     rank = _ranks(keys, edges)
@@ -90,13 +92,17 @@ def layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> tuple[dict[str, tupl
     for r in sorted(columns):
         col = columns[r]
         if r:
+
             def weight(k: str) -> float:
                 before = [order[e.source] for e in edges if e.target == k and e.source in order]
                 return sum(before) / len(before) if before else float(col.index(k))
+
             col.sort(key=weight)
         for i, k in enumerate(col):
             order[k] = float(i)
-    heights = {r: sum(sizes[k][1] for k in col) + GAP_Y * (len(col) - 1) for r, col in columns.items()}
+    heights = {
+        r: sum(sizes[k][1] for k in col) + GAP_Y * (len(col) - 1) for r, col in columns.items()
+    }
     tallest = max(heights.values(), default=0.0)
     boxes: dict[str, tuple[float, float, float, float]] = {}
     x = PAD
@@ -114,16 +120,21 @@ def layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> tuple[dict[str, tupl
 def draw(nodes: Sequence[Node], edges: Sequence[Edge], title: str = "") -> str:
     """The DAG as an ``<svg>`` element; a dependency on an undeclared task gets a dashed box."""
     known = {n.key for n in nodes}
-    extra = {e.source: Node(e.source, (e.source,), "unknown", "not a task of this template")
-             for e in edges if e.source not in known}
+    extra = {
+        e.source: Node(e.source, (e.source,), "unknown", "not a task of this template")
+        for e in edges
+        if e.source not in known
+    }
     nodes = [*nodes, *extra.values()]
     boxes, width, height = layout(nodes, edges)
     top = 18.0 if title else 0.0
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height + top:.0f}" '
-           f'viewBox="0 {-top:.0f} {width:.0f} {height + top:.0f}" role="img" '
-           f'aria-label="{escape(title or "DAG")}" font-family="sans-serif" font-size="12">',
-           '<defs><marker id="gp-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
-           'markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height + top:.0f}" '
+        f'viewBox="0 {-top:.0f} {width:.0f} {height + top:.0f}" role="img" '
+        f'aria-label="{escape(title or "DAG")}" font-family="sans-serif" font-size="12">',
+        '<defs><marker id="gp-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
+        'markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>',
+    ]
     if title:
         out.append(f'<text x="{PAD:.0f}" y="-4" font-weight="bold">{escape(title)}</text>')
     for e in edges:
@@ -135,12 +146,16 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], title: str = "") -> str:
         mid = (x0 + x1) / 2
         stroke = COLOURS.get(e.status, COLOURS[""])[1]
         dash = ' stroke-dasharray="5,3"' if e.status == "removed" else ""
-        out.append(f'<path d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}" '
-                   f'fill="none" stroke="{stroke}"{dash} marker-end="url(#gp-arrow)">'
-                   f'<title>{escape(e.source)} -&gt; {escape(e.target)}</title></path>')
+        out.append(
+            f'<path d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}" '
+            f'fill="none" stroke="{stroke}"{dash} marker-end="url(#gp-arrow)">'
+            f"<title>{escape(e.source)} -&gt; {escape(e.target)}</title></path>"
+        )
         if e.label:
-            out.append(f'<text x="{mid:.1f}" y="{(y0 + y1) / 2 - 3:.1f}" text-anchor="middle" '
-                       f'font-size="10" fill="{stroke}">{escape(e.label)}</text>')
+            out.append(
+                f'<text x="{mid:.1f}" y="{(y0 + y1) / 2 - 3:.1f}" text-anchor="middle" '
+                f'font-size="10" fill="{stroke}">{escape(e.label)}</text>'
+            )
     for node in nodes:
         x, y, w, h = boxes[node.key]
         fill, stroke = COLOURS.get(node.status, COLOURS[""])
@@ -148,12 +163,16 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], title: str = "") -> str:
         out.append(f'<g data-task="{escape(node.key)}" data-status="{escape(node.status)}">')
         if node.tooltip:
             out.append(f"<title>{escape(node.tooltip)}</title>")
-        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
-                   f'fill="{fill}" stroke="{stroke}"{dash}/>')
+        out.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
+            f'fill="{fill}" stroke="{stroke}"{dash}/>'
+        )
         for i, line in enumerate(node.lines):
             weight = ' font-weight="bold"' if i == 0 else ' font-size="10" fill="#57606a"'
-            out.append(f'<text x="{x + w / 2:.1f}" y="{y + 7 + LINE_H * (i + 0.75):.1f}" '
-                       f'text-anchor="middle"{weight}>{escape(line)}</text>')
+            out.append(
+                f'<text x="{x + w / 2:.1f}" y="{y + 7 + LINE_H * (i + 0.75):.1f}" '
+                f'text-anchor="middle"{weight}>{escape(line)}</text>'
+            )
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)

@@ -20,8 +20,11 @@ def _where(result, shown: Shown) -> str:
 def _dag(run: Run) -> list[str]:
     nodes = [n for n in run.nodes if n.name and n.type != "StepGroup"]
     width = max((len(n.name) for n in nodes), default=0)
-    return [f"{n.name.ljust(width)}  {n.phase}" + (f"  (started at step {n.started})" if n.started else "")
-            for n in nodes]
+    return [
+        f"{n.name.ljust(width)}  {n.phase}"
+        + (f"  (started at step {n.started})" if n.started else "")
+        for n in nodes
+    ]
 
 
 def _check_lines(check: Check, label: bool) -> list[str]:
@@ -37,8 +40,11 @@ def _check_lines(check: Check, label: bool) -> list[str]:
         else:
             lines.append(f"{prefix}order: expected {m.expected}; {m.got}")
     if check.mismatches and check.run is not None:
-        lines.append(f"{prefix}simulated run (workflow {check.run.phase}):" if check.backend == "simulator"
-                     else f"{prefix}run (workflow {check.run.phase}):")
+        lines.append(
+            f"{prefix}simulated run (workflow {check.run.phase}):"
+            if check.backend == "simulator"
+            else f"{prefix}run (workflow {check.run.phase}):"
+        )
         lines.extend("  " + line for line in _dag(check.run))
     return lines
 
@@ -68,26 +74,59 @@ def render_text(report: TestReport, shown: Shown = str) -> str:
 def _run_json(run: Run | None) -> dict[str, Any] | None:
     if run is None:
         return None
-    return {"phase": run.phase, "order": list(run.order),
-            "nodes": [{"name": n.name, "display_name": n.display_name, "type": n.type, "phase": n.phase,
-                       "started": n.started, "message": n.message} for n in run.nodes if n.name]}
+    return {
+        "phase": run.phase,
+        "order": list(run.order),
+        "nodes": [
+            {
+                "name": n.name,
+                "display_name": n.display_name,
+                "type": n.type,
+                "phase": n.phase,
+                "started": n.started,
+                "message": n.message,
+            }
+            for n in run.nodes
+            if n.name
+        ],
+    }
 
 
 def report_json(report: TestReport, shown: Shown = str) -> dict[str, Any]:
     tests = []
     for result in report.results:
         pos = result.case.pos
-        tests.append({
-            "name": result.case.name, "file": shown(pos.file), "line": pos.line, "column": pos.col,
-            "pipeline": result.case.pipeline, "passed": result.passed,
-            "disagreements": list(result.disagreements),
-            "backends": [{"backend": c.backend, "passed": c.passed, "error": c.error or None,
-                          "seconds": round(c.seconds, 6),
-                          "mismatches": [{"what": m.what, "name": m.name, "expected": m.expected, "got": m.got}
-                                         for m in c.mismatches],
-                          "run": _run_json(c.run)} for c in result.checks],
-        })
-    return {"format_version": "1.0", "passed": report.passed, "failed": report.failed, "tests": tests}
+        tests.append(
+            {
+                "name": result.case.name,
+                "file": shown(pos.file),
+                "line": pos.line,
+                "column": pos.col,
+                "pipeline": result.case.pipeline,
+                "passed": result.passed,
+                "disagreements": list(result.disagreements),
+                "backends": [
+                    {
+                        "backend": c.backend,
+                        "passed": c.passed,
+                        "error": c.error or None,
+                        "seconds": round(c.seconds, 6),
+                        "mismatches": [
+                            {"what": m.what, "name": m.name, "expected": m.expected, "got": m.got}
+                            for m in c.mismatches
+                        ],
+                        "run": _run_json(c.run),
+                    }
+                    for c in result.checks
+                ],
+            }
+        )
+    return {
+        "format_version": "1.0",
+        "passed": report.passed,
+        "failed": report.failed,
+        "tests": tests,
+    }
 
 
 def render_json(report: TestReport, shown: Shown = str) -> str:

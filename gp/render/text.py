@@ -42,12 +42,16 @@ def summary(plan: Plan) -> str:
     if plan.errors:
         # "No changes" would be false comfort: the objects in error were not planned at all.
         n = len(plan.errors)
-        return f"Planning failed with {n} error{'s' if n != 1 else ''}; this plan cannot be applied."
+        return (
+            f"Planning failed with {n} error{'s' if n != 1 else ''}; this plan cannot be applied."
+        )
     if not plan.has_changes:
         return NO_CHANGES
     if plan.mode is Mode.REFRESH_ONLY:
         n = len(plan.drift)
-        return f"Refresh: {n} object{'s' if n != 1 else ''} changed outside gp; applying records them."
+        return (
+            f"Refresh: {n} object{'s' if n != 1 else ''} changed outside gp; applying records them."
+        )
     add, change, destroy = counts(plan.changes)
     return f"Plan: {add} to add, {change} to change, {destroy} to destroy."
 
@@ -62,7 +66,9 @@ def _emit(out: Text, lines: Sequence[Line], secrets: Sequence[str]) -> None:
 
 def _drift_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
     out.append("Objects changed outside gp\n\n", style="bold")
-    out.append('gp detected the following changes made outside of gp since the last "gp apply":\n\n')
+    out.append(
+        'gp detected the following changes made outside of gp since the last "gp apply":\n\n'
+    )
     for drift in plan.drift:
         _emit(out, drift_lines(drift, secrets), secrets)
         out.append("\n")
@@ -153,8 +159,10 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
     if result.stopped:
         # Stopped on purpose (Ctrl-C) or for safety (lost lock): say why before the lists.
         out.append(mask_text(f"Apply stopped: {result.stopped}.\n", secrets), style="bold red")
-        out.append("No write was started after that; those already under way were finished, "
-                   "and the stack's record lists exactly what was applied.\n")
+        out.append(
+            "No write was started after that; those already under way were finished, "
+            "and the stack's record lists exactly what was applied.\n"
+        )
     else:
         out.append("Apply failed.\n", style="bold red")
     sections: list[tuple[str, list[tuple[ResourceChange, str | None]]]] = [
@@ -180,11 +188,13 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
 
 
 def next_step(result: ApplyResult) -> str:
-    """"Rerun to converge" only when a rerun can: a lost lock asks for a new plan, an
+    """ "Rerun to converge" only when a rerun can: a lost lock asks for a new plan, an
     interrupted run to be finished, and failures that would repeat say what to do."""
     if result.lock_lost:
-        return ("Another run may have changed the stack since this plan was made: run gp plan "
-                "before applying again.")
+        return (
+            "Another run may have changed the stack since this plan was made: run gp plan "
+            "before applying again."
+        )
     advice = [a for c, _ in result.failed if (a := result.advice.get(c.address))]
     if result.stopped and not advice:
         return "Run gp apply again to finish."
@@ -197,8 +207,10 @@ def next_step(result: ApplyResult) -> str:
 
 
 def _lost_after_the_end(reason: str) -> str:
-    return (f"But the stack's lock was lost during the run ({reason}); the record took in only "
-            "this run's writes. Run gp plan to see where the stack stands.\n")
+    return (
+        f"But the stack's lock was lost during the run ({reason}); the record took in only "
+        "this run's writes. Run gp plan to see where the stack stands.\n"
+    )
 
 
 def render_apply(
@@ -214,6 +226,8 @@ def render_apply_result(
     return apply_text(result, secrets_of(plan.sensitive if plan else (), sensitive))
 
 
-def render_owned(record: StackRecord, target: Target | None = None, *, sensitive: Iterable[str] = ()) -> Text:
+def render_owned(
+    record: StackRecord, target: Target | None = None, *, sensitive: Iterable[str] = ()
+) -> Text:
     """What the stack owns (``gp show`` without a plan file)."""
     return stack_text(record, sensitive, target)

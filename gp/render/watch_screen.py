@@ -24,8 +24,9 @@ def _fit(rows: Sequence[Row], room: int) -> tuple[list[Row], int]:
     return [rows[i] for i in sorted(ranked)], len(rows) - keep
 
 
-def screen(run, rows: Sequence[Row], now: datetime, width: int, height: int,
-           note: str | None = None) -> Group:
+def screen(
+    run, rows: Sequence[Row], now: datetime, width: int, height: int, note: str | None = None
+) -> Group:
     head = header(run, now)
     lines: list[Text] = []
     footer = Text(note, style="dim") if note else None

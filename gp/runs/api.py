@@ -36,7 +36,9 @@ class RunContext:
     def namespaces(self) -> tuple[str, ...]:
         """Where the stack's runs may be: the provider's namespace first, then its objects'."""
         first = self.provider.target.namespace
-        others = sorted({o.ref.namespace for o in self.compiled.objects if o.ref.namespace} - {first})
+        others = sorted(
+            {o.ref.namespace for o in self.compiled.objects if o.ref.namespace} - {first}
+        )
         return (first, *others)
 
 
@@ -52,8 +54,10 @@ def runnable(compiled, address: str) -> CompiledObject:
         choices = [a for a, o in objects.items() if o.ref.kind in RUNNABLE]
         close = difflib.get_close_matches(address, choices, n=1)
         hint = f'; did you mean "{close[0]}"?' if close else ""
-        raise RunError(f"{address} is not declared in the configuration{hint}"
-                       f" (pipelines: {', '.join(choices) or 'none'})")
+        raise RunError(
+            f"{address} is not declared in the configuration{hint}"
+            f" (pipelines: {', '.join(choices) or 'none'})"
+        )
     if obj.ref.kind not in RUNNABLE:
         raise RunError(f"{address} is a {obj.ref.kind}, which cannot be run")
     return obj
@@ -85,7 +89,9 @@ def _template_spec(ctx: RunContext, kind: str, namespace: str, name: str, what: 
     return live.get("spec") or {}
 
 
-def _declared(ctx: RunContext, obj: CompiledObject) -> tuple[tuple[Declared, ...], dict | None, str]:
+def _declared(
+    ctx: RunContext, obj: CompiledObject
+) -> tuple[tuple[Declared, ...], dict | None, str]:
     """The parameters the live object declares, the live cron (for a cron) and what to call it."""
     ns = _namespace(ctx, obj)
     if obj.ref.kind != "CronWorkflow":
@@ -99,7 +105,9 @@ def _declared(ctx: RunContext, obj: CompiledObject) -> tuple[tuple[Declared, ...
     base: tuple[Declared, ...] = ()
     if ref.get("name"):
         kind = "ClusterWorkflowTemplate" if ref.get("clusterScope") else "WorkflowTemplate"
-        base = declared_parameters(_template_spec(ctx, kind, ns, ref["name"], f"the template of {obj.address}"))
+        base = declared_parameters(
+            _template_spec(ctx, kind, ns, ref["name"], f"the template of {obj.address}")
+        )
     own = declared_parameters(wf_spec)
     unset = tuple(d for d in own if d.value is None and d.name not in {b.name for b in base})
     values = {d.name: d.value for d in own if d.value is not None}
@@ -114,8 +122,12 @@ def _origin(ctx: RunContext, obj: CompiledObject) -> Origin:
 
 
 def submit(
-    ctx: RunContext, address: str, parameters: Mapping[str, str] | None = None, *,
-    name: str | None = None, allow_drift: bool = False,
+    ctx: RunContext,
+    address: str,
+    parameters: Mapping[str, str] | None = None,
+    *,
+    name: str | None = None,
+    allow_drift: bool = False,
     annotations: Mapping[str, str] | None = None,
 ) -> Run:
     """Check, then submit one run of ``address``; nothing is sent when a check fails."""
@@ -123,8 +135,10 @@ def submit(
     if not allow_drift:
         reason = drift_of(ctx, obj)
         if reason:
-            raise RunError(f"{reason}; the run would not be what the module says. Apply first, "
-                           "or pass --allow-drift to run the live version anyway")
+            raise RunError(
+                f"{reason}; the run would not be what the module says. Apply first, "
+                "or pass --allow-drift to run the live version anyway"
+            )
     declared, cron, what = _declared(ctx, obj)
     given = check(declared, dict(parameters or {}), what)
     ns = _namespace(ctx, obj)
@@ -132,24 +146,39 @@ def submit(
         namespace=ns,
         template=None if cron else obj.ref.name,
         cluster_scope=obj.ref.kind == "ClusterWorkflowTemplate",
-        cron=cron, parameters=given, name=name, annotations=dict(annotations or {}),
+        cron=cron,
+        parameters=given,
+        name=name,
+        annotations=dict(annotations or {}),
     )
     created = ctx.engine.create_workflow(build_workflow(sub, _origin(ctx, obj)))
     return with_spec(ctx, run_from_workflow(created))
 
 
-def resubmit(ctx: RunContext, ident: str, parameters: Mapping[str, str] | None = None, *,
-             allow_drift: bool = False) -> Run:
+def resubmit(
+    ctx: RunContext,
+    ident: str,
+    parameters: Mapping[str, str] | None = None,
+    *,
+    allow_drift: bool = False,
+) -> Run:
     """A new run of the same pipeline with the old run's parameters, ``parameters`` on top."""
     old = get(ctx, ident)
     if not old.address:
-        raise RunError(f"{old.name} was not submitted by gp (it has no gp.dev/address); "
-                       "resubmit it with the argo CLI")
+        raise RunError(
+            f"{old.name} was not submitted by gp (it has no gp.dev/address); "
+            "resubmit it with the argo CLI"
+        )
     merged = {**dict(old.parameters), **dict(parameters or {})}
     if old.cron:  # a cron's run carries the cron's arguments; only the user's changes are new
         merged = dict(parameters or {})
-    return submit(ctx, old.address, merged, allow_drift=allow_drift,
-                  annotations=user_annotations(old.annotations))
+    return submit(
+        ctx,
+        old.address,
+        merged,
+        allow_drift=allow_drift,
+        annotations=user_annotations(old.annotations),
+    )
 
 
 def _split(ctx: RunContext, ident: str) -> tuple[Sequence[str], str]:
@@ -187,15 +216,19 @@ def watch(ctx: RunContext, ident: str) -> Iterator[Run]:
         yield current
 
 
-def runs(ctx: RunContext, address: str | None = None, status: str | None = None,
-         limit: int | None = None) -> list[Run]:
+def runs(
+    ctx: RunContext, address: str | None = None, status: str | None = None, limit: int | None = None
+) -> list[Run]:
     if address is not None:
         runnable(ctx.compiled, address)
     selector = history.selector(ctx.stack, address)
-    found = [[run_from_workflow(wf) for wf in ctx.engine.list_workflows(ns, selector)]
-             for ns in ctx.namespaces]
-    return history.newest_first(history.merge_namespaces(found), address,
-                                history.normal_status(status), limit)
+    found = [
+        [run_from_workflow(wf) for wf in ctx.engine.list_workflows(ns, selector)]
+        for ns in ctx.namespaces
+    ]
+    return history.newest_first(
+        history.merge_namespaces(found), address, history.normal_status(status), limit
+    )
 
 
 def stop(ctx: RunContext, ident: str, terminate: bool = False) -> Run:
@@ -204,4 +237,3 @@ def stop(ctx: RunContext, ident: str, terminate: bool = False) -> Run:
         raise RunError(f"{run.name} has already finished ({run.phase})")
     ctx.engine.shutdown(run.namespace, run.name, "Terminate" if terminate else "Stop")
     return get(ctx, f"{run.namespace}/{run.name}")
-

@@ -38,7 +38,8 @@ def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
 def _cron_use(cron: Mapping[str, Any]) -> CronUse:
     meta = _meta(cron)
     return CronUse(
-        namespace=meta.get("namespace", ""), name=meta.get("name", ""),
+        namespace=meta.get("namespace", ""),
+        name=meta.get("name", ""),
         stack=(meta.get("labels") or {}).get(STACK_LABEL),
         address=(meta.get("annotations") or {}).get(ADDRESS_ANNOTATION),
         suspended=bool((cron.get("spec") or {}).get("suspend")),
@@ -48,7 +49,11 @@ def _cron_use(cron: Mapping[str, Any]) -> CronUse:
 def _cron_kept(plan: Plan, use: CronUse, change: ResourceChange) -> bool:
     """Whether the cron still references the template after this plan is applied."""
     for c in plan.changes:
-        if c.ref.kind == "CronWorkflow" and c.ref.name == use.name and c.ref.namespace == use.namespace:
+        if (
+            c.ref.kind == "CronWorkflow"
+            and c.ref.name == use.name
+            and c.ref.namespace == use.namespace
+        ):
             if c.action is Action.DELETE:
                 return False
             after = (c.after or {}).get("spec") or {}
@@ -56,25 +61,35 @@ def _cron_kept(plan: Plan, use: CronUse, change: ResourceChange) -> bool:
     return True
 
 
-def assess(plan: Plan, workflows: Iterable[Mapping[str, Any]],
-           crons: Iterable[Mapping[str, Any]]) -> tuple[tuple[RunImpact, ...], tuple[str, ...]]:
+def assess(
+    plan: Plan, workflows: Iterable[Mapping[str, Any]], crons: Iterable[Mapping[str, Any]]
+) -> tuple[tuple[RunImpact, ...], tuple[str, ...]]:
     workflows, crons = list(workflows), list(crons)
     impacts, warnings = [], []
     for change in changing_templates(plan):
         running = sorted(
-            _meta(wf).get("name", "") for wf in workflows
+            _meta(wf).get("name", "")
+            for wf in workflows
             if ((wf.get("status") or {}).get("phase") or "Pending") not in DONE_PHASES
             and _refers(wf.get("spec") or {}, change, _meta(wf).get("namespace"))
         )
         uses = sorted(
-            (_cron_use(c) for c in crons
-             if _refers((c.get("spec") or {}).get("workflowSpec") or {}, change, _meta(c).get("namespace"))),
+            (
+                _cron_use(c)
+                for c in crons
+                if _refers(
+                    (c.get("spec") or {}).get("workflowSpec") or {},
+                    change,
+                    _meta(c).get("namespace"),
+                )
+            ),
             key=lambda u: (u.namespace, u.name),
         )
         if running or uses:
             impacts.append(RunImpact(change.address, tuple(running), tuple(uses)))
         deleted = change.action is Action.DELETE or (
-            change.action is Action.REPLACE and _old_ref(change).name != change.ref.name)
+            change.action is Action.REPLACE and _old_ref(change).name != change.ref.name
+        )
         if deleted:
             for use in uses:
                 if _cron_kept(plan, use, change):
@@ -82,5 +97,6 @@ def assess(plan: Plan, workflows: Iterable[Mapping[str, Any]],
                     warnings.append(
                         f"{change.address}: the CronWorkflow {use.namespace}/{use.name} ({owner}) "
                         f"runs {_old_ref(change).name}, which this plan deletes; its next runs "
-                        "will fail")
+                        "will fail"
+                    )
     return tuple(impacts), tuple(warnings)

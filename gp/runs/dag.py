@@ -87,7 +87,9 @@ def spec_rows(spec: Mapping[str, Any], template: str | None = None) -> list[Spec
     return rows
 
 
-def _expand(templates, name: str, prefix: str, depth: int, rows: list[SpecRow], seen: tuple) -> None:
+def _expand(
+    templates, name: str, prefix: str, depth: int, rows: list[SpecRow], seen: tuple
+) -> None:
     tmpl = templates.get(name)
     if tmpl is None or depth > _MAX_DEPTH or name in seen:
         return
@@ -125,13 +127,22 @@ def _row(spec_row: SpecRow, node: Node | None, by_id: Mapping[str, Node], now: d
         attempts = len(node.children)
     message = node.message
     if node.phase in ("Failed", "Error") and not message:
-        failed = [by_id[c] for c in node.children if c in by_id and by_id[c].phase in ("Failed", "Error")]
+        failed = [
+            by_id[c] for c in node.children if c in by_id and by_id[c].phase in ("Failed", "Error")
+        ]
         message = next((c.message for c in reversed(failed) if c.message), None)
     return Row(
-        key=spec_row.key, name=spec_row.name, depth=spec_row.depth, phase=node.phase,
-        started_at=node.started_at, finished_at=node.finished_at, message=message,
+        key=spec_row.key,
+        name=spec_row.name,
+        depth=spec_row.depth,
+        phase=node.phase,
+        started_at=node.started_at,
+        finished_at=node.finished_at,
+        message=message,
         seconds=seconds_between(node.started_at, node.finished_at, now),
-        total=total, counts=tuple(sorted(counts.items())), attempts=attempts,
+        total=total,
+        counts=tuple(sorted(counts.items())),
+        attempts=attempts,
         fan_out=spec_row.fan_out or node.type == "TaskGroup",
     )
 
@@ -154,7 +165,7 @@ def rows_of(run: Run, now: datetime) -> list[Row]:
             continue
         if any(node.name.startswith(c + "(") for c in covered):
             continue  # an attempt or fan-out child of a row already shown
-        key = node.name[len(run.name):] if node.name.startswith(run.name) else node.name
+        key = node.name[len(run.name) :] if node.name.startswith(run.name) else node.name
         row = _row(SpecRow(key, node.display_name, 0), node, by_id, now)
         rows.append(replace(row, from_spec=False))
         covered.add(node.name)

@@ -27,12 +27,19 @@ def normal_status(status: str | None) -> str | None:
     raise RunError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
 
 
-def newest_first(runs: Iterable[Run], address: str | None = None, status: str | None = None,
-                 limit: int | None = None) -> list[Run]:
+def newest_first(
+    runs: Iterable[Run],
+    address: str | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+) -> list[Run]:
     """``runs`` of ``address`` (exactly, not only by the label's digest) in ``status``,
     newest first, at most ``limit``."""
-    chosen = [r for r in runs if (address is None or r.address == address)
-              and (status is None or r.phase == status)]
+    chosen = [
+        r
+        for r in runs
+        if (address is None or r.address == address) and (status is None or r.phase == status)
+    ]
     chosen.sort(key=lambda r: (r.created_at or "", r.name), reverse=True)
     return chosen[:limit] if limit else chosen
 

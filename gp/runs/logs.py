@@ -40,7 +40,7 @@ def _task_of(pod: dict, run: Run) -> str:
     for node in run.nodes:
         if node.name == node_name:
             return node.display_name
-    return node_name[len(run.name) + 1:] if node_name.startswith(run.name) else node_name
+    return node_name[len(run.name) + 1 :] if node_name.startswith(run.name) else node_name
 
 
 def _matches(task: str, wanted: str | None) -> bool:
@@ -60,12 +60,16 @@ def _pods(ctx: RunContext, run: Run, task: str | None) -> list[tuple[str, dict]]
 def _check_task(run: Run, task: str | None) -> None:
     if task is None:
         return
-    names = {n.display_name for n in run.nodes} | {n.display_name.split("(", 1)[0] for n in run.nodes}
+    names = {n.display_name for n in run.nodes} | {
+        n.display_name.split("(", 1)[0] for n in run.nodes
+    }
     from gp.runs.dag import spec_rows
 
     names |= {r.name for r in spec_rows(run.spec)}
     if task not in names:
-        raise RunError(f"{run.name} has no task {task!r} (tasks: {', '.join(sorted(names)) or 'none'})")
+        raise RunError(
+            f"{run.name} has no task {task!r} (tasks: {', '.join(sorted(names)) or 'none'})"
+        )
 
 
 def logs(ctx: RunContext, ident: str, task: str | None = None) -> list[LogLine]:
@@ -121,7 +125,9 @@ def follow(ctx: RunContext, ident: str, task: str | None = None) -> Iterator[Log
         if run.done:
             alive = [r for r in readers.values() if r[0].is_alive()]
             quiet_since = None if got else (quiet_since or time.monotonic())
-            if not alive or (quiet_since is not None and time.monotonic() - quiet_since >= _QUIET_S):
+            if not alive or (
+                quiet_since is not None and time.monotonic() - quiet_since >= _QUIET_S
+            ):
                 for _, handle in alive:
                     for stream in handle:
                         stream.close()

@@ -112,7 +112,7 @@ class Run:
 def _node(data: Mapping[str, Any], run: str) -> Node:
     display = str(data.get("displayName") or data.get("name", ""))
     if display.startswith(run + ".") and display != run:
-        display = display[len(run) + 1:]  # Argo names the exit handler `<run>.onExit`
+        display = display[len(run) + 1 :]  # Argo names the exit handler `<run>.onExit`
     return Node(
         id=str(data.get("id", "")),
         name=str(data.get("name", "")),
@@ -142,8 +142,12 @@ def run_from_workflow(wf: Mapping[str, Any]) -> Run:
         for p in (spec.get("arguments") or {}).get("parameters") or []
     )
     run = meta.get("name", "")
-    nodes = tuple(sorted((_node(n, run) for n in (status.get("nodes") or {}).values()),
-                         key=lambda n: (n.started_at or "~", n.name)))
+    nodes = tuple(
+        sorted(
+            (_node(n, run) for n in (status.get("nodes") or {}).values()),
+            key=lambda n: (n.started_at or "~", n.name),
+        )
+    )
     return Run(
         name=meta.get("name", ""),
         namespace=meta.get("namespace", ""),

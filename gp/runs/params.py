@@ -35,20 +35,24 @@ def declared_parameters(spec: Mapping[str, Any]) -> tuple[Declared, ...]:
     out = []
     for p in (spec.get("arguments") or {}).get("parameters") or []:
         value = p.get("value", p.get("default"))
-        out.append(Declared(
-            name=str(p.get("name")),
-            value=None if value is None else str(value),
-            enum=tuple(str(e) for e in p.get("enum") or ()),
-            has_source=bool(p.get("valueFrom")),
-            description=p.get("description"),
-        ))
+        out.append(
+            Declared(
+                name=str(p.get("name")),
+                value=None if value is None else str(value),
+                enum=tuple(str(e) for e in p.get("enum") or ()),
+                has_source=bool(p.get("valueFrom")),
+                description=p.get("description"),
+            )
+        )
     return tuple(out)
 
 
 def overlay(base: Sequence[Declared], values: Mapping[str, str]) -> tuple[Declared, ...]:
     """``base`` with the values a CronWorkflow's arguments give (they make a parameter optional)."""
     return tuple(
-        Declared(d.name, values[d.name], d.enum, d.has_source, d.description) if d.name in values else d
+        Declared(d.name, values[d.name], d.enum, d.has_source, d.description)
+        if d.name in values
+        else d
         for d in base
     ) + tuple(Declared(n, v) for n, v in values.items() if n not in {d.name for d in base})
 
@@ -59,7 +63,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise RunError(f'-p {item!r}: expected NAME=VALUE')
+            raise RunError(f"-p {item!r}: expected NAME=VALUE")
         out[name.strip()] = value
     return out
 
@@ -98,6 +102,9 @@ def check(declared: Sequence[Declared], given: Mapping[str, str], what: str) -> 
             allowed = ", ".join(d.enum)
             problems.append(f'parameter "{d.name}" is {value!r}, not one of its values: {allowed}')
     if problems:
-        raise DiagnosticsError([Diagnostic(p) for p in problems]) if len(problems) > 1 \
+        raise (
+            DiagnosticsError([Diagnostic(p) for p in problems])
+            if len(problems) > 1
             else RunError(problems[0])
+        )
     return {d.name: given[d.name] for d in declared if d.name in given}

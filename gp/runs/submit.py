@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from gp.runs.model import (
-    ADDRESS_ANNOTATION, ADDRESS_LABEL, COMMIT_LABEL, CRON_LABEL, DIRTY_ANNOTATION,
-    INPUTS_HASH_ANNOTATION, STACK_LABEL, SUBMITTED_BY_ANNOTATION, VERSION_LABEL,
+    ADDRESS_ANNOTATION,
+    ADDRESS_LABEL,
+    COMMIT_LABEL,
+    CRON_LABEL,
+    DIRTY_ANNOTATION,
+    INPUTS_HASH_ANNOTATION,
+    STACK_LABEL,
+    SUBMITTED_BY_ANNOTATION,
+    VERSION_LABEL,
 )
 
 API_VERSION = "argoproj.io/v1alpha1"
@@ -75,8 +82,12 @@ def gp_marks(origin: Origin) -> tuple[dict[str, str], dict[str, str]]:
 
 def user_annotations(annotations: Mapping[str, str]) -> dict[str, str]:
     """The annotations of a run that its user gave (what resubmit carries over)."""
-    return {k: v for k, v in annotations.items() if not k.startswith(_OWN_PREFIXES)
-            and k != "kubectl.kubernetes.io/last-applied-configuration"}
+    return {
+        k: v
+        for k, v in annotations.items()
+        if not k.startswith(_OWN_PREFIXES)
+        and k != "kubectl.kubernetes.io/last-applied-configuration"
+    }
 
 
 @dataclass(frozen=True)
@@ -128,7 +139,11 @@ def build_workflow(sub: Submission, origin: Origin) -> dict[str, Any]:
     args = _arguments(spec.get("arguments") or {}, sub.parameters)
     if args:
         spec["arguments"] = args
-    meta: dict[str, Any] = {"namespace": sub.namespace, "labels": labels, "annotations": annotations}
+    meta: dict[str, Any] = {
+        "namespace": sub.namespace,
+        "labels": labels,
+        "annotations": annotations,
+    }
     if sub.name:
         meta["name"] = sub.name
     else:

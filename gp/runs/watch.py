@@ -52,11 +52,27 @@ def step(state: WatchState, run: Run, now: datetime) -> tuple[list[Row], list[Ch
         if before == current or (before is None and row.phase == "Pending" and row.from_spec):
             continue
         state.seen[row.key] = current
-        changes.append(Change(row.key, row.name, before[0] if before else None, row.phase, row,
-                              row.message if row.phase in ("Failed", "Error") else None))
+        changes.append(
+            Change(
+                row.key,
+                row.name,
+                before[0] if before else None,
+                row.phase,
+                row,
+                row.message if row.phase in ("Failed", "Error") else None,
+            )
+        )
     if run.phase != state.phase:
-        changes.append(Change(RUN_KEY, run.name, state.phase, run.phase, None,
-                              run.message if run.phase in ("Failed", "Error") else None))
+        changes.append(
+            Change(
+                RUN_KEY,
+                run.name,
+                state.phase,
+                run.phase,
+                None,
+                run.message if run.phase in ("Failed", "Error") else None,
+            )
+        )
         state.phase = run.phase
     return rows, changes
 

@@ -28,8 +28,10 @@ def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
     if kind in ("WorkflowTemplate", "ClusterWorkflowTemplate"):
         return name, dict(pipeline.get("spec") or {})
     if kind != "CronWorkflow":
-        raise SimulationError(f"a {kind} is not a pipeline; name a workflow_template, "
-                              "cluster_workflow_template or cron_workflow")
+        raise SimulationError(
+            f"a {kind} is not a pipeline; name a workflow_template, "
+            "cluster_workflow_template or cron_workflow"
+        )
     spec = dict((pipeline.get("spec") or {}).get("workflowSpec") or {})
     ref = spec.pop("workflowTemplateRef", None)
     if ref is None:
@@ -40,11 +42,15 @@ def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
         if m.get("kind") == kind and m["metadata"]["name"] == ref.get("name"):
             base = dict(m.get("spec") or {})
             own = {p["name"]: p for p in (spec.get("arguments") or {}).get("parameters") or []}
-            params = [own.pop(p["name"], p) for p in (base.get("arguments") or {}).get("parameters") or []]
+            params = [
+                own.pop(p["name"], p) for p in (base.get("arguments") or {}).get("parameters") or []
+            ]
             base.update({k: v for k, v in spec.items() if k != "arguments"})
             base["arguments"] = {"parameters": params + list(own.values())}
             return name, base
-    raise NotModelledError(f"the CronWorkflow runs the {kind} {ref.get('name')!r}, which the module does not declare")
+    raise NotModelledError(
+        f"the CronWorkflow runs the {kind} {ref.get('name')!r}, which the module does not declare"
+    )
 
 
 def _parameters(spec: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, str]:
@@ -52,8 +58,10 @@ def _parameters(spec: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, 
     names = [p["name"] for p in declared]
     for key in given:
         if key not in names:
-            raise SimulationError(f'argument "{key}" is not a parameter of the pipeline'
-                                  + (f" (it has {', '.join(names)})" if names else " (it has none)"))
+            raise SimulationError(
+                f'argument "{key}" is not a parameter of the pipeline'
+                + (f" (it has {', '.join(names)})" if names else " (it has none)")
+            )
     params = {}
     for p in declared:
         if p["name"] in given:
@@ -61,7 +69,9 @@ def _parameters(spec: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, 
         elif "value" in p:
             params[p["name"]] = str(p["value"])
         elif p.get("valueFrom"):
-            raise NotModelledError(f"workflow parameter {p['name']!r} with valueFrom is not modelled")
+            raise NotModelledError(
+                f"workflow parameter {p['name']!r} with valueFrom is not modelled"
+            )
         else:
             raise SimulationError(f'parameter "{p["name"]}" has no value; give it in arguments')
     return params
@@ -74,13 +84,25 @@ def simulate(scenario: Scenario) -> Run:
             raise NotModelledError(f"spec.{key} is not modelled")
     if not spec.get("entrypoint"):
         raise SimulationError("the pipeline has no entrypoint")
-    engine = Engine(scenario, Templates(spec, tuple(scenario.manifests)), wf_name,
-                    _parameters(spec, scenario.arguments))
+    engine = Engine(
+        scenario,
+        Templates(spec, tuple(scenario.manifests)),
+        wf_name,
+        _parameters(spec, scenario.arguments),
+    )
     phase, message = engine.run()
     nodes = tuple(
-        NodeResult(relative(n.name, wf_name), n.display, n.type, n.phase, n.started,
-                   tuple(relative(c, wf_name) for c in n.children), n.message)
-        for n in engine.nodes.by_name.values())
+        NodeResult(
+            relative(n.name, wf_name),
+            n.display,
+            n.type,
+            n.phase,
+            n.started,
+            tuple(relative(c, wf_name) for c in n.children),
+            n.message,
+        )
+        for n in engine.nodes.by_name.values()
+    )
     return Run(phase, nodes, message)
 
 

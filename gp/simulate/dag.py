@@ -50,7 +50,9 @@ class DagContext:
         names = list(dict.fromkeys(r.task for r, _ in dep.refs(tree))) if tree is not None else []
         for name in names:
             if name not in self.tasks:
-                raise SimulationError(f"task {task!r} depends on {name!r}, which is not a task of the DAG")
+                raise SimulationError(
+                    f"task {task!r} depends on {name!r}, which is not a task of the DAG"
+                )
         return names
 
     def ancestors(self, task: str) -> list[str]:
@@ -66,7 +68,9 @@ class DagContext:
         return seen
 
 
-def execute_dag(eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: "Opts") -> Node:
+def execute_dag(
+    eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: "Opts"
+) -> Node:
     from gp.simulate.engine import Opts
 
     node = eng.nodes.get(name) or eng.new_node(name, "DAG", RUNNING, opts)
@@ -78,7 +82,9 @@ def execute_dag(eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[s
     phase = _assess(ctx, targets)
     if phase == RUNNING:
         return node
-    node.outbound = [o for t in targets if ctx.node(t) is not None for o in eng.nodes.outbound(ctx.node(t).name)]
+    node.outbound = [
+        o for t in targets if ctx.node(t) is not None for o in eng.nodes.outbound(ctx.node(t).name)
+    ]
     if phase == SUCCEEDED:
         node.outputs = _dag_outputs(ctx)
     return eng.mark(node, phase)
@@ -89,11 +95,14 @@ def _check_style(template: str, tasks) -> None:
     of running it."""
     tasks = list(tasks)
     if any(t.get("depends") for t in tasks) and any(t.get("dependencies") for t in tasks):
-        raise SimulationError(f"Argo refuses template {template!r}: a DAG cannot use both "
-                              "depends and dependencies")
+        raise SimulationError(
+            f"Argo refuses template {template!r}: a DAG cannot use both depends and dependencies"
+        )
     if any(t.get("depends") for t in tasks) and any(t.get("continueOn") for t in tasks):
-        raise SimulationError(f"Argo refuses template {template!r}: continueOn cannot be used "
-                              "with depends (use A.Failed or A.Errored in depends)")
+        raise SimulationError(
+            f"Argo refuses template {template!r}: continueOn cannot be used "
+            "with depends (use A.Failed or A.Errored in depends)"
+        )
 
 
 def _leaves(ctx: DagContext) -> list[str]:
@@ -115,7 +124,8 @@ def _task_scope(ctx: DagContext, task: str) -> dict[str, str]:
         if node.type == "TaskGroup":
             kids = [ctx.eng.nodes[c] for c in node.children if c in ctx.eng.nodes.by_name]
             out[f"{prefix}.outputs.parameters"] = json.dumps(
-                [k.outputs.get("parameters") or {} for k in kids], separators=(",", ":"))
+                [k.outputs.get("parameters") or {} for k in kids], separators=(",", ":")
+            )
             results = [k.outputs["result"] for k in kids if "result" in k.outputs]
             if results:
                 out[f"{prefix}.outputs.result"] = json.dumps(results, separators=(",", ":"))
@@ -146,10 +156,16 @@ def _results(ctx: DagContext, task: str) -> dict[str, bool] | None:
         kids = [ctx.eng.nodes[c] for c in node.children]
         all_failed = bool(kids) and all(k.phase == FAILED for k in kids)
         any_ok = any(k.phase == SUCCEEDED for k in kids)
-    return {"Succeeded": node.phase == SUCCEEDED, "Failed": node.phase == FAILED,
-            "Errored": node.phase == ERROR, "Skipped": node.phase == SKIPPED,
-            "Omitted": node.phase == OMITTED, "Daemoned": False,
-            "AnySucceeded": any_ok, "AllFailed": all_failed}
+    return {
+        "Succeeded": node.phase == SUCCEEDED,
+        "Failed": node.phase == FAILED,
+        "Errored": node.phase == ERROR,
+        "Skipped": node.phase == SKIPPED,
+        "Omitted": node.phase == OMITTED,
+        "Daemoned": False,
+        "AnySucceeded": any_ok,
+        "AllFailed": all_failed,
+    }
 
 
 def _eval_depends(ctx: DagContext, tree: dep.Expr, results: dict[str, dict[str, bool]]) -> bool:
@@ -166,8 +182,13 @@ def _eval_depends(ctx: DagContext, tree: dep.Expr, results: dict[str, dict[str, 
     # ancestry.go expandDependency: a bare name means Succeeded, Skipped or Daemoned, plus
     # Errored / Failed when that task continues on them.
     cont = ctx.tasks[tree.task].get("continueOn") or {}
-    return (r["Succeeded"] or r["Skipped"] or r["Daemoned"] or (bool(cont.get("error")) and r["Errored"])
-            or (bool(cont.get("failed")) and r["Failed"]))
+    return (
+        r["Succeeded"]
+        or r["Skipped"]
+        or r["Daemoned"]
+        or (bool(cont.get("error")) and r["Errored"])
+        or (bool(cont.get("failed")) and r["Failed"])
+    )
 
 
 def _execute_task(ctx: DagContext, name: str) -> None:
@@ -184,8 +205,14 @@ def _execute_task(ctx: DagContext, name: str) -> None:
     node = ctx.node(name)
     if node is not None and node.fulfilled:
         if node.completed:
-            eng.run_exit_hook(task, node, ctx.scope, _task_scope(ctx, name) | _node_tags(f"tasks.{name}", eng, node),
-                              ctx.boundary, f"tasks.{name}")
+            eng.run_exit_hook(
+                task,
+                node,
+                ctx.scope,
+                _task_scope(ctx, name) | _node_tags(f"tasks.{name}", eng, node),
+                ctx.boundary,
+                f"tasks.{name}",
+            )
         return
     node_name = f"{ctx.boundary}.{name}"
     deps = ctx.dependencies(name)
@@ -199,8 +226,12 @@ def _execute_task(ctx: DagContext, name: str) -> None:
                 for out in eng.nodes.outbound(ctx.node(parent).name):
                     eng.nodes.add_child(out, child)
 
-    def terminal(phase: str, child: str = node_name, message: str = "", display: str = name) -> None:
-        eng.new_node(child, "Skipped", phase, Opts(boundary=ctx.boundary, display=display), message=message)
+    def terminal(
+        phase: str, child: str = node_name, message: str = "", display: str = name
+    ) -> None:
+        eng.new_node(
+            child, "Skipped", phase, Opts(boundary=ctx.boundary, display=display), message=message
+        )
         connect(child)
 
     tree = ctx.logic(name)
@@ -224,7 +255,9 @@ def _execute_task(ctx: DagContext, name: str) -> None:
         try:
             if not evaluate(when):
                 # dag.go resolveDependencyReferences: a false `when` stops substitution here.
-                return _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, resolved=False)
+                return _expand_and_run(
+                    ctx, name, task, when, scope, group, connect, terminal, resolved=False
+                )
         except WhenError as e:
             if not expands:
                 return terminal(ERROR, message=str(e))
@@ -267,7 +300,9 @@ def _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, reso
             return terminal(SKIPPED, message="Skipped, empty params")
         if group is None:
             connect(node_name)
-            group = eng.new_node(node_name, "TaskGroup", RUNNING, Opts(boundary=ctx.boundary, display=name))
+            group = eng.new_node(
+                node_name, "TaskGroup", RUNNING, Opts(boundary=ctx.boundary, display=name)
+            )
 
             def connect(child: str, _group=group) -> None:  # noqa: F811  the group is the parent now
                 eng.nodes.add_child(_group.name, child)
@@ -280,17 +315,40 @@ def _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, reso
             try:
                 proceed = evaluate(t_when)
             except WhenError as e:
-                eng.new_node(child_name, "Skipped", ERROR, Opts(boundary=ctx.boundary, display=t_name), message=str(e))
+                eng.new_node(
+                    child_name,
+                    "Skipped",
+                    ERROR,
+                    Opts(boundary=ctx.boundary, display=t_name),
+                    message=str(e),
+                )
                 continue
             if not proceed:
-                eng.new_node(child_name, "Skipped", SKIPPED, Opts(boundary=ctx.boundary, display=t_name),
-                             message=f"when '{t_when}' evaluated false")
+                eng.new_node(
+                    child_name,
+                    "Skipped",
+                    SKIPPED,
+                    Opts(boundary=ctx.boundary, display=t_name),
+                    message=f"when '{t_when}' evaluated false",
+                )
                 continue
-        child = eng.execute_template(child_name, task, ctx.scope, eng.templates.arguments(args), ctx.local,
-                                     Opts(boundary=ctx.boundary, display=t_name))
+        child = eng.execute_template(
+            child_name,
+            task,
+            ctx.scope,
+            eng.templates.arguments(args),
+            ctx.local,
+            Opts(boundary=ctx.boundary, display=t_name),
+        )
         if child.completed:
-            eng.run_exit_hook(task, child, ctx.scope, scope | _node_tags(f"tasks.{name}", eng, child),
-                              ctx.boundary, f"tasks.{name}")
+            eng.run_exit_hook(
+                task,
+                child,
+                ctx.scope,
+                scope | _node_tags(f"tasks.{name}", eng, child),
+                ctx.boundary,
+                f"tasks.{name}",
+            )
     if items is not None:
         group = eng.nodes[node_name]
         phase = SUCCEEDED
@@ -368,6 +426,8 @@ def _dag_outputs(ctx: DagContext) -> dict[str, Any]:
     for param in declared:
         source = (param.get("valueFrom") or {}).get("parameter")
         if source is None:
-            raise NotModelledError(f"DAG output parameter {param['name']!r} without valueFrom.parameter is not modelled")
+            raise NotModelledError(
+                f"DAG output parameter {param['name']!r} without valueFrom.parameter is not modelled"
+            )
         params[param["name"]] = substitute(source, scope)
     return {"parameters": params}

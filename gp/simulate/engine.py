@@ -33,10 +33,15 @@ class Opts:
 
 
 class Engine:
-    def __init__(self, scenario: Scenario, templates: Templates, wf_name: str, params: dict[str, str]):
+    def __init__(
+        self, scenario: Scenario, templates: Templates, wf_name: str, params: dict[str, str]
+    ):
         self.templates = templates
         self.wf_name = wf_name
-        self.globals = {"workflow.name": wf_name, **{f"workflow.parameters.{k}": v for k, v in params.items()}}
+        self.globals = {
+            "workflow.name": wf_name,
+            **{f"workflow.parameters.{k}": v for k, v in params.items()},
+        }
         self.outcomes = Outcomes(scenario, wf_name)
         self.nodes = Nodes()
         self.tick = 0
@@ -49,33 +54,53 @@ class Engine:
         exit_hook = spec.get("onExit") or (spec.get("hooks") or {}).get("exit", {}).get("template")
         unmodelled = set(spec.get("hooks") or {}) - {"exit"}
         if unmodelled:
-            raise NotModelledError(f"Workflow lifecycle hooks {sorted(unmodelled)} are not modelled")
+            raise NotModelledError(
+                f"Workflow lifecycle hooks {sorted(unmodelled)} are not modelled"
+            )
         while True:
             self.tick += 1
             if self.tick > MAX_PASSES:
                 raise SimulationError("the run did not finish")
             self.changed = self._finish_pods()
-            entry = self.execute_template(self.wf_name, {"template": spec["entrypoint"]},
-                                          self.templates.root, self._args(spec), {}, Opts(display=self.wf_name))
+            entry = self.execute_template(
+                self.wf_name,
+                {"template": spec["entrypoint"]},
+                self.templates.root,
+                self._args(spec),
+                {},
+                Opts(display=self.wf_name),
+            )
             if entry.fulfilled:
-                phase = {SUCCEEDED: SUCCEEDED, FAILED: FAILED, ERROR: ERROR}.get(entry.phase, SUCCEEDED)
+                phase = {SUCCEEDED: SUCCEEDED, FAILED: FAILED, ERROR: ERROR}.get(
+                    entry.phase, SUCCEEDED
+                )
                 if not exit_hook:
                     return phase, entry.message
                 self.globals["workflow.status"] = phase
-                handler = self.execute_template(f"{self.wf_name}.onExit", {"template": exit_hook},
-                                                self.templates.root, {}, {},
-                                                Opts(boundary=None, hooked=True, display="onExit"))
+                handler = self.execute_template(
+                    f"{self.wf_name}.onExit",
+                    {"template": exit_hook},
+                    self.templates.root,
+                    {},
+                    {},
+                    Opts(boundary=None, hooked=True, display="onExit"),
+                )
                 if handler.fulfilled:
                     # operator.go: a failed exit handler fails a Workflow that had succeeded.
                     if phase == SUCCEEDED and handler.failed_or_error:
                         return (FAILED if handler.phase == FAILED else ERROR), handler.message
                     return phase, entry.message
-            if not self.changed and not any(n.phase == PENDING for n in self.nodes.by_name.values()):
+            if not self.changed and not any(
+                n.phase == PENDING for n in self.nodes.by_name.values()
+            ):
                 raise SimulationError("the run is stuck: nothing can start and nothing is running")
 
     def _args(self, spec: dict) -> dict[str, str]:
-        return {k[len("workflow.parameters."):]: v for k, v in self.globals.items()
-                if k.startswith("workflow.parameters.")}
+        return {
+            k[len("workflow.parameters.") :]: v
+            for k, v in self.globals.items()
+            if k.startswith("workflow.parameters.")
+        }
 
     def _finish_pods(self) -> bool:
         done = False
@@ -88,9 +113,19 @@ class Engine:
     def new_node(self, name: str, type_: str, phase: str, opts: Opts, **kw: Any) -> Node:
         self.changed = True
         started = self.tick if phase in (RUNNING, PENDING) else None
-        return self.nodes.add(Node(name, opts.display or name.rsplit(".", 1)[-1], type_, phase,
-                                   opts.boundary, started=started, hooked=opts.hooked,
-                                   retried=opts.retried, **kw))
+        return self.nodes.add(
+            Node(
+                name,
+                opts.display or name.rsplit(".", 1)[-1],
+                type_,
+                phase,
+                opts.boundary,
+                started=started,
+                hooked=opts.hooked,
+                retried=opts.retried,
+                **kw,
+            )
+        )
 
     def mark(self, node: Node, phase: str, message: str = "") -> Node:
         if node.phase != phase:
@@ -101,8 +136,15 @@ class Engine:
 
     # --- executeTemplate ----------------------------------------------------------------------
 
-    def execute_template(self, name: str, holder: dict, scope: Any, args: dict[str, str],
-                         local: dict[str, str], opts: Opts) -> Node:
+    def execute_template(
+        self,
+        name: str,
+        holder: dict,
+        scope: Any,
+        args: dict[str, str],
+        local: dict[str, str],
+        opts: Opts,
+    ) -> Node:
         tmpl, scope = self.templates.resolve(holder, scope)
         node = self.nodes.get(name)
         if node is not None and node.fulfilled:
@@ -122,12 +164,20 @@ class Engine:
                 name = last.name
             else:
                 if len(attempts) >= MAX_ATTEMPTS:
-                    raise SimulationError(f"{name} retries forever: every attempt fails and the "
-                                          "retry strategy sets no limit")
+                    raise SimulationError(
+                        f"{name} retries forever: every attempt fails and the "
+                        "retry strategy sets no limit"
+                    )
                 name = f"{retry_name}({len(attempts)})"
                 self.nodes.add_child(retry_name, name)
-            opts = Opts(opts.boundary, opts.hooked, True, len(attempts) if last is None or last.fulfilled
-                        else len(attempts) - 1, retry_name, name.rsplit(".", 1)[-1])
+            opts = Opts(
+                opts.boundary,
+                opts.hooked,
+                True,
+                len(attempts) if last is None or last.fulfilled else len(attempts) - 1,
+                retry_name,
+                name.rsplit(".", 1)[-1],
+            )
         kind = template_kind(tmpl)
         if kind == "pod":
             node = self._execute_pod(name, tmpl, opts)
@@ -140,7 +190,9 @@ class Engine:
 
             node = execute_steps(self, name, tmpl, scope, inputs, opts)
         else:
-            raise NotModelledError(f"template {tmpl.get('name')!r}: {kind} templates are not modelled")
+            raise NotModelledError(
+                f"template {tmpl.get('name')!r}: {kind} templates are not modelled"
+            )
         if retry_name is not None:
             retry = self.nodes[retry_name]
             if not retry.fulfilled and node.fulfilled:
@@ -152,8 +204,15 @@ class Engine:
     def _execute_pod(self, name: str, tmpl: dict, opts: Opts) -> Node:
         node = self.nodes.get(name)
         if node is None:
-            node = self.new_node(name, "Pod", PENDING, opts, task=opts.task or name,
-                                 attempt=opts.attempt, template=tmpl)
+            node = self.new_node(
+                name,
+                "Pod",
+                PENDING,
+                opts,
+                task=opts.task or name,
+                attempt=opts.attempt,
+                template=tmpl,
+            )
         return node
 
     def _process_retries(self, retry: Node, strategy: dict) -> None:
@@ -163,7 +222,9 @@ class Engine:
             if strategy.get(key):
                 raise NotModelledError(f"retryStrategy.{key} is not modelled")
         if (strategy.get("backoff") or {}).get("maxDuration"):
-            raise NotModelledError("retryStrategy.backoff.maxDuration is not modelled (time is not simulated)")
+            raise NotModelledError(
+                "retryStrategy.backoff.maxDuration is not modelled (time is not simulated)"
+            )
         attempts = self.nodes.attempts(retry)
         if not attempts or not attempts[-1].fulfilled:
             return
@@ -192,14 +253,25 @@ class Engine:
 
     # --- exit handlers -------------------------------------------------------------------------
 
-    def run_exit_hook(self, holder: dict, parent: Node, scope: Any, local: dict[str, str],
-                      boundary: str | None, prefix: str) -> Node | None:
+    def run_exit_hook(
+        self,
+        holder: dict,
+        parent: Node,
+        scope: Any,
+        local: dict[str, str],
+        boundary: str | None,
+        prefix: str,
+    ) -> Node | None:
         """exit_handler.go runOnExitNode: a task's exit handler, a hooked child of its node."""
         hooks = holder.get("hooks") or {}
         unmodelled = set(hooks) - {"exit"}
         if unmodelled:
-            raise NotModelledError(f"lifecycle hooks {sorted(unmodelled)} of {holder.get('name')!r} are not modelled")
-        hook = hooks.get("exit") or ({"template": holder["onExit"]} if holder.get("onExit") else None)
+            raise NotModelledError(
+                f"lifecycle hooks {sorted(unmodelled)} of {holder.get('name')!r} are not modelled"
+            )
+        hook = hooks.get("exit") or (
+            {"template": holder["onExit"]} if holder.get("onExit") else None
+        )
         if hook is None:
             return None
         if hook.get("expression"):
@@ -207,8 +279,16 @@ class Engine:
         own = dict(local)
         for key, value in (parent.outputs.get("parameters") or {}).items():
             own[f"{prefix}.outputs.parameters.{key}"] = value
-        args = self.templates.arguments(substitute_value(hook.get("arguments") or {}, {**self.globals, **own}))
-        node = self.execute_template(f"{parent.name}.onExit", hook, scope, args, local,
-                                     Opts(boundary=boundary, hooked=True, display="onExit"))
+        args = self.templates.arguments(
+            substitute_value(hook.get("arguments") or {}, {**self.globals, **own})
+        )
+        node = self.execute_template(
+            f"{parent.name}.onExit",
+            hook,
+            scope,
+            args,
+            local,
+            Opts(boundary=boundary, hooked=True, display="onExit"),
+        )
         self.nodes.add_child(parent.name, node.name)
         return node

@@ -73,6 +73,9 @@ class Run:
     @property
     def order(self) -> tuple[str, ...]:
         """Nodes that ran (pods and templates), in the order they started."""
-        ran = [(n.started, i, n.name) for i, n in enumerate(self.nodes)
-               if n.started is not None and n.type not in ("StepGroup",) and n.name]
+        ran = [
+            (n.started, i, n.name)
+            for i, n in enumerate(self.nodes)
+            if n.started is not None and n.type not in ("StepGroup",) and n.name
+        ]
         return tuple(name for _, _, name in sorted(ran))

@@ -79,8 +79,11 @@ class Nodes:
 
     def hooks_fulfilled(self, node: Node) -> bool:
         """common.CheckAllHooksFullfilled: a dependency counts as done once its hooks are."""
-        return all(self.by_name[c].fulfilled for c in node.children
-                   if c in self.by_name and self.by_name[c].hooked)
+        return all(
+            self.by_name[c].fulfilled
+            for c in node.children
+            if c in self.by_name and self.by_name[c].hooked
+        )
 
     def retry_children(self, node: Node) -> list[str]:
         """getRetryNodeChildrenIds: where the phase walk goes on from a retry node."""
@@ -96,4 +99,6 @@ class Nodes:
         return out
 
     def attempts(self, node: Node) -> list[Node]:
-        return [self.by_name[c] for c in node.children if c in self.by_name and self.by_name[c].retried]
+        return [
+            self.by_name[c] for c in node.children if c in self.by_name and self.by_name[c].retried
+        ]

@@ -17,9 +17,9 @@ def relative(name: str, wf_name: str) -> str:
     if name == wf_name:
         return ""
     if name.startswith(wf_name + "."):
-        return name[len(wf_name) + 1:]
+        return name[len(wf_name) + 1 :]
     if name.startswith(wf_name + "["):
-        return name[len(wf_name):]
+        return name[len(wf_name) :]
     return name
 
 
@@ -31,7 +31,9 @@ class Outcomes:
             phases = (value,) if isinstance(value, str) else tuple(value)
             for phase in phases:
                 if phase not in OUTCOME_PHASES:
-                    raise SimulationError(f'outcome of "{key}": {phase!r} is not one of {", ".join(OUTCOME_PHASES)}')
+                    raise SimulationError(
+                        f'outcome of "{key}": {phase!r} is not one of {", ".join(OUTCOME_PHASES)}'
+                    )
             self.phases[key] = (isinstance(value, str), phases)
         self.outputs = {k: dict(v) for k, v in scenario.outputs.items()}
         self.used: set[str] = set()
@@ -61,8 +63,10 @@ class Outcomes:
             elif pod.attempt < len(phases):
                 phase = phases[pod.attempt]
             else:
-                raise SimulationError(f'"{relative(pod.task, self.wf_name)}" makes attempt {pod.attempt + 1}, '
-                                      f"but its outcomes list only {len(phases)}")
+                raise SimulationError(
+                    f'"{relative(pod.task, self.wf_name)}" makes attempt {pod.attempt + 1}, '
+                    f"but its outcomes list only {len(phases)}"
+                )
         return phase, self._outputs(pod, keys)
 
     def _outputs(self, pod: Node, keys: list[str]) -> dict[str, Any]:
@@ -78,6 +82,8 @@ class Outcomes:
             elif "default" in (param.get("valueFrom") or {}):
                 out["parameters"][name] = str(param["valueFrom"]["default"])
         if given:
-            raise SimulationError(f'outputs of "{relative(pod.task, self.wf_name)}": the template declares no '
-                                  f"output parameter {', '.join(sorted(given))}")
+            raise SimulationError(
+                f'outputs of "{relative(pod.task, self.wf_name)}": the template declares no '
+                f"output parameter {', '.join(sorted(given))}"
+            )
         return out

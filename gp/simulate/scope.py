@@ -31,9 +31,11 @@ def substitute(text: str, scope: Mapping[str, str], *, allow_items: bool = True)
         if allow_items and (key == "item" or key.startswith(_LEAVE)):
             return m.group(0)
         if key.startswith(_STRICT):
-            raise SimulationError(f"{{{{{key}}}}} has no value in this run (Argo would wait for it "
-                                  "forever); give the task's value in the test's outputs, or check "
-                                  "that the task is an ancestor of the one that reads it")
+            raise SimulationError(
+                f"{{{{{key}}}}} has no value in this run (Argo would wait for it "
+                "forever); give the task's value in the test's outputs, or check "
+                "that the task is an ancestor of the one that reads it"
+            )
         raise SimulationError(f"{{{{{key}}}}} names nothing the simulator knows of")
 
     return _TAG.sub(replace, text)

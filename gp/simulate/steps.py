@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from gp.simulate.engine import Engine, Opts
 
 
-def execute_steps(eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: "Opts") -> Node:
+def execute_steps(
+    eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: "Opts"
+) -> Node:
     from gp.simulate.engine import Opts
 
     node = eng.nodes.get(name) or eng.new_node(name, "Steps", RUNNING, opts)
@@ -47,7 +49,9 @@ def execute_steps(eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict
             if child is not None:
                 local.update(_node_tags(f"steps.{step['name']}", eng, child))
             elif any(n.startswith(f"{sg_name}.{step['name']}(") for n in sg.children):
-                raise NotModelledError(f"reading the outputs of the fanned-out step {step['name']!r} is not modelled")
+                raise NotModelledError(
+                    f"reading the outputs of the fanned-out step {step['name']!r} is not modelled"
+                )
     _outbound(eng, node, tmpl)
     return eng.mark(node, SUCCEEDED)
 
@@ -60,8 +64,9 @@ def _outbound(eng: "Engine", node: Node, tmpl: dict) -> None:
             return
 
 
-def _execute_group(eng: "Engine", group: list[dict], sg: Node, scope: Any, local: dict[str, str],
-                   boundary: str) -> Node:
+def _execute_group(
+    eng: "Engine", group: list[dict], sg: Node, scope: Any, local: dict[str, str], boundary: str
+) -> Node:
     from gp.simulate.engine import Opts
 
     if sg.fulfilled and all(eng.nodes[c].fulfilled for c in sg.children):
@@ -71,34 +76,67 @@ def _execute_group(eng: "Engine", group: list[dict], sg: Node, scope: Any, local
         for key in ("withSequence", "inline"):
             if step.get(key):
                 raise NotModelledError(f"step {step['name']!r}: {key} is not modelled")
-        fields = substitute_value({k: step[k] for k in ("when", "arguments", "withItems", "withParam") if k in step},
-                                  local)
+        fields = substitute_value(
+            {k: step[k] for k in ("when", "arguments", "withItems", "withParam") if k in step},
+            local,
+        )
         if step.get("withItems") is not None or step.get("withParam"):
-            items = fields["withItems"] if step.get("withItems") is not None else parse_items(fields["withParam"])
+            items = (
+                fields["withItems"]
+                if step.get("withItems") is not None
+                else parse_items(fields["withParam"])
+            )
             if not items:
-                raise NotModelledError(f"step {step['name']!r}: a fan-out over no items is not modelled")
+                raise NotModelledError(
+                    f"step {step['name']!r}: a fan-out over no items is not modelled"
+                )
             for i, item in enumerate(items):
                 tags, desc = item_scope(item)
-                expanded.append((f"{step['name']}({i}:{desc})", step, substitute(fields.get("when", ""), tags),
-                                 substitute_value(fields.get("arguments") or {}, tags)))
+                expanded.append(
+                    (
+                        f"{step['name']}({i}:{desc})",
+                        step,
+                        substitute(fields.get("when", ""), tags),
+                        substitute_value(fields.get("arguments") or {}, tags),
+                    )
+                )
         else:
-            expanded.append((step["name"], step, fields.get("when", ""), fields.get("arguments") or {}))
+            expanded.append(
+                (step["name"], step, fields.get("when", ""), fields.get("arguments") or {})
+            )
     for display, step, when, args in expanded:
         child_name = f"{sg.name}.{display}"
         try:
             proceed = evaluate(when)
         except WhenError as e:
-            eng.new_node(child_name, "Skipped", ERROR, Opts(boundary=boundary, display=display), message=str(e))
+            eng.new_node(
+                child_name,
+                "Skipped",
+                ERROR,
+                Opts(boundary=boundary, display=display),
+                message=str(e),
+            )
             eng.nodes.add_child(sg.name, child_name)
             return eng.mark(sg, ERROR, str(e))
         if not proceed:
             if eng.nodes.get(child_name) is None:
-                eng.new_node(child_name, "Skipped", SKIPPED, Opts(boundary=boundary, display=display),
-                             message=f"when '{when}' evaluated false")
+                eng.new_node(
+                    child_name,
+                    "Skipped",
+                    SKIPPED,
+                    Opts(boundary=boundary, display=display),
+                    message=f"when '{when}' evaluated false",
+                )
                 eng.nodes.add_child(sg.name, child_name)
             continue
-        eng.execute_template(child_name, step, scope, eng.templates.arguments(args), local,
-                                     Opts(boundary=boundary, display=display))
+        eng.execute_template(
+            child_name,
+            step,
+            scope,
+            eng.templates.arguments(args),
+            local,
+            Opts(boundary=boundary, display=display),
+        )
         eng.nodes.add_child(sg.name, child_name)
     steps_of = {f"{sg.name}.{d}": s for d, s, _, _ in expanded}
     complete = True
@@ -108,8 +146,14 @@ def _execute_group(eng: "Engine", group: list[dict], sg: Node, scope: Any, local
         if not child.fulfilled:
             complete = False
         elif child.completed:
-            hook = eng.run_exit_hook(step, child, scope, local | _node_tags(f"steps.{step.get('name')}", eng, child),
-                                     boundary, f"steps.{step.get('name')}")
+            hook = eng.run_exit_hook(
+                step,
+                child,
+                scope,
+                local | _node_tags(f"steps.{step.get('name')}", eng, child),
+                boundary,
+                f"steps.{step.get('name')}",
+            )
             if hook is not None and not hook.fulfilled:
                 complete = False
     if not complete:
@@ -117,7 +161,9 @@ def _execute_group(eng: "Engine", group: list[dict], sg: Node, scope: Any, local
     for child_name in sg.children:
         child = eng.nodes[child_name]
         cont = steps_of.get(child_name, {}).get("continueOn") or {}
-        if child.failed_or_error and not ((child.phase == FAILED and cont.get("failed"))
-                                          or (child.phase == ERROR and cont.get("error"))):
+        if child.failed_or_error and not (
+            (child.phase == FAILED and cont.get("failed"))
+            or (child.phase == ERROR and cont.get("error"))
+        ):
             return eng.mark(sg, FAILED, f"child '{child_name}' failed")
     return eng.mark(sg, SUCCEEDED)

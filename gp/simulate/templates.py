@@ -48,8 +48,10 @@ class Templates:
             spec = self.others.get(key)
             if spec is None:
                 kind = "ClusterWorkflowTemplate" if key[0] else "WorkflowTemplate"
-                raise NotModelledError(f"templateRef to the {kind} {key[1]!r}, which the module does "
-                                       "not declare, is not modelled")
+                raise NotModelledError(
+                    f"templateRef to the {kind} {key[1]!r}, which the module does "
+                    "not declare, is not modelled"
+                )
             scope, name = (key[1], spec), ref.get("template", "")
         else:
             name = holder.get("template", "")
@@ -58,11 +60,15 @@ class Templates:
                 return tmpl, scope
         raise SimulationError(f"template {name!r} is not defined")
 
-    def inputs(self, tmpl: Mapping[str, Any], args: Mapping[str, str], scope: Mapping[str, str]) -> dict[str, str]:
+    def inputs(
+        self, tmpl: Mapping[str, Any], args: Mapping[str, str], scope: Mapping[str, str]
+    ) -> dict[str, str]:
         """The template's input parameters as ``inputs.parameters.NAME`` tags."""
         inputs = tmpl.get("inputs") or {}
         if inputs.get("artifacts"):
-            raise NotModelledError(f"template {tmpl.get('name')!r}: input artifacts are not modelled")
+            raise NotModelledError(
+                f"template {tmpl.get('name')!r}: input artifacts are not modelled"
+            )
         out: dict[str, str] = {}
         for param in inputs.get("parameters") or []:
             name = param["name"]
@@ -75,8 +81,9 @@ class Templates:
             elif param.get("valueFrom"):
                 raise NotModelledError(f"input parameter {name!r} with valueFrom is not modelled")
             else:
-                raise SimulationError(f"template {tmpl.get('name')!r}: input parameter {name!r} "
-                                      "has no value")
+                raise SimulationError(
+                    f"template {tmpl.get('name')!r}: input parameter {name!r} has no value"
+                )
             out[f"inputs.parameters.{name}"] = substitute(value, scope)
         return out
 
@@ -88,7 +95,9 @@ class Templates:
         out = {}
         for param in arguments.get("parameters") or []:
             if "valueFrom" in param:
-                raise NotModelledError(f"argument {param.get('name')!r} with valueFrom is not modelled")
+                raise NotModelledError(
+                    f"argument {param.get('name')!r} with valueFrom is not modelled"
+                )
             out[param["name"]] = _text(param.get("value", ""))
         return out
 

@@ -27,8 +27,39 @@ class WhenError(ValueError):
 
 _NUMBER = re.compile(r"0x[0-9a-fA-F]+|[0-9][0-9.]*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_OPS = ("&&", "||", "==", "!=", ">=", "<=", "=~", "!~", "??", "**", "<<", ">>",
-        "<", ">", "!", "+", "-", "*", "/", "%", "(", ")", "?", ":", "&", "|", "^", "~", ",", "[", "]")
+_OPS = (
+    "&&",
+    "||",
+    "==",
+    "!=",
+    ">=",
+    "<=",
+    "=~",
+    "!~",
+    "??",
+    "**",
+    "<<",
+    ">>",
+    "<",
+    ">",
+    "!",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "(",
+    ")",
+    "?",
+    ":",
+    "&",
+    "|",
+    "^",
+    "~",
+    ",",
+    "[",
+    "]",
+)
 _UNMODELLED = {"??", "?", ":", "**", "<<", ">>", "&", "|", "^", "~", ",", "[", "]"}
 # govaluate tries these layouts on quoted strings and compares matches as times.
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}:\d{2}|^[A-Z][a-z]{2},? ")
@@ -46,10 +77,12 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
             end = text.find(c, i + 1)
             if end < 0:
                 raise WhenError(f"unclosed string in {text!r}")
-            value = text[i + 1:end]
+            value = text[i + 1 : end]
             if _DATE.match(value):
-                raise NotModelledError(f"when {text!r}: govaluate reads the string {value!r} as a date, "
-                                       "which the simulator does not model")
+                raise NotModelledError(
+                    f"when {text!r}: govaluate reads the string {value!r} as a date, "
+                    "which the simulator does not model"
+                )
             out.append(("value", value))
             i = end + 1
             continue
@@ -85,7 +118,13 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
     return out
 
 
-_LEVELS = (("||",), ("&&",), ("==", "!=", ">", "<", ">=", "<=", "=~", "!~"), ("+", "-"), ("*", "/", "%"))
+_LEVELS = (
+    ("||",),
+    ("&&",),
+    ("==", "!=", ">", "<", ">=", "<=", "=~", "!~"),
+    ("+", "-"),
+    ("*", "/", "%"),
+)
 
 
 class _Parser:
@@ -181,7 +220,9 @@ def _eval(node: Any, text: str) -> Any:
             raise WhenError(f"bad regular expression {right!r}: {e}") from None
         return found if op == "=~" else not found
     if op in ("<", ">", "<=", ">="):
-        if not ((_is_num(left) and _is_num(right)) or (isinstance(left, str) and isinstance(right, str))):
+        if not (
+            (_is_num(left) and _is_num(right)) or (isinstance(left, str) and isinstance(right, str))
+        ):
             raise WhenError(f"'{op}' needs two numbers or two strings in {text!r}")
         return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[op]
     if op == "+" and (isinstance(left, str) or isinstance(right, str)):
@@ -190,8 +231,13 @@ def _eval(node: Any, text: str) -> Any:
         raise WhenError(f"'{op}' needs numbers in {text!r}")
     if op in ("/", "%") and right == 0:
         raise WhenError(f"division by zero in {text!r}")
-    return {"+": left + right, "-": left - right, "*": left * right, "/": left / right,
-            "%": float(int(left) % int(right))}[op]
+    return {
+        "+": left + right,
+        "-": left - right,
+        "*": left * right,
+        "/": left / right,
+        "%": float(int(left) % int(right)),
+    }[op]
 
 
 def _text(v: Any) -> str:

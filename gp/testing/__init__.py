@@ -2,8 +2,30 @@
 (the simulator offline; a real Argo engine through the same ``Backend`` protocol)."""
 
 from gp.testing.files import Expect, TestCase, load_tests, test_files
-from gp.testing.runner import (Backend, Check, Mismatch, SimulatorBackend, TestReport, TestResult, run_tests,
-                               scenario_for, select)
+from gp.testing.runner import (
+    Backend,
+    Check,
+    Mismatch,
+    SimulatorBackend,
+    TestReport,
+    TestResult,
+    run_tests,
+    scenario_for,
+    select,
+)
 
-__all__ = ["Backend", "Check", "Expect", "Mismatch", "SimulatorBackend", "TestCase", "TestReport", "TestResult",
-           "load_tests", "run_tests", "scenario_for", "select", "test_files"]
+__all__ = [
+    "Backend",
+    "Check",
+    "Expect",
+    "Mismatch",
+    "SimulatorBackend",
+    "TestCase",
+    "TestReport",
+    "TestResult",
+    "load_tests",
+    "run_tests",
+    "scenario_for",
+    "select",
+    "test_files",
+]

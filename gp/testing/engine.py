@@ -33,8 +33,11 @@ class WorkflowClient(Protocol):
     def get_workflow(self, namespace: str, name: str) -> dict | None: ...
 
 
-def encode_scenario(outcomes: Mapping[str, Any], outputs: Mapping[str, Mapping[str, str]],
-                    delays: Mapping[str, float] | None = None) -> str:
+def encode_scenario(
+    outcomes: Mapping[str, Any],
+    outputs: Mapping[str, Mapping[str, str]],
+    delays: Mapping[str, float] | None = None,
+) -> str:
     """The annotation's JSON, as the simulated executor reads it: a single phase is every
     attempt's, a list one per attempt (the last repeating); ``delays`` hold tasks Running."""
     doc: dict[str, Any] = {
@@ -113,17 +116,33 @@ def run_of(workflow: Mapping[str, Any]) -> Run:
     status = workflow.get("status") or {}
     nodes: dict[str, dict] = status.get("nodes") or {}
     depth = _depths(nodes)
-    keys = sorted({(_seconds(n.get("startedAt")), depth.get(i, 0)) for i, n in nodes.items()
-                   if n.get("startedAt") and n.get("phase") not in ("Skipped", "Omitted")},
-                  key=lambda k: (k[0] or 0, k[1]))
+    keys = sorted(
+        {
+            (_seconds(n.get("startedAt")), depth.get(i, 0))
+            for i, n in nodes.items()
+            if n.get("startedAt") and n.get("phase") not in ("Skipped", "Omitted")
+        },
+        key=lambda k: (k[0] or 0, k[1]),
+    )
     rank = {k: r for r, k in enumerate(keys)}
     results = []
     for node_id, n in sorted(nodes.items(), key=lambda kv: (kv[1].get("startedAt") or "", kv[0])):
         ran = n.get("startedAt") and n.get("phase") not in ("Skipped", "Omitted")
         started = rank[(_seconds(n["startedAt"]), depth.get(node_id, 0))] if ran else None
-        children = tuple(relative(nodes[c]["name"], wf_name) for c in n.get("children") or [] if c in nodes)
-        results.append(NodeResult(relative(n["name"], wf_name), n.get("displayName", ""), n.get("type", ""),
-                                  n.get("phase", ""), started, children, n.get("message", "")))
+        children = tuple(
+            relative(nodes[c]["name"], wf_name) for c in n.get("children") or [] if c in nodes
+        )
+        results.append(
+            NodeResult(
+                relative(n["name"], wf_name),
+                n.get("displayName", ""),
+                n.get("type", ""),
+                n.get("phase", ""),
+                started,
+                children,
+                n.get("message", ""),
+            )
+        )
     return Run(status.get("phase", ""), tuple(results), status.get("message", ""))
 
 
@@ -132,8 +151,9 @@ class EngineBackend:
 
     name = "engine"
 
-    def __init__(self, client: WorkflowClient, namespace: str, timeout_s: float = 300.0,
-                 poll_s: float = 0.5):
+    def __init__(
+        self, client: WorkflowClient, namespace: str, timeout_s: float = 300.0, poll_s: float = 0.5
+    ):
         self.client = client
         self.namespace = namespace
         self.timeout_s = timeout_s
@@ -148,12 +168,16 @@ class EngineBackend:
         while True:
             wf = self.client.get_workflow(self.namespace, name)
             if wf is None:
-                raise SimulationError(f"the engine's Workflow {name} disappeared before it finished")
+                raise SimulationError(
+                    f"the engine's Workflow {name} disappeared before it finished"
+                )
             if (wf.get("status") or {}).get("phase") in DONE:
                 return run_of(wf)
             if time.monotonic() > deadline:
-                raise SimulationError(f"the engine's Workflow {name} did not finish within "
-                                      f"{self.timeout_s:.0f}s (phase {(wf.get('status') or {}).get('phase')})")
+                raise SimulationError(
+                    f"the engine's Workflow {name} did not finish within "
+                    f"{self.timeout_s:.0f}s (phase {(wf.get('status') or {}).get('phase')})"
+                )
             time.sleep(self.poll_s)
 
     def run(self, scenario: Scenario) -> Run:

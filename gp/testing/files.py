@@ -84,30 +84,38 @@ def _cases(inst: ModuleInstance, decl: Decl) -> list[TestCase]:
     expects = [b for b in block.body.blocks if b.type == "expect"]
     for other in block.body.blocks:
         if other.type != "expect":
-            raise ConfigError(f'Unexpected block "{other.type}" in test "{label}"; expected "expect"',
-                              at(decl.file, other))
+            raise ConfigError(
+                f'Unexpected block "{other.type}" in test "{label}"; expected "expect"',
+                at(decl.file, other),
+            )
     if len(expects) != 1:
         where = at(decl.file, expects[1]) if len(expects) > 1 else decl.pos
         raise ConfigError(f'A test needs exactly one "expect" block', where)
     if "pipeline" not in attrs:
-        raise ConfigError(f'test "{label}" needs pipeline (a template address, e.g. workflow_template.NAME)',
-                          decl.pos)
+        raise ConfigError(
+            f'test "{label}" needs pipeline (a template address, e.g. workflow_template.NAME)',
+            decl.pos,
+        )
     expansion = expand(inst, attrs, decl.file, f'test "{label}"')
     out = []
     for i, bindings in enumerate(expansion.bindings):
         ev = inst.evaluator(decl.file, dict(bindings))
         pipeline = attrs["pipeline"].expr
-        out.append(TestCase(
-            name=label + expansion.suffix(i),
-            pos=decl.pos,
-            pipeline=_address(ev, pipeline),
-            pipeline_pos=at(decl.file, _root(pipeline)),
-            arguments=_strings(ev, attrs.get("arguments"), "arguments"),
-            outcomes=_outcomes(ev, attrs.get("outcomes")),
-            outputs={k: _string_map(ev, v, attrs["outputs"].expr, f'outputs["{k}"]')
-                     for k, v in _map(ev, attrs.get("outputs"), "outputs").items()},
-            expect=_expect(inst, ev, decl.file, expects[0]),
-        ))
+        out.append(
+            TestCase(
+                name=label + expansion.suffix(i),
+                pos=decl.pos,
+                pipeline=_address(ev, pipeline),
+                pipeline_pos=at(decl.file, _root(pipeline)),
+                arguments=_strings(ev, attrs.get("arguments"), "arguments"),
+                outcomes=_outcomes(ev, attrs.get("outcomes")),
+                outputs={
+                    k: _string_map(ev, v, attrs["outputs"].expr, f'outputs["{k}"]')
+                    for k, v in _map(ev, attrs.get("outputs"), "outputs").items()
+                },
+                expect=_expect(inst, ev, decl.file, expects[0]),
+            )
+        )
     return out
 
 
@@ -119,15 +127,21 @@ def _address(ev: Evaluator, node: ast.Expr) -> str:
             node = node.obj
         elif isinstance(node, ast.Index):
             key = ev.eval(node.key)
-            parts.append(f"[{key}]" if isinstance(key, int) and not isinstance(key, bool)
-                         else f"[{json.dumps(str(key), ensure_ascii=False)}]")
+            parts.append(
+                f"[{key}]"
+                if isinstance(key, int) and not isinstance(key, bool)
+                else f"[{json.dumps(str(key), ensure_ascii=False)}]"
+            )
             node = node.obj
         elif isinstance(node, ast.Name):
             parts.append(node.name)
             return "".join(reversed(parts))
         else:
-            raise ev.error("pipeline must be the address of a template, such as "
-                           "workflow_template.NAME or module.NAME.workflow_template.NAME", node)
+            raise ev.error(
+                "pipeline must be the address of a template, such as "
+                "workflow_template.NAME or module.NAME.workflow_template.NAME",
+                node,
+            )
 
 
 def _root(node: ast.Expr) -> ast.Expr:
@@ -186,10 +200,15 @@ def _expect(inst: ModuleInstance, ev: Evaluator, file: str, block: ast.BlockNode
     attrs = attr_map(block.body, file, inst.session.diags)
     check_allowed(attrs, _EXPECT_ATTRS, "expect", file, inst.session.diags)
     if block.body.blocks:
-        raise ConfigError(f'Unexpected block "{block.body.blocks[0].type}" in expect', at(file, block.body.blocks[0]))
+        raise ConfigError(
+            f'Unexpected block "{block.body.blocks[0].type}" in expect',
+            at(file, block.body.blocks[0]),
+        )
     phase = None
     if "phase" in attrs:
-        phase = _phase(ev, ev.eval(attrs["phase"].expr), attrs["phase"].expr, WORKFLOW_PHASES, "expect.phase")
+        phase = _phase(
+            ev, ev.eval(attrs["phase"].expr), attrs["phase"].expr, WORKFLOW_PHASES, "expect.phase"
+        )
     tasks = {}
     for task, value in _map(ev, attrs.get("tasks"), "expect.tasks").items():
         tasks[task] = _phase(ev, value, attrs["tasks"].expr, NODE_PHASES, f'expect.tasks["{task}"]')
@@ -197,9 +216,19 @@ def _expect(inst: ModuleInstance, ev: Evaluator, file: str, block: ast.BlockNode
     if "order" in attrs:
         node = attrs["order"].expr
         value = ev.eval(node)
-        chains = value if isinstance(value, list) and value and all(isinstance(v, list) for v in value) else [value]
-        if not all(isinstance(c, list) and len(c) >= 2 and all(isinstance(t, str) for t in c) for c in chains):
-            raise ev.error("expect.order must be a list of at least two task names (each starts before "
-                           "the next), or a list of such lists", node)
+        chains = (
+            value
+            if isinstance(value, list) and value and all(isinstance(v, list) for v in value)
+            else [value]
+        )
+        if not all(
+            isinstance(c, list) and len(c) >= 2 and all(isinstance(t, str) for t in c)
+            for c in chains
+        ):
+            raise ev.error(
+                "expect.order must be a list of at least two task names (each starts before "
+                "the next), or a list of such lists",
+                node,
+            )
         order = tuple(tuple(c) for c in chains)
     return Expect(phase, tasks, order)

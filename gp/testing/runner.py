@@ -73,13 +73,17 @@ class TestResult:
         for base, other in zip(ran, ran[1:]):
             assert base.run is not None and other.run is not None
             if base.run.phase != other.run.phase:
-                out.append(f"workflow phase: {base.backend} {base.run.phase}, {other.backend} {other.run.phase}")
+                out.append(
+                    f"workflow phase: {base.backend} {base.run.phase}, {other.backend} {other.run.phase}"
+                )
             a = {n.name: n.phase for n in base.run.nodes if n.name}
             b = {n.name: n.phase for n in other.run.nodes if n.name}
             for name in sorted(set(a) | set(b)):
                 if a.get(name) != b.get(name):
-                    out.append(f'node "{name}": {base.backend} {a.get(name, "(none)")}, '
-                               f'{other.backend} {b.get(name, "(none)")}')
+                    out.append(
+                        f'node "{name}": {base.backend} {a.get(name, "(none)")}, '
+                        f"{other.backend} {b.get(name, '(none)')}"
+                    )
         return tuple(out)
 
 
@@ -111,12 +115,21 @@ def scenario_for(case: TestCase, objects: Sequence[CompiledObject]) -> Scenario:
     if obj is None:
         close = difflib.get_close_matches(case.pipeline, list(by_address), n=1)
         hint = f'; did you mean "{close[0]}"?' if close else ""
-        raise ConfigError(f'pipeline "{case.pipeline}" is not an object of the module{hint}', case.pipeline_pos)
+        raise ConfigError(
+            f'pipeline "{case.pipeline}" is not an object of the module{hint}', case.pipeline_pos
+        )
     if obj.ref.kind not in ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"):
-        raise ConfigError(f'pipeline "{case.pipeline}" is a {obj.ref.kind}, not a template or cron',
-                          case.pipeline_pos)
-    return Scenario(pipeline=obj.manifest, manifests=tuple(o.manifest for o in objects),
-                    arguments=case.arguments, outcomes=case.outcomes, outputs=case.outputs)
+        raise ConfigError(
+            f'pipeline "{case.pipeline}" is a {obj.ref.kind}, not a template or cron',
+            case.pipeline_pos,
+        )
+    return Scenario(
+        pipeline=obj.manifest,
+        manifests=tuple(o.manifest for o in objects),
+        arguments=case.arguments,
+        outcomes=case.outcomes,
+        outputs=case.outputs,
+    )
 
 
 def check(case: TestCase, run: Run) -> tuple[Mismatch, ...]:
@@ -132,9 +145,21 @@ def check(case: TestCase, run: Run) -> tuple[Mismatch, ...]:
     for chain in expect.order:
         for before, after in zip(chain, chain[1:]):
             a, b = run.find(before), run.find(after)
-            if a is None or b is None or a.started is None or b.started is None or a.started >= b.started:
-                found.append(Mismatch("order", f"{before} -> {after}", f"{before} starts before {after}",
-                                      _started(before, a) + ", " + _started(after, b)))
+            if (
+                a is None
+                or b is None
+                or a.started is None
+                or b.started is None
+                or a.started >= b.started
+            ):
+                found.append(
+                    Mismatch(
+                        "order",
+                        f"{before} -> {after}",
+                        f"{before} starts before {after}",
+                        _started(before, a) + ", " + _started(after, b),
+                    )
+                )
     return tuple(found)
 
 
@@ -151,14 +176,23 @@ def run_case(case: TestCase, scenario: Scenario, backend: Backend) -> Check:
     try:
         run = backend.run(scenario)
     except NotModelledError as e:
-        return Check(backend.name, None, error=f"not modelled: {e.message}", seconds=time.perf_counter() - start)
+        return Check(
+            backend.name,
+            None,
+            error=f"not modelled: {e.message}",
+            seconds=time.perf_counter() - start,
+        )
     except SimulationError as e:
         return Check(backend.name, None, error=e.message, seconds=time.perf_counter() - start)
     return Check(backend.name, run, check(case, run), seconds=time.perf_counter() - start)
 
 
-def run_tests(objects: Sequence[CompiledObject], cases: Sequence[TestCase],
-              backends: Sequence[Backend] = (SimulatorBackend(),), pattern: str | None = None) -> TestReport:
+def run_tests(
+    objects: Sequence[CompiledObject],
+    cases: Sequence[TestCase],
+    backends: Sequence[Backend] = (SimulatorBackend(),),
+    pattern: str | None = None,
+) -> TestReport:
     results = []
     for case in select(cases, pattern):
         scenario = scenario_for(case, objects)

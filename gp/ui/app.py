@@ -54,7 +54,9 @@ class UI:
         env.globals.update(pipeline_url=pipeline_url, run_url=run_url, csrf_field=CSRF_FIELD)
         env.filters["tojson_attr"] = lambda v: json.dumps(v)
 
-    def render(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    def render(
+        self, request: Request, name: str, context: dict[str, Any], status: int = 200
+    ) -> Response:
         context = {"csrf": request.state.csrf, "stack": None, **context}
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -78,16 +80,23 @@ def page(template: str | None = None):
             except GPError as err:
                 # A refused action (bad parameters, a finished run) is the request's fault.
                 status = 400 if request.method == "POST" else 500
-                response = ui.render(request, "error.html", {"title": "Error", "error": err}, status)
+                response = ui.render(
+                    request, "error.html", {"title": "Error", "error": err}, status
+                )
             except HTTPException as exc:
-                response = ui.render(request, "error.html", {"title": "Not found", "message": exc.detail},
-                                     exc.status_code)
+                response = ui.render(
+                    request,
+                    "error.html",
+                    {"title": "Not found", "message": exc.detail},
+                    exc.status_code,
+                )
             else:
                 if isinstance(result, Response):
                     response = result
                 else:
-                    response = ui.render(request, result.pop("template", template), result,
-                                         result.pop("status", 200))
+                    response = ui.render(
+                        request, result.pop("template", template), result, result.pop("status", 200)
+                    )
             return ui.guard.finish(request, response)
 
         endpoint.__name__ = fn.__name__
@@ -104,9 +113,14 @@ def _login(ui: UI, request: Request, form) -> Response:
     return reply
 
 
-def make_app(source: StackSource, *, token: str | None = None,
-             allowed_hosts: tuple[str, ...] | None = None, poll: float = 1.0,
-             now: Callable[[], datetime] | None = None) -> Starlette:
+def make_app(
+    source: StackSource,
+    *,
+    token: str | None = None,
+    allowed_hosts: tuple[str, ...] | None = None,
+    poll: float = 1.0,
+    now: Callable[[], datetime] | None = None,
+) -> Starlette:
     """The UI for ``source``. ``token``: required from every browser (set when listening
     beyond loopback). ``allowed_hosts``: the Host names served (None: any)."""
     from gp.ui import pages, plan_page, runs_pages

@@ -30,11 +30,16 @@ def _spec(manifest: Mapping[str, Any]) -> Mapping[str, Any]:
 def _tasks(tmpl: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     if isinstance((tmpl.get("dag") or {}).get("tasks"), list):
         return {str(t.get("name")): t for t in tmpl["dag"]["tasks"]}
-    return {str(s.get("name")): s for group in tmpl.get("steps") or []
-            for s in (group if isinstance(group, list) else [])}
+    return {
+        str(s.get("name")): s
+        for group in tmpl.get("steps") or []
+        for s in (group if isinstance(group, list) else [])
+    }
 
 
-def runs_what(task: Mapping[str, Any], templates: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
+def runs_what(
+    task: Mapping[str, Any], templates: Mapping[str, Mapping[str, Any]]
+) -> tuple[str, str]:
     """(what the task runs: "script", "container", "dag", ..., the image or the template it
     refers to)."""
     ref = task.get("templateRef")
@@ -54,7 +59,9 @@ def _short(image: str) -> str:
     return image if len(image) <= 36 else "…" + image[-35:]
 
 
-def template_dags(layouts: Layouts, manifest: Mapping[str, Any], address: str, obj) -> list[DrawnDag]:
+def template_dags(
+    layouts: Layouts, manifest: Mapping[str, Any], address: str, obj
+) -> list[DrawnDag]:
     """Every DAG or steps template of an object (``manifest`` already masked), drawn."""
     templates = {str(t.get("name")): t for t in _spec(manifest).get("templates") or []}
     out = []
@@ -66,11 +73,24 @@ def template_dags(layouts: Layouts, manifest: Mapping[str, Any], address: str, o
             tip = f"{name}: {kind} {image}".strip()
             if name in dag.expressions:
                 tip += f"\ndepends: {dag.expressions[name]}"
-            nodes.append(GraphNode(name, (name, f"{kind} · {_short(image)}" if image else kind),
-                                   kind, tip, {"kind": kind}))
+            nodes.append(
+                GraphNode(
+                    name,
+                    (name, f"{kind} · {_short(image)}" if image else kind),
+                    kind,
+                    tip,
+                    {"kind": kind},
+                )
+            )
         edges = [GraphEdge(s, t, label) for s, t, label in dag.edges]
-        out.append(DrawnDag(dag.template, len(dag.tasks),
-                            draw(layouts, nodes, edges, f"{address}: {dag.template}"), dag.expressions))
+        out.append(
+            DrawnDag(
+                dag.template,
+                len(dag.tasks),
+                draw(layouts, nodes, edges, f"{address}: {dag.template}"),
+                dag.expressions,
+            )
+        )
     return out
 
 
@@ -81,16 +101,24 @@ def change_dag(layouts: Layouts, change: DagChange, address: str) -> Markup:
     """A plan's DAG change: every task and edge of before and after, each with its status."""
     nodes = []
     for t in change.tasks:
-        second = f"renamed from {t.renamed_from}" if t.status == "renamed" else _WORDS.get(t.status, "")
+        second = (
+            f"renamed from {t.renamed_from}" if t.status == "renamed" else _WORDS.get(t.status, "")
+        )
         lines = (t.name, second) if second else (t.name,)
         tip = f"{t.name}: {t.status}" + (f" — {t.reason}" if t.reason else "")
         nodes.append(GraphNode(t.name, lines, t.status, tip, {"status": t.status}))
     # Removed edges name a renamed task by its old name: draw them from its box, and an edge
     # that only followed the rename (removed under the old name, added under the new) as kept.
-    renamed = {t.renamed_from: t.name for t in change.tasks if t.status == "renamed" and t.renamed_from}
-    renamed = {old: new for old, new in renamed.items() if old not in {t.name for t in change.tasks}}
-    moved = [(renamed.get(e.source, e.source), renamed.get(e.target, e.target), e.condition, e.status)
-             for e in change.edges]
+    renamed = {
+        t.renamed_from: t.name for t in change.tasks if t.status == "renamed" and t.renamed_from
+    }
+    renamed = {
+        old: new for old, new in renamed.items() if old not in {t.name for t in change.tasks}
+    }
+    moved = [
+        (renamed.get(e.source, e.source), renamed.get(e.target, e.target), e.condition, e.status)
+        for e in change.edges
+    ]
     added = {(s, t, c) for s, t, c, status in moved if status == "added"}
     removed = {(s, t, c) for s, t, c, status in moved if status == "removed"}
     edges = []
@@ -103,15 +131,27 @@ def change_dag(layouts: Layouts, change: DagChange, address: str) -> Markup:
     return draw(layouts, nodes, edges, f"{address}: {change.template} ({change.status})")
 
 
-def run_dag(layouts: Layouts, dag: Dag, templates: Mapping[str, Mapping[str, Any]],
-            phases: Mapping[str, str], title: str) -> Markup:
+def run_dag(
+    layouts: Layouts,
+    dag: Dag,
+    templates: Mapping[str, Mapping[str, Any]],
+    phases: Mapping[str, str],
+    title: str,
+) -> Markup:
     """A run's DAG: every task of the spec (those not started yet too) with its phase."""
     tasks = _tasks(templates.get(dag.template) or {})
     nodes = []
     for name in dag.tasks:
         kind, image = runs_what(tasks.get(name) or {}, templates)
         phase = phases.get(name, "Pending")
-        nodes.append(GraphNode(name, (name, phase), f"phase-{phase}",
-                               f"{name}: {kind} {image} — {phase}".strip(), {"phase": phase}))
+        nodes.append(
+            GraphNode(
+                name,
+                (name, phase),
+                f"phase-{phase}",
+                f"{name}: {kind} {image} — {phase}".strip(),
+                {"phase": phase},
+            )
+        )
     edges = [GraphEdge(s, t, label) for s, t, label in dag.edges]
     return draw(layouts, nodes, edges, title)

@@ -88,11 +88,14 @@ class Layouts:
 
     def _run(self, source: str, keys: list[str], edges) -> Layout:
         if not self._dot:
-            raise GPError("Graphviz's dot is not installed (apt-get install graphviz); "
-                          "gp ui needs it to draw DAGs")
+            raise GPError(
+                "Graphviz's dot is not installed (apt-get install graphviz); "
+                "gp ui needs it to draw DAGs"
+            )
         try:
-            done = subprocess.run([self._dot, "-Tjson"], input=source, capture_output=True,
-                                  text=True, timeout=60)
+            done = subprocess.run(
+                [self._dot, "-Tjson"], input=source, capture_output=True, text=True, timeout=60
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             raise GPError(f"dot failed: {exc}") from exc
         if done.returncode != 0:
@@ -107,8 +110,11 @@ def _q(text: str) -> str:
 def _dot_source(boxes: Sequence[Box], edges: Sequence[tuple[str, str, str]]) -> str:
     # Node ids are numbers: task names may hold anything, and the json output keeps the order.
     ids = {b.key: f"n{i}" for i, b in enumerate(boxes)}
-    lines = ["digraph g {", "  rankdir=LR; nodesep=0.25; ranksep=0.55;",
-             '  node [shape=box fixedsize=true label=""]; edge [arrowhead=none];']
+    lines = [
+        "digraph g {",
+        "  rankdir=LR; nodesep=0.25; ranksep=0.55;",
+        '  node [shape=box fixedsize=true label=""]; edge [arrowhead=none];',
+    ]
     for b in boxes:
         w, h = b.size
         lines.append(f"  {ids[b.key]} [width={w / POINTS:.3f} height={h / POINTS:.3f}];")

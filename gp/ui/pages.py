@@ -66,7 +66,11 @@ def _states(plan: Plan) -> dict[str, tuple[str, str]]:
     }
     out = {c.address: words[c.action] for c in plan.changes}
     for d in plan.drift:
-        out[d.address] = ("missing", "deleted outside gp") if d.after is None else ("drifted", "changed outside gp")
+        out[d.address] = (
+            ("missing", "deleted outside gp")
+            if d.after is None
+            else ("drifted", "changed outside gp")
+        )
     return out
 
 
@@ -83,25 +87,47 @@ def stack(ui, request, form) -> dict:
     declared = {o.address: o for o in loaded.compiled.objects}
     query = request.query_params.get("q", "").strip().lower()
     rows = []
-    when = " ".join(x for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "") if x)
+    when = " ".join(
+        x
+        for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "")
+        if x
+    )
     for address in sorted(set(declared) | set(record.entries)):
         obj, entry = declared.get(address), record.entries.get(address)
         ref = obj.ref if obj else entry.ref
         if query and query not in address.lower() and query not in ref.name.lower():
             continue
         state, words = states.get(address, ("in-sync", "in sync")) if plan else ("pending", "…")
-        rows.append(Row(mask_text(address, secrets), ref.kind,
-                        f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name, state, words,
-                        when if entry else "never", version(entry.applied) if entry else "",
-                        obj is not None and ref.kind in PIPELINE_KINDS))
+        rows.append(
+            Row(
+                mask_text(address, secrets),
+                ref.kind,
+                f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name,
+                state,
+                words,
+                when if entry else "never",
+                version(entry.applied) if entry else "",
+                obj is not None and ref.kind in PIPELINE_KINDS,
+            )
+        )
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
     target = plan.target if plan else loaded.provider.target
-    context = {"title": module.stack, "stack": module.stack, "target": describe_target(target),
-               "rows": rows, "counts": counts, "record": record, "with_states": with_states,
-               "errors": [mask_text(e, secrets) for e in plan.errors] if plan else [], "q": query}
-    return {**context, "template": "stack_rows.html"} if request.headers.get("hx-request") else context
+    context = {
+        "title": module.stack,
+        "stack": module.stack,
+        "target": describe_target(target),
+        "rows": rows,
+        "counts": counts,
+        "record": record,
+        "with_states": with_states,
+        "errors": [mask_text(e, secrets) for e in plan.errors] if plan else [],
+        "q": query,
+    }
+    return (
+        {**context, "template": "stack_rows.html"} if request.headers.get("hx-request") else context
+    )
 
 
 def _parameters(spec: Mapping[str, Any]) -> list[dict]:
@@ -109,9 +135,16 @@ def _parameters(spec: Mapping[str, Any]) -> list[dict]:
     for p in (spec.get("arguments") or {}).get("parameters") or []:
         enum = [str(e) for e in p.get("enum") or []]
         default = p.get("value", p.get("default"))
-        out.append({"name": str(p.get("name")), "type": "enum" if enum else "string", "enum": enum,
-                    "default": None if default is None else str(default),
-                    "from": bool(p.get("valueFrom")), "description": p.get("description") or ""})
+        out.append(
+            {
+                "name": str(p.get("name")),
+                "type": "enum" if enum else "string",
+                "enum": enum,
+                "default": None if default is None else str(default),
+                "from": bool(p.get("valueFrom")),
+                "description": p.get("description") or "",
+            }
+        )
     return out
 
 
@@ -119,19 +152,34 @@ def _crons_of(loaded: Loaded, obj: CompiledObject) -> list[CompiledObject]:
     cluster = obj.ref.kind == "ClusterWorkflowTemplate"
     out = []
     for cron in loaded.compiled.objects:
-        ref = ((cron.manifest.get("spec") or {}).get("workflowSpec") or {}).get("workflowTemplateRef") or {}
-        if cron.ref.kind == "CronWorkflow" and ref.get("name") == obj.ref.name \
-                and bool(ref.get("clusterScope")) == cluster \
-                and (cluster or cron.ref.namespace == obj.ref.namespace):
+        ref = ((cron.manifest.get("spec") or {}).get("workflowSpec") or {}).get(
+            "workflowTemplateRef"
+        ) or {}
+        if (
+            cron.ref.kind == "CronWorkflow"
+            and ref.get("name") == obj.ref.name
+            and bool(ref.get("clusterScope")) == cluster
+            and (cluster or cron.ref.namespace == obj.ref.namespace)
+        ):
             out.append(cron)
     return out
 
 
 def _template_of(loaded: Loaded, cron: CompiledObject) -> CompiledObject | None:
-    ref = ((cron.manifest.get("spec") or {}).get("workflowSpec") or {}).get("workflowTemplateRef") or {}
+    ref = ((cron.manifest.get("spec") or {}).get("workflowSpec") or {}).get(
+        "workflowTemplateRef"
+    ) or {}
     kind = "ClusterWorkflowTemplate" if ref.get("clusterScope") else "WorkflowTemplate"
-    return next((o for o in loaded.compiled.objects if o.ref.kind == kind and o.ref.name == ref.get("name")
-                 and (kind != "WorkflowTemplate" or o.ref.namespace == cron.ref.namespace)), None)
+    return next(
+        (
+            o
+            for o in loaded.compiled.objects
+            if o.ref.kind == kind
+            and o.ref.name == ref.get("name")
+            and (kind != "WorkflowTemplate" or o.ref.namespace == cron.ref.namespace)
+        ),
+        None,
+    )
 
 
 def pipeline(ui, request, form) -> dict:
@@ -145,7 +193,10 @@ def pipeline(ui, request, form) -> dict:
     spec = shown.get("spec") or {}
     wf_spec = spec.get("workflowSpec") or {} if obj.ref.kind == "CronWorkflow" else spec
     context = {
-        "title": address, "stack": loaded.compiled.module.stack, "obj": obj, "address": address,
+        "title": address,
+        "stack": loaded.compiled.module.stack,
+        "obj": obj,
+        "address": address,
         "where": where(obj, loaded.compiled.module.root_dir),
         "dags": template_dags(ui.layouts, shown, address, obj),
         "parameters": _parameters(wf_spec),
@@ -162,9 +213,15 @@ def describe(expr: str) -> str:
     """A cron expression in words (cron-descriptor); Argo's @-forms by name."""
     from cron_descriptor import get_description
 
-    named = {"@yearly": "Once a year", "@annually": "Once a year", "@monthly": "Once a month",
-             "@weekly": "Once a week", "@daily": "Once a day, at midnight",
-             "@midnight": "Once a day, at midnight", "@hourly": "Once an hour"}
+    named = {
+        "@yearly": "Once a year",
+        "@annually": "Once a year",
+        "@monthly": "Once a month",
+        "@weekly": "Once a week",
+        "@daily": "Once a day, at midnight",
+        "@midnight": "Once a day, at midnight",
+        "@hourly": "Once an hour",
+    }
     if expr.strip() in named:
         return named[expr.strip()]
     if expr.startswith("@every "):
@@ -181,9 +238,12 @@ def cron_view(obj: CompiledObject, now, secrets) -> dict:
     schedules, tz = schedules_of(manifest)
     ref = (spec.get("workflowSpec") or {}).get("workflowTemplateRef") or {}
     return {
-        "address": obj.address, "name": obj.ref.name, "namespace": obj.ref.namespace,
+        "address": obj.address,
+        "name": obj.ref.name,
+        "namespace": obj.ref.namespace,
         "schedules": [(s, describe(s)) for s in schedules],
-        "timezone": tz or "UTC", "tz_assumed": not tz,
+        "timezone": tz or "UTC",
+        "tz_assumed": not tz,
         "fires": next_runs(schedules, tz, now, FIRES),
         "suspended": bool(spec.get("suspend")),
         "concurrency": spec.get("concurrencyPolicy") or "Allow",
@@ -195,8 +255,14 @@ def schedules(ui, request, form) -> dict:
     loaded = ui.source.load()
     secrets = secrets_of(loaded.compiled.module.sensitive_values)
     now = ui.now()
-    crons = [cron_view(o, now, secrets) for o in loaded.compiled.objects if o.ref.kind == "CronWorkflow"]
-    context = {"title": "Schedules", "stack": loaded.compiled.module.stack, "crons": crons,
-               "now": now.isoformat()}
+    crons = [
+        cron_view(o, now, secrets) for o in loaded.compiled.objects if o.ref.kind == "CronWorkflow"
+    ]
+    context = {
+        "title": "Schedules",
+        "stack": loaded.compiled.module.stack,
+        "crons": crons,
+        "now": now.isoformat(),
+    }
     context.update(runs_pages.last_runs(ui, loaded, crons))
     return context

@@ -46,12 +46,16 @@ class ChangeView:
 
 
 def _lines(lines: list[Line], secrets) -> tuple[ShownLine, ...]:
-    return tuple(ShownLine(line.depth, line.marker, _CSS.get(line.marker, ""), mask_text(line.text, secrets))
-                 for line in lines)
+    return tuple(
+        ShownLine(line.depth, line.marker, _CSS.get(line.marker, ""), mask_text(line.text, secrets))
+        for line in lines
+    )
 
 
 def plan_view(ui, plan: Plan, secrets) -> dict:
-    drift = [ChangeView(d.address, "drift", _lines(drift_lines(d, secrets), secrets)) for d in plan.drift]
+    drift = [
+        ChangeView(d.address, "drift", _lines(drift_lines(d, secrets), secrets)) for d in plan.drift
+    ]
     changes = []
     for c in plan.changes:
         if c.action is Action.NOOP:
@@ -61,15 +65,30 @@ def plan_view(ui, plan: Plan, secrets) -> dict:
             summary_lines = change_summary(_only(c, dag), 0)
             if dag.status == "changed":
                 summary_lines = summary_lines[1:]  # its heading repeats the box's
-            dags.append(DrawnChange(dag.template, dag.status, len(dag.tasks),
-                                    change_dag(ui.layouts, dag, c.address),
-                                    _lines(summary_lines, secrets)))
-        changes.append(ChangeView(c.address, c.action.value,
-                                  _lines(change_lines(c, secrets), secrets), tuple(dags)))
+            dags.append(
+                DrawnChange(
+                    dag.template,
+                    dag.status,
+                    len(dag.tasks),
+                    change_dag(ui.layouts, dag, c.address),
+                    _lines(summary_lines, secrets),
+                )
+            )
+        changes.append(
+            ChangeView(
+                c.address, c.action.value, _lines(change_lines(c, secrets), secrets), tuple(dags)
+            )
+        )
     counts = {a.value: sum(1 for c in plan.changes if c.action is a) for a in MARKERS}
-    return {"summary": summary(plan), "drift": drift, "changes": changes, "counts": counts,
-            "errors": [mask_text(e, secrets) for e in plan.errors],
-            "target": describe_target(plan.target), "plan": plan}
+    return {
+        "summary": summary(plan),
+        "drift": drift,
+        "changes": changes,
+        "counts": counts,
+        "errors": [mask_text(e, secrets) for e in plan.errors],
+        "target": describe_target(plan.target),
+        "plan": plan,
+    }
 
 
 def _only(change, dag):
@@ -82,10 +101,19 @@ def plan(ui, request, form) -> dict:
     saved = ui.source.saved_plan()
     if saved is not None:
         secrets = secrets_of(saved.sensitive)
-        return {"title": "Plan", "stack": saved.stack, "saved": str(ui.source.plan_file),
-                **plan_view(ui, saved, secrets)}
+        return {
+            "title": "Plan",
+            "stack": saved.stack,
+            "saved": str(ui.source.plan_file),
+            **plan_view(ui, saved, secrets),
+        }
     loaded = ui.source.load()
     fresh = ui.source.plan(loaded)
     secrets = secrets_of(fresh.sensitive, loaded.compiled.module.sensitive_values)
-    return {"title": "Plan", "stack": loaded.compiled.module.stack, "saved": None,
-            "created_at": fresh.created_at, **plan_view(ui, fresh, secrets)}
+    return {
+        "title": "Plan",
+        "stack": loaded.compiled.module.stack,
+        "saved": None,
+        "created_at": fresh.created_at,
+        **plan_view(ui, fresh, secrets),
+    }

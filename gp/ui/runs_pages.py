@@ -68,7 +68,10 @@ def pipeline_runs(ui, request, loaded, obj) -> dict:
     if ctx is None:
         return {"no_engine": why, "runs": []}
     secrets = _secrets(loaded)
-    return {"no_engine": None, "runs": [_masked(r, secrets) for r in api.runs(ctx, obj.address, limit=10)]}
+    return {
+        "no_engine": None,
+        "runs": [_masked(r, secrets) for r in api.runs(ctx, obj.address, limit=10)],
+    }
 
 
 def last_runs(ui, loaded, crons) -> dict:
@@ -89,42 +92,73 @@ def runs_list(ui, request, form) -> dict:
     pipeline, phase = q.get("pipeline") or None, q.get("phase") or None
     start = max(0, int(q.get("start", "0") or 0)) if (q.get("start") or "0").isdigit() else 0
     pipelines = [o.address for o in loaded.compiled.objects if o.ref.kind in api.RUNNABLE]
-    context = {"title": "Runs", "stack": loaded.compiled.module.stack, "no_engine": why, "runs": [],
-               "pipelines": pipelines, "phases": STATUSES, "pipeline": pipeline, "phase": phase,
-               "start": start, "total": 0, "page": PAGE}
+    context = {
+        "title": "Runs",
+        "stack": loaded.compiled.module.stack,
+        "no_engine": why,
+        "runs": [],
+        "pipelines": pipelines,
+        "phases": STATUSES,
+        "pipeline": pipeline,
+        "phase": phase,
+        "start": start,
+        "total": 0,
+        "page": PAGE,
+    }
     if ctx is None:
         return context
     found = api.runs(ctx, pipeline, phase)
     secrets = _secrets(loaded)
-    context.update(runs=[_masked(r, secrets) for r in found[start:start + PAGE]], total=len(found))
+    context.update(
+        runs=[_masked(r, secrets) for r in found[start : start + PAGE]], total=len(found)
+    )
     keep = {k: v for k, v in (("pipeline", pipeline), ("phase", phase)) if v}
     context["newer"] = f"/runs?{urlencode({**keep, 'start': start - PAGE})}" if start > 0 else None
-    context["older"] = f"/runs?{urlencode({**keep, 'start': start + PAGE})}" if start + PAGE < len(found) else None
+    context["older"] = (
+        f"/runs?{urlencode({**keep, 'start': start + PAGE})}" if start + PAGE < len(found) else None
+    )
     return context
 
 
 def _state(run, now) -> dict:
     rows = rows_of(run, now)
     return {
-        "phase": run.phase, "message": run.message or "", "done": run.done,
+        "phase": run.phase,
+        "message": run.message or "",
+        "done": run.done,
         "started": run.started_at or "—",
-        "tasks": {r.name: {"key": r.key, "phase": r.phase, "duration": _duration(r.seconds),
-                           "message": r.message or ""} for r in rows if r.depth == 0},
-        "rows": {r.key: {"phase": r.phase, "duration": _duration(r.seconds), "message": r.message or ""}
-                 for r in rows},
+        "tasks": {
+            r.name: {
+                "key": r.key,
+                "phase": r.phase,
+                "duration": _duration(r.seconds),
+                "message": r.message or "",
+            }
+            for r in rows
+            if r.depth == 0
+        },
+        "rows": {
+            r.key: {"phase": r.phase, "duration": _duration(r.seconds), "message": r.message or ""}
+            for r in rows
+        },
     }
 
 
 def _drawn(ui, run, phases) -> list:
     """The run's DAG from the spec it executes: tasks not started yet are drawn too."""
-    obj = CompiledObject(run.name, ObjectRef("argoproj.io/v1alpha1", "Workflow", run.namespace, run.name),
-                         {"kind": "Workflow", "spec": dict(run.spec)})
+    obj = CompiledObject(
+        run.name,
+        ObjectRef("argoproj.io/v1alpha1", "Workflow", run.namespace, run.name),
+        {"kind": "Workflow", "spec": dict(run.spec)},
+    )
     templates = {str(t.get("name")): t for t in run.spec.get("templates") or []}
     entry = run.spec.get("entrypoint")
     dags = dags_of(obj)
     dags.sort(key=lambda d: d.template != entry)
-    return [(d.template, run_dag(ui.layouts, d, templates, phases, f"{run.name}: {d.template}"))
-            for d in dags[:1]]
+    return [
+        (d.template, run_dag(ui.layouts, d, templates, phases, f"{run.name}: {d.template}"))
+        for d in dags[:1]
+    ]
 
 
 def run_page(ui, request, form) -> dict:
@@ -139,9 +173,15 @@ def run_page(ui, request, form) -> dict:
     rows = rows_of(run, ui.now())
     phases = {r.name: r.phase for r in rows if r.depth == 0}
     outputs = {n.display_name: dict(n.outputs) for n in run.nodes if n.outputs}
-    context.update(run=run, rows=rows, dags=_drawn(ui, run, phases), outputs=outputs,
-                   duration=_duration(_seconds(run, ui.now())),
-                   events=f"/runs/{run.namespace}/{run.name}/events", rows_shown=rows)
+    context.update(
+        run=run,
+        rows=rows,
+        dags=_drawn(ui, run, phases),
+        outputs=outputs,
+        duration=_duration(_seconds(run, ui.now())),
+        events=f"/runs/{run.namespace}/{run.name}/events",
+        rows_shown=rows,
+    )
     context["fmt_duration"] = _duration
     return context
 
@@ -183,8 +223,9 @@ async def events(request: Request) -> Response:
                 return
             await asyncio.sleep(ui.poll)
 
-    response = StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store"})
+    response = StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    )
     return ui.guard.finish(request, response)
 
 
@@ -193,8 +234,11 @@ def _params(form) -> dict[str, str]:
 
 
 def submit(ui, request, form) -> Response:
-    run = _stack(ui).run(request.path_params["address"], _params(form),
-                         allow_drift=(form or {}).get("allow_drift") == "on")
+    run = _stack(ui).run(
+        request.path_params["address"],
+        _params(form),
+        allow_drift=(form or {}).get("allow_drift") == "on",
+    )
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 

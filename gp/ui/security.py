@@ -74,23 +74,37 @@ class Guard:
                     return PlainTextResponse("wrong token", status_code=403)
                 # Take the token out of the address bar (and of the history) at once.
                 clean = URL(str(request.url)).remove_query_params("token")
-                reply = RedirectResponse(clean.path + (f"?{clean.query}" if clean.query else ""),
-                                         status_code=303)
+                reply = RedirectResponse(
+                    clean.path + (f"?{clean.query}" if clean.query else ""), status_code=303
+                )
                 reply.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
                 return reply
-            if not _same(request.cookies.get(TOKEN_COOKIE), self.token) and request.url.path != "/login":
-                return None if request.url.path.startswith("/static/") else _ask_token(request.state.csrf)
+            if (
+                not _same(request.cookies.get(TOKEN_COOKIE), self.token)
+                and request.url.path != "/login"
+            ):
+                return (
+                    None
+                    if request.url.path.startswith("/static/")
+                    else _ask_token(request.state.csrf)
+                )
         if request.method in CHANGING:
             origin = request.headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+            if (
+                origin
+                and origin != "null"
+                and urlsplit(origin).netloc != request.headers.get("host")
+            ):
                 return PlainTextResponse("cross-origin request refused", status_code=403)
             sent = request.headers.get(CSRF_HEADER)
             if sent is None and request.headers.get("content-type", "").startswith(
-                    ("application/x-www-form-urlencoded", "multipart/form-data")):
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            ):
                 sent = (await request.form()).get(CSRF_FIELD)
             if not _same(sent, request.cookies.get(CSRF_COOKIE)):
-                return PlainTextResponse("missing or wrong CSRF token; reload the page",
-                                         status_code=403)
+                return PlainTextResponse(
+                    "missing or wrong CSRF token; reload the page", status_code=403
+                )
         return None
 
     def finish(self, request: Request, response: Response) -> Response:
@@ -99,7 +113,8 @@ class Guard:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+            "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        )
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -113,11 +128,13 @@ def _ask_token(csrf: str) -> Response:
     from markupsafe import escape
     from starlette.responses import HTMLResponse
 
-    page = ("<!doctype html><html><head><meta charset='utf-8'><title>gp ui: token</title>"
-            "<link rel='stylesheet' href='/static/ui.css'></head><body><main class='narrow'>"
-            "<h1>gp ui</h1><p>This UI listens beyond loopback: give the token that "
-            "<code>gp ui</code> printed.</p><form method='post' action='/login'>"
-            f"<input type='hidden' name='{CSRF_FIELD}' value='{escape(csrf)}'>"
-            "<input name='token' type='password' autofocus aria-label='token'> "
-            "<button>Open</button></form></main></body></html>")
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>gp ui: token</title>"
+        "<link rel='stylesheet' href='/static/ui.css'></head><body><main class='narrow'>"
+        "<h1>gp ui</h1><p>This UI listens beyond loopback: give the token that "
+        "<code>gp ui</code> printed.</p><form method='post' action='/login'>"
+        f"<input type='hidden' name='{CSRF_FIELD}' value='{escape(csrf)}'>"
+        "<input name='token' type='password' autofocus aria-label='token'> "
+        "<button>Open</button></form></main></body></html>"
+    )
     return HTMLResponse(page, status_code=401)

@@ -49,5 +49,7 @@ def prepare(inputs: operations.Inputs, host: str, port: int, plan_file: Path | N
 def serve(serving: Serving) -> None:
     import uvicorn
 
-    config = uvicorn.Config(serving.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        serving.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
+    )
     uvicorn.Server(config).run(sockets=[serving.sock])

@@ -72,7 +72,9 @@ class StackSource:
             folders |= {Path(o.pos.file).resolve().parent for o in compiled.objects if o.pos}
             root = Path(self.inputs.root_dir).resolve()
             folders = {f for f in folders if f == root or root not in f.parents}
-            self._loaded = Loaded(compiled, operations.provider_for(compiled.module), frozenset(folders))
+            self._loaded = Loaded(
+                compiled, operations.provider_for(compiled.module), frozenset(folders)
+            )
             self._seen = _fingerprint(folders)
             return self._loaded
 

@@ -50,10 +50,19 @@ def serve():
 @pytest.fixture
 def page(browser):
     """A page that records console errors and failed requests; the test asserts none."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, timezone_id="Europe/Paris")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 860}, timezone_id="Europe/Paris"
+    )
     pg = context.new_page()
     pg.problems = []
-    pg.on("console", lambda m: pg.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    pg.on(
+        "console",
+        lambda m: (
+            pg.problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
     pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
     pg.on("requestfailed", lambda r: pg.problems.append(f"request failed: {r.url}"))
     yield pg

@@ -11,7 +11,14 @@ from gp.cli.main import main
 pytestmark = pytest.mark.browser
 
 CHAIN = "module.sen2cor.workflow_template.chain"
-SEN2COR_TASKS = {"preprocess", "sen2cor-290", "sen2cor-280", "sen2cor-255", "all-failed", "finalize"}
+SEN2COR_TASKS = {
+    "preprocess",
+    "sen2cor-290",
+    "sen2cor-280",
+    "sen2cor-255",
+    "all-failed",
+    "finalize",
+}
 
 
 def _load(page, url):
@@ -53,7 +60,12 @@ def test_the_sen2cor_dag_shows_every_task(workspace, serve, page):
     svg = page.locator("svg.dag").bounding_box()
     for i in range(boxes.count()):  # every box is drawn inside the visible graph
         box = boxes.nth(i).bounding_box()
-        assert box and box["width"] > 20 and svg["x"] <= box["x"] and box["x"] + box["width"] <= svg["x"] + svg["width"] + 1
+        assert (
+            box
+            and box["width"] > 20
+            and svg["x"] <= box["x"]
+            and box["x"] + box["width"] <= svg["x"] + svg["width"] + 1
+        )
     assert page.locator("svg.dag .edge-label", has_text="Failed").count() == 3
     assert page.problems == []
     shoot(page, "pipeline")
@@ -63,9 +75,11 @@ def test_a_plan_draws_a_changed_task_as_changed(workspace, serve, page):
     root = workspace / "examples/sen2cor"
     assert main(["apply", "-C", str(root), "--auto-approve"]) == 0
     main_file = root / "main.gp.hcl"
-    main_file.write_text(main_file.read_text().replace('command  = ["L2A_Process"]',
-                                                       'command  = ["L2A_Process", "--verbose"]')
-                         .replace('versions = ["2.9.0", "2.8.0", "2.5.5"]', 'versions = ["2.9.0", "2.8.0"]'))
+    main_file.write_text(
+        main_file.read_text()
+        .replace('command  = ["L2A_Process"]', 'command  = ["L2A_Process", "--verbose"]')
+        .replace('versions = ["2.9.0", "2.8.0", "2.5.5"]', 'versions = ["2.9.0", "2.8.0"]')
+    )
     ui = serve(root)
     _load(page, ui.url + "/plan")
     changed = page.locator('svg.dag g.task[data-task="sen2cor-290"]')

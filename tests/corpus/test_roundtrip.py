@@ -14,8 +14,15 @@ from gp.importing import generate_checked
 
 _ROOT = Path(__file__).resolve().parents[2]
 # ../shared beside the checkout (further up for a nested git worktree), as in tests/conftest.py.
-EXAMPLES = next((d / "shared" for d in _ROOT.parents if (d / "shared" / "corpus").is_dir()),
-                _ROOT.parent / "shared") / "corpus" / "argo" / "examples"
+EXAMPLES = (
+    next(
+        (d / "shared" for d in _ROOT.parents if (d / "shared" / "corpus").is_dir()),
+        _ROOT.parent / "shared",
+    )
+    / "corpus"
+    / "argo"
+    / "examples"
+)
 
 # Files that cannot round-trip, each with its reason; they xfail strictly, so a fix shows up.
 CANNOT_ROUND_TRIP: dict[str, str] = {
@@ -39,7 +46,8 @@ def _example_files() -> list[str]:
 def _params() -> list:
     return [
         pytest.param(rel, marks=pytest.mark.xfail(reason=CANNOT_ROUND_TRIP[rel], strict=True))
-        if rel in CANNOT_ROUND_TRIP else rel
+        if rel in CANNOT_ROUND_TRIP
+        else rel
         for rel in _example_files()
     ]
 
@@ -53,7 +61,11 @@ def _load_and_compile(module_dir: Path) -> list:
 
 def _by_name(items: list) -> list:
     # Argo keys templates by name, so their order carries no meaning.
-    return sorted(items, key=lambda t: t.get("name", "")) if all(isinstance(t, dict) for t in items) else items
+    return (
+        sorted(items, key=lambda t: t.get("name", ""))
+        if all(isinstance(t, dict) for t in items)
+        else items
+    )
 
 
 def _normal_spec(spec: dict) -> dict:
@@ -65,11 +77,19 @@ def _normal_spec(spec: dict) -> dict:
 
 
 def _normal_meta(meta: dict, has_namespace: bool) -> dict:
-    labels = {k: v for k, v in (meta.get("labels") or {}).items()
-              if k != MANAGED_BY_LABEL and not k.startswith(f"{LABEL_PREFIX}/")}
-    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != ADDRESS_ANNOTATION}
-    out = {"name": meta.get("name") or meta.get("generateName", "").rstrip("-"), "labels": labels,
-           "annotations": annotations}
+    labels = {
+        k: v
+        for k, v in (meta.get("labels") or {}).items()
+        if k != MANAGED_BY_LABEL and not k.startswith(f"{LABEL_PREFIX}/")
+    }
+    annotations = {
+        k: v for k, v in (meta.get("annotations") or {}).items() if k != ADDRESS_ANNOTATION
+    }
+    out = {
+        "name": meta.get("name") or meta.get("generateName", "").rstrip("-"),
+        "labels": labels,
+        "annotations": annotations,
+    }
     if has_namespace:
         out["namespace"] = meta.get("namespace")
     return out
@@ -80,7 +100,9 @@ def _normal_meta(meta: dict, has_namespace: bool) -> dict:
 def test_import_round_trips(rel: str, tmp_path: Path):
     path = EXTRA / rel.removeprefix("extra/") if rel.startswith("extra/") else EXAMPLES / rel
     originals = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
-    (tmp_path / "main.gp.hcl").write_text(generate_config(originals, source_names=[rel] * len(originals)))
+    (tmp_path / "main.gp.hcl").write_text(
+        generate_config(originals, source_names=[rel] * len(originals))
+    )
     compiled = _load_and_compile(tmp_path)
     assert len(compiled) == len(originals)
     for original, got in zip(originals, compiled):

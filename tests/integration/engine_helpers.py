@@ -27,8 +27,10 @@ def example_on_cluster(name: str, dest: Path, kubeconfig: Path, namespace: str) 
     root = dest / "examples" / name
     for path in root.glob("*.gp.hcl"):
         text = path.read_text()
-        block = (f'provider "kubernetes" {{\n  kubeconfig = "{kubeconfig}"\n'
-                 f'  namespace  = "{namespace}"\n}}')
+        block = (
+            f'provider "kubernetes" {{\n  kubeconfig = "{kubeconfig}"\n'
+            f'  namespace  = "{namespace}"\n}}'
+        )
         path.write_text(_PROVIDER.sub(block, text))
     return root
 
@@ -45,26 +47,36 @@ class Runs:
         self.objs = client.CustomObjectsApi(api)
         self.ns = namespace
 
-    def submit(self, template: str, params: dict[str, str] | None = None,
-               scenario: Scenario | None = None, cluster_scope: bool = False) -> str:
+    def submit(
+        self,
+        template: str,
+        params: dict[str, str] | None = None,
+        scenario: Scenario | None = None,
+        cluster_scope: bool = False,
+    ) -> str:
         ref = {"name": template, **({"clusterScope": True} if cluster_scope else {})}
         spec: dict = {"workflowTemplateRef": ref}
         if params:
             spec["arguments"] = {"parameters": [{"name": k, "value": v} for k, v in params.items()]}
         annotations = {SCENARIO_ANNOTATION: scenario.to_annotation()} if scenario else {}
         body = {
-            "apiVersion": f"{GROUP}/{VERSION}", "kind": "Workflow",
+            "apiVersion": f"{GROUP}/{VERSION}",
+            "kind": "Workflow",
             "metadata": {"generateName": f"{template}-", "annotations": annotations},
             "spec": spec,
         }
-        created = self.objs.create_namespaced_custom_object(GROUP, VERSION, self.ns, "workflows", body)
+        created = self.objs.create_namespaced_custom_object(
+            GROUP, VERSION, self.ns, "workflows", body
+        )
         return created["metadata"]["name"]
 
     def get(self, name: str) -> dict:
         return self.objs.get_namespaced_custom_object(GROUP, VERSION, self.ns, "workflows", name)
 
     def list(self) -> list[dict]:
-        return self.objs.list_namespaced_custom_object(GROUP, VERSION, self.ns, "workflows")["items"]
+        return self.objs.list_namespaced_custom_object(GROUP, VERSION, self.ns, "workflows")[
+            "items"
+        ]
 
     def wait(self, name: str, timeout_s: float = 120.0) -> dict:
         deadline = time.monotonic() + timeout_s

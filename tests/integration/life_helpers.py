@@ -41,7 +41,9 @@ cron_workflow "etl-nightly" {{
 """
 
 
-def write_module(root: Path, kubeconfig: Path, namespace: str, *blocks: str, stack: str = "life") -> Path:
+def write_module(
+    root: Path, kubeconfig: Path, namespace: str, *blocks: str, stack: str = "life"
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     head = (
         f'gp {{\n  stack = "{stack}"\n}}\n\n'
@@ -80,14 +82,18 @@ class Cluster:
 
     def get(self, kind: str, name: str) -> dict | None:
         try:
-            return self.objs.get_namespaced_custom_object(GROUP, VERSION, self.ns, PLURALS[kind], name)
+            return self.objs.get_namespaced_custom_object(
+                GROUP, VERSION, self.ns, PLURALS[kind], name
+            )
         except ApiException as exc:
             if exc.status == 404:
                 return None
             raise
 
     def names(self, kind: str) -> set[str]:
-        items = self.objs.list_namespaced_custom_object(GROUP, VERSION, self.ns, PLURALS[kind])["items"]
+        items = self.objs.list_namespaced_custom_object(GROUP, VERSION, self.ns, PLURALS[kind])[
+            "items"
+        ]
         return {i["metadata"]["name"] for i in items}
 
     def create(self, manifest: dict) -> dict:
@@ -97,13 +103,24 @@ class Cluster:
 
     def edit(self, kind: str, name: str, patch: dict, manager: str = "kubectl-edit") -> dict:
         return self.objs.patch_namespaced_custom_object(
-            GROUP, VERSION, self.ns, PLURALS[kind], name, patch,
-            field_manager=manager, _content_type="application/merge-patch+json",
+            GROUP,
+            VERSION,
+            self.ns,
+            PLURALS[kind],
+            name,
+            patch,
+            field_manager=manager,
+            _content_type="application/merge-patch+json",
         )
 
     def replace(self, manifest: dict, manager: str) -> dict:
         return self.objs.replace_namespaced_custom_object(
-            GROUP, VERSION, self.ns, PLURALS[manifest["kind"]], manifest["metadata"]["name"], manifest,
+            GROUP,
+            VERSION,
+            self.ns,
+            PLURALS[manifest["kind"]],
+            manifest["metadata"]["name"],
+            manifest,
             field_manager=manager,
         )
 
@@ -117,8 +134,15 @@ class Cluster:
 
     def server_side_apply(self, manifest: dict, manager: str) -> None:
         self.objs.patch_namespaced_custom_object(
-            GROUP, VERSION, self.ns, PLURALS[manifest["kind"]], manifest["metadata"]["name"], manifest,
-            field_manager=manager, force=True, _content_type="application/apply-patch+yaml",
+            GROUP,
+            VERSION,
+            self.ns,
+            PLURALS[manifest["kind"]],
+            manifest["metadata"]["name"],
+            manifest,
+            field_manager=manager,
+            force=True,
+            _content_type="application/apply-patch+yaml",
             _preload_content=False,
         )
 

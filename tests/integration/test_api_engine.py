@@ -31,21 +31,35 @@ def test_plan_apply_run_wait_nodes_logs_and_history(sen2cor: gp.Stack):
     assert plan.summary == {"add": 1, "change": 0, "destroy": 0}
     assert sen2cor.apply(plan).ok
 
-    run = sen2cor.run(CHAIN, tile="T11UNQ",
-                      annotations={SCENARIO: json.dumps({"outcomes": {"sen2cor-290": "Failed"}})})
+    run = sen2cor.run(
+        CHAIN,
+        tile="T11UNQ",
+        annotations={SCENARIO: json.dumps({"outcomes": {"sen2cor-290": "Failed"}})},
+    )
     assert run.address == CHAIN and run.parameters == {"tile": "T11UNQ"}
     assert run.wait(timeout=300) == "Succeeded" and run.done
     phases = {task: node.phase for task, node in run.nodes.items()}
-    assert phases == {"preprocess": "Succeeded", "sen2cor-290": "Failed", "sen2cor-280": "Succeeded",
-                      "sen2cor-255": "Omitted", "all-failed": "Omitted", "finalize": "Succeeded"}
+    assert phases == {
+        "preprocess": "Succeeded",
+        "sen2cor-290": "Failed",
+        "sen2cor-280": "Succeeded",
+        "sen2cor-255": "Omitted",
+        "all-failed": "Omitted",
+        "finalize": "Succeeded",
+    }
     assert run.nodes["finalize"].started_at and run.nodes["finalize"].finished_at
     log = run.logs(task="finalize")
     assert log.splitlines()[-1] == "finalize: Succeeded"
     everything = run.logs()
-    assert "preprocess: preprocess: " in everything and "sen2cor-290: sen2cor-290: Failed" in everything
+    assert (
+        "preprocess: preprocess: " in everything
+        and "sen2cor-290: sen2cor-290: Failed" in everything
+    )
 
     html = run._repr_html_()
-    assert "Succeeded" in html and 'data-task="sen2cor-290"' in html and 'data-status="Failed"' in html
+    assert (
+        "Succeeded" in html and 'data-task="sen2cor-290"' in html and 'data-status="Failed"' in html
+    )
 
     again = sen2cor.run(CHAIN, tile="T12ABC")
     assert again.wait(timeout=300) == "Succeeded"
@@ -68,7 +82,9 @@ def test_a_run_is_checked_before_anything_is_sent(sen2cor: gp.Stack):
 
 def test_a_long_run_can_be_waited_on_with_a_timeout_and_stopped(sen2cor: gp.Stack):
     sen2cor.apply()
-    run = sen2cor.run(CHAIN, tile="T11UNQ", annotations={SCENARIO: json.dumps({"delays": {"preprocess": 60}})})
+    run = sen2cor.run(
+        CHAIN, tile="T11UNQ", annotations={SCENARIO: json.dumps({"delays": {"preprocess": 60}})}
+    )
     with pytest.raises(gp.GPError, match="still"):
         run.wait(timeout=2)
     assert not run.refresh().done

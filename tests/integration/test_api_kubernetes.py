@@ -35,8 +35,12 @@ def on(kubeconfig: Path, namespace: str) -> dict:
     return {"kubernetes": {"kubeconfig": str(kubeconfig), "namespace": namespace}}
 
 
-def test_plan_apply_and_a_saved_plan_on_the_cluster(sen2cor: Path, dev_cluster, namespace, tmp_path):
-    stack = gp.Stack(sen2cor, vars={"tile": "T11UNQ"}, provider=on(dev_cluster.kubeconfig(), namespace))
+def test_plan_apply_and_a_saved_plan_on_the_cluster(
+    sen2cor: Path, dev_cluster, namespace, tmp_path
+):
+    stack = gp.Stack(
+        sen2cor, vars={"tile": "T11UNQ"}, provider=on(dev_cluster.kubeconfig(), namespace)
+    )
     plan = stack.plan()
     assert plan.summary == {"add": 1, "change": 0, "destroy": 0}
     assert [(c.address, c.action) for c in plan.changes] == [(CHAIN, "create")]
@@ -46,7 +50,9 @@ def test_plan_apply_and_a_saved_plan_on_the_cluster(sen2cor: Path, dev_cluster, 
     assert stack.state().addresses == [CHAIN]
 
     # A plan saved here is applied by the CLI; one made before a change is refused as stale.
-    changed = gp.Stack(sen2cor, vars={"tile": "T12ABC"}, provider=on(dev_cluster.kubeconfig(), namespace))
+    changed = gp.Stack(
+        sen2cor, vars={"tile": "T12ABC"}, provider=on(dev_cluster.kubeconfig(), namespace)
+    )
     early = changed.plan()
     assert early.summary == {"add": 0, "change": 1, "destroy": 0}
     early.save(tmp_path / "p.json")
@@ -78,7 +84,9 @@ def second_cluster(dev_binaries, tmp_path_factory) -> Iterator[Path]:
         down(state_dir)
 
 
-def test_one_module_on_two_clusters_side_by_side(sen2cor: Path, dev_cluster, namespace, second_cluster):
+def test_one_module_on_two_clusters_side_by_side(
+    sen2cor: Path, dev_cluster, namespace, second_cluster
+):
     one = gp.Stack(sen2cor, provider=on(dev_cluster.kubeconfig(), namespace))
     two = gp.Stack(sen2cor, provider=on(second_cluster, "pipeline"))
     plan_one, plan_two = one.plan(), two.plan()

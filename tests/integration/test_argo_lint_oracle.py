@@ -25,7 +25,9 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(d for d in (REPO / "examples").iterdir() if any(d.glob("*.gp.hcl")))
-GOLDEN = sorted(d for d in (REPO / "tests/golden/cases").iterdir() if (d / "expected.yaml").is_file())
+GOLDEN = sorted(
+    d for d in (REPO / "tests/golden/cases").iterdir() if (d / "expected.yaml").is_file()
+)
 BROKEN_ROOT = REPO / "tests/golden/lint"
 CORPUS = REPO.parent / "shared/corpus/argo/examples"
 # Templates that corpus examples call but the corpus does not hold (see its README).
@@ -35,10 +37,8 @@ LINTABLE = {"Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWork
 # Argo files whose objects `argo lint --offline` rejects although Argo runs them, with why.
 # The corpus is Argo 4.1's; the lint built here is v4.0.5, which predates these fields.
 ARGO_FALSE_POSITIVES: dict[str, str] = {
-    "resource-claims-template-override.yaml":
-        "spec.resourceClaims is an Argo 4.1 field: the v4.0.5 lint rejects it as unknown",
-    "workflow-level-executor-plugin.yaml":
-        "spec.executorPlugins is an Argo 4.1 field: the v4.0.5 lint rejects it as unknown",
+    "resource-claims-template-override.yaml": "spec.resourceClaims is an Argo 4.1 field: the v4.0.5 lint rejects it as unknown",
+    "workflow-level-executor-plugin.yaml": "spec.executorPlugins is an Argo 4.1 field: the v4.0.5 lint rejects it as unknown",
 }
 # Broken modules gp accepts although Argo rejects them (or the reverse), with why.
 KNOWN_DISAGREEMENTS: dict[str, str] = {}
@@ -61,8 +61,9 @@ def gp_verdict(module_dir: Path) -> tuple[list[str], list[dict]]:
     return errors, [r.to_object().manifest for r in results]
 
 
-def argo_lint(argo: Path, manifests: list[dict], workdir: Path,
-              context: list[dict] | None = None) -> tuple[bool, str]:
+def argo_lint(
+    argo: Path, manifests: list[dict], workdir: Path, context: list[dict] | None = None
+) -> tuple[bool, str]:
     """Lint ``manifests`` offline, with ``context`` (templates they refer to) in a file beside
     them: the offline lint knows only the files it is given."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -71,8 +72,12 @@ def argo_lint(argo: Path, manifests: list[dict], workdir: Path,
     if context:
         paths.append(workdir / "context.yaml")
         paths[1].write_text(yaml.safe_dump_all(context, sort_keys=False))
-    proc = subprocess.run([str(argo), "lint", "--offline", *map(str, paths)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(argo), "lint", "--offline", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -137,7 +142,9 @@ def test_argo_accepts_gps_round_trip_of_its_own_examples(argo, rel, tmp_path):
     if not any(d.get("kind") in LINTABLE for d in originals):
         pytest.skip(f"{rel} holds no kind argo lint checks ({originals[0].get('kind')})")
     try:
-        (tmp_path / "main.gp.hcl").write_text(generate_config(originals, source_names=[rel] * len(originals)))
+        (tmp_path / "main.gp.hcl").write_text(
+            generate_config(originals, source_names=[rel] * len(originals))
+        )
     except GPError as err:
         pytest.skip(f"gp import does not express {rel}: {err}")
     errors, manifests = gp_verdict(tmp_path)

@@ -48,24 +48,36 @@ def templates_only(dev_cluster, dev_binaries):
 def test_a_kind_whose_crd_is_not_installed_is_named_at_plan(templates_only, capsys, tmp_path):
     """WorkflowEventBinding's CRD is not served there: before discovery it was planned
     "will be created" and failed at apply."""
-    root = write_module(tmp_path / "stack", templates_only, "discovery",
-                        TEMPLATE.format(image="alpine:3.20"), BINDING)
+    root = write_module(
+        tmp_path / "stack",
+        templates_only,
+        "discovery",
+        TEMPLATE.format(image="alpine:3.20"),
+        BINDING,
+    )
     gp = Run(capsys, root)
     for command in (("plan",), ("apply", "--auto-approve")):
         code, out, err = gp(*command)
         assert code == 1, (out, err)
         assert "will be created" not in out
         assert err.startswith(
-            "Error: WorkflowEventBinding (argoproj.io/v1alpha1) is not served by https://"), err
-        assert ("the CustomResourceDefinition workfloweventbindings.argoproj.io is not installed (needed by "
-                "manifest.binding); install Argo Workflows' CRDs") in err
+            "Error: WorkflowEventBinding (argoproj.io/v1alpha1) is not served by https://"
+        ), err
+        assert (
+            "the CustomResourceDefinition workfloweventbindings.argoproj.io is not installed (needed by "
+            "manifest.binding); install Argo Workflows' CRDs"
+        ) in err
     from kubernetes import client as kube
 
     from gp.devcluster.kubeconfig import api_client
 
     with api_client(templates_only) as api:  # nothing was written
-        assert kube.CustomObjectsApi(api).list_namespaced_custom_object(
-            "argoproj.io", "v1alpha1", "discovery", "workflowtemplates")["items"] == []
+        assert (
+            kube.CustomObjectsApi(api).list_namespaced_custom_object(
+                "argoproj.io", "v1alpha1", "discovery", "workflowtemplates"
+            )["items"]
+            == []
+        )
 
 
 def test_served_kinds_still_plan(module, gp):
@@ -126,8 +138,12 @@ def _kubeconfig(path: Path, server: str) -> Path:
 @pytest.mark.parametrize("handler", [_NotKubernetes, _Html], ids=["404-everywhere", "html-200"])
 def test_a_server_that_is_not_kubernetes_is_named(tmp_path, capsys, handler):
     for server in _serve(handler):
-        root = write_module(tmp_path / "stack", _kubeconfig(tmp_path / "kc", server), "pipeline",
-                            TEMPLATE.format(image="alpine:3.20"))
+        root = write_module(
+            tmp_path / "stack",
+            _kubeconfig(tmp_path / "kc", server),
+            "pipeline",
+            TEMPLATE.format(image="alpine:3.20"),
+        )
         for command in (("plan",), ("apply", "--auto-approve"), ("show",), ("unlock", "abc")):
             code, out, err = Run(capsys, root)(*command)
             assert code == 1, (command, out, err)

@@ -37,8 +37,16 @@ def apply(api, obj: dict, manager: str = "gp", **kw) -> dict:
     # The generated client maps only 200 to a body: an apply that creates (201) would come
     # back as None, so the raw response is decoded here.
     resp = client.CustomObjectsApi(api).patch_namespaced_custom_object(
-        GROUP, VERSION, md["namespace"], WT, md["name"], obj,
-        field_manager=manager, _content_type=APPLY, _preload_content=False, **kw,
+        GROUP,
+        VERSION,
+        md["namespace"],
+        WT,
+        md["name"],
+        obj,
+        field_manager=manager,
+        _content_type=APPLY,
+        _preload_content=False,
+        **kw,
     )
     return json.loads(resp.data)
 
@@ -137,8 +145,12 @@ def test_delete(kube, namespace):
     apply(kube, template("t", namespace))
     objs.delete_namespaced_custom_object(GROUP, VERSION, namespace, WT, "t")
     assert status_of(lambda: get(kube, namespace, "t"))[0] == 404
-    assert status_of(lambda: objs.delete_namespaced_custom_object(
-        GROUP, VERSION, namespace, WT, "t"))[0] == 404
+    assert (
+        status_of(lambda: objs.delete_namespaced_custom_object(GROUP, VERSION, namespace, WT, "t"))[
+            0
+        ]
+        == 404
+    )
 
 
 def test_cluster_scoped_template_and_short_names(kube, dev_cluster):
@@ -147,8 +159,14 @@ def test_cluster_scoped_template_and_short_names(kube, dev_cluster):
     body["kind"] = "ClusterWorkflowTemplate"
     del body["metadata"]["namespace"]
     resp = objs.patch_cluster_custom_object(
-        GROUP, VERSION, "clusterworkflowtemplates", "shared-smoke", body,
-        field_manager="gp", _content_type=APPLY, _preload_content=False,
+        GROUP,
+        VERSION,
+        "clusterworkflowtemplates",
+        "shared-smoke",
+        body,
+        field_manager="gp",
+        _content_type=APPLY,
+        _preload_content=False,
     )
     assert resp.status == 201
     created = json.loads(resp.data)
@@ -161,7 +179,9 @@ def test_cluster_scoped_template_and_short_names(kube, dev_cluster):
         assert by_kind["CronWorkflow"].short_names == ["cwf", "cronwf"]
         assert by_kind["Workflow"].namespaced is True
     finally:
-        objs.delete_cluster_custom_object(GROUP, VERSION, "clusterworkflowtemplates", "shared-smoke")
+        objs.delete_cluster_custom_object(
+            GROUP, VERSION, "clusterworkflowtemplates", "shared-smoke"
+        )
 
 
 def test_lease_created_and_renewed(kube, namespace):
@@ -171,14 +191,17 @@ def test_lease_created_and_renewed(kube, namespace):
     t0 = dt.datetime(2026, 1, 1, 12, 0, 0, 250000, tzinfo=dt.timezone.utc)
     lease = client.V1Lease(
         metadata=client.V1ObjectMeta(name="gp-lock-stack1"),
-        spec=client.V1LeaseSpec(holder_identity="alice@host", lease_duration_seconds=30,
-                                acquire_time=t0, renew_time=t0),
+        spec=client.V1LeaseSpec(
+            holder_identity="alice@host", lease_duration_seconds=30, acquire_time=t0, renew_time=t0
+        ),
     )
     created = leases.create_namespaced_lease(namespace, lease)
     assert created.spec.holder_identity == "alice@host" and created.spec.renew_time == t0
     # A second holder cannot create the same lease: creation is the lock's atomic step.
-    other = client.V1Lease(metadata=client.V1ObjectMeta(name="gp-lock-stack1"),
-                           spec=client.V1LeaseSpec(holder_identity="bob@host"))
+    other = client.V1Lease(
+        metadata=client.V1ObjectMeta(name="gp-lock-stack1"),
+        spec=client.V1LeaseSpec(holder_identity="bob@host"),
+    )
     assert status_of(lambda: leases.create_namespaced_lease(namespace, other))[0] == 409
 
     renewed_at = t0 + dt.timedelta(seconds=10)
@@ -189,7 +212,8 @@ def test_lease_created_and_renewed(kube, namespace):
     assert renewed.metadata.resource_version != created.metadata.resource_version
     # Renewing from the old version (someone else renewed in between) is refused.
     code, message = status_of(
-        lambda: leases.replace_namespaced_lease("gp-lock-stack1", namespace, created))
+        lambda: leases.replace_namespaced_lease("gp-lock-stack1", namespace, created)
+    )
     assert code == 409 and "the object has been modified" in message
     live = leases.read_namespaced_lease("gp-lock-stack1", namespace)
     assert live.spec.renew_time == renewed_at
@@ -223,8 +247,11 @@ def test_full_crds_prune_undeclared_field_on_create_unless_strict(kube_full, ful
     objs = client.CustomObjectsApi(kube_full)
     body = template("t", full_namespace)
     body["spec"]["futureArgoField"] = True
-    code, text = status_of(lambda: objs.create_namespaced_custom_object(
-        GROUP, VERSION, full_namespace, WT, body, field_validation="Strict"))
+    code, text = status_of(
+        lambda: objs.create_namespaced_custom_object(
+            GROUP, VERSION, full_namespace, WT, body, field_validation="Strict"
+        )
+    )
     assert code == 400 and 'unknown field "spec.futureArgoField"' in text
     created = objs.create_namespaced_custom_object(GROUP, VERSION, full_namespace, WT, body)
     assert "futureArgoField" not in created["spec"]
@@ -240,10 +267,16 @@ def test_full_crds_reject_wrong_types(kube_full, full_namespace):
 
 def test_full_crds_enforce_argo_validation_rules(kube_full, full_namespace):
     body = template("t", full_namespace)
-    body["spec"]["templates"][0]["inputs"] = {"artifacts": [{
-        "name": "src", "path": "/src",
-        "git": {"repo": "https://example.com/r.git"}, "http": {"url": "https://example.com/x"},
-    }]}
+    body["spec"]["templates"][0]["inputs"] = {
+        "artifacts": [
+            {
+                "name": "src",
+                "path": "/src",
+                "git": {"repo": "https://example.com/r.git"},
+                "http": {"url": "https://example.com/x"},
+            }
+        ]
+    }
     code, text = status_of(lambda: apply(kube_full, body))
     assert code == 422
     assert "at most one artifact location can be specified" in text
@@ -254,9 +287,11 @@ def test_full_server_is_separate_from_the_default_one(kube, kube_full, full_name
     core = client.CoreV1Api(kube)
     assert status_of(lambda: core.read_namespace(full_namespace))[0] == 404
     crd = client.ApiextensionsV1Api(kube_full).read_custom_resource_definition(
-        "workflows.argoproj.io")
+        "workflows.argoproj.io"
+    )
     assert crd.spec.names.kind == "Workflow"  # the project's Workflow completes the full set
     wt = client.ApiextensionsV1Api(kube).read_custom_resource_definition(
-        "workflowtemplates.argoproj.io")
+        "workflowtemplates.argoproj.io"
+    )
     spec = wt.spec.versions[0].schema.open_apiv3_schema.properties["spec"]
     assert spec.x_kubernetes_preserve_unknown_fields is True  # default server: project CRDs

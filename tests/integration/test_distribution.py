@@ -35,8 +35,9 @@ print(importlib.metadata.version("gp-pipelines"), gp.__file__)
 
 def _run(*args: str | Path, cwd: Path) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=900)
+    done = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, f"{args} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
@@ -67,8 +68,11 @@ def test_the_wheel_and_the_sdist_install_with_the_command_and_the_api(tmp_path: 
     assert len(wheels) == 1 and len(sdists) == 1, list((tmp_path / "dist").iterdir())
 
     work = tmp_path / "work"  # outside the checkout: `import gp` must come from the venv
-    shutil.copytree(REPO / "examples" / "whalesay-diamond", work / "diamond",
-                    ignore=shutil.ignore_patterns("deploy"))
+    shutil.copytree(
+        REPO / "examples" / "whalesay-diamond",
+        work / "diamond",
+        ignore=shutil.ignore_patterns("deploy"),
+    )
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheels[0], cwd=tmp_path)
@@ -77,6 +81,15 @@ def test_the_wheel_and_the_sdist_install_with_the_command_and_the_api(tmp_path: 
     assert f"Name: {NAME}" in shown
 
     # The sdist builds and installs too (its dependencies are already in the venv).
-    _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--force-reinstall",
-         "--no-deps", sdists[0], cwd=tmp_path)
+    _run(
+        venv / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--force-reinstall",
+        "--no-deps",
+        sdists[0],
+        cwd=tmp_path,
+    )
     _check(venv, work, work / "diamond")

@@ -49,12 +49,14 @@ def test_a_field_added_by_kubectl_edit_is_removed(module, gp, cluster):
 def test_status_and_labels_others_add_are_left_alone(module, gp, cluster):
     module(TEMPLATE.format(image="alpine:3.20"), CRON.format(schedule="0 2 * * *"))
     assert gp("apply", "--auto-approve")[0] == 0
-    cluster.edit("CronWorkflow", "etl-nightly",
-                 {"metadata": {"labels": {"team": "geo"}}, "status": {"phase": "Running"}},
-                 manager="workflow-controller")
+    cluster.edit(
+        "CronWorkflow",
+        "etl-nightly",
+        {"metadata": {"labels": {"team": "geo"}}, "status": {"phase": "Running"}},
+        manager="workflow-controller",
+    )
     assert gp("plan", "--detailed-exitcode")[0] == 0
     assert gp("apply", "--auto-approve")[0] == 0
     cron = cluster.get("CronWorkflow", "etl-nightly")
     assert cron["metadata"]["labels"]["team"] == "geo"
     assert cron["status"] == {"phase": "Running"}
-

@@ -52,9 +52,14 @@ def test_generated_scenarios_agree_node_by_node(engine, kube, namespace):
     for g, name in zip(generated, names):
         engine_run, simulated = backend.wait(name), simulate(g.scenario)
         if engine_run.phase != simulated.phase or _phases(engine_run) != _phases(simulated):
-            disagreements[g.name] = (simulated.phase, engine_run.phase, {
-                k: (_phases(simulated).get(k), _phases(engine_run).get(k))
-                for k in set(_phases(simulated)) | set(_phases(engine_run))
-                if _phases(simulated).get(k) != _phases(engine_run).get(k)})
+            disagreements[g.name] = (
+                simulated.phase,
+                engine_run.phase,
+                {
+                    k: (_phases(simulated).get(k), _phases(engine_run).get(k))
+                    for k in set(_phases(simulated)) | set(_phases(engine_run))
+                    if _phases(simulated).get(k) != _phases(engine_run).get(k)
+                },
+            )
     assert not disagreements, disagreements
     assert len(names) == count

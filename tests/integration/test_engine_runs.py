@@ -44,7 +44,8 @@ def _assert_dependency_order(wf: dict, edges: dict[str, list[str]]) -> None:
     for task, parents in edges.items():
         for parent in parents:
             assert _time(nodes[task]["startedAt"]) >= _time(nodes[parent]["finishedAt"]), (
-                f"{task} started before {parent} finished")
+                f"{task} started before {parent} finished"
+            )
 
 
 def test_whalesay_linear_runs_in_order(example, runs):
@@ -71,27 +72,51 @@ SEN2COR = {
     "2.9.0 succeeds": (
         {},
         "Succeeded",
-        {"preprocess": "Succeeded", "sen2cor-290": "Succeeded", "sen2cor-280": "Omitted",
-         "sen2cor-255": "Omitted", "all-failed": "Omitted", "finalize": "Succeeded"},
+        {
+            "preprocess": "Succeeded",
+            "sen2cor-290": "Succeeded",
+            "sen2cor-280": "Omitted",
+            "sen2cor-255": "Omitted",
+            "all-failed": "Omitted",
+            "finalize": "Succeeded",
+        },
     ),
     "2.9.0 fails, 2.8.0 succeeds": (
         {"sen2cor-290": "Failed"},
         "Succeeded",
-        {"preprocess": "Succeeded", "sen2cor-290": "Failed", "sen2cor-280": "Succeeded",
-         "sen2cor-255": "Omitted", "all-failed": "Omitted", "finalize": "Succeeded"},
+        {
+            "preprocess": "Succeeded",
+            "sen2cor-290": "Failed",
+            "sen2cor-280": "Succeeded",
+            "sen2cor-255": "Omitted",
+            "all-failed": "Omitted",
+            "finalize": "Succeeded",
+        },
     ),
     "2.9.0 and 2.8.0 fail, 2.5.5 succeeds": (
         {"sen2cor-290": "Failed", "sen2cor-280": "Failed"},
         "Succeeded",
-        {"preprocess": "Succeeded", "sen2cor-290": "Failed", "sen2cor-280": "Failed",
-         "sen2cor-255": "Succeeded", "all-failed": "Omitted", "finalize": "Succeeded"},
+        {
+            "preprocess": "Succeeded",
+            "sen2cor-290": "Failed",
+            "sen2cor-280": "Failed",
+            "sen2cor-255": "Succeeded",
+            "all-failed": "Omitted",
+            "finalize": "Succeeded",
+        },
     ),
     # finalize is an omitted leaf under failed tasks: Argo's DAG takes the branch's Failed.
     "all three fail": (
         {"sen2cor-290": "Failed", "sen2cor-280": "Failed", "sen2cor-255": "Failed"},
         "Failed",
-        {"preprocess": "Succeeded", "sen2cor-290": "Failed", "sen2cor-280": "Failed",
-         "sen2cor-255": "Failed", "all-failed": "Succeeded", "finalize": "Omitted"},
+        {
+            "preprocess": "Succeeded",
+            "sen2cor-290": "Failed",
+            "sen2cor-280": "Failed",
+            "sen2cor-255": "Failed",
+            "all-failed": "Succeeded",
+            "finalize": "Omitted",
+        },
     ),
 }
 
@@ -105,13 +130,19 @@ def sen2cor_runs(engine, tmp_path_factory):
     with api_client(engine.kubeconfig()) as api:
         ns = f"sen2cor-{tmp_path_factory.getbasetemp().name[-6:].lower().replace('_', '-')}"
         client.CoreV1Api(api).create_namespace({"metadata": {"name": ns}})
-        root = example_on_cluster("sen2cor", tmp_path_factory.mktemp("sen2cor"),
-                                  engine.kubeconfig(), ns)
+        root = example_on_cluster(
+            "sen2cor", tmp_path_factory.mktemp("sen2cor"), engine.kubeconfig(), ns
+        )
         gp_apply(root)
         r = Runs(api, ns)
-        names = {label: r.submit("sen2cor", {"tile": "T11UNQ"}, Scenario(outcomes={
-            task: (phase,) for task, phase in outcomes.items()}))
-            for label, (outcomes, _, _) in SEN2COR.items()}
+        names = {
+            label: r.submit(
+                "sen2cor",
+                {"tile": "T11UNQ"},
+                Scenario(outcomes={task: (phase,) for task, phase in outcomes.items()}),
+            )
+            for label, (outcomes, _, _) in SEN2COR.items()
+        }
         yield {label: r.wait(name) for label, name in names.items()}
 
 

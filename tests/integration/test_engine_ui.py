@@ -81,19 +81,24 @@ def test_run_routes_on_the_engine(applied):
     form = client.get(f"/pipelines/{ADDR}").text
     assert '<select id="p-mode" name="p:mode">' in form and 'name="p:tile"' in form
 
-    bad = client.post(f"/pipelines/{ADDR}/run", data={"csrf": csrf, "p:tile": "T1", "p:mode": "slow"})
+    bad = client.post(
+        f"/pipelines/{ADDR}/run", data={"csrf": csrf, "p:tile": "T1", "p:mode": "slow"}
+    )
     assert bad.status_code == 400 and "not one of its values: fast, full" in bad.text
     assert "No runs yet." in client.get(f"/pipelines/{ADDR}").text  # nothing was submitted
 
-    started = client.post(f"/pipelines/{ADDR}/run", data={"csrf": csrf, "p:tile": "T10UDV", "p:mode": "full"},
-                          follow_redirects=False)
+    started = client.post(
+        f"/pipelines/{ADDR}/run",
+        data={"csrf": csrf, "p:tile": "T10UDV", "p:mode": "full"},
+        follow_redirects=False,
+    )
     assert started.status_code == 303
     url = started.headers["location"]
     assert _until_done(client, url) == "Succeeded"
     page = client.get(url).text
     for task in ("extract", "load"):
         assert re.search(rf'<g class="task phase-Succeeded" data-task="{task}"', page)
-    assert "<td class=\"mono\">T10UDV</td>" in page  # its parameters
+    assert '<td class="mono">T10UDV</td>' in page  # its parameters
 
     events = client.get(url + "/events").text
     assert events.startswith("event: run\ndata: ") and '"phase": "Succeeded"' in events
@@ -148,7 +153,9 @@ def test_a_run_started_from_the_form_turns_succeeded_without_a_reload(applied):
             loads = []
             page.on("load", lambda: loads.append(1))
             page.locator("#run-phase.Succeeded").wait_for(timeout=120_000)
-            page.locator('svg.dag g.task.phase-Succeeded[data-task="load"]').wait_for(timeout=10_000)
+            page.locator('svg.dag g.task.phase-Succeeded[data-task="load"]').wait_for(
+                timeout=10_000
+            )
             assert loads == []  # no reload: the event stream updated the page
             assert problems == []
             shoot(page, "run")

@@ -37,10 +37,16 @@ def dry_run_apply(api: client.ApiClient, manifest: dict, namespace: str) -> dict
     objs = client.CustomObjectsApi(api)
     group, version = manifest["apiVersion"].split("/")
     plural, name = PLURALS[manifest["kind"]], manifest["metadata"]["name"]
-    kwargs = dict(field_manager="gp", dry_run="All", _content_type="application/apply-patch+yaml",
-                  _preload_content=False)
+    kwargs = dict(
+        field_manager="gp",
+        dry_run="All",
+        _content_type="application/apply-patch+yaml",
+        _preload_content=False,
+    )
     if manifest["kind"] == "ClusterWorkflowTemplate":
-        response = objs.patch_cluster_custom_object(group, version, plural, name, manifest, **kwargs)
+        response = objs.patch_cluster_custom_object(
+            group, version, plural, name, manifest, **kwargs
+        )
     else:
         response = objs.patch_namespaced_custom_object(
             group, version, namespace, plural, name, manifest, **kwargs
@@ -49,7 +55,9 @@ def dry_run_apply(api: client.ApiClient, manifest: dict, namespace: str) -> dict
 
 
 @pytest.mark.parametrize("example", MODULES, ids=lambda d: d.name)
-def test_example_objects_are_accepted_by_argos_full_crds(example, kube_full, full_namespace, tmp_path):
+def test_example_objects_are_accepted_by_argos_full_crds(
+    example, kube_full, full_namespace, tmp_path
+):
     compiled = compile_inputs(Inputs(example, cache_dir=tmp_path / "cache"))
     assert compiled.objects, f"{example.name} declares no objects"
     for obj in compiled.objects:

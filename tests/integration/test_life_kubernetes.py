@@ -15,7 +15,18 @@ from gp.compile.objects import API_VERSION, STACK_LABEL
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LOCK_ID_ANNOTATION, micro_time
 
-from life_helpers import block_line, CRON, FLAKY, FULL, TEMPLATE, Cluster, Run, etl, image_of, write_module
+from life_helpers import (
+    block_line,
+    CRON,
+    FLAKY,
+    FULL,
+    TEMPLATE,
+    Cluster,
+    Run,
+    etl,
+    image_of,
+    write_module,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +34,7 @@ pytestmark = pytest.mark.integration
 def nightly_blocks() -> str:
     """examples/nightly's objects, without its directory provider block."""
     text = (Path(__file__).parents[2] / "examples" / "nightly" / "main.gp.hcl").read_text()
-    text = re.sub(r'gp \{[^}]*\}', "", text, count=1)
+    text = re.sub(r"gp \{[^}]*\}", "", text, count=1)
     return re.sub(r'provider "directory" \{[^}]*\}', "", text, count=1)
 
 
@@ -43,7 +54,10 @@ def test_apply_then_plan_again_shows_no_changes(module, gp, cluster, namespace):
     assert "# workflow_template.etl will be created" in out
     assert "# cron_workflow.etl-nightly will be created" in out
     assert "Apply complete! Resources: 2 added, 0 changed, 0 destroyed." in out
-    template, cron = cluster.get("WorkflowTemplate", "etl"), cluster.get("CronWorkflow", "etl-nightly")
+    template, cron = (
+        cluster.get("WorkflowTemplate", "etl"),
+        cluster.get("CronWorkflow", "etl-nightly"),
+    )
     assert image_of(template) == "alpine:3.20"
     assert template["metadata"]["labels"][STACK_LABEL] == "life"
     assert cron["spec"]["schedules"] == ["0 2 * * *"]
@@ -64,8 +78,13 @@ def test_examples_nightly_applies_and_converges(module, gp, cluster):
     cron = cluster.get("CronWorkflow", "nightly-sen2cor")
     assert cron["spec"]["timezone"] == "America/Toronto"
     assert cron["spec"]["concurrencyPolicy"] == "Forbid"
-    assert cron["spec"]["workflowSpec"]["arguments"]["parameters"] == [{"name": "tile", "value": "T10UDV"}]
-    assert image_of(cluster.get("WorkflowTemplate", "sen2cor-nightly"), "correct") == "geo/sen2cor:2.9.0"
+    assert cron["spec"]["workflowSpec"]["arguments"]["parameters"] == [
+        {"name": "tile", "value": "T10UDV"}
+    ]
+    assert (
+        image_of(cluster.get("WorkflowTemplate", "sen2cor-nightly"), "correct")
+        == "geo/sen2cor:2.9.0"
+    )
 
     code, out, err = gp("plan", "--detailed-exitcode", "--var", "tile=T10UDV")
     assert (code, err) == (0, ""), out
@@ -84,13 +103,18 @@ def test_changed_image_and_schedule_are_planned_field_by_field(module, gp, clust
 
     code, out, err = gp("plan", "--detailed-exitcode")
     assert (code, err) == (2, "")
-    changed = sorted(line.strip() for line in out.splitlines()
-                     if line.strip().startswith(("~ ", "+ ", "- ")) and " = " in line)
+    changed = sorted(
+        line.strip()
+        for line in out.splitlines()
+        if line.strip().startswith(("~ ", "+ ", "- ")) and " = " in line
+    )
     assert changed == [
         '~ container.image = "alpine:3.20" -> "alpine:3.21"',
         '~ spec.schedules = ["0 2 * * *"] -> ["30 3 * * *"]',
     ]
-    assert block_line(out, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "alpine:3.21"')
+    assert block_line(
+        out, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "alpine:3.21"'
+    )
     assert '# schedule after: ["30 3 * * *"] UTC; next runs' in out
     assert re.search(r"# schedule after: .*next runs \S+T03:30:00\+00:00", out)
     assert "Plan: 0 to add, 2 to change, 0 to destroy." in out
@@ -119,10 +143,14 @@ def test_edit_by_an_update_manager_is_drift_that_apply_reverts(module, gp, clust
     drift, _, planned = out.partition("gp will perform the following actions:")
     assert "Objects changed outside gp" in drift
     assert "# workflow_template.etl has changed" in drift
-    assert block_line(drift, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "evil:1"'), drift
+    assert block_line(
+        drift, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "evil:1"'
+    ), drift
     assert "# cron_workflow.etl-nightly has changed" in drift
     assert "~ spec.suspend = false -> true" in drift
-    assert block_line(planned, '~ template "extract" {', '~ container.image = "evil:1" -> "alpine:3.20"'), planned
+    assert block_line(
+        planned, '~ template "extract" {', '~ container.image = "evil:1" -> "alpine:3.20"'
+    ), planned
     assert "~ spec.suspend = true -> false" in planned
     assert "Plan: 0 to add, 2 to change, 0 to destroy." in planned
 
@@ -151,7 +179,9 @@ def test_removed_block_is_pruned(module, gp, cluster):
     assert "Apply complete! Resources: 0 added, 0 changed, 1 destroyed." in out
     assert cluster.get("CronWorkflow", "etl-nightly") is None
     assert cluster.get("WorkflowTemplate", "etl") is not None
-    assert sorted(json.loads(cluster.record()["record.json"])["objects"]) == ["workflow_template.etl"]
+    assert sorted(json.loads(cluster.record()["record.json"])["objects"]) == [
+        "workflow_template.etl"
+    ]
     assert gp("plan", "--detailed-exitcode")[0] == 0
 
 
@@ -190,10 +220,15 @@ def test_import_of_a_missing_or_undeclared_object_fails(module, gp, namespace):
     assert f"Error: WorkflowTemplate/{namespace}/etl does not exist on https://" in err
     code, _, err = gp("import", "workflow_template.etc", f"{namespace}/etl")
     assert code == 1
-    assert 'workflow_template.etc is not declared in the configuration; did you mean "workflow_template.etl"?' in err
+    assert (
+        'workflow_template.etc is not declared in the configuration; did you mean "workflow_template.etl"?'
+        in err
+    )
 
 
-def test_a_second_apply_waits_on_the_lock_then_names_the_holder(module, gp, cluster, kube, namespace):
+def test_a_second_apply_waits_on_the_lock_then_names_the_holder(
+    module, gp, cluster, kube, namespace
+):
     module(*etl())
     other = KubernetesProvider(kube, namespace, identity="alice@laptop", lease_seconds=30)
     with other.lock("life", "alice@laptop", 0) as held:
@@ -206,13 +241,23 @@ def test_a_second_apply_waits_on_the_lock_then_names_the_holder(module, gp, clus
     # A run that crashed holding the lock: its Lease stays until it expires or is unlocked.
     lock_id = "6f1e1c1a-0000-4000-8000-000000000001"
     now = datetime.now(timezone.utc)
-    cluster.objs.create_namespaced_custom_object("coordination.k8s.io", "v1", namespace, "leases", {
-        "apiVersion": "coordination.k8s.io/v1",
-        "kind": "Lease",
-        "metadata": {"name": "gp-lock-life", "annotations": {LOCK_ID_ANNOTATION: lock_id}},
-        "spec": {"holderIdentity": "ci@runner-7", "leaseDurationSeconds": 3600,
-                 "acquireTime": micro_time(now), "renewTime": micro_time(now)},
-    })
+    cluster.objs.create_namespaced_custom_object(
+        "coordination.k8s.io",
+        "v1",
+        namespace,
+        "leases",
+        {
+            "apiVersion": "coordination.k8s.io/v1",
+            "kind": "Lease",
+            "metadata": {"name": "gp-lock-life", "annotations": {LOCK_ID_ANNOTATION: lock_id}},
+            "spec": {
+                "holderIdentity": "ci@runner-7",
+                "leaseDurationSeconds": 3600,
+                "acquireTime": micro_time(now),
+                "renewTime": micro_time(now),
+            },
+        },
+    )
     code, _, err = gp("plan", "--lock-timeout", "1s")
     assert code == 1
     assert f"locked by ci@runner-7 (lock id {lock_id}" in err and f"gp unlock {lock_id}" in err
@@ -236,7 +281,12 @@ def test_saved_plan_goes_stale_when_an_object_changes(module, gp, cluster, tmp_p
     code, out, err = gp("plan", "--out", str(saved))
     assert (code, err) == (0, "")
     assert f"To apply exactly this plan: gp apply {saved}" in out
-    cluster.edit("WorkflowTemplate", "etl", {"metadata": {"labels": {"team": "geo"}}}, manager="kubectl-label")
+    cluster.edit(
+        "WorkflowTemplate",
+        "etl",
+        {"metadata": {"labels": {"team": "geo"}}},
+        manager="kubectl-label",
+    )
 
     code, out, err = gp("apply", str(saved))
     assert code == 1
@@ -290,7 +340,8 @@ def test_conflict_with_another_applier_stops_that_object(module, gp, cluster):
     assert "Apply failed." in err
     assert re.search(
         r'workflow_template\.etl .*is also managed by "argocd-controller" with server-side apply '
-        r"\(.*\.spec.*\): two tools manage the same object", err.replace("\n", " "),
+        r"\(.*\.spec.*\): two tools manage the same object",
+        err.replace("\n", " "),
     )
     assert "--force-conflicts" in err
     # The cron waits for its template: not attempted, so nothing half-done.
@@ -298,8 +349,10 @@ def test_conflict_with_another_applier_stops_that_object(module, gp, cluster):
     assert "0 added, 0 changed, 0 destroyed before stopping; 1 failed, 1 not attempted" in err
     # A rerun alone would meet the same conflict: say what to do instead.
     assert "Rerun to converge" not in err
-    assert ("Running gp again will not fix this: another applier manages some fields: rerun with "
-            "--force-conflicts to take them over, or stop the other tool managing the object.") in err.replace("\n", " ")
+    assert (
+        "Running gp again will not fix this: another applier manages some fields: rerun with "
+        "--force-conflicts to take them over, or stop the other tool managing the object."
+    ) in err.replace("\n", " ")
     assert cluster.get("CronWorkflow", "etl-nightly")["spec"]["schedules"] == ["0 2 * * *"]
     assert image_of(cluster.get("WorkflowTemplate", "etl")) == "argocd:1"
 
@@ -314,8 +367,13 @@ def test_conflict_with_another_applier_stops_that_object(module, gp, cluster):
 def test_cron_status_written_by_the_controller_survives_applies(module, gp, cluster):
     module(*etl())
     assert gp("apply", "--auto-approve")[0] == 0
-    status = {"lastScheduledTime": "2026-01-02T02:00:00Z", "active": [], "phase": "Active",
-              "succeeded": 4, "failed": 1}
+    status = {
+        "lastScheduledTime": "2026-01-02T02:00:00Z",
+        "active": [],
+        "phase": "Active",
+        "succeeded": 4,
+        "failed": 1,
+    }
     cluster.edit("CronWorkflow", "etl-nightly", {"status": status}, manager="workflow-controller")
 
     code, out, _ = gp("plan", "--detailed-exitcode")
@@ -330,7 +388,9 @@ def test_cron_status_written_by_the_controller_survives_applies(module, gp, clus
     assert cron["status"]["succeeded"] == 4
 
 
-def test_destroy_removes_what_the_stack_owned_and_nothing_else(module, gp, cluster, namespace, dev_cluster):
+def test_destroy_removes_what_the_stack_owned_and_nothing_else(
+    module, gp, cluster, namespace, dev_cluster
+):
     server = dev_cluster.apiservers["default"].server
     cluster.create(foreign_template("bystander"))
     module(*etl())
@@ -362,8 +422,12 @@ def test_api_server_going_away_mid_apply_reports_and_rerun_converges(
         with api_client(dev_cluster.kubeconfig(FLAKY)) as api:
             Cluster(api, "").core.create_namespace({"metadata": {"name": "flaky-life"}})
         blocks = [TEMPLATE.replace('"etl"', f'"{n}"').format(image="alpine:3.20") for n in "abc"]
-        cron = CRON.replace("workflow_template.etl", "workflow_template.c").format(schedule="0 2 * * *")
-        root = write_module(tmp_path / "stack", dev_cluster.kubeconfig(FLAKY), "flaky-life", *blocks, cron)
+        cron = CRON.replace("workflow_template.etl", "workflow_template.c").format(
+            schedule="0 2 * * *"
+        )
+        root = write_module(
+            tmp_path / "stack", dev_cluster.kubeconfig(FLAKY), "flaky-life", *blocks, cron
+        )
         gp = Run(capsys, root)
         write = KubernetesProvider._write
         calls: list[str] = []
@@ -380,7 +444,7 @@ def test_api_server_going_away_mid_apply_reports_and_rerun_converges(
         # c's check of the lock already failed to reach the server, so its write was not sent.
         assert calls == ["workflow_template.a", "workflow_template.b"]
         assert re.search(r"Applied:\s+\+ workflow_template\.a ", err)
-        failed = err[err.index("Failed:"):err.index("Not attempted:")]
+        failed = err[err.index("Failed:") : err.index("Not attempted:")]
         assert "workflow_template.b" in failed and "workflow_template.c" in failed
         assert failed.count("cannot reach the Kubernetes API at https://") == 2
         assert re.search(r"Not attempted:\s+\+ cron_workflow\.etl-nightly", err)
@@ -388,7 +452,9 @@ def test_api_server_going_away_mid_apply_reports_and_rerun_converges(
         assert "Rerun to converge." in err
 
         monkeypatch.setattr(KubernetesProvider, "_write", write)
-        server = lifecycle.add_server(dev_cluster, dev_binaries, FLAKY, "project", die_with_parent=True)
+        server = lifecycle.add_server(
+            dev_cluster, dev_binaries, FLAKY, "project", die_with_parent=True
+        )
         # The run could not release its lock either: the rerun names it, gp unlock frees it.
         code, _, err = gp("apply", "--auto-approve")
         assert code == 1
@@ -406,13 +472,18 @@ def test_api_server_going_away_mid_apply_reports_and_rerun_converges(
             assert again.names("CronWorkflow") == {"etl-nightly"}
             record = json.loads(again.record()["record.json"])
         assert sorted(record["objects"]) == [
-            "cron_workflow.etl-nightly", "workflow_template.a", "workflow_template.b", "workflow_template.c",
+            "cron_workflow.etl-nightly",
+            "workflow_template.a",
+            "workflow_template.b",
+            "workflow_template.c",
         ]
     finally:
         process.stop(server.pid, server.argv0, grace_s=5.0)
 
 
-def test_full_crds_defaults_are_no_perpetual_diff(full_cluster, kube_full, full_namespace, tmp_path, capsys):
+def test_full_crds_defaults_are_no_perpetual_diff(
+    full_cluster, kube_full, full_namespace, tmp_path, capsys
+):
     kubeconfig = full_cluster.kubeconfig(FULL)
     root = write_module(tmp_path / "stack", kubeconfig, full_namespace, nightly_blocks(), *etl())
     gp = Run(capsys, root)
@@ -429,7 +500,9 @@ def test_full_crds_defaults_are_no_perpetual_diff(full_cluster, kube_full, full_
     write_module(root, kubeconfig, full_namespace, nightly_blocks(), *etl(image="alpine:3.21"))
     code, out, err = gp("plan", "--detailed-exitcode")
     assert (code, err) == (2, "")
-    assert block_line(out, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "alpine:3.21"'), out
+    assert block_line(
+        out, '~ template "extract" {', '~ container.image = "alpine:3.20" -> "alpine:3.21"'
+    ), out
     assert "Plan: 0 to add, 1 to change, 0 to destroy." in out
 
     code, out, err = gp("plan", "--format", "json")
@@ -438,7 +511,9 @@ def test_full_crds_defaults_are_no_perpetual_diff(full_cluster, kube_full, full_
     assert doc["target"]["namespace"] == full_namespace
     assert doc["target"]["server"] == full_cluster.apiservers[FULL].server
     changed = [c for c in doc["resource_changes"] if c["change"]["actions"] != ["no-op"]]
-    assert [(c["address"], c["change"]["actions"]) for c in changed] == [("workflow_template.etl", ["update"])]
+    assert [(c["address"], c["change"]["actions"]) for c in changed] == [
+        ("workflow_template.etl", ["update"])
+    ]
     after = {t["name"]: t for t in changed[0]["change"]["after"]["spec"]["templates"]}
     assert after["extract"]["container"]["image"] == "alpine:3.21"
     assert doc["applyable"] is True

@@ -74,10 +74,17 @@ def _patch_lease(kube, namespace: str, patch: dict) -> None:
 
 def _take_over(kube, namespace: str) -> None:
     """Another run's takeover: same Lease, new holder, new lock id, fresh renew time."""
-    _patch_lease(kube, namespace, {
-        "metadata": {"annotations": {LOCK_ID_ANNOTATION: "bobs-lock"}},
-        "spec": {"holderIdentity": "bob@ci", "renewTime": micro_time(datetime.now(timezone.utc))},
-    })
+    _patch_lease(
+        kube,
+        namespace,
+        {
+            "metadata": {"annotations": {LOCK_ID_ANNOTATION: "bobs-lock"}},
+            "spec": {
+                "holderIdentity": "bob@ci",
+                "renewTime": micro_time(datetime.now(timezone.utc)),
+            },
+        },
+    )
 
 
 def _renewed_by_someone_else(kube, namespace: str) -> None:
@@ -92,15 +99,20 @@ LOSSES = ["taken over", "deleted by gp unlock", "expired while paused", "renewed
 @pytest.mark.parametrize("how", LOSSES)
 def test_a_lost_lease_stops_apply_before_its_next_write(kube, namespace, how):
     clock = Clock()
-    provider = KubernetesProvider(kube, namespace, identity="ci@runner", lease_seconds=30,
-                                  poll_s=0.05, clock=clock)
+    provider = KubernetesProvider(
+        kube, namespace, identity="ci@runner", lease_seconds=30, poll_s=0.05, clock=clock
+    )
     made = [manifest("WorkflowTemplate", f"t{i}", namespace) for i in range(6)]
-    plan = Plan(STACK, provider.target, Mode.NORMAL, tuple(change(Action.CREATE, None, m) for m in made))
+    plan = Plan(
+        STACK, provider.target, Mode.NORMAL, tuple(change(Action.CREATE, None, m) for m in made)
+    )
     with provider.lock(STACK, "ci@runner", 0) as lock:
         lose = {
             "taken over": lambda: _take_over(kube, namespace),
             "deleted by gp unlock": lambda: provider.unlock(STACK, lock.lock_id),
-            "expired while paused": lambda: setattr(clock, "now", clock.now + timedelta(seconds=31)),
+            "expired while paused": lambda: setattr(
+                clock, "now", clock.now + timedelta(seconds=31)
+            ),
             "renewed by another": lambda: _renewed_by_someone_else(kube, namespace),
         }[how]
         result = provider.apply(plan, parallelism=1, progress=_after(2, lose), lock=lock)
@@ -108,14 +120,17 @@ def test_a_lost_lease_stops_apply_before_its_next_write(kube, namespace, how):
     assert [c.ref.name for c in result.not_attempted] == ["t2", "t3", "t4", "t5"]
     assert result.stopped.startswith("the stack's lock was lost: ") and result.lock_lost
     objs = client.CustomObjectsApi(kube)
-    items = objs.list_namespaced_custom_object("argoproj.io", "v1alpha1", namespace, "workflowtemplates")
+    items = objs.list_namespaced_custom_object(
+        "argoproj.io", "v1alpha1", namespace, "workflowtemplates"
+    )
     assert {i["metadata"]["name"] for i in items["items"]} == {"t0", "t1"}
     assert {e.ref.name for e in provider.owned(STACK).entries.values()} == {"t0", "t1"}
     lease = client.CoordinationV1Api(kube).list_namespaced_lease(namespace).items
     if how == "taken over":
         assert "bob@ci" in result.stopped and "bobs-lock" in result.stopped
-        assert [le.metadata.annotations[LOCK_ID_ANNOTATION] for le in lease] == ["bobs-lock"], \
+        assert [le.metadata.annotations[LOCK_ID_ANNOTATION] for le in lease] == ["bobs-lock"], (
             "the run must leave the other run's lock alone"
+        )
     if how == "deleted by gp unlock":
         assert "was released while this run held it" in result.stopped and lease == []
     if how == "expired while paused":
@@ -134,7 +149,9 @@ def test_a_lost_lease_stops_the_cli_apply_and_the_next_plan_is_honest(
         cluster.coordination.delete_namespaced_lease("gp-lock-life", namespace)
         assert lease is not None
 
-    monkeypatch.setattr(output, "apply_progress", lambda no_color: _after(4, unlock_behind_its_back))
+    monkeypatch.setattr(
+        output, "apply_progress", lambda no_color: _after(4, unlock_behind_its_back)
+    )
     code, out, err = gp("apply", "--auto-approve", "--parallelism", "1")
     assert code == 1, err
     assert "Apply stopped: the stack's lock was lost: the lock" in err
@@ -142,7 +159,8 @@ def test_a_lost_lease_stops_the_cli_apply_and_the_next_plan_is_honest(
     assert "run gp plan before applying again" in err and "Apply complete" not in out + err
     assert len(cluster.names("WorkflowTemplate")) == 4
     assert set(json.loads(cluster.record()["record.json"])["objects"]) == {
-        f"workflow_template.t[{i}]" for i in range(10)
+        f"workflow_template.t[{i}]"
+        for i in range(10)
         if f"t-{i}" in cluster.names("WorkflowTemplate")
     }
     monkeypatch.setattr(output, "apply_progress", lambda no_color: None)
@@ -156,16 +174,31 @@ def test_a_lost_lease_stops_the_cli_apply_and_the_next_plan_is_honest(
 TOTAL = 400
 
 
-def _run_interrupted(root: Path, command: str, ready, timeout_s: float = 180) -> tuple[int, str, str]:
+def _run_interrupted(
+    root: Path, command: str, ready, timeout_s: float = 180
+) -> tuple[int, str, str]:
     """Start `gp COMMAND`, send it SIGINT once ``ready()``, and return (exit code, out, err)."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     logs = root.parent / f"{command}.out", root.parent / f"{command}.err"
     # Files, not pipes: the plan of hundreds of objects would fill a pipe and block gp.
     with open(logs[0], "w") as out, open(logs[1], "w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gp", command, "-C", str(root), "--auto-approve", "--no-color",
-             "--parallelism", "2"],
-            env=env, stdout=out, stderr=err, text=True,
+            [
+                sys.executable,
+                "-m",
+                "gp",
+                command,
+                "-C",
+                str(root),
+                "--auto-approve",
+                "--no-color",
+                "--parallelism",
+                "2",
+            ],
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
         )
         try:
             deadline = time.monotonic() + timeout_s
@@ -182,15 +215,23 @@ def _run_interrupted(root: Path, command: str, ready, timeout_s: float = 180) ->
 
 
 def _counts(err: str) -> tuple[int, int, int]:
-    found = re.search(r"Resources: (\d+) added, 0 changed, (\d+) destroyed before stopping; "
-                      r"0 failed, (\d+) not attempted", err)
+    found = re.search(
+        r"Resources: (\d+) added, 0 changed, (\d+) destroyed before stopping; "
+        r"0 failed, (\d+) not attempted",
+        err,
+    )
     assert found, err
     return int(found.group(1)), int(found.group(2)), int(found.group(3))
 
 
 def _owned(cluster) -> set[str]:
     items = cluster.objs.list_namespaced_custom_object(
-        "argoproj.io", "v1alpha1", cluster.ns, "workflowtemplates", label_selector=f"{STACK_LABEL}=life")
+        "argoproj.io",
+        "v1alpha1",
+        cluster.ns,
+        "workflowtemplates",
+        label_selector=f"{STACK_LABEL}=life",
+    )
     return {i["metadata"]["name"] for i in items["items"]}
 
 

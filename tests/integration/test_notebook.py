@@ -35,9 +35,12 @@ def _printed(nb, tag: str) -> str:
 
 
 def _html(nb, tag: str) -> str:
-    shown = [o["data"]["text/html"] for o in _outputs(nb, tag)
-             if o["output_type"] in ("execute_result", "display_data", "update_display_data")
-             and "text/html" in o.get("data", {})]
+    shown = [
+        o["data"]["text/html"]
+        for o in _outputs(nb, tag)
+        if o["output_type"] in ("execute_result", "display_data", "update_display_data")
+        and "text/html" in o.get("data", {})
+    ]
     assert shown, f"{tag} shows no HTML"
     return shown[-1]
 
@@ -52,15 +55,23 @@ def test_the_notebook_runs_on_the_dev_cluster(engine, namespace, tmp_path, monke
     here = tmp_path / "examples" / "notebook"
     monkeypatch.setenv("GP_NOTEBOOK_KUBECONFIG", str(engine.kubeconfig()))
     monkeypatch.setenv("GP_NOTEBOOK_NAMESPACE", namespace)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    )
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(here)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(here)}}
+    )
     client.execute()  # raises CellExecutionError, with the cell and its traceback, on a failure
 
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o["output_type"] == "error"]
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o["output_type"] == "error"
+    ]
     assert errors == []
 
     assert _value(nb, "diamond-validate") == []
@@ -71,7 +82,9 @@ def test_the_notebook_runs_on_the_dev_cluster(engine, namespace, tmp_path, monke
     assert _value(nb, "diamond-run") == "Succeeded"
     # watch() drew the run in one output it updated in place, ending with the final phase.
     watched = _outputs(nb, "diamond-run")
-    assert [o["output_type"] for o in watched if o["output_type"] != "execute_result"][:1] == ["display_data"]
+    assert [o["output_type"] for o in watched if o["output_type"] != "execute_result"][:1] == [
+        "display_data"
+    ]
     assert "Succeeded" in _html(nb, "diamond-run")
     assert set(_value(nb, "diamond-nodes").values()) == {"Succeeded"}
     assert _value(nb, "diamond-nodes").keys() == {"A", "B", "C", "D"}
@@ -87,5 +100,7 @@ def test_the_notebook_runs_on_the_dev_cluster(engine, namespace, tmp_path, monke
     assert phases["finalize"] == "Succeeded"
     assert "finalize: Succeeded" in _printed(nb, "sen2cor-logs")
     history = _value(nb, "sen2cor-history")
-    assert len(history) == 1 and history[0][1] == "Succeeded" and history[0][2] == {"tile": "T11UNQ"}
+    assert (
+        len(history) == 1 and history[0][1] == "Succeeded" and history[0][2] == {"tile": "T11UNQ"}
+    )
     assert "Succeeded" in _html(nb, "sen2cor-last")

@@ -39,9 +39,15 @@ def manifest(kind: str, name: str, ns: str, image: str = "alpine:3.20", stack: s
         "annotations": {ADDRESS_ANNOTATION: f"{kind.lower()}.{name}"},
     }
     if kind == "CronWorkflow":
-        spec = {"schedules": ["0 2 * * *"], "workflowSpec": {"workflowTemplateRef": {"name": "tmpl"}}}
+        spec = {
+            "schedules": ["0 2 * * *"],
+            "workflowSpec": {"workflowTemplateRef": {"name": "tmpl"}},
+        }
     else:
-        spec = {"entrypoint": "main", "templates": [{"name": "main", "container": {"image": image}}]}
+        spec = {
+            "entrypoint": "main",
+            "templates": [{"name": "main", "container": {"image": image}}],
+        }
     return {"apiVersion": API_VERSION, "kind": kind, "metadata": meta, "spec": spec}
 
 
@@ -53,9 +59,13 @@ def compiled(m: dict) -> CompiledObject:
     return CompiledObject(m["metadata"]["annotations"][ADDRESS_ANNOTATION], ref(m), m)
 
 
-def change(action: Action, before: dict | None, after: dict | None, rv: str | None = None) -> ResourceChange:
+def change(
+    action: Action, before: dict | None, after: dict | None, rv: str | None = None
+) -> ResourceChange:
     m = after or before
-    return ResourceChange(m["metadata"]["annotations"][ADDRESS_ANNOTATION], ref(m), action, None, before, after, rv)
+    return ResourceChange(
+        m["metadata"]["annotations"][ADDRESS_ANNOTATION], ref(m), action, None, before, after, rv
+    )
 
 
 def plan(provider: KubernetesProvider, *changes: ResourceChange) -> Plan:
@@ -78,14 +88,27 @@ class Raw:
 
     def server_side_apply(self, m: dict, manager: str) -> None:
         self.objs.patch_namespaced_custom_object(
-            GROUP, VERSION, self.ns, PLURALS[m["kind"]], m["metadata"]["name"], m,
-            field_manager=manager, _content_type="application/apply-patch+yaml", _preload_content=False,
+            GROUP,
+            VERSION,
+            self.ns,
+            PLURALS[m["kind"]],
+            m["metadata"]["name"],
+            m,
+            field_manager=manager,
+            _content_type="application/apply-patch+yaml",
+            _preload_content=False,
         )
 
     def edit(self, kind: str, name: str, patch: dict, manager: str = "kubectl-edit") -> dict:
         return self.objs.patch_namespaced_custom_object(
-            GROUP, VERSION, self.ns, PLURALS[kind], name, patch,
-            field_manager=manager, _content_type="application/merge-patch+json",
+            GROUP,
+            VERSION,
+            self.ns,
+            PLURALS[kind],
+            name,
+            patch,
+            field_manager=manager,
+            _content_type="application/merge-patch+json",
         )
 
 
@@ -110,22 +133,35 @@ def _rv(provider, m: dict) -> str:
 
 
 def test_target_and_factory_from_a_kubeconfig(dev_cluster, namespace, tmp_path):
-    config = ProviderConfig("kubernetes", {"kubeconfig": str(dev_cluster.kubeconfig()), "namespace": namespace})
+    config = ProviderConfig(
+        "kubernetes", {"kubeconfig": str(dev_cluster.kubeconfig()), "namespace": namespace}
+    )
     made = make_provider(config, tmp_path)
     assert made.target.provider == "kubernetes" and made.target.namespace == namespace
     assert made.target.server == dev_cluster.apiservers["default"].server
     assert made.owned(STACK).entries == {}
 
 
-def test_read_lists_by_label_and_gets_only_unlisted_declared_objects(provider, raw, namespace, monkeypatch):
-    a, b = manifest("WorkflowTemplate", "a", namespace), manifest("WorkflowTemplate", "b", namespace)
+def test_read_lists_by_label_and_gets_only_unlisted_declared_objects(
+    provider, raw, namespace, monkeypatch
+):
+    a, b = (
+        manifest("WorkflowTemplate", "a", namespace),
+        manifest("WorkflowTemplate", "b", namespace),
+    )
     _create(provider, a, b)
     foreign = manifest("WorkflowTemplate", "foreign", namespace, stack="other")
     raw.server_side_apply(foreign, "someone")
     gets: list[str] = []
     real_get = provider.kube.get
-    monkeypatch.setattr(provider.kube, "get", lambda *args: gets.append(args[-1]) or real_get(*args))
-    declared = [compiled(a), compiled(manifest("WorkflowTemplate", "foreign", namespace)), compiled(b)]
+    monkeypatch.setattr(
+        provider.kube, "get", lambda *args: gets.append(args[-1]) or real_get(*args)
+    )
+    declared = [
+        compiled(a),
+        compiled(manifest("WorkflowTemplate", "foreign", namespace)),
+        compiled(b),
+    ]
     state = provider.read(STACK, declared)
     assert gets == ["foreign"]
     assert set(state.objects) == {ref(a), ref(b), ref(foreign)}
@@ -146,7 +182,10 @@ def test_apply_creates_then_updates_and_rereads_are_stable(provider, raw, namesp
     assert result.ok
     assert image_of(raw.get("WorkflowTemplate", "t")) == "alpine:3.21"
     assert provider.refs_unchanged({ref(t): rv}) == [ref(t)]
-    managers = {(m["manager"], m["operation"]) for m in raw.get("WorkflowTemplate", "t")["metadata"]["managedFields"]}
+    managers = {
+        (m["manager"], m["operation"])
+        for m in raw.get("WorkflowTemplate", "t")["metadata"]["managedFields"]
+    }
     assert managers == {("gp", "Apply")}
 
 
@@ -169,7 +208,9 @@ def test_conflict_with_another_applier_names_it_unless_forced(provider, raw, nam
     [(failed, reason)] = result.failed
     assert '"argocd-controller"' in reason and "--force-conflicts" in reason
     assert image_of(raw.get("WorkflowTemplate", "t")) == "alpine:3.20"
-    forced = provider.apply(plan(provider, change(Action.UPDATE, t, newer, rv)), force_conflicts=True)
+    forced = provider.apply(
+        plan(provider, change(Action.UPDATE, t, newer, rv)), force_conflicts=True
+    )
     assert forced.ok
     assert image_of(raw.get("WorkflowTemplate", "t")) == "busybox"
 
@@ -177,23 +218,36 @@ def test_conflict_with_another_applier_names_it_unless_forced(provider, raw, nam
 def test_an_ordinary_edit_is_taken_back(provider, raw, namespace):
     t = manifest("WorkflowTemplate", "t", namespace)
     _create(provider, t)
-    raw.edit("WorkflowTemplate", "t", {"spec": {"templates": [{"name": "main", "container": {"image": "hacked"}}]}})
+    raw.edit(
+        "WorkflowTemplate",
+        "t",
+        {"spec": {"templates": [{"name": "main", "container": {"image": "hacked"}}]}},
+    )
     rv = _rv(provider, t)
     result = provider.apply(plan(provider, change(Action.UPDATE, t, t, rv)))
     assert result.ok, result.failed
     live = raw.get("WorkflowTemplate", "t")
     assert image_of(live) == "alpine:3.20"
-    spec_owners = {m["manager"] for m in live["metadata"]["managedFields"] if "f:spec" in json.dumps(m)}
+    spec_owners = {
+        m["manager"] for m in live["metadata"]["managedFields"] if "f:spec" in json.dumps(m)
+    }
     assert spec_owners == {"gp"}
 
 
-def test_a_stale_resource_version_is_refused_and_the_record_keeps_the_old_base(provider, raw, namespace):
-    t, other = manifest("WorkflowTemplate", "t", namespace), manifest("WorkflowTemplate", "u", namespace)
+def test_a_stale_resource_version_is_refused_and_the_record_keeps_the_old_base(
+    provider, raw, namespace
+):
+    t, other = (
+        manifest("WorkflowTemplate", "t", namespace),
+        manifest("WorkflowTemplate", "u", namespace),
+    )
     _create(provider, t)
     rv = _rv(provider, t)
     raw.edit("WorkflowTemplate", "t", {"metadata": {"labels": {"touched": "yes"}}})
     newer = manifest("WorkflowTemplate", "t", namespace, image="busybox")
-    result = provider.apply(plan(provider, change(Action.UPDATE, t, newer, rv), change(Action.CREATE, None, other)))
+    result = provider.apply(
+        plan(provider, change(Action.UPDATE, t, newer, rv), change(Action.CREATE, None, other))
+    )
     assert [c.address for c in result.applied] == ["workflowtemplate.u"]
     assert "changed since the plan was made" in result.failed[0][1]
     assert image_of(raw.get("WorkflowTemplate", "t")) == "alpine:3.20"
@@ -218,15 +272,22 @@ def test_delete_needs_the_planned_resource_version(provider, raw, namespace):
 
 
 def test_templates_go_before_crons_and_status_of_others_survives(provider, raw, namespace):
-    tmpl, cron = manifest("WorkflowTemplate", "tmpl", namespace), manifest("CronWorkflow", "nightly", namespace)
+    tmpl, cron = (
+        manifest("WorkflowTemplate", "tmpl", namespace),
+        manifest("CronWorkflow", "nightly", namespace),
+    )
     order: list[str] = []
     result = provider.apply(
         plan(provider, change(Action.CREATE, None, cron), change(Action.CREATE, None, tmpl)),
         progress=lambda c, err: order.append(c.ref.kind),
     )
     assert result.ok and order == ["WorkflowTemplate", "CronWorkflow"]
-    raw.edit("CronWorkflow", "nightly", {"status": {"lastScheduledTime": "2030-01-01T02:00:00Z"}},
-             manager="workflow-controller")
+    raw.edit(
+        "CronWorkflow",
+        "nightly",
+        {"status": {"lastScheduledTime": "2030-01-01T02:00:00Z"}},
+        manager="workflow-controller",
+    )
     newer = json.loads(json.dumps(cron))
     newer["spec"]["schedules"] = ["0 3 * * *"]
     result = provider.apply(plan(provider, change(Action.UPDATE, cron, newer, _rv(provider, cron))))
@@ -269,7 +330,9 @@ def test_adopt_marks_a_live_object_and_records_it(provider, raw, namespace):
     live = provider.adopt(ref(legacy), STACK, "workflow_template.legacy")
     assert live.owned and live.address == "workflow_template.legacy"
     assert raw.get("WorkflowTemplate", "legacy")["metadata"]["labels"][STACK_LABEL] == STACK
-    assert provider.owned(STACK).entries["workflow_template.legacy"].applied["spec"] == legacy["spec"]
+    assert (
+        provider.owned(STACK).entries["workflow_template.legacy"].applied["spec"] == legacy["spec"]
+    )
     assert ref(legacy) in provider.read(STACK, []).objects
 
 
@@ -300,11 +363,18 @@ def test_second_locker_waits_then_fails_naming_holder_and_lock_id(provider, kube
 def _stale_lease(kube, namespace: str, lock_id: str) -> None:
     long_ago = datetime.now(timezone.utc) - timedelta(hours=1)
     stamp = long_ago.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    client.CoordinationV1Api(kube).create_namespaced_lease(namespace, {
-        "metadata": {"name": f"gp-lock-{STACK}", "annotations": {LOCK_ID_ANNOTATION: lock_id}},
-        "spec": {"holderIdentity": "crashed@ci", "leaseDurationSeconds": 30,
-                 "acquireTime": stamp, "renewTime": stamp},
-    })
+    client.CoordinationV1Api(kube).create_namespaced_lease(
+        namespace,
+        {
+            "metadata": {"name": f"gp-lock-{STACK}", "annotations": {LOCK_ID_ANNOTATION: lock_id}},
+            "spec": {
+                "holderIdentity": "crashed@ci",
+                "leaseDurationSeconds": 30,
+                "acquireTime": stamp,
+                "renewTime": stamp,
+            },
+        },
+    )
 
 
 def test_an_expired_lease_is_taken_over(provider, kube, namespace):
@@ -322,7 +392,10 @@ def test_the_lease_is_renewed_while_held(provider, kube, namespace):
         renewed = info.renew()
         assert renewed
         assert leases.read_namespaced_lease(f"gp-lock-{STACK}", namespace).spec.renew_time >= first
-        assert provider._lease(STACK).renew(dataclasses.replace(info.info, lock_id="someone-else")) is None
+        assert (
+            provider._lease(STACK).renew(dataclasses.replace(info.info, lock_id="someone-else"))
+            is None
+        )
         assert info.check() is None
 
 

@@ -74,28 +74,40 @@ def scenario(rng: random.Random, index: int, allow_error: bool = True) -> Genera
         if rng.random() < 0.15:
             task["when"] = _when(rng)
         if old_style and rng.random() < 0.3:
-            task["continueOn"] = rng.choice([{"failed": True}, {"error": True}, {"failed": True, "error": True}])
+            task["continueOn"] = rng.choice(
+                [{"failed": True}, {"error": True}, {"failed": True, "error": True}]
+            )
         if rng.random() < 0.1:
-            task["withItems"] = ["a", "b", "c"][:rng.randint(1, 3)]
+            task["withItems"] = ["a", "b", "c"][: rng.randint(1, 3)]
             fan_out.add(name)
             for j, item in enumerate(task["withItems"]):
                 if rng.random() < 0.3:
                     outcomes[f"{name}({j}:{item})"] = rng.choice(phases[7:])
         elif rng.random() < 0.15:
             limit = rng.randint(1, 2)
-            template["retryStrategy"] = {"limit": limit, **({"retryPolicy": "Always"} if rng.random() < 0.5 else {})}
+            template["retryStrategy"] = {
+                "limit": limit,
+                **({"retryPolicy": "Always"} if rng.random() < 0.5 else {}),
+            }
             outcomes[name] = [rng.choice(phases) for _ in range(limit + 1)]
         elif rng.random() < 0.3:
             outcomes[name] = rng.choice(phases[7:])
         tasks.append(task)
         templates.append(template)
     manifest = {
-        "apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
         "metadata": {"name": f"random-{index:03d}"},
-        "spec": {"entrypoint": "main",
-                 "arguments": {"parameters": [{"name": "level", "value": str(rng.randint(0, 9))},
-                                              {"name": "colour", "value": rng.choice(["red", "blue"])}]},
-                 "templates": [{"name": "main", "dag": {"tasks": tasks}}, *templates]},
+        "spec": {
+            "entrypoint": "main",
+            "arguments": {
+                "parameters": [
+                    {"name": "level", "value": str(rng.randint(0, 9))},
+                    {"name": "colour", "value": rng.choice(["red", "blue"])},
+                ]
+            },
+            "templates": [{"name": "main", "dag": {"tasks": tasks}}, *templates],
+        },
     }
     return Generated(f"random-{index:03d}", Scenario(manifest, (manifest,), {}, outcomes))
 
@@ -114,16 +126,28 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--no-error", action="store_true", help="outcomes Succeeded and Failed only")
+    parser.add_argument(
+        "--no-error", action="store_true", help="outcomes Succeeded and Failed only"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for g in corpus(args.count, args.seed, not args.no_error):
         run = simulate(g.scenario)
-        (args.out / f"{g.name}.yaml").write_text(yaml.safe_dump(dict(g.scenario.pipeline), sort_keys=False))
-        (args.out / f"{g.name}.json").write_text(json.dumps({
-            "outcomes": dict(g.scenario.outcomes),
-            "expected": {"phase": run.phase, "nodes": {n.name: n.phase for n in run.nodes if n.name}},
-        }, indent=2))
+        (args.out / f"{g.name}.yaml").write_text(
+            yaml.safe_dump(dict(g.scenario.pipeline), sort_keys=False)
+        )
+        (args.out / f"{g.name}.json").write_text(
+            json.dumps(
+                {
+                    "outcomes": dict(g.scenario.outcomes),
+                    "expected": {
+                        "phase": run.phase,
+                        "nodes": {n.name: n.phase for n in run.nodes if n.name},
+                    },
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

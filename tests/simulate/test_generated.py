@@ -8,21 +8,32 @@ from gp.simulate import simulate
 from gp.simulate.when import evaluate
 from tests.simulate.generator import corpus
 
-PHASE_OF = {"Succeeded": "Succeeded", "Failed": "Failed", "Errored": "Error", "Skipped": "Skipped",
-            "Omitted": "Omitted"}
+PHASE_OF = {
+    "Succeeded": "Succeeded",
+    "Failed": "Failed",
+    "Errored": "Error",
+    "Skipped": "Skipped",
+    "Omitted": "Omitted",
+}
 
 
 def _holds(tree, task_of, phase, groups) -> bool:
     if isinstance(tree, dep.Not):
         return not _holds(tree.operand, task_of, phase, groups)
     if isinstance(tree, dep.BinOp):
-        left, right = _holds(tree.left, task_of, phase, groups), _holds(tree.right, task_of, phase, groups)
+        left, right = (
+            _holds(tree.left, task_of, phase, groups),
+            _holds(tree.right, task_of, phase, groups),
+        )
         return (left and right) if tree.op == "&&" else (left or right)
     p = phase[tree.task]
     if tree.result is None:
         cont = task_of[tree.task].get("continueOn") or {}
-        return p in ("Succeeded", "Skipped") or (p == "Failed" and cont.get("failed", False)) \
+        return (
+            p in ("Succeeded", "Skipped")
+            or (p == "Failed" and cont.get("failed", False))
             or (p == "Error" and cont.get("error", False))
+        )
     if tree.result == "AnySucceeded":
         return any(k == "Succeeded" for k in groups.get(tree.task, []))
     if tree.result == "AllFailed":
@@ -45,8 +56,13 @@ def test_every_generated_scenario_agrees_with_its_depends_and_when():
         tasks = spec["templates"][0]["dag"]["tasks"]
         task_of = {t["name"]: t for t in tasks}
         phase = {t["name"]: run.find(t["name"]).phase for t in tasks}
-        groups = {t["name"]: [n.phase for n in run.nodes if n.name.startswith(t["name"] + "(") and ":" in n.name]
-                  for t in tasks if "withItems" in t}
+        groups = {
+            t["name"]: [
+                n.phase for n in run.nodes if n.name.startswith(t["name"] + "(") and ":" in n.name
+            ]
+            for t in tasks
+            if "withItems" in t
+        }
         for t in tasks:
             name, got = t["name"], phase[t["name"]]
             text = t.get("depends") or " && ".join(t.get("dependencies", []))
@@ -57,11 +73,15 @@ def test_every_generated_scenario_agrees_with_its_depends_and_when():
             for key, value in params.items():
                 when = when.replace(f"{{{{workflow.parameters.{key}}}}}", value)
             if when and not evaluate(when):
-                assert got in ("Skipped", "Succeeded"), (g.name, name, when)  # a fan-out group of skips succeeds
+                assert got in ("Skipped", "Succeeded"), (
+                    g.name,
+                    name,
+                    when,
+                )  # a fan-out group of skips succeeds
                 continue
             assert got in ("Succeeded", "Failed", "Error"), (g.name, name, got)
             node = run.find(name)
-            for parent in (dep.refs(dep.parse(text)) if text else []):
+            for parent in dep.refs(dep.parse(text)) if text else []:
                 p = run.find(parent[0].task)
                 if p.type in ("Pod", "Retry"):  # a pod takes a pass; a group of skips does not
                     assert p.started < node.started, (g.name, parent[0].task, name)

@@ -17,8 +17,10 @@ HEAD = 'provider "directory" {\n  path = "d"\n}\n'
 
 
 def template(name: str, image: str) -> str:
-    return (f'workflow_template "{name}" {{\n  step "a" {{\n    container {{ image = {image} }}\n'
-            "  }\n}\n")
+    return (
+        f'workflow_template "{name}" {{\n  step "a" {{\n    container {{ image = {image} }}\n'
+        "  }\n}\n"
+    )
 
 
 def images(compiled) -> list[str]:
@@ -92,7 +94,8 @@ def test_a_child_module_file_is_seen(module: Path, tmp_path: Path):
 def test_variables_are_part_of_the_key(module: Path, tmp_path: Path):
     cache = tmp_path / "cache"
     (module / "main.gp.hcl").write_text(
-        HEAD + 'variable "image" {\n  default = "busybox:1"\n}\n' + template("t", "var.image"))
+        HEAD + 'variable "image" {\n  default = "busybox:1"\n}\n' + template("t", "var.image")
+    )
     assert images(operations.compile_inputs(inputs(module, cache))) == ["busybox:1"]
     by_env = inputs(module, cache, env={"GP_VAR_image": "alpine:env"})
     assert images(operations.compile_inputs(by_env)) == ["alpine:env"]
@@ -114,8 +117,10 @@ def test_a_provider_given_in_place_of_the_block_is_part_of_the_key(module: Path,
     for name in ("alpha", "beta"):
         given = ProviderConfig("kubernetes", {"namespace": name, "kubeconfig": f"/k/{name}"})
         compiled = operations.compile_inputs(inputs(module, cache, provider=given))
-        ns[name] = (compiled.module.provider.settings["kubeconfig"],
-                    [o.ref.namespace for o in compiled.objects])
+        ns[name] = (
+            compiled.module.provider.settings["kubeconfig"],
+            [o.ref.namespace for o in compiled.objects],
+        )
     assert ns == {"alpha": ("/k/alpha", ["alpha"]), "beta": ("/k/beta", ["beta"])}
 
 
@@ -132,7 +137,8 @@ def test_errors_are_not_stored_and_raise_as_before(module: Path, tmp_path: Path)
 def test_a_sensitive_value_is_never_written_to_the_cache(module: Path, tmp_path: Path):
     cache = tmp_path / "cache"
     (module / "main.gp.hcl").write_text(
-        HEAD + 'variable "image" {\n  sensitive = true\n}\n' + template("t", "var.image"))
+        HEAD + 'variable "image" {\n  sensitive = true\n}\n' + template("t", "var.image")
+    )
     env = {"GP_VAR_image": "secret-image:1"}
     assert images(operations.compile_inputs(inputs(module, cache, env=env))) == ["secret-image:1"]
     assert stored(cache) == []
@@ -148,10 +154,14 @@ def test_render_text_is_the_same_from_the_cache(module: Path, tmp_path: Path):
 
 def test_warm_validate_imports_no_parser_compiler_or_client(module: Path, tmp_path: Path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    code = ("import sys\nfrom gp.cli.main import main\n"
-            f"assert main(['validate', '-C', {str(module)!r}]) == 0\n"
-            "heavy = [m for m in ('hcl2', 'lark', 'hera', 'kubernetes', 'deepdiff', 'gp.compile.compiler')"
-            " if m in sys.modules]\nprint(heavy)\n")
+    code = (
+        "import sys\nfrom gp.cli.main import main\n"
+        f"assert main(['validate', '-C', {str(module)!r}]) == 0\n"
+        "heavy = [m for m in ('hcl2', 'lark', 'hera', 'kubernetes', 'deepdiff', 'gp.compile.compiler')"
+        " if m in sys.modules]\nprint(heavy)\n"
+    )
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    )
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -9,16 +9,28 @@ from gp.simulate import Scenario
 from gp.testing.engine import SCENARIO_ANNOTATION, run_of, workflow_for
 
 TEMPLATE = {
-    "apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate", "metadata": {"name": "chain"},
-    "spec": {"entrypoint": "main", "arguments": {"parameters": [{"name": "tile", "value": "T10UDV"}]},
-             "templates": [{"name": "main", "dag": {"tasks": [{"name": "a", "template": "c"}]}},
-                           {"name": "c", "container": {"image": "alpine", "command": ["true"]}}]},
+    "apiVersion": "argoproj.io/v1alpha1",
+    "kind": "WorkflowTemplate",
+    "metadata": {"name": "chain"},
+    "spec": {
+        "entrypoint": "main",
+        "arguments": {"parameters": [{"name": "tile", "value": "T10UDV"}]},
+        "templates": [
+            {"name": "main", "dag": {"tasks": [{"name": "a", "template": "c"}]}},
+            {"name": "c", "container": {"image": "alpine", "command": ["true"]}},
+        ],
+    },
 }
 
 
 def test_the_workflow_runs_the_spec_inline_with_the_tests_arguments_and_outcomes():
-    s = Scenario(TEMPLATE, (TEMPLATE,), {"tile": "T11UNQ"}, {"a": "Failed", "b": ("Failed", "Succeeded")},
-                 {"a": {"count": "3"}})
+    s = Scenario(
+        TEMPLATE,
+        (TEMPLATE,),
+        {"tile": "T11UNQ"},
+        {"a": "Failed", "b": ("Failed", "Succeeded")},
+        {"a": {"count": "3"}},
+    )
     wf = workflow_for(s, "pipeline")
     assert wf["metadata"]["namespace"] == "pipeline"
     assert wf["metadata"]["generateName"] == "chain-test-"
@@ -28,23 +40,44 @@ def test_the_workflow_runs_the_spec_inline_with_the_tests_arguments_and_outcomes
     # The dev cluster's executor reads what the backend writes.
     sim = parse_scenario(wf["metadata"]["annotations"][SCENARIO_ANNOTATION])
     assert outcome_for(sim, node_key("x.a", "x")) == "Failed"
-    assert [outcome_for(sim, node_key(f"x.b({n})", "x")) for n in range(3)] == ["Failed", "Succeeded", "Succeeded"]
+    assert [outcome_for(sim, node_key(f"x.b({n})", "x")) for n in range(3)] == [
+        "Failed",
+        "Succeeded",
+        "Succeeded",
+    ]
     assert sim.outputs == {"a": {"count": "3"}}
 
 
 def test_a_crons_test_runs_the_template_it_refers_to_with_its_arguments():
-    cron = {"kind": "CronWorkflow", "metadata": {"name": "nightly"},
-            "spec": {"workflowSpec": {"workflowTemplateRef": {"name": "chain"},
-                                      "arguments": {"parameters": [{"name": "tile", "value": "T33TTG"}]}}}}
+    cron = {
+        "kind": "CronWorkflow",
+        "metadata": {"name": "nightly"},
+        "spec": {
+            "workflowSpec": {
+                "workflowTemplateRef": {"name": "chain"},
+                "arguments": {"parameters": [{"name": "tile", "value": "T33TTG"}]},
+            }
+        },
+    }
     wf = workflow_for(Scenario(cron, (TEMPLATE, cron)), "ns")
     assert wf["spec"]["entrypoint"] == "main"
     assert wf["spec"]["arguments"]["parameters"] == [{"name": "tile", "value": "T33TTG"}]
-    assert json.loads(wf["metadata"]["annotations"][SCENARIO_ANNOTATION]) == {"outcomes": {}, "outputs": {}}
+    assert json.loads(wf["metadata"]["annotations"][SCENARIO_ANNOTATION]) == {
+        "outcomes": {},
+        "outputs": {},
+    }
 
 
 def _node(name, display, type_, phase, started=None, children=()):
-    return {"id": name, "name": name, "displayName": display, "type": type_, "phase": phase,
-            **({"startedAt": started} if started else {}), "children": list(children)}
+    return {
+        "id": name,
+        "name": name,
+        "displayName": display,
+        "type": type_,
+        "phase": phase,
+        **({"startedAt": started} if started else {}),
+        "children": list(children),
+    }
 
 
 def test_argos_status_reads_as_a_run_with_start_ranks_ordered_within_a_second():
@@ -56,8 +89,14 @@ def test_argos_status_reads_as_a_run_with_start_ranks_ordered_within_a_second():
         _node("wf.c", "c", "Pod", "Succeeded", "2026-01-01T00:00:01Z"),
         _node("wf.d", "d", "Skipped", "Omitted", "2026-01-01T00:00:02Z"),
     ]
-    wf = {"metadata": {"name": "wf"}, "status": {"phase": "Failed", "message": "child failed",
-                                                 "nodes": {n["id"]: n for n in nodes}}}
+    wf = {
+        "metadata": {"name": "wf"},
+        "status": {
+            "phase": "Failed",
+            "message": "child failed",
+            "nodes": {n["id"]: n for n in nodes},
+        },
+    }
     run = run_of(wf)
     assert run.phase == "Failed" and run.message == "child failed"
     got = {n.name: (n.phase, n.started) for n in run.nodes}

@@ -9,7 +9,8 @@ def write_module(folder: Path, body: str, stack: str = "api", deploy: str = "dep
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "main.gp.hcl").write_text(
         f'gp {{\n  stack = "{stack}"\n}}\n\nprovider "directory" {{\n  path      = "{deploy}"\n'
-        f'  namespace = "pipeline"\n}}\n\n{body}')
+        f'  namespace = "pipeline"\n}}\n\n{body}'
+    )
     return folder
 
 

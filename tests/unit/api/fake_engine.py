@@ -51,51 +51,104 @@ workflow_template "secretive" {{
 SPEC = {
     "entrypoint": "main",
     "templates": [
-        {"name": "main", "dag": {"tasks": [
-            {"name": "use", "template": "use"},
-            {"name": "done", "template": "done", "depends": "use"},
-        ]}},
+        {
+            "name": "main",
+            "dag": {
+                "tasks": [
+                    {"name": "use", "template": "use"},
+                    {"name": "done", "template": "done", "depends": "use"},
+                ]
+            },
+        },
         {"name": "use", "container": {"image": "busybox:1.36"}},
         {"name": "done", "container": {"image": "busybox:1.36"}},
     ],
 }
 
 
-def node(run: str, task: str, phase: str, message: str | None = None, outputs: dict | None = None,
-         started: str = "2025-01-01T00:00:05Z", finished: str | None = "2025-01-01T00:00:35Z") -> dict:
+def node(
+    run: str,
+    task: str,
+    phase: str,
+    message: str | None = None,
+    outputs: dict | None = None,
+    started: str = "2025-01-01T00:00:05Z",
+    finished: str | None = "2025-01-01T00:00:35Z",
+) -> dict:
     name = f"{run}.{task}"
-    return {"id": f"id-{name}", "name": name, "displayName": task, "type": "Pod", "phase": phase,
-            "templateName": task, "message": message, "startedAt": started, "finishedAt": finished,
-            "outputs": outputs or {}}
+    return {
+        "id": f"id-{name}",
+        "name": name,
+        "displayName": task,
+        "type": "Pod",
+        "phase": phase,
+        "templateName": task,
+        "message": message,
+        "startedAt": started,
+        "finishedAt": finished,
+        "outputs": outputs or {},
+    }
 
 
-def workflow(name: str, phase: str, *, stack: str = "api", address: str = "workflow_template.secretive",
-             parameters: dict[str, str] | None = None, message: str | None = None, nodes=(),
-             created: str = "2025-01-01T00:00:00Z", namespace: str = "pipeline") -> dict:
+def workflow(
+    name: str,
+    phase: str,
+    *,
+    stack: str = "api",
+    address: str = "workflow_template.secretive",
+    parameters: dict[str, str] | None = None,
+    message: str | None = None,
+    nodes=(),
+    created: str = "2025-01-01T00:00:00Z",
+    namespace: str = "pipeline",
+) -> dict:
     """A Workflow gp submitted (its labels and annotations), as the controller left it."""
-    status: dict[str, Any] = {"phase": phase, "startedAt": created, "storedWorkflowTemplateSpec": SPEC,
-                              "nodes": {n["id"]: n for n in nodes}}
-    run_node = {"id": f"id-{name}", "name": name, "displayName": name, "type": "DAG", "phase": phase}
+    status: dict[str, Any] = {
+        "phase": phase,
+        "startedAt": created,
+        "storedWorkflowTemplateSpec": SPEC,
+        "nodes": {n["id"]: n for n in nodes},
+    }
+    run_node = {
+        "id": f"id-{name}",
+        "name": name,
+        "displayName": name,
+        "type": "DAG",
+        "phase": phase,
+    }
     status["nodes"][run_node["id"]] = run_node
     if message:
         status["message"] = message
     if phase in ("Succeeded", "Failed", "Error"):
         status["finishedAt"] = "2025-01-01T00:01:05Z"
     return {
-        "apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
-        "metadata": {"name": name, "namespace": namespace, "creationTimestamp": created,
-                     "labels": {STACK_LABEL: stack, ADDRESS_LABEL: label_value(address)},
-                     "annotations": {ADDRESS_ANNOTATION: address}},
-        "spec": {"workflowTemplateRef": {"name": "secretive"},
-                 "arguments": {"parameters": [{"name": k, "value": v} for k, v in (parameters or {}).items()]}},
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "creationTimestamp": created,
+            "labels": {STACK_LABEL: stack, ADDRESS_LABEL: label_value(address)},
+            "annotations": {ADDRESS_ANNOTATION: address},
+        },
+        "spec": {
+            "workflowTemplateRef": {"name": "secretive"},
+            "arguments": {
+                "parameters": [{"name": k, "value": v} for k, v in (parameters or {}).items()]
+            },
+        },
         "status": status,
     }
 
 
 def pod(run: str, task: str, phase: str = "Succeeded") -> dict:
-    return {"metadata": {"name": f"{run}-{task}-1",
-                         "annotations": {"workflows.argoproj.io/node-name": f"{run}.{task}"}},
-            "status": {"phase": phase}}
+    return {
+        "metadata": {
+            "name": f"{run}-{task}-1",
+            "annotations": {"workflows.argoproj.io/node-name": f"{run}.{task}"},
+        },
+        "status": {"phase": phase},
+    }
 
 
 class FakeEngine:
@@ -107,7 +160,9 @@ class FakeEngine:
         self.later: dict[tuple[str, str], list[dict]] = {}
         self.pods: dict[str, list[dict]] = {}
         self.logs: dict[str, str] = {}
-        self.objects = {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o for o in objects}
+        self.objects = {
+            (o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o for o in objects
+        }
         self.created: list[dict] = []
         self.shutdowns: list[tuple[str, str, str]] = []
 
@@ -132,8 +187,12 @@ class FakeEngine:
 
     def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]:
         wanted = dict(part.split("=", 1) for part in selector.split(",") if part)
-        return [copy.deepcopy(wf) for (ns, _), wf in self.workflows.items() if namespace in (None, ns)
-                and all(wf["metadata"].get("labels", {}).get(k) == v for k, v in wanted.items())]
+        return [
+            copy.deepcopy(wf)
+            for (ns, _), wf in self.workflows.items()
+            if namespace in (None, ns)
+            and all(wf["metadata"].get("labels", {}).get(k) == v for k, v in wanted.items())
+        ]
 
     def watch_workflow(self, namespace: str, name: str) -> Iterator[dict]:
         key = (namespace, name)
@@ -179,8 +238,19 @@ def install(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> FakeEngine:
 
 def failed_run(name: str = "wf-1") -> dict:
     """A run whose parameters, message, node message and outputs all carry the secret."""
-    return workflow(name, "Failed", parameters={"tile": "T1", "token": SECRET},
-                    message=f"child failed: token {SECRET} refused", nodes=[
-                        node(name, "use", "Failed", message=f"exit 1: bad token {SECRET}",
-                             outputs={"parameters": [{"name": "echo", "value": f"TOKEN={SECRET}"}]}),
-                        node(name, "done", "Omitted", started=None, finished=None)])
+    return workflow(
+        name,
+        "Failed",
+        parameters={"tile": "T1", "token": SECRET},
+        message=f"child failed: token {SECRET} refused",
+        nodes=[
+            node(
+                name,
+                "use",
+                "Failed",
+                message=f"exit 1: bad token {SECRET}",
+                outputs={"parameters": [{"name": "echo", "value": f"TOKEN={SECRET}"}]},
+            ),
+            node(name, "done", "Omitted", started=None, finished=None),
+        ],
+    )

@@ -25,7 +25,9 @@ def gp(capsys, stack):
 
 def test_runs_and_runs_show_print_the_apis_masked_values(gp, engine):
     engine.add(failed_run("wf-1"))
-    engine.add(workflow("wf-2", "Succeeded", created="2025-01-01T01:00:00Z", parameters={"tile": "T2"}))
+    engine.add(
+        workflow("wf-2", "Succeeded", created="2025-01-01T01:00:00Z", parameters={"tile": "T2"})
+    )
     code, out, err = gp("runs", "--format", "json")
     assert code == 0, err
     runs = json.loads(out)["runs"]
@@ -71,7 +73,11 @@ def test_run_watch_without_a_terminal_prints_each_change(gp, stack, engine):
     stack.apply()
     engine.later[("pipeline", "r2")] = [
         workflow("r2", "Running", nodes=[node("r2", "use", "Running", finished=None)]),
-        workflow("r2", "Succeeded", nodes=[node("r2", "use", "Succeeded"), node("r2", "done", "Succeeded")]),
+        workflow(
+            "r2",
+            "Succeeded",
+            nodes=[node("r2", "use", "Succeeded"), node("r2", "done", "Succeeded")],
+        ),
     ]
     code, out, err = gp("run", ADDR, "--name", "r2", "--watch")
     assert code == 0, err

@@ -55,7 +55,10 @@ def test_a_changed_dag_is_drawn_with_its_changes(workspace: Path):
     plan = gp.Stack(root).plan()
     assert plan.summary == {"add": 0, "change": 1, "destroy": 0}
     [picture] = _svgs(plan._repr_html_())
-    statuses = {g.get("data-task"): g.get("data-status") for g in picture.iter("{http://www.w3.org/2000/svg}g")}
+    statuses = {
+        g.get("data-task"): g.get("data-status")
+        for g in picture.iter("{http://www.w3.org/2000/svg}g")
+    }
     assert statuses["sen2cor-291"] in ("added", "renamed")
     assert statuses["sen2cor-255"] == "removed"
     assert statuses["preprocess"] == "unchanged"
@@ -66,7 +69,9 @@ def test_sensitive_values_are_masked_everywhere(tmp_path: Path):
     stack = gp.Stack(root)
     plan = stack.plan()
     [change] = plan.changes
-    shown = json.dumps(change.after) + plan.text() + plan.markdown() + plan._repr_html_() + repr(plan)
+    shown = (
+        json.dumps(change.after) + plan.text() + plan.markdown() + plan._repr_html_() + repr(plan)
+    )
     assert SECRET not in shown and "(sensitive value)" in json.dumps(change.after)
     result = stack.apply(plan)
     assert SECRET not in result.text() + result._repr_html_() + result._repr_markdown_()
@@ -77,8 +82,12 @@ def test_sensitive_values_are_masked_everywhere(tmp_path: Path):
     update = gp.Stack(root).plan()
     saved = gp.Plan.load(update.save(tmp_path / "p.json"))
     for p in (update, saved):
-        text = json.dumps([(c.before, c.after, [(f.path, f.before, f.after) for f in c.fields])
-                           for c in p.changes])
+        text = json.dumps(
+            [
+                (c.before, c.after, [(f.path, f.before, f.after) for f in c.fields])
+                for c in p.changes
+            ]
+        )
         assert SECRET not in text + p._repr_html_() + p.markdown()
 
 
@@ -93,7 +102,9 @@ def test_diagnostics_render_with_their_positions(tmp_path: Path):
 
 
 def test_the_dag_is_an_svg_with_every_task_and_edge(workspace: Path):
-    graph = gp.Stack(workspace / "examples" / "sen2cor").graph("module.sen2cor.workflow_template.chain")
+    graph = gp.Stack(workspace / "examples" / "sen2cor").graph(
+        "module.sen2cor.workflow_template.chain"
+    )
     [picture] = _svgs(graph._repr_html_())
     ns = "{http://www.w3.org/2000/svg}"
     tasks = {g.get("data-task") for g in picture.iter(f"{ns}g")}

@@ -19,14 +19,23 @@ SVG = "{http://www.w3.org/2000/svg}"
 def drawn(html: str) -> dict[str, str]:
     """Task -> status of the one DAG picture in ``html``."""
     [picture] = [ElementTree.fromstring(m) for m in re.findall(r"<svg.*?</svg>", html, re.S)]
-    return {g.get("data-task"): g.get("data-status") for g in picture.iter(f"{SVG}g") if g.get("data-task")}
+    return {
+        g.get("data-task"): g.get("data-status")
+        for g in picture.iter(f"{SVG}g")
+        if g.get("data-task")
+    }
 
 
 def test_a_run_reads_its_workflow_and_masks_every_value(stack, engine):
     engine.add(failed_run())
     run = stack.get_run("wf-1")  # found by name in the stack's namespaces
     assert (run.name, run.namespace, run.ident, run.phase, run.done) == (
-        "wf-1", "pipeline", "pipeline/wf-1", "Failed", True)
+        "wf-1",
+        "pipeline",
+        "pipeline/wf-1",
+        "Failed",
+        True,
+    )
     assert run.address == ADDR and run.finished_at == "2025-01-01T00:01:05Z"
     assert run.parameters == {"tile": "T1", "token": MASK}
     assert run.message == f"child failed: token {MASK} refused"
@@ -71,18 +80,30 @@ def test_a_task_not_started_yet_is_drawn_pending(stack, engine):
 
 
 def _states(name: str) -> list[dict]:
-    return [workflow(name, "Running", nodes=[node(name, "use", "Running", finished=None)]),
-            workflow(name, "Running", nodes=[node(name, "use", "Succeeded"),
-                                             node(name, "done", "Running", finished=None)]),
-            workflow(name, "Succeeded", nodes=[node(name, "use", "Succeeded"), node(name, "done", "Succeeded")])]
+    return [
+        workflow(name, "Running", nodes=[node(name, "use", "Running", finished=None)]),
+        workflow(
+            name,
+            "Running",
+            nodes=[node(name, "use", "Succeeded"), node(name, "done", "Running", finished=None)],
+        ),
+        workflow(
+            name,
+            "Succeeded",
+            nodes=[node(name, "use", "Succeeded"), node(name, "done", "Succeeded")],
+        ),
+    ]
 
 
 def test_follow_yields_each_change_and_wait_returns_the_end(stack, engine):
     engine.add(*_states("wf-3"))
     run = stack.get_run("wf-3")
     seen = [(r.phase, {t: n.phase for t, n in r.nodes.items()}) for r in run.follow()]
-    assert seen == [("Running", {"use": "Running"}), ("Running", {"use": "Succeeded", "done": "Running"}),
-                    ("Succeeded", {"use": "Succeeded", "done": "Succeeded"})]
+    assert seen == [
+        ("Running", {"use": "Running"}),
+        ("Running", {"use": "Succeeded", "done": "Running"}),
+        ("Succeeded", {"use": "Succeeded", "done": "Succeeded"}),
+    ]
     assert run.phase == "Succeeded" and run.done
     engine.add(*_states("wf-4"))
     assert stack.get_run("wf-4").wait() == "Succeeded"
@@ -107,21 +128,27 @@ def test_watch_updates_one_display_in_place(stack, engine, monkeypatch):
     monkeypatch.setattr("gp.api.runs._display_handle", lambda run: Handle())
     engine.add(*_states("wf-6"))
     assert stack.get_run("wf-6").watch() == "Succeeded"
-    assert shown == [("Running", {"use": "Running", "done": "Pending"}),
-                     ("Running", {"use": "Succeeded", "done": "Running"}),
-                     ("Succeeded", {"use": "Succeeded", "done": "Succeeded"})]
+    assert shown == [
+        ("Running", {"use": "Running", "done": "Pending"}),
+        ("Running", {"use": "Succeeded", "done": "Running"}),
+        ("Succeeded", {"use": "Succeeded", "done": "Succeeded"}),
+    ]
 
 
 def test_logs_are_merged_by_time_per_task_and_masked(stack, engine):
     engine.add(failed_run())
     engine.pods["wf-1"] = [pod("wf-1", "use", "Failed"), pod("wf-1", "done", "Pending")]
-    engine.logs["wf-1-use-1"] = (f"2025-01-01T00:00:06Z reading {SECRET}\n"
-                                 "2025-01-01T00:00:07Z bad token\n")
+    engine.logs["wf-1-use-1"] = (
+        f"2025-01-01T00:00:06Z reading {SECRET}\n2025-01-01T00:00:07Z bad token\n"
+    )
     run = stack.get_run("wf-1")
     assert run.logs() == f"use: reading {MASK}\nuse: bad token\n"
     assert run.logs(task="use") == f"reading {MASK}\nbad token\n"
     lines = list(run.log_lines(follow=True))
-    assert [(ln.task, ln.text) for ln in lines] == [("use", f"reading {MASK}"), ("use", "bad token")]
+    assert [(ln.task, ln.text) for ln in lines] == [
+        ("use", f"reading {MASK}"),
+        ("use", "bad token"),
+    ]
     assert all(isinstance(ln, gp.LogLine) for ln in lines)
     with pytest.raises(gp.RunError, match="has no task 'uze'"):
         run.logs(task="uze")
@@ -130,7 +157,9 @@ def test_logs_are_merged_by_time_per_task_and_masked(stack, engine):
 def test_stop_asks_the_engine_and_refuses_an_ended_run(stack, engine):
     engine.add(workflow("wf-7", "Running"))
     run = stack.get_run("wf-7").stop(terminate=True)
-    assert engine.shutdowns == [("pipeline", "wf-7", "Terminate")] and run.raw.shutdown == "Terminate"
+    assert (
+        engine.shutdowns == [("pipeline", "wf-7", "Terminate")] and run.raw.shutdown == "Terminate"
+    )
     engine.add(failed_run())
     with pytest.raises(gp.RunError, match="already finished"):
         stack.get_run("wf-1").stop()

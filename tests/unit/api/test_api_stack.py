@@ -22,8 +22,11 @@ def test_validate_is_empty_when_clean_and_counts_the_objects(workspace: Path):
 
 
 def test_validate_lists_every_problem_with_file_line_and_column(tmp_path: Path, capsys):
-    root = write_module(tmp_path / "m", TEMPLATE.replace('command = ["echo", "hi"]', "command = var.nope")
-                        + '\noutput "x" {\n  value = local.missing\n}\n')
+    root = write_module(
+        tmp_path / "m",
+        TEMPLATE.replace('command = ["echo", "hi"]', "command = var.nope")
+        + '\noutput "x" {\n  value = local.missing\n}\n',
+    )
     found = gp.Stack(root).validate()
     assert len(found.errors) == 2 and not found.valid
     first = found.errors[0]
@@ -32,8 +35,9 @@ def test_validate_lists_every_problem_with_file_line_and_column(tmp_path: Path, 
     # The CLI reports the same diagnostics (it calls this same method).
     assert main(["validate", "--json", "-C", str(root)]) == 1
     doc = json.loads(capsys.readouterr().out)
-    assert [(d["line"], d["column"], d["message"]) for d in doc["diagnostics"]] == \
-        [(d.line, d.column, d.message) for d in found]
+    assert [(d["line"], d["column"], d["message"]) for d in doc["diagnostics"]] == [
+        (d.line, d.column, d.message) for d in found
+    ]
 
 
 def test_validate_of_unparsable_files_returns_the_syntax_error(tmp_path: Path):
@@ -43,7 +47,9 @@ def test_validate_of_unparsable_files_returns_the_syntax_error(tmp_path: Path):
 
 
 def test_objects_are_what_render_prints_and_are_copies(tmp_path: Path):
-    stack = gp.Stack(write_module(tmp_path / "m", TEMPLATE), vars={"image": "alpine:3", "retries": 2})
+    stack = gp.Stack(
+        write_module(tmp_path / "m", TEMPLATE), vars={"image": "alpine:3", "retries": 2}
+    )
     objects = stack.objects()
     assert objects == list(yaml.safe_load_all(stack.render("yaml")))
     assert objects[0]["spec"]["templates"][1]["container"]["image"] == "alpine:3"
@@ -66,8 +72,9 @@ def test_plan_apply_and_plan_again(workspace: Path):
     stack = gp.Stack(workspace / "examples" / "whalesay-diamond")
     plan = stack.plan()
     assert plan.summary == {"add": 1, "change": 0, "destroy": 0}
-    assert [(c.address, c.action, c.kind) for c in plan.changes] == \
-        [("workflow_template.whalesay-diamond", "create", "WorkflowTemplate")]
+    assert [(c.address, c.action, c.kind) for c in plan.changes] == [
+        ("workflow_template.whalesay-diamond", "create", "WorkflowTemplate")
+    ]
     result = stack.apply(plan)
     assert result.ok and result.applied == ["workflow_template.whalesay-diamond"]
     assert result.failed == {} and result.not_attempted == []
@@ -84,13 +91,16 @@ def test_an_update_lists_its_fields(tmp_path: Path):
     assert plan.summary == {"add": 0, "change": 1, "destroy": 0}
     [change] = plan.changes
     assert change.action == "update"
-    assert [(f.path, f.before, f.after) for f in change.fields] == \
-        [('spec.templates["say"].container.image', "busybox:1.36", "busybox:1.37")]
+    assert [(f.path, f.before, f.after) for f in change.fields] == [
+        ('spec.templates["say"].container.image', "busybox:1.36", "busybox:1.37")
+    ]
 
 
 def test_targets_destroy_and_refresh_only(tmp_path: Path):
-    other = 'workflow_template "other" {\n  step "a" {\n    container {\n      image = "x:1"\n' \
-            '      command = ["true"]\n    }\n  }\n}\n'
+    other = (
+        'workflow_template "other" {\n  step "a" {\n    container {\n      image = "x:1"\n'
+        '      command = ["true"]\n    }\n  }\n}\n'
+    )
     root = write_module(tmp_path / "m", TEMPLATE + other)
     stack = gp.Stack(root)
     assert stack.plan(target="workflow_template.other").summary["add"] == 1
@@ -169,8 +179,11 @@ def test_errors_carry_file_line_and_column(tmp_path: Path):
 def test_two_stacks_of_one_module_on_two_targets_side_by_side(tmp_path: Path):
     root = write_module(tmp_path / "m", TEMPLATE)
     one = gp.Stack(root, provider={"directory": {"path": str(tmp_path / "one")}})
-    two = gp.Stack(root, provider={"directory": {"path": tmp_path / "two", "namespace": "other"}},
-                   vars={"image": "x:1"})
+    two = gp.Stack(
+        root,
+        provider={"directory": {"path": tmp_path / "two", "namespace": "other"}},
+        vars={"image": "x:1"},
+    )
     plan_one, plan_two = one.plan(), two.plan()
     assert one.apply(plan_one).ok
     assert two.plan().summary["add"] == 1, "the second target is untouched"
@@ -183,8 +196,12 @@ def test_two_stacks_of_one_module_on_two_targets_side_by_side(tmp_path: Path):
 
 
 def test_stacks_in_threads_do_not_share_state(tmp_path: Path):
-    stacks = [gp.Stack(write_module(tmp_path / f"m{i}", TEMPLATE, stack=f"s{i}"),
-                       vars={"image": f"img:{i}"}) for i in range(4)]
+    stacks = [
+        gp.Stack(
+            write_module(tmp_path / f"m{i}", TEMPLATE, stack=f"s{i}"), vars={"image": f"img:{i}"}
+        )
+        for i in range(4)
+    ]
     results: dict[int, object] = {}
 
     def go(i: int) -> None:
@@ -217,7 +234,12 @@ def test_graph_and_test(workspace: Path):
     stack = gp.Stack(workspace / "examples" / "whalesay-diamond")
     graph = stack.graph("workflow_template.whalesay-diamond")
     assert graph.tasks == {"main": ["A", "B", "C", "D"]}
-    assert sorted(graph.edges["main"]) == [("A", "B", ""), ("A", "C", ""), ("B", "D", ""), ("C", "D", "")]
+    assert sorted(graph.edges["main"]) == [
+        ("A", "B", ""),
+        ("A", "C", ""),
+        ("B", "D", ""),
+        ("C", "D", ""),
+    ]
     assert graph.format("text") == str(graph)
     with pytest.raises(gp.CompileError, match="no object nope"):
         stack.graph("nope")

@@ -15,28 +15,98 @@ REPO = Path(__file__).resolve().parents[3]
 
 PUBLIC = {
     "__version__",
-    "Stack", "Session", "Plan", "Change", "FieldChange", "ApplyResult",
-    "Diagnostics", "Graph", "TestResults", "StackState", "Run", "Node", "LogLine",
-    "Diagnostic", "SourcePos",
-    "GPError", "DiagnosticsError", "ConfigError", "CompileError", "PlanError", "StalePlanError",
-    "ProviderError", "UnreachableError", "ConflictError", "LockError", "ApplyError", "RunError",
+    "Stack",
+    "Session",
+    "Plan",
+    "Change",
+    "FieldChange",
+    "ApplyResult",
+    "Diagnostics",
+    "Graph",
+    "TestResults",
+    "StackState",
+    "Run",
+    "Node",
+    "LogLine",
+    "Diagnostic",
+    "SourcePos",
+    "GPError",
+    "DiagnosticsError",
+    "ConfigError",
+    "CompileError",
+    "PlanError",
+    "StalePlanError",
+    "ProviderError",
+    "UnreachableError",
+    "ConflictError",
+    "LockError",
+    "ApplyError",
+    "RunError",
 }
 
 STACK_METHODS = {
-    "validate", "compile", "objects", "addresses", "render", "graph", "test", "lock", "plan",
-    "apply", "destroy", "state", "adopt", "unlock", "run", "runs", "get_run", "from_inputs",
-    "root", "inputs",
+    "validate",
+    "compile",
+    "objects",
+    "addresses",
+    "render",
+    "graph",
+    "test",
+    "lock",
+    "plan",
+    "apply",
+    "destroy",
+    "state",
+    "adopt",
+    "unlock",
+    "run",
+    "runs",
+    "get_run",
+    "from_inputs",
+    "root",
+    "inputs",
 }
 
 
 RUN_MEMBERS = {
-    "raw", "snapshot", "name", "namespace", "ident", "phase", "done", "address", "message",
-    "started_at", "finished_at", "parameters", "nodes", "refresh", "follow", "wait", "watch",
-    "logs", "log_lines", "stop", "resubmit",
+    "raw",
+    "snapshot",
+    "name",
+    "namespace",
+    "ident",
+    "phase",
+    "done",
+    "address",
+    "message",
+    "started_at",
+    "finished_at",
+    "parameters",
+    "nodes",
+    "refresh",
+    "follow",
+    "wait",
+    "watch",
+    "logs",
+    "log_lines",
+    "stop",
+    "resubmit",
 }
 
-NODE_FIELDS = {"id", "name", "display_name", "type", "phase", "template", "boundary_id", "children",
-               "started_at", "finished_at", "message", "inputs", "outputs"}
+NODE_FIELDS = {
+    "id",
+    "name",
+    "display_name",
+    "type",
+    "phase",
+    "template",
+    "boundary_id",
+    "children",
+    "started_at",
+    "finished_at",
+    "message",
+    "inputs",
+    "outputs",
+}
 
 
 def test_all_is_the_public_list_and_every_name_resolves():
@@ -53,7 +123,9 @@ def test_every_public_name_and_method_has_a_docstring():
         obj = getattr(gp, name)
         assert inspect.getdoc(obj), name
         for attr, member in vars(obj).items():
-            if attr.startswith("_") or not (callable(member) or isinstance(member, (property, classmethod))):
+            if attr.startswith("_") or not (
+                callable(member) or isinstance(member, (property, classmethod))
+            ):
                 continue
             if isinstance(obj, type) and issubclass(obj, Exception):
                 continue
@@ -73,9 +145,17 @@ def test_the_stack_offers_what_docs_python_md_describes():
 def test_the_package_is_typed_and_importing_gp_is_light():
     assert (REPO / "gp" / "py.typed").is_file()
     # `import gp` alone loads none of the stages: the CLI's start and gp.errors stay cheap.
-    out = subprocess.run([sys.executable, "-c", "import gp, sys; print('gp.api' in sys.modules, "
-                          "'gp.operations' in sys.modules)"], capture_output=True, text=True,
-                         cwd=REPO, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gp, sys; print('gp.api' in sys.modules, 'gp.operations' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    ).stdout
     assert out.split() == ["False", "False"]
 
 
@@ -96,5 +176,13 @@ def test_the_run_types_offer_what_docs_python_md_describes():
     doc = (REPO / "docs" / "python.md").read_text()
     for member in RUN_MEMBERS:
         assert f"run.{member}" in doc, member
-    for name in ("phase", "started_at", "finished_at", "message", "inputs", "outputs", "display_name"):
+    for name in (
+        "phase",
+        "started_at",
+        "finished_at",
+        "message",
+        "inputs",
+        "outputs",
+        "display_name",
+    ):
         assert f".{name}" in doc, name

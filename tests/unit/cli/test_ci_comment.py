@@ -27,7 +27,7 @@ class FakeGitHub:
         self.calls.append((method, path.split("?")[0]))
         if method == "GET":
             page = int(path.split("page=")[-1])
-            return 200, self.comments[(page - 1) * 100: page * 100]
+            return 200, self.comments[(page - 1) * 100 : page * 100]
         if method == "POST":
             self.next_id += 1
             self.comments.append({"id": self.next_id, "body": body["body"]})
@@ -102,7 +102,16 @@ def test_main_needs_a_token(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("GH_TOKEN", raising=False)
     (tmp_path / "plan.md").write_text("plan")
-    args = ["--repo", REPO, "--pr", "1", "--body-file", str(tmp_path / "plan.md"), "--changes", "true"]
+    args = [
+        "--repo",
+        REPO,
+        "--pr",
+        "1",
+        "--body-file",
+        str(tmp_path / "plan.md"),
+        "--changes",
+        "true",
+    ]
     assert pr_comment.main(args) == 1
     assert "GITHUB_TOKEN" in capsys.readouterr().err
 
@@ -113,7 +122,16 @@ def test_main_reads_the_plan_and_reports(tmp_path, monkeypatch, capsys, changes)
     monkeypatch.setenv("GITHUB_TOKEN", "t")
     monkeypatch.setattr(pr_comment, "github", lambda token, api: gh)
     (tmp_path / "plan.md").write_text("the plan")
-    args = ["--repo", REPO, "--pr", str(PR), "--body-file", str(tmp_path / "plan.md"), "--changes", changes]
+    args = [
+        "--repo",
+        REPO,
+        "--pr",
+        str(PR),
+        "--body-file",
+        str(tmp_path / "plan.md"),
+        "--changes",
+        changes,
+    ]
     assert pr_comment.main(args) == 0
     expected = "created" if changes == "true" else "nothing"
     assert capsys.readouterr().out == f"gp plan comment: {expected}\n"

@@ -12,6 +12,7 @@ import yaml
 
 from cli_helpers import GP, TEMPLATE, Run, files_under, module
 
+
 def pos_of(root: Path, needle: str, col: int | None = None) -> str:
     """'file:line:col' of the first line holding ``needle`` (col: its first non-blank)."""
     path = root / "main.gp.hcl"
@@ -37,16 +38,25 @@ def test_malformed_hcl(gp: GP, tmp_path: Path) -> None:
 
 def test_unknown_field_suggests_the_known_one(gp: GP, tmp_path: Path) -> None:
     root = module(tmp_path, TEMPLATE.replace("image = ", "imagee = "))
-    assert_one_error(gp("validate", "-C", root), pos_of(root, "imagee"),
-                     'unknown field "imagee" in container; did you mean "image"?')
+    assert_one_error(
+        gp("validate", "-C", root),
+        pos_of(root, "imagee"),
+        'unknown field "imagee" in container; did you mean "image"?',
+    )
 
 
 def test_depends_on_an_unknown_task_names_it(gp: GP, tmp_path: Path) -> None:
-    body = TEMPLATE.replace('  step "a" {', '  step "b" {\n    depends = "a && nope"\n'
-                            '    container {\n      image = "x"\n    }\n  }\n  step "a" {')
+    body = TEMPLATE.replace(
+        '  step "a" {',
+        '  step "b" {\n    depends = "a && nope"\n'
+        '    container {\n      image = "x"\n    }\n  }\n  step "a" {',
+    )
     root = module(tmp_path, body)
-    assert_one_error(gp("validate", "-C", root), pos_of(root, "depends"),
-                     'task "b" depends on unknown task "nope"')
+    assert_one_error(
+        gp("validate", "-C", root),
+        pos_of(root, "depends"),
+        'task "b" depends on unknown task "nope"',
+    )
 
 
 @pytest.mark.parametrize(
@@ -57,8 +67,10 @@ def test_depends_on_an_unknown_task_names_it(gp: GP, tmp_path: Path) -> None:
     ],
 )
 def test_bad_schedule_and_time_zone(gp: GP, tmp_path: Path, line: str, message: str) -> None:
-    cron = 'cron_workflow "c" {\n  schedule = "0 2 * * *"\n  timezone = "UTC"\n' \
-           "  workflow_template = workflow_template.t\n}\n"
+    cron = (
+        'cron_workflow "c" {\n  schedule = "0 2 * * *"\n  timezone = "UTC"\n'
+        "  workflow_template = workflow_template.t\n}\n"
+    )
     key = line.split(" =")[0]
     cron = re.sub(rf"  {key} = .*", "  " + line, cron)
     root = module(tmp_path, TEMPLATE + cron)
@@ -70,8 +82,11 @@ def test_bad_schedule_and_time_zone(gp: GP, tmp_path: Path, line: str, message: 
 
 def test_unknown_reference(gp: GP, tmp_path: Path) -> None:
     root = module(tmp_path, TEMPLATE.replace('"busybox"', "var.missing"))
-    assert_one_error(gp("render", "-C", root), pos_of(root, "var.missing", col=15),
-                     'Unknown variable "var.missing"')
+    assert_one_error(
+        gp("render", "-C", root),
+        pos_of(root, "var.missing", col=15),
+        'Unknown variable "var.missing"',
+    )
 
 
 VALIDATED = """
@@ -108,8 +123,11 @@ workflow_template "t" {
 
 def test_failed_variable_validation(gp: GP, tmp_path: Path) -> None:
     root = module(tmp_path, VALIDATED)
-    assert_one_error(gp("plan", "-C", root, "--var", "tile=nowhere"), pos_of(root, "condition"),
-                     'Invalid value for variable "tile": A tile id looks like T10UDV, not nowhere.')
+    assert_one_error(
+        gp("plan", "-C", root, "--var", "tile=nowhere"),
+        pos_of(root, "condition"),
+        'Invalid value for variable "tile": A tile id looks like T10UDV, not nowhere.',
+    )
 
 
 def test_a_sensitive_value_is_never_printed(gp: GP, tmp_path: Path) -> None:
@@ -136,22 +154,40 @@ def test_a_sensitive_value_is_never_printed(gp: GP, tmp_path: Path) -> None:
 
 def test_missing_module_dirs(gp: GP, tmp_path: Path) -> None:
     root = module(tmp_path, 'module "m" {\n  source = "./nowhere"\n}\n')
-    assert_one_error(gp("validate", "-C", root), pos_of(root, "./nowhere", col=12),
-                     'Module source "./nowhere" is not a directory')
+    assert_one_error(
+        gp("validate", "-C", root),
+        pos_of(root, "./nowhere", col=12),
+        'Module source "./nowhere" is not a directory',
+    )
     run = gp("validate", "-C", tmp_path / "absent")
-    assert run.code == 1 and "does not exist" in run.err and str(tmp_path / "absent") in run.err, run
+    assert run.code == 1 and "does not exist" in run.err and str(tmp_path / "absent") in run.err, (
+        run
+    )
 
 
 def test_an_unreachable_cluster_is_a_clear_error(gp: GP, tmp_path: Path) -> None:
     root = tmp_path / "k8s"
     root.mkdir()
-    (root / "kubeconfig").write_text(yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": "dead",
-        "clusters": [{"name": "dead", "cluster": {"server": "https://127.0.0.1:1",
-                                                  "insecure-skip-tls-verify": True}}],
-        "users": [{"name": "u", "user": {"token": "abc"}}],
-        "contexts": [{"name": "dead", "context": {"cluster": "dead", "user": "u"}}],
-    }))
+    (root / "kubeconfig").write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": "dead",
+                "clusters": [
+                    {
+                        "name": "dead",
+                        "cluster": {
+                            "server": "https://127.0.0.1:1",
+                            "insecure-skip-tls-verify": True,
+                        },
+                    }
+                ],
+                "users": [{"name": "u", "user": {"token": "abc"}}],
+                "contexts": [{"name": "dead", "context": {"cluster": "dead", "user": "u"}}],
+            }
+        )
+    )
     (root / "main.gp.hcl").write_text(
         'gp {\n  stack = "k"\n}\n\nprovider "kubernetes" {\n  kubeconfig = "kubeconfig"\n'
         '  namespace  = "pipeline"\n}\n' + TEMPLATE
@@ -159,7 +195,9 @@ def test_an_unreachable_cluster_is_a_clear_error(gp: GP, tmp_path: Path) -> None
     for command in (("plan",), ("show",)):
         run = gp(*command, "-C", root)
         assert run.code == 1, run
-        assert run.err.startswith("Error: cannot reach the Kubernetes API at https://127.0.0.1:1"), run
+        assert run.err.startswith(
+            "Error: cannot reach the Kubernetes API at https://127.0.0.1:1"
+        ), run
         assert "Traceback" not in run.err
 
 
@@ -170,7 +208,9 @@ def test_a_kubeconfig_variable_naming_no_file_says_so(gp: GP, tmp_path: Path, mo
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "nowhere.yaml"))
     run = gp("plan", "-C", root)
     assert run.code == 1, run
-    assert run.err == f"Error: $KUBECONFIG is {tmp_path / 'nowhere.yaml'}, and no such file exists\n"
+    assert (
+        run.err == f"Error: $KUBECONFIG is {tmp_path / 'nowhere.yaml'}, and no such file exists\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,7 +221,9 @@ def test_a_kubeconfig_variable_naming_no_file_says_so(gp: GP, tmp_path: Path, mo
         ('{"format_version": "1.0"}', r"plan\.json: not a gp plan file"),
     ],
 )
-def test_a_corrupt_saved_plan_names_the_file(gp: GP, tmp_path: Path, content: str, message: str) -> None:
+def test_a_corrupt_saved_plan_names_the_file(
+    gp: GP, tmp_path: Path, content: str, message: str
+) -> None:
     root = module(tmp_path, TEMPLATE)
     saved = tmp_path / "plan.json"
     saved.write_text(content)
@@ -206,22 +248,27 @@ def test_a_damaged_saved_plan_is_an_error_not_a_crash(gp: GP, tmp_path: Path) ->
     assert run.err.startswith("Error: ") and "internal error" not in run.err, run
 
 
-def test_gp_debug_shows_the_traceback(gp: GP, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gp_debug_shows_the_traceback(
+    gp: GP, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = module(tmp_path, TEMPLATE.replace("image = ", "imagee = "))
     monkeypatch.setenv("GP_DEBUG", "1")
     run = gp("validate", "-C", root)
     assert run.code == 1
     assert "Traceback (most recent call last)" in run.err
-    assert 'Error: ' in run.err and 'did you mean "image"?' in run.err
+    assert "Error: " in run.err and 'did you mean "image"?' in run.err
 
 
-BROKEN = TEMPLATE.replace("image = ", "imagee = ") + """
+BROKEN = (
+    TEMPLATE.replace("image = ", "imagee = ")
+    + """
 cron_workflow "c" {
   schedule          = "0 25 * * *"
   timezone          = "Mars/Olympus"
   workflow_template = workflow_template.t
 }
 """
+)
 
 
 def test_validate_lists_every_error_at_once_and_as_json(gp: GP, tmp_path: Path) -> None:
@@ -237,13 +284,20 @@ def test_validate_lists_every_error_at_once_and_as_json(gp: GP, tmp_path: Path) 
     assert run.code == 1
     doc = json.loads(run.out)
     assert doc["valid"] is False and doc["error_count"] == 3
-    as_text = [f"Error: {d['file']}:{d['line']}:{d['column']}: {d['message']}" for d in doc["diagnostics"]]
+    as_text = [
+        f"Error: {d['file']}:{d['line']}:{d['column']}: {d['message']}" for d in doc["diagnostics"]
+    ]
     assert as_text == lines
 
     good = module(tmp_path, TEMPLATE, name="good")
     doc = json.loads(gp("validate", "-C", good, "--json").out)
-    assert doc == {"format_version": "1.0", "valid": True, "error_count": 0, "warning_count": 0,
-                   "diagnostics": []}
+    assert doc == {
+        "format_version": "1.0",
+        "valid": True,
+        "error_count": 0,
+        "warning_count": 0,
+        "diagnostics": [],
+    }
 
 
 SUBMIT_TIME_PARAMETER = """
@@ -262,16 +316,18 @@ def test_validate_shows_warnings_and_they_do_not_fail(gp: GP, tmp_path: Path) ->
     assert run.code == 0, run
     where = pos_of(root, "command")
     assert run.err.splitlines() == [
-        f"Warning: {where}: {{{{workflow.parameters.tile}}}} may not resolve: no workflow parameter \"tile\" is "
-        "declared in arguments; a workflow submitted from this template must pass it"], run
+        f'Warning: {where}: {{{{workflow.parameters.tile}}}} may not resolve: no workflow parameter "tile" is '
+        "declared in arguments; a workflow submitted from this template must pass it"
+    ], run
     assert "Success!" in run.out
     doc = json.loads(gp("validate", "-C", root, "--json").out)
     assert doc["valid"] is True and doc["error_count"] == 0 and doc["warning_count"] == 1
     assert doc["diagnostics"][0]["severity"] == "warning"
 
 
-def test_no_color_flag_and_env_strip_every_escape(gp: GP, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_color_flag_and_env_strip_every_escape(
+    gp: GP, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = module(tmp_path, TEMPLATE)
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich believes it writes to a terminal
     styled = gp("plan", "-C", root)
@@ -290,7 +346,9 @@ def test_apply_without_approval_or_terminal_refuses(gp: GP, tmp_path: Path) -> N
     root = module(tmp_path, TEMPLATE)
     run = gp("apply", "-C", root)
     assert run.code == 1, run
-    assert "Error: no terminal to ask for approval; run again with --auto-approve to apply" in run.err
+    assert (
+        "Error: no terminal to ask for approval; run again with --auto-approve to apply" in run.err
+    )
     assert "Plan: 1 to add" in run.out
     assert files_under(root / "deploy") == []
 

@@ -93,13 +93,18 @@ def test_ctrl_c_during_apply_saves_the_record_reports_and_exits_130(gp: GP, many
     assert "Interrupt received: no new write will start" in run.err
     assert "Apply stopped: interrupted (Ctrl-C)." in run.err
     assert "Applied:" in run.err and "Not attempted:" in run.err
-    assert f"3 added, 0 changed, 0 destroyed before stopping; 0 failed, {N - 3} not attempted" in run.err
+    assert (
+        f"3 added, 0 changed, 0 destroyed before stopping; 0 failed, {N - 3} not attempted"
+        in run.err
+    )
     assert "Error: aborted" not in run.err
     assert _files(many) == _recorded(many) == {"t-0", "t-1", "t-2"}
     assert not (many / "deploy" / ".gp" / "many.lock").exists(), "the lock is released"
     shown = gp("show", "-C", many, "--no-color")
     # By object name: the output also holds the temp path, whose pytest-NNN may contain "t-3".
-    assert all(f"pipeline/t-{i}" in shown.out for i in range(3)) and "pipeline/t-3" not in shown.out, shown
+    assert (
+        all(f"pipeline/t-{i}" in shown.out for i in range(3)) and "pipeline/t-3" not in shown.out
+    ), shown
     _honest_plan(gp, many, add=N - 3)
     monkeypatch.setattr(output, "apply_progress", lambda no_color: None)
     assert gp("apply", "-C", many, "--auto-approve").code == 0

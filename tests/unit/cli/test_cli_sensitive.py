@@ -54,7 +54,9 @@ DERIVED = {
 
 
 def derived_module(tmp_path: Path, expr: str) -> Path:
-    body = HEAD + f"""
+    body = (
+        HEAD
+        + f"""
 module "child" {{
   source = "./child"
   secret = var.token
@@ -69,6 +71,7 @@ workflow_template "t" {{
   }}
 }}
 """
+    )
     root = module(tmp_path, body)
     (root / "child").mkdir()
     (root / "child" / "main.gp.hcl").write_text(CHILD)
@@ -76,7 +79,9 @@ workflow_template "t" {{
 
 
 @pytest.mark.parametrize("name", sorted(DERIVED))
-def test_derived_values_are_masked_in_plans_show_and_apply(gp: GP, tmp_path: Path, name: str) -> None:
+def test_derived_values_are_masked_in_plans_show_and_apply(
+    gp: GP, tmp_path: Path, name: str
+) -> None:
     expr, value = DERIVED[name]
     root = derived_module(tmp_path, expr)
     rendered = gp("render", "-C", root)
@@ -106,7 +111,10 @@ def test_json_plan_lists_the_sensitive_paths(gp: GP, tmp_path: Path) -> None:
     (change,) = data["resource_changes"]
     assert change["change"]["sensitive"] == ['spec.templates["a"].container.env["TOKEN"].value']
     env = change["change"]["after"]["spec"]["templates"][1]["container"]["env"]
-    assert env == [{"name": "TOKEN", "value": "(sensitive value)"}, {"name": "USER", "value": "app-user"}]
+    assert env == [
+        {"name": "TOKEN", "value": "(sensitive value)"},
+        {"name": "USER", "value": "app-user"},
+    ]
 
 
 def test_a_later_plan_masks_the_old_value_and_a_deleted_object(gp: GP, tmp_path: Path) -> None:
@@ -139,7 +147,9 @@ ERRORS = {
 def test_validate_errors_do_not_quote_derived_values(gp: GP, tmp_path: Path, name: str) -> None:
     line, value = ERRORS[name]
     if name == "compile":
-        body = HEAD + f"""
+        body = (
+            HEAD
+            + f"""
 workflow_template "t" {{
   step "a" {{
     container {{
@@ -153,8 +163,11 @@ cron_workflow "c" {{
   workflow_template = workflow_template.t
 }}
 """
+        )
     else:
-        body = HEAD + f"""
+        body = (
+            HEAD
+            + f"""
 workflow_template "t" {{
   step "a" {{
     container {{
@@ -164,6 +177,7 @@ workflow_template "t" {{
   }}
 }}
 """
+        )
     root = module(tmp_path, body)
     run = gp("validate", "-C", root, "--no-color")
     assert run.code == 1 and run.err.startswith("Error: main.gp.hcl:"), run

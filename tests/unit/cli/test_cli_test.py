@@ -32,25 +32,40 @@ def test_filter_and_json(gp: GP, workspace: Path):
     r = gp("test", "-C", workspace / "examples/sen2cor", "--filter", "*fails*", "--format", "json")
     doc = json.loads(r.out)
     assert r.code == 0 and doc["passed"] == 2 and doc["failed"] == 0
-    assert {t["name"] for t in doc["tests"]} == {"2.9.0 fails, 2.8.0 takes over", "every version fails"}
+    assert {t["name"] for t in doc["tests"]} == {
+        "2.9.0 fails, 2.8.0 takes over",
+        "every version fails",
+    }
     run = doc["tests"][0]["backends"][0]["run"]
     assert run["phase"] == "Succeeded" and run["order"][0] == "preprocess"
 
 
 def test_errors_in_test_files_point_at_file_line_col(gp: GP, workspace: Path):
     path = workspace / "examples/sen2cor/tests/failover.gptest.hcl"
-    edit(path, 'outcomes  = { "sen2cor-290" = "Failed" }', 'outcomes  = { "sen2cor-290" = "Broken" }')
+    edit(
+        path, 'outcomes  = { "sen2cor-290" = "Failed" }', 'outcomes  = { "sen2cor-290" = "Broken" }'
+    )
     r = gp("test", "-C", workspace / "examples/sen2cor")
     assert r.code == 1
-    assert 'Error: tests/failover.gptest.hcl:23:15: outcomes["sen2cor-290"]: "Broken" is not one of' in r.err, r
+    assert (
+        'Error: tests/failover.gptest.hcl:23:15: outcomes["sen2cor-290"]: "Broken" is not one of'
+        in r.err
+    ), r
     edit(path, '"Broken"', '"Failed"')
-    edit(path, "pipeline  = module.sen2cor.workflow_template.chain", "pipeline  = module.sen2cor.workflow_template.chian")
+    edit(
+        path,
+        "pipeline  = module.sen2cor.workflow_template.chain",
+        "pipeline  = module.sen2cor.workflow_template.chian",
+    )
     r = gp("test", "-C", workspace / "examples/sen2cor")
-    assert 'tests/failover.gptest.hcl:4:15: pipeline "module.sen2cor.workflow_template.chian" is not an object' in r.err, r
+    assert (
+        'tests/failover.gptest.hcl:4:15: pipeline "module.sen2cor.workflow_template.chian" is not an object'
+        in r.err
+    ), r
 
 
 def test_unknown_tasks_and_unmodelled_constructs_fail_the_test_saying_so(gp: GP, workspace: Path):
-    (workspace / "examples/sen2cor/tests/failover.gptest.hcl").write_text('''
+    (workspace / "examples/sen2cor/tests/failover.gptest.hcl").write_text("""
 test "unknown" {
   pipeline = module.sen2cor.workflow_template.chain
   outcomes = { "sen2cor-290" = "Failed" }
@@ -58,10 +73,13 @@ test "unknown" {
     tasks = { "nope" = "Succeeded" }
   }
 }
-''')
+""")
     r = gp("test", "-C", workspace / "examples/sen2cor")
     assert r.code == 1 and 'task "nope": expected Succeeded, got (no such node)' in r.out, r
-    edit(workspace / "modules/failover-chain/main.gp.hcl", 'depends = join(',
-         'when = "a ? b : c"\n    depends = join(')
+    edit(
+        workspace / "modules/failover-chain/main.gp.hcl",
+        "depends = join(",
+        'when = "a ? b : c"\n    depends = join(',
+    )
     r = gp("test", "-C", workspace / "examples/sen2cor")
     assert r.code == 1 and "not modelled: when" in r.out and "'?' is not modelled" in r.out, r

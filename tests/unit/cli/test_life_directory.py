@@ -46,9 +46,13 @@ def test_plan_apply_then_nothing_to_do(gp: GP, nightly: Path) -> None:
     assert files_under(deploy) == [".gp/nightly.json", CRON, WT]
     template = load(deploy / WT)
     assert template["metadata"]["labels"]["gp.dev/stack"] == "nightly"
-    assert template["metadata"]["annotations"]["gp.dev/address"] == "workflow_template.sen2cor-nightly"
+    assert (
+        template["metadata"]["annotations"]["gp.dev/address"] == "workflow_template.sen2cor-nightly"
+    )
     assert template["spec"]["templates"][1]["container"]["image"] == "geo/sen2cor:2.9.0"
-    assert load(deploy / CRON)["spec"]["workflowSpec"]["workflowTemplateRef"] == {"name": "sen2cor-nightly"}
+    assert load(deploy / CRON)["spec"]["workflowSpec"]["workflowTemplateRef"] == {
+        "name": "sen2cor-nightly"
+    }
 
     run = gp("plan", "-C", nightly, "--detailed-exitcode")
     assert (run.code, run.out.strip()) == (0, NO_CHANGES), run
@@ -170,13 +174,18 @@ def test_unmanaged_file_is_refused_until_imported(gp: GP, workspace: Path) -> No
         run = gp(*command, "-C", module)
         assert run.code == 1, run
         assert "use gp import" in run.err
-        assert re.search(r"^Error: .*main\.gp\.hcl:\d+:\d+: workflow_template\.whalesay-linear: "
-                         r"WorkflowTemplate pipeline/whalesay-linear exists and is not managed",
-                         run.err, re.M), run
+        assert re.search(
+            r"^Error: .*main\.gp\.hcl:\d+:\d+: workflow_template\.whalesay-linear: "
+            r"WorkflowTemplate pipeline/whalesay-linear exists and is not managed",
+            run.err,
+            re.M,
+        ), run
         assert NO_CHANGES not in run.out
         assert path.read_text() == handmade
 
-    run = gp("import", "-C", module, "workflow_template.whalesay-linear", "pipeline/whalesay-linear")
+    run = gp(
+        "import", "-C", module, "workflow_template.whalesay-linear", "pipeline/whalesay-linear"
+    )
     assert run.code == 0, run
     assert "Import successful!" in run.out
     labels = load(path)["metadata"]["labels"]
@@ -191,7 +200,9 @@ def test_unmanaged_file_is_refused_until_imported(gp: GP, workspace: Path) -> No
 
 
 def test_import_of_an_undeclared_address_suggests_the_declared_one(gp: GP, nightly: Path) -> None:
-    run = gp("import", "-C", nightly, "workflow_template.sen2cor-nightlyy", "pipeline/sen2cor-nightly")
+    run = gp(
+        "import", "-C", nightly, "workflow_template.sen2cor-nightlyy", "pipeline/sen2cor-nightly"
+    )
     assert run.code == 1
     assert 'did you mean "workflow_template.sen2cor-nightly"?' in run.err, run
 
@@ -215,8 +226,9 @@ def test_held_lock_fails_apply_naming_holder_and_id_until_unlocked(gp: GP, night
     assert not (nightly / "deploy" / ".gp" / "nightly.lock").exists()
 
 
-def test_saved_plan_applies_once_and_goes_stale_when_a_file_changes(gp: GP, nightly: Path,
-                                                                    tmp_path: Path) -> None:
+def test_saved_plan_applies_once_and_goes_stale_when_a_file_changes(
+    gp: GP, nightly: Path, tmp_path: Path
+) -> None:
     saved = tmp_path / "plan.json"
     run = gp("plan", "-C", nightly, "--out", saved)
     assert run.code == 0 and f"gp apply {saved}" in run.out, run
@@ -234,13 +246,18 @@ def test_saved_plan_applies_once_and_goes_stale_when_a_file_changes(gp: GP, nigh
     path.write_text(untouched + "# edited by hand\n")
     run = gp("apply", "-C", nightly, saved)
     assert run.code == 1, run
-    assert re.search(r"^Error: the saved plan is stale: WorkflowTemplate/pipeline/sen2cor-nightly "
-                     r"changed since it was made", run.err, re.M), run
+    assert re.search(
+        r"^Error: the saved plan is stale: WorkflowTemplate/pipeline/sen2cor-nightly "
+        r"changed since it was made",
+        run.err,
+        re.M,
+    ), run
     assert path.read_text() == untouched + "# edited by hand\n"
 
 
-def test_saved_plan_for_another_target_or_stack_is_refused(gp: GP, nightly: Path,
-                                                           tmp_path: Path) -> None:
+def test_saved_plan_for_another_target_or_stack_is_refused(
+    gp: GP, nightly: Path, tmp_path: Path
+) -> None:
     saved = tmp_path / "plan.json"
     assert gp("plan", "-C", nightly, "--out", saved).code == 0
     config = nightly / "main.gp.hcl"
@@ -334,7 +351,9 @@ def test_target_limits_plan_and_apply(gp: GP, nightly: Path) -> None:
     applied(gp, nightly, "--target", "workflow_template.sen2cor-nightly")
     assert files_under(nightly / "deploy") == [".gp/nightly.json", WT]
     run = gp("plan", "-C", nightly)
-    assert "Plan: 1 to add" in run.out and "# cron_workflow.nightly-sen2cor will be created" in run.out
+    assert (
+        "Plan: 1 to add" in run.out and "# cron_workflow.nightly-sen2cor will be created" in run.out
+    )
 
 
 def test_refresh_only_shows_drift_and_changes_no_object(gp: GP, nightly: Path) -> None:
@@ -365,7 +384,9 @@ def test_refresh_only_shows_drift_and_changes_no_object(gp: GP, nightly: Path) -
         (("--var", "tile=T03CCC", "--var", "tile=T01AAA"), "T01AAA"),
     ],
 )
-def test_var_and_var_file_last_one_wins(gp: GP, nightly: Path, tmp_path: Path, order, expected) -> None:
+def test_var_and_var_file_last_one_wins(
+    gp: GP, nightly: Path, tmp_path: Path, order, expected
+) -> None:
     varfile = tmp_path / "tile.gpvars"
     varfile.write_text('tile = "T02BBB"\n')
     args = [a.format(file=varfile) for a in order]
@@ -380,8 +401,9 @@ def test_a_broken_file_in_the_directory_is_an_error_at_its_position(gp: GP, nigh
     junk.write_text("kind: CronWorkflow\nspec: [\n")
     run = gp("plan", "-C", nightly)
     assert run.code == 1, run
-    assert re.fullmatch(rf"Error: {re.escape(str(junk))}: not valid YAML: .+ \(line 3, column 1\)\n",
-                        run.err), run
+    assert re.fullmatch(
+        rf"Error: {re.escape(str(junk))}: not valid YAML: .+ \(line 3, column 1\)\n", run.err
+    ), run
 
     junk.unlink()
     (nightly / "deploy" / CRON).mkdir(parents=True)  # a directory where the object's file goes

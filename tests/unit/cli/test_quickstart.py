@@ -14,7 +14,11 @@ def gp_process(*argv: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]
     env = {k: v for k, v in os.environ.items() if k not in ("GP_DEBUG", "NO_COLOR", "FORCE_COLOR")}
     return subprocess.run(
         [sys.executable, "-m", "gp", *map(str, argv)],
-        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -26,7 +26,9 @@ def b(type_: str, *labels_and_body, line: int = 1, col: int = 1) -> Block:
     return Block(type_, labels, attrs, blocks, pos(line, col))
 
 
-def decl(kind: str, label: str, *body, line: int = 1, address: str | None = None, refs=()) -> ObjectDecl:
+def decl(
+    kind: str, label: str, *body, line: int = 1, address: str | None = None, refs=()
+) -> ObjectDecl:
     block = b(kind, label, *body, line=line)
     return ObjectDecl(
         address=address or f"{kind}.{label}",
@@ -45,7 +47,9 @@ def module(*decls: ObjectDecl, namespace: str = "pipeline", stack: str = "geo") 
     return Module(root_dir=Path("."), stack=stack, provider=provider, objects=list(decls))
 
 
-def ref(address: str, name: str, kind: str = "workflow_template", namespace: str = "pipeline") -> dict:
+def ref(
+    address: str, name: str, kind: str = "workflow_template", namespace: str = "pipeline"
+) -> dict:
     return {"__gp_ref__": address, "name": name, "namespace": namespace, "kind": kind}
 
 

@@ -8,7 +8,9 @@ def c():
 
 
 def wt(*templates):
-    return decl("workflow_template", "wt", a("entrypoint", "flow"), *templates, b("template", "say", c()))
+    return decl(
+        "workflow_template", "wt", a("entrypoint", "flow"), *templates, b("template", "say", c())
+    )
 
 
 def flow(*tasks):
@@ -34,15 +36,23 @@ def test_a_dag_short_form_still_makes_depends():
 
 
 def test_a_template_block_that_mixes_the_two_gets_depends_only():
-    (m,) = compiled(wt(flow(task("x"), task("y", a("depends", "x")), task("z", a("dependencies", ["x", "y"])))))
+    (m,) = compiled(
+        wt(flow(task("x"), task("y", a("depends", "x")), task("z", a("dependencies", ["x", "y"]))))
+    )
     assert [t.get("depends") for t in dag_of(m)] == [None, "x", "x && y"]
     assert all("dependencies" not in t for t in dag_of(m))
 
 
 def test_dependencies_name_known_tasks_and_make_no_cycle():
-    assert problems(wt(flow(task("x", a("dependencies", ["y"], line=3)),
-                            task("y", a("dependencies", ["x"], line=4)),
-                            task("z", a("dependencies", ["w"], line=5))))) == [
+    assert problems(
+        wt(
+            flow(
+                task("x", a("dependencies", ["y"], line=3)),
+                task("y", a("dependencies", ["x"], line=4)),
+                task("z", a("dependencies", ["w"], line=5)),
+            )
+        )
+    ) == [
         "main.gp.hcl:3:3: dependency cycle: x -> y -> x",
         'main.gp.hcl:5:3: task "z" depends on unknown task "w"',
     ]

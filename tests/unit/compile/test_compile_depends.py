@@ -5,7 +5,9 @@ from gp.compile.depends import BinOp, DependsSyntaxError, Not, Ref, parse, refs
 
 def test_precedence_and_before_or():
     tree = parse("a || b && !c.Failed")
-    assert tree == BinOp("||", Ref("a", None, 0), BinOp("&&", Ref("b", None, 5), Not(Ref("c", "Failed", 11))))
+    assert tree == BinOp(
+        "||", Ref("a", None, 0), BinOp("&&", Ref("b", None, 5), Not(Ref("c", "Failed", 11)))
+    )
 
 
 def test_parentheses_and_negation_tracking():

@@ -9,14 +9,25 @@ from hcl_builders import a, b, decl, module, ref
 
 def sample():
     return module(
-        decl("workflow_template", "sen2cor",
-             a("labels", {"b": "2", "a": "1"}),
-             b("parameter", "tile", a("value", "T10UDV")),
-             b("step", "pre", b("script", a("image", "python:3.12"), a("source", "import os\nprint(os.name)\n"))),
-             b("step", "run", a("depends", "pre"), b("container", a("image", "geo/sen2cor")))),
+        decl(
+            "workflow_template",
+            "sen2cor",
+            a("labels", {"b": "2", "a": "1"}),
+            b("parameter", "tile", a("value", "T10UDV")),
+            b(
+                "step",
+                "pre",
+                b("script", a("image", "python:3.12"), a("source", "import os\nprint(os.name)\n")),
+            ),
+            b("step", "run", a("depends", "pre"), b("container", a("image", "geo/sen2cor"))),
+        ),
         decl("cluster_workflow_template", "shared", b("container", "c", a("image", "alpine"))),
-        decl("cron_workflow", "nightly", a("schedule", "0 2 * * *"),
-             a("workflow_template", ref("workflow_template.sen2cor", "sen2cor"))),
+        decl(
+            "cron_workflow",
+            "nightly",
+            a("schedule", "0 2 * * *"),
+            a("workflow_template", ref("workflow_template.sen2cor", "sen2cor")),
+        ),
     )
 
 
@@ -30,12 +41,23 @@ def test_same_inputs_give_identical_bytes():
 def test_yaml_stream_in_argo_order_with_scripts_as_literal_blocks():
     text = to_yaml(compile_module(sample()))
     docs = list(yaml.safe_load_all(text))
-    assert [d["kind"] for d in docs] == ["WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"]
-    assert text.startswith("apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: sen2cor\n")
+    assert [d["kind"] for d in docs] == [
+        "WorkflowTemplate",
+        "ClusterWorkflowTemplate",
+        "CronWorkflow",
+    ]
+    assert text.startswith(
+        "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: sen2cor\n"
+    )
     assert "      source: |\n        import os\n        print(os.name)\n" in text
     assert text.count("---\n") == 2
     # user labels keep the order written, ownership marks follow
-    assert list(docs[0]["metadata"]["labels"]) == ["b", "a", "app.kubernetes.io/managed-by", "gp.dev/stack"]
+    assert list(docs[0]["metadata"]["labels"]) == [
+        "b",
+        "a",
+        "app.kubernetes.io/managed-by",
+        "gp.dev/stack",
+    ]
 
 
 def test_json_is_a_list_of_manifests():

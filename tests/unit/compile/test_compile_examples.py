@@ -15,7 +15,9 @@ from gp.compile.schema import object_model
 from hcl_builders import a, decl, module
 
 ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.is_dir() and any(p.glob("*.gp.hcl")))
+EXAMPLES = sorted(
+    p for p in (ROOT / "examples").glob("*") if p.is_dir() and any(p.glob("*.gp.hcl"))
+)
 
 
 def compiled_example(path: Path):
@@ -41,10 +43,15 @@ def argo_schema(corpus_dir: Path):
     doc = json.loads((corpus_dir / "schema.json").read_text())
     # The generated JSON schema types IntOrString as a string only; Argo (and its CRDs, with
     # x-kubernetes-int-or-string) take either.
-    doc["definitions"]["io.k8s.apimachinery.pkg.util.intstr.IntOrString"] = {"type": ["string", "integer"]}
+    doc["definitions"]["io.k8s.apimachinery.pkg.util.intstr.IntOrString"] = {
+        "type": ["string", "integer"]
+    }
 
     def validator(kind: str):
-        ref = {"$ref": f"#/definitions/io.argoproj.workflow.v1alpha1.{kind}", "definitions": doc["definitions"]}
+        ref = {
+            "$ref": f"#/definitions/io.argoproj.workflow.v1alpha1.{kind}",
+            "definitions": doc["definitions"],
+        }
         return jsonschema.Draft202012Validator(ref)
 
     return validator
@@ -54,10 +61,11 @@ def argo_schema(corpus_dir: Path):
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_example_validates_against_argo_schema_json(example: Path, argo_schema):
     for obj in compiled_example(example):
-        errors = [f"{list(e.absolute_path)}: {e.message}" for e in argo_schema(obj.ref.kind).iter_errors(obj.manifest)]
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}"
+            for e in argo_schema(obj.ref.kind).iter_errors(obj.manifest)
+        ]
         assert errors == [], f"{obj.address}"
-
-
 
 
 @pytest.mark.corpus

@@ -11,18 +11,33 @@ def c():
 
 
 def diamond():
-    return compile_module(module(
-        decl("workflow_template", "diamond",
-             b("step", "A", c()),
-             b("step", "B", a("depends", "A"), c()),
-             b("step", "C", a("depends", "A.Failed"), c()),
-             b("step", "D", a("depends", "B && !C.Succeeded"), c())),
-        decl("workflow_template", "linear",
-             b("steps", "main",
-               b("step", "one", a("template", "say")),
-               b("parallel", b("step", "two", a("template", "say")), b("step", "three", a("template", "say")))),
-             b("container", "say", a("image", "alpine"))),
-    ))
+    return compile_module(
+        module(
+            decl(
+                "workflow_template",
+                "diamond",
+                b("step", "A", c()),
+                b("step", "B", a("depends", "A"), c()),
+                b("step", "C", a("depends", "A.Failed"), c()),
+                b("step", "D", a("depends", "B && !C.Succeeded"), c()),
+            ),
+            decl(
+                "workflow_template",
+                "linear",
+                b(
+                    "steps",
+                    "main",
+                    b("step", "one", a("template", "say")),
+                    b(
+                        "parallel",
+                        b("step", "two", a("template", "say")),
+                        b("step", "three", a("template", "say")),
+                    ),
+                ),
+                b("container", "say", a("image", "alpine")),
+            ),
+        )
+    )
 
 
 def test_text():
@@ -37,10 +52,7 @@ def test_text():
 
 def test_steps_groups_wait_for_the_previous_group():
     assert graph(diamond(), "workflow_template.linear") == (
-        "workflow_template.linear: main\n"
-        "  one\n"
-        "  two   <- one\n"
-        "  three <- one\n"
+        "workflow_template.linear: main\n  one\n  two   <- one\n  three <- one\n"
     )
 
 
@@ -55,7 +67,10 @@ def test_dot():
 
 def test_mermaid():
     out = graph(diamond(), "workflow_template.diamond", fmt="mermaid")
-    assert out.splitlines()[:2] == ["flowchart LR", '  subgraph d0["workflow_template.diamond: main"]']
+    assert out.splitlines()[:2] == [
+        "flowchart LR",
+        '  subgraph d0["workflow_template.diamond: main"]',
+    ]
     assert '    d0t0["A"]' in out
     assert "  d0t0 --> d0t1" in out
     assert "  d0t0 -->|Failed| d0t2" in out
@@ -71,13 +86,18 @@ def test_all_objects_and_errors():
 
 
 def test_text_shows_an_either_or_as_written_not_as_a_list():
-    objs = compile_module(module(decl(
-        "workflow_template", "failover",
-        b("step", "v2", c()),
-        b("step", "v1", a("depends", "v2.Failed"), c()),
-        b("step", "done", a("depends", "v2.Succeeded || v1.Succeeded"), c()),
-        b("step", "both", a("depends", "v2 && v1"), c()),
-    )))
+    objs = compile_module(
+        module(
+            decl(
+                "workflow_template",
+                "failover",
+                b("step", "v2", c()),
+                b("step", "v1", a("depends", "v2.Failed"), c()),
+                b("step", "done", a("depends", "v2.Succeeded || v1.Succeeded"), c()),
+                b("step", "both", a("depends", "v2 && v1"), c()),
+            )
+        )
+    )
     assert graph(objs).splitlines()[3:] == [
         "  done <- v2.Succeeded || v1.Succeeded",
         "  both <- v2, v1",

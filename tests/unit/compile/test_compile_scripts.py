@@ -21,5 +21,10 @@ def test_a_script_without_command_is_warned_about_at_its_block():
 
 def test_a_command_or_a_default_command_silences_it():
     assert warnings(b("step", "a", script(a("command", ["python"])))) == []
-    assert warnings(a("template_defaults", {"script": {"image": "python", "command": ["python"]}}),
-                    b("step", "a", script())) == []
+    assert (
+        warnings(
+            a("template_defaults", {"script": {"image": "python", "command": ["python"]}}),
+            b("step", "a", script()),
+        )
+        == []
+    )

@@ -50,9 +50,16 @@ def test_newer_fields_compile_to_argo_names():
     assert spec.field("pod_resources").argo_name == "podResources"
     claims = spec.field("resource_claims")
     assert claims.kind is schema.Kind.LIST_OF_MODEL
-    assert claims.child.field("resource_claim_template_name").argo_name == "resourceClaimTemplateName"
+    assert (
+        claims.child.field("resource_claim_template_name").argo_name == "resourceClaimTemplateName"
+    )
     plugin = spec.field("executor_plugins").child
-    assert plugin.field("spec").child.field("sidecar").child.field("container").child.field(
-        "image"
-    ).argo_name == "image"
+    assert (
+        plugin.field("spec")
+        .child.field("sidecar")
+        .child.field("container")
+        .child.field("image")
+        .argo_name
+        == "image"
+    )
     assert schema.template().field("pending_timeout").argo_name == "pendingTimeout"

@@ -11,7 +11,7 @@ from gp.planner.plan import Action, FieldChange, Mode, Plan, ResourceChange, Tar
 from gp.render.json import plan_json
 from gp.render.text import render_plan
 
-HEAD = '''
+HEAD = """
 variable "token" {
   type      = string
   sensitive = true
@@ -24,7 +24,7 @@ variable "plain" {
 locals {
   conf = { user = "app", password = var.token }
 }
-'''
+"""
 
 
 def env_marks(load, expr: str) -> tuple:
@@ -33,29 +33,51 @@ def env_marks(load, expr: str) -> tuple:
     return m.objects[0].body.attrs["annotations"].marks
 
 
-@pytest.mark.parametrize("expr", [
-    "upper(var.token)", "substr(var.token, 1, 3)", "base64encode(var.token)",
-    'format("%s!", var.token)', '"x-${var.token}"', "jsonencode(local.conf)", "local.conf.password",
-    'var.token == "" ? "a" : "b"', '[for c in [1] : var.token][0]', 'length(var.token) > 3 ? "y" : "n"',
-    '!(var.token == "")', "length(var.token) + 1", '{ k = var.token }["k"]', 'sensitive("lit")',
-    '"%{ if var.token != "" }yes%{ endif }"',
-    # Functions see plain values, so a marked part of an argument marks the whole result.
-    "lookup(local.conf, \"user\")",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "upper(var.token)",
+        "substr(var.token, 1, 3)",
+        "base64encode(var.token)",
+        'format("%s!", var.token)',
+        '"x-${var.token}"',
+        "jsonencode(local.conf)",
+        "local.conf.password",
+        'var.token == "" ? "a" : "b"',
+        "[for c in [1] : var.token][0]",
+        'length(var.token) > 3 ? "y" : "n"',
+        '!(var.token == "")',
+        "length(var.token) + 1",
+        '{ k = var.token }["k"]',
+        'sensitive("lit")',
+        '"%{ if var.token != "" }yes%{ endif }"',
+        # Functions see plain values, so a marked part of an argument marks the whole result.
+        'lookup(local.conf, "user")',
+    ],
+)
 def test_derived_values_are_marked(load, expr):
     assert env_marks(load, expr) == (("a",),)
 
 
-@pytest.mark.parametrize("expr", [
-    "var.plain", "upper(var.plain)", "local.conf.user", "nonsensitive(var.token)",
-    'length([for c in ["x"] : c])', '[for k, v in local.conf : v if k == "user"][0]',
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "var.plain",
+        "upper(var.plain)",
+        "local.conf.user",
+        "nonsensitive(var.token)",
+        'length([for c in ["x"] : c])',
+        '[for k, v in local.conf : v if k == "user"][0]',
+    ],
+)
 def test_plain_values_are_not_marked(load, expr):
     assert env_marks(load, expr) == ()
 
 
 def test_only_the_marked_elements_of_a_collection_are_marked(load):
-    src = HEAD + '''workflow_template "w" {
+    src = (
+        HEAD
+        + """workflow_template "w" {
   step "a" {
     container {
       image = "busybox"
@@ -64,7 +86,8 @@ def test_only_the_marked_elements_of_a_collection_are_marked(load):
     }
   }
 }
-'''
+"""
+    )
     m = load({"main.gp.hcl": src})
     container = m.objects[0].body.blocks[0].blocks[0]
     assert container.attrs["args"].marks == ((1,),)
@@ -76,15 +99,16 @@ def test_only_the_marked_elements_of_a_collection_are_marked(load):
 
 def test_module_outputs_carry_marks_and_sensitive_outputs_mark(load):
     files = {
-        "main.gp.hcl": HEAD + '''module "c" {
+        "main.gp.hcl": HEAD
+        + """module "c" {
   source = "./c"
   secret = var.token
 }
 workflow_template "w" {
   annotations = { a = module.c.derived, b = module.c.declared, c = module.c.plain }
 }
-''',
-        "c/main.gp.hcl": '''variable "secret" {
+""",
+        "c/main.gp.hcl": """variable "secret" {
   type = string
 }
 output "derived" {
@@ -97,7 +121,7 @@ output "declared" {
 output "plain" {
   value = "open"
 }
-''',
+""",
     }
     m = load(files)
     assert sorted(m.objects[0].body.attrs["annotations"].marks) == [("a",), ("b",)]
@@ -116,8 +140,12 @@ def test_sensitive_for_each_and_count_are_refused(load):
 def test_a_sensitive_name_is_refused(load):
     from gp.compile.module import validate_module
 
-    m = load({"main.gp.hcl": HEAD + 'workflow_template "w" {\n  name = lower(var.token)\n'
-                              '  step "a" {\n    container {\n      image = "x"\n    }\n  }\n}\n'})
+    m = load(
+        {
+            "main.gp.hcl": HEAD + 'workflow_template "w" {\n  name = lower(var.token)\n'
+            '  step "a" {\n    container {\n      image = "x"\n    }\n  }\n}\n'
+        }
+    )
     assert any('"name" cannot be sensitive' in d.message for d in validate_module(m))
 
 
@@ -132,22 +160,67 @@ def test_renderers_mask_by_path_without_knowing_the_secret():
     from gp.compile.objects import ObjectRef
 
     ref = ObjectRef("argoproj.io/v1alpha1", "WorkflowTemplate", "pipeline", "w")
-    before = {"spec": {"templates": [{"name": "a", "container": {"env": [
-        {"name": "TOKEN", "value": "OLD-SECRET"}, {"name": "USER", "value": "app"}]}}]}}
-    after = {"spec": {"templates": [{"name": "a", "container": {"env": [
-        {"name": "TOKEN", "value": "NEW-SECRET"}, {"name": "USER", "value": "root"}]}}]}}
-    fields = (FieldChange('spec.templates["a"].container.env["TOKEN"].value', "OLD-SECRET", "NEW-SECRET"),
-              FieldChange('spec.templates["a"].container.env["USER"].value', "app", "root"))
-    change = ResourceChange("workflow_template.w", ref, Action.UPDATE, None, before, after, "1", fields,
-                            sensitive=('spec.templates["a"].container.env["TOKEN"].value',))
+    before = {
+        "spec": {
+            "templates": [
+                {
+                    "name": "a",
+                    "container": {
+                        "env": [
+                            {"name": "TOKEN", "value": "OLD-SECRET"},
+                            {"name": "USER", "value": "app"},
+                        ]
+                    },
+                }
+            ]
+        }
+    }
+    after = {
+        "spec": {
+            "templates": [
+                {
+                    "name": "a",
+                    "container": {
+                        "env": [
+                            {"name": "TOKEN", "value": "NEW-SECRET"},
+                            {"name": "USER", "value": "root"},
+                        ]
+                    },
+                }
+            ]
+        }
+    }
+    fields = (
+        FieldChange('spec.templates["a"].container.env["TOKEN"].value', "OLD-SECRET", "NEW-SECRET"),
+        FieldChange('spec.templates["a"].container.env["USER"].value', "app", "root"),
+    )
+    change = ResourceChange(
+        "workflow_template.w",
+        ref,
+        Action.UPDATE,
+        None,
+        before,
+        after,
+        "1",
+        fields,
+        sensitive=('spec.templates["a"].container.env["TOKEN"].value',),
+    )
     text = render_plan(_plan(change), color=False)
     assert "SECRET" not in text
     assert '"(sensitive value)" -> "(sensitive value)"' in text and '"app" -> "root"' in text
     data = plan_json(_plan(change))
     assert "SECRET" not in str(data) and "root" in str(data)
     # A mark on a whole list hides its items' names too: they would show in field paths.
-    whole = ResourceChange("workflow_template.w", ref, Action.DELETE, None, before, None, "1",
-                           sensitive=('spec.templates["a"].container.env',))
+    whole = ResourceChange(
+        "workflow_template.w",
+        ref,
+        Action.DELETE,
+        None,
+        before,
+        None,
+        "1",
+        sensitive=('spec.templates["a"].container.env',),
+    )
     text = render_plan(_plan(whole), color=False, verbose=True)
     assert "TOKEN" not in text and "SECRET" not in text
     assert '- container.env = "(sensitive value)" -> null' in text
@@ -160,7 +233,9 @@ def test_a_manifest_reference_carries_the_marks_of_its_fields_only(tmp_path):
 
     root = tmp_path / "root"
     root.mkdir()
-    (root / "main.gp.hcl").write_text(HEAD + '''
+    (root / "main.gp.hcl").write_text(
+        HEAD
+        + """
 provider "directory" {
   path = "deploy"
 }
@@ -187,7 +262,8 @@ workflow_template "copy" {
     }
   }
 }
-''')
+"""
+    )
     compiled = compile_inputs(Inputs(root, env={}))
     by_address = {o.address: o for o in compiled.objects}
     assert by_address["cron_workflow.c"].sensitive == ()

@@ -20,7 +20,10 @@ def call(source: str) -> str:
 def errors(root: Path) -> list[str]:
     with pytest.raises(DiagnosticsError) as info:
         load_module(root, env={})
-    return [f"{d.pos.line}:{d.pos.col}: {d.message}" if d.pos else d.message for d in info.value.diagnostics]
+    return [
+        f"{d.pos.line}:{d.pos.col}: {d.message}" if d.pos else d.message
+        for d in info.value.diagnostics
+    ]
 
 
 @pytest.fixture
@@ -35,7 +38,9 @@ def test_a_folder_without_module_files_is_an_error(repo: Path):
     (repo / "root" / "main.gp.hcl").write_text(call("./child"))
     (repo / "root" / "child").mkdir()
     (repo / "root" / "child" / "notes.hcl").write_text(CHILD)  # not *.gp.hcl
-    assert errors(repo / "root") == ['2:12: Module source "./child" of module "child" holds no *.gp.hcl files']
+    assert errors(repo / "root") == [
+        '2:12: Module source "./child" of module "child" holds no *.gp.hcl files'
+    ]
 
 
 def test_a_folder_outside_the_repository_is_an_error(repo: Path):
@@ -45,7 +50,8 @@ def test_a_folder_outside_the_repository_is_an_error(repo: Path):
     outside = (repo.parent / "elsewhere").resolve()
     assert errors(repo / "root") == [
         f'2:12: Module source "../../elsewhere" of module "child" leads outside the repository '
-        f"({repo.resolve()}) to {outside}"]
+        f"({repo.resolve()}) to {outside}"
+    ]
 
 
 def test_a_symbolic_link_out_of_the_repository_is_caught_too(repo: Path):
@@ -57,13 +63,17 @@ def test_a_symbolic_link_out_of_the_repository_is_caught_too(repo: Path):
 
 
 def test_a_folder_elsewhere_in_the_repository_loads(repo: Path):
-    (repo / "root" / "main.gp.hcl").write_text(call("../modules/child") + 'output "y" {\n  value = module.child.x\n}\n')
+    (repo / "root" / "main.gp.hcl").write_text(
+        call("../modules/child") + 'output "y" {\n  value = module.child.x\n}\n'
+    )
     (repo / "modules" / "child").mkdir(parents=True)
     (repo / "modules" / "child" / "main.gp.hcl").write_text(CHILD)
     assert load_module(repo / "root", env={}).outputs["y"].value == 1
 
 
-def test_files_in_a_symbolic_link_loop_are_errors_at_the_call(repo: Path, monkeypatch: pytest.MonkeyPatch):
+def test_files_in_a_symbolic_link_loop_are_errors_at_the_call(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.chdir(repo / "root")
     (repo / "root" / "main.gp.hcl").write_text(call("./child"))
     child = repo / "root" / "child"
@@ -80,8 +90,12 @@ def test_files_in_a_symbolic_link_loop_are_errors_at_the_call(repo: Path, monkey
     ]
 
 
-def test_a_symbolic_link_loop_in_the_root_module_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_symbolic_link_loop_in_the_root_module_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "main.gp.hcl").write_text(CHILD)
     os.symlink("loop.gp.hcl", tmp_path / "loop.gp.hcl")
-    assert errors(tmp_path) == ["loop.gp.hcl is a symbolic link that cannot be followed (a loop of links)"]
+    assert errors(tmp_path) == [
+        "loop.gp.hcl is a symbolic link that cannot be followed (a loop of links)"
+    ]

@@ -5,7 +5,7 @@ import pytest
 from gp.config.objects_eval import REF_KEY
 from gp.errors import DiagnosticsError
 
-CHILD = '''
+CHILD = """
 variable "tile" { type = string }
 variable "template" {}
 cron_workflow "tile" {
@@ -14,11 +14,11 @@ cron_workflow "tile" {
   workflow_template = var.template
 }
 output "name" { value = cron_workflow.tile.name }
-'''
+"""
 
 
 def test_objects_count_for_each_and_references(load):
-    root = '''
+    root = """
 gp { stack = "geo" }
 provider "directory" {
   path      = "deploy"
@@ -41,12 +41,17 @@ module "sched" {
 }
 output "names" { value = [for m in module.sched : m.name] }
 output "copies" { value = workflow_template.copy[*].name }
-'''
+"""
     m = load({"main.gp.hcl": root, "child/main.gp.hcl": CHILD})
-    assert m.stack == "geo" and m.provider.kind == "directory" and m.provider.namespace == "pipeline"
+    assert (
+        m.stack == "geo" and m.provider.kind == "directory" and m.provider.namespace == "pipeline"
+    )
     assert [o.address for o in m.objects] == [
-        "workflow_template.tile", "workflow_template.copy[0]", "workflow_template.copy[1]",
-        'module.sched["T10UDV"].cron_workflow.tile', 'module.sched["T11UNQ"].cron_workflow.tile',
+        "workflow_template.tile",
+        "workflow_template.copy[0]",
+        "workflow_template.copy[1]",
+        'module.sched["T10UDV"].cron_workflow.tile',
+        'module.sched["T11UNQ"].cron_workflow.tile',
     ]
     cron = m.objects[3]
     assert cron.references == ("workflow_template.tile",)
@@ -67,19 +72,19 @@ def test_manifest_reference_uses_compile_callback(load):
         calls.append((decl.address, provider.kind, stack))
         return {"kind": "WorkflowTemplate", "metadata": {"name": decl.label}}
 
-    src = '''
+    src = """
 workflow_template "a" {}
 manifest "b" {
   content = { copied = workflow_template.a.manifest.metadata.name }
 }
-'''
+"""
     m = load({"main.gp.hcl": src}, compile_object=compile_object)
     assert m.objects[1].body.attrs["content"].value == {"copied": "a"}
     assert calls[0] == ("workflow_template.a", "kubernetes", "root")
 
 
 def test_lifecycle_and_dynamic_blocks(load):
-    src = '''
+    src = """
 workflow_template "w" {
   lifecycle {
     prevent_destroy = true
@@ -92,10 +97,14 @@ workflow_template "w" {
     }
   }
 }
-'''
+"""
     (obj,) = load({"main.gp.hcl": src}).objects
     assert obj.lifecycle.prevent_destroy is True
-    assert obj.lifecycle.ignore_changes == ("spec.suspend", "metadata.labels", 'spec.templates["main"].container')
+    assert obj.lifecycle.ignore_changes == (
+        "spec.suspend",
+        "metadata.labels",
+        'spec.templates["main"].container',
+    )
     assert [b.attrs["key"].value for b in obj.body.blocks_of("toleration")] == ["a", "b"]
     assert "lifecycle" not in [b.type for b in obj.body.blocks]
 
@@ -109,7 +118,7 @@ def test_cycle_is_reported_with_its_path(load):
 
 
 def test_errors_are_collected_with_positions_and_suggestions(load):
-    src = '''variable "image" { default = "x" }
+    src = """variable "image" { default = "x" }
 locals {
   a = var.imag
   b = local.nope
@@ -119,7 +128,7 @@ workflow_template "w" {
   image  = upper(var.image)
 }
 bogus "x" {}
-'''
+"""
     with pytest.raises(DiagnosticsError) as info:
         load({"main.gp.hcl": src})
     got = [(d.pos.line, d.pos.col, d.message) for d in info.value.diagnostics]
@@ -140,17 +149,31 @@ def test_syntax_errors_in_several_files(load):
     assert got == [("a.gp.hcl", 2, 9), ("b.gp.hcl", 1, 6)]
 
 
-@pytest.mark.parametrize("src,message", [
-    ('provider "kubernetes" {}\nprovider "directory" { path = "d" }\n', "Only one provider block"),
-    ('provider "aws" {}\n', 'Unknown provider "aws"'),
-    ('workflow_template "a" {}\nworkflow_template "a" {}\n', 'Duplicate workflow_template "a"'),
-    ('workflow_template "a" {\n  count = 1\n  for_each = {}\n}\n', "sets both count and for_each"),
-    ('workflow_template "a" {\n  for_each = [1]\n}\n', "Invalid for_each"),
-    ('cron_workflow "c" {\n  workflow_template = workflow_template.tmpl\n}\nworkflow_template "tpl" {}\n',
-     'Unknown workflow_template "workflow_template.tmpl"; did you mean "workflow_template.tpl"?'),
-    ('module "m" {\n  source = "./nope"\n}\n', 'Module source "./nope" is not a directory'),
-    ('output "o" { value = each.key }\n', '"each" can only be used in a block that sets for_each'),
-])
+@pytest.mark.parametrize(
+    "src,message",
+    [
+        (
+            'provider "kubernetes" {}\nprovider "directory" { path = "d" }\n',
+            "Only one provider block",
+        ),
+        ('provider "aws" {}\n', 'Unknown provider "aws"'),
+        ('workflow_template "a" {}\nworkflow_template "a" {}\n', 'Duplicate workflow_template "a"'),
+        (
+            'workflow_template "a" {\n  count = 1\n  for_each = {}\n}\n',
+            "sets both count and for_each",
+        ),
+        ('workflow_template "a" {\n  for_each = [1]\n}\n', "Invalid for_each"),
+        (
+            'cron_workflow "c" {\n  workflow_template = workflow_template.tmpl\n}\nworkflow_template "tpl" {}\n',
+            'Unknown workflow_template "workflow_template.tmpl"; did you mean "workflow_template.tpl"?',
+        ),
+        ('module "m" {\n  source = "./nope"\n}\n', 'Module source "./nope" is not a directory'),
+        (
+            'output "o" { value = each.key }\n',
+            '"each" can only be used in a block that sets for_each',
+        ),
+    ],
+)
 def test_module_errors(load, src, message):
     with pytest.raises(DiagnosticsError) as info:
         load({"main.gp.hcl": src})
@@ -159,7 +182,12 @@ def test_module_errors(load, src, message):
 
 def test_module_input_errors(load):
     with pytest.raises(DiagnosticsError) as info:
-        load({"main.gp.hcl": 'module "c" {\n  source = "./child"\n  tiel = "x"\n}\n', "child/main.gp.hcl": CHILD})
+        load(
+            {
+                "main.gp.hcl": 'module "c" {\n  source = "./child"\n  tiel = "x"\n}\n',
+                "child/main.gp.hcl": CHILD,
+            }
+        )
     text = str(info.value)
     assert 'Unsupported argument "tiel"' in text and 'did you mean "tile"' in text
     assert 'No value for required variable "tile"' in text

@@ -66,5 +66,8 @@ def test_syntax_errors_are_not_cached(tmp_path):
     for _ in range(2):
         with pytest.raises(DiagnosticsError) as info:
             parse_files([bad], cache)
-        assert info.value.diagnostics[0].message == 'This block is never closed: no "}" matches its "{"'
+        assert (
+            info.value.diagnostics[0].message
+            == 'This block is never closed: no "}" matches its "{"'
+        )
     assert not list(cache.rglob("*.pickle"))

@@ -14,36 +14,105 @@ REPO = Path(__file__).resolve().parents[3]
 AFTER = '\nworkflow_template "b" {\n  image = "busybox"\n}\n'  # text the error must not quote
 
 
-@pytest.mark.parametrize("src,line,col,message", [
-    ('workflow_template "a" {\n  x = <<EOT\n  hello\n}\n' + AFTER, 2, 7,
-     'This heredoc is never closed: no line holds just "EOT"'),
-    ('workflow_template "a" {\n  x = <<-EOT\n  hello\n  EOX\n}\n' + AFTER, 2, 7,
-     'This heredoc is never closed: no line holds just "EOT"'),
-    ('workflow_template "a" {\n  x = "hello\n  y = 2\n}\n' + AFTER, 2, 7,
-     'This string is never closed: a quoted string ends with " on the line it starts '
-     "(a heredoc, <<EOT, holds several lines)"),
-    ('workflow_template "a" {\n  x = "hello ${var.y"\n}\n' + AFTER, 2, 14,
-     'This "${" is never closed: no "}" ends the interpolation'),
-    ('workflow_template "a" {\n  x = "hello ${var.y world"\n}\n' + AFTER, 2, 14,
-     'This "${" is never closed: no "}" ends the interpolation'),
-    ('x = "${', 1, 6, 'This "${" is never closed: no "}" ends it'),
-    ('workflow_template "a" {\n  image "busybox"\n}\n' + AFTER, 2, 9,
-     'Missing "=" after "image": write image = value for an attribute, or end the labels of block '
-     '"image" with "{"'),
-    ('workflow_template "a" {\n  retries 3\n}\n' + AFTER, 2, 11,
-     'Expected "=" after "retries": write retries = value for an attribute, or retries { ... } for a block'),
-    ('workflow_template "a" {\n  image: "busybox"\n}\n' + AFTER, 2, 8, 'Use "=" to set an attribute: image = value'),
-    ('workflow_template "a" {\n  x = 1\n  @\n}\n' + AFTER, 3, 3, 'Invalid character "@"'),
-    ('workflow_template "a" {\n  x = 1;\n}\n' + AFTER, 2, 8,
-     'Invalid character ";"; HCL ends an attribute at the end of its line'),
-    ("workflow_template \"a\" {\n  x = 'busybox'\n}\n" + AFTER, 2, 7,
-     "Invalid character \"'\"; strings are written in double quotes"),
-    ('workflow_template "a" {\n  x = 1\n}\n}\n' + AFTER, 4, 1, 'Unexpected "}": no block is open here'),
-    ('workflow_template "a" {\n  x = 1\n' + AFTER, 1, 23, 'This block is never closed: no "}" matches its "{"'),
-    ('workflow_template "a" {\n  x = [1, 2\n}\n' + AFTER, 2, 7, 'This "[" is never closed: "}" at 3:1 comes first'),
-    ('workflow_template "a" {\n  /* x = 1\n}\n' + AFTER, 2, 3, 'This comment is never closed: no "*/" ends it'),
-    ('x = <<EOT\n  a ${foo(}\nEOT\n' + AFTER, 2, 10, 'This "(" is never closed: no ")" matches it'),
-])
+@pytest.mark.parametrize(
+    "src,line,col,message",
+    [
+        (
+            'workflow_template "a" {\n  x = <<EOT\n  hello\n}\n' + AFTER,
+            2,
+            7,
+            'This heredoc is never closed: no line holds just "EOT"',
+        ),
+        (
+            'workflow_template "a" {\n  x = <<-EOT\n  hello\n  EOX\n}\n' + AFTER,
+            2,
+            7,
+            'This heredoc is never closed: no line holds just "EOT"',
+        ),
+        (
+            'workflow_template "a" {\n  x = "hello\n  y = 2\n}\n' + AFTER,
+            2,
+            7,
+            'This string is never closed: a quoted string ends with " on the line it starts '
+            "(a heredoc, <<EOT, holds several lines)",
+        ),
+        (
+            'workflow_template "a" {\n  x = "hello ${var.y"\n}\n' + AFTER,
+            2,
+            14,
+            'This "${" is never closed: no "}" ends the interpolation',
+        ),
+        (
+            'workflow_template "a" {\n  x = "hello ${var.y world"\n}\n' + AFTER,
+            2,
+            14,
+            'This "${" is never closed: no "}" ends the interpolation',
+        ),
+        ('x = "${', 1, 6, 'This "${" is never closed: no "}" ends it'),
+        (
+            'workflow_template "a" {\n  image "busybox"\n}\n' + AFTER,
+            2,
+            9,
+            'Missing "=" after "image": write image = value for an attribute, or end the labels of block '
+            '"image" with "{"',
+        ),
+        (
+            'workflow_template "a" {\n  retries 3\n}\n' + AFTER,
+            2,
+            11,
+            'Expected "=" after "retries": write retries = value for an attribute, or retries { ... } for a block',
+        ),
+        (
+            'workflow_template "a" {\n  image: "busybox"\n}\n' + AFTER,
+            2,
+            8,
+            'Use "=" to set an attribute: image = value',
+        ),
+        ('workflow_template "a" {\n  x = 1\n  @\n}\n' + AFTER, 3, 3, 'Invalid character "@"'),
+        (
+            'workflow_template "a" {\n  x = 1;\n}\n' + AFTER,
+            2,
+            8,
+            'Invalid character ";"; HCL ends an attribute at the end of its line',
+        ),
+        (
+            "workflow_template \"a\" {\n  x = 'busybox'\n}\n" + AFTER,
+            2,
+            7,
+            'Invalid character "\'"; strings are written in double quotes',
+        ),
+        (
+            'workflow_template "a" {\n  x = 1\n}\n}\n' + AFTER,
+            4,
+            1,
+            'Unexpected "}": no block is open here',
+        ),
+        (
+            'workflow_template "a" {\n  x = 1\n' + AFTER,
+            1,
+            23,
+            'This block is never closed: no "}" matches its "{"',
+        ),
+        (
+            'workflow_template "a" {\n  x = [1, 2\n}\n' + AFTER,
+            2,
+            7,
+            'This "[" is never closed: "}" at 3:1 comes first',
+        ),
+        (
+            'workflow_template "a" {\n  /* x = 1\n}\n' + AFTER,
+            2,
+            3,
+            'This comment is never closed: no "*/" ends it',
+        ),
+        (
+            "x = <<EOT\n  a ${foo(}\nEOT\n" + AFTER,
+            2,
+            10,
+            'This "(" is never closed: no ")" matches it',
+        ),
+    ],
+)
 def test_syntax_error_points_at_the_mistake(src: str, line: int, col: int, message: str):
     with pytest.raises(ConfigError) as info:
         parse_text(src, "main.gp.hcl")
@@ -63,7 +132,7 @@ def test_an_expression_snippet_is_scanned_at_its_own_position():
     assert info.value.message.startswith("This string is never closed")
 
 
-VALID = '''\
+VALID = """\
 # a "comment" with ${ and <<EOT
 locals {
   a = var.x ? "yes" : "no"
@@ -100,7 +169,7 @@ block "a" "b" {
   }
 }
 in = 1
-'''
+"""
 
 
 def test_valid_text_has_no_finding():
@@ -109,8 +178,11 @@ def test_valid_text_has_no_finding():
 
 
 def test_the_repository_modules_have_no_finding():
-    files = [*REPO.glob("examples/**/*.gp.hcl"), *REPO.glob("modules/**/*.gp.hcl"),
-             *REPO.glob("tests/golden/cases/**/*.gp.hcl")]
+    files = [
+        *REPO.glob("examples/**/*.gp.hcl"),
+        *REPO.glob("modules/**/*.gp.hcl"),
+        *REPO.glob("tests/golden/cases/**/*.gp.hcl"),
+    ]
     assert files
     parsed = 0
     for path in files:

@@ -4,7 +4,7 @@ import pytest
 
 from gp.errors import DiagnosticsError
 
-MAIN = '''
+MAIN = """
 variable "image" {
   type    = string
   default = "default"
@@ -20,7 +20,7 @@ variable "tags" {
 output "image" { value = var.image }
 output "replicas" { value = var.replicas }
 output "tags" { value = var.tags }
-'''
+"""
 
 
 def outputs(module):
@@ -43,14 +43,20 @@ def test_precedence_env_then_files_then_command_line(load, tmp_path):
     env = {"GP_VAR_image": "from-env", "GP_VAR_replicas": "9", "GP_VAR_tags": '["e1", "e2"]'}
     m = load(files, env=env)
     assert outputs(m) == {"image": "from-b-auto", "replicas": 2, "tags": ["g"]}
-    m = load(files, env=env, var_order=[("var", "image=cli1"), ("file", str(extra)), ("var", "replicas=5")])
+    m = load(
+        files,
+        env=env,
+        var_order=[("var", "image=cli1"), ("file", str(extra)), ("var", "replicas=5")],
+    )
     assert outputs(m) == {"image": "from-var-file", "replicas": 5, "tags": ["g"]}
     m = load(files, env=env, var_files=[extra], vars=[("image", "cli")])
     assert outputs(m)["image"] == "cli"
 
 
 def test_env_values_are_parsed_as_hcl_unless_string(load):
-    m = load({"main.gp.hcl": MAIN}, env={"GP_VAR_image": '["not parsed"]', "GP_VAR_tags": '["a", 1]'})
+    m = load(
+        {"main.gp.hcl": MAIN}, env={"GP_VAR_image": '["not parsed"]', "GP_VAR_tags": '["a", 1]'}
+    )
     assert outputs(m)["image"] == '["not parsed"]'
     assert outputs(m)["tags"] == ["a", "1"]
 
@@ -75,7 +81,7 @@ def test_undeclared_cli_variable(load):
 
 
 def test_validation_and_nullable(load):
-    src = '''
+    src = """
 variable "n" {
   type     = number
   nullable = false
@@ -86,7 +92,7 @@ variable "n" {
   }
 }
 output "n" { value = var.n }
-'''
+"""
     assert outputs(load({"main.gp.hcl": src}, vars=[("n", "null")])) == {"n": 3}
     with pytest.raises(DiagnosticsError) as info:
         load({"main.gp.hcl": src}, vars=[("n", "12")])
@@ -96,7 +102,7 @@ output "n" { value = var.n }
 
 
 def test_sensitive_values_are_collected_marked_and_masked(load):
-    src = '''
+    src = """
 variable "token" {
   type      = string
   sensitive = true
@@ -106,7 +112,7 @@ workflow_template "w" {
   annotations = { auth = local.header }
   labels      = { plain = "x" }
 }
-'''
+"""
     m = load({"main.gp.hcl": src}, vars=[("token", "s3cr3t-value")])
     assert "s3cr3t-value" in m.sensitive_values
     body = m.objects[0].body
@@ -120,7 +126,10 @@ workflow_template "w" {
 
 @pytest.mark.parametrize(
     "kwargs, origin",
-    [({"var_order": [("var", "port=abc")]}, "--var port"), ({"env": {"GP_VAR_port": "abc"}}, "GP_VAR_port")],
+    [
+        ({"var_order": [("var", "port=abc")]}, "--var port"),
+        ({"env": {"GP_VAR_port": "abc"}}, "GP_VAR_port"),
+    ],
 )
 def test_bad_command_line_value_names_the_variable_and_its_origin(load, kwargs, origin):
     files = {"main.gp.hcl": 'variable "port" {\n  type = number\n}\n'}

@@ -19,8 +19,17 @@ def _state(tmp_path) -> ClusterState:
     return ClusterState(
         tmp_path,
         EtcdInfo(pid=11, argv0="/b/etcd", client_port=2379, peer_port=2380),
-        {"default": ApiServerInfo("default", 12, "/b/kube-apiserver", 6443, "/registry",
-                                  str(tmp_path / "kubeconfig"), crds="project")},
+        {
+            "default": ApiServerInfo(
+                "default",
+                12,
+                "/b/kube-apiserver",
+                6443,
+                "/registry",
+                str(tmp_path / "kubeconfig"),
+                crds="project",
+            )
+        },
     )
 
 
@@ -41,7 +50,9 @@ def test_unknown_server_name_is_an_error(tmp_path):
 
 
 def test_require_without_cluster_says_how_to_start_one(tmp_path):
-    with pytest.raises(NotRunningError, match=r"no dev cluster is running in .*scripts/dev-cluster up"):
+    with pytest.raises(
+        NotRunningError, match=r"no dev cluster is running in .*scripts/dev-cluster up"
+    ):
         cluster.require(tmp_path)
 
 
@@ -62,7 +73,10 @@ def test_down_removes_only_what_the_cluster_owns(tmp_path):
 
 
 def test_env_line_quotes_the_path(tmp_path):
-    assert cluster.env_line(tmp_path / "a b" / "kubeconfig") == f"export KUBECONFIG='{tmp_path}/a b/kubeconfig'"
+    assert (
+        cluster.env_line(tmp_path / "a b" / "kubeconfig")
+        == f"export KUBECONFIG='{tmp_path}/a b/kubeconfig'"
+    )
 
 
 def test_stop_never_signals_a_pid_running_something_else():
@@ -88,6 +102,8 @@ def test_api_client_from_kubeconfig_leaves_global_config_alone(tmp_path):
         cfg = api.configuration
         assert cfg.host == "https://127.0.0.1:6443"
         assert (cfg.ssl_ca_cert, cfg.cert_file, cfg.key_file) == (
-            str(pki.ca_cert), str(pki.admin_cert), str(pki.admin_key)
+            str(pki.ca_cert),
+            str(pki.admin_cert),
+            str(pki.admin_key),
         )
     assert client.Configuration.get_default_copy().host == before

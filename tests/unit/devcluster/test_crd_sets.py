@@ -12,7 +12,12 @@ def _by_kind(crds):
 
 USER_KINDS = {"WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow", "Workflow"}
 # What the workflow-controller reads and writes besides the user's kinds.
-ENGINE_KINDS = {"WorkflowTaskResult", "WorkflowTaskSet", "WorkflowArtifactGCTask", "WorkflowEventBinding"}
+ENGINE_KINDS = {
+    "WorkflowTaskResult",
+    "WorkflowTaskSet",
+    "WorkflowArtifactGCTask",
+    "WorkflowEventBinding",
+}
 
 
 def test_project_crds_are_the_argo_kinds_kept_as_sent():
@@ -20,7 +25,10 @@ def test_project_crds_are_the_argo_kinds_kept_as_sent():
     assert set(crds) == USER_KINDS | ENGINE_KINDS
     assert crds["ClusterWorkflowTemplate"]["spec"]["scope"] == "Cluster"
     assert crds["WorkflowTemplate"]["spec"]["scope"] == "Namespaced"
-    assert crds["ClusterWorkflowTemplate"]["spec"]["names"]["shortNames"] == ["clusterwftmpl", "cwft"]
+    assert crds["ClusterWorkflowTemplate"]["spec"]["names"]["shortNames"] == [
+        "clusterwftmpl",
+        "cwft",
+    ]
     for kind, crd in crds.items():
         assert crd["metadata"]["name"] == crd["spec"]["names"]["plural"] + ".argoproj.io"
         (version,) = crd["spec"]["versions"]
@@ -32,8 +40,11 @@ def test_project_crds_are_the_argo_kinds_kept_as_sent():
 
 
 def test_engine_crds_with_a_status_subresource_are_the_ones_argo_gives_one():
-    with_status = {k for k, c in _by_kind(project_crds()).items()
-                   if "status" in c["spec"]["versions"][0].get("subresources", {})}
+    with_status = {
+        k
+        for k, c in _by_kind(project_crds()).items()
+        if "status" in c["spec"]["versions"][0].get("subresources", {})
+    }
     # The controller writes a Workflow's status with the object; a status subresource would drop it.
     assert with_status == {"WorkflowTaskSet", "WorkflowArtifactGCTask"}
 

@@ -10,7 +10,12 @@ from gp.devcluster import engine_flags as flags
 from gp.devcluster.certs import Pki
 from gp.devcluster.engine import ORDER
 
-PKI = Pki(*(Path(f"/pki/{n}") for n in ("ca.crt", "ca.key", "s.crt", "s.key", "a.crt", "a.key", "sa.key", "sa.pub")))
+PKI = Pki(
+    *(
+        Path(f"/pki/{n}")
+        for n in ("ca.crt", "ca.key", "s.crt", "s.key", "a.crt", "a.key", "sa.key", "sa.pub")
+    )
+)
 
 
 def test_controller_manager_runs_only_the_controllers_the_engine_needs():
@@ -44,7 +49,9 @@ def test_the_node_carries_kwoks_label_and_the_pipelines_node_selector():
     node = flags.node_manifest({"pipeline": "small"})
     labels = node["metadata"]["labels"]
     assert labels["type"] == "kwok" and labels["pipeline"] == "small"
-    assert "--manage-nodes-with-label-selector=type=kwok" in flags.kwok_args(Path("/bin/kwok"), Path("/k"))
+    assert "--manage-nodes-with-label-selector=type=kwok" in flags.kwok_args(
+        Path("/bin/kwok"), Path("/k")
+    )
 
 
 def test_kwok_config_has_a_stage_for_each_transition():

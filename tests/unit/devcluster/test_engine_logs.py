@@ -22,12 +22,29 @@ def test_a_pods_log_file_and_the_logs_object_naming_it(tmp_path):
 
 
 def test_the_simulated_first_line_is_the_command():
-    tmpl = {"container": {"image": "geo/sen2cor:2.9.0", "command": ["L2A_Process"], "args": ["--resolution", "10"]}}
-    assert command_line(tmpl, "sen2cor-290") == "sen2cor-290: L2A_Process --resolution 10 (simulated)"
+    tmpl = {
+        "container": {
+            "image": "geo/sen2cor:2.9.0",
+            "command": ["L2A_Process"],
+            "args": ["--resolution", "10"],
+        }
+    }
+    assert (
+        command_line(tmpl, "sen2cor-290") == "sen2cor-290: L2A_Process --resolution 10 (simulated)"
+    )
 
 
 def test_kwok_serves_on_loopback_with_tls_and_reads_logs_objects():
-    pki = Pki(*(Path(f"/pki/{n}") for n in ("ca.crt", "ca.key", "srv.crt", "srv.key", "a.crt", "a.key", "sa", "sa.pub")))
+    pki = Pki(
+        *(
+            Path(f"/pki/{n}")
+            for n in ("ca.crt", "ca.key", "srv.crt", "srv.key", "a.crt", "a.key", "sa", "sa.pub")
+        )
+    )
     assert kwok_log_args(31000, pki) == [
-        "--node-port=31000", "--server-address=127.0.0.1:31000", "--tls-cert-file=/pki/srv.crt",
-        "--tls-private-key-file=/pki/srv.key", "--enable-crds=Logs"]
+        "--node-port=31000",
+        "--server-address=127.0.0.1:31000",
+        "--tls-cert-file=/pki/srv.crt",
+        "--tls-private-key-file=/pki/srv.key",
+        "--enable-crds=Logs",
+    ]

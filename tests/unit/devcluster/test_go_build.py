@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from gp.devcluster.build import (
-    BuildPaths, apiserver_gomod, ensure_binaries, etcd_gomod, go_env, run_go, staging_modules,
+    BuildPaths,
+    apiserver_gomod,
+    ensure_binaries,
+    etcd_gomod,
+    go_env,
+    run_go,
+    staging_modules,
     staging_version,
 )
 from gp.devcluster.errors import BuildError
@@ -36,7 +42,10 @@ replace k8s.io/kms => ./staging/src/k8s.io/kms
 
 def test_staging_modules_are_only_the_local_staging_replaces():
     assert staging_modules(SAMPLE_GOMOD) == [
-        "k8s.io/api", "k8s.io/client-go", "k8s.io/cri-api", "k8s.io/kms",
+        "k8s.io/api",
+        "k8s.io/client-go",
+        "k8s.io/cri-api",
+        "k8s.io/kms",
     ]
 
 
@@ -137,11 +146,14 @@ def test_ensure_binaries_runs_the_lead_recipe(tmp_path, monkeypatch):
     gomod = tmp_path / "k8s.mod"
     gomod.write_text(SAMPLE_GOMOD)
     calls = tmp_path / "calls"
-    env = _fake_go(tmp_path, (
-        f'echo "$PWD|$GOTOOLCHAIN|$*" >> {calls}\n'
-        f'case "$1" in mod) echo \'{{"Path":"k8s.io/kubernetes","GoMod":"{gomod}"}}\';;\n'
-        ' build) touch "$(echo "$*" | sed -E "s/.* -o ([^ ]+) .*/\\1/")";; esac\n'
-    ))
+    env = _fake_go(
+        tmp_path,
+        (
+            f'echo "$PWD|$GOTOOLCHAIN|$*" >> {calls}\n'
+            f'case "$1" in mod) echo \'{{"Path":"k8s.io/kubernetes","GoMod":"{gomod}"}}\';;\n'
+            ' build) touch "$(echo "$*" | sed -E "s/.* -o ([^ ]+) .*/\\1/")";; esac\n'
+        ),
+    )
     monkeypatch.setenv("PATH", env["PATH"])
     ensure_binaries(paths)
     lines = calls.read_text().splitlines()

@@ -29,7 +29,9 @@ def test_serving_cert_names_loopback_and_localhost_and_is_issued_by_ca():
 def test_admin_client_cert_is_in_system_masters():
     ca, ca_key = make_ca()
     cert, _ = make_client_cert(ca, ca_key)
-    assert cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "system:masters"
+    assert (
+        cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "system:masters"
+    )
     assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "gp-admin"
     eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     assert list(eku) == [ExtendedKeyUsageOID.CLIENT_AUTH]
@@ -54,7 +56,10 @@ def test_write_pki_writes_every_file_with_private_keys_unreadable_to_others(tmp_
         assert key.read_text().startswith("-----BEGIN PRIVATE KEY-----")
     sa = load_pem_private_key(pki.sa_key.read_bytes(), None)
     assert isinstance(sa, rsa.RSAPrivateKey) and sa.key_size == 2048
-    assert load_pem_public_key(pki.sa_pub.read_bytes()).public_numbers() == sa.public_key().public_numbers()
+    assert (
+        load_pem_public_key(pki.sa_pub.read_bytes()).public_numbers()
+        == sa.public_key().public_numbers()
+    )
 
 
 def test_each_cluster_gets_its_own_ca(tmp_path):

@@ -7,19 +7,29 @@ import json
 import pytest
 
 from gp.devcluster.scenario import (
-    NodeKey, Scenario, ScenarioError, delay_for, node_key, outcome_for, outputs_for, parse_scenario,
+    NodeKey,
+    Scenario,
+    ScenarioError,
+    delay_for,
+    node_key,
+    outcome_for,
+    outputs_for,
+    parse_scenario,
 )
 
 
-@pytest.mark.parametrize("node_name, key", [
-    ("wf-abc.preprocess", NodeKey("preprocess", "preprocess", None, 0)),
-    ("wf-abc.flaky(1)", NodeKey("flaky", "flaky", None, 1)),
-    ("wf-abc.resize(3:b.tif)", NodeKey("resize(3:b.tif)", "resize", "resize(3:b.tif)", 0)),
-    ("wf-abc.resize(3:b.tif)(2)", NodeKey("resize(3:b.tif)", "resize", "resize(3:b.tif)", 2)),
-    ("wf-abc.outer.inner", NodeKey("outer.inner", "inner", None, 0)),
-    ("wf-abc[0].hello", NodeKey("[0].hello", "hello", None, 0)),
-    ("wf-abc[1].nested[0].leaf(0)", NodeKey("[1].nested[0].leaf", "leaf", None, 0)),
-])
+@pytest.mark.parametrize(
+    "node_name, key",
+    [
+        ("wf-abc.preprocess", NodeKey("preprocess", "preprocess", None, 0)),
+        ("wf-abc.flaky(1)", NodeKey("flaky", "flaky", None, 1)),
+        ("wf-abc.resize(3:b.tif)", NodeKey("resize(3:b.tif)", "resize", "resize(3:b.tif)", 0)),
+        ("wf-abc.resize(3:b.tif)(2)", NodeKey("resize(3:b.tif)", "resize", "resize(3:b.tif)", 2)),
+        ("wf-abc.outer.inner", NodeKey("outer.inner", "inner", None, 0)),
+        ("wf-abc[0].hello", NodeKey("[0].hello", "hello", None, 0)),
+        ("wf-abc[1].nested[0].leaf(0)", NodeKey("[1].nested[0].leaf", "leaf", None, 0)),
+    ],
+)
 def test_node_names_give_task_item_and_attempt(node_name, key):
     assert node_key(node_name, "wf-abc") == key
 
@@ -39,30 +49,49 @@ def test_attempts_follow_the_list_and_the_last_one_repeats():
 
 
 def test_the_most_specific_name_wins():
-    s = parse_scenario(json.dumps({"outcomes": {"resize": "Failed", "resize(1:b)": "Succeeded",
-                                                "outer.resize(2:c)": "Error"}}))
+    s = parse_scenario(
+        json.dumps(
+            {
+                "outcomes": {
+                    "resize": "Failed",
+                    "resize(1:b)": "Succeeded",
+                    "outer.resize(2:c)": "Error",
+                }
+            }
+        )
+    )
     assert outcome_for(s, node_key("wf.outer.resize(0:a)", "wf")) == "Failed"
     assert outcome_for(s, node_key("wf.outer.resize(1:b)", "wf")) == "Succeeded"
     assert outcome_for(s, node_key("wf.outer.resize(2:c)", "wf")) == "Error"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{", "is not JSON"),
-    ("[]", "must be a JSON object"),
-    ('{"outcomes": {"a": "Crashed"}}', "outcome of 'a' must be one of Succeeded, Failed, Error"),
-    ('{"outcomes": {"a": []}}', "outcome of 'a'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{", "is not JSON"),
+        ("[]", "must be a JSON object"),
+        (
+            '{"outcomes": {"a": "Crashed"}}',
+            "outcome of 'a' must be one of Succeeded, Failed, Error",
+        ),
+        ('{"outcomes": {"a": []}}', "outcome of 'a'"),
+    ],
+)
 def test_a_bad_scenario_is_refused_with_its_reason(text, message):
     with pytest.raises(ScenarioError, match=message):
         parse_scenario(text)
 
 
 def test_outputs_take_the_scenario_then_the_default_and_skip_what_has_neither():
-    template = {"outputs": {"parameters": [
-        {"name": "count", "valueFrom": {"path": "/tmp/count", "default": "0"}},
-        {"name": "tile", "valueFrom": {"path": "/tmp/tile"}},
-        {"name": "none", "valueFrom": {"path": "/tmp/none"}},
-    ]}}
+    template = {
+        "outputs": {
+            "parameters": [
+                {"name": "count", "valueFrom": {"path": "/tmp/count", "default": "0"}},
+                {"name": "tile", "valueFrom": {"path": "/tmp/tile"}},
+                {"name": "none", "valueFrom": {"path": "/tmp/none"}},
+            ]
+        }
+    }
     s = parse_scenario(json.dumps({"outputs": {"probe": {"tile": "T11UNQ", "result": "ok"}}}))
     assert outputs_for(s, node_key("wf.probe", "wf"), template) == {
         "parameters": [{"name": "count", "value": "0"}, {"name": "tile", "value": "T11UNQ"}],
@@ -72,7 +101,9 @@ def test_outputs_take_the_scenario_then_the_default_and_skip_what_has_neither():
 
 
 def test_delays_and_the_annotation_round_trip():
-    s = Scenario(outcomes={"a": ("Failed", "Succeeded")}, outputs={"b": {"p": "1"}}, delays={"c": 2.5})
+    s = Scenario(
+        outcomes={"a": ("Failed", "Succeeded")}, outputs={"b": {"p": "1"}}, delays={"c": 2.5}
+    )
     again = parse_scenario(s.to_annotation())
     assert again == s
     assert delay_for(again, node_key("wf.c", "wf")) == 2.5

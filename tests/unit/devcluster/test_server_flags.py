@@ -5,9 +5,21 @@ from pathlib import Path
 from gp.devcluster.certs import Pki
 from gp.devcluster.flags import apiserver_args, etcd_args
 
-PKI = Pki(*(Path(f"/s/pki/{n}") for n in (
-    "ca.crt", "ca.key", "apiserver.crt", "apiserver.key", "admin.crt", "admin.key", "sa.key", "sa.pub",
-)))
+PKI = Pki(
+    *(
+        Path(f"/s/pki/{n}")
+        for n in (
+            "ca.crt",
+            "ca.key",
+            "apiserver.crt",
+            "apiserver.key",
+            "admin.crt",
+            "admin.key",
+            "sa.key",
+            "sa.pub",
+        )
+    )
+)
 
 
 def _flags(args: list[str]) -> dict[str, str]:
@@ -57,8 +69,12 @@ def test_apiserver_flags_for_a_lone_loopback_server():
 
 def test_second_apiserver_gets_its_own_prefix_and_cert_dir():
     args = apiserver_args(
-        Path("/b/kube-apiserver"), PKI, "http://127.0.0.1:2379", 6444,
-        etcd_prefix="/registry-full", cert_dir=Path("/s/apiservers/full/certs"),
+        Path("/b/kube-apiserver"),
+        PKI,
+        "http://127.0.0.1:2379",
+        6444,
+        etcd_prefix="/registry-full",
+        cert_dir=Path("/s/apiservers/full/certs"),
     )
     f = _flags(args)
     assert f["--etcd-prefix"] == "/registry-full"

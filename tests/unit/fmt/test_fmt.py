@@ -6,7 +6,7 @@ import pytest
 from gp.config.fmt import find_files, format_source, needs_formatting, unified_diff
 from gp.errors import ConfigError
 
-MESSY = '''# top comment
+MESSY = """# top comment
 workflow_template "sen2cor" {
     namespace = "pipeline" # inline comment
   node_selector = { pipeline = "small" }
@@ -27,21 +27,29 @@ workflow_template "sen2cor" {
     }
   }
 }
-'''
+"""
 
 
 def test_formats_indentation_and_aligns_consecutive_attributes():
     out = format_source(MESSY, "m.gp.hcl")
-    assert '  namespace     = "pipeline" # inline comment\n  node_selector = { pipeline = "small" }\n' in out
+    assert (
+        '  namespace     = "pipeline" # inline comment\n  node_selector = { pipeline = "small" }\n'
+        in out
+    )
     assert '    key      = "ga.nodepool/type"\n    operator = "Exists"\n' in out
     assert "\n  // a line comment\n" in out
 
 
 def test_keeps_every_comment_and_the_heredoc_verbatim():
     out = format_source(MESSY, "m.gp.hcl")
-    for comment in ("# top comment", "# inline comment", "// a line comment", "/* a block\n       comment */"):
+    for comment in (
+        "# top comment",
+        "# inline comment",
+        "// a line comment",
+        "/* a block\n       comment */",
+    ):
         assert comment in out
-    heredoc = MESSY[MESSY.index("<<-EOF"):MESSY.index("EOF\n    }") + 3]
+    heredoc = MESSY[MESSY.index("<<-EOF") : MESSY.index("EOF\n    }") + 3]
     assert heredoc in out
 
 
@@ -49,20 +57,28 @@ def test_meaning_is_unchanged():
     assert hcl2.loads(format_source(MESSY, "m.gp.hcl")) == hcl2.loads(MESSY)
 
 
-@pytest.mark.parametrize("text", [MESSY, 'a = 1\n', 'locals {\n  x = [{\n    a = 1\n    }, {\n    b = 2\n  }]\n}\n', ""])
+@pytest.mark.parametrize(
+    "text", [MESSY, "a = 1\n", "locals {\n  x = [{\n    a = 1\n    }, {\n    b = 2\n  }]\n}\n", ""]
+)
 def test_idempotent(text):
     once = format_source(text, "m.gp.hcl")
     assert format_source(once, "m.gp.hcl") == once
 
 
 def test_attributes_separated_by_a_block_or_blank_line_align_separately():
-    src = 'x {\n  a = 1\n  bbbb = 2\n\n  cc = 3\n  inner {}\n  d = 4\n}\n'
-    assert format_source(src, "m.gp.hcl") == 'x {\n  a    = 1\n  bbbb = 2\n\n  cc = 3\n  inner {}\n  d = 4\n}\n'
+    src = "x {\n  a = 1\n  bbbb = 2\n\n  cc = 3\n  inner {}\n  d = 4\n}\n"
+    assert (
+        format_source(src, "m.gp.hcl")
+        == "x {\n  a    = 1\n  bbbb = 2\n\n  cc = 3\n  inner {}\n  d = 4\n}\n"
+    )
 
 
 def test_quoted_keys_align_and_trailing_whitespace_and_blank_lines_at_end_go():
     src = 'labels = {\n  "app.kubernetes.io/name" = "x"   \n  b = "y"\n}\n\n\n'
-    assert format_source(src, "m.gp.hcl") == 'labels = {\n  "app.kubernetes.io/name" = "x"\n  b                        = "y"\n}\n'
+    assert (
+        format_source(src, "m.gp.hcl")
+        == 'labels = {\n  "app.kubernetes.io/name" = "x"\n  b                        = "y"\n}\n'
+    )
 
 
 def test_check_semantics():
@@ -73,15 +89,19 @@ def test_check_semantics():
 @pytest.mark.parametrize(
     "text, line, col, what",
     [
-        ('a = {\n  b = \n}\n', 2, 7, "unexpected"),
-        ('block {\n  a = 1\n', 3, 1, "end of file"),
-        ('a = 1 @\n', 1, 7, "unexpected '@'"),
+        ("a = {\n  b = \n}\n", 2, 7, "unexpected"),
+        ("block {\n  a = 1\n", 3, 1, "end of file"),
+        ("a = 1 @\n", 1, 7, "unexpected '@'"),
     ],
 )
 def test_syntax_errors_name_file_line_and_column(text, line, col, what):
     with pytest.raises(ConfigError) as err:
         format_source(text, "dir/m.gp.hcl")
-    assert (err.value.pos.file, err.value.pos.line, err.value.pos.col) == ("dir/m.gp.hcl", line, col)
+    assert (err.value.pos.file, err.value.pos.line, err.value.pos.col) == (
+        "dir/m.gp.hcl",
+        line,
+        col,
+    )
     assert "syntax error" in err.value.message and what in err.value.message
 
 
@@ -97,5 +117,8 @@ def test_find_files(tmp_path: Path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("")
     assert find_files(tmp_path, recursive=False) == [tmp_path / "a.gp.hcl"]
-    assert find_files(tmp_path, recursive=True) == [tmp_path / "a.gp.hcl", tmp_path / "sub/c.gp.hcl"]
+    assert find_files(tmp_path, recursive=True) == [
+        tmp_path / "a.gp.hcl",
+        tmp_path / "sub/c.gp.hcl",
+    ]
     assert find_files(tmp_path / "b.tf", recursive=False) == [tmp_path / "b.tf"]

@@ -7,7 +7,12 @@ from gp.importer.hcl_writer import heredoc, quote
 
 
 def wt(spec, kind="WorkflowTemplate", **meta):
-    return {"apiVersion": "argoproj.io/v1alpha1", "kind": kind, "metadata": {"name": "demo", **meta}, "spec": spec}
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": kind,
+        "metadata": {"name": "demo", **meta},
+        "spec": spec,
+    }
 
 
 def body(text: str, block: str, label: str) -> dict:
@@ -18,12 +23,26 @@ def body(text: str, block: str, label: str) -> dict:
 DIAMOND = {
     "entrypoint": "main",
     "templates": [
-        {"name": "main", "dag": {"tasks": [
-            {"name": "a", "template": "a"},
-            {"name": "b", "template": "b", "depends": "a", "arguments": {"parameters": [{"name": "x", "value": "1"}]}},
-        ]}},
+        {
+            "name": "main",
+            "dag": {
+                "tasks": [
+                    {"name": "a", "template": "a"},
+                    {
+                        "name": "b",
+                        "template": "b",
+                        "depends": "a",
+                        "arguments": {"parameters": [{"name": "x", "value": "1"}]},
+                    },
+                ]
+            },
+        },
         {"name": "a", "container": {"image": "busybox", "env": [{"name": "LOG", "value": "info"}]}},
-        {"name": "b", "script": {"image": "python", "source": "print(1)\nprint(2)\n"}, "inputs": {"parameters": [{"name": "x"}]}},
+        {
+            "name": "b",
+            "script": {"image": "python", "source": "print(1)\nprint(2)\n"},
+            "inputs": {"parameters": [{"name": "x"}]},
+        },
     ],
 }
 
@@ -38,18 +57,36 @@ def test_implicit_dag_becomes_step_blocks_without_entrypoint():
 
 
 def test_step_form_only_when_every_task_runs_its_own_template():
-    spec = {**DIAMOND, "templates": [DIAMOND["templates"][0] | {"dag": {"tasks": [{"name": "a", "template": "b"}]}},
-                                     *DIAMOND["templates"][1:]]}
+    spec = {
+        **DIAMOND,
+        "templates": [
+            DIAMOND["templates"][0] | {"dag": {"tasks": [{"name": "a", "template": "b"}]}},
+            *DIAMOND["templates"][1:],
+        ],
+    }
     out = generate_config([wt(spec)])
     assert "step " not in out
-    assert 'entrypoint = "main"' in out and 'template "main" {' in out and 'task "a" {\n        template = "b"' in out
+    assert (
+        'entrypoint = "main"' in out
+        and 'template "main" {' in out
+        and 'task "a" {\n        template = "b"' in out
+    )
 
 
 def test_other_entrypoints_keep_explicit_templates_and_steps_groups():
-    spec = {"entrypoint": "s", "templates": [
-        {"name": "s", "steps": [[{"name": "one", "template": "t"}], [{"name": "p1", "template": "t"}, {"name": "p2", "template": "t"}]]},
-        {"name": "t", "suspend": {}},
-    ]}
+    spec = {
+        "entrypoint": "s",
+        "templates": [
+            {
+                "name": "s",
+                "steps": [
+                    [{"name": "one", "template": "t"}],
+                    [{"name": "p1", "template": "t"}, {"name": "p2", "template": "t"}],
+                ],
+            },
+            {"name": "t", "suspend": {}},
+        ],
+    }
     out = generate_config([wt(spec)])
     assert 'template "s" {\n    steps {\n      step "one" {' in out
     assert 'parallel {\n        step "p1" {' in out
@@ -57,11 +94,15 @@ def test_other_entrypoints_keep_explicit_templates_and_steps_groups():
 
 
 def test_tolerations_parameters_and_snake_case_fields():
-    spec = {"entrypoint": "x", "activeDeadlineSeconds": 30, "podGC": {"strategy": "OnPodSuccess"},
-            "nodeSelector": {"pool.example/size": "small"},
-            "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoSchedule"}],
-            "arguments": {"parameters": [{"name": "tile", "value": "T10UDV"}]},
-            "templates": [{"name": "x", "container": {"image": "i"}}]}
+    spec = {
+        "entrypoint": "x",
+        "activeDeadlineSeconds": 30,
+        "podGC": {"strategy": "OnPodSuccess"},
+        "nodeSelector": {"pool.example/size": "small"},
+        "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoSchedule"}],
+        "arguments": {"parameters": [{"name": "tile", "value": "T10UDV"}]},
+        "templates": [{"name": "x", "container": {"image": "i"}}],
+    }
     out = generate_config([wt(spec)])
     b = body(out, "workflow_template", "demo")
     assert b["active_deadline_seconds"] == 30
@@ -73,20 +114,46 @@ def test_tolerations_parameters_and_snake_case_fields():
 
 
 def test_arguments_with_artifacts_stay_a_block():
-    spec = {"arguments": {"parameters": [{"name": "p", "value": "v"}], "artifacts": [{"name": "a", "raw": {"data": "x"}}]}}
+    spec = {
+        "arguments": {
+            "parameters": [{"name": "p", "value": "v"}],
+            "artifacts": [{"name": "a", "raw": {"data": "x"}}],
+        }
+    }
     out = generate_config([wt(spec)])
     assert 'arguments {\n    parameter "p" {' in out and 'artifact "a" {' in out
 
 
 def test_env_with_value_from_is_a_list_of_blocks():
-    spec = {"templates": [{"name": "t", "container": {"image": "i", "env": [
-        {"name": "A", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}]}}]}
+    spec = {
+        "templates": [
+            {
+                "name": "t",
+                "container": {
+                    "image": "i",
+                    "env": [
+                        {"name": "A", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}
+                    ],
+                },
+            }
+        ]
+    }
     out = generate_config([wt(spec)])
     assert 'env "A" {\n        value_from {\n          secret_key_ref {' in out
 
 
 def test_escapes_hcl_template_syntax_but_not_argo_placeholders():
-    spec = {"templates": [{"name": "t", "container": {"image": "i", "args": ["${HOME} %{x} {{inputs.parameters.p}}", 'say "hi"\\']}}]}
+    spec = {
+        "templates": [
+            {
+                "name": "t",
+                "container": {
+                    "image": "i",
+                    "args": ["${HOME} %{x} {{inputs.parameters.p}}", 'say "hi"\\'],
+                },
+            }
+        ]
+    }
     out = generate_config([wt(spec)])
     assert r'args  = ["$${HOME} %%{x} {{inputs.parameters.p}}", "say \"hi\"\\"]' in out
 
@@ -110,9 +177,18 @@ def test_script_source_is_a_heredoc_that_parses_back():
 
 def test_workflow_name_from_generate_name_and_server_metadata_dropped():
     obj = wt({}, kind="Workflow")
-    obj["metadata"] = {"generateName": "hello-", "namespace": "argo", "uid": "u", "resourceVersion": "1",
-                       "labels": {"team": "geo", "workflows.argoproj.io/creator": "me", "app.kubernetes.io/managed-by": "gp"},
-                       "annotations": {"gp.dev/address": "x", "note": "kept"}}
+    obj["metadata"] = {
+        "generateName": "hello-",
+        "namespace": "argo",
+        "uid": "u",
+        "resourceVersion": "1",
+        "labels": {
+            "team": "geo",
+            "workflows.argoproj.io/creator": "me",
+            "app.kubernetes.io/managed-by": "gp",
+        },
+        "annotations": {"gp.dev/address": "x", "note": "kept"},
+    }
     b = body(generate_config([obj]), "workflow_template", "hello")
     assert b["namespace"] == '"argo"'
     assert b["labels"] == {"team": '"geo"'} and b["annotations"] == {"note": '"kept"'}
@@ -128,29 +204,48 @@ def test_labels_are_identifiers_and_names_kept_when_different():
 
 
 def test_cron_short_forms_reference_a_template_in_the_same_import():
-    cron = {"apiVersion": "argoproj.io/v1alpha1", "kind": "CronWorkflow", "metadata": {"name": "nightly"},
-            "spec": {"schedule": "0 2 * * *", "timezone": "UTC",
-                     "workflowSpec": {"workflowTemplateRef": {"name": "demo"},
-                                      "arguments": {"parameters": [{"name": "tile", "value": "T11"}]}}}}
+    cron = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "CronWorkflow",
+        "metadata": {"name": "nightly"},
+        "spec": {
+            "schedule": "0 2 * * *",
+            "timezone": "UTC",
+            "workflowSpec": {
+                "workflowTemplateRef": {"name": "demo"},
+                "arguments": {"parameters": [{"name": "tile", "value": "T11"}]},
+            },
+        },
+    }
     out = generate_config([wt({}), cron], source_names=["a.yaml", "b.yaml#2"])
-    assert "# imported from b.yaml#2\ncron_workflow \"nightly\" {" in out
+    assert '# imported from b.yaml#2\ncron_workflow "nightly" {' in out
     assert '  schedule          = "0 2 * * *"\n' in out
     assert "  workflow_template = workflow_template.demo\n" in out
     assert '  arguments         = { tile = "T11" }\n' in out
 
 
 def test_cron_with_unknown_template_keeps_a_workflow_spec_block():
-    cron = {"kind": "CronWorkflow", "metadata": {"name": "c"},
-            "spec": {"schedules": ["@hourly"], "workflowSpec": {"workflowTemplateRef": {"name": "elsewhere"}}}}
+    cron = {
+        "kind": "CronWorkflow",
+        "metadata": {"name": "c"},
+        "spec": {
+            "schedules": ["@hourly"],
+            "workflowSpec": {"workflowTemplateRef": {"name": "elsewhere"}},
+        },
+    }
     out = generate_config([cron])
     assert 'schedules = ["@hourly"]' in out
     assert 'workflow_spec {\n    workflow_template_ref {\n      name = "elsewhere"' in out
 
 
 def test_other_argo_kinds_become_manifest_blocks():
-    binding = {"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowEventBinding",
-               "metadata": {"name": "on-push", "uid": "x"},
-               "spec": {"event": {"selector": "true"}}, "status": {"phase": "x"}}
+    binding = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowEventBinding",
+        "metadata": {"name": "on-push", "uid": "x"},
+        "spec": {"event": {"selector": "true"}},
+        "status": {"phase": "x"},
+    }
     b = body(generate_config([binding]), "manifest", "on-push")
     content = b["content"]
     assert content["kind"] == '"WorkflowEventBinding"' and "status" not in content
@@ -162,7 +257,9 @@ def test_kinds_gp_does_not_manage_are_refused():
     pvc = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "vol"}}
     with pytest.raises(ConfigError) as err:
         generate_config([pvc], source_names=["vol.yaml"])
-    assert str(err.value).startswith("vol.yaml: a PersistentVolumeClaim is not an Argo object; gp manages ")
+    assert str(err.value).startswith(
+        "vol.yaml: a PersistentVolumeClaim is not an Argo object; gp manages "
+    )
 
 
 def test_output_is_canonically_formatted():
@@ -172,10 +269,16 @@ def test_output_is_canonically_formatted():
     assert format_source(out, "x.gp.hcl") == out
 
 
-@pytest.mark.parametrize("obj, message", [
-    ({"metadata": {"name": "x"}}, "object 1: not a Kubernetes object (no kind)"),
-    ({"kind": "Workflow", "metadata": {}}, "object 1: Workflow has neither metadata.name nor generateName"),
-])
+@pytest.mark.parametrize(
+    "obj, message",
+    [
+        ({"metadata": {"name": "x"}}, "object 1: not a Kubernetes object (no kind)"),
+        (
+            {"kind": "Workflow", "metadata": {}},
+            "object 1: Workflow has neither metadata.name nor generateName",
+        ),
+    ],
+)
 def test_errors(obj, message):
     with pytest.raises(ConfigError) as err:
         generate_config([obj])
@@ -185,14 +288,30 @@ def test_errors(obj, message):
 def test_short_forms_compile_back_to_the_same_objects(tmp_path):
     from gp.compile.module import compile_module
     from gp.config import load_module
-    spec = {**DIAMOND, "tolerations": [{"key": "k", "operator": "Exists"}],
-            "arguments": {"parameters": [{"name": "p", "value": "v"}]}}
-    cron = {"apiVersion": "argoproj.io/v1alpha1", "kind": "CronWorkflow", "metadata": {"name": "nightly"},
-            "spec": {"schedules": ["0 2 * * *"], "timezone": "UTC",
-                     "workflowSpec": {"workflowTemplateRef": {"name": "demo"},
-                                      "arguments": {"parameters": [{"name": "tile", "value": "T11"}]}}}}
+
+    spec = {
+        **DIAMOND,
+        "tolerations": [{"key": "k", "operator": "Exists"}],
+        "arguments": {"parameters": [{"name": "p", "value": "v"}]},
+    }
+    cron = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "CronWorkflow",
+        "metadata": {"name": "nightly"},
+        "spec": {
+            "schedules": ["0 2 * * *"],
+            "timezone": "UTC",
+            "workflowSpec": {
+                "workflowTemplateRef": {"name": "demo"},
+                "arguments": {"parameters": [{"name": "tile", "value": "T11"}]},
+            },
+        },
+    }
     (tmp_path / "main.gp.hcl").write_text(generate_config([wt(spec), cron]))
     template, got_cron = [c.manifest for c in compile_module(load_module(tmp_path))]
     by_name = sorted(template["spec"]["templates"], key=lambda t: t["name"])
-    assert {**template["spec"], "templates": by_name} == {**spec, "templates": sorted(spec["templates"], key=lambda t: t["name"])}
+    assert {**template["spec"], "templates": by_name} == {
+        **spec,
+        "templates": sorted(spec["templates"], key=lambda t: t["name"]),
+    }
     assert got_cron["spec"] == cron["spec"]

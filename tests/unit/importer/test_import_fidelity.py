@@ -15,7 +15,12 @@ from gp.importing import generate_checked
 
 
 def obj(spec: dict, kind: str = "WorkflowTemplate", **meta) -> dict:
-    return {"apiVersion": "argoproj.io/v1alpha1", "kind": kind, "metadata": {"name": "demo", **meta}, "spec": spec}
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": kind,
+        "metadata": {"name": "demo", **meta},
+        "spec": spec,
+    }
 
 
 MAIN = {"name": "main", "container": {"image": "busybox"}}
@@ -28,12 +33,25 @@ def compiled(tmp_path: Path, text: str) -> dict:
 
 
 def test_repeated_fields_are_written_with_the_block_names_gp_reads(tmp_path: Path):
-    spec = {"entrypoint": "main", "templates": [MAIN],
-            "synchronization": {"mutexes": [{"name": "m"}], "semaphores": [{"configMapKeyRef": {"name": "c", "key": "k"}}]},
-            "metrics": {"prometheus": [{"name": "runs", "help": "h", "counter": {"value": "1"}}]},
-            "hostAliases": [{"ip": "10.0.0.1", "hostnames": ["a"]}], "volumes": [{"name": "v", "emptyDir": {}}]}
+    spec = {
+        "entrypoint": "main",
+        "templates": [MAIN],
+        "synchronization": {
+            "mutexes": [{"name": "m"}],
+            "semaphores": [{"configMapKeyRef": {"name": "c", "key": "k"}}],
+        },
+        "metrics": {"prometheus": [{"name": "runs", "help": "h", "counter": {"value": "1"}}]},
+        "hostAliases": [{"ip": "10.0.0.1", "hostnames": ["a"]}],
+        "volumes": [{"name": "v", "emptyDir": {}}],
+    }
     text = generate_config([obj(spec)])
-    for block in ('mutex "m" {}', "semaphore {", 'prometheus "runs" {', "host_alias {", 'volume "v" {'):
+    for block in (
+        'mutex "m" {}',
+        "semaphore {",
+        'prometheus "runs" {',
+        "host_alias {",
+        'volume "v" {',
+    ):
         assert block in text
     for wrong in ("mutexe", "prometheu ", "semaphor ", "host_aliase", "volum "):
         assert wrong not in text
@@ -42,24 +60,37 @@ def test_repeated_fields_are_written_with_the_block_names_gp_reads(tmp_path: Pat
 
 @pytest.mark.parametrize("block", ["mutexe", "volum", "templat"])
 def test_misspelt_singulars_are_not_block_names(tmp_path: Path, block: str):
-    inner = {"mutexe": 'synchronization {\n    mutexe {\n      name = "m"\n    }\n  }',
-             "volum": 'volum "v" {\n    empty_dir = {}\n  }',
-             "templat": 'templat "t" {\n    suspend {}\n  }'}[block]
-    (tmp_path / "main.gp.hcl").write_text(f'workflow_template "w" {{\n  {inner}\n  step "a" {{\n    suspend {{}}\n  }}\n}}\n')
+    inner = {
+        "mutexe": 'synchronization {\n    mutexe {\n      name = "m"\n    }\n  }',
+        "volum": 'volum "v" {\n    empty_dir = {}\n  }',
+        "templat": 'templat "t" {\n    suspend {}\n  }',
+    }[block]
+    (tmp_path / "main.gp.hcl").write_text(
+        f'workflow_template "w" {{\n  {inner}\n  step "a" {{\n    suspend {{}}\n  }}\n}}\n'
+    )
     messages = [d.message for d in validate_module(load_module(tmp_path, env={}))]
     assert any(f'unknown block "{block}"' in m for m in messages), messages
 
 
 def test_an_unknown_field_is_refused_naming_its_place():
-    spec = {"entrypoint": "main", "templates": [{"name": "main", "container": {"image": "busybox", "imagee": "x"}}]}
+    spec = {
+        "entrypoint": "main",
+        "templates": [{"name": "main", "container": {"image": "busybox", "imagee": "x"}}],
+    }
     with pytest.raises(ConfigError) as err:
         generate_config([obj(spec)], source_names=["demo.yaml"])
-    assert str(err.value) == ('demo.yaml: WorkflowTemplate demo: spec.templates[0].container.imagee: "imagee" is not '
-                              'a field of Argo\'s Container (did you mean "image"?); gp cannot express it')
+    assert str(err.value) == (
+        'demo.yaml: WorkflowTemplate demo: spec.templates[0].container.imagee: "imagee" is not '
+        'a field of Argo\'s Container (did you mean "image"?); gp cannot express it'
+    )
 
 
 def test_an_unknown_field_inside_an_attribute_value_is_refused_too():
-    spec = {"entrypoint": "main", "templates": [MAIN], "podGC": {"strategy": "OnPodSuccess", "colour": "red"}}
+    spec = {
+        "entrypoint": "main",
+        "templates": [MAIN],
+        "podGC": {"strategy": "OnPodSuccess", "colour": "red"},
+    }
     with pytest.raises(ConfigError) as err:
         generate_config([obj(spec)])
     assert "spec.podGC.colour" in str(err.value)
@@ -69,28 +100,53 @@ def test_a_workflow_is_declared_as_a_template_with_a_note():
     wf = obj({"entrypoint": "main", "templates": [MAIN]}, kind="Workflow")
     wf["metadata"] = {"generateName": "hello-"}
     out = generate([wf], source_names=["wf.yaml"])
-    note = ('a Workflow is one run: its spec is declared as the WorkflowTemplate "hello" (from its generateName '
-            '"hello-"); run it with: argo submit --from workflowtemplate/hello')
+    note = (
+        'a Workflow is one run: its spec is declared as the WorkflowTemplate "hello" (from its generateName '
+        '"hello-"); run it with: argo submit --from workflowtemplate/hello'
+    )
     assert out.notes == (f"wf.yaml: {note}",)
-    assert f"# imported from wf.yaml\n# {note}\nworkflow_template \"hello\" {{" in out.text
+    assert f'# imported from wf.yaml\n# {note}\nworkflow_template "hello" {{' in out.text
 
 
 def test_dependencies_round_trip_as_dependencies():
-    spec = {"entrypoint": "main", "templates": [
-        {"name": "main", "dag": {"tasks": [{"name": "a", "template": "a"},
-                                           {"name": "b", "template": "b", "dependencies": ["a"]}]}},
-        {"name": "a", "container": {"image": "busybox"}}, {"name": "b", "container": {"image": "busybox"}}]}
+    spec = {
+        "entrypoint": "main",
+        "templates": [
+            {
+                "name": "main",
+                "dag": {
+                    "tasks": [
+                        {"name": "a", "template": "a"},
+                        {"name": "b", "template": "b", "dependencies": ["a"]},
+                    ]
+                },
+            },
+            {"name": "a", "container": {"image": "busybox"}},
+            {"name": "b", "container": {"image": "busybox"}},
+        ],
+    }
     out = generate_checked([obj(spec)], ["dag.yaml"])
     assert 'dependencies = ["a"]' in out.text and "step " not in out.text
 
 
 def test_a_dag_that_mixes_depends_and_dependencies_cannot_round_trip():
     # Argo rejects such a DAG; gp's compile turns the list into depends, and import says so.
-    spec = {"entrypoint": "main", "templates": [
-        {"name": "main", "dag": {"tasks": [{"name": "a", "template": "a"},
-                                           {"name": "b", "template": "a", "depends": "a"},
-                                           {"name": "c", "template": "a", "dependencies": ["a"]}]}},
-        {"name": "a", "container": {"image": "busybox"}}]}
+    spec = {
+        "entrypoint": "main",
+        "templates": [
+            {
+                "name": "main",
+                "dag": {
+                    "tasks": [
+                        {"name": "a", "template": "a"},
+                        {"name": "b", "template": "a", "depends": "a"},
+                        {"name": "c", "template": "a", "dependencies": ["a"]},
+                    ]
+                },
+            },
+            {"name": "a", "container": {"image": "busybox"}},
+        ],
+    }
     with pytest.raises(DiagnosticsError) as err:
         generate_checked([obj(spec)], ["mix.yaml"])
     assert [d.message for d in err.value.diagnostics] == [
@@ -106,8 +162,10 @@ def test_configuration_gp_would_reject_is_never_written():
     with pytest.raises(DiagnosticsError) as err:
         generate_checked([obj(spec)], ["dup.yaml"])
     (message,) = {d.message for d in err.value.diagnostics}
-    assert message.startswith("dup.yaml: workflow_template.demo: gp cannot express this object: the configuration "
-                              "written for it fails with: ")
+    assert message.startswith(
+        "dup.yaml: workflow_template.demo: gp cannot express this object: the configuration "
+        "written for it fails with: "
+    )
     assert "main" in message
 
 
@@ -115,8 +173,10 @@ def test_a_yaml_alias_bomb_is_refused_fast(tmp_path: Path):
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     bomb = tmp_path / "bomb.yaml"
-    bomb.write_text("kind: WorkflowTemplate\nmetadata:\n  name: b\n  annotations:\n"
-                    + "".join(f"    {line}\n" for line in lines))
+    bomb.write_text(
+        "kind: WorkflowTemplate\nmetadata:\n  name: b\n  annotations:\n"
+        + "".join(f"    {line}\n" for line in lines)
+    )
     assert bomb.stat().st_size < 1024
     start = time.monotonic()
     with pytest.raises(ConfigError) as err:
@@ -135,8 +195,10 @@ def test_a_value_that_holds_itself_is_refused(tmp_path: Path):
 
 def test_aliases_within_the_limit_and_timestamps_load(tmp_path: Path):
     path = tmp_path / "ok.yaml"
-    path.write_text("kind: WorkflowTemplate\nmetadata:\n  name: x\n  annotations: &a {when: 2024-01-01}\n"
-                    "spec:\n  templates:\n  - name: main\n    metadata:\n      annotations: *a\n    suspend: {}\n")
+    path.write_text(
+        "kind: WorkflowTemplate\nmetadata:\n  name: x\n  annotations: &a {when: 2024-01-01}\n"
+        "spec:\n  templates:\n  - name: main\n    metadata:\n      annotations: *a\n    suspend: {}\n"
+    )
     (doc,), _ = load_yaml_objects([path])
     assert doc["metadata"]["annotations"] == {"when": "2024-01-01"}
     assert doc["spec"]["templates"][0]["metadata"]["annotations"] == {"when": "2024-01-01"}
@@ -147,7 +209,9 @@ def test_docs_list_every_block_name_of_a_repeated_field():
     from gp.compile.schema import Kind
 
     docs = (Path(__file__).resolve().parents[3] / "docs" / "language.md").read_text()
-    table = docs[docs.index("## Block names of repeated fields"):docs.index("## Modules and files")]
+    table = docs[
+        docs.index("## Block names of repeated fields") : docs.index("## Modules and files")
+    ]
     seen: set[int] = set()
     missing = set()
 
@@ -157,10 +221,17 @@ def test_docs_list_every_block_name_of_a_repeated_field():
         seen.add(id(node))
         for f in node.fields.values():
             # object metadata and status fields are not written in modules
-            if f.kind in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL) and \
-                    f.hcl_name not in ("managed_fields", "owner_references", "conditions"):
+            if f.kind in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL) and f.hcl_name not in (
+                "managed_fields",
+                "owner_references",
+                "conditions",
+            ):
                 name = node.block_name(f)
-                if f"`{name}`" not in table and f"`{name} " not in table and "_during_scheduling_" not in name:
+                if (
+                    f"`{name}`" not in table
+                    and f"`{name} " not in table
+                    and "_during_scheduling_" not in name
+                ):
                     missing.add(name)
             if f.child:
                 walk(f.child)

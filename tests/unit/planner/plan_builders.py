@@ -74,7 +74,9 @@ def wt(name: str = "sen2cor", image: str = "geo/sen2cor:2.9.0", **kw: Any) -> Co
     return obj("WorkflowTemplate", name, container_spec(image), **kw)
 
 
-def cron(name: str = "nightly", schedules: list[str] | None = None, timezone: str = "", **kw: Any) -> CompiledObject:
+def cron(
+    name: str = "nightly", schedules: list[str] | None = None, timezone: str = "", **kw: Any
+) -> CompiledObject:
     spec: dict[str, Any] = {
         "schedules": schedules or ["0 2 * * *"],
         "workflowSpec": {"workflowTemplateRef": {"name": "sen2cor"}},
@@ -84,7 +86,9 @@ def cron(name: str = "nightly", schedules: list[str] | None = None, timezone: st
     return obj("CronWorkflow", name, spec, **kw)
 
 
-def live_of(o: CompiledObject, *, rv: str = "100", owned: bool = True, manifest: dict | None = None) -> LiveObject:
+def live_of(
+    o: CompiledObject, *, rv: str = "100", owned: bool = True, manifest: dict | None = None
+) -> LiveObject:
     m = copy.deepcopy(manifest if manifest is not None else o.manifest)
     return LiveObject(o.ref, m, rv, o.address if owned else None, owned)
 

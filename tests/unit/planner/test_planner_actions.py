@@ -26,7 +26,12 @@ def actions(p):
 def test_create_when_nothing_is_live():
     p = plan([wt()], state())
     (c,) = p.changes
-    assert (c.action, c.before, c.after, c.resource_version) == (Action.CREATE, None, wt().manifest, None)
+    assert (c.action, c.before, c.after, c.resource_version) == (
+        Action.CREATE,
+        None,
+        wt().manifest,
+        None,
+    )
     assert p.applyable and not p.errors
 
 
@@ -42,7 +47,11 @@ def test_update_lists_the_changed_field_by_name():
     (c,) = p.changes
     assert c.action is Action.UPDATE
     assert c.fields == (
-        FieldChange('spec.templates["sen2cor290"].container.image', "geo/sen2cor:2.9.0", "geo/sen2cor:2.10.0"),
+        FieldChange(
+            'spec.templates["sen2cor290"].container.image',
+            "geo/sen2cor:2.9.0",
+            "geo/sen2cor:2.10.0",
+        ),
     )
     assert c.after == wt(image="geo/sen2cor:2.10.0").manifest
 
@@ -67,7 +76,10 @@ def test_never_delete_an_unmarked_object():
 
 def test_destroy_mode_deletes_everything_owned():
     p = plan([wt(), cron()], deployed(wt(), cron()), mode=Mode.DESTROY)
-    assert actions(p) == {"cron_workflow.nightly": Action.DELETE, "workflow_template.sen2cor": Action.DELETE}
+    assert actions(p) == {
+        "cron_workflow.nightly": Action.DELETE,
+        "workflow_template.sen2cor": Action.DELETE,
+    }
     assert {c.reason for c in p.changes} == {REASON_DESTROY}
 
 
@@ -153,7 +165,9 @@ def test_prevent_destroy_does_not_block_updates():
 
 def test_refresh_only_has_no_changes_but_drift():
     live = deployed(wt())
-    live.objects[wt().ref] = live_of(wt(), manifest=edit(wt(), lambda m: m["spec"].update(entrypoint="other")))
+    live.objects[wt().ref] = live_of(
+        wt(), manifest=edit(wt(), lambda m: m["spec"].update(entrypoint="other"))
+    )
     p = plan([wt(image="new"), cron()], live, mode=Mode.REFRESH_ONLY)
     assert p.changes == ()
     assert [d.address for d in p.drift] == ["workflow_template.sen2cor"]
@@ -170,7 +184,10 @@ def test_targets_select_by_prefix():
     geo_b = wt("b", address='module.geo["x"].workflow_template.b')
     other = wt("c", address="module.geography.workflow_template.c")
     p = plan([geo_a, geo_b, other], state(), targets=["module.geo"])
-    assert set(actions(p)) == {"module.geo.workflow_template.a", 'module.geo["x"].workflow_template.b'}
+    assert set(actions(p)) == {
+        "module.geo.workflow_template.a",
+        'module.geo["x"].workflow_template.b',
+    }
     p = plan([geo_a, geo_b, other], state(), targets=['module.geo["x"]'])
     assert set(actions(p)) == {'module.geo["x"].workflow_template.b'}
     assert p.targets == ('module.geo["x"]',)
@@ -199,13 +216,17 @@ def test_read_lists_live_objects_and_absent_declared_ones():
 
 
 def test_changes_are_sorted_by_address():
-    p = plan([wt("b", address="workflow_template.b"), wt("a", address="workflow_template.a")], state())
+    p = plan(
+        [wt("b", address="workflow_template.b"), wt("a", address="workflow_template.a")], state()
+    )
     assert [c.address for c in p.changes] == ["workflow_template.a", "workflow_template.b"]
 
 
 def test_an_object_of_another_stack_names_that_stack_not_gp_import():
     """gp import refuses an object another stack owns, so the plan must not suggest it."""
-    theirs = edit(wt(), lambda m: m["metadata"].setdefault("labels", {}).update({STACK_LABEL: "etl"}))
+    theirs = edit(
+        wt(), lambda m: m["metadata"].setdefault("labels", {}).update({STACK_LABEL: "etl"})
+    )
     p = plan([wt()], state(live_of(wt(), owned=False, manifest=theirs)))
     assert p.errors == (
         "workflow_template.sen2cor: WorkflowTemplate pipeline/sen2cor exists and belongs to the stack "

@@ -21,11 +21,19 @@ def only_change(p):
 def test_server_defaults_and_bookkeeping_are_no_change():
     def server(m):
         m["status"] = {"phase": "x"}
-        m["metadata"].update(uid="u1", resourceVersion="7", generation=3, creationTimestamp="t",
-                             managedFields=[{"manager": "gp"}], selfLink="/x")
+        m["metadata"].update(
+            uid="u1",
+            resourceVersion="7",
+            generation=3,
+            creationTimestamp="t",
+            managedFields=[{"manager": "gp"}],
+            selfLink="/x",
+        )
         m["metadata"]["labels"]["workflows.argoproj.io/creator"] = "system-serviceaccount"
         m["metadata"]["labels"]["workflows.argoproj.io/actor"] = "me"
-        m["metadata"]["annotations"]["cronworkflows.argoproj.io/last-used-schedule"] = "CRON_TZ= 0 2 * * *"
+        m["metadata"]["annotations"]["cronworkflows.argoproj.io/last-used-schedule"] = (
+            "CRON_TZ= 0 2 * * *"
+        )
         m["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = "{}"
         m["spec"]["serviceAccountName"] = "default"  # a full CRD's default, never set by gp
         m["spec"]["templates"][1]["container"]["imagePullPolicy"] = "IfNotPresent"
@@ -37,9 +45,25 @@ def test_server_defaults_and_bookkeeping_are_no_change():
 
 
 def test_go_zero_values_equal_absent():
-    desired = obj("WorkflowTemplate", "z", {**container_spec(), "suspend": False, "arguments": {},
-                                            "hooks": {}, "parallelism": 0, "serviceAccountName": ""})
-    live = edit(desired, lambda m: [m["spec"].pop(k) for k in ("suspend", "arguments", "hooks", "parallelism", "serviceAccountName")])
+    desired = obj(
+        "WorkflowTemplate",
+        "z",
+        {
+            **container_spec(),
+            "suspend": False,
+            "arguments": {},
+            "hooks": {},
+            "parallelism": 0,
+            "serviceAccountName": "",
+        },
+    )
+    live = edit(
+        desired,
+        lambda m: [
+            m["spec"].pop(k)
+            for k in ("suspend", "arguments", "hooks", "parallelism", "serviceAccountName")
+        ],
+    )
     assert only_change(plan([desired], with_live(desired, live))).action is Action.NOOP
 
 
@@ -68,7 +92,9 @@ def test_pod_spec_patch_compared_as_a_document():
     assert only_change(plan([desired], with_live(desired, live))).action is Action.NOOP
     live = edit(desired, lambda m: m["spec"].update(podSpecPatch=as_yaml.replace("2Gi", "4Gi")))
     c = only_change(plan([desired], with_live(desired, live)))
-    assert [f.path for f in c.fields] == ['spec.podSpecPatch.containers["main"].resources.limits.memory']
+    assert [f.path for f in c.fields] == [
+        'spec.podSpecPatch.containers["main"].resources.limits.memory'
+    ]
     assert (c.fields[0].before, c.fields[0].after) == ("4Gi", "2Gi")
 
 
@@ -95,12 +121,18 @@ def test_name_keyed_lists_match_by_name_not_position():
 def test_new_and_removed_list_items_are_named():
     def add_env(m):
         m["spec"]["templates"][1]["container"]["env"] = [{"name": "LOG", "value": "info"}]
-        m["spec"]["templates"][0]["dag"]["tasks"].append({"name": "extra", "template": "sen2cor290"})
+        m["spec"]["templates"][0]["dag"]["tasks"].append(
+            {"name": "extra", "template": "sen2cor290"}
+        )
 
     desired = obj("WorkflowTemplate", "sen2cor", edit(wt(), add_env)["spec"])
     c = only_change(plan([desired], deployed(wt())))
     assert [(f.path, f.before, f.after) for f in c.fields] == [
-        ('spec.templates["main"].dag.tasks["extra"]', None, {"name": "extra", "template": "sen2cor290"}),
+        (
+            'spec.templates["main"].dag.tasks["extra"]',
+            None,
+            {"name": "extra", "template": "sen2cor290"},
+        ),
         ('spec.templates["sen2cor290"].container.env', None, [{"name": "LOG", "value": "info"}]),
     ]
     c = only_change(plan([wt()], deployed(desired)))
@@ -136,22 +168,44 @@ def test_env_item_change_is_named():
     old = obj("WorkflowTemplate", "sen2cor", edit(wt(), env("info"))["spec"])
     new = obj("WorkflowTemplate", "sen2cor", edit(wt(), env("debug"))["spec"])
     c = only_change(plan([new], deployed(old)))
-    assert c.fields == (FieldChange('spec.templates["sen2cor290"].container.env["LOG"].value', "info", "debug"),)
+    assert c.fields == (
+        FieldChange('spec.templates["sen2cor290"].container.env["LOG"].value', "info", "debug"),
+    )
 
 
 def test_tolerations_keyed_by_key():
     def tol(effect):
-        return {**container_spec(), "tolerations": [
-            {"key": "gpu", "operator": "Exists"}, {"key": "ga.nodepool/type", "operator": "Exists", "effect": effect}]}
+        return {
+            **container_spec(),
+            "tolerations": [
+                {"key": "gpu", "operator": "Exists"},
+                {"key": "ga.nodepool/type", "operator": "Exists", "effect": effect},
+            ],
+        }
 
-    c = only_change(plan([obj("WorkflowTemplate", "t", tol("NoExecute"))], deployed(obj("WorkflowTemplate", "t", tol("NoSchedule")))))
-    assert c.fields == (FieldChange('spec.tolerations["ga.nodepool/type"].effect', "NoSchedule", "NoExecute"),)
+    c = only_change(
+        plan(
+            [obj("WorkflowTemplate", "t", tol("NoExecute"))],
+            deployed(obj("WorkflowTemplate", "t", tol("NoSchedule"))),
+        )
+    )
+    assert c.fields == (
+        FieldChange('spec.tolerations["ga.nodepool/type"].effect', "NoSchedule", "NoExecute"),
+    )
 
 
 def test_plain_lists_change_as_a_whole():
-    new = obj("WorkflowTemplate", "sen2cor", edit(wt(), lambda m: m["spec"]["templates"][1]["container"].update(args=["a", "c", "d"]))["spec"])
+    new = obj(
+        "WorkflowTemplate",
+        "sen2cor",
+        edit(wt(), lambda m: m["spec"]["templates"][1]["container"].update(args=["a", "c", "d"]))[
+            "spec"
+        ],
+    )
     c = only_change(plan([new], deployed(wt())))
-    assert c.fields == (FieldChange('spec.templates["sen2cor290"].container.args', ["a", "b"], ["a", "c", "d"]),)
+    assert c.fields == (
+        FieldChange('spec.templates["sen2cor290"].container.args', ["a", "b"], ["a", "c", "d"]),
+    )
 
 
 def test_label_keys_with_dots_are_quoted():
@@ -205,7 +259,9 @@ def test_ignore_changes_all_leaves_an_existing_object_alone():
 def test_invalid_ignore_path_is_a_plan_error():
     desired = wt(lifecycle=Lifecycle(ignore_changes=("spec..x",)))
     p = plan([desired], deployed(wt()))
-    assert p.errors and p.errors[0].startswith("workflow_template.sen2cor: lifecycle.ignore_changes: invalid path")
+    assert p.errors and p.errors[0].startswith(
+        "workflow_template.sen2cor: lifecycle.ignore_changes: invalid path"
+    )
 
 
 class Confirm:

@@ -28,20 +28,34 @@ def chain(versions: list[str], image: str = "geo/sen2cor") -> dict[str, Any]:
         depends = "preprocess.Succeeded" if i == 0 else f"{names[i - 1]}.Failed"
         tasks.append({"name": name, "template": name, "depends": depends})
     tasks.append({"name": "all-failed", "template": "all-failed", "depends": f"{names[-1]}.Failed"})
-    tasks.append({"name": "finalize", "template": "finalize",
-                  "depends": " || ".join(f"{n}.Succeeded" for n in names)})
+    tasks.append(
+        {
+            "name": "finalize",
+            "template": "finalize",
+            "depends": " || ".join(f"{n}.Succeeded" for n in names),
+        }
+    )
     script = {"image": "python:3.12-alpine", "command": ["python"], "source": "print('pre')\n"}
-    templates = [{"name": "main", "dag": {"tasks": tasks}}, {"name": "preprocess", "script": script}]
-    templates += [{"name": n, "container": {"image": f"{image}:{v}", "command": ["L2A_Process"]}}
-                  for n, v in zip(names, versions)]
-    templates += [{"name": "all-failed", "script": {**script, "source": "print('failed')\n"}},
-                  {"name": "finalize", "script": {**script, "source": "print('done')\n"}}]
+    templates = [
+        {"name": "main", "dag": {"tasks": tasks}},
+        {"name": "preprocess", "script": script},
+    ]
+    templates += [
+        {"name": n, "container": {"image": f"{image}:{v}", "command": ["L2A_Process"]}}
+        for n, v in zip(names, versions)
+    ]
+    templates += [
+        {"name": "all-failed", "script": {**script, "source": "print('failed')\n"}},
+        {"name": "finalize", "script": {**script, "source": "print('done')\n"}},
+    ]
     return {"entrypoint": "main", "templates": templates}
 
 
 def steps(groups: list[list[str]]) -> dict[str, Any]:
     names = sorted({n for g in groups for n in g})
-    templates = [{"name": "main", "steps": [[{"name": n, "template": n} for n in g] for g in groups]}]
+    templates = [
+        {"name": "main", "steps": [[{"name": n, "template": n} for n in g] for g in groups]}
+    ]
     templates += [{"name": n, "container": {"image": f"whalesay:{n}"}} for n in names]
     return {"entrypoint": "main", "templates": templates}
 
@@ -56,8 +70,9 @@ def _template(spec: dict, name: str) -> dict:
 
 def _add_task(spec: dict) -> None:
     _task(spec, "finalize")["depends"] += " || notify.Succeeded"
-    spec["templates"][0]["dag"]["tasks"].insert(1, {"name": "notify", "template": "preprocess",
-                                                    "depends": "preprocess.Succeeded"})
+    spec["templates"][0]["dag"]["tasks"].insert(
+        1, {"name": "notify", "template": "preprocess", "depends": "preprocess.Succeeded"}
+    )
 
 
 def _remove_task(spec: dict) -> None:
@@ -99,9 +114,7 @@ def case_plan(name: str):
 
 def rendered(name: str) -> str:
     p = case_plan(name)
-    return (
-        "== text\n" + render_plan(p, color=False) + "\n== markdown\n" + render_plan_markdown(p)
-    )
+    return "== text\n" + render_plan(p, color=False) + "\n== markdown\n" + render_plan_markdown(p)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -128,11 +141,14 @@ def test_rename_is_one_renamed_task_with_its_reason_and_followers() -> None:
     assert set(changed) == {"sen2cor-291", "sen2cor-280", "finalize"}
     renamed = changed["sen2cor-291"]
     assert (renamed.status, renamed.renamed_from) == ("renamed", "sen2cor-290")
-    assert renamed.reason == ("image geo/sen2cor:2.9.0 -> geo/sen2cor:2.9.1; "
-                              "sen2cor-280 and finalize now depend on it")
+    assert renamed.reason == (
+        "image geo/sen2cor:2.9.0 -> geo/sen2cor:2.9.1; sen2cor-280 and finalize now depend on it"
+    )
     assert {(e.source, e.target, e.condition) for e in dag.edges if e.status == "added"} == {
-        ("preprocess", "sen2cor-291", ""), ("sen2cor-291", "sen2cor-280", "Failed"),
-        ("sen2cor-291", "finalize", "")}
+        ("preprocess", "sen2cor-291", ""),
+        ("sen2cor-291", "sen2cor-280", "Failed"),
+        ("sen2cor-291", "finalize", ""),
+    }
 
 
 def test_other_images_make_a_new_task_not_a_rename() -> None:
@@ -142,8 +158,11 @@ def test_other_images_make_a_new_task_not_a_rename() -> None:
 
 def test_steps_moved_between_groups() -> None:
     reasons = {t.name: t.reason for t in _dag("steps-reordered").tasks if t.status == "changed"}
-    assert reasons == {"b": "moved from group 2 to group 3", "c": "moved from group 2 to group 3",
-                       "d": "moved from group 3 to group 2"}
+    assert reasons == {
+        "b": "moved from group 2 to group 3",
+        "c": "moved from group 2 to group 3",
+        "d": "moved from group 3 to group 2",
+    }
 
 
 def test_saved_plan_keeps_the_summary() -> None:

@@ -17,18 +17,24 @@ def test_live_edit_of_a_gp_field_is_drift_listed_and_reverted():
     p = plan([wt(), cron()], live)
     (d,) = p.drift
     assert (d.address, d.before, d.after) == ("workflow_template.sen2cor", wt().manifest, edited)
-    assert d.fields == (FieldChange('spec.templates["sen2cor290"].container.image', "geo/sen2cor:2.9.0", "hotfix"),)
+    assert d.fields == (
+        FieldChange('spec.templates["sen2cor290"].container.image', "geo/sen2cor:2.9.0", "hotfix"),
+    )
     change = {c.address: c for c in p.changes}["workflow_template.sen2cor"]
     assert change.action is Action.UPDATE
-    assert change.fields == (FieldChange('spec.templates["sen2cor290"].container.image', "hotfix", "geo/sen2cor:2.9.0"),)
+    assert change.fields == (
+        FieldChange('spec.templates["sen2cor290"].container.image', "hotfix", "geo/sen2cor:2.9.0"),
+    )
 
 
 def test_server_only_fields_are_not_drift():
     live = deployed(cron())
+
     def server(m):
         m["spec"]["concurrencyPolicy"] = "Allow"
         m["status"] = {"lastScheduledTime": "t"}
         m["metadata"]["annotations"]["cronworkflows.argoproj.io/last-used-schedule"] = "x"
+
     live.objects[cron().ref] = live_of(cron(), manifest=edit(cron(), server))
     assert plan([cron()], live).drift == ()
 
@@ -52,7 +58,9 @@ def test_deleted_and_undeclared_is_drift_only():
 def test_ignored_paths_are_not_drift():
     life = Lifecycle(ignore_changes=("spec.entrypoint",))
     live = deployed(wt())
-    live.objects[wt().ref] = live_of(wt(), manifest=edit(wt(), lambda m: m["spec"].update(entrypoint="x")))
+    live.objects[wt().ref] = live_of(
+        wt(), manifest=edit(wt(), lambda m: m["spec"].update(entrypoint="x"))
+    )
     assert plan([wt(lifecycle=life)], live).drift == ()
     assert len(plan([wt()], live).drift) == 1
 
@@ -64,13 +72,23 @@ def test_drift_respects_targets():
 
 
 def test_next_runs_in_the_given_zone():
-    runs = next_runs(("0 2 * * *",), "America/Toronto", datetime(2024, 6, 1, 12, tzinfo=timezone.utc))
-    assert runs == ("2024-06-02T02:00:00-04:00", "2024-06-03T02:00:00-04:00", "2024-06-04T02:00:00-04:00")
+    runs = next_runs(
+        ("0 2 * * *",), "America/Toronto", datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
+    )
+    assert runs == (
+        "2024-06-02T02:00:00-04:00",
+        "2024-06-03T02:00:00-04:00",
+        "2024-06-04T02:00:00-04:00",
+    )
 
 
 def test_next_runs_merge_schedules_and_default_to_utc():
     runs = next_runs(("0 6 * * *", "30 5 * * *"), "", datetime(2024, 6, 1, 12, tzinfo=timezone.utc))
-    assert runs == ("2024-06-02T05:30:00+00:00", "2024-06-02T06:00:00+00:00", "2024-06-03T05:30:00+00:00")
+    assert runs == (
+        "2024-06-02T05:30:00+00:00",
+        "2024-06-02T06:00:00+00:00",
+        "2024-06-03T05:30:00+00:00",
+    )
 
 
 def test_next_runs_skip_what_cannot_run():
@@ -111,5 +129,7 @@ def test_no_preview_without_a_clock_or_for_templates():
 
 
 def test_old_single_schedule_field_is_read():
-    old = edit(cron(), lambda m: m["spec"].pop("schedules") and m["spec"].update(schedule="0 2 * * *"))
+    old = edit(
+        cron(), lambda m: m["spec"].pop("schedules") and m["spec"].update(schedule="0 2 * * *")
+    )
     assert schedule_change(old, cron().manifest, NOW) is None

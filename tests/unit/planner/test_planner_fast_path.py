@@ -29,7 +29,9 @@ def test_objects_as_left_are_not_diffed(monkeypatch):
     p = plan([wt(), cron()], live)
     assert p.drift == ()
     assert [(c.address, c.action) for c in p.changes] == [
-        ("cron_workflow.nightly", Action.NOOP), ("workflow_template.sen2cor", Action.NOOP)]
+        ("cron_workflow.nightly", Action.NOOP),
+        ("workflow_template.sen2cor", Action.NOOP),
+    ]
     change = p.changes[1]
     assert change.after == wt().manifest
     assert change.before == wt().manifest  # the server's fields set aside, as before
@@ -60,10 +62,16 @@ def test_a_live_edit_still_goes_through_the_diff():
 
 
 PAIRS = [
-    ({"spec": {"a": 1, "b": {"c": [1, 2], "d": "x"}}}, {"spec": {"a": 1, "b": {"c": [1, 3], "d": "x"}}}),
+    (
+        {"spec": {"a": 1, "b": {"c": [1, 2], "d": "x"}}},
+        {"spec": {"a": 1, "b": {"c": [1, 3], "d": "x"}}},
+    ),
     ({"spec": {"a": True, "b": "same"}}, {"spec": {"a": 1, "b": "same"}}),
     ({"spec": {"a": {"x": 1}}}, {"spec": {"a": [1]}}),
-    ({"spec": {"gone": 1, "kept": {"deep": {"v": 1}}}}, {"spec": {"new": 2, "kept": {"deep": {"v": 2}}}}),
+    (
+        {"spec": {"gone": 1, "kept": {"deep": {"v": 1}}}},
+        {"spec": {"new": 2, "kept": {"deep": {"v": 2}}}},
+    ),
     ({"spec": {"n": 1}}, {"spec": {"n": 1.0}}),
 ]
 
@@ -100,11 +108,34 @@ def edit_image(tree, step, image):
 COUNTED = [
     {},
     {"spec": {}},
-    {"metadata": {"name": "x", "uid": "u", "labels": {}}, "status": {"a": 1}, "spec": {"a": [], "b": [1, 2]}},
-    {"spec": {"templates": [{"name": "a", "container": {"image": "i", "env": [{"name": "X", "value": "1"}]}},
-                            {"name": "b", "podSpecPatch": '{"containers": [{"name": "main", "resources": {}}]}'}]}},
-    {"spec": {"tolerations": [{"key": "k", "operator": "Exists"}, {"key": "j"}], "dup": [{"name": "a"}, {"name": "a"}]}},
-    {"spec": {"podSpecPatch": "not: [yaml", "steps": [[{"name": "s"}], [{"name": "t", "x": {"y": {}}}]]}},
+    {
+        "metadata": {"name": "x", "uid": "u", "labels": {}},
+        "status": {"a": 1},
+        "spec": {"a": [], "b": [1, 2]},
+    },
+    {
+        "spec": {
+            "templates": [
+                {"name": "a", "container": {"image": "i", "env": [{"name": "X", "value": "1"}]}},
+                {
+                    "name": "b",
+                    "podSpecPatch": '{"containers": [{"name": "main", "resources": {}}]}',
+                },
+            ]
+        }
+    },
+    {
+        "spec": {
+            "tolerations": [{"key": "k", "operator": "Exists"}, {"key": "j"}],
+            "dup": [{"name": "a"}, {"name": "a"}],
+        }
+    },
+    {
+        "spec": {
+            "podSpecPatch": "not: [yaml",
+            "steps": [[{"name": "s"}], [{"name": "t", "x": {"y": {}}}]],
+        }
+    },
 ]
 
 
@@ -114,4 +145,6 @@ def test_leaf_count_counts_what_leaf_paths_lists(manifest):
     from gp.planner.normalize import strip_server_fields
     from gp.planner.paths import leaf_count, leaf_paths
 
-    assert leaf_count(strip_server_fields(manifest)) == sum(1 for _ in leaf_paths(prepare(manifest)))
+    assert leaf_count(strip_server_fields(manifest)) == sum(
+        1 for _ in leaf_paths(prepare(manifest))
+    )

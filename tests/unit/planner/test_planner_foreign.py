@@ -35,21 +35,38 @@ def test_without_ownership_information_a_foreign_field_is_invisible():
 
 def test_a_foreign_edit_of_a_field_gp_sets_is_reverted_not_removed():
     desired = wt()
-    live = live_of(desired, manifest=edit(desired, lambda m: m["spec"]["templates"][1]["container"]
-                                          .update(image="geo/sen2cor:hotfix")))
-    live = replace(live, foreign={"spec": {"templates": {"sen2cor290": {"container": {"image": None}}}}})
+    live = live_of(
+        desired,
+        manifest=edit(
+            desired,
+            lambda m: m["spec"]["templates"][1]["container"].update(image="geo/sen2cor:hotfix"),
+        ),
+    )
+    live = replace(
+        live, foreign={"spec": {"templates": {"sen2cor290": {"container": {"image": None}}}}}
+    )
     (change,) = plan([desired], state(live, record=(desired,))).changes
     assert change.fields == (
-        FieldChange('spec.templates["sen2cor290"].container.image', "geo/sen2cor:hotfix", "geo/sen2cor:2.9.0"),
+        FieldChange(
+            'spec.templates["sen2cor290"].container.image',
+            "geo/sen2cor:hotfix",
+            "geo/sen2cor:2.9.0",
+        ),
     )
     assert change.remove == ()
 
 
 def test_a_foreign_field_inside_a_named_list_item_is_removed_by_name():
     desired = wt()
-    live = live_of(desired, manifest=edit(desired, lambda m: m["spec"]["templates"][1]
-                                          .update(activeDeadlineSeconds=60)))
-    live = replace(live, foreign={"spec": {"templates": {"sen2cor290": {"activeDeadlineSeconds": None}}}})
+    live = live_of(
+        desired,
+        manifest=edit(
+            desired, lambda m: m["spec"]["templates"][1].update(activeDeadlineSeconds=60)
+        ),
+    )
+    live = replace(
+        live, foreign={"spec": {"templates": {"sen2cor290": {"activeDeadlineSeconds": None}}}}
+    )
     (change,) = plan([desired], state(live, record=(desired,))).changes
     assert change.remove == ('spec.templates["sen2cor290"].activeDeadlineSeconds',)
 

@@ -20,9 +20,15 @@ def test_normalize_drops_server_fields_and_marks():
             "creationTimestamp": "t",
             "managedFields": [{}],
             "selfLink": "s",
-            "labels": {"workflows.argoproj.io/creator": "x", "workflows.argoproj.io/actor-email": "y", "team": "geo"},
-            "annotations": {"cronworkflows.argoproj.io/last-used-schedule": "z",
-                            "kubectl.kubernetes.io/last-applied-configuration": "{}"},
+            "labels": {
+                "workflows.argoproj.io/creator": "x",
+                "workflows.argoproj.io/actor-email": "y",
+                "team": "geo",
+            },
+            "annotations": {
+                "cronworkflows.argoproj.io/last-used-schedule": "z",
+                "kubectl.kubernetes.io/last-applied-configuration": "{}",
+            },
         },
         "spec": {"schedules": ["0 2 * * *"]},
         "status": {"active": []},
@@ -37,8 +43,18 @@ def test_normalize_drops_server_fields_and_marks():
 
 
 def test_normalize_zero_values_and_integer_strings():
-    m = {"spec": {"suspend": False, "a": "", "b": [], "c": {"d": 0}, "limit": "10", "port": 8080,
-                  "args": ["", "0"], "name": "007"}}
+    m = {
+        "spec": {
+            "suspend": False,
+            "a": "",
+            "b": [],
+            "c": {"d": 0},
+            "limit": "10",
+            "port": 8080,
+            "args": ["", "0"],
+            "name": "007",
+        }
+    }
     assert normalize(m) == {"spec": {"limit": 10, "port": 8080, "args": ["", 0], "name": "007"}}
 
 
@@ -48,21 +64,36 @@ def test_normalize_keeps_user_data_maps_as_written():
 
 
 def test_normalize_parses_pod_spec_patch_json_and_yaml_alike():
-    a = {"spec": {"podSpecPatch": '{"containers": [{"name": "main", "resources": {"limits": {"cpu": "1"}}}]}'}}
+    a = {
+        "spec": {
+            "podSpecPatch": '{"containers": [{"name": "main", "resources": {"limits": {"cpu": "1"}}}]}'
+        }
+    }
     b = {"spec": {"podSpecPatch": "containers:\n- name: main\n  resources: {limits: {cpu: 1}}\n"}}
     assert normalize(a) == normalize(b)
 
 
 def test_strip_server_fields_keeps_zero_values():
-    assert strip_server_fields({"spec": {"suspend": False}, "status": {}}) == {"spec": {"suspend": False}}
+    assert strip_server_fields({"spec": {"suspend": False}, "status": {}}) == {
+        "spec": {"suspend": False}
+    }
 
 
 @pytest.mark.parametrize(
     "text, segments",
     [
-        ('spec.templates["main"].container.image', ("spec", "templates", "main", "container", "image")),
-        ("spec.templates.main.container.image", ("spec", "templates", "main", "container", "image")),
-        ('metadata.labels["app.kubernetes.io/name"]', ("metadata", "labels", "app.kubernetes.io/name")),
+        (
+            'spec.templates["main"].container.image',
+            ("spec", "templates", "main", "container", "image"),
+        ),
+        (
+            "spec.templates.main.container.image",
+            ("spec", "templates", "main", "container", "image"),
+        ),
+        (
+            'metadata.labels["app.kubernetes.io/name"]',
+            ("metadata", "labels", "app.kubernetes.io/name"),
+        ),
         ("spec.templates[0].steps[1]", ("spec", "templates", 0, "steps", 1)),
     ],
 )
@@ -77,7 +108,10 @@ def test_parse_path_rejects(text):
 
 
 def test_format_path_quotes_names_and_odd_keys():
-    assert format_path(("spec", "templates", Name("a.b"), "container")) == 'spec.templates["a.b"].container'
+    assert (
+        format_path(("spec", "templates", Name("a.b"), "container"))
+        == 'spec.templates["a.b"].container'
+    )
     assert format_path(("metadata", "labels", "gp.dev/stack")) == 'metadata.labels["gp.dev/stack"]'
     assert format_path(("spec", "args", 2)) == "spec.args[2]"
     assert format_path(parse_path('spec.templates["x"].image')) == 'spec.templates["x"].image'

@@ -17,18 +17,29 @@ from plan_builders import TARGET, cron, deployed, edit, live_of, obj, plan, stat
 def rich_plan():
     """A plan with every kind of action, drift, a schedule preview, errors and secrets."""
     live = deployed(wt(), wt("old"), wt("renamed"), cron())
-    live.objects[wt().ref] = live_of(wt(), manifest=edit(wt(), lambda m: m["spec"].update(entrypoint="x")))
+    live.objects[wt().ref] = live_of(
+        wt(), manifest=edit(wt(), lambda m: m["spec"].update(entrypoint="x"))
+    )
     desired = [
         wt(image="new", lifecycle=Lifecycle(ignore_changes=("spec.arguments",))),
         wt("renamed-2", address="workflow_template.renamed"),
-        cron(schedules=["0 5 * * *"], timezone="Asia/Tokyo", depends_on=("workflow_template.sen2cor",)),
+        cron(
+            schedules=["0 5 * * *"],
+            timezone="Asia/Tokyo",
+            depends_on=("workflow_template.sen2cor",),
+        ),
         obj("ClusterWorkflowTemplate", "shared", {"templates": []}, namespace=None),
     ]
     return plan(desired, live, inputs_hash="sha256:abc", sensitive={"hunter2", ""}, targets=())
 
 
 def test_round_trip_is_exact(rich_plan):
-    assert {c.action for c in rich_plan.changes} == {Action.UPDATE, Action.REPLACE, Action.DELETE, Action.CREATE}
+    assert {c.action for c in rich_plan.changes} == {
+        Action.UPDATE,
+        Action.REPLACE,
+        Action.DELETE,
+        Action.CREATE,
+    }
     assert rich_plan.drift and any(c.schedule for c in rich_plan.changes)
     assert load_plan(save_plan(rich_plan)) == rich_plan
     assert plan_from_dict(plan_to_dict(rich_plan)) == rich_plan
@@ -42,11 +53,25 @@ def test_round_trip_keeps_errors_and_mode():
 
 def test_saved_plan_holds_what_apply_needs(rich_plan):
     data = json.loads(save_plan(rich_plan))
-    assert data["target"] == {"provider": "kubernetes", "namespace": "pipeline", "server": TARGET.server}
+    assert data["target"] == {
+        "provider": "kubernetes",
+        "namespace": "pipeline",
+        "server": TARGET.server,
+    }
     assert data["inputs_hash"] == "sha256:abc"
-    assert {o["address"] for o in data["objects"]} >= {"workflow_template.sen2cor", "cron_workflow.nightly"}
-    assert {"ref": {"api_version": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
-                    "namespace": "pipeline", "name": "old"}, "resource_version": "100"} in data["read"]
+    assert {o["address"] for o in data["objects"]} >= {
+        "workflow_template.sen2cor",
+        "cron_workflow.nightly",
+    }
+    assert {
+        "ref": {
+            "api_version": "argoproj.io/v1alpha1",
+            "kind": "WorkflowTemplate",
+            "namespace": "pipeline",
+            "name": "old",
+        },
+        "resource_version": "100",
+    } in data["read"]
     assert data["created_at"] == "2024-06-01T12:00:00+00:00"
     assert data["sensitive"] == ["hunter2"]
 

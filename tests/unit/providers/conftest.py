@@ -19,7 +19,9 @@ from gp.compile.objects import (
 from gp.planner.plan import Action, Mode, Plan, ResourceChange, Target
 
 
-def manifest(kind: str, name: str, stack: str = "geo", namespace: str | None = "pipeline", **spec: Any) -> dict:
+def manifest(
+    kind: str, name: str, stack: str = "geo", namespace: str | None = "pipeline", **spec: Any
+) -> dict:
     address = f"{kind.lower()}.{name}"
     meta: dict[str, Any] = {
         "name": name,
@@ -37,10 +39,14 @@ def ref_of(m: dict) -> ObjectRef:
 
 
 def compiled(m: dict) -> CompiledObject:
-    return CompiledObject(address=m["metadata"]["annotations"][ADDRESS_ANNOTATION], ref=ref_of(m), manifest=m)
+    return CompiledObject(
+        address=m["metadata"]["annotations"][ADDRESS_ANNOTATION], ref=ref_of(m), manifest=m
+    )
 
 
-def change(action: Action, before: dict | None, after: dict | None, rv: str | None = None) -> ResourceChange:
+def change(
+    action: Action, before: dict | None, after: dict | None, rv: str | None = None
+) -> ResourceChange:
     m = after or before
     assert m is not None
     return ResourceChange(
@@ -54,7 +60,9 @@ def change(action: Action, before: dict | None, after: dict | None, rv: str | No
     )
 
 
-def make_plan(target: Target, *changes: ResourceChange, stack: str = "geo", mode: Mode = Mode.NORMAL) -> Plan:
+def make_plan(
+    target: Target, *changes: ResourceChange, stack: str = "geo", mode: Mode = Mode.NORMAL
+) -> Plan:
     return Plan(stack=stack, target=target, mode=mode, changes=tuple(changes))
 
 
@@ -77,5 +85,10 @@ def clock() -> FixedClock:
 def b() -> SimpleNamespace:
     """The builders above, as ``b.manifest(...)``, ``b.change(...)``, ``b.plan(...)``."""
     return SimpleNamespace(
-        manifest=manifest, compiled=compiled, change=change, plan=make_plan, ref=ref_of, Action=Action
+        manifest=manifest,
+        compiled=compiled,
+        change=change,
+        plan=make_plan,
+        ref=ref_of,
+        Action=Action,
     )

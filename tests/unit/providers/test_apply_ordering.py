@@ -10,7 +10,9 @@ from gp.providers.ordering import schedule, template_refs
 
 def _cron(b, name: str, template: str, cluster: bool = False) -> dict:
     m = b.manifest("CronWorkflow", name)
-    m["spec"] = {"workflowSpec": {"workflowTemplateRef": {"name": template, "clusterScope": cluster}}}
+    m["spec"] = {
+        "workflowSpec": {"workflowTemplateRef": {"name": template, "clusterScope": cluster}}
+    }
     return m
 
 
@@ -26,23 +28,37 @@ def test_template_refs_finds_workflow_and_template_refs():
             "templates": [{"steps": [[{"templateRef": {"name": "shared", "clusterScope": True}}]]}],
         },
     }
-    assert template_refs(m) == {("WorkflowTemplate", "ns", "a"), ("ClusterWorkflowTemplate", None, "shared")}
+    assert template_refs(m) == {
+        ("WorkflowTemplate", "ns", "a"),
+        ("ClusterWorkflowTemplate", None, "shared"),
+    }
     assert template_refs(None) == set()
 
 
 def test_templates_are_written_before_crons_and_deleted_after_them(b):
-    wt, cwt = b.manifest("WorkflowTemplate", "wt"), b.manifest("ClusterWorkflowTemplate", "cwt", namespace=None)
+    wt, cwt = (
+        b.manifest("WorkflowTemplate", "wt"),
+        b.manifest("ClusterWorkflowTemplate", "cwt", namespace=None),
+    )
     cron = _cron(b, "cron", "wt")
     old_wt, old_cron = b.manifest("WorkflowTemplate", "old"), _cron(b, "oldcron", "old")
-    sched = schedule([
-        b.change(Action.DELETE, old_wt, None),
-        b.change(Action.CREATE, None, cron),
-        b.change(Action.NOOP, wt, wt),
-        b.change(Action.CREATE, None, wt),
-        b.change(Action.DELETE, old_cron, None),
-        b.change(Action.UPDATE, cwt, cwt),
-    ])
-    assert [_names(sched, w) for w in sched.waves] == [["cwt"], ["wt"], ["cron"], ["oldcron"], ["old"]]
+    sched = schedule(
+        [
+            b.change(Action.DELETE, old_wt, None),
+            b.change(Action.CREATE, None, cron),
+            b.change(Action.NOOP, wt, wt),
+            b.change(Action.CREATE, None, wt),
+            b.change(Action.DELETE, old_cron, None),
+            b.change(Action.UPDATE, cwt, cwt),
+        ]
+    )
+    assert [_names(sched, w) for w in sched.waves] == [
+        ["cwt"],
+        ["wt"],
+        ["cron"],
+        ["oldcron"],
+        ["old"],
+    ]
 
 
 def test_depends_on_and_references_are_hard_edges(b):
@@ -52,7 +68,10 @@ def test_depends_on_and_references_are_hard_edges(b):
 
 
 def test_compiled_depends_on_orders_and_blocks(b):
-    first, second = b.manifest("WorkflowTemplate", "first"), b.manifest("WorkflowTemplate", "second")
+    first, second = (
+        b.manifest("WorkflowTemplate", "first"),
+        b.manifest("WorkflowTemplate", "second"),
+    )
     changes = [b.change(Action.CREATE, None, second), b.change(Action.CREATE, None, first)]
     sched = schedule(changes, {"workflowtemplate.second": ("workflowtemplate.first",)})
     assert [_names(sched, w) for w in sched.waves] == [["first"], ["second"]]
@@ -60,7 +79,9 @@ def test_compiled_depends_on_orders_and_blocks(b):
     def write(change):
         raise ConflictError("no")
 
-    result = run_changes(changes, write, depends_on={"workflowtemplate.second": ("workflowtemplate.first",)})
+    result = run_changes(
+        changes, write, depends_on={"workflowtemplate.second": ("workflowtemplate.first",)}
+    )
     assert [c.ref.name for c in result.not_attempted] == ["second"]
 
 
@@ -110,13 +131,17 @@ def test_unexpected_exceptions_become_reasons(b):
     def write(change):
         raise KeyError("boom")
 
-    result = run_changes([b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", "x"))], write)
+    result = run_changes(
+        [b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", "x"))], write
+    )
     assert result.failed[0][1] == "KeyError: 'boom'"
 
 
 def test_writes_within_a_wave_run_in_parallel(b):
     barrier = threading.Barrier(3, timeout=10)
-    changes = [b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", f"t{i}")) for i in range(3)]
+    changes = [
+        b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", f"t{i}")) for i in range(3)
+    ]
     # Each write waits for the other two: this only finishes if they run at the same time.
     result = run_changes(changes, lambda c: barrier.wait(), parallelism=3)
     assert result.ok and len(result.applied) == 3
@@ -155,20 +180,25 @@ def _quadratic_waves(changes, depends_on):
             if ref in del_by_key and del_by_key[ref] != i:
                 hard[del_by_key[ref]].add(i)
     for i in deletes:
-        order[i] |= {j for j in deletes if kind_rank(todo[j].ref.kind) > kind_rank(todo[i].ref.kind)}
+        order[i] |= {
+            j for j in deletes if kind_rank(todo[j].ref.kind) > kind_rank(todo[i].ref.kind)
+        }
     for i in order:
         order[i] |= hard[i]
 
     def layers(nodes, deps):
         remaining, out = set(nodes), []
         while remaining:
-            ready = sorted(n for n in remaining if not deps.get(n, set()) & remaining) or sorted(remaining)
+            ready = sorted(n for n in remaining if not deps.get(n, set()) & remaining) or sorted(
+                remaining
+            )
             out.append(ready)
             remaining -= set(ready)
         return out
 
-    return (layers(writes, {i: order[i] & set(writes) for i in writes})
-            + layers(deletes, {i: order[i] & set(deletes) for i in deletes}))
+    return layers(writes, {i: order[i] & set(writes) for i in writes}) + layers(
+        deletes, {i: order[i] & set(deletes) for i in deletes}
+    )
 
 
 def test_counted_ranks_give_the_waves_of_every_soft_edge(b):
@@ -183,10 +213,15 @@ def test_counted_ranks_give_the_waves_of_every_soft_edge(b):
             ns = None if kind == "ClusterWorkflowTemplate" else "ns"
             m = b.manifest(kind, name, namespace=ns) if ns is None else b.manifest(kind, name)
             target = rng.choice(names)
-            m["spec"] = {"workflowTemplateRef": {"name": target, "clusterScope": rng.random() < 0.3}}
+            m["spec"] = {
+                "workflowTemplateRef": {"name": target, "clusterScope": rng.random() < 0.3}
+            }
             action = rng.choice([Action.CREATE, Action.UPDATE, Action.DELETE, Action.NOOP])
-            change = b.change(action, m if action is not Action.CREATE else None,
-                              m if action is not Action.DELETE else None)
+            change = b.change(
+                action,
+                m if action is not Action.CREATE else None,
+                m if action is not Action.DELETE else None,
+            )
             changes.append(change)
         for change in changes:
             if rng.random() < 0.3:

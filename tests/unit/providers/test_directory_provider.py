@@ -18,13 +18,17 @@ from gp.providers.directory import DirectoryProvider
 
 @pytest.fixture
 def provider(tmp_path: Path, clock) -> DirectoryProvider:
-    return DirectoryProvider(tmp_path / "deploy", "pipeline", identity="ci@runner", clock=clock, poll_s=0.01)
+    return DirectoryProvider(
+        tmp_path / "deploy", "pipeline", identity="ci@runner", clock=clock, poll_s=0.01
+    )
 
 
 def _create_two(provider, b):
     wt = b.manifest("WorkflowTemplate", "sen2cor", entrypoint="main", templates=[{"name": "main"}])
     cwt = b.manifest("ClusterWorkflowTemplate", "shared", namespace=None, templates=[{"name": "x"}])
-    plan = b.plan(provider.target, b.change(Action.CREATE, None, wt), b.change(Action.CREATE, None, cwt))
+    plan = b.plan(
+        provider.target, b.change(Action.CREATE, None, wt), b.change(Action.CREATE, None, cwt)
+    )
     return wt, cwt, provider.apply(plan)
 
 
@@ -61,7 +65,11 @@ def test_reread_sees_owned_objects_with_content_hash_versions(provider, b):
 
 
 def test_yaml_is_stable_and_keeps_scripts_readable(provider, b):
-    wt = b.manifest("WorkflowTemplate", "s", templates=[{"name": "a", "script": {"source": "print(1)\nprint(2)\n"}}])
+    wt = b.manifest(
+        "WorkflowTemplate",
+        "s",
+        templates=[{"name": "a", "script": {"source": "print(1)\nprint(2)\n"}}],
+    )
     provider.apply(b.plan(provider.target, b.change(Action.CREATE, None, wt)))
     path = provider.path_for(b.ref(wt))
     first = path.read_bytes()
@@ -113,7 +121,11 @@ def test_create_over_an_existing_file_fails_and_reports_the_rest(provider, b):
     ours = b.manifest("WorkflowTemplate", "taken")
     fine = b.manifest("WorkflowTemplate", "fine")
     result = provider.apply(
-        b.plan(provider.target, b.change(Action.CREATE, None, ours), b.change(Action.CREATE, None, fine))
+        b.plan(
+            provider.target,
+            b.change(Action.CREATE, None, ours),
+            b.change(Action.CREATE, None, fine),
+        )
     )
     assert [c.address for c in result.applied] == ["workflowtemplate.fine"]
     assert "already exists" in result.failed[0][1]
@@ -159,9 +171,13 @@ def test_a_plan_for_another_target_is_refused(provider, b, tmp_path):
 
 
 def test_a_plan_with_errors_is_refused(provider, b):
-    plan = b.plan(provider.target, b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", "x")))
+    plan = b.plan(
+        provider.target, b.change(Action.CREATE, None, b.manifest("WorkflowTemplate", "x"))
+    )
     bad = type(plan)(**{**plan.__dict__, "errors": ("prevent_destroy on workflow_template.x",)})
-    with pytest.raises(PlanError, match="cannot be applied: prevent_destroy on workflow_template.x"):
+    with pytest.raises(
+        PlanError, match="cannot be applied: prevent_destroy on workflow_template.x"
+    ):
         provider.apply(bad)
     assert not provider.path_for(b.ref(b.manifest("WorkflowTemplate", "x"))).exists()
 
@@ -196,15 +212,23 @@ def test_dry_run_is_the_manifest_as_written(provider, b):
 
 
 def test_adopt_marks_the_file_and_records_it(provider, b):
-    plain = {"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
-             "metadata": {"name": "legacy", "namespace": "pipeline"}, "spec": {"entrypoint": "a"}}
+    plain = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "legacy", "namespace": "pipeline"},
+        "spec": {"entrypoint": "a"},
+    }
     path = provider.root / "pipeline" / "workflowtemplate" / "legacy.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(plain))
     live = provider.adopt(b.ref(plain), "geo", "workflow_template.legacy")
-    assert isinstance(live, LiveObject) and live.owned and live.address == "workflow_template.legacy"
+    assert (
+        isinstance(live, LiveObject) and live.owned and live.address == "workflow_template.legacy"
+    )
     assert yaml.safe_load(path.read_text())["metadata"]["labels"][STACK_LABEL] == "geo"
-    assert provider.owned("geo").entries["workflow_template.legacy"].applied["spec"] == {"entrypoint": "a"}
+    assert provider.owned("geo").entries["workflow_template.legacy"].applied["spec"] == {
+        "entrypoint": "a"
+    }
 
 
 def test_adopt_refuses_missing_and_foreign_objects(provider, b):

@@ -17,7 +17,9 @@ from gp.providers.kubetransport import DirectTransport, LibraryTransport, direct
 
 def kubeconfig(cluster: dict, user: dict, context: str = "c") -> dict:
     return {
-        "apiVersion": "v1", "kind": "Config", "current-context": context,
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": context,
         "clusters": [{"name": "k", "cluster": {"server": "https://127.0.0.1:1", **cluster}}],
         "users": [{"name": "u", "user": user}],
         "contexts": [{"name": "c", "context": {"cluster": "k", "user": "u"}}],
@@ -31,8 +33,10 @@ def pki(tmp_path_factory):
 
 def test_client_certificates_with_paths_relative_to_the_kubeconfig(pki, tmp_path):
     folder = pki.ca_cert.parent
-    doc = kubeconfig({"certificate-authority": "ca.crt"},
-                     {"client-certificate": "admin.crt", "client-key": "admin.key"})
+    doc = kubeconfig(
+        {"certificate-authority": "ca.crt"},
+        {"client-certificate": "admin.crt", "client-key": "admin.key"},
+    )
     transport = direct_transport([doc], None, folder)
     assert isinstance(transport, DirectTransport)
     assert transport.host == "https://127.0.0.1:1"
@@ -42,20 +46,25 @@ def test_client_certificates_with_paths_relative_to_the_kubeconfig(pki, tmp_path
 
 
 def test_embedded_data_and_a_token(pki):
-    doc = kubeconfig({"certificate-authority-data": base64.b64encode(pki.ca_cert.read_bytes()).decode()},
-                     {"token": "t0ken"})
+    doc = kubeconfig(
+        {"certificate-authority-data": base64.b64encode(pki.ca_cert.read_bytes()).decode()},
+        {"token": "t0ken"},
+    )
     transport = direct_transport([doc], None, Path("/"))
     assert isinstance(transport, DirectTransport)
     assert transport.headers["Authorization"] == "Bearer t0ken"
 
 
-@pytest.mark.parametrize("user,context,docs", [
-    ({"exec": {"command": "aws"}}, None, 1),                  # an exec plugin
-    ({"auth-provider": {"name": "oidc"}}, None, 1),           # an auth provider
-    ({"username": "a", "password": "b"}, None, 1),            # basic auth
-    ({"token": "t"}, "missing", 1),                           # no such context
-    ({"token": "t"}, None, 2),                                # several files to merge
-])
+@pytest.mark.parametrize(
+    "user,context,docs",
+    [
+        ({"exec": {"command": "aws"}}, None, 1),  # an exec plugin
+        ({"auth-provider": {"name": "oidc"}}, None, 1),  # an auth provider
+        ({"username": "a", "password": "b"}, None, 1),  # basic auth
+        ({"token": "t"}, "missing", 1),  # no such context
+        ({"token": "t"}, None, 2),  # several files to merge
+    ],
+)
 def test_anything_else_goes_to_the_library(user, context, docs):
     doc = kubeconfig({"insecure-skip-tls-verify": True}, user)
     assert direct_transport([doc] * docs, context, Path("/")) is None
@@ -63,9 +72,14 @@ def test_anything_else_goes_to_the_library(user, context, docs):
 
 def test_transport_for_falls_back_to_the_library(tmp_path):
     path = tmp_path / "kc"
-    path.write_text(yaml.safe_dump(kubeconfig({"insecure-skip-tls-verify": True},
-                                              {"exec": {"apiVersion": "client.authentication.k8s.io/v1",
-                                                        "command": "true"}})))
+    path.write_text(
+        yaml.safe_dump(
+            kubeconfig(
+                {"insecure-skip-tls-verify": True},
+                {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "true"}},
+            )
+        )
+    )
     assert isinstance(transport_for({"kubeconfig": str(path)}, tmp_path), LibraryTransport)
     path.write_text(yaml.safe_dump(kubeconfig({"insecure-skip-tls-verify": True}, {"token": "t"})))
     assert isinstance(transport_for({"kubeconfig": str(path)}, tmp_path), DirectTransport)

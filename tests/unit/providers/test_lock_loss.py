@@ -22,8 +22,9 @@ N = 6
 
 @pytest.fixture
 def provider(tmp_path: Path, clock) -> DirectoryProvider:
-    return DirectoryProvider(tmp_path / "deploy", "pipeline", identity="ci@runner", clock=clock,
-                             poll_s=0.01)
+    return DirectoryProvider(
+        tmp_path / "deploy", "pipeline", identity="ci@runner", clock=clock, poll_s=0.01
+    )
 
 
 def _templates(b, n: int = N) -> list[dict]:
@@ -66,7 +67,8 @@ LOSSES = {
     "taken over": lambda provider, lock, clock: _take_over(provider),
     # The process was stopped for longer than the lock lasts, and nobody took it yet.
     "expired": lambda provider, lock, clock: setattr(
-        clock, "now", clock.now + timedelta(seconds=provider.lock_seconds + 1)),
+        clock, "now", clock.now + timedelta(seconds=provider.lock_seconds + 1)
+    ),
 }
 
 
@@ -82,8 +84,9 @@ def test_a_lost_lock_stops_apply_before_its_next_write(provider, b, clock, how):
     assert _files(provider) == {"t0", "t1"} == {a.split(".")[1] for a in _record(provider)}
     if how == "taken over":
         assert "bob@ci" in result.stopped and "someone-else" in result.stopped
-        assert json.loads(_lock_path(provider).read_text())["lock_id"] == "someone-else", \
+        assert json.loads(_lock_path(provider).read_text())["lock_id"] == "someone-else", (
             "the run must not release a lock that is no longer its own"
+        )
     if how == "expired":
         assert "expired" in result.stopped
 
@@ -95,8 +98,11 @@ def test_a_lost_lock_keeps_what_another_run_recorded_meanwhile(provider, b, cloc
     assert provider.apply(b.plan(provider.target, b.change(Action.CREATE, None, first))).ok
     rv = provider.read("geo", []).objects[b.ref(first)].resource_version
     # The stale plan: t0 unchanged (NOOP, taken back into the record), t1 to create.
-    plan = b.plan(provider.target, b.change(Action.NOOP, first, first, rv),
-                  b.change(Action.CREATE, None, second))
+    plan = b.plan(
+        provider.target,
+        b.change(Action.NOOP, first, first, rv),
+        b.change(Action.CREATE, None, second),
+    )
 
     def other_run_destroys():
         _take_over(provider)
@@ -111,10 +117,14 @@ def test_a_lost_lock_keeps_what_another_run_recorded_meanwhile(provider, b, cloc
 
 def test_a_lost_lock_stops_destroy_and_the_record_keeps_what_is_left(provider, b, clock):
     made = _templates(b)
-    assert provider.apply(b.plan(provider.target, *(b.change(Action.CREATE, None, m) for m in made))).ok
+    assert provider.apply(
+        b.plan(provider.target, *(b.change(Action.CREATE, None, m) for m in made))
+    ).ok
     live = provider.read("geo", []).objects
-    plan = b.plan(provider.target, *(b.change(Action.DELETE, m, None, live[b.ref(m)].resource_version)
-                                     for m in made))
+    plan = b.plan(
+        provider.target,
+        *(b.change(Action.DELETE, m, None, live[b.ref(m)].resource_version) for m in made),
+    )
     with provider.lock("geo", "ci@runner", 0) as lock:
         hook, done = _after(3, lambda: provider.unlock("geo", lock.lock_id))
         result = provider.apply(plan, progress=hook, lock=lock)
@@ -132,7 +142,9 @@ def test_an_interrupt_stops_new_writes_and_the_record_lists_what_was_done(provid
         assert lock.check() is None, "an interrupt is not a lost lock"
     assert result.stopped == "interrupted (Ctrl-C)" and not result.lock_lost
     assert len(result.applied) == 4 and len(result.not_attempted) == 2
-    assert _files(provider) == {"t0", "t1", "t2", "t3"} == {a.split(".")[1] for a in _record(provider)}
+    assert (
+        _files(provider) == {"t0", "t1", "t2", "t3"} == {a.split(".")[1] for a in _record(provider)}
+    )
 
 
 def test_writes_under_way_finish_and_none_start_after_a_stop(b):
@@ -148,8 +160,9 @@ def test_writes_under_way_finish_and_none_start_after_a_stop(b):
             release.set()
         release.wait(5)
 
-    result = run_changes(changes, write, parallelism=4,
-                         gate=lambda: "stop" if stopped.is_set() else None)
+    result = run_changes(
+        changes, write, parallelism=4, gate=lambda: "stop" if stopped.is_set() else None
+    )
     assert len(started) == 4 and len(result.applied) == 4
     assert len(result.not_attempted) == 8 and result.stopped == "stop"
 

@@ -30,13 +30,26 @@ CONFLICT = {
     "reason": "Conflict",
     "details": {
         "causes": [
-            {"reason": "FieldManagerConflict", "message": 'conflict with "argocd-controller" using argoproj.io/v1alpha1', "field": ".spec"},
-            {"reason": "FieldManagerConflict", "message": 'conflict with "kubectl-edit" using argoproj.io/v1alpha1', "field": ".metadata.labels.team"},
+            {
+                "reason": "FieldManagerConflict",
+                "message": 'conflict with "argocd-controller" using argoproj.io/v1alpha1',
+                "field": ".spec",
+            },
+            {
+                "reason": "FieldManagerConflict",
+                "message": 'conflict with "kubectl-edit" using argoproj.io/v1alpha1',
+                "field": ".metadata.labels.team",
+            },
         ]
     },
     "code": 409,
 }
-STALE = {"kind": "Status", "message": 'Operation cannot be fulfilled on workflowtemplates.argoproj.io "t": the object has been modified; please apply your changes to the latest version and try again', "reason": "Conflict", "code": 409}
+STALE = {
+    "kind": "Status",
+    "message": 'Operation cannot be fulfilled on workflowtemplates.argoproj.io "t": the object has been modified; please apply your changes to the latest version and try again',
+    "reason": "Conflict",
+    "code": 409,
+}
 MANAGED = [
     {"manager": "argocd-controller", "operation": "Apply", "fieldsV1": {"f:spec": {}}},
     {"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {"f:metadata": {}}},
@@ -58,21 +71,29 @@ def test_update_managers_are_overridden_appliers_stop_the_object():
     stop = decide(CONFLICT, MANAGED, "gp", force_conflicts=False)
     assert stop.blocking == ("argocd-controller",) and stop.fields == (".spec",) and not stop.force
     message = conflict_message("WorkflowTemplate/ns/t", stop)
-    assert message.startswith('WorkflowTemplate/ns/t is also managed by "argocd-controller" with server-side apply (.spec)')
+    assert message.startswith(
+        'WorkflowTemplate/ns/t is also managed by "argocd-controller" with server-side apply (.spec)'
+    )
     assert "--force-conflicts" in message
     assert decide(CONFLICT, MANAGED, "gp", force_conflicts=True).force
     only_edit = dict(CONFLICT, details={"causes": [CONFLICT["details"]["causes"][1]]})
-    assert decide(only_edit, MANAGED, "gp", force_conflicts=False) == decide(only_edit, MANAGED, "gp", True)
+    assert decide(only_edit, MANAGED, "gp", force_conflicts=False) == decide(
+        only_edit, MANAGED, "gp", True
+    )
     assert decide(only_edit, MANAGED, "gp", False).force
 
 
 def test_record_json_round_trip_and_errors():
     ref = ObjectRef("argoproj.io/v1alpha1", "ClusterWorkflowTemplate", None, "shared")
-    record = StackRecord("geo", {"cluster_workflow_template.shared": RecordEntry(ref, {"kind": "x"})}, "t", "me")
+    record = StackRecord(
+        "geo", {"cluster_workflow_template.shared": RecordEntry(ref, {"kind": "x"})}, "t", "me"
+    )
     text = record_to_json(record)
     assert record_from_json(text, "geo", "here") == record
     assert json.loads(text)["objects"]["cluster_workflow_template.shared"]["namespace"] is None
-    with pytest.raises(ProviderError, match="the stack record here belongs to stack 'geo', not 'other'"):
+    with pytest.raises(
+        ProviderError, match="the stack record here belongs to stack 'geo', not 'other'"
+    ):
         record_from_json(text, "other", "here")
     with pytest.raises(ProviderError, match="the stack record here is not valid"):
         record_from_json('{"objects": {"a": {}}}', "geo", "here")
@@ -82,11 +103,14 @@ def test_next_record_takes_applied_changes_and_keeps_failed_ones(b, tmp_path):
     target = DirectoryProvider(tmp_path, "pipeline").target
     kept, gone, new = (b.manifest("WorkflowTemplate", n) for n in ("kept", "gone", "new"))
     failed = b.manifest("WorkflowTemplate", "failed")
-    old = StackRecord("geo", {
-        "workflowtemplate.kept": RecordEntry(b.ref(kept), kept),
-        "workflowtemplate.gone": RecordEntry(b.ref(gone), gone),
-        "workflowtemplate.failed": RecordEntry(b.ref(failed), failed),
-    })
+    old = StackRecord(
+        "geo",
+        {
+            "workflowtemplate.kept": RecordEntry(b.ref(kept), kept),
+            "workflowtemplate.gone": RecordEntry(b.ref(gone), gone),
+            "workflowtemplate.failed": RecordEntry(b.ref(failed), failed),
+        },
+    )
     changes = [
         b.change(Action.DELETE, gone, None),
         b.change(Action.CREATE, None, new),
@@ -95,7 +119,11 @@ def test_next_record_takes_applied_changes_and_keeps_failed_ones(b, tmp_path):
     ]
     plan = b.plan(target, *changes)
     nxt = next_record(old, plan, changes[:2], "2030", "me")
-    assert list(nxt.entries) == ["workflowtemplate.failed", "workflowtemplate.kept", "workflowtemplate.new"]
+    assert list(nxt.entries) == [
+        "workflowtemplate.failed",
+        "workflowtemplate.kept",
+        "workflowtemplate.new",
+    ]
     assert nxt.entries["workflowtemplate.failed"].applied == failed
     assert (nxt.applied_at, nxt.applied_by) == ("2030", "me")
 
@@ -106,7 +134,9 @@ def test_refresh_only_accepts_drift_into_the_record(b, tmp_path):
     live = dict(t, status={"x": 1}, spec={"edited": True})
     old = StackRecord("geo", {"workflowtemplate.t": RecordEntry(b.ref(t), t)})
     plan = b.plan(target, mode=Mode.REFRESH_ONLY)
-    plan = type(plan)(**{**plan.__dict__, "drift": (Drift("workflowtemplate.t", b.ref(t), t, live),)})
+    plan = type(plan)(
+        **{**plan.__dict__, "drift": (Drift("workflowtemplate.t", b.ref(t), t, live),)}
+    )
     nxt = next_record(old, plan, [], "now", "me")
     assert nxt.entries["workflowtemplate.t"].applied["spec"] == {"edited": True}
     assert "status" not in nxt.entries["workflowtemplate.t"].applied
@@ -126,11 +156,17 @@ def test_stable_yaml_sorts_keys_and_uses_literal_blocks():
 
 def test_lease_times_use_microtime_and_expire_from_renewal():
     assert micro_time(parse_iso("2030-01-01T00:00:00Z")) == "2030-01-01T00:00:00.000000Z"
-    info = LeaseLock.info_of({
-        "metadata": {"annotations": {"gp.dev/lock-id": "abc"}},
-        "spec": {"holderIdentity": "me", "leaseDurationSeconds": 30,
-                 "acquireTime": "2030-01-01T00:00:00.000000Z", "renewTime": "2030-01-01T00:01:00.000000Z"},
-    })
+    info = LeaseLock.info_of(
+        {
+            "metadata": {"annotations": {"gp.dev/lock-id": "abc"}},
+            "spec": {
+                "holderIdentity": "me",
+                "leaseDurationSeconds": 30,
+                "acquireTime": "2030-01-01T00:00:00.000000Z",
+                "renewTime": "2030-01-01T00:01:00.000000Z",
+            },
+        }
+    )
     assert (info.lock_id, info.holder, info.expires_at) == ("abc", "me", "2030-01-01T00:01:30Z")
 
 
@@ -159,12 +195,18 @@ def test_no_kubeconfig_and_not_in_a_cluster_is_a_clear_error(tmp_path, monkeypat
 
 def test_unknown_context_is_a_clear_error(tmp_path):
     kc = tmp_path / "kc"
-    kc.write_text(json.dumps({
-        "apiVersion": "v1", "kind": "Config", "current-context": "a",
-        "clusters": [{"name": "a", "cluster": {"server": "https://127.0.0.1:1"}}],
-        "users": [{"name": "a", "user": {}}],
-        "contexts": [{"name": "a", "context": {"cluster": "a", "user": "a"}}],
-    }))
+    kc.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": "a",
+                "clusters": [{"name": "a", "cluster": {"server": "https://127.0.0.1:1"}}],
+                "users": [{"name": "a", "user": {}}],
+                "contexts": [{"name": "a", "context": {"cluster": "a", "user": "a"}}],
+            }
+        )
+    )
     assert load_configuration({"kubeconfig": str(kc)}, tmp_path).host == "https://127.0.0.1:1"
     with pytest.raises(ProviderError, match="cannot load the Kubernetes configuration.*prod"):
         load_configuration({"kubeconfig": str(kc), "context": "prod"}, tmp_path)
@@ -181,7 +223,9 @@ def test_an_unreachable_server_fails_with_unreachable_error():
     cfg.host = f"https://127.0.0.1:{_closed_port()}"
     provider = KubernetesProvider(client.ApiClient(cfg), "pipeline")
     assert provider.target.server == cfg.host
-    with pytest.raises(UnreachableError, match=rf"cannot reach the Kubernetes API at {cfg.host}: .*refused"):
+    with pytest.raises(
+        UnreachableError, match=rf"cannot reach the Kubernetes API at {cfg.host}: .*refused"
+    ):
         provider.read("geo", [])
     with pytest.raises(UnreachableError):
         with provider.lock("geo", "me", 0):
@@ -189,9 +233,13 @@ def test_an_unreachable_server_fails_with_unreachable_error():
 
 
 def test_factory_builds_the_directory_provider_relative_to_the_root(tmp_path):
-    made = make_provider(ProviderConfig("directory", {"path": "deploy", "namespace": "ns"}), tmp_path)
+    made = make_provider(
+        ProviderConfig("directory", {"path": "deploy", "namespace": "ns"}), tmp_path
+    )
     assert isinstance(made, DirectoryProvider)
-    assert made.target.server == str((tmp_path / "deploy").resolve()) and made.target.namespace == "ns"
+    assert (
+        made.target.server == str((tmp_path / "deploy").resolve()) and made.target.namespace == "ns"
+    )
 
 
 def test_factory_errors_point_at_the_provider_block(tmp_path):
@@ -204,11 +252,17 @@ def test_factory_errors_point_at_the_provider_block(tmp_path):
 
 
 def test_a_hand_edited_lease_reads_as_expired_not_as_a_crash():
-    info = LeaseLock.info_of({
-        "metadata": {},
-        "spec": {"holderIdentity": "me", "renewTime": "soon", "acquireTime": 7,
-                 "leaseDurationSeconds": "x"},
-    })
+    info = LeaseLock.info_of(
+        {
+            "metadata": {},
+            "spec": {
+                "holderIdentity": "me",
+                "renewTime": "soon",
+                "acquireTime": 7,
+                "leaseDurationSeconds": "x",
+            },
+        }
+    )
     assert (info.lock_id, info.acquired_at, info.expires_at) == ("?", "?", "?")
     lease = LeaseLock(None, "ns", "geo", 60, lambda: None)
     assert lease.how_to_release(info) == "delete it with `kubectl -n ns delete lease gp-lock-geo`"

@@ -31,8 +31,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def parse(sources: list[str]) -> list[str | None]:
-    run = subprocess.run(["node", str(SCRIPT)], input=json.dumps(sources), capture_output=True,
-                         text=True, timeout=120, env={**os.environ, "GP_MERMAID_DIR": str(MODULES)})
+    run = subprocess.run(
+        ["node", str(SCRIPT)],
+        input=json.dumps(sources),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "GP_MERMAID_DIR": str(MODULES)},
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 

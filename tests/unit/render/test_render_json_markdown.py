@@ -26,11 +26,24 @@ from render_builders import (
 def test_json_top_level_shape():
     data = json.loads(render_plan_json(full_plan()))
     assert list(data) == [
-        "format_version", "stack", "mode", "target", "resource_drift", "resource_changes",
-        "summary", "errors", "warnings", "runs", "applyable",
+        "format_version",
+        "stack",
+        "mode",
+        "target",
+        "resource_drift",
+        "resource_changes",
+        "summary",
+        "errors",
+        "warnings",
+        "runs",
+        "applyable",
     ]
     assert data["format_version"] == "1.1" and data["stack"] == "geo" and data["mode"] == "normal"
-    assert data["target"] == {"provider": "kubernetes", "server": "https://kube.example:6443", "namespace": "pipeline"}
+    assert data["target"] == {
+        "provider": "kubernetes",
+        "server": "https://kube.example:6443",
+        "namespace": "pipeline",
+    }
     assert data["summary"] == {"add": 2, "change": 1, "destroy": 2}
     assert data["applyable"] is True and data["errors"] == []
 
@@ -46,18 +59,30 @@ def test_json_resource_changes():
         "workflow_template.tile": ["delete", "create"],
     }
     update = by_address["workflow_template.sen2cor"]
-    assert {k: update[k] for k in ("kind", "namespace", "name", "action_reason", "resource_version")} == {
-        "kind": "WorkflowTemplate", "namespace": "pipeline", "name": "sen2cor",
-        "action_reason": None, "resource_version": "12",
+    assert {
+        k: update[k] for k in ("kind", "namespace", "name", "action_reason", "resource_version")
+    } == {
+        "kind": "WorkflowTemplate",
+        "namespace": "pipeline",
+        "name": "sen2cor",
+        "action_reason": None,
+        "resource_version": "12",
     }
     assert update["change"]["fields"] == [
-        {"path": 'spec.templates["main"].container.image', "before": "geo/sen2cor:2.9.0", "after": "geo/sen2cor:2.10.0"}
+        {
+            "path": 'spec.templates["main"].container.image',
+            "before": "geo/sen2cor:2.9.0",
+            "after": "geo/sen2cor:2.10.0",
+        }
     ]
     tile = by_address["workflow_template.tile"]
     assert tile["action_reason"] == "replace_because_identity_changed"
     assert (tile["name"], tile["replaces"]["name"]) == ("tile-v2", "tile")
     assert by_address["workflow_template.old"]["change"]["after"] is None
-    assert by_address["cron_workflow.nightly"]["schedule"]["after"]["next_runs"][0] == "2024-06-02T02:00:00+00:00"
+    assert (
+        by_address["cron_workflow.nightly"]["schedule"]["after"]["next_runs"][0]
+        == "2024-06-02T02:00:00+00:00"
+    )
 
 
 def test_json_drift():
@@ -70,7 +95,9 @@ def test_json_drift():
 def test_json_masks_sensitive_values():
     c = update_template(image_before="ghcr.io/x:hunter2")
     c.after["spec"]["templates"][0]["env"] = [{"name": "TOKEN", "value": "hunter2"}]
-    text = render_plan_json(make([c], errors=("workflow_template.x: bad hunter2",)), sensitive=["hunter2"])
+    text = render_plan_json(
+        make([c], errors=("workflow_template.x: bad hunter2",)), sensitive=["hunter2"]
+    )
     assert "hunter2" not in text
     data = json.loads(text)
     assert data["resource_changes"][0]["change"]["fields"][0]["before"] == "(sensitive value)"
@@ -84,8 +111,13 @@ def test_json_no_op_plan_is_not_applyable():
 def test_markdown_summary_and_table():
     md = render_plan_markdown(full_plan())
     head = md.split("<details>")[0]
-    assert head.startswith("## gp plan for stack `geo`\n\n**Plan: 2 to add, 1 to change, 2 to destroy.**\n")
-    assert "> :warning: **This plan destroys 2 objects:** `workflow_template.old`, `workflow_template.tile`" in head
+    assert head.startswith(
+        "## gp plan for stack `geo`\n\n**Plan: 2 to add, 1 to change, 2 to destroy.**\n"
+    )
+    assert (
+        "> :warning: **This plan destroys 2 objects:** `workflow_template.old`, `workflow_template.tile`"
+        in head
+    )
     assert "| update | `workflow_template.sen2cor` | WorkflowTemplate pipeline/sen2cor |" in head
     assert "| `cron_workflow.hourly` | CronWorkflow pipeline/hourly | 1 field(s) changed |" in head
     assert "workflow_template.same" not in md  # no-ops are not listed
@@ -126,10 +158,20 @@ def test_markdown_fence_outlasts_backticks_in_values():
 
 
 def big_plan(n: int) -> list[ResourceChange]:
-    spec = {"entrypoint": "main", "templates": [{"name": f"t{i}", "container": {"image": "x" * 80}} for i in range(40)]}
+    spec = {
+        "entrypoint": "main",
+        "templates": [{"name": f"t{i}", "container": {"image": "x" * 80}} for i in range(40)],
+    }
     return [
-        ResourceChange(f"workflow_template.w{i:03}", ref("WorkflowTemplate", f"w{i:03}"), Action.CREATE, None, None,
-                       manifest("WorkflowTemplate", f"w{i:03}", spec), None)
+        ResourceChange(
+            f"workflow_template.w{i:03}",
+            ref("WorkflowTemplate", f"w{i:03}"),
+            Action.CREATE,
+            None,
+            None,
+            manifest("WorkflowTemplate", f"w{i:03}", spec),
+            None,
+        )
         for i in range(n)
     ]
 
@@ -156,7 +198,9 @@ def test_markdown_respects_any_limit(limit):
 
 
 def test_markdown_under_the_limit_is_not_truncated():
-    md = render_plan_markdown(make([update_template(), delete_template(), replace_template()], [drift()]))
+    md = render_plan_markdown(
+        make([update_template(), delete_template(), replace_template()], [drift()])
+    )
     assert "shortened" not in md
 
 
@@ -174,13 +218,26 @@ def test_cli_entry_points():
 
     assert render_json.render_plan(full_plan()) == render_plan_json(full_plan())
     assert render_markdown.render_plan(full_plan()) == render_plan_markdown(full_plan())
-    record = StackRecord("geo", {"workflow_template.a": RecordEntry(ref("WorkflowTemplate", "a"), {})}, "t", "me")
+    record = StackRecord(
+        "geo", {"workflow_template.a": RecordEntry(ref("WorkflowTemplate", "a"), {})}, "t", "me"
+    )
     assert json.loads(render_json.render_owned(record, TARGET)) == {
         "format_version": "1.0",
         "stack": "geo",
-        "target": {"provider": "kubernetes", "server": "https://kube.example:6443", "namespace": "pipeline"},
+        "target": {
+            "provider": "kubernetes",
+            "server": "https://kube.example:6443",
+            "namespace": "pipeline",
+        },
         "applied_at": "t",
         "applied_by": "me",
-        "objects": [{"address": "workflow_template.a", "api_version": "argoproj.io/v1alpha1",
-                     "kind": "WorkflowTemplate", "namespace": "pipeline", "name": "a"}],
+        "objects": [
+            {
+                "address": "workflow_template.a",
+                "api_version": "argoproj.io/v1alpha1",
+                "kind": "WorkflowTemplate",
+                "namespace": "pipeline",
+                "name": "a",
+            }
+        ],
     }

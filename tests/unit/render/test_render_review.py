@@ -43,14 +43,21 @@ def test_removed_item_is_one_block_with_its_fields():
         '      - template "all-failed" {\n'
         '          - script.image   = "python:3.12-alpine" -> null\n'
         '          - script.command = ["python"] -> null\n'
-        '          - script.source  = "print(\'failed\')\\n" -> null\n'
+        "          - script.source  = \"print('failed')\\n\" -> null\n"
         "        }\n"
     ) in out
 
 
 def _create(spec: dict) -> ResourceChange:
-    return ResourceChange("workflow_template.sen2cor", ref("WorkflowTemplate", "sen2cor"), Action.CREATE,
-                          None, None, manifest("WorkflowTemplate", "sen2cor", spec), None)
+    return ResourceChange(
+        "workflow_template.sen2cor",
+        ref("WorkflowTemplate", "sen2cor"),
+        Action.CREATE,
+        None,
+        None,
+        manifest("WorkflowTemplate", "sen2cor", spec),
+        None,
+    )
 
 
 def test_create_shows_its_shape_and_verbose_every_field():
@@ -69,24 +76,34 @@ def test_create_shows_its_shape_and_verbose_every_field():
         "    }\n"
     ) in out
     verbose = render_plan(p, color=False, verbose=True)
-    assert ('          + task "sen2cor-290" {\n'
-            '              + template = "sen2cor-290"\n'
-            '              + depends  = "preprocess.Succeeded"\n'
-            '            }\n') in verbose
+    assert (
+        '          + task "sen2cor-290" {\n'
+        '              + template = "sen2cor-290"\n'
+        '              + depends  = "preprocess.Succeeded"\n'
+        "            }\n"
+    ) in verbose
     assert '          + container.image   = "geo/sen2cor:2.9.0"\n' in verbose
 
 
 def test_a_huge_string_is_shown_by_size_and_hash():
     script = "print('x')\n" * (4 * 1024 * 1024 // 11)
     digest = hashlib.sha256(script.encode()).hexdigest()[:12]
-    spec = {"entrypoint": "main", "templates": [{"name": "main", "script": {"image": "py", "source": script}}]}
+    spec = {
+        "entrypoint": "main",
+        "templates": [{"name": "main", "script": {"image": "py", "source": script}}],
+    }
     verbose = render_plan(make([_create(spec)]), color=False, verbose=True)
     assert f"+ script.source = (4.0 MB string, sha256 {digest})" in verbose
     assert len(verbose) < 5000
-    change = replace(update_template(), fields=(
-        FieldChange('spec.templates["main"].script.source', script, script + "x\n"),))
+    change = replace(
+        update_template(),
+        fields=(FieldChange('spec.templates["main"].script.source', script, script + "x\n"),),
+    )
     out = render_plan(make([change]), color=False)
-    assert re.search(r"~ script\.source = \(4\.0 MB string, sha256 \w{12}\) -> \(4\.0 MB string, sha256 \w{12}\)", out)
+    assert re.search(
+        r"~ script\.source = \(4\.0 MB string, sha256 \w{12}\) -> \(4\.0 MB string, sha256 \w{12}\)",
+        out,
+    )
     assert len(out) < 5000
 
 
@@ -118,7 +135,10 @@ def test_markdown_drops_diagrams_before_cutting_the_summary():
 
 
 def test_markdown_stays_under_the_limit_with_many_diagrams():
-    changes = [replace(case_plan("rename").changes[0], address=f"workflow_template.w{i:03}") for i in range(60)]
+    changes = [
+        replace(case_plan("rename").changes[0], address=f"workflow_template.w{i:03}")
+        for i in range(60)
+    ]
     md = render_plan_markdown(make(changes))
     assert len(md) <= 65_536
     kept = md.count("```mermaid")
@@ -127,7 +147,10 @@ def test_markdown_stays_under_the_limit_with_many_diagrams():
 
 
 def test_markdown_cuts_a_summary_that_alone_passes_the_limit_and_says_so():
-    changes = [replace(case_plan("rename").changes[0], address=f"workflow_template.w{i:03}") for i in range(300)]
+    changes = [
+        replace(case_plan("rename").changes[0], address=f"workflow_template.w{i:03}")
+        for i in range(300)
+    ]
     md = render_plan_markdown(make(changes))
     assert len(md) <= 65_536 and "```mermaid" not in md
     assert "the pipeline summary was cut" in md and md.count("```") % 2 == 0
@@ -139,11 +162,20 @@ def test_json_carries_the_dag_summary():
     assert (dag["template"], dag["status"], dag["style"]) == ("main", "changed", "dag")
     renamed = next(t for t in dag["tasks"] if t["status"] == "renamed")
     assert renamed == {
-        "name": "sen2cor-291", "status": "renamed", "renamed_from": "sen2cor-290",
+        "name": "sen2cor-291",
+        "status": "renamed",
+        "renamed_from": "sen2cor-290",
         "reason": "image geo/sen2cor:2.9.0 -> geo/sen2cor:2.9.1; sen2cor-280 and finalize now depend on it",
     }
-    assert {"from": "preprocess", "to": "sen2cor-291", "condition": "", "status": "added"} in dag["edges"]
-    assert {"from": "sen2cor-290", "to": "sen2cor-280", "condition": "Failed", "status": "removed"} in dag["edges"]
+    assert {"from": "preprocess", "to": "sen2cor-291", "condition": "", "status": "added"} in dag[
+        "edges"
+    ]
+    assert {
+        "from": "sen2cor-290",
+        "to": "sen2cor-280",
+        "condition": "Failed",
+        "status": "removed",
+    } in dag["edges"]
 
 
 def test_json_masks_secrets_in_reasons():
@@ -168,11 +200,15 @@ def test_create_shape_of_a_steps_template_names_each_group():
 
 def test_the_documented_dag_changes_example_is_what_gp_gives():
     doc = (Path(__file__).parents[3] / "docs" / "plan-json.md").read_text()
-    example = next(json.loads(block) for block in re.findall(r"```json\n(.*?)```", doc, re.S)
-                   if '"template": "main"' in block)
+    example = next(
+        json.loads(block)
+        for block in re.findall(r"```json\n(.*?)```", doc, re.S)
+        if '"template": "main"' in block
+    )
     (actual,) = plan_json(case_plan("rename"))["resource_changes"][0]["dag_changes"]
     assert {k: actual[k] for k in ("template", "status", "style")} == {
-        k: example[k] for k in ("template", "status", "style")}
+        k: example[k] for k in ("template", "status", "style")
+    }
     assert all(task in actual["tasks"] for task in example["tasks"])
     assert all(edge in actual["edges"] for edge in example["edges"])
     assert set(actual) == set(example)

@@ -94,7 +94,10 @@ def test_full_plan_snapshot_plain():
 
 
 def test_no_changes():
-    assert plain_plan(make([noop_template()])) == "No changes. Your pipelines match the configuration.\n"
+    assert (
+        plain_plan(make([noop_template()]))
+        == "No changes. Your pipelines match the configuration.\n"
+    )
 
 
 def test_refresh_only_shows_drift_and_no_actions():
@@ -134,22 +137,32 @@ def test_sensitive_values_are_masked_everywhere():
 
 
 def test_multiline_strings_show_a_line_diff():
-    c = replace(update_template(), fields=(FieldChange('spec.templates["main"].script.source', "a\nb\n", "a\nc\n"),))
+    c = replace(
+        update_template(),
+        fields=(FieldChange('spec.templates["main"].script.source', "a\nb\n", "a\nc\n"),),
+    )
     out = plain_plan(make([c]))
     assert (
         '      ~ template "main" {\n'
-        '          ~ script.source = <<-EOT\n'
-        '                a\n'
-        '              - b\n'
-        '              + c\n'
-        '            EOT\n'
-        '        }\n'
+        "          ~ script.source = <<-EOT\n"
+        "                a\n"
+        "              - b\n"
+        "              + c\n"
+        "            EOT\n"
+        "        }\n"
     ) in out
 
 
 def test_added_item_is_one_block():
-    task = {"name": "extra", "template": "x", "arguments": {"parameters": [{"name": "p", "value": "1"}]}}
-    c = replace(update_template(), fields=(FieldChange('spec.templates["main"].dag.tasks["extra"]', None, task),))
+    task = {
+        "name": "extra",
+        "template": "x",
+        "arguments": {"parameters": [{"name": "p", "value": "1"}]},
+    }
+    c = replace(
+        update_template(),
+        fields=(FieldChange('spec.templates["main"].dag.tasks["extra"]', None, task),),
+    )
     out = plain_plan(make([c]))
     assert (
         '      ~ template "main" {\n'
@@ -157,14 +170,16 @@ def test_added_item_is_one_block():
         '              + template = "x"\n'
         '              + arguments.parameter "p" {\n'
         '                  + value = "1"\n'
-        '                }\n'
-        '            }\n'
-        '        }\n'
+        "                }\n"
+        "            }\n"
+        "        }\n"
     ) in out
 
 
 def test_apply_complete():
-    result = ApplyResult(applied=[create_cron(), update_template(), replace_template(), delete_template()])
+    result = ApplyResult(
+        applied=[create_cron(), update_template(), replace_template(), delete_template()]
+    )
     assert plain_apply(result) == "Apply complete! Resources: 2 added, 1 changed, 2 destroyed.\n"
 
 
@@ -197,7 +212,9 @@ def test_stack_listing():
         "geo",
         {
             "workflow_template.sen2cor": RecordEntry(ref("WorkflowTemplate", "sen2cor"), {}),
-            "cluster_workflow_template.shared": RecordEntry(ref("ClusterWorkflowTemplate", "shared", None), {}),
+            "cluster_workflow_template.shared": RecordEntry(
+                ref("ClusterWorkflowTemplate", "shared", None), {}
+            ),
         },
         applied_at="2024-06-01T12:00:00Z",
         applied_by="alice",
@@ -247,7 +264,8 @@ def test_apply_failure_a_rerun_cannot_fix_says_what_to_do_instead():
     )
     assert plain_apply(result).endswith(
         "Resources: 0 added, 0 changed, 0 destroyed before stopping; 1 failed, 0 not attempted. "
-        "Running gp again will not fix this: rerun with --force-conflicts to take them over.\n")
+        "Running gp again will not fix this: rerun with --force-conflicts to take them over.\n"
+    )
 
 
 def test_apply_failures_mixed_say_what_to_do_then_rerun():
@@ -256,4 +274,5 @@ def test_apply_failures_mixed_say_what_to_do_then_rerun():
         advice={"workflow_template.old": "make it smaller"},
     )
     assert plain_apply(result).endswith(
-        "0 not attempted. Some failures will repeat until you act: make it smaller; then rerun to converge.\n")
+        "0 not attempted. Some failures will repeat until you act: make it smaller; then rerun to converge.\n"
+    )

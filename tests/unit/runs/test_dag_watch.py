@@ -17,11 +17,22 @@ def test_rows_follow_dependency_order_from_the_spec():
 
 
 def test_steps_and_nested_templates_are_keyed_as_argo_names_nodes():
-    spec = {"entrypoint": "s", "templates": [
-        {"name": "s", "steps": [[{"name": "a", "template": "inner"}], [{"name": "b", "template": "x"}]]},
-        {"name": "inner", "dag": {"tasks": [{"name": "deep", "template": "x"}]}},
-        {"name": "x", "container": {}}]}
-    assert [(r.key, r.depth) for r in spec_rows(spec)] == [("[0].a", 0), ("[0].a.deep", 1), ("[1].b", 0)]
+    spec = {
+        "entrypoint": "s",
+        "templates": [
+            {
+                "name": "s",
+                "steps": [[{"name": "a", "template": "inner"}], [{"name": "b", "template": "x"}]],
+            },
+            {"name": "inner", "dag": {"tasks": [{"name": "deep", "template": "x"}]}},
+            {"name": "x", "container": {}},
+        ],
+    }
+    assert [(r.key, r.depth) for r in spec_rows(spec)] == [
+        ("[0].a", 0),
+        ("[0].a.deep", 1),
+        ("[1].b", 0),
+    ]
 
 
 def _run(nodes, phase="Running"):
@@ -29,13 +40,22 @@ def _run(nodes, phase="Running"):
 
 
 def test_tasks_not_started_show_as_pending_and_fan_outs_are_counted():
-    run = _run([
-        node("wf-1", "", "Running", "DAG"),
-        node("wf-1", ".prep", "Succeeded", finished="2025-01-01T00:00:10Z"),
-        node("wf-1", ".resize", "Running", "TaskGroup", children=[".resize(0:a)", ".resize(1:b)", ".resize(2:c)"]),
-        node("wf-1", ".resize(0:a)", "Succeeded"), node("wf-1", ".resize(1:b)", "Failed"),
-        node("wf-1", ".resize(2:c)", "Running"),
-    ])
+    run = _run(
+        [
+            node("wf-1", "", "Running", "DAG"),
+            node("wf-1", ".prep", "Succeeded", finished="2025-01-01T00:00:10Z"),
+            node(
+                "wf-1",
+                ".resize",
+                "Running",
+                "TaskGroup",
+                children=[".resize(0:a)", ".resize(1:b)", ".resize(2:c)"],
+            ),
+            node("wf-1", ".resize(0:a)", "Succeeded"),
+            node("wf-1", ".resize(1:b)", "Failed"),
+            node("wf-1", ".resize(2:c)", "Running"),
+        ]
+    )
     rows = {r.name: r for r in rows_of(run, NOW)}
     assert list(rows) == ["prep", "correct", "resize", "finalize"]  # children are not rows
     assert rows["correct"].phase == "Pending" and rows["finalize"].phase == "Pending"
@@ -53,28 +73,61 @@ def test_watch_reports_each_state_change_once():
     first = _run([node("wf-1", "", "Running", "DAG"), node("wf-1", ".prep", "Running")])
     _, changes = step(state, first, NOW)
     # Pending tasks are drawn, not reported; the run's phase and the started task are
-    assert [(c.name, c.before, c.after) for c in changes] == [("prep", None, "Running"), ("wf-1", None, "Running")]
+    assert [(c.name, c.before, c.after) for c in changes] == [
+        ("prep", None, "Running"),
+        ("wf-1", None, "Running"),
+    ]
     _, again = step(state, first, NOW)
     assert again == []
-    failed = _run([node("wf-1", "", "Failed", "DAG"),
-                   node("wf-1", ".prep", "Failed", message="Error (exit code 1)")], phase="Failed")
+    failed = _run(
+        [
+            node("wf-1", "", "Failed", "DAG"),
+            node("wf-1", ".prep", "Failed", message="Error (exit code 1)"),
+        ],
+        phase="Failed",
+    )
     _, changes = step(state, failed, NOW)
     assert [(c.name, c.before, c.after, c.message) for c in changes] == [
-        ("prep", "Running", "Failed", "Error (exit code 1)"), ("wf-1", "Running", "Failed", None)]
-    assert change_line(changes[0], NOW).plain.endswith("prep Running -> Failed: Error (exit code 1)")
+        ("prep", "Running", "Failed", "Error (exit code 1)"),
+        ("wf-1", "Running", "Failed", None),
+    ]
+    assert change_line(changes[0], NOW).plain.endswith(
+        "prep Running -> Failed: Error (exit code 1)"
+    )
 
 
 def test_a_retry_attempt_is_a_state_change():
     state = WatchState()
     base = [node("wf-1", "", "Running", "DAG")]
-    step(state, _run(base + [node("wf-1", ".prep", "Running", "Retry", children=[".prep(0)"]),
-                             node("wf-1", ".prep(0)", "Failed")]), NOW)
-    _, changes = step(state, _run(base + [
-        node("wf-1", ".prep", "Running", "Retry", children=[".prep(0)", ".prep(1)"]),
-        node("wf-1", ".prep(0)", "Failed"), node("wf-1", ".prep(1)", "Running")]), NOW)
+    step(
+        state,
+        _run(
+            base
+            + [
+                node("wf-1", ".prep", "Running", "Retry", children=[".prep(0)"]),
+                node("wf-1", ".prep(0)", "Failed"),
+            ]
+        ),
+        NOW,
+    )
+    _, changes = step(
+        state,
+        _run(
+            base
+            + [
+                node("wf-1", ".prep", "Running", "Retry", children=[".prep(0)", ".prep(1)"]),
+                node("wf-1", ".prep(0)", "Failed"),
+                node("wf-1", ".prep(1)", "Running"),
+            ]
+        ),
+        NOW,
+    )
     assert [(c.name, c.row.attempts) for c in changes] == [("prep", 2)]
 
 
 def test_failed_nodes_name_the_leaf_not_the_group():
-    run = _run([node("wf-1", "", "Failed", "DAG"), node("wf-1", ".prep", "Failed", message="boom")], "Failed")
+    run = _run(
+        [node("wf-1", "", "Failed", "DAG"), node("wf-1", ".prep", "Failed", message="boom")],
+        "Failed",
+    )
     assert [n.display_name for n in run.failed_nodes()] == ["prep"]

@@ -22,7 +22,10 @@ def test_unknown_name_is_named_with_the_closest_match():
     with pytest.raises(DiagnosticsError) as err:
         check(DECLARED, {"tiel": "x"}, "workflow_template.sen2cor")
     messages = [d.message for d in err.value.diagnostics]
-    assert 'workflow_template.sen2cor has no parameter "tiel"; did you mean "tile"? (it declares: tile, mode, bucket)' in messages
+    assert (
+        'workflow_template.sen2cor has no parameter "tiel"; did you mean "tile"? (it declares: tile, mode, bucket)'
+        in messages
+    )
     # bucket is still missing: both problems are reported at once
     assert any('needs the parameter "bucket"' in m for m in messages)
 
@@ -33,7 +36,9 @@ def test_missing_required_parameter():
 
 
 def test_value_outside_enum():
-    with pytest.raises(RunError, match="parameter \"mode\" is 'slow', not one of its values: fast, full"):
+    with pytest.raises(
+        RunError, match="parameter \"mode\" is 'slow', not one of its values: fast, full"
+    ):
         check(DECLARED, {"bucket": "b", "mode": "slow"}, "p")
 
 

@@ -9,20 +9,30 @@ def pod(name: str, **extra) -> dict:
     return {"name": name, "container": {"image": "busybox"}, **extra}
 
 
-def dag_template(tasks: list[dict], *, templates: list[dict] = (), params: dict | None = None, **spec) -> dict:
+def dag_template(
+    tasks: list[dict], *, templates: list[dict] = (), params: dict | None = None, **spec
+) -> dict:
     names = {t.get("template", t["name"]) for t in tasks}
     own = [pod(n) for n in sorted(names) if n not in {t["name"] for t in templates}]
     tasks = [{"template": t["name"], **t} for t in tasks]
     return {
-        "apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
         "metadata": {"name": "wf"},
-        "spec": {"entrypoint": "main",
-                 "arguments": {"parameters": [{"name": k, "value": v} for k, v in (params or {}).items()]},
-                 "templates": [{"name": "main", "dag": {"tasks": tasks}}, *own, *templates], **spec},
+        "spec": {
+            "entrypoint": "main",
+            "arguments": {
+                "parameters": [{"name": k, "value": v} for k, v in (params or {}).items()]
+            },
+            "templates": [{"name": "main", "dag": {"tasks": tasks}}, *own, *templates],
+            **spec,
+        },
     }
 
 
-def run(manifest: dict, outcomes: dict | None = None, outputs: dict | None = None, **arguments) -> Run:
+def run(
+    manifest: dict, outcomes: dict | None = None, outputs: dict | None = None, **arguments
+) -> Run:
     return simulate(Scenario(manifest, (manifest,), arguments, outcomes or {}, outputs or {}))
 
 

@@ -34,12 +34,16 @@ def test_bare_dependency_means_succeeded_skipped_or_daemoned():
     # One DAG each: Argo refuses depends and dependencies in the same DAG.
     with_depends = dag_template([{"name": "a", "when": "1 == 2"}, {"name": "b", "depends": "a"}])
     assert phases(run(with_depends)) == {"a": "Skipped", "b": "Succeeded"}
-    with_list = dag_template([{"name": "a", "when": "1 == 2"}, {"name": "c", "dependencies": ["a"]}])
+    with_list = dag_template(
+        [{"name": "a", "when": "1 == 2"}, {"name": "c", "dependencies": ["a"]}]
+    )
     assert phases(run(with_list)) == {"a": "Skipped", "c": "Succeeded"}
 
 
 def test_continue_on_failed_lets_dependents_run_and_keeps_the_dag_green():
-    m = dag_template([{"name": "a", "continueOn": {"failed": True}}, {"name": "b", "dependencies": ["a"]}])
+    m = dag_template(
+        [{"name": "a", "continueOn": {"failed": True}}, {"name": "b", "dependencies": ["a"]}]
+    )
     r = run(m, {"a": "Failed"})
     assert phases(r) == {"a": "Failed", "b": "Succeeded"}
     assert r.phase == "Succeeded"
@@ -52,10 +56,15 @@ def test_continue_on_failed_leaf_does_not_fail_the_dag_but_an_error_does():
 
 
 def test_depends_operators_not_and_or_parentheses():
-    m = dag_template([{"name": "a"}, {"name": "b"},
-                      {"name": "c", "depends": "!a.Succeeded || (b.Succeeded && !b.Failed)"},
-                      {"name": "d", "depends": "a.Failed && b.Succeeded"},
-                      {"name": "e", "depends": "(a.Errored || a.Failed) || d.Omitted"}])
+    m = dag_template(
+        [
+            {"name": "a"},
+            {"name": "b"},
+            {"name": "c", "depends": "!a.Succeeded || (b.Succeeded && !b.Failed)"},
+            {"name": "d", "depends": "a.Failed && b.Succeeded"},
+            {"name": "e", "depends": "(a.Errored || a.Failed) || d.Omitted"},
+        ]
+    )
     r = run(m, {"a": "Error"})
     assert phases(r)["c"] == "Succeeded"
     assert phases(r)["d"] == "Omitted"
@@ -63,7 +72,9 @@ def test_depends_operators_not_and_or_parentheses():
 
 
 def test_when_false_is_skipped_and_a_skipped_leaf_succeeds():
-    m = dag_template([{"name": "a", "when": "'{{workflow.parameters.mode}}' == full"}], params={"mode": "quick"})
+    m = dag_template(
+        [{"name": "a", "when": "'{{workflow.parameters.mode}}' == full"}], params={"mode": "quick"}
+    )
     r = run(m)
     assert phases(r) == {"a": "Skipped"}
     assert r.phase == "Succeeded"
@@ -79,7 +90,9 @@ def test_when_that_cannot_be_evaluated_errors_the_task():
 
 
 def test_when_reads_an_ancestor_output():
-    m = dag_template([{"name": "a"}, {"name": "b", "depends": "a", "when": "{{tasks.a.outputs.result}} > 5"}])
+    m = dag_template(
+        [{"name": "a"}, {"name": "b", "depends": "a", "when": "{{tasks.a.outputs.result}} > 5"}]
+    )
     assert phases(run(m, outputs={"a": {"result": "7"}}))["b"] == "Succeeded"
     assert phases(run(m, outputs={"a": {"result": "3"}}))["b"] == "Skipped"
     with pytest.raises(SimulationError, match="tasks.a.outputs.result"):
@@ -90,7 +103,11 @@ def test_retries_until_success_then_the_task_succeeds():
     m = dag_template([{"name": "a"}], templates=[pod("a", retryStrategy={"limit": 2})])
     r = run(m, {"a": ["Failed", "Failed", "Succeeded"]})
     assert r.find("a").phase == "Succeeded" and r.find("a").type == "Retry"
-    assert [n.phase for n in r.nodes if n.name.startswith("a(")] == ["Failed", "Failed", "Succeeded"]
+    assert [n.phase for n in r.nodes if n.name.startswith("a(")] == [
+        "Failed",
+        "Failed",
+        "Succeeded",
+    ]
 
 
 def test_retry_limit_counts_retries_not_attempts():
@@ -115,8 +132,13 @@ def test_outcomes_shorter_than_the_attempts_are_an_error():
 
 
 def test_fan_out_names_and_task_group_phase():
-    m = dag_template([{"name": "a", "withItems": ["x", "y"]}, {"name": "b", "depends": "a.AnySucceeded"},
-                      {"name": "c", "depends": "a.AllFailed"}])
+    m = dag_template(
+        [
+            {"name": "a", "withItems": ["x", "y"]},
+            {"name": "b", "depends": "a.AnySucceeded"},
+            {"name": "c", "depends": "a.AllFailed"},
+        ]
+    )
     r = run(m, {"a(1:y)": "Failed"})
     assert r.find("a(0:x)").phase == "Succeeded" and r.find("a(1:y)").phase == "Failed"
     assert r.find("a").type == "TaskGroup" and r.find("a").phase == "Failed"
@@ -124,18 +146,33 @@ def test_fan_out_names_and_task_group_phase():
 
 
 def test_fan_out_with_param_from_an_output():
-    m = dag_template([{"name": "list"}, {"name": "work", "depends": "list", "withParam": "{{tasks.list.outputs.result}}",
-                       "arguments": {"parameters": [{"name": "n", "value": "{{item}}"}]}}],
-                     templates=[pod("work", inputs={"parameters": [{"name": "n"}]})])
-    r = run(m, outputs={"list": {"result": '[1, 2, 3]'}})
-    assert [n.name for n in r.nodes if n.name.startswith("work(")] == ["work(0:1)", "work(1:2)", "work(2:3)"]
+    m = dag_template(
+        [
+            {"name": "list"},
+            {
+                "name": "work",
+                "depends": "list",
+                "withParam": "{{tasks.list.outputs.result}}",
+                "arguments": {"parameters": [{"name": "n", "value": "{{item}}"}]},
+            },
+        ],
+        templates=[pod("work", inputs={"parameters": [{"name": "n"}]})],
+    )
+    r = run(m, outputs={"list": {"result": "[1, 2, 3]"}})
+    assert [n.name for n in r.nodes if n.name.startswith("work(")] == [
+        "work(0:1)",
+        "work(1:2)",
+        "work(2:3)",
+    ]
     empty = run(m, outputs={"list": {"result": "[]"}})
     assert empty.find("work").phase == "Skipped"
 
 
 def test_task_exit_handler_runs_and_dependents_wait_for_it():
-    m = dag_template([{"name": "a", "onExit": "cleanup"}, {"name": "b", "depends": "a"}],
-                     templates=[pod("cleanup")])
+    m = dag_template(
+        [{"name": "a", "onExit": "cleanup"}, {"name": "b", "depends": "a"}],
+        templates=[pod("cleanup")],
+    )
     r = run(m, {"a.onExit": "Failed"})
     assert r.find("a.onExit").phase == "Failed"
     assert r.find("a.onExit").started < r.find("b").started
@@ -152,10 +189,19 @@ def test_workflow_exit_handler_fails_a_succeeded_workflow_but_not_the_reverse():
 
 
 def test_nested_dag_phase_propagates_and_dependents_hang_from_its_leaves():
-    inner = {"name": "inner", "dag": {"tasks": [{"name": "x", "template": "x"},
-                                                {"name": "y", "template": "x", "depends": "x"}]}}
-    m = dag_template([{"name": "outer", "template": "inner"}, {"name": "after", "depends": "outer.Failed"}],
-                     templates=[inner, pod("x")])
+    inner = {
+        "name": "inner",
+        "dag": {
+            "tasks": [
+                {"name": "x", "template": "x"},
+                {"name": "y", "template": "x", "depends": "x"},
+            ]
+        },
+    }
+    m = dag_template(
+        [{"name": "outer", "template": "inner"}, {"name": "after", "depends": "outer.Failed"}],
+        templates=[inner, pod("x")],
+    )
     r = run(m, {"outer.y": "Failed"})
     assert r.find("outer").phase == "Failed" and r.find("outer.y").phase == "Failed"
     assert r.find("after").phase == "Succeeded"
@@ -187,18 +233,38 @@ def test_not_modelled_constructs_say_so():
         run(m)
 
 
-@pytest.mark.parametrize("tasks, message", [
-    ([{"name": "a", "template": "c"}, {"name": "b", "template": "c", "dependencies": ["a"]},
-      {"name": "d", "template": "c", "depends": "a"}], "cannot use both depends and dependencies"),
-    ([{"name": "a", "template": "c"},
-      {"name": "b", "template": "c", "depends": "a", "continueOn": {"failed": True}}],
-     "continueOn cannot be used with depends"),
-])
+@pytest.mark.parametrize(
+    "tasks, message",
+    [
+        (
+            [
+                {"name": "a", "template": "c"},
+                {"name": "b", "template": "c", "dependencies": ["a"]},
+                {"name": "d", "template": "c", "depends": "a"},
+            ],
+            "cannot use both depends and dependencies",
+        ),
+        (
+            [
+                {"name": "a", "template": "c"},
+                {"name": "b", "template": "c", "depends": "a", "continueOn": {"failed": True}},
+            ],
+            "continueOn cannot be used with depends",
+        ),
+    ],
+)
 def test_specs_argo_refuses_are_refused_not_run(tasks, message):
     """Argo's controller fails such a Workflow at once ("invalid spec"), running nothing."""
-    manifest = {"kind": "WorkflowTemplate", "metadata": {"name": "w"}, "spec": {
-        "entrypoint": "main",
-        "templates": [{"name": "main", "dag": {"tasks": tasks}},
-                      {"name": "c", "container": {"image": "alpine", "command": ["true"]}}]}}
+    manifest = {
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "w"},
+        "spec": {
+            "entrypoint": "main",
+            "templates": [
+                {"name": "main", "dag": {"tasks": tasks}},
+                {"name": "c", "container": {"image": "alpine", "command": ["true"]}},
+            ],
+        },
+    }
     with pytest.raises(SimulationError, match=message):
         simulate(Scenario(manifest))

@@ -11,7 +11,14 @@ from gp.cli.main import main
 from gp.planner.schedule import next_runs
 
 CHAIN = "module.sen2cor.workflow_template.chain"
-SEN2COR_TASKS = ("preprocess", "sen2cor-290", "sen2cor-280", "sen2cor-255", "all-failed", "finalize")
+SEN2COR_TASKS = (
+    "preprocess",
+    "sen2cor-290",
+    "sen2cor-280",
+    "sen2cor-255",
+    "all-failed",
+    "finalize",
+)
 
 
 def test_stack_page_says_each_objects_state(workspace):
@@ -40,7 +47,9 @@ def test_stack_page_says_changed_in_the_code(workspace):
     root = workspace / "examples/nightly"
     apply(root)
     main_file = root / "main.gp.hcl"
-    main_file.write_text(main_file.read_text().replace('"geo/sen2cor:2.9.0"', '"geo/sen2cor:2.9.1"'))
+    main_file.write_text(
+        main_file.read_text().replace('"geo/sen2cor:2.9.0"', '"geo/sen2cor:2.9.1"')
+    )
     client = client_for(root)
     page = client.get("/?states=1")
     assert "changed in the code: would update" in page.text
@@ -57,7 +66,9 @@ def test_pipeline_page_draws_every_task_and_shows_its_parts(workspace):
     drawn = re.findall(r'<g class="task [^"]*" data-task="([^"]+)"', page.text)
     assert sorted(drawn) == sorted(SEN2COR_TASKS)
     assert page.text.count('class="edge-label">Failed<') == 3  # the fail-over edges
-    assert "script · python:3.12-alpine" in page.text and "container · geo/sen2cor:2.9.0" in page.text
+    assert (
+        "script · python:3.12-alpine" in page.text and "container · geo/sen2cor:2.9.0" in page.text
+    )
     assert "finalize</code> runs when <code>sen2cor-290.Succeeded || " in page.text
     assert re.search(r"modules/failover-chain/main\.gp\.hcl:\d+", page.text)
     assert '<td class="mono">tile</td>' in page.text and "T10UDV" in page.text
@@ -108,7 +119,9 @@ def test_runs_page_says_there_is_no_engine(workspace):
 
 def test_a_module_that_does_not_compile_shows_its_error(workspace):
     root = workspace / "examples/sen2cor"
-    (root / "main.gp.hcl").write_text((root / "main.gp.hcl").read_text().replace("var.tile", "var.tyle"))
+    (root / "main.gp.hcl").write_text(
+        (root / "main.gp.hcl").read_text().replace("var.tile", "var.tyle")
+    )
     page = client_for(root).get("/")
     assert page.status_code == 500
     assert re.search(r"Error: \S*main\.gp\.hcl:\d+:\d+: ", page.text)
@@ -119,13 +132,17 @@ def test_an_edited_module_is_compiled_again(workspace):
     client = client_for(root)
     assert "At 02:00 AM" in client.get("/schedules").text
     main_file = root / "main.gp.hcl"
-    main_file.write_text(main_file.read_text().replace('default     = "0 2 * * *"', 'default     = "30 4 * * *"'))
+    main_file.write_text(
+        main_file.read_text().replace('default     = "0 2 * * *"', 'default     = "30 4 * * *"')
+    )
     assert "At 04:30 AM" in client.get("/schedules").text
 
 
 def test_gp_ui_reports_a_broken_module_before_serving(workspace, capsys):
     root = workspace / "examples/sen2cor"
-    (root / "main.gp.hcl").write_text((root / "main.gp.hcl").read_text().replace("var.tile", "var.tyle"))
+    (root / "main.gp.hcl").write_text(
+        (root / "main.gp.hcl").read_text().replace("var.tile", "var.tyle")
+    )
     assert main(["ui", "-C", str(root), "--port", "0"]) == 1
     assert re.search(r"Error: \S*main\.gp\.hcl:\d+:\d+: ", capsys.readouterr().err)
 
@@ -135,11 +152,17 @@ def test_run_actions_on_the_directory_provider_say_there_is_no_engine(workspace)
 
     client = client_for(workspace / "examples/sen2cor")
     csrf = csrf_of(client.get("/").text)
-    for url in (f"/pipelines/{CHAIN}/run", "/runs/pipeline/sen2cor-abc/stop", "/runs/pipeline/sen2cor-abc/resubmit"):
+    for url in (
+        f"/pipelines/{CHAIN}/run",
+        "/runs/pipeline/sen2cor-abc/stop",
+        "/runs/pipeline/sen2cor-abc/resubmit",
+    ):
         refused = client.post(url, data={"csrf": csrf, "p:tile": "T10UDV"})
         assert refused.status_code == 400, url
         assert "the directory provider has no engine to run pipelines" in refused.text
-    assert client.post(f"/pipelines/{CHAIN}/run", data={"p:tile": "T10UDV"}).status_code == 403  # no CSRF
+    assert (
+        client.post(f"/pipelines/{CHAIN}/run", data={"p:tile": "T10UDV"}).status_code == 403
+    )  # no CSRF
     page = client.get("/runs/pipeline/sen2cor-abc")
     assert page.status_code == 200 and "No engine here" in page.text
     assert client.get("/runs/pipeline/sen2cor-abc/events").status_code == 404

@@ -13,15 +13,18 @@ CHAIN = "module.sen2cor.workflow_template.chain"
 
 
 def _task_classes(html: str) -> dict[str, str]:
-    return {name: css for css, name in re.findall(r'<g class="task ([^"]*)" data-task="([^"]+)"', html)}
+    return {
+        name: css for css, name in re.findall(r'<g class="task ([^"]*)" data-task="([^"]+)"', html)
+    }
 
 
 def test_a_changed_task_is_drawn_changed_and_rewired_edges_marked(workspace):
     root = workspace / "examples/sen2cor"
     apply(root)
     main_file = root / "main.gp.hcl"
-    text = main_file.read_text().replace('versions = ["2.9.0", "2.8.0", "2.5.5"]',
-                                         'versions = ["2.9.1", "2.8.0"]')
+    text = main_file.read_text().replace(
+        'versions = ["2.9.0", "2.8.0", "2.5.5"]', 'versions = ["2.9.1", "2.8.0"]'
+    )
     main_file.write_text(text)
     page = client_for(root).get("/plan")
     assert page.status_code == 200
@@ -31,7 +34,9 @@ def test_a_changed_task_is_drawn_changed_and_rewired_edges_marked(workspace):
     assert tasks["preprocess"] == "unchanged"
     assert tasks["sen2cor-291"] == "renamed"
     assert "unknown" not in tasks.values()  # edges of the old name are drawn from the renamed box
-    edges = re.findall(r'<g class="edge ?([^"]*)" data-source="([^"]+)" data-target="([^"]+)"', page.text)
+    edges = re.findall(
+        r'<g class="edge ?([^"]*)" data-source="([^"]+)" data-target="([^"]+)"', page.text
+    )
     assert ("removed", "sen2cor-280", "sen2cor-255") in edges
     assert ("added", "sen2cor-280", "finalize") not in edges  # kept, not rewired
     assert ("unchanged", "sen2cor-291", "sen2cor-280") in edges  # followed the rename
@@ -43,13 +48,19 @@ def test_drift_is_listed_before_the_changes(workspace):
     root = workspace / "examples/nightly"
     apply(root)
     deployed = root / "deploy/pipeline/cronworkflow/nightly-sen2cor.yaml"
-    deployed.write_text(deployed.read_text().replace("concurrencyPolicy: Forbid", "concurrencyPolicy: Allow"))
+    deployed.write_text(
+        deployed.read_text().replace("concurrencyPolicy: Forbid", "concurrencyPolicy: Allow")
+    )
     main_file = root / "main.gp.hcl"
-    main_file.write_text(main_file.read_text().replace('"geo/sen2cor:2.9.0"', '"geo/sen2cor:2.9.1"'))
+    main_file.write_text(
+        main_file.read_text().replace('"geo/sen2cor:2.9.0"', '"geo/sen2cor:2.9.1"')
+    )
     page = client_for(root).get("/plan").text
     assert "Objects changed outside gp" in page
     assert page.index("cron_workflow.nightly-sen2cor has changed") < page.index("Changes</h2>")
-    assert page.index("Changes</h2>") < page.index("workflow_template.sen2cor-nightly will be updated")
+    assert page.index("Changes</h2>") < page.index(
+        "workflow_template.sen2cor-nightly will be updated"
+    )
 
 
 def test_a_saved_plan_is_shown_as_saved(workspace):
@@ -65,7 +76,9 @@ def test_a_saved_plan_is_shown_as_saved(workspace):
 def test_no_changes(workspace):
     root = workspace / "examples/sen2cor"
     apply(root)
-    assert "No changes. Your pipelines match the configuration." in client_for(root).get("/plan").text
+    assert (
+        "No changes. Your pipelines match the configuration." in client_for(root).get("/plan").text
+    )
 
 
 SECRET = "hunter2-very-secret"
@@ -106,8 +119,15 @@ def test_no_page_shows_a_sensitive_value(workspace):
     root.mkdir()
     (root / "main.gp.hcl").write_text(SENSITIVE_MODULE)
     client = client_for(root)
-    pages = ["/", "/?states=1", "/plan", "/schedules", "/runs", "/pipelines/workflow_template.uses-token",
-             "/pipelines/cron_workflow.nightly"]
+    pages = [
+        "/",
+        "/?states=1",
+        "/plan",
+        "/schedules",
+        "/runs",
+        "/pipelines/workflow_template.uses-token",
+        "/pipelines/cron_workflow.nightly",
+    ]
     for url in pages:
         page = client.get(url)
         assert page.status_code == 200, url

@@ -20,7 +20,9 @@ def test_token_is_asked_then_kept_in_a_cookie(workspace):
     assert client.get("/plan").status_code == 401
     assert client.get("/?token=wrong").status_code == 403
     given = client.get("/schedules?token=s3cret-token", follow_redirects=False)
-    assert given.status_code == 303 and given.headers["location"] == "/schedules"  # token out of the URL
+    assert (
+        given.status_code == 303 and given.headers["location"] == "/schedules"
+    )  # token out of the URL
     assert client.cookies.get(TOKEN_COOKIE) == "s3cret-token"
     assert client.get("/").status_code == 200
     assert client.get("/static/ui.css").status_code == 200
@@ -28,10 +30,12 @@ def test_token_is_asked_then_kept_in_a_cookie(workspace):
 
 def test_token_by_the_form(workspace):
     client = client_for(workspace / "examples/sen2cor", token="s3cret-token")
-    csrf = csrf_of(client.get("/").text.replace("'", '"').replace('name="csrf" value', 'data-csrf'))
+    csrf = csrf_of(client.get("/").text.replace("'", '"').replace('name="csrf" value', "data-csrf"))
     wrong = client.post("/login", data={"token": "nope", "csrf": csrf}, follow_redirects=False)
     assert wrong.headers["location"] == "/?wrong=1" and TOKEN_COOKIE not in client.cookies
-    right = client.post("/login", data={"token": "s3cret-token", "csrf": csrf}, follow_redirects=False)
+    right = client.post(
+        "/login", data={"token": "s3cret-token", "csrf": csrf}, follow_redirects=False
+    )
     assert right.status_code == 303
     assert client.get("/").status_code == 200
 
@@ -43,11 +47,18 @@ def test_posts_need_the_csrf_value_and_this_origin(workspace):
     assert csrf
     assert client.post("/login", data={"token": "t0ken-t0ken"}).status_code == 403  # no CSRF value
     assert client.post("/login", data={"token": "t0ken-t0ken", "csrf": "forged"}).status_code == 403
-    foreign = client.post("/login", data={"token": "t0ken-t0ken", "csrf": csrf},
-                          headers={"Origin": "http://evil.example"})
+    foreign = client.post(
+        "/login",
+        data={"token": "t0ken-t0ken", "csrf": csrf},
+        headers={"Origin": "http://evil.example"},
+    )
     assert foreign.status_code == 403
-    ok = client.post("/login", data={"token": "t0ken-t0ken"}, headers={"X-CSRF-Token": csrf},
-                     follow_redirects=False)
+    ok = client.post(
+        "/login",
+        data={"token": "t0ken-t0ken"},
+        headers={"X-CSRF-Token": csrf},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
 
 
@@ -85,8 +96,12 @@ def test_a_busy_port_is_an_error(workspace):
     busy.listen(1)
     try:
         with pytest.raises(GPError, match=r"cannot listen on 127\.0\.0\.1:\d+"):
-            prepare(operations.Inputs(root_dir=workspace / "examples/sen2cor"), "127.0.0.1",
-                    busy.getsockname()[1], None)
+            prepare(
+                operations.Inputs(root_dir=workspace / "examples/sen2cor"),
+                "127.0.0.1",
+                busy.getsockname()[1],
+                None,
+            )
     finally:
         busy.close()
 
