@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import stack
@@ -145,8 +145,9 @@ class Bench:
             "--cache-dir",
             str(tmp / "kube-cache"),
         ]
-        from gp.devcluster.kubeconfig import api_client
         from kubernetes import client
+
+        from gp.devcluster.kubeconfig import api_client
 
         self.api = api_client(kubeconfig)
         self.custom = client.CustomObjectsApi(self.api)
@@ -319,7 +320,7 @@ def report(
     lines = [
         "# gp vs kubectl: results",
         "",
-        f"Run {started} to {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with "
+        f"Run {started} to {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with "
         f"`python3 -m bench.vs_kubectl --sizes {','.join(map(str, args.sizes))} --repeat {args.repeat}`.",
         "",
     ]
@@ -381,7 +382,7 @@ def main() -> None:
     from gp.devcluster.cluster import down
 
     _, binaries, kubectl = tools()
-    started = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}"
+    started = f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
     with tempfile.TemporaryDirectory(prefix="gp-vs-kubectl-") as tmp_name:
         tmp = Path(tmp_name)
         state_dir = tmp / "cluster"

@@ -15,9 +15,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from gp._version import __version__
 
-# Public name -> the module that defines it.
+# Public name -> the module that defines it. A type checker reads the imports under
+# TYPE_CHECKING (explicit re-exports); at run time each name is imported on first use.
 _EXPORTS = {
     "Stack": "gp.api.stack",
     "Session": "gp.api.stack",
@@ -48,31 +49,65 @@ _EXPORTS = {
     "RunError": "gp.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "ApplyError",
+    "ApplyResult",
+    "Change",
+    "CompileError",
+    "ConfigError",
+    "ConflictError",
+    "Diagnostic",
+    "Diagnostics",
+    "DiagnosticsError",
+    "FieldChange",
+    "GPError",
+    "Graph",
+    "LockError",
+    "LogLine",
+    "Node",
+    "Plan",
+    "PlanError",
+    "ProviderError",
+    "Run",
+    "RunError",
+    "Session",
+    "SourcePos",
+    "Stack",
+    "StackState",
+    "StalePlanError",
+    "TestResults",
+    "UnreachableError",
+    "__version__",
+]
 
 if TYPE_CHECKING:
-    from gp.api.plans import ApplyResult, Change, FieldChange, Plan
-    from gp.api.runs import Run
-    from gp.api.stack import Session, Stack
-    from gp.api.views import Diagnostics, Graph, StackState, TestResults
-    from gp.errors import (
-        ApplyError,
-        CompileError,
-        ConfigError,
-        ConflictError,
-        Diagnostic,
-        DiagnosticsError,
-        GPError,
-        LockError,
-        PlanError,
-        ProviderError,
-        RunError,
-        SourcePos,
-        StalePlanError,
-        UnreachableError,
-    )
-    from gp.runs.logs import LogLine
-    from gp.runs.model import Node
+    from gp.api.plans import ApplyResult as ApplyResult
+    from gp.api.plans import Change as Change
+    from gp.api.plans import FieldChange as FieldChange
+    from gp.api.plans import Plan as Plan
+    from gp.api.runs import Run as Run
+    from gp.api.stack import Session as Session
+    from gp.api.stack import Stack as Stack
+    from gp.api.views import Diagnostics as Diagnostics
+    from gp.api.views import Graph as Graph
+    from gp.api.views import StackState as StackState
+    from gp.api.views import TestResults as TestResults
+    from gp.errors import ApplyError as ApplyError
+    from gp.errors import CompileError as CompileError
+    from gp.errors import ConfigError as ConfigError
+    from gp.errors import ConflictError as ConflictError
+    from gp.errors import Diagnostic as Diagnostic
+    from gp.errors import DiagnosticsError as DiagnosticsError
+    from gp.errors import GPError as GPError
+    from gp.errors import LockError as LockError
+    from gp.errors import PlanError as PlanError
+    from gp.errors import ProviderError as ProviderError
+    from gp.errors import RunError as RunError
+    from gp.errors import SourcePos as SourcePos
+    from gp.errors import StalePlanError as StalePlanError
+    from gp.errors import UnreachableError as UnreachableError
+    from gp.runs.logs import LogLine as LogLine
+    from gp.runs.model import Node as Node
 
 
 def __getattr__(name: str) -> Any:

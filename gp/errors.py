@@ -6,8 +6,8 @@ text (``Error: file:line:col: message``) and exit codes; nothing else formats er
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)

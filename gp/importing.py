@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from gp.compile import compile_module
 from gp.config import load_module

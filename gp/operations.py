@@ -11,10 +11,11 @@ import hashlib
 import json
 import os
 import socket
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from gp import outcomes
 from gp.errors import (
@@ -59,15 +60,15 @@ class Inputs:
 @dataclass(frozen=True)
 class Compiled:
     # Served from the outcome cache, ``module.objects`` is empty: ``objects`` stand for them.
-    module: "Module"
-    objects: tuple["CompiledObject", ...]
+    module: Module
+    objects: tuple[CompiledObject, ...]
 
     @property
     def inputs_hash(self) -> str:
         return inputs_hash(self.module, self.objects)
 
 
-def load(inputs: Inputs, *, partial: bool = False, reads: "Reads | None" = None) -> "Module":
+def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -> Module:
     from gp.compile import compile_object
     from gp.config import load_module
 
@@ -149,8 +150,8 @@ def _outcome(inputs: Inputs) -> outcomes.Outcome:
 def _store(
     inputs: Inputs,
     digest: str,
-    reads: "Reads",
-    module: "Module",
+    reads: Reads,
+    module: Module,
     results,
     count: int,
     diagnostics: list[Diagnostic],
@@ -167,7 +168,7 @@ def _store(
     return outcome
 
 
-def _checked(module: "Module") -> tuple[list, int, list[Diagnostic]]:
+def _checked(module: Module) -> tuple[list, int, list[Diagnostic]]:
     """The compile results, the object count and validate's diagnostics.
 
     An attribute that failed to evaluate is missing from its block, so the compiler may then
@@ -192,9 +193,9 @@ def test(
     inputs: Inputs,
     *,
     pattern: str | None = None,
-    backends: Sequence["Backend"] | None = None,
+    backends: Sequence[Backend] | None = None,
     engine: bool = False,
-) -> "TestReport":
+) -> TestReport:
     """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
     None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target;
     raises DiagnosticsError for errors in the module or its test files."""
@@ -208,7 +209,7 @@ def test(
     return run_tests(compiled.objects, cases, tuple(chosen), pattern)
 
 
-def engine_backend(module: Module) -> "Backend":
+def engine_backend(module: Module) -> Backend:
     """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
     from gp.testing.engine import EngineBackend
 
@@ -222,13 +223,13 @@ def engine_backend(module: Module) -> "Backend":
     return EngineBackend(provider.engine(), provider.namespace)
 
 
-def _block_positions(block: "Block"):
+def _block_positions(block: Block):
     yield block.pos
     for child in block.blocks:
         yield from _block_positions(child)
 
 
-def inputs_hash(module: "Module", objects: Sequence["CompiledObject"]) -> str:
+def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
     """A digest of everything the configuration asks for; a saved plan records it."""
     doc = {
         "stack": module.stack,
@@ -239,7 +240,7 @@ def inputs_hash(module: "Module", objects: Sequence["CompiledObject"]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def provider_for(module: "Module") -> "Provider":
+def provider_for(module: Module) -> Provider:
     from gp.providers.factory import make_provider
 
     return make_provider(module.provider, module.root_dir)
@@ -257,7 +258,7 @@ def plan(
     compiled: Compiled,
     provider: Provider,
     *,
-    mode: "Mode | None" = None,
+    mode: Mode | None = None,
     targets: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Plan:
@@ -276,7 +277,7 @@ def plan(
         targets=targets,
         confirm=provider.dry_run,
         inputs_hash=compiled.inputs_hash,
-        now=now or datetime.now(timezone.utc),
+        now=now or datetime.now(UTC),
         sensitive=compiled.module.sensitive_values,
     )
     return with_runs(made, provider)

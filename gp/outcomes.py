@@ -20,11 +20,12 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
-from gp import __version__
+from gp._version import __version__
 
 if TYPE_CHECKING:
     from gp.compile.objects import CompiledObject
@@ -40,10 +41,10 @@ _FOLDER = "outcomes"
 class Outcome:
     # The evaluated module without its object blocks (``objects`` is empty): the compiled
     # objects below stand for them.
-    module: "Module"
+    module: Module
     count: int  # how many objects the module declares (validate's count)
-    objects: tuple["CompiledObject", ...]
-    diagnostics: tuple["Diagnostic", ...]  # validate's warnings (a stored outcome has no error)
+    objects: tuple[CompiledObject, ...]
+    diagnostics: tuple[Diagnostic, ...]  # validate's warnings (a stored outcome has no error)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Entry:
     """A stored outcome: what validate needs is read at once, the objects only when asked."""
 
     count: int
-    diagnostics: tuple["Diagnostic", ...]
+    diagnostics: tuple[Diagnostic, ...]
     payload: bytes  # the pickled (module, objects)
 
     def outcome(self) -> Outcome:
@@ -89,7 +90,7 @@ def _code_fingerprint() -> str:
     roots = [Path(__file__).parent]
     hera = importlib.util.find_spec("hera")
     if hera is not None and hera.submodule_search_locations:
-        roots.append(Path(list(hera.submodule_search_locations)[0]) / "workflows" / "models")
+        roots.append(Path(next(iter(hera.submodule_search_locations))) / "workflows" / "models")
     for root in roots:
         for folder, dirs, files in os.walk(root):
             dirs.sort()
@@ -141,7 +142,7 @@ def lookup(cache_dir: Path | None, digest: str) -> Entry | None:
     return entry
 
 
-def store(cache_dir: Path | None, digest: str, reads: "Reads", outcome: Outcome) -> None:
+def store(cache_dir: Path | None, digest: str, reads: Reads, outcome: Outcome) -> None:
     if (
         cache_dir is None
         or outcome.module.sensitive_values

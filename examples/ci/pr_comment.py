@@ -19,10 +19,11 @@ import json
 import os
 import sys
 import urllib.request
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 # (method, path, JSON body or None) -> (status, decoded JSON or None)
-Transport = Callable[[str, str, Optional[dict]], "tuple[int, Any]"]
+Transport = Callable[[str, str, dict | None], "tuple[int, Any]"]
 LIMIT = 65_536
 NO_CHANGES = "**No changes.** The pipelines match the configuration of this pull request."
 
@@ -32,7 +33,7 @@ def marker(key: str) -> str:
 
 
 def github(token: str, api: str = "https://api.github.com") -> Transport:
-    def call(method: str, path: str, body: Optional[dict]) -> tuple[int, Any]:
+    def call(method: str, path: str, body: dict | None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(
             api + path,
@@ -52,7 +53,7 @@ def github(token: str, api: str = "https://api.github.com") -> Transport:
     return call
 
 
-def find_comment(call: Transport, repo: str, pr: int, key: str) -> Optional[dict]:
+def find_comment(call: Transport, repo: str, pr: int, key: str) -> dict | None:
     """The comment carrying the marker, through every page of the pull request's comments."""
     page = 1
     while True:
@@ -104,7 +105,7 @@ def sync(
     return "updated"
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repo", required=True)
     ap.add_argument("--pr", type=int, required=True)

@@ -10,14 +10,14 @@ from gp.api.stack import Session, Stack
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 
 __all__ = [
-    "Stack",
-    "Session",
-    "Plan",
-    "Change",
-    "FieldChange",
     "ApplyResult",
+    "Change",
     "Diagnostics",
+    "FieldChange",
     "Graph",
-    "TestResults",
+    "Plan",
+    "Session",
+    "Stack",
     "StackState",
+    "TestResults",
 ]

@@ -8,9 +8,10 @@ already masked: a sensitive value never reaches a ``Change``, a summary or a pic
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from gp import operations
 from gp.planner import plan as planned
@@ -21,7 +22,7 @@ from gp.render import markdown as render_markdown
 from gp.render import text as render_text
 from gp.render.json import plan_json
 
-__all__ = ["Plan", "Change", "FieldChange", "ApplyResult"]
+__all__ = ["ApplyResult", "Change", "FieldChange", "Plan"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Change:
     after: Mapping[str, Any] | None
 
     @classmethod
-    def _from_json(cls, item: Mapping[str, Any], action: str) -> "Change":
+    def _from_json(cls, item: Mapping[str, Any], action: str) -> Change:
         change = item["change"]
         return cls(
             address=item["address"],
@@ -154,7 +155,7 @@ class Plan:
         return target
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> "Plan":
+    def load(cls, path: str | os.PathLike[str]) -> Plan:
         """A plan saved by ``save`` or `gp plan --out`; raises gp.PlanError naming the file."""
         return cls(operations.read_plan_file(Path(path)))
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from gp import operations
 from gp.render.mask import mask_text, mask_value, secrets_of
@@ -24,11 +25,11 @@ if TYPE_CHECKING:
     from gp.runs.model import Node as _Node
     from gp.runs.model import Run as _Snapshot
 
-__all__ = ["Run", "submit", "history", "get"]
+__all__ = ["Run", "get", "history", "submit"]
 
 
 @contextmanager
-def run_context(stack: "Stack") -> Iterator["RunContext"]:
+def run_context(stack: Stack) -> Iterator[RunContext]:
     """The stack compiled, its provider and its engine, for one operation; the provider's
     connections are closed after. Raises gp.ProviderError on a target with no engine."""
     from gp.api.stack import _close
@@ -43,14 +44,14 @@ def run_context(stack: "Stack") -> Iterator["RunContext"]:
 
 
 def submit(
-    stack: "Stack",
+    stack: Stack,
     address: str,
     parameters: Mapping[str, Any],
     *,
     name: str | None,
     allow_drift: bool,
     annotations: Mapping[str, str] | None,
-) -> "Run":
+) -> Run:
     from gp.runs import api as runs_api
 
     with run_context(stack) as ctx:
@@ -66,8 +67,8 @@ def submit(
 
 
 def history(
-    stack: "Stack", address: str | None, *, status: str | None, limit: int | None
-) -> list["Run"]:
+    stack: Stack, address: str | None, *, status: str | None, limit: int | None
+) -> list[Run]:
     from gp.runs import api as runs_api
 
     with run_context(stack) as ctx:
@@ -75,14 +76,14 @@ def history(
         return [Run(stack, r, secrets) for r in runs_api.runs(ctx, address, status, limit)]
 
 
-def get(stack: "Stack", ident: str) -> "Run":
+def get(stack: Stack, ident: str) -> Run:
     from gp.runs import api as runs_api
 
     with run_context(stack) as ctx:
         return Run(stack, runs_api.get(ctx, ident), _secrets(ctx))
 
 
-def _secrets(ctx: "RunContext") -> tuple[str, ...]:
+def _secrets(ctx: RunContext) -> tuple[str, ...]:
     return secrets_of(ctx.compiled.module.sensitive_values)
 
 
@@ -92,7 +93,7 @@ def _strings(values: Mapping[str, Any]) -> dict[str, str]:
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
 
 
-def masked(snapshot: "_Snapshot", secrets: Sequence[str]) -> "_Snapshot":
+def masked(snapshot: _Snapshot, secrets: Sequence[str]) -> _Snapshot:
     """``snapshot`` with every value that may hold a secret masked: the run's message,
     parameters, annotations and spec, and each node's message, inputs and outputs."""
     if not secrets:
@@ -121,9 +122,7 @@ class Run:
     ``stack.runs(...)`` lists them. Renders in a notebook as its DAG coloured by phase and a
     table of its tasks."""
 
-    def __init__(
-        self, stack: "Stack", snapshot: "_Snapshot", secrets: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, stack: Stack, snapshot: _Snapshot, secrets: tuple[str, ...] = ()) -> None:
         self._stack = stack
         self._run = snapshot
         self._secrets = secrets
@@ -131,12 +130,12 @@ class Run:
     # -- what it is ------------------------------------------------------------------------
 
     @property
-    def raw(self) -> "_Snapshot":
+    def raw(self) -> _Snapshot:
         """The last snapshot read (gp.runs.model.Run), unmasked."""
         return self._run
 
     @property
-    def snapshot(self) -> "_Snapshot":
+    def snapshot(self) -> _Snapshot:
         """The last snapshot read (gp.runs.model.Run) with the module's sensitive values
         masked in its message, parameters, spec and nodes: what `gp runs show`, `gp watch`
         and the notebook display draw."""
@@ -193,7 +192,7 @@ class Run:
         return {k: mask_text(v, self._secrets) for k, v in self._run.parameters}
 
     @property
-    def nodes(self) -> dict[str, "_Node"]:
+    def nodes(self) -> dict[str, _Node]:
         """Task (or step) name -> its node (gp.Node: ``phase``, ``started_at``,
         ``finished_at``, ``message``, ``inputs``, ``outputs``, masked), for the nodes that ran
         a template; grouping nodes and the run's own node are left out."""
@@ -207,7 +206,7 @@ class Run:
 
     # -- reading it again ------------------------------------------------------------------
 
-    def refresh(self) -> "Run":
+    def refresh(self) -> Run:
         """Read the run again; returns itself."""
         from gp.runs import api as runs_api
 
@@ -215,7 +214,7 @@ class Run:
             self._run = runs_api.get(ctx, self.ident)
         return self
 
-    def follow(self, timeout: float | None = None) -> Iterator["Run"]:
+    def follow(self, timeout: float | None = None) -> Iterator[Run]:
         """This run, re-read, now and after each change until it ends (`gp watch` draws each);
         the last one yielded is done. Raises gp.RunError when ``timeout`` seconds pass first
         (the run goes on)."""
@@ -234,7 +233,7 @@ class Run:
                     raise RunError(f"{self.name} is still {snapshot.phase} after {timeout:.0f}s")
         raise AssertionError("the watch ended before the run did")
 
-    def _follow(self, on_change: Callable[["Run"], None] | None, timeout: float | None) -> str:
+    def _follow(self, on_change: Callable[[Run], None] | None, timeout: float | None) -> str:
         for run in self.follow(timeout):
             if on_change is not None:
                 on_change(run)
@@ -264,7 +263,7 @@ class Run:
         shown = [ln.text if task else f"{ln.task}: {ln.text}" for ln in self.log_lines(task)]
         return "\n".join(shown) + ("\n" if shown else "")
 
-    def log_lines(self, task: str | None = None, *, follow: bool = False) -> Iterator["LogLine"]:
+    def log_lines(self, task: str | None = None, *, follow: bool = False) -> Iterator[LogLine]:
         """The main containers' log lines (gp.LogLine: ``time``, ``task``, ``text``, masked) of
         ``task`` only or of every task: those so far in time order, or with ``follow`` each as
         it is written until the run has ended and its logs have gone quiet (`gp logs [-f]`).
@@ -280,7 +279,7 @@ class Run:
                     text=mask_text(line.text, self._secrets),
                 )
 
-    def stop(self, terminate: bool = False) -> "Run":
+    def stop(self, terminate: bool = False) -> Run:
         """Stop the run (exit handlers still run), or terminate it; returns itself, re-read.
         Raises gp.RunError when it has already ended."""
         from gp.runs import api as runs_api
@@ -295,7 +294,7 @@ class Run:
         *,
         allow_drift: bool = False,
         **params: Any,
-    ) -> "Run":
+    ) -> Run:
         """A new run of the same pipeline with this run's parameters, these on top (keywords,
         or ``parameters`` for names that are not identifiers), checked as ``Stack.run``
         checks them (`gp resubmit`). Its annotations are carried over."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from gp import operations
 from gp.api.plans import ApplyResult, Plan
@@ -31,7 +32,7 @@ from gp.render.graph import dags_for
 if TYPE_CHECKING:
     from gp.api.runs import Run
 
-__all__ = ["Stack", "Session"]
+__all__ = ["Session", "Stack"]
 
 
 def _var_args(vars: Mapping[str, Any] | None, var_files: Sequence[str | os.PathLike[str]]):
@@ -100,7 +101,7 @@ class Stack:
         )
 
     @classmethod
-    def from_inputs(cls, inputs: operations.Inputs) -> "Stack":
+    def from_inputs(cls, inputs: operations.Inputs) -> Stack:
         """A stack from gp.operations.Inputs, which keep `--var`/`--var-file` interleaved in
         the order typed (the CLI builds its stacks so)."""
         stack = cls.__new__(cls)
@@ -165,7 +166,7 @@ class Stack:
     # -- on the target ---------------------------------------------------------------------
 
     @contextmanager
-    def lock(self, timeout: float = 0.0, *, who: str | None = None) -> Iterator["Session"]:
+    def lock(self, timeout: float = 0.0, *, who: str | None = None) -> Iterator[Session]:
         """Hold the stack's lock (waiting up to ``timeout`` seconds) to plan and apply under
         it, as `gp apply` does from its plan to its last write."""
         compiled = self.compile()
@@ -277,7 +278,7 @@ class Stack:
         allow_drift: bool = False,
         annotations: Mapping[str, str] | None = None,
         **params: Any,
-    ) -> "Run":
+    ) -> Run:
         """Submit one run of the template or cron at ``address`` with these parameters (as
         keywords, or ``parameters`` for names that are not Python identifiers), as `gp run`
         does: checked against the template before anything is sent, and refused when the live
@@ -296,13 +297,13 @@ class Stack:
 
     def runs(
         self, address: str | None = None, *, status: str | None = None, limit: int | None = None
-    ) -> "list[Run]":
+    ) -> list[Run]:
         """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
         from gp.api.runs import history
 
         return history(self, address, status=status, limit=limit)
 
-    def get_run(self, ident: str) -> "Run":
+    def get_run(self, ident: str) -> Run:
         """A run by NAME or NAMESPACE/NAME."""
         from gp.api.runs import get
 

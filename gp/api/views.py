@@ -3,7 +3,7 @@ stack owns, each rendering itself in a notebook."""
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from gp.errors import Diagnostic
 from gp.planner.plan import StackRecord, Target
@@ -13,7 +13,7 @@ from gp.render import svg
 from gp.render.stack import stack_markdown, stack_text
 from gp.render.tests import render_text as tests_text
 
-__all__ = ["Diagnostics", "Graph", "TestResults", "StackState"]
+__all__ = ["Diagnostics", "Graph", "StackState", "TestResults"]
 
 
 class Diagnostics(list[Diagnostic]):

@@ -12,8 +12,8 @@ from rich.markup import escape
 
 from gp import operations
 from gp.api import Stack
-from gp.cli.console import shown_file, common_options, error_console, out_console, var_options
-from gp.errors import ConfigError, DiagnosticsError, GPError
+from gp.cli.console import common_options, error_console, out_console, shown_file, var_options
+from gp.errors import ConfigError, DiagnosticsError
 
 
 def inputs_for(root: Path, var_args=()) -> operations.Inputs:

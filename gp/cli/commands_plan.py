@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from gp.api import Plan as ApiPlan
 from gp.api import ApplyResult as ApiResult
+from gp.api import Plan as ApiPlan
 from gp.api import Stack
 from gp.cli import output
 from gp.cli.commands_module import inputs_for
-from gp.cli.interrupts import EXIT_INTERRUPTED, StopOnInterrupt
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
+from gp.cli.interrupts import EXIT_INTERRUPTED, StopOnInterrupt
 from gp.errors import ApplyError, ConfigError, GPError
 from gp.planner.plan import Mode, Plan
 from gp.planner.targets import address_problem

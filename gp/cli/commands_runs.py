@@ -4,7 +4,7 @@ gp/runs): it parses options and prints what the API returns, masked as the API m
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -25,7 +25,7 @@ def _stack(root: Path, var_args) -> Stack:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _parameters(params: tuple[str, ...], param_file: Path | None) -> dict[str, str]:

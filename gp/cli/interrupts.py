@@ -12,8 +12,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
-from typing import Callable
 
 EXIT_INTERRUPTED = 130
 
@@ -37,7 +37,7 @@ class StopOnInterrupt:
     def interrupted(self) -> bool:
         return self._event.is_set()
 
-    def __enter__(self) -> "StopOnInterrupt":
+    def __enter__(self) -> StopOnInterrupt:
         # Signal handlers can only be set from the main thread (gp run in-process by a
         # library's worker keeps Python's default behaviour).
         if threading.current_thread() is threading.main_thread():

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from gp import __version__
+from gp._version import __version__
 from gp.cli.console import error_console, shown_file
 from gp.cli.interrupts import EXIT_INTERRUPTED
 from gp.errors import GPError

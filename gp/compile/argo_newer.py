@@ -10,7 +10,7 @@ workflow field is missing, so this table shrinks as hera catches up.
 from __future__ import annotations
 
 import functools
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,35 +21,35 @@ class _Model(BaseModel):
 
 class ContainerRestartRuleOnExitCodes(_Model):
     operator: str
-    values: Optional[list[int]] = None
+    values: list[int] | None = None
 
 
 class ContainerRestartRule(_Model):
     action: str
-    exit_codes: Optional[ContainerRestartRuleOnExitCodes] = Field(None, alias="exitCodes")
+    exit_codes: ContainerRestartRuleOnExitCodes | None = Field(None, alias="exitCodes")
 
 
 class PodResourceClaim(_Model):
     name: str
-    resource_claim_name: Optional[str] = Field(None, alias="resourceClaimName")
-    resource_claim_template_name: Optional[str] = Field(None, alias="resourceClaimTemplateName")
+    resource_claim_name: str | None = Field(None, alias="resourceClaimName")
+    resource_claim_template_name: str | None = Field(None, alias="resourceClaimTemplateName")
 
 
 class FileKeySelector(_Model):
     volume_name: str = Field(..., alias="volumeName")
     path: str
     key: str
-    optional: Optional[bool] = None
+    optional: bool | None = None
 
 
 class PodCertificateProjection(_Model):
     signer_name: str = Field(..., alias="signerName")
     key_type: str = Field(..., alias="keyType")
-    certificate_chain_path: Optional[str] = Field(None, alias="certificateChainPath")
-    credential_bundle_path: Optional[str] = Field(None, alias="credentialBundlePath")
-    key_path: Optional[str] = Field(None, alias="keyPath")
-    max_expiration_seconds: Optional[int] = Field(None, alias="maxExpirationSeconds")
-    user_annotations: Optional[dict[str, str]] = Field(None, alias="userAnnotations")
+    certificate_chain_path: str | None = Field(None, alias="certificateChainPath")
+    credential_bundle_path: str | None = Field(None, alias="credentialBundlePath")
+    key_path: str | None = Field(None, alias="keyPath")
+    max_expiration_seconds: int | None = Field(None, alias="maxExpirationSeconds")
+    user_annotations: dict[str, str] | None = Field(None, alias="userAnnotations")
 
 
 def _container():
@@ -75,7 +75,7 @@ def executor_plugin_models() -> type[BaseModel]:
 
     class ExecutorPluginSidecar(_Model):
         container: _container()  # type: ignore[valid-type]
-        automount_service_account_token: Optional[bool] = Field(
+        automount_service_account_token: bool | None = Field(
             None, alias="automountServiceAccountToken"
         )
 
@@ -95,29 +95,29 @@ def newer_fields(model_name: str) -> list[tuple[str, str, Any]]:
     restart_rules = (
         "restart_policy_rules",
         "restartPolicyRules",
-        Optional[list[ContainerRestartRule]],
+        list[ContainerRestartRule] | None,
     )
-    pod_resources = ("pod_resources", "podResources", Optional[_resources()])
-    resource_claims = ("resource_claims", "resourceClaims", Optional[list[PodResourceClaim]])
+    pod_resources = ("pod_resources", "podResources", _resources() | None)
+    resource_claims = ("resource_claims", "resourceClaims", list[PodResourceClaim] | None)
     table: dict[str, list[tuple[str, str, Any]]] = {
         "Container": [restart_rules],
         "ContainerNode": [restart_rules],
         "ScriptTemplate": [restart_rules],
         "UserContainer": [restart_rules],
-        "HTTPArtifact": [("save_stream_via_file", "saveStreamViaFile", Optional[bool])],
-        "S3Artifact": [("addressing_style", "addressingStyle", Optional[str])],
-        "S3ArtifactRepository": [("addressing_style", "addressingStyle", Optional[str])],
-        "EnvVarSource": [("file_key_ref", "fileKeyRef", Optional[FileKeySelector])],
+        "HTTPArtifact": [("save_stream_via_file", "saveStreamViaFile", bool | None)],
+        "S3Artifact": [("addressing_style", "addressingStyle", str | None)],
+        "S3ArtifactRepository": [("addressing_style", "addressingStyle", str | None)],
+        "EnvVarSource": [("file_key_ref", "fileKeyRef", FileKeySelector | None)],
         "VolumeProjection": [
-            ("pod_certificate", "podCertificate", Optional[PodCertificateProjection])
+            ("pod_certificate", "podCertificate", PodCertificateProjection | None)
         ],
         "Template": [
-            ("pending_timeout", "pendingTimeout", Optional[str]),
+            ("pending_timeout", "pendingTimeout", str | None),
             pod_resources,
             resource_claims,
         ],
         "WorkflowSpec": [
-            ("executor_plugins", "executorPlugins", Optional[list[executor_plugin_models()]]),
+            ("executor_plugins", "executorPlugins", list[executor_plugin_models()] | None),
             pod_resources,
             resource_claims,
         ],

@@ -9,8 +9,9 @@ a few runtime values are always accepted. What a step or task exposes to the oth
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from gp.compile.context import Path
 
@@ -143,7 +144,7 @@ class TemplateFacts:
     owner: str | None = None  # the workflow template holding it, when called through template_ref
 
     @classmethod
-    def of(cls, tmpl: dict) -> "TemplateFacts":
+    def of(cls, tmpl: dict) -> TemplateFacts:
         kind = next((t for t in TYPES if tmpl.get(t) is not None), "")
         inputs, outputs = as_map(tmpl.get("inputs")), as_map(tmpl.get("outputs"))
         params, arts = entries(inputs.get("parameters")), entries(inputs.get("artifacts"))

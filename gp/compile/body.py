@@ -8,7 +8,8 @@ entry to a list or map field, named by its plural or singular (`toleration {}` -
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from gp.compile.context import Ctx, Path, did_you_mean, quote
 from gp.compile.schema import Kind, SchemaNode

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 RESULTS = (
     "Succeeded",
@@ -45,17 +44,17 @@ class Ref:
 
 @dataclass(frozen=True)
 class Not:
-    operand: "Expr"
+    operand: Expr
 
 
 @dataclass(frozen=True)
 class BinOp:
     op: str  # "&&" or "||"
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
 
 
-Expr = Union[Ref, Not, BinOp]
+Expr = Ref | Not | BinOp
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
@@ -110,7 +109,7 @@ class _Parser:
             return Not(self.unary())
         if text == "(":
             inner = self.expr()
-            kind2, text2, off2 = self.take()
+            _kind2, text2, off2 = self.take()
             if text2 != ")":
                 raise DependsSyntaxError(f"expected ')', found {text2!r}", off2)
             return inner

@@ -12,7 +12,8 @@ from gp.compile.checks import (
     check_scripts,
 )
 from gp.compile.compiler import Compiled, compile_decl
-from gp.compile.cron_refs import LocalTemplates as CronTemplates, check_cron_arguments
+from gp.compile.cron_refs import LocalTemplates as CronTemplates
+from gp.compile.cron_refs import check_cron_arguments
 from gp.compile.objects import CompiledObject
 from gp.compile.references import ReferenceCheck, TemplateIndex
 from gp.compile.rules import (

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from gp.compile.argo_vars import ALWAYS_GLOBAL, TemplateFacts, loops
 from gp.compile.context import did_you_mean, quote
@@ -127,7 +127,7 @@ def _node(parts: list[str], where: Where, g: Globals) -> str:
         return f"step {quote(node)} cannot read its own outputs (only its exit hook can)"
     if rest == ["status"]:
         if where.node is None:
-            return f"a task's status is known only to the tasks that depend on it (and to hooks)"
+            return "a task's status is known only to the tasks that depend on it (and to hooks)"
         return f"task {quote(where.node)} does not depend on task {quote(node)}; add it to depends to read its status"
     callee = where.nodes[node]
     assert callee is not None  # a step or task with an unknown template resolves anything

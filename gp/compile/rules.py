@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from gp.compile.compiler import Compiled
 from gp.compile.context import Ctx, Path, did_you_mean, quote
@@ -25,7 +26,7 @@ class LocalTemplates:
     by_ref: dict[tuple[bool, str], set[str]]
 
     @classmethod
-    def of(cls, results: list[Compiled]) -> "LocalTemplates":
+    def of(cls, results: list[Compiled]) -> LocalTemplates:
         out: dict[tuple[bool, str], set[str]] = {}
         for r in results:
             if r.kind in TEMPLATE_KINDS:

@@ -36,7 +36,7 @@ class FieldInfo:
     argo_name: str
     hcl_name: str
     kind: Kind
-    child: "SchemaNode | None" = None
+    child: SchemaNode | None = None
     # For SCALAR and LIST: the Python type of the value (str, int, bool, float).
     scalar: type | None = None
     required: bool = False

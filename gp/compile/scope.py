@@ -8,7 +8,7 @@ sees the steps before it; no scope is ever copied, which keeps the check linear.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 # Argo reads a `depends` expression with this pattern: `A.Succeeded` or a bare task name.
 _DEPENDS_NAME = re.compile(
@@ -19,9 +19,9 @@ _DEPENDS_NAME = re.compile(
 class Scope:
     """Known names here and in the parents; `open` nodes are steps/tasks whose template is unknown."""
 
-    __slots__ = ("parent", "keys", "open", "any_item", "ancestor")
+    __slots__ = ("ancestor", "any_item", "keys", "open", "parent")
 
-    def __init__(self, parent: "Scope | None" = None, keys: Iterable[str] = ()):
+    def __init__(self, parent: Scope | None = None, keys: Iterable[str] = ()):
         self.parent = parent
         self.keys: set[str] = set(keys)
         self.open: set[str] = set()

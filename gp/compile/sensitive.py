@@ -13,7 +13,8 @@ The result is a list of manifest paths (keys and list indices) that renderers ma
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.values import number_text

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from gp.compile.body import compile_attrs, compile_block_into, describe, labelled_body
 from gp.compile.context import Ctx, Path, quote

@@ -8,7 +8,7 @@ Every node carries the 1-based ``line`` and ``col`` where it starts; the file na
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 # Bumped whenever a node changes shape, so that cached trees of an older shape are ignored.
 AST_VERSION = 3
@@ -23,25 +23,25 @@ class Literal:
 
 @dataclass(frozen=True, slots=True)
 class Interp:
-    expr: "Expr"
+    expr: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class IfDirective:
-    cond: "Expr"
-    then: tuple["Part", ...]
-    else_: tuple["Part", ...]
+    cond: Expr
+    then: tuple[Part, ...]
+    else_: tuple[Part, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ForDirective:
     key_var: str | None
     value_var: str
-    coll: "Expr"
-    body: tuple["Part", ...]
+    coll: Expr
+    body: tuple[Part, ...]
 
 
-Part = Union[str, Interp, IfDirective, ForDirective]
+Part = str | Interp | IfDirective | ForDirective
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +55,14 @@ class Template:
 
 @dataclass(frozen=True, slots=True)
 class TupleExpr:
-    items: tuple["Expr", ...]
+    items: tuple[Expr, ...]
     line: int
     col: int
 
 
 @dataclass(frozen=True, slots=True)
 class ObjectExpr:
-    items: tuple[tuple["Expr", "Expr"], ...]
+    items: tuple[tuple[Expr, Expr], ...]
     line: int
     col: int
 
@@ -78,7 +78,7 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class GetAttr:
-    obj: "Expr"
+    obj: Expr
     name: str
     line: int
     col: int
@@ -86,8 +86,8 @@ class GetAttr:
 
 @dataclass(frozen=True, slots=True)
 class Index:
-    obj: "Expr"
-    key: "Expr"
+    obj: Expr
+    key: Expr
     line: int
     col: int
 
@@ -99,8 +99,8 @@ class Splat:
     ``each`` is an expression over ``SplatItem`` (the current element).
     """
 
-    src: "Expr"
-    each: "Expr"
+    src: Expr
+    each: Expr
     full: bool
     line: int
     col: int
@@ -115,7 +115,7 @@ class SplatItem:
 @dataclass(frozen=True, slots=True)
 class Call:
     name: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     expand_last: bool
     line: int
     col: int
@@ -124,8 +124,8 @@ class Call:
 @dataclass(frozen=True, slots=True)
 class Binary:
     op: str
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     line: int
     col: int
 
@@ -133,16 +133,16 @@ class Binary:
 @dataclass(frozen=True, slots=True)
 class Unary:
     op: str
-    operand: "Expr"
+    operand: Expr
     line: int
     col: int
 
 
 @dataclass(frozen=True, slots=True)
 class Conditional:
-    cond: "Expr"
-    then: "Expr"
-    else_: "Expr"
+    cond: Expr
+    then: Expr
+    else_: Expr
     line: int
     col: int
 
@@ -151,10 +151,10 @@ class Conditional:
 class ForExpr:
     key_var: str | None
     value_var: str
-    coll: "Expr"
-    key: "Expr | None"  # set for the object form {for ... : k => v}
-    value: "Expr"
-    cond: "Expr | None"
+    coll: Expr
+    key: Expr | None  # set for the object form {for ... : k => v}
+    value: Expr
+    cond: Expr | None
     group: bool
     line: int
     col: int
@@ -162,28 +162,28 @@ class ForExpr:
 
 @dataclass(frozen=True, slots=True)
 class Paren:
-    expr: "Expr"
+    expr: Expr
     line: int
     col: int
 
 
-Expr = Union[
-    Literal,
-    Template,
-    TupleExpr,
-    ObjectExpr,
-    Name,
-    GetAttr,
-    Index,
-    Splat,
-    SplatItem,
-    Call,
-    Binary,
-    Unary,
-    Conditional,
-    ForExpr,
-    Paren,
-]
+Expr = (
+    Literal
+    | Template
+    | TupleExpr
+    | ObjectExpr
+    | Name
+    | GetAttr
+    | Index
+    | Splat
+    | SplatItem
+    | Call
+    | Binary
+    | Unary
+    | Conditional
+    | ForExpr
+    | Paren
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +198,7 @@ class Attribute:
 class BlockNode:
     type: str
     labels: tuple[str, ...]
-    body: "Body"
+    body: Body
     line: int
     col: int
 

@@ -39,7 +39,7 @@ MARK_FUNCTIONS = ("sensitive", "nonsensitive")
 
 
 class CallsMixin:
-    def e_Call(self: "Evaluator", node: ast.Call) -> Any:
+    def e_Call(self: Evaluator, node: ast.Call) -> Any:
         if node.name in ("try", "can"):
             return self._try(node)
         fn = self.functions.get(node.name)
@@ -105,7 +105,7 @@ class CallsMixin:
             return "the reason is not shown, because it quotes a sensitive argument"
         return masked
 
-    def _try(self: "Evaluator", node: ast.Call) -> Any:
+    def _try(self: Evaluator, node: ast.Call) -> Any:
         if node.name == "can" and len(node.args) != 1:
             raise self.error(
                 'Call to function "can" failed: exactly one argument is required', node

@@ -19,7 +19,7 @@ _LABELS = {
     "locals": 0,
     "output": 1,
     "module": 1,
-    **{k: 1 for k in OBJECT_KINDS},
+    **dict.fromkeys(OBJECT_KINDS, 1),
 }
 
 

@@ -8,8 +8,9 @@ current ``Frame``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from gp.config import ast
 from gp.config.calls import CallsMixin, FuncError, suggest, suggest_ref  # noqa: F401  (re-exported)
@@ -32,14 +33,12 @@ class Frame:
 
     refs: set[str] = field(default_factory=set)
 
-    def merge(self, other: "Frame") -> None:
+    def merge(self, other: Frame) -> None:
         self.refs |= other.refs
 
 
 class Resolver(Protocol):
-    def lookup(
-        self, root: str, steps: list[str], node: ast.Name, ev: "Evaluator"
-    ) -> tuple[Any, int]:
+    def lookup(self, root: str, steps: list[str], node: ast.Name, ev: Evaluator) -> tuple[Any, int]:
         """Resolve a root name and leading static steps; return (value, steps consumed)."""
 
 
@@ -65,7 +64,7 @@ class Evaluator(CallsMixin):
         line, col = ast.pos_of(node)
         return ConfigError(message, SourcePos(self.file, line, col))
 
-    def child(self, bindings: dict[str, Any]) -> "Evaluator":
+    def child(self, bindings: dict[str, Any]) -> Evaluator:
         ev = Evaluator(
             self.file, self.resolver, self.functions, {**self.bindings, **bindings}, self.frame
         )

@@ -89,7 +89,7 @@ def _tokens(text: str, filename: str) -> list[Token]:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, text, filename) from exc
-    return [t for t in tree.scan_values(lambda v: isinstance(v, Token))]
+    return list(tree.scan_values(lambda v: isinstance(v, Token)))
 
 
 def _syntax_error(exc: UnexpectedInput, text: str, filename: str) -> ConfigError:

@@ -6,8 +6,9 @@ import base64
 import hashlib
 import json
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 

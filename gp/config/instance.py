@@ -7,8 +7,9 @@ references and a cycle is reported with its path). Object blocks are in ``object
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from gp.config import ast
 from gp.config.decls import Declarations, attr_map, check_allowed
@@ -27,7 +28,7 @@ from gp.config.marks import (
 from gp.config.model import OBJECT_KINDS
 from gp.config.objects_eval import ObjectsMixin
 from gp.config.session import Result, Session, at
-from gp.config.types import TypeConvError, TypeSpecError, Type, convert, parse_type
+from gp.config.types import Type, TypeConvError, TypeSpecError, convert, parse_type
 from gp.errors import ConfigError, SourcePos
 
 # An input for a variable: (literal) -> (value, frame, position of the value or None).
@@ -304,7 +305,7 @@ class ModuleInstance(ObjectsMixin):
             return [c.outputs_value(ev, node) for c in instances], 1
         return {k: c.outputs_value(ev, node) for k, c in instances.items()}, 1
 
-    def _child_output(self, child: "ModuleInstance", name: str, ev: Evaluator, node: Any) -> Any:
+    def _child_output(self, child: ModuleInstance, name: str, ev: Evaluator, node: Any) -> Any:
         if name not in child.decls.outputs:
             label = child.prefix.rstrip(".")
             raise ev.error(

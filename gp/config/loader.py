@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
+from gp._version import __version__
 from gp.config.decls import attr_map, check_allowed
 from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
 from gp.config.marks import has_marks, marked_texts, strip
 from gp.config.model import Module, Output, ProviderConfig
 from gp.config.names import namespace_problem, stack_from_folder, stack_problem
-from gp.config.parse import ParseHook, parse_files  # noqa: F401  (re-exported)
+from gp.config.parse import ParseHook, parse_files
 from gp.config.reads import Reads
 from gp.config.session import CompileObject, Session
 from gp.config.variables import RawValue, VarArg, collect, order_args
-from gp import __version__
 from gp.config.version import unmet
 from gp.errors import ConfigError, Diagnostic
 

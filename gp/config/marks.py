@@ -13,7 +13,8 @@ fields, and every renderer masks them.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 # A path into a value: dict keys and list indices.
 ValuePath = tuple[Any, ...]

@@ -33,10 +33,10 @@ class Block:
     type: str
     labels: tuple[str, ...]
     attrs: dict[str, Attr]
-    blocks: list["Block"]
+    blocks: list[Block]
     pos: SourcePos
 
-    def blocks_of(self, type_: str) -> list["Block"]:
+    def blocks_of(self, type_: str) -> list[Block]:
         return [b for b in self.blocks if b.type == type_]
 
 

@@ -36,7 +36,7 @@ class Expansion:
 
 
 def expand(
-    inst: "ModuleInstance", attrs: dict[str, ast.Attribute], file: str, what: str
+    inst: ModuleInstance, attrs: dict[str, ast.Attribute], file: str, what: str
 ) -> Expansion:
     if "count" in attrs and "for_each" in attrs:
         raise ConfigError(
@@ -90,7 +90,7 @@ def expand(
     return Expansion("single", (None,), ({},), Frame())
 
 
-def instantiate(parent: "ModuleInstance", name: str, meta: tuple[str, ...]) -> Result:
+def instantiate(parent: ModuleInstance, name: str, meta: tuple[str, ...]) -> Result:
     """The child instances of ``module "name"``: one instance, a list (count) or a dict (for_each)."""
     from gp.config.instance import ModuleInstance
 
@@ -144,7 +144,7 @@ def instantiate(parent: "ModuleInstance", name: str, meta: tuple[str, ...]) -> R
     return Result(value, expansion.frame)
 
 
-def _source_dir(parent: "ModuleInstance", name: str, attrs: dict[str, ast.Attribute], decl) -> Path:
+def _source_dir(parent: ModuleInstance, name: str, attrs: dict[str, ast.Attribute], decl) -> Path:
     if "source" not in attrs:
         raise ConfigError(f'Module "{name}" has no source', decl.pos)
     node = attrs["source"].expr
@@ -177,7 +177,7 @@ def _source_dir(parent: "ModuleInstance", name: str, attrs: dict[str, ast.Attrib
     return child
 
 
-def _input_fn(parent: "ModuleInstance", file: str, expr: ast.Expr, bindings: dict[str, Any]):
+def _input_fn(parent: ModuleInstance, file: str, expr: ast.Expr, bindings: dict[str, Any]):
     def evaluate(literal: bool) -> tuple[Any, Frame, Any]:
         ev: Evaluator = parent.evaluator(file, dict(bindings))
         return ev.eval(expr), ev.frame, at(file, expr)

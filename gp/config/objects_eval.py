@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from gp.config import ast
 from gp.config.decls import attr_map
 from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
+from gp.config.fieldpath import parse_path
 from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
 from gp.config.modules import Expansion, expand
 from gp.config.session import Result, at
-from gp.config.fieldpath import parse_path
 from gp.errors import ConfigError, GPError, SourcePos
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ CLUSTER_SCOPED = ("cluster_workflow_template",)
 
 
 class ObjectsMixin:
-    def object_expansion(self: "ModuleInstance", kind: str, label: str) -> Expansion:
+    def object_expansion(self: ModuleInstance, kind: str, label: str) -> Expansion:
         decl = self.decls.objects[(kind, label)]
         attrs = attr_map(decl.node.body, decl.file, [])
         meta = "count" if "count" in attrs else "for_each" if "for_each" in attrs else None
@@ -47,7 +47,7 @@ class ObjectsMixin:
         )
 
     def object_decl(
-        self: "ModuleInstance", kind: str, label: str, i: int, ev: Evaluator | None, node: Any
+        self: ModuleInstance, kind: str, label: str, i: int, ev: Evaluator | None, node: Any
     ) -> ObjectDecl:
         expansion = self.object_expansion(kind, label)
         address = f"{self.prefix}{kind}.{label}{expansion.suffix(i)}"
@@ -63,7 +63,7 @@ class ObjectsMixin:
             ev.frame.refs.add(address)
         return decl
 
-    def all_objects(self: "ModuleInstance") -> list[ObjectDecl]:
+    def all_objects(self: ModuleInstance) -> list[ObjectDecl]:
         out: list[ObjectDecl] = []
         for kind, label in self.decls.order:
             with self.session.collecting():
@@ -86,7 +86,7 @@ class ObjectsMixin:
     # --- references -----------------------------------------------------------------------
 
     def object_ref(
-        self: "ModuleInstance", kind: str, steps: list[str], ev: Evaluator, node: Any
+        self: ModuleInstance, kind: str, steps: list[str], ev: Evaluator, node: Any
     ) -> tuple[Any, int]:
         if not steps:
             raise ev.error(f'The "{kind}" object cannot be used directly; use {kind}.NAME', node)
@@ -118,7 +118,7 @@ class ObjectsMixin:
         return dict(zip(expansion.keys, refs)), 1
 
     def _ref_at(
-        self: "ModuleInstance",
+        self: ModuleInstance,
         kind: str,
         label: str,
         i: int,
@@ -136,7 +136,7 @@ class ObjectsMixin:
         )
 
     def _manifest(
-        self: "ModuleInstance", decl: ObjectDecl, ev: Evaluator, node: Any, strict: bool
+        self: ModuleInstance, decl: ObjectDecl, ev: Evaluator, node: Any, strict: bool
     ) -> Any:
         session = self.session
         if session.compile_object is None or session.provider is None:
@@ -165,7 +165,7 @@ class ObjectsMixin:
     # --- bodies ---------------------------------------------------------------------------
 
     def _build_decl(
-        self: "ModuleInstance", kind: str, label: str, address: str, bindings: dict
+        self: ModuleInstance, kind: str, label: str, address: str, bindings: dict
     ) -> Result:
         decl = self.decls.objects[(kind, label)]
         file = decl.file
@@ -203,7 +203,7 @@ class ObjectsMixin:
         return Result(obj, Frame())
 
     def eval_block(
-        self: "ModuleInstance",
+        self: ModuleInstance,
         type_: str,
         labels: tuple[str, ...],
         body: ast.Body,
@@ -238,7 +238,7 @@ class ObjectsMixin:
         return Block(type_, labels, attrs, blocks, pos)
 
     def _dynamic(
-        self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict, refs: set[str]
+        self: ModuleInstance, b: ast.BlockNode, file: str, bindings: dict, refs: set[str]
     ) -> list[Block]:
         if len(b.labels) != 1:
             raise ConfigError(
@@ -280,9 +280,7 @@ class ObjectsMixin:
             )
         return out
 
-    def _lifecycle(
-        self: "ModuleInstance", b: ast.BlockNode, file: str, bindings: dict
-    ) -> Lifecycle:
+    def _lifecycle(self: ModuleInstance, b: ast.BlockNode, file: str, bindings: dict) -> Lifecycle:
         attrs = attr_map(b.body, file, self.session.diags)
         ev = self.evaluator(file, dict(bindings))
         prevent = False

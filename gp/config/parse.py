@@ -12,17 +12,17 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable
 
 import hcl2
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from gp.config import ast
-from gp.config.convert import ConvertError, Converter
-from gp.config.reads import Reads
+from gp.config.convert import Converter, ConvertError
 from gp.config.nesting import MAX_NESTING, nested_too_deep
+from gp.config.reads import Reads
 from gp.config.syntax_scan import diagnose
 from gp.errors import ConfigError, DiagnosticsError, SourcePos
 

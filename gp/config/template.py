@@ -8,8 +8,9 @@ body this module scans for ``${...}`` and ``%{...}``. Both end up as the same fl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from gp.config import ast
 

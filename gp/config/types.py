@@ -26,11 +26,11 @@ class TypeConvError(Exception):
 @dataclass(frozen=True)
 class Type:
     kind: str  # string number bool any list set map object tuple
-    elem: "Type | None" = None
-    attrs: tuple[tuple[str, "Type"], ...] = ()
+    elem: Type | None = None
+    attrs: tuple[tuple[str, Type], ...] = ()
     optional: frozenset[str] = frozenset()
     defaults: tuple[tuple[str, Any], ...] = field(default=())
-    elems: tuple["Type", ...] = ()
+    elems: tuple[Type, ...] = ()
 
     def __str__(self) -> str:
         if self.kind in PRIMITIVES:

@@ -8,9 +8,10 @@ type is ``string`` or unset, otherwise parsed as an HCL expression (as Terraform
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Literal
 
 from gp.config import ast
 from gp.config.parse import parse_expression, parse_files

@@ -4,7 +4,7 @@
 the same functions through ``gp.devcluster.lifecycle``.
 """
 
-from gp.devcluster.build import KUBE_VERSION, BuildPaths, Binaries, ensure_binaries, find_binaries
+from gp.devcluster.build import KUBE_VERSION, Binaries, BuildPaths, ensure_binaries, find_binaries
 from gp.devcluster.cluster import ClusterState, default_state_dir, down, env_line, load, require
 from gp.devcluster.errors import BuildError, DevClusterError, NotRunningError, StartError
 from gp.devcluster.kubeconfig import api_client
@@ -12,22 +12,22 @@ from gp.devcluster.lifecycle import add_server, client_for, start
 
 __all__ = [
     "KUBE_VERSION",
-    "BuildPaths",
     "Binaries",
-    "ensure_binaries",
-    "find_binaries",
-    "ClusterState",
-    "default_state_dir",
-    "down",
-    "env_line",
-    "load",
-    "require",
     "BuildError",
+    "BuildPaths",
+    "ClusterState",
     "DevClusterError",
     "NotRunningError",
     "StartError",
-    "api_client",
     "add_server",
+    "api_client",
     "client_for",
+    "default_state_dir",
+    "down",
+    "ensure_binaries",
+    "env_line",
+    "find_binaries",
+    "load",
+    "require",
     "start",
 ]

@@ -185,7 +185,7 @@ def start_etcd(
                 pid,
                 args[0],
                 log,
-                lambda: http_get(info.url + "/health")[0] == 200,
+                lambda info=info: http_get(info.url + "/health")[0] == 200,
                 timeout_s,
             )
             return info
@@ -231,7 +231,7 @@ def start_apiserver(
                 pid,
                 args[0],
                 log,
-                lambda: _apiserver_ready(server, state.pki),
+                lambda server=server: _apiserver_ready(server, state.pki),
                 timeout_s,
             )
             break

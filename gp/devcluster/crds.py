@@ -105,7 +105,9 @@ def wait_served(
     ext, objs = client.ApiextensionsV1Api(api), client.CustomObjectsApi(api)
     for crd in crds:
         name = crd["metadata"]["name"]
-        ok = wait_until(lambda: _established(ext, name) and _lists(objs, crd), timeout_s, 0.1)
+        ok = wait_until(
+            lambda name=name, crd=crd: _established(ext, name) and _lists(objs, crd), timeout_s, 0.1
+        )
         if not ok:
             raise DevClusterError(f"CRD {name} was not served within {timeout_s:.0f}s")
 

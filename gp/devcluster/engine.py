@@ -9,8 +9,8 @@ cluster's state file, so ``down`` stops them by PID.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from kubernetes import client
 from kubernetes.client.rest import ApiException

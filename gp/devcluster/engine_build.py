@@ -19,9 +19,9 @@ import os
 import shutil
 import stat
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
 
 from gp.devcluster.build import (
     BuildPaths,

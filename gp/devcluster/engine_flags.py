@@ -8,8 +8,8 @@ the dev cluster's kube-apiserver.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 

@@ -11,9 +11,10 @@ kubelet's certificate unless told a CA, which the dev cluster does not.
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timezone
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from gp.devcluster.certs import Pki
 
@@ -67,7 +68,7 @@ def kwok_log_args(port: int, pki: Pki) -> list[str]:
 
 def cri_line(at: datetime, text: str, stream: str = "stdout") -> str:
     """A line in the CRI log format the kubelet (and KWOK) read: time, stream, tag, text."""
-    stamp = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return f"{stamp} {stream} F {text}\n"
 
 
@@ -83,7 +84,7 @@ def append_log(
 ) -> Path:
     path = logs_dir / namespace / f"{pod}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
-    at = now or datetime.now(timezone.utc)
+    at = now or datetime.now(UTC)
     with path.open("a", encoding="utf-8") as f:
         f.write("".join(cri_line(at, line) for line in lines))
     return path
@@ -111,7 +112,7 @@ class PodLogs:
             self.custom.create_namespaced_custom_object(
                 KWOK_GROUP, KWOK_VERSION, namespace, "logs", logs_object(namespace, pod, path)
             )
-        except Exception as exc:  # noqa: BLE001 - logs are a convenience; the run goes on
+        except Exception as exc:
             if getattr(exc, "status", None) != 409:
                 raise
 

@@ -13,8 +13,8 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 LOOPBACK = "127.0.0.1"
 _PR_SET_PDEATHSIG = 1

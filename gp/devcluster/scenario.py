@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 # `gp test --engine` writes what this reads: one encoder for both.
 from gp.testing.engine import SCENARIO_ANNOTATION, encode_scenario

@@ -35,8 +35,8 @@ from gp.devcluster.scenario import (
     OUTCOME_ANNOTATION,
     SCENARIO_ANNOTATION,
     ScenarioError,
-    node_key,
     delay_for,
+    node_key,
     outcome_for,
     outputs_for,
     parse_scenario,
@@ -181,7 +181,7 @@ class Executor:
                 for event in stream:
                     if event["type"] in ("ADDED", "MODIFIED"):
                         self.offer(event["object"])
-            except Exception as e:  # noqa: BLE001 - a dev tool that must keep serving
+            except Exception as e:
                 _log(f"watch interrupted ({type(e).__name__}: {e}); listing again")
                 time.sleep(0.5)
 

@@ -9,7 +9,8 @@ its snake_case name. User data (maps, free values) keeps its keys exactly.
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from gp.compile.schema import FieldInfo, Kind, SchemaNode
 from gp.errors import ConfigError

@@ -68,7 +68,7 @@ def _templates_by_name(obj: dict) -> dict:
             templates = holder["templates"]
             names = [t.get("name") for t in templates if isinstance(t, dict)]
             if len(names) == len(templates) and len(set(names)) == len(names):
-                holder = {**holder, "templates": {n: t for n, t in zip(names, templates)}}
+                holder = {**holder, "templates": dict(zip(names, templates))}
                 if key:
                     spec[key] = holder
                 else:

@@ -9,8 +9,9 @@ A Workflow (one run) is declared as the WorkflowTemplate its spec makes, and a n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from gp.compile.compiler import argo_kinds
 from gp.compile.objects import ADDRESS_ANNOTATION, LABEL_PREFIX, MANAGED_BY_LABEL, MANAGED_BY_VALUE

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 INDENT = "  "
 # Lines longer than this are broken over several lines (lists and objects).
@@ -31,7 +31,7 @@ class Attr:
 class Block:
     type: str
     labels: tuple[str, ...] = ()
-    body: list[Union["Attr", "Block"]] = field(default_factory=list)
+    body: list[Attr | Block] = field(default_factory=list)
     comment: str | None = None
 
 

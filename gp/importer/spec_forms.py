@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from gp.compile import schema
 from gp.importer.by_schema import attrs_first, model_items, to_value

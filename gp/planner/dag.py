@@ -10,8 +10,9 @@ way a version bump renames ``sen2cor-290`` to ``sen2cor-291``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from gp.compile.depends import task_edges
 from gp.planner.dag_reason import edge_reason, fields_reason, renamed_reason

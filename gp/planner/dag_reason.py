@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from gp.planner.plan import FieldChange
 
@@ -87,14 +88,14 @@ def names(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _incoming(g: "_Graph", task: str, rename: dict[str, str]) -> list[str]:
+def _incoming(g: _Graph, task: str, rename: dict[str, str]) -> list[str]:
     return [condition(rename.get(s, s), c) for s, d, c in g.edges if d == task]
 
 
 def edge_reason(
     task: str,
-    old: "_Graph",
-    new: "_Graph",
+    old: _Graph,
+    new: _Graph,
     renamed_from: dict[str, str],
     old_name: str | None = None,
 ) -> str:
@@ -123,8 +124,8 @@ def renamed_reason(
     old_name: str,
     task: str,
     fields: Sequence[FieldChange],
-    old: "_Graph",
-    new: "_Graph",
+    old: _Graph,
+    new: _Graph,
     renamed_from: dict[str, str],
 ) -> str:
     parts = [fields_reason(fields)] if fields else []

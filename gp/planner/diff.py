@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import canonical, parse_pod_spec_patches, strip_server_fields
@@ -135,8 +136,6 @@ def unchanged_count(after: dict[str, Any] | None, fields: Sequence[FieldChange])
     count = 0
     for path in leaf_paths(canonical(prepare(after))):
         text = format_path(path)
-        if not any(
-            text == c or text.startswith(c + ".") or text.startswith(c + "[") for c in changed
-        ):
+        if not any(text == c or text.startswith((c + ".", c + "[")) for c in changed):
             count += 1
     return count

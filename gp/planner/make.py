@@ -9,9 +9,10 @@ plan with errors can still be rendered; ``raise_for_errors`` turns them into a P
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import PlanError

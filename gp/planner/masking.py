@@ -7,7 +7,8 @@ was sensitive when it was applied, though the configuration no longer says so.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gp.config.marks import MASK
 from gp.planner.paths import Path, keyed, parse_path, plain, starts_with

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gp.config.fieldpath import Name, Path, Segment, parse_path  # noqa: F401  (re-exported)
 

@@ -6,7 +6,7 @@ a cron string. Computed from the ``now`` the caller gives: the planner never rea
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,12 +32,12 @@ def next_runs(
     Argo's controller uses its own local zone when none is given; gp assumes UTC there.
     """
     try:
-        zone = ZoneInfo(tz) if tz else timezone.utc
+        zone = ZoneInfo(tz) if tz else UTC
     except (ZoneInfoNotFoundError, ValueError):
         return ()
     from croniter import CroniterError, croniter  # only a plan that changes a cron needs it
 
-    start = (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).astimezone(zone)
+    start = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(zone)
     runs: set[datetime] = set()
     for expr in schedules:
         try:

@@ -13,10 +13,10 @@ from typing import Any
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Lifecycle
 from gp.errors import PlanError, SourcePos
-from gp.planner.typed import Fields
 from gp.planner.plan import (
     FORMAT_VERSION,
     Action,
+    CronUse,
     DagChange,
     DagEdge,
     DagTask,
@@ -24,13 +24,13 @@ from gp.planner.plan import (
     FieldChange,
     Mode,
     Plan,
-    CronUse,
     ResourceChange,
     RunImpact,
     ScheduleChange,
     SchedulePreview,
     Target,
 )
+from gp.planner.typed import Fields
 
 KIND = "gp-plan"
 

@@ -65,11 +65,11 @@ class Fields:
     def manifest(self, key: str) -> dict | None:
         return self.get(key, dict, optional=True)
 
-    def sub(self, key: str, *, optional: bool = False) -> "Fields | None":
+    def sub(self, key: str, *, optional: bool = False) -> Fields | None:
         value = self.get(key, dict, optional=optional)
         return None if value is None else Fields(value, self._at(key))
 
-    def items(self, key: str, *, optional: bool = False) -> list["Fields"]:
+    def items(self, key: str, *, optional: bool = False) -> list[Fields]:
         values = self.get(key, list, optional=optional) or []
         return [Fields(v, f"{self._at(key)}[{i}]") for i, v in enumerate(values)]
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.planner.plan import LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target

@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import ConflictError, ProviderError
+from gp.planner.normalize import strip_server_fields
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
 from gp.providers.executor import apply_and_record
 from gp.providers.filelock import FileLock
 from gp.providers.kinds import file_stem, is_cluster_scoped
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
-from gp.planner.normalize import strip_server_fields
 from gp.providers.manifests import (
     address_of,
     content_hash,

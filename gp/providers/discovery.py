@@ -7,7 +7,7 @@ be created" and fail at apply.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from gp.errors import ProviderError
 from gp.providers.kinds import argo_kind, split_api_version

@@ -9,8 +9,8 @@ was written.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Callable, Mapping, Sequence
 
 from gp.errors import GPError, PlanError, ProviderError
 from gp.planner.plan import Plan, ResourceChange, StackRecord, Target

@@ -7,14 +7,16 @@ The stack's record is the ConfigMap ``gp-stack-<stack>`` and its lock the Lease
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
+from gp.planner.normalize import strip_server_fields
 from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
 from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
@@ -22,12 +24,11 @@ from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
 from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transport_for
-from gp.providers.kubetransport import LibraryTransport
 from gp.providers.kubestore import RecordStore
+from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
 from gp.providers.managed import foreign_fields, json_pointer
-from gp.planner.normalize import strip_server_fields
 from gp.providers.manifests import (
     address_of,
     labels_of,
@@ -69,7 +70,7 @@ class KubernetesProvider:
     @classmethod
     def from_config(
         cls, config: ProviderConfig, root_dir: Path, **kwargs: Any
-    ) -> "KubernetesProvider":
+    ) -> KubernetesProvider:
         transport = transport_for(config.settings, root_dir)
         manager = config.settings.get("field_manager") or DEFAULT_FIELD_MANAGER
         provider = cls(transport, config.namespace, field_manager=manager, **kwargs)
@@ -139,7 +140,7 @@ class KubernetesProvider:
 
     def _list_scopes(self, refs: list[ObjectRef]) -> list[tuple[str, str, str | None]]:
         """(apiVersion, kind, namespace) pairs to LIST: every kind in every namespace in play."""
-        versions = {k: f"{ARGO_GROUP}/{ARGO_VERSION}" for k in DEFAULT_KINDS}
+        versions = dict.fromkeys(DEFAULT_KINDS, f"{ARGO_GROUP}/{ARGO_VERSION}")
         versions.update({r.kind: r.api_version for r in refs if r.api_version})
         # A kind the server does not serve has no objects (the desired ones were checked).
         versions = {k: v for k, v in versions.items() if self.discovery.serves(v, k)}
@@ -169,7 +170,7 @@ class KubernetesProvider:
 
         scopes = self._list_scopes(refs)
         # The LISTs at once (one per kind and namespace), taken in scope order.
-        for (api_version, kind, ns), items in zip(scopes, self._parallel(listed, scopes)):
+        for (api_version, kind, _ns), items in zip(scopes, self._parallel(listed, scopes)):
             for item in items:
                 item.setdefault("apiVersion", api_version)
                 item.setdefault("kind", kind)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import socket
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import urllib3
 from kubernetes import watch
@@ -183,7 +184,7 @@ class KubeEngine:
         except ApiFailure as exc:
             raise ProviderError(self._log_failure(pod, exc)) from exc
 
-    def follow_pod_log(self, namespace: str, pod: str, container: str) -> "LogStream":
+    def follow_pod_log(self, namespace: str, pod: str, container: str) -> LogStream:
         """The container's log lines as they are written. A kubelet ends the stream when the
         container ends; a simulated node may not, so the caller can close it."""
         try:
@@ -243,7 +244,7 @@ class LogStream:
                     yield line.decode("utf-8", "replace")
             if buffer:
                 yield buffer.decode("utf-8", "replace")
-        except Exception:  # noqa: BLE001 - a stream closed under the reader ends quietly
+        except Exception:
             if not self.closed:
                 raise
         finally:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from gp import __version__
+from gp._version import __version__
 from gp.providers.fastjson import dumps_compact
 
 CONNECT_TIMEOUT_S = 5.0

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from gp.compile.objects import LABEL_PREFIX, MANAGED_BY_LABEL, MANAGED_BY_VALUE, STACK_LABEL
+from gp.errors import ProviderError
 from gp.providers.base import LockInfo
 from gp.providers.kinds import object_name
-from gp.errors import ProviderError
 from gp.providers.kubeclient import ApiFailure, Kube
 from gp.providers.locking import Clock, expired, iso, mismatch_error, new_info, parse_iso
 

@@ -11,9 +11,10 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterator, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from gp.errors import LockError, UnreachableError
 from gp.providers.base import LockInfo
@@ -24,16 +25,16 @@ DEFAULT_LEASE_SECONDS = 60
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_iso(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def default_identity() -> str:
@@ -223,7 +224,7 @@ class Renewer:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gp-lock-renew", daemon=True)
 
-    def start(self) -> "Renewer":
+    def start(self) -> Renewer:
         self._thread.start()
         return self
 

@@ -9,7 +9,8 @@ to find them in the object (to remove them with a JSON patch).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from gp.planner.paths import Name, parse_path
 

@@ -17,7 +17,6 @@ from gp.compile.objects import (
     ObjectRef,
 )
 
-
 # libyaml's scanner when PyYAML has it: the same result, many times faster (a directory of a
 # thousand objects is read on every plan).
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -8,8 +8,9 @@ Soft edges only order (templates before crons, writes before deletes) and never 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from gp.planner.plan import Action, ResourceChange
 

@@ -10,13 +10,14 @@ The same JSON is kept by both providers: a file in the directory, a ConfigMap in
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
-from gp.providers.fastjson import dumps_pretty, loads
-from gp.planner.plan import Action, Mode, Plan, RecordEntry, ResourceChange, StackRecord
 from gp.planner.normalize import strip_server_fields
+from gp.planner.plan import Action, Mode, Plan, RecordEntry, ResourceChange, StackRecord
+from gp.providers.fastjson import dumps_pretty, loads
 
 RECORD_FORMAT = "1"
 

@@ -7,7 +7,8 @@ changed (``~``, only its changed fields inside). Fields outside any item keep th
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from gp.planner.paths import (
     Keyed,
@@ -189,4 +190,4 @@ def _label(path: Path, start: int) -> str:
 def _force(lines: list[Line], marker: str | None) -> list[Line]:
     if marker is None:
         return lines
-    return [Line(l.depth, marker if l.marker else "", l.text) for l in lines]
+    return [Line(line.depth, marker if line.marker else "", line.text) for line in lines]

@@ -7,7 +7,8 @@ are right-aligned in three characters so that ``-/+`` and ``~`` line up.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from gp.compile.objects import ObjectRef
 from gp.planner.diff import prepare, unchanged_count
@@ -18,7 +19,7 @@ from gp.render.mask import mask_at, mask_fields, mask_value, parse_marks
 from gp.render.shape import shape_lines, shape_note
 from gp.render.values import Line, fmt
 
-__all__ = ["Line", "MARKERS", "STYLES", "VERBS", "change_lines", "drift_lines", "heading", "layout"]
+__all__ = ["MARKERS", "STYLES", "VERBS", "Line", "change_lines", "drift_lines", "heading", "layout"]
 
 MARKERS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.REPLACE: "-/+"}
 VERBS = {

@@ -7,8 +7,8 @@ A `steps` template is drawn too: each step waits for every step of the group bef
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from gp.compile.depends import task_edges
 from gp.compile.objects import CompiledObject

@@ -9,8 +9,8 @@ Sensitive values are masked as in every other renderer: fields by path, free tex
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Iterable, Sequence
 
 from rich.console import Console
 from rich.text import Text

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gp.compile.objects import ObjectRef
+from gp.planner.paths import Path
 from gp.planner.plan import (
     Action,
     DagChange,
@@ -17,7 +19,6 @@ from gp.planner.plan import (
     StackRecord,
     Target,
 )
-from gp.planner.paths import Path
 from gp.render.mask import mask_at, mask_fields, mask_text, mask_value, parse_marks, secrets_of
 from gp.render.plan_runs import runs_json
 from gp.render.text import counts

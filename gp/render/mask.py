@@ -13,14 +13,15 @@ server's error message.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from gp.config.marks import MASK, MIN_MASKED
 from gp.planner.masking import mask_at, parse_marks
 from gp.planner.paths import Path, format_path, parse_path, starts_with
 from gp.planner.plan import FieldChange
 
-__all__ = ["MASK", "secrets_of", "mask_value", "mask_text", "parse_marks", "mask_at", "mask_fields"]
+__all__ = ["MASK", "mask_at", "mask_fields", "mask_text", "mask_value", "parse_marks", "secrets_of"]
 
 
 def secrets_of(*groups: Iterable[str]) -> tuple[str, ...]:

@@ -4,9 +4,9 @@ as Pending. Free text is masked with the module's sensitive values."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from html import escape
-from typing import Sequence
 
 from gp.render import svg
 from gp.render.html import table
@@ -25,7 +25,7 @@ _PHASE_COLOURS = {
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
@@ -56,7 +56,7 @@ def _dag(run: Run, rows: Sequence[Row], secrets: Sequence[str]) -> str:
 
 
 def run_html(run: Run, secrets: Sequence[str] = (), now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = rows_of(run, now)
     colour = _PHASE_COLOURS.get(run.phase, "#57606a")
     took = _duration(seconds_between(run.started_at, run.finished_at, now))
@@ -100,7 +100,7 @@ def run_html(run: Run, secrets: Sequence[str] = (), now: datetime | None = None)
 
 
 def run_markdown(run: Run, secrets: Sequence[str] = (), now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     lines = [
         f"**Run `{run.namespace}/{run.name}` {run.phase}**",
         "",

@@ -9,9 +9,9 @@ drop ``<style>`` from untrusted output but keep attributes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Sequence
 
 from gp.render.graph import Dag
 
@@ -60,7 +60,7 @@ def nodes_of(dag: Dag) -> tuple[list[Node], list[Edge]]:
 
 
 def _ranks(keys: list[str], edges: Sequence[Edge]) -> dict[str, int]:
-    rank = {k: 0 for k in keys}
+    rank = dict.fromkeys(keys, 0)
     # Longest path by relaxation; a cycle (which validate reports) stops after len(keys) rounds.
     for _ in range(len(keys)):
         moved = False
@@ -93,7 +93,7 @@ def layout(
         col = columns[r]
         if r:
 
-            def weight(k: str) -> float:
+            def weight(k: str, col: list[str] = col) -> float:
                 before = [order[e.source] for e in edges if e.target == k and e.source in order]
                 return sum(before) / len(before) if before else float(col.index(k))
 

@@ -7,7 +7,7 @@ Functions return a rich ``Text`` (styled; print it with a console, which honours
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 

@@ -4,7 +4,8 @@ or outside it. Deleting a template a live cron references is a warning."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from gp.planner.plan import Action, CronUse, Plan, ResourceChange, RunImpact
 from gp.runs.model import ADDRESS_ANNOTATION, DONE_PHASES, STACK_LABEL

@@ -9,9 +9,10 @@ matched to rows. A fan-out (`with_items`, `with_param`) is one row with counts b
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from gp.compile.depends import DependsSyntaxError, parse, refs
 from gp.runs.model import GROUPING_TYPES, Node, Run, seconds_between

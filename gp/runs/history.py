@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from gp.errors import RunError
 from gp.runs.model import ADDRESS_LABEL, STACK_LABEL, Run

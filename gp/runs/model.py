@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 # Labels and annotations gp puts on every run (CLI.md: "Runs carry the labels ...").
 STACK_LABEL = "gp.dev/stack"
@@ -174,4 +175,4 @@ def run_from_workflow(wf: Mapping[str, Any]) -> Run:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

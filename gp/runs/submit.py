@@ -7,8 +7,9 @@ import copy
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from gp.runs.model import (
     ADDRESS_ANNOTATION,

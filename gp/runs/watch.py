@@ -6,9 +6,9 @@ redraws from the rows, and the Python API can iterate the same changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Iterator, Mapping
 
 from gp.runs.dag import Row, rows_of
 from gp.runs.model import Run

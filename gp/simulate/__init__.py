@@ -8,7 +8,8 @@ not model raises ``NotModelledError``; it never guesses. docs/cli.md lists what 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.engine import Engine

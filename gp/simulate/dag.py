@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 class DagContext:
-    def __init__(self, eng: "Engine", name: str, tmpl: dict, scope: Any, local: dict[str, str]):
+    def __init__(self, eng: Engine, name: str, tmpl: dict, scope: Any, local: dict[str, str]):
         self.eng, self.boundary, self.scope, self.local = eng, name, scope, local
         self.tmpl = tmpl
         self.tasks = {t["name"]: t for t in tmpl["dag"].get("tasks") or []}
@@ -69,9 +69,8 @@ class DagContext:
 
 
 def execute_dag(
-    eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: "Opts"
+    eng: Engine, name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: Opts
 ) -> Node:
-    from gp.simulate.engine import Opts
 
     node = eng.nodes.get(name) or eng.new_node(name, "DAG", RUNNING, opts)
     dag = tmpl["dag"]
@@ -133,7 +132,7 @@ def _task_scope(ctx: DagContext, task: str) -> dict[str, str]:
     return out
 
 
-def _node_tags(prefix: str, eng: "Engine", node: Node) -> dict[str, str]:
+def _node_tags(prefix: str, eng: Engine, node: Node) -> dict[str, str]:
     source = node
     if node.type == "Retry":
         attempts = eng.nodes.attempts(node)
@@ -304,7 +303,7 @@ def _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, reso
                 node_name, "TaskGroup", RUNNING, Opts(boundary=ctx.boundary, display=name)
             )
 
-            def connect(child: str, _group=group) -> None:  # noqa: F811  the group is the parent now
+            def connect(child: str, _group=group) -> None:
                 eng.nodes.add_child(_group.name, child)
 
     for t_name, t_when, args in expanded:
@@ -375,7 +374,7 @@ def _assess(ctx: DagContext, targets: list[str]) -> str:
     """
     eng = ctx.eng
     target_ids = {f"{ctx.boundary}.{t}": t for t in targets}
-    phases = {nid: "" for nid in target_ids}
+    phases = dict.fromkeys(target_ids, "")
     queue = [(c, SUCCEEDED) for c in eng.nodes[ctx.boundary].children]
     seen = set(queue)
     while queue:

@@ -8,8 +8,9 @@ tests compare backends without knowing which produced what.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 SUCCEEDED, FAILED, ERROR = "Succeeded", "Failed", "Error"
 SKIPPED, OMITTED, RUNNING, PENDING = "Skipped", "Omitted", "Running", "Pending"

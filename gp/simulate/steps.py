@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def execute_steps(
-    eng: "Engine", name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: "Opts"
+    eng: Engine, name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: Opts
 ) -> Node:
     from gp.simulate.engine import Opts
 
@@ -56,7 +56,7 @@ def execute_steps(
     return eng.mark(node, SUCCEEDED)
 
 
-def _outbound(eng: "Engine", node: Node, tmpl: dict) -> None:
+def _outbound(eng: Engine, node: Node, tmpl: dict) -> None:
     for i in range(len(tmpl.get("steps") or []) - 1, -1, -1):
         last = eng.nodes.get(f"{node.name}[{i}]")
         if last is not None:
@@ -65,7 +65,7 @@ def _outbound(eng: "Engine", node: Node, tmpl: dict) -> None:
 
 
 def _execute_group(
-    eng: "Engine", group: list[dict], sg: Node, scope: Any, local: dict[str, str], boundary: str
+    eng: Engine, group: list[dict], sg: Node, scope: Any, local: dict[str, str], boundary: str
 ) -> Node:
     from gp.simulate.engine import Opts
 

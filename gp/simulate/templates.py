@@ -3,7 +3,8 @@ binding a template's inputs, as Argo's template resolution and common.ProcessArg
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.scope import substitute

@@ -12,13 +12,13 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from gp.errors import SimulationError
-from gp.simulate import NodeResult, Run, Scenario
+from gp.simulate import NodeResult, Run, Scenario, workflow_spec
 from gp.simulate.outcomes import relative
-from gp.simulate import workflow_spec
 
 SCENARIO_ANNOTATION = "sim.gp.dev/scenario"
 TEST_LABEL = "gp.dev/test"

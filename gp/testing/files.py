@@ -9,9 +9,10 @@ expressions (`module.schedule[each.key].cron_workflow.tile`).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from gp.config import ast
 from gp.config.decls import Decl, attr_map, check_allowed, gather_tests
@@ -90,7 +91,7 @@ def _cases(inst: ModuleInstance, decl: Decl) -> list[TestCase]:
             )
     if len(expects) != 1:
         where = at(decl.file, expects[1]) if len(expects) > 1 else decl.pos
-        raise ConfigError(f'A test needs exactly one "expect" block', where)
+        raise ConfigError('A test needs exactly one "expect" block', where)
     if "pipeline" not in attrs:
         raise ConfigError(
             f'test "{label}" needs pipeline (a template address, e.g. workflow_template.NAME)',

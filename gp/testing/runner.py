@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import itertools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from gp.compile.objects import CompiledObject
 from gp.errors import ConfigError, NotModelledError, SimulationError
@@ -70,7 +72,7 @@ class TestResult:
         beside the simulator, any line here is a simulator bug until shown otherwise."""
         ran = [c for c in self.checks if c.run is not None]
         out: list[str] = []
-        for base, other in zip(ran, ran[1:]):
+        for base, other in itertools.pairwise(ran):
             assert base.run is not None and other.run is not None
             if base.run.phase != other.run.phase:
                 out.append(
@@ -143,7 +145,7 @@ def check(case: TestCase, run: Run) -> tuple[Mismatch, ...]:
         if got != phase:
             found.append(Mismatch("task", task, phase, got))
     for chain in expect.order:
-        for before, after in zip(chain, chain[1:]):
+        for before, after in itertools.pairwise(chain):
             a, b = run.find(before), run.find(after)
             if (
                 a is None

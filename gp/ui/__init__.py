@@ -8,4 +8,4 @@ cluster by itself.
 from gp.ui.app import make_app
 from gp.ui.source import StackSource
 
-__all__ = ["make_app", "StackSource"]
+__all__ = ["StackSource", "make_app"]

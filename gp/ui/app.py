@@ -7,10 +7,11 @@ state, so tests make as many independent apps as they like.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -43,7 +44,7 @@ class UI:
     source: StackSource
     guard: Guard
     layouts: Layouts = field(default_factory=Layouts)
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
     # How long the live page's event stream waits between reads of a run (seconds).
     poll: float = 1.0
     templates: Jinja2Templates = field(init=False)

@@ -3,8 +3,9 @@ change (from the planner's DagChange, never a second diff), and a run's DAG with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 from markupsafe import Markup
 

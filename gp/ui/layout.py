@@ -13,9 +13,9 @@ import json
 import shutil
 import subprocess
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Lock
-from typing import Sequence
 
 from gp.errors import GPError
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from starlette.exceptions import HTTPException
 
@@ -228,7 +229,7 @@ def describe(expr: str) -> str:
         return f"Every {expr[7:]}"
     try:
         return get_description(expr)
-    except Exception:  # noqa: BLE001 - the library raises its own types; the words are a nicety
+    except Exception:
         return "(not a cron expression gp can read)"
 
 

@@ -7,8 +7,8 @@ Every box is a ``<g class="task ...">`` with ``data-task`` (its name) and, for a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from markupsafe import Markup, escape
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_helpers import ARGS, CHROMIUM, REPO, Served  # noqa: E402
+from browser_helpers import ARGS, CHROMIUM, REPO, Served
 
 pytestmark = pytest.mark.browser
 

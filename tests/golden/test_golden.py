@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from gp.config import load_module
 from gp.errors import Diagnostic, GPError
 
 CASES = Path(__file__).parent / "cases"
 UPDATE = os.environ.get("GP_UPDATE_GOLDEN") == "1"
-
-from gp.config import load_module
 
 
 def case_dirs() -> list[Path]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
+from life_helpers import Cluster, Run, write_module
 
 from gp.devcluster import lifecycle
 from gp.devcluster.build import Binaries, BuildPaths, default_cache_root, find_binaries
@@ -26,7 +27,6 @@ from gp.devcluster.crds import full_crds_dir
 from gp.devcluster.engine import start_engine
 from gp.devcluster.engine_build import EngineBinaries, EnginePaths, find_engine
 from gp.devcluster.kubeconfig import api_client
-from life_helpers import Cluster, Run, write_module
 
 FULL = "full"
 

@@ -4,8 +4,8 @@ on a real API server, and one module on two clusters (two API servers) side by s
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from kubernetes import client

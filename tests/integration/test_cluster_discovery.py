@@ -4,12 +4,11 @@ the server what it serves (discovery) and names what is missing."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from life_helpers import TEMPLATE, Run, write_module
 
 pytestmark = pytest.mark.integration
@@ -91,10 +90,10 @@ class _NotKubernetes(BaseHTTPRequestHandler):
     status = 404
     body = b"404 page not found\n"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._answer()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._answer()
 
     def _answer(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from life_helpers import TEMPLATE, Run, write_module
 
 pytestmark = pytest.mark.integration
@@ -16,7 +15,7 @@ def test_a_missing_namespace_is_named_with_the_fix(tmp_path, dev_cluster, capsys
         "no-such-namespace",
         TEMPLATE.format(image="alpine:3.20"),
     )
-    code, out, err = Run(capsys, root)("plan")
+    code, _out, err = Run(capsys, root)("plan")
     assert code == 1
     assert err == (
         'Error: namespace "no-such-namespace" does not exist on the cluster; create it '
@@ -33,7 +32,7 @@ def test_an_object_too_large_says_what_to_do_not_rerun(module, gp, cluster):
         'workflow_template "huge" {\n  step "a" {\n    script {\n      image = "alpine:3.20"\n'
         '      command = ["sh"]\n      source = <<-EOT\n' + script + "      EOT\n    }\n  }\n}\n",
     )
-    code, out, err = gp("apply", "--auto-approve")
+    code, _out, err = gp("apply", "--auto-approve")
     assert code == 1, err
     text = " ".join(err.split())
     assert "workflow_template.huge" in text and "(HTTP 413)" in text

@@ -188,7 +188,7 @@ def test_lease_created_and_renewed(kube, namespace):
     leases = client.CoordinationV1Api(kube)
     # Times carry microseconds: this client renders a zero-microsecond datetime without the
     # fraction, which the server refuses as a MicroTime (a pitfall for the lock code).
-    t0 = dt.datetime(2026, 1, 1, 12, 0, 0, 250000, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2026, 1, 1, 12, 0, 0, 250000, tzinfo=dt.UTC)
     lease = client.V1Lease(
         metadata=client.V1ObjectMeta(name="gp-lock-stack1"),
         spec=client.V1LeaseSpec(
@@ -236,7 +236,7 @@ def test_full_crds_refuse_undeclared_field_on_apply(kube_full, full_namespace):
     body = template("t", full_namespace)
     body["spec"]["futureArgoField"] = True
     for kw in ({}, {"dry_run": "All"}):
-        code, text = status_of(lambda: apply(kube_full, body, **kw))
+        code, text = status_of(lambda kw=kw: apply(kube_full, body, **kw))
         # Observed on v1.35.4: server-side apply fails (as a 500) instead of pruning.
         assert code == 500
         assert ".spec.futureArgoField: field not declared in schema" in text

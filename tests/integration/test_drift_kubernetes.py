@@ -5,7 +5,6 @@ drift and takes them back."""
 from __future__ import annotations
 
 import pytest
-
 from life_helpers import CRON, TEMPLATE
 
 pytestmark = pytest.mark.integration

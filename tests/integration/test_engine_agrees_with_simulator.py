@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from engine_helpers import example_on_cluster
-from gp.operations import Inputs, test as run_gp_test
+
+from gp.operations import Inputs
+from gp.operations import test as run_gp_test
 from gp.providers.kubernetes import KubernetesProvider
 from gp.simulate import simulate
 from gp.testing.engine import EngineBackend

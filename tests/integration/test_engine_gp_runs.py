@@ -13,8 +13,8 @@ import sys
 import time
 
 import pytest
-
 from engine_helpers import REPO, Runs, phases, summary
+
 from gp.devcluster.scenario import SCENARIO_ANNOTATION, Scenario
 from gp.runs.submit import template_digest
 
@@ -68,7 +68,7 @@ def runs(engine, kube, namespace) -> Runs:
 def applied(engine, module, gp):
     def write(image: str = "alpine:3.20", cron: bool = False):
         root = module(ETL.format(image=image) + (CRON if cron else ""), stack="runs")
-        code, out, err = gp("apply", "--auto-approve")
+        code, _out, err = gp("apply", "--auto-approve")
         assert code == 0, err
         return root
 
@@ -192,7 +192,7 @@ def test_stop_and_terminate_a_long_run(applied, gp, runs, flag, exit_handler):
         1
     ].split()[0]
     _until_running(runs, name, "extract")
-    code, out, err = gp("stop", name, *flag)
+    code, _out, err = gp("stop", name, *flag)
     assert code == 0, err
     assert runs.get(name)["spec"]["shutdown"] == ("Terminate" if flag else "Stop")
     wf = runs.wait(name, timeout_s=90)

@@ -11,8 +11,8 @@ import time
 from datetime import datetime
 
 import pytest
-
 from engine_helpers import Runs, example_on_cluster, gp_apply, phases, summary, task_nodes
+
 from gp.devcluster.scenario import Scenario
 
 pytestmark = [pytest.mark.integration, pytest.mark.engine]
@@ -62,7 +62,7 @@ def test_whalesay_diamond_joins_after_both_branches(example, runs):
     example("whalesay-diamond")
     wf = runs.wait(runs.submit("whalesay-diamond"))
     assert wf["status"]["phase"] == "Succeeded", summary(wf)
-    assert phases(wf) == {t: "Succeeded" for t in "ABCD"}
+    assert phases(wf) == dict.fromkeys("ABCD", "Succeeded")
     _assert_dependency_order(wf, {"B": ["A"], "C": ["A"], "D": ["B", "C"]})
     d_inputs = task_nodes(wf)["D"]["inputs"]["parameters"]
     assert d_inputs == [{"name": "message", "value": "I am D"}]
@@ -124,8 +124,9 @@ SEN2COR = {
 @pytest.fixture(scope="module")
 def sen2cor_runs(engine, tmp_path_factory):
     """The four fail-over scenarios, submitted together and awaited together (each its own run)."""
-    from gp.devcluster.kubeconfig import api_client
     from kubernetes import client
+
+    from gp.devcluster.kubeconfig import api_client
 
     with api_client(engine.kubeconfig()) as api:
         ns = f"sen2cor-{tmp_path_factory.getbasetemp().name[-6:].lower().replace('_', '-')}"

@@ -51,7 +51,7 @@ ADDR = "workflow_template.flow"
 @pytest.fixture
 def applied(engine, module, gp) -> Path:
     root = module(FLOW, stack="uiruns")
-    code, out, err = gp("apply", "--auto-approve")
+    code, _out, err = gp("apply", "--auto-approve")
     assert code == 0, err
     return root
 

@@ -37,12 +37,12 @@ def dry_run_apply(api: client.ApiClient, manifest: dict, namespace: str) -> dict
     objs = client.CustomObjectsApi(api)
     group, version = manifest["apiVersion"].split("/")
     plural, name = PLURALS[manifest["kind"]], manifest["metadata"]["name"]
-    kwargs = dict(
-        field_manager="gp",
-        dry_run="All",
-        _content_type="application/apply-patch+yaml",
-        _preload_content=False,
-    )
+    kwargs = {
+        "field_manager": "gp",
+        "dry_run": "All",
+        "_content_type": "application/apply-patch+yaml",
+        "_preload_content": False,
+    }
     if manifest["kind"] == "ClusterWorkflowTemplate":
         response = objs.patch_cluster_custom_object(
             group, version, plural, name, manifest, **kwargs

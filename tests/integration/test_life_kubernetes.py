@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from gp.devcluster import lifecycle, process
-from gp.devcluster.kubeconfig import api_client
-from gp.compile.objects import API_VERSION, STACK_LABEL
-from gp.providers.kubernetes import KubernetesProvider
-from gp.providers.lease import LOCK_ID_ANNOTATION, micro_time
-
 from life_helpers import (
-    block_line,
     CRON,
     FLAKY,
     FULL,
     TEMPLATE,
     Cluster,
     Run,
+    block_line,
     etl,
     image_of,
     write_module,
 )
+
+from gp.compile.objects import API_VERSION, STACK_LABEL
+from gp.devcluster import lifecycle, process
+from gp.devcluster.kubeconfig import api_client
+from gp.providers.kubernetes import KubernetesProvider
+from gp.providers.lease import LOCK_ID_ANNOTATION, micro_time
 
 pytestmark = pytest.mark.integration
 
@@ -240,7 +239,7 @@ def test_a_second_apply_waits_on_the_lock_then_names_the_holder(
 
     # A run that crashed holding the lock: its Lease stays until it expires or is unlocked.
     lock_id = "6f1e1c1a-0000-4000-8000-000000000001"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cluster.objs.create_namespaced_custom_object(
         "coordination.k8s.io",
         "v1",

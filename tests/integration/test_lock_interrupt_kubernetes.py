@@ -14,19 +14,18 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from kubernetes import client
+from test_provider_kubernetes import change, manifest
 
 from gp.cli import output
 from gp.compile.objects import STACK_LABEL
 from gp.planner.plan import Action, Mode, Plan
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LOCK_ID_ANNOTATION, micro_time
-
-from test_provider_kubernetes import change, manifest
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +61,7 @@ def _after(k: int, act):
 
 class Clock:
     def __init__(self):
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -81,7 +80,7 @@ def _take_over(kube, namespace: str) -> None:
             "metadata": {"annotations": {LOCK_ID_ANNOTATION: "bobs-lock"}},
             "spec": {
                 "holderIdentity": "bob@ci",
-                "renewTime": micro_time(datetime.now(timezone.utc)),
+                "renewTime": micro_time(datetime.now(UTC)),
             },
         },
     )
@@ -89,7 +88,7 @@ def _take_over(kube, namespace: str) -> None:
 
 def _renewed_by_someone_else(kube, namespace: str) -> None:
     """Same holder and lock id, but a renew time this run did not write."""
-    later = datetime.now(timezone.utc) + timedelta(seconds=7)
+    later = datetime.now(UTC) + timedelta(seconds=7)
     _patch_lease(kube, namespace, {"spec": {"renewTime": micro_time(later)}})
 
 

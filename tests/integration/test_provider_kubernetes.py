@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kubernetes import client
@@ -205,7 +205,7 @@ def test_conflict_with_another_applier_names_it_unless_forced(provider, raw, nam
     rv = _rv(provider, t)
     newer = manifest("WorkflowTemplate", "t", namespace, image="busybox")
     result = provider.apply(plan(provider, change(Action.UPDATE, t, newer, rv)))
-    [(failed, reason)] = result.failed
+    [(_failed, reason)] = result.failed
     assert '"argocd-controller"' in reason and "--force-conflicts" in reason
     assert image_of(raw.get("WorkflowTemplate", "t")) == "alpine:3.20"
     forced = provider.apply(
@@ -361,7 +361,7 @@ def test_second_locker_waits_then_fails_naming_holder_and_lock_id(provider, kube
 
 
 def _stale_lease(kube, namespace: str, lock_id: str) -> None:
-    long_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
     stamp = long_ago.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     client.CoordinationV1Api(kube).create_namespaced_lease(
         namespace,

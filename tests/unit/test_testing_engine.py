@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gp.devcluster.scenario import outcome_for, node_key, parse_scenario
+from gp.devcluster.scenario import node_key, outcome_for, parse_scenario
 from gp.simulate import Scenario
 from gp.testing.engine import SCENARIO_ANNOTATION, run_of, workflow_for
 

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-import gp
 from api_helpers import write_module
 from fake_engine import MODULE, FakeEngine, install
+
+import gp
 
 REPO = Path(__file__).resolve().parents[3]
 

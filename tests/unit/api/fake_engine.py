@@ -8,7 +8,8 @@ It stands in for gp/providers/kubernetes_runs.KubeEngine behind the directory pr
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -215,7 +216,7 @@ class FakeEngine:
     def pod_log(self, namespace: str, pod: str, container: str) -> str:
         return self.logs.get(pod, "")
 
-    def follow_pod_log(self, namespace: str, pod: str, container: str) -> "_Stream":
+    def follow_pod_log(self, namespace: str, pod: str, container: str) -> _Stream:
         return _Stream(self.logs.get(pod, "").splitlines())
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fake_engine import ADDR, MASK, SECRET, failed_run, node, pod, workflow
+
 from gp.cli.main import main
 
 

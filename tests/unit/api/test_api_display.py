@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-import gp
 from api_helpers import TEMPLATE, write_module
+
+import gp
 
 SECRET = "hunter2-very-secret"
 SENSITIVE = f"""

@@ -9,9 +9,9 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from fake_engine import ADDR, MASK, SECRET, failed_run, node, pod, workflow
 
 import gp
-from fake_engine import ADDR, MASK, SECRET, failed_run, node, pod, workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from api_helpers import TEMPLATE, write_module
 
 import gp
 from gp.cli.main import main
-from api_helpers import TEMPLATE, write_module
 
 
 def test_validate_is_empty_when_clean_and_counts_the_objects(workspace: Path):

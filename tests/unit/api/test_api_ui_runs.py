@@ -7,6 +7,7 @@ import re
 import warnings
 
 from fake_engine import ADDR, MASK, SECRET, failed_run, pod, workflow
+
 from gp.ui import StackSource, make_app
 
 with warnings.catch_warnings():

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import GP, REPO, Run
+
 from gp.cli.main import main
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from cli_helpers import GP, TEMPLATE, Run, files_under, module
 
 

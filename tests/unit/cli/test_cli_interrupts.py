@@ -12,8 +12,8 @@ import signal
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import GP
+
 from gp.cli import output
 from gp.cli.interrupts import StopOnInterrupt
 from gp.providers.directory import DirectoryProvider

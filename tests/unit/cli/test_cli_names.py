@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from cli_helpers import GP, HEADER, TEMPLATE, files_under, module
 from test_cli_errors import assert_one_error, pos_of
 

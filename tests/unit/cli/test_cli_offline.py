@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import yaml
-
 from cli_helpers import GP, TEMPLATE, Run, files_under, module
 
 UGLY = 'variable "x" {\n      type = string\n  default="a"\n}\n'

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import GP, edit, files_under, load
+
 from gp.providers.directory import DirectoryProvider
 
 WT = "pipeline/workflowtemplate/sen2cor-nightly.yaml"

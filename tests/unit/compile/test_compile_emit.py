@@ -1,10 +1,10 @@
 import json
 
 import yaml
+from hcl_builders import a, b, decl, module, ref
 
 from gp.compile.emit import out_path, to_json, to_yaml, write_out
 from gp.compile.module import compile_module
-from hcl_builders import a, b, decl, module, ref
 
 
 def sample():

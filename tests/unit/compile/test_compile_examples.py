@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hcl_builders import a, decl, module
 
 from gp.compile.compiler import compile_object
 from gp.compile.module import compile_module, validate_module
 from gp.compile.schema import object_model
-from hcl_builders import a, decl, module
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted(

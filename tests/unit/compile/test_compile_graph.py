@@ -1,9 +1,9 @@
 import pytest
+from hcl_builders import a, b, decl, module
 
 from gp.compile.module import compile_module
 from gp.errors import CompileError
 from gp.render.graph import graph
-from hcl_builders import a, b, decl, module
 
 
 def c():

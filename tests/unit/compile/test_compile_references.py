@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+from hcl_builders import a, b, decl, module, problems
+
 from gp import operations
 from gp.compile.module import compile_module, validate_module
-from hcl_builders import a, b, decl, module, problems
 
 
 def c(*body, image="alpine", line=1):

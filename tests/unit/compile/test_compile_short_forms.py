@@ -1,10 +1,10 @@
 import pytest
+from hcl_builders import a, b, compiled, decl, ref, spec_of
 
 from gp.compile.compiler import compile_object
 from gp.compile.objects import ADDRESS_ANNOTATION, MANAGED_BY_LABEL, STACK_LABEL
 from gp.config.model import ProviderConfig
 from gp.errors import DiagnosticsError
-from hcl_builders import a, b, compiled, decl, ref, spec_of
 
 
 def container(image="alpine", *body, line=1):

@@ -1,9 +1,9 @@
 """Each rule of `gp validate` (LANGUAGE.md), with its message and position."""
 
 import pytest
+from hcl_builders import a, b, decl, module, problems, ref
 
 from gp.compile.module import validate_module
-from hcl_builders import a, b, decl, module, problems, ref
 
 
 def c(*body, line=1):

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import shutil
+import subprocess
 
 import pytest
 from kubernetes import client
 
 from gp.devcluster import cluster
-from gp.devcluster.cluster import ApiServerInfo, ClusterState, EtcdInfo
 from gp.devcluster.certs import write_pki
+from gp.devcluster.cluster import ApiServerInfo, ClusterState, EtcdInfo
 from gp.devcluster.errors import NotRunningError
 from gp.devcluster.kubeconfig import api_client, write_kubeconfig
 from gp.devcluster.process import is_running, stop, wait_until

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gp.devcluster.certs import Pki
@@ -6,12 +6,12 @@ from gp.devcluster.engine_logs import append_log, command_line, cri_line, kwok_l
 
 
 def test_lines_are_in_the_cri_format_kwok_reads():
-    at = datetime(2025, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)
+    at = datetime(2025, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
     assert cri_line(at, "hello") == "2025-01-02T03:04:05.123456Z stdout F hello\n"
 
 
 def test_a_pods_log_file_and_the_logs_object_naming_it(tmp_path):
-    at = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    at = datetime(2025, 1, 1, tzinfo=UTC)
     path = append_log(tmp_path, "ns", "pod-1", ["a"], at)
     append_log(tmp_path, "ns", "pod-1", ["b"], at)
     assert path == tmp_path / "ns" / "pod-1.log"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from gp.compile.objects import (
@@ -22,7 +22,7 @@ from gp.planner.plan import LiveObject, LiveState, RecordEntry, StackRecord, Tar
 NS = "pipeline"
 STACK = "geo"
 TARGET = Target("kubernetes", NS, "https://kube.example:6443")
-NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def marks(address: str, stack: str = STACK) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from plan_builders import cron, deployed, edit, live_of, plan, state, wt
 
 from gp.compile.objects import STACK_LABEL
 from gp.config.model import Lifecycle
@@ -16,7 +17,6 @@ from gp.planner.plan import (
     FieldChange,
     Mode,
 )
-from plan_builders import cron, deployed, edit, live_of, plan, state, wt
 
 
 def actions(p):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from plan_builders import container_spec, cron, deployed, edit, live_of, obj, plan, state, wt
+
 from gp.config.model import Lifecycle
 from gp.planner.plan import Action, FieldChange
-from plan_builders import container_spec, cron, deployed, edit, live_of, obj, plan, state, wt
 
 
 def with_live(o, manifest, *, record=True):

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from plan_builders import deployed, obj, plan
 
 from gp.planner.plan import Action, DagChange
 from gp.planner.serialize import load_plan, save_plan
 from gp.render.markdown import render_plan_markdown
 from gp.render.text import render_plan
-from plan_builders import deployed, obj, plan
 
 GOLDEN = Path(__file__).parent / "dag_golden"
 UPDATE = os.environ.get("GP_UPDATE_GOLDEN") == "1"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from plan_builders import NOW, cron, deployed, edit, live_of, plan, state, wt
 
 from gp.config.model import Lifecycle
 from gp.planner.plan import Action, FieldChange, SchedulePreview
 from gp.planner.schedule import next_runs, schedule_change
-from plan_builders import NOW, cron, deployed, edit, live_of, plan, state, wt
 
 
 def test_live_edit_of_a_gp_field_is_drift_listed_and_reverted():
@@ -72,9 +73,7 @@ def test_drift_respects_targets():
 
 
 def test_next_runs_in_the_given_zone():
-    runs = next_runs(
-        ("0 2 * * *",), "America/Toronto", datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
-    )
+    runs = next_runs(("0 2 * * *",), "America/Toronto", datetime(2024, 6, 1, 12, tzinfo=UTC))
     assert runs == (
         "2024-06-02T02:00:00-04:00",
         "2024-06-03T02:00:00-04:00",
@@ -83,7 +82,7 @@ def test_next_runs_in_the_given_zone():
 
 
 def test_next_runs_merge_schedules_and_default_to_utc():
-    runs = next_runs(("0 6 * * *", "30 5 * * *"), "", datetime(2024, 6, 1, 12, tzinfo=timezone.utc))
+    runs = next_runs(("0 6 * * *", "30 5 * * *"), "", datetime(2024, 6, 1, 12, tzinfo=UTC))
     assert runs == (
         "2024-06-02T05:30:00+00:00",
         "2024-06-02T06:00:00+00:00",

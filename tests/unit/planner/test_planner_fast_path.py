@@ -4,11 +4,11 @@ diff runs for it, and the plan is the one the full comparison makes."""
 from __future__ import annotations
 
 import pytest
+from plan_builders import cron, deployed, edit, live_of, plan, wt
 
 from gp.planner import make
 from gp.planner.fingerprint import fingerprint
 from gp.planner.plan import Action
-from plan_builders import cron, deployed, edit, live_of, plan, wt
 
 
 def _no_diff(*args, **kwargs):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gp.planner.plan import Action, FieldChange
 from plan_builders import cron, edit, live_of, plan, state, wt
+
+from gp.planner.plan import Action, FieldChange
 
 
 def suspended_by_the_ui(o):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from plan_builders import TARGET, cron, deployed, edit, live_of, obj, plan, state, wt
 
 from gp.config.model import Lifecycle
 from gp.errors import PlanError
 from gp.planner.plan import Action, Mode
 from gp.planner.serialize import load_plan, plan_from_dict, plan_to_dict, save_plan, stale_refs
-from plan_builders import TARGET, cron, deployed, edit, live_of, obj, plan, state, wt
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -69,7 +69,7 @@ def make_plan(
 class FixedClock:
     """A clock the test moves by hand."""
 
-    def __init__(self, start: datetime = datetime(2030, 1, 1, tzinfo=timezone.utc)):
+    def __init__(self, start: datetime = datetime(2030, 1, 1, tzinfo=UTC)):
         self.now = start
 
     def __call__(self) -> datetime:

@@ -208,7 +208,7 @@ def test_counted_ranks_give_the_waves_of_every_soft_edge(b):
     for _ in range(40):
         changes, depends_on = [], {}
         names = [f"t{i}" for i in range(12)]
-        for i, name in enumerate(names):
+        for name in names:
             kind = rng.choice(["WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"])
             ns = None if kind == "ClusterWorkflowTemplate" else "ns"
             m = b.manifest(kind, name, namespace=ns) if ns is None else b.manifest(kind, name)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gp.compile.objects import ObjectRef, STACK_LABEL
+from gp.compile.objects import STACK_LABEL, ObjectRef
 from gp.errors import ConflictError, LockError, PlanError, ProviderError
 from gp.planner.plan import Action, LiveObject
 from gp.providers import directory as directory_mod
@@ -42,7 +42,7 @@ def test_apply_writes_one_file_per_object_in_the_documented_layout(provider, b):
 
 
 def test_record_names_what_the_stack_owns_and_who_applied(provider, b, clock):
-    wt, cwt, _ = _create_two(provider, b)
+    wt, _cwt, _ = _create_two(provider, b)
     doc = json.loads((provider.root / ".gp" / "geo.json").read_text())
     assert doc["applied_by"] == "ci@runner"
     assert doc["applied_at"] == "2030-01-01T00:00:00Z"
@@ -325,7 +325,7 @@ def test_a_path_outside_the_folder_is_refused(provider, b, tmp_path, namespace, 
     result = provider.apply(b.plan(provider.target, b.change(Action.CREATE, None, wt)))
     assert not result.ok and len(result.failed) == 1
     assert "refusing to use" in result.failed[0][1] and "under" in result.failed[0][1]
-    written = [p for p in tmp_path.rglob("*.yaml")]
+    written = list(tmp_path.rglob("*.yaml"))
     assert written == []
     with pytest.raises(ProviderError, match="refusing to use"):
         provider.path_for(b.ref(wt))

@@ -76,7 +76,7 @@ LOSSES = {
 def test_a_lost_lock_stops_apply_before_its_next_write(provider, b, clock, how):
     plan = b.plan(provider.target, *(b.change(Action.CREATE, None, m) for m in _templates(b)))
     with provider.lock("geo", "ci@runner", 0) as lock:
-        hook, done = _after(2, lambda: LOSSES[how](provider, lock, clock))
+        hook, _done = _after(2, lambda: LOSSES[how](provider, lock, clock))
         result = provider.apply(plan, progress=hook, lock=lock)
     assert [c.ref.name for c in result.applied] == ["t0", "t1"]
     assert [c.ref.name for c in result.not_attempted] == ["t2", "t3", "t4", "t5"]
@@ -126,7 +126,7 @@ def test_a_lost_lock_stops_destroy_and_the_record_keeps_what_is_left(provider, b
         *(b.change(Action.DELETE, m, None, live[b.ref(m)].resource_version) for m in made),
     )
     with provider.lock("geo", "ci@runner", 0) as lock:
-        hook, done = _after(3, lambda: provider.unlock("geo", lock.lock_id))
+        hook, _done = _after(3, lambda: provider.unlock("geo", lock.lock_id))
         result = provider.apply(plan, progress=hook, lock=lock)
     assert len(result.applied) == 3 and len(result.not_attempted) == 3
     left = {c.ref.name for c in result.not_attempted}
@@ -137,7 +137,7 @@ def test_an_interrupt_stops_new_writes_and_the_record_lists_what_was_done(provid
     plan = b.plan(provider.target, *(b.change(Action.CREATE, None, m) for m in _templates(b)))
     stop = threading.Event()
     with provider.lock("geo", "ci@runner", 0) as lock:
-        hook, done = _after(4, stop.set)
+        hook, _done = _after(4, stop.set)
         result = provider.apply(plan, progress=hook, lock=lock, interrupted=stop.is_set)
         assert lock.check() is None, "an interrupt is not a lost lock"
     assert result.stopped == "interrupted (Ctrl-C)" and not result.lock_lost

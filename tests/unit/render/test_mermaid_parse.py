@@ -19,7 +19,7 @@ import pytest
 from gp.render.markdown import render_plan_markdown
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "planner"))
-from test_planner_dag import CASES, case_plan  # noqa: E402
+from test_planner_dag import CASES, case_plan
 
 MODULES = Path(os.environ.get("GP_MERMAID_DIR", Path.home() / ".cache" / "gp" / "mermaid"))
 SCRIPT = Path(__file__).with_name("mermaid_parse.mjs")

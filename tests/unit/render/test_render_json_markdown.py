@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from gp.planner.plan import Action, Mode, ResourceChange
-from gp.render.json import plan_json, render_plan_json
-from gp.render.markdown import LIMIT, render_plan_markdown
 from render_builders import (
     create_cron,
     delete_template,
@@ -21,6 +17,10 @@ from render_builders import (
     replace_template,
     update_template,
 )
+
+from gp.planner.plan import Action, Mode, ResourceChange
+from gp.render.json import plan_json, render_plan_json
+from gp.render.markdown import LIMIT, render_plan_markdown
 
 
 def test_json_top_level_shape():
@@ -211,10 +211,11 @@ def test_markdown_refresh_only():
 
 
 def test_cli_entry_points():
+    from render_builders import TARGET
+
     from gp.planner.plan import RecordEntry, StackRecord
     from gp.render import json as render_json
     from gp.render import markdown as render_markdown
-    from render_builders import TARGET
 
     assert render_json.render_plan(full_plan()) == render_plan_json(full_plan())
     assert render_markdown.render_plan(full_plan()) == render_plan_markdown(full_plan())

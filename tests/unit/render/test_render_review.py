@@ -10,14 +10,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from render_builders import make, manifest, ref, update_template
+
 from gp.planner.plan import Action, FieldChange, ResourceChange
 from gp.render.json import plan_json
 from gp.render.markdown import render_plan_markdown
 from gp.render.text import render_plan
-from render_builders import make, manifest, ref, update_template
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "planner"))
-from test_planner_dag import case_plan, chain  # noqa: E402
+from test_planner_dag import case_plan, chain
 
 
 def test_changed_item_shows_only_its_changed_fields_in_its_block():

@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
-
-from gp.planner.plan import FieldChange, Mode, RecordEntry, StackRecord
-from gp.providers.base import ApplyResult
-from rich.text import Text
-
-from gp.render.stack import render_stack, stack_markdown
-from gp.render.text import render_apply, render_apply_result, render_owned, render_plan
 
 from render_builders import (
     TARGET,
@@ -25,6 +17,12 @@ from render_builders import (
     replace_template,
     update_template,
 )
+from rich.text import Text
+
+from gp.planner.plan import FieldChange, Mode, RecordEntry, StackRecord
+from gp.providers.base import ApplyResult
+from gp.render.stack import render_stack, stack_markdown
+from gp.render.text import render_apply, render_apply_result, render_owned, render_plan
 
 
 def plain_plan(plan, **kw):

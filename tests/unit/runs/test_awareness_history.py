@@ -1,13 +1,14 @@
-from gp.compile.objects import ObjectRef
 from dataclasses import replace
 
+from run_fixtures import workflow
+
+from gp.compile.objects import ObjectRef
 from gp.planner.plan import Action, Mode, Plan, ResourceChange, Target
 from gp.render.plan_runs import run_lines
 from gp.render.text import render_plan
 from gp.runs.awareness import assess
 from gp.runs.history import newest_first, selector
 from gp.runs.model import run_from_workflow
-from run_fixtures import workflow
 
 WT = ObjectRef("argoproj.io/v1alpha1", "WorkflowTemplate", "pipeline", "sen2cor")
 CRON = ObjectRef("argoproj.io/v1alpha1", "CronWorkflow", "pipeline", "nightly")

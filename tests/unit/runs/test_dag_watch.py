@@ -1,12 +1,13 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from run_fixtures import SPEC, node, workflow
 
 from gp.render.runs import change_line, fan_out_summary
 from gp.runs.dag import rows_of, spec_rows
 from gp.runs.model import run_from_workflow
 from gp.runs.watch import WatchState, step
-from run_fixtures import SPEC, node, workflow
 
-NOW = datetime(2025, 1, 1, 0, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 1, 0, 1, 0, tzinfo=UTC)
 
 
 def test_rows_follow_dependency_order_from_the_spec():

@@ -1,8 +1,8 @@
 import pytest
+from run_fixtures import SPEC
 
 from gp.errors import DiagnosticsError, RunError
 from gp.runs.params import check, declared_parameters, overlay, parse_assignments, read_param_file
-from run_fixtures import SPEC
 
 DECLARED = declared_parameters(SPEC)
 

@@ -1,13 +1,13 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.console import Console
+from run_fixtures import node, workflow
 
 from gp.render.watch_screen import screen
 from gp.runs.dag import rows_of
 from gp.runs.model import run_from_workflow
-from run_fixtures import node, workflow
 
-NOW = datetime(2025, 1, 1, 0, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 1, 0, 1, 0, tzinfo=UTC)
 
 
 def _draw(run, width, height) -> list[str]:

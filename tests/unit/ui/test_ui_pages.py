@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from conftest import apply, client_for
 
@@ -94,7 +94,7 @@ def test_unknown_pipeline_is_a_404_page(workspace):
 
 def test_schedules_use_the_plans_schedule_preview(workspace):
     root = workspace / "examples/nightly"
-    now = datetime(2026, 3, 7, 12, 0, tzinfo=timezone.utc)  # the night before DST starts
+    now = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)  # the night before DST starts
     page = client_for(root, now=lambda: now).get("/schedules")
     assert page.status_code == 200
     fires = next_runs(("0 2 * * *",), "America/Toronto", now, 5)
