@@ -3,6 +3,8 @@ test_engine_ui.py): how Chromium is started, a gp ui served in a thread, and scr
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,7 +23,12 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = REPO / "docs" / "ui"
+# Screenshots are taken on every run (a page that cannot be drawn fails the test) and kept
+# where GP_SCREENSHOTS says; GP_SCREENSHOTS=docs/ui retakes README's pictures. Without it they
+# go to a temporary folder, so a test run leaves the checkout as it was.
+SHOTS = Path(os.environ.get("GP_SCREENSHOTS") or tempfile.mkdtemp(prefix="gp-shots-"))
+if not SHOTS.is_absolute():
+    SHOTS = REPO / SHOTS
 
 
 class Served:

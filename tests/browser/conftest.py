@@ -1,5 +1,5 @@
 """Browser tests: gp ui served by uvicorn on loopback, driven in Debian's headless Chromium by
-Playwright (never a downloaded browser). Screenshots of each page go to docs/ui/."""
+Playwright (never a downloaded browser). Screenshots of each page go where GP_SCREENSHOTS says (docs/ui retakes README's)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """gp ui in a real browser: every page loads with no console error, the Sen2Cor DAG shows
-every task, a plan's changed task is drawn changed. Each test leaves a screenshot in docs/ui/."""
+every task, a plan's changed task is drawn changed. Each test leaves a screenshot (GP_SCREENSHOTS=docs/ui keeps them for README)."""
 
 from __future__ import annotations
 
