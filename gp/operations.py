@@ -26,6 +26,7 @@ from gp.errors import (
     SourcePos,
     StalePlanError,
 )
+from gp.suggest import did_you_mean
 
 if TYPE_CHECKING:
     # Imported where used: a command served from the outcome cache never loads the parser,
@@ -405,10 +406,7 @@ def adopt(compiled: Compiled, provider: Provider, address: str, ident: str):
     declared = {o.address: o for o in compiled.objects}
     obj = declared.get(address)
     if obj is None:
-        import difflib
-
-        close = difflib.get_close_matches(address, list(declared), n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
+        hint = did_you_mean(address, declared)
         raise PlanError(
             f"{address} is not declared in the configuration{hint} "
             "(write its block first, then import)"

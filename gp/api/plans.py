@@ -222,7 +222,7 @@ class ApplyResult:
     @property
     def failed(self) -> dict[str, str]:
         """Address -> why it failed (masked)."""
-        from gp.render.mask import mask_text, secrets_of
+        from gp.redact import mask_text, secrets_of
 
         secrets = secrets_of(self._plan.raw.sensitive, self._plan.sensitive)
         return {c.address: mask_text(reason, secrets) for c, reason in self._raw.failed}

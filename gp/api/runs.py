@@ -16,7 +16,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from gp import operations
-from gp.render.mask import mask_text, mask_value, secrets_of
+from gp.redact import mask_text, secrets_of
+from gp.render.mask import mask_value
 
 if TYPE_CHECKING:
     from gp.api.stack import Stack

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from gp.compile.context import Ctx, Path, did_you_mean, quote
+from gp.compile.context import Ctx, Path, quote
 from gp.compile.schema import Kind, SchemaNode
 from gp.compile.values import convert, convert_scalar
 from gp.config.model import Attr, Block
+from gp.suggest import hint
 
 
 def describe(block: Block) -> str:
@@ -45,7 +46,7 @@ def compile_attrs(
 
 
 def unknown(what: str, name: str, where: str, closest: str | None) -> str:
-    return f"unknown {what} {quote(name)} in {where}{did_you_mean(closest)}"
+    return f"unknown {what} {quote(name)} in {where}{hint(closest)}"
 
 
 def compile_block_into(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import zoneinfo
 from typing import Any
@@ -11,9 +10,10 @@ from croniter import croniter
 from pydantic import ValidationError
 
 from gp.compile.compiler import Compiled
-from gp.compile.context import Ctx, Path, did_you_mean, quote
+from gp.compile.context import Ctx, Path, quote
 from gp.compile.schema import Kind, SchemaNode, object_model, schema_for
 from gp.config.fieldpath import Name, parse_path
+from gp.suggest import closest, did_you_mean, hint
 
 DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
 # Argo's cron library also takes `@every <Go duration>`.
@@ -94,7 +94,7 @@ def check_cron(r: Compiled, targets: CronTargets) -> None:
     if policy is not None and policy not in CONCURRENCY_POLICIES:
         ctx.error(
             f"concurrency_policy {quote(str(policy))} is not one of {', '.join(CONCURRENCY_POLICIES)}"
-            f"{did_you_mean(next(iter(difflib.get_close_matches(str(policy), CONCURRENCY_POLICIES, n=1)), None))}",
+            f"{did_you_mean(str(policy), CONCURRENCY_POLICIES)}",
             ctx.pos_of(("spec", "concurrencyPolicy")),
         )
     tz = spec.get("timezone")
@@ -159,13 +159,10 @@ def unknown_keys(data: Any, node: SchemaNode, path: Path, ctx: Ctx) -> None:
     for key, value in data.items():
         f = node.by_argo_name(str(key))
         if f is None:
-            close = difflib.get_close_matches(
-                str(key), [x.argo_name for x in node.fields.values()], n=1
-            )
             where = format_path(None, path) or "the object"
             ctx.error(
                 f"unknown field {quote(str(key))} in {where} ({node.name})"
-                f"{did_you_mean(close[0] if close else None)}",
+                f"{did_you_mean(str(key), [x.argo_name for x in node.fields.values()])}",
                 ctx.pos_of((*path, key)),
             )
             continue
@@ -235,9 +232,12 @@ def path_problem(path: tuple, node: SchemaNode | None) -> str | None:
         f = node.by_argo_name(seg)
         if f is None:
             snake = node.lookup(seg)
-            close = difflib.get_close_matches(seg, [x.argo_name for x in node.fields.values()], n=1)
-            hint = did_you_mean(snake.argo_name if snake else close[0] if close else None)
-            return f"{quote(seg)} is not a field of {where or 'the object'} ({node.name}){hint}"
+            offer = hint(
+                snake.argo_name
+                if snake
+                else closest(seg, [x.argo_name for x in node.fields.values()])
+            )
+            return f"{quote(seg)} is not a field of {where or 'the object'} ({node.name}){offer}"
         i += 1
         where = _path_text(path[:i])
         entries = {

@@ -41,7 +41,3 @@ class Ctx:
 
 def quote(name: str) -> str:
     return f'"{name}"'
-
-
-def did_you_mean(closest: str | None) -> str:
-    return f"; did you mean {quote(closest)}?" if closest else ""

@@ -23,9 +23,9 @@ from gp.compile.rules import (
     check_workflow_spec,
     workflow_specs,
 )
-from gp.config.marks import MASK, MIN_MASKED
 from gp.config.model import Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos
+from gp.redact import mask_text
 
 
 def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
@@ -87,9 +87,7 @@ def _touched_by_evaluation_errors(module: Module) -> set[SourcePos]:
 def _masked(diag: Diagnostic, secrets: frozenset[str]) -> Diagnostic:
     """Messages may quote names and values; a sensitive value (or one derived from it) never
     shows. Texts too short to replace without garbling the message are left (documented)."""
-    message = diag.message
-    for secret in sorted((s for s in secrets if len(s) >= MIN_MASKED), key=len, reverse=True):
-        message = message.replace(secret, MASK)
+    message = mask_text(diag.message, secrets)
     return diag if message == diag.message else Diagnostic(message, diag.pos, diag.severity)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gp.compile.argo_vars import ALWAYS_GLOBAL, TemplateFacts, loops
-from gp.compile.context import did_you_mean, quote
+from gp.compile.context import quote
+from gp.suggest import did_you_mean
 
 HCL_TYPE = {"containerSet": "container_set"}
 RESULT_TYPES = (
@@ -40,11 +39,6 @@ class Globals:
     annotations: set[str] = field(default_factory=set)
 
 
-def _close(name: str, options: Iterable[str]) -> str:
-    found = difflib.get_close_matches(name, sorted(set(options)), n=1)
-    return did_you_mean(found[0] if found else None)
-
-
 def _type(facts: TemplateFacts) -> str:
     return HCL_TYPE.get(facts.type, facts.type) or "bodiless"
 
@@ -70,11 +64,11 @@ def _inputs(parts: list[str], where: Where, g: Globals) -> str:
     if what == "parameters" and len(parts) == 3:
         if not t.in_params:
             return f"{t.label} declares no input parameters"
-        return f"{t.label} declares no input parameter {quote(parts[2])}{_close(parts[2], t.in_params)}"
+        return f"{t.label} declares no input parameter {quote(parts[2])}{did_you_mean(parts[2], t.in_params)}"
     if what == "parameters" and len(parts) == 2:
         return f"{t.label} declares no input parameters"
     if what == "artifacts" and len(parts) in (3, 4) and parts[2] not in t.in_artifacts:
-        return f"{t.label} declares no input artifact {quote(parts[2])}{_close(parts[2], t.in_artifacts)}"
+        return f"{t.label} declares no input artifact {quote(parts[2])}{did_you_mean(parts[2], t.in_artifacts)}"
     if what == "artifacts" and len(parts) == 4 and parts[3] == "path":
         return (
             f"an input artifact's path is known only in templates that run something, not in "
@@ -99,7 +93,7 @@ def _item(parts: list[str], where: Where, g: Globals) -> str:
         return f"the with_items values of {what} {quote(str(where.node))} are not maps: use {{{{item}}}}"
     return (
         f"the with_items values of {what} {quote(str(where.node))} have no key {quote(key)} "
-        f"(they have {', '.join(keys)}){_close(key, keys)}"
+        f"(they have {', '.join(keys)}){did_you_mean(key, keys)}"
     )
 
 
@@ -117,7 +111,7 @@ def _node(parts: list[str], where: Where, g: Globals) -> str:
         return f"write {root}.NAME.outputs.… (or .status, .id, ...)"
     node, rest = parts[1], parts[2:]
     if node not in where.nodes:
-        return f"{holder} template {quote(where.template.name)} has no {what} {quote(node)}{_close(node, where.nodes)}"
+        return f"{holder} template {quote(where.template.name)} has no {what} {quote(node)}{did_you_mean(node, where.nodes)}"
     if in_steps and node not in (where.seen or ()):
         return (
             f"step {quote(node)} comes after step {quote(str(where.node))} in template "
@@ -137,11 +131,11 @@ def _node(parts: list[str], where: Where, g: Globals) -> str:
     if rest[:2] == ["outputs", "parameters"] and len(rest) == 3:
         if not callee.out_params:
             return f"{runs}, which declares no output parameters"
-        return f"{runs}, which declares no output parameter {quote(rest[2])}{_close(rest[2], callee.out_params)}"
+        return f"{runs}, which declares no output parameter {quote(rest[2])}{did_you_mean(rest[2], callee.out_params)}"
     if rest[:2] == ["outputs", "artifacts"] and len(rest) == 3:
         if not callee.out_artifacts:
             return f"{runs}, which declares no output artifacts"
-        return f"{runs}, which declares no output artifact {quote(rest[2])}{_close(rest[2], callee.out_artifacts)}"
+        return f"{runs}, which declares no output artifact {quote(rest[2])}{did_you_mean(rest[2], callee.out_artifacts)}"
     if rest == ["outputs", "parameters"]:
         return (
             f"{what} {quote(node)} does not loop over with_items or with_param, so it has no list of "
@@ -156,7 +150,7 @@ def _workflow(parts: list[str], where: Where, g: Globals) -> str:
     what = parts[1] if len(parts) > 1 else ""
     name = ".".join(parts[2:])
     if what == "parameters" and name:
-        return f"no workflow parameter {quote(name)} is declared in arguments{_close(name, g.parameters)}"
+        return f"no workflow parameter {quote(name)} is declared in arguments{did_you_mean(name, g.parameters)}"
     if what == "parameters":
         return "the workflow declares no parameters"
     if what == "outputs" and len(parts) > 3 and parts[2] in ("parameters", "artifacts"):
@@ -164,7 +158,7 @@ def _workflow(parts: list[str], where: Where, g: Globals) -> str:
         declared = g.global_params if kind == "parameter" else g.global_artifacts
         return (
             f"no template of this workflow has an output {kind} with global_name {quote('.'.join(parts[3:]))}"
-            f"{_close('.'.join(parts[3:]), declared)}"
+            f"{did_you_mean('.'.join(parts[3:]), declared)}"
         )
     if what == "priority":
         return "workflow.priority is set only when the workflow sets priority"
@@ -173,7 +167,7 @@ def _workflow(parts: list[str], where: Where, g: Globals) -> str:
     if what in ("labels", "annotations") and name:
         known = g.labels if what == "labels" else g.annotations
         return (
-            f"the workflow has no {what[:-1]} {quote(name)}{_close(name, known)}; Argo rejects it unless "
+            f"the workflow has no {what[:-1]} {quote(name)}{did_you_mean(name, known)}; Argo rejects it unless "
             "the controller's workflow defaults add one"
         )
     known = [
@@ -186,9 +180,7 @@ def _workflow(parts: list[str], where: Where, g: Globals) -> str:
         "workflow.scheduledTime",
         "workflow.outputs",
     ]
-    return (
-        f"Argo knows no workflow variable {quote('.'.join(parts))}{_close('.'.join(parts), known)}"
-    )
+    return f"Argo knows no workflow variable {quote('.'.join(parts))}{did_you_mean('.'.join(parts), known)}"
 
 
 def _pod(parts: list[str], where: Where, g: Globals) -> str:

@@ -17,7 +17,6 @@ submit time, so it is a warning; so is an unknown workflow label or annotation.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from typing import Any
 
@@ -39,6 +38,7 @@ from gp.compile.context import Ctx, Path, quote
 from gp.compile.ref_messages import Globals, Where, explain
 from gp.compile.scope import Ancestry, Scope
 from gp.errors import SourcePos
+from gp.suggest import closest
 
 TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
@@ -427,8 +427,8 @@ _NO_DEFAULT = {
 
 
 def _close(name: str, options: list[str]) -> str:
-    found = difflib.get_close_matches(name, options, n=1)
-    return f" (it passes {quote(found[0])}: a typo?)" if found else ""
+    found = closest(name, options)
+    return f" (it passes {quote(found)}: a typo?)" if found else ""
 
 
 def _groups(t: dict) -> list:

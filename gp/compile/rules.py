@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from gp.compile.compiler import Compiled
-from gp.compile.context import Ctx, Path, did_you_mean, quote
+from gp.compile.context import Ctx, Path, quote
 from gp.compile.depends import FAN_OUT_RESULTS, DependsSyntaxError, parse, refs
+from gp.suggest import did_you_mean
 
 TEMPLATE_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -126,9 +126,8 @@ def _check_name(what: str, name: Any, ctx: Ctx, path: Path) -> None:
 
 
 def _missing(what: str, name: str, known: set[str], ctx: Ctx, path: Path) -> None:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
     ctx.error(
-        f"{what} refers to template {quote(name)}, which does not exist{did_you_mean(close[0] if close else None)}",
+        f"{what} refers to template {quote(name)}, which does not exist{did_you_mean(name, known)}",
         ctx.pos_of(path),
     )
 
@@ -192,12 +191,10 @@ def _check_dag(tasks: list[dict], path: Path, ctx: Ctx) -> None:
             if dep in by_name:
                 edges.setdefault(name, []).append(dep)
             else:
-                close = difflib.get_close_matches(
-                    str(dep), [str(n) for n in by_name if n != name], n=1
-                )
+                others = [str(n) for n in by_name if n != name]
                 ctx.error(
                     f"task {quote(name)} depends on unknown task {quote(str(dep))}"
-                    f"{did_you_mean(close[0] if close else None)}",
+                    f"{did_you_mean(str(dep), others)}",
                     ctx.pos_of((*path, j, "dependencies")),
                 )
         dpath = (*path, j, "depends")
@@ -222,12 +219,10 @@ def _check_dag(tasks: list[dict], path: Path, ctx: Ctx) -> None:
             continue
         for ref, _neg in refs(tree):
             if ref.task not in by_name:
-                close = difflib.get_close_matches(
-                    ref.task, [str(n) for n in by_name if n != name], n=1
-                )
+                others = [str(n) for n in by_name if n != name]
                 ctx.error(
                     f"task {quote(name)} depends on unknown task {quote(ref.task)}"
-                    f"{did_you_mean(close[0] if close else None)}",
+                    f"{did_you_mean(ref.task, others)}",
                     pos,
                 )
                 continue

@@ -7,7 +7,6 @@ cache is a pure function of an immutable class, not mutable global state.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import types
 import typing
@@ -16,6 +15,8 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, RootModel
+
+from gp.suggest import closest
 
 
 class Kind(str, Enum):
@@ -183,10 +184,10 @@ class SchemaNode:
 
     def closest(self, name: str, extra: typing.Iterable[str] = ()) -> str | None:
         names = [*self.fields, *self._singulars, *extra]
-        hits = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-        if not hits and name in self._by_argo:
+        hit = closest(name, names)
+        if hit is None and name in self._by_argo:
             return self._by_argo[name].hcl_name
-        return hits[0] if hits else None
+        return hit
 
 
 # Field names whose last word English does not make singular by its suffix alone.

@@ -18,9 +18,9 @@ from typing import Any
 
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.values import number_text
-from gp.config.marks import MIN_MASKED
 from gp.config.model import Attr, Block
 from gp.errors import SourcePos
+from gp.redact import secrets_of
 
 # Never masked: without them an object cannot be named in a plan. `name` and `namespace`
 # attributes may not be sensitive at all (checked below).
@@ -111,7 +111,7 @@ def _texts(value: Any) -> set[str]:
 
 
 def _hit(text: str, secrets: set[str]) -> bool:
-    return text in secrets or any(len(s) >= MIN_MASKED and s in text for s in secrets)
+    return text in secrets or any(s in text for s in secrets_of(secrets))
 
 
 def _matches(tree: Any, path: Path, secrets: set[str]) -> Iterator[Path]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from gp.compile.context import Ctx, Path, did_you_mean, quote
+from gp.compile.context import Ctx, Path, quote
 from gp.compile.schema import FieldInfo, Kind, SchemaNode
 from gp.errors import SourcePos
+from gp.suggest import hint
 
 REF_KEY = "__gp_ref__"
 
@@ -172,9 +173,7 @@ def convert_model(value: Any, node: SchemaNode, pos: SourcePos, ctx: Ctx, path: 
     for key, v in _name_first(value):
         f = node.lookup(key)
         if f is None:
-            ctx.error(
-                f"unknown field {quote(key)} in {node.name}{did_you_mean(node.closest(key))}", pos
-            )
+            ctx.error(f"unknown field {quote(key)} in {node.name}{hint(node.closest(key))}", pos)
             continue
         converted = convert(v, f, pos, ctx, (*path, f.argo_name))
         if converted is not None:

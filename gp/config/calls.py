@@ -6,14 +6,15 @@ and an error a function raises is shown with any marked argument it quotes maske
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from typing import TYPE_CHECKING, Any
 
 from gp.config import ast
-from gp.config.marks import has_marks, mark, mark_if, marked_texts, mask_message, strip, unmark
+from gp.config.marks import has_marks, mark, mark_if, marked_texts, strip, unmark
 from gp.config.types import TypeConvError
 from gp.errors import ConfigError
+from gp.redact import mask_message
+from gp.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from gp.config.evaluator import Evaluator
@@ -21,17 +22,6 @@ if TYPE_CHECKING:
 
 class FuncError(Exception):
     """Raised by a function implementation; the evaluator names the function and position."""
-
-
-def suggest(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f'; did you mean "{close[0]}"?' if close else ""
-
-
-def suggest_ref(prefix: str, name: str, candidates: list[str]) -> str:
-    """Like ``suggest`` but matching bare names, so a shared "var." prefix does not count."""
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f'; did you mean "{prefix}{close[0]}"?' if close else ""
 
 
 # Terraform's functions that add or remove the mark; they take marked values as they are.
@@ -46,7 +36,7 @@ class CallsMixin:
         if fn is None and node.name not in MARK_FUNCTIONS:
             raise self.error(
                 f'Call to unknown function "{node.name}"'
-                + suggest(node.name, list(self.functions) + ["try", "can", *MARK_FUNCTIONS]),
+                + did_you_mean(node.name, [*self.functions, "try", "can", *MARK_FUNCTIONS]),
                 node,
             )
         args = [self.eval(a) for a in node.args]

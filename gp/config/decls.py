@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gp.config import ast
-from gp.config.evaluator import suggest
 from gp.config.model import OBJECT_KINDS
 from gp.errors import Diagnostic, SourcePos
+from gp.suggest import did_you_mean
 
 TOP_LEVEL = ("gp", "provider", "variable", "locals", "output", "module") + OBJECT_KINDS
 PROVIDER_KINDS = ("kubernetes", "directory")
@@ -106,7 +106,8 @@ def _gather_block(decls: Declarations, d: Decl, diags: list[Diagnostic]) -> None
     if block.type not in TOP_LEVEL:
         diags.append(
             Diagnostic(
-                f'Unsupported block type "{block.type}"' + suggest(block.type, list(TOP_LEVEL)),
+                f'Unsupported block type "{block.type}"'
+                + did_you_mean(block.type, list(TOP_LEVEL)),
                 d.pos,
             )
         )
@@ -190,7 +191,7 @@ def check_allowed(
         if name not in allowed:
             diags.append(
                 Diagnostic(
-                    f'Unsupported argument "{name}" in {where}' + suggest(name, list(allowed)),
+                    f'Unsupported argument "{name}" in {where}' + did_you_mean(name, list(allowed)),
                     SourcePos(file, attr.line, attr.col),
                 )
             )

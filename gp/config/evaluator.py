@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gp.config import ast
-from gp.config.calls import CallsMixin, FuncError, suggest, suggest_ref  # noqa: F401  (re-exported)
-from gp.config.marks import MASK, has_marks, mark, mark_if, strip, unmark
+from gp.config.calls import CallsMixin
+from gp.config.marks import has_marks, mark, mark_if, strip, unmark
 from gp.config.types import (
     TypeConvError,
     normalize_number,
@@ -22,8 +22,11 @@ from gp.config.types import (
     to_number,
     to_string,
     type_name,
+    values_equal,
 )
 from gp.errors import ConfigError, SourcePos
+from gp.redact import MASK
+from gp.suggest import did_you_mean
 
 
 @dataclass
@@ -274,7 +277,8 @@ class Evaluator(CallsMixin):
             keys = [k for k in value if not k.startswith("__")]
             # The keys of a marked object are part of the secret: no suggestion from them.
             raise self.error(
-                f'Unsupported attribute "{name}"' + ("" if secret else suggest(name, keys)), node
+                f'Unsupported attribute "{name}"' + ("" if secret else did_you_mean(name, keys)),
+                node,
             )
         if value is None:
             raise self.error(f'Attempt to get attribute "{name}" from a null value', node)
@@ -304,7 +308,7 @@ class Evaluator(CallsMixin):
                     )
                 raise self.error(
                     f'Invalid index: key "{k}" does not exist'
-                    + suggest(k, [str(x) for x in value]),
+                    + did_you_mean(k, [str(x) for x in value]),
                     node,
                 )
             return value[k]
@@ -403,16 +407,3 @@ class Evaluator(CallsMixin):
             return normalize_number(a / b)
         # Terraform's % keeps the sign of the dividend, like C's fmod.
         return normalize_number(a - b * int(a / b))
-
-
-def values_equal(a: Any, b: Any) -> bool:
-    a, b = strip(a), strip(b)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    return type(a) is type(b) and a == b

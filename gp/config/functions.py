@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gp.config.evaluator import FuncError
+from gp.config.calls import FuncError
 from gp.config.functions_data import data_functions
 from gp.config.reads import Reads
 from gp.config.types import normalize_number, to_number, to_string, type_name

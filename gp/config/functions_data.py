@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from gp.config.evaluator import FuncError, values_equal
+from gp.config.calls import FuncError
 from gp.config.reads import Reads
 from gp.config.types import (
     TypeConvError,
@@ -23,6 +23,7 @@ from gp.config.types import (
     to_number,
     to_string,
     type_name,
+    values_equal,
 )
 
 

@@ -13,14 +13,13 @@ from typing import Any
 
 from gp.config import ast
 from gp.config.decls import Declarations, attr_map, check_allowed
-from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
+from gp.config.evaluator import Evaluator, Frame
 from gp.config.functions import build_functions
 from gp.config.marks import (
     has_marks,
     is_marked,
     mark,
     marked_texts,
-    mask_message,
     remark,
     strip,
     unmark_deep,
@@ -30,6 +29,8 @@ from gp.config.objects_eval import ObjectsMixin
 from gp.config.session import Result, Session, at
 from gp.config.types import Type, TypeConvError, TypeSpecError, convert, parse_type
 from gp.errors import ConfigError, SourcePos
+from gp.redact import mask_message
+from gp.suggest import did_you_mean
 
 # An input for a variable: (literal) -> (value, frame, position of the value or None).
 InputFn = Callable[[bool], tuple[Any, Frame, SourcePos | None]]
@@ -97,7 +98,8 @@ class ModuleInstance(ObjectsMixin):
             raise ev.error('"count" can only be used in a block that sets count', node)
         roots = ["var", "local", "module", "path", *OBJECT_KINDS, *ev.bindings]
         raise ev.error(
-            f'Unknown reference "{root}"' + suggest(root, [r for r in roots if r[0] != "\0"]), node
+            f'Unknown reference "{root}"' + did_you_mean(root, [r for r in roots if r[0] != "\0"]),
+            node,
         )
 
     def _path(self, name: str, ev: Evaluator, node: Any) -> str:
@@ -118,7 +120,7 @@ class ModuleInstance(ObjectsMixin):
                 raise ConfigError(f'Unknown variable "var.{name}"')
             raise ev.error(
                 f'Unknown variable "var.{name}"'
-                + suggest_ref("var.", name, list(self.decls.variables)),
+                + did_you_mean(name, list(self.decls.variables), prefix="var."),
                 node,
             )
         return self.session.lazy(
@@ -244,7 +246,7 @@ class ModuleInstance(ObjectsMixin):
         if name not in self.decls.locals:
             raise ev.error(
                 f'Unknown local value "local.{name}"'
-                + suggest_ref("local.", name, list(self.decls.locals)),
+                + did_you_mean(name, list(self.decls.locals), prefix="local."),
                 node,
             )
         decl = self.decls.locals[name]
@@ -287,7 +289,7 @@ class ModuleInstance(ObjectsMixin):
         if name not in self.decls.modules:
             raise ev.error(
                 f'Unknown module "module.{name}"'
-                + suggest_ref("module.", name, list(self.decls.modules)),
+                + did_you_mean(name, list(self.decls.modules), prefix="module."),
                 node,
             )
         instances = self.module_instances(name, ev, node)
@@ -309,7 +311,8 @@ class ModuleInstance(ObjectsMixin):
         if name not in child.decls.outputs:
             label = child.prefix.rstrip(".")
             raise ev.error(
-                f'Unknown output "{label}.{name}"' + suggest(name, list(child.decls.outputs)), node
+                f'Unknown output "{label}.{name}"' + did_you_mean(name, list(child.decls.outputs)),
+                node,
             )
         return child.output(name, ev, node)
 

@@ -78,11 +78,12 @@ def load_module(
     )
     for name, value in raw.items():
         if value.source == "cli" and name not in decls.variables:
-            from gp.config.evaluator import suggest
+            from gp.suggest import did_you_mean
 
             session.diags.append(
                 Diagnostic(
-                    f'Value for undeclared variable "{name}"' + suggest(name, list(decls.variables))
+                    f'Value for undeclared variable "{name}"'
+                    + did_you_mean(name, list(decls.variables))
                 )
             )
     inputs = {

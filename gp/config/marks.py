@@ -144,20 +144,3 @@ def marked_texts(value: Any) -> set[str]:
     if isinstance(value, (list, tuple)):
         return {s for v in value for s in marked_texts(v)}
     return set()
-
-
-MASK = "(sensitive value)"
-# Shorter texts are not replaced in messages: "1" or "ab" would garble unrelated words.
-MIN_MASKED = 3
-
-
-def mask_message(message: str, texts: Iterable[str]) -> str | None:
-    """``message`` with every marked text replaced by the mask; None when a marked text too
-    short to replace safely occurs in it (the caller then withholds the detail)."""
-    for text in sorted({t for t in texts if t}, key=len, reverse=True):
-        if text not in message:
-            continue
-        if len(text) < MIN_MASKED:
-            return None
-        message = message.replace(text, MASK)
-    return message

@@ -114,12 +114,12 @@ def instantiate(parent: ModuleInstance, name: str, meta: tuple[str, ...]) -> Res
     inputs = {k: a for k, a in attrs.items() if k not in meta}
     for key, attr in inputs.items():
         if key not in child_decls.variables:
-            from gp.config.evaluator import suggest
+            from gp.suggest import did_you_mean
 
             session.diags.append(
                 ConfigError(
                     f'Unsupported argument "{key}": module "{name}" declares no variable "{key}"'
-                    + suggest(key, list(child_decls.variables)),
+                    + did_you_mean(key, list(child_decls.variables)),
                     at(decl.file, attr),
                 ).diagnostics[0]
             )

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from gp.config import ast
 from gp.config.decls import attr_map
-from gp.config.evaluator import Evaluator, Frame, suggest, suggest_ref
+from gp.config.evaluator import Evaluator, Frame
 from gp.config.fieldpath import parse_path
 from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
 from gp.config.modules import Expansion, expand
 from gp.config.session import Result, at
 from gp.errors import ConfigError, GPError, SourcePos
+from gp.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from gp.config.instance import ModuleInstance
@@ -94,7 +95,8 @@ class ObjectsMixin:
         if (kind, label) not in self.decls.objects:
             known = [n for k, n in self.decls.objects if k == kind]
             raise ev.error(
-                f'Unknown {kind} "{kind}.{label}"' + suggest_ref(f"{kind}.", label, known), node
+                f'Unknown {kind} "{kind}.{label}"' + did_you_mean(label, known, prefix=f"{kind}."),
+                node,
             )
         expansion = self.object_expansion(kind, label)
         if expansion.mode == "single":
@@ -295,7 +297,7 @@ class ObjectsMixin:
             else:
                 raise ev.error(
                     f'Unsupported argument "{name}" in lifecycle'
-                    + suggest(name, ["prevent_destroy", "ignore_changes"]),
+                    + did_you_mean(name, ["prevent_destroy", "ignore_changes"]),
                     a,
                 )
         return Lifecycle(

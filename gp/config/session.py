@@ -13,11 +13,11 @@ from typing import Any
 from gp.config import ast
 from gp.config.decls import Declarations, gather
 from gp.config.evaluator import Evaluator, Frame
-from gp.config.marks import MASK, MIN_MASKED
 from gp.config.model import ObjectDecl, ProviderConfig
 from gp.config.parse import ParseHook, parse_files
 from gp.config.reads import Reads
 from gp.errors import ConfigError, Diagnostic, DiagnosticsError, SourcePos
+from gp.redact import mask_text
 
 CompileObject = Callable[[ObjectDecl, ProviderConfig, str], dict]
 MODULE_GLOB = "*.gp.hcl"
@@ -127,10 +127,7 @@ class Session:
     def mask(self, message: str) -> str:
         """The last line of defence for a message that quotes a sensitive value: the places
         that raise errors already leave marked values out."""
-        for secret in sorted(self.sensitive_values, key=len, reverse=True):
-            if len(secret) >= MIN_MASKED and secret in message:
-                message = message.replace(secret, MASK)
-        return message
+        return mask_text(message, self.sensitive_values)
 
     def errors(self) -> list[Diagnostic]:
         """Every error so far, once each, with sensitive values masked."""

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from gp.config import ast
-from gp.config.evaluator import Evaluator, FuncError, suggest
+from gp.config.calls import FuncError
+from gp.config.evaluator import Evaluator
 from gp.config.parse import parse_expression
 from gp.config.template import TemplateSyntaxError, assemble, scan
 from gp.errors import ConfigError
+from gp.suggest import did_you_mean
 
 
 class _VarsOnly:
@@ -21,7 +23,7 @@ class _VarsOnly:
     def lookup(self, root: str, steps: list[str], node: ast.Name, ev: Evaluator) -> tuple[Any, int]:
         raise ev.error(
             f'Unknown variable "{root}" in template; only the variables passed to '
-            "templatefile are available" + suggest(root, self.names),
+            "templatefile are available" + did_you_mean(root, self.names),
             node,
         )
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from gp.config import ast
+from gp.config.marks import strip
 
 PRIMITIVES = ("string", "number", "bool", "any")
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
@@ -243,3 +244,17 @@ def _at(where: str, value: Any, t: Type) -> Any:
 
 def _elem_phrase(t: Type | None) -> str:
     return str(t) if t else "any"
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """HCL's ==: by value and type (1 == 1.0, "1" != 1), through collections, marks aside."""
+    a, b = strip(a), strip(b)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b

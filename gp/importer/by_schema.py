@@ -8,13 +8,13 @@ its snake_case name. User data (maps, free values) keeps its keys exactly.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
 from gp.compile.schema import FieldInfo, Kind, SchemaNode
 from gp.errors import ConfigError
 from gp.importer.hcl_writer import Attr, Block
+from gp.suggest import closest
 
 
 class CannotExpress(ConfigError):
@@ -39,8 +39,8 @@ def known_field(node: SchemaNode, key: Any, where: str) -> FieldInfo:
     f = node.by_argo_name(key) if isinstance(key, str) else None
     if f is None:
         known = [fi.argo_name for fi in node.fields.values()]
-        close = difflib.get_close_matches(str(key), known, n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        close = closest(str(key), known)
+        hint = f' (did you mean "{close}"?)' if close else ""
         raise CannotExpress(
             f'{_join(where, str(key))}: "{key}" is not a field of Argo\'s {node.model.__name__}'
             f"{hint}; gp cannot express it"

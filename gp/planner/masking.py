@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from gp.config.marks import MASK
 from gp.planner.paths import Path, keyed, parse_path, plain, starts_with
+from gp.redact import MASK
 
 __all__ = ["mask_at", "parse_marks"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from gp.config.model import OBJECT_KINDS
+from gp.suggest import did_you_mean
 
 _KEY = r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]'
 _NAME = r'[^.\[\]\s"]+'
@@ -41,10 +41,7 @@ def unmatched(addresses: Iterable[str], targets: Sequence[str]) -> list[str]:
     for target in targets:
         if any(matches(a, target) for a in addresses):
             continue
-        close = difflib.get_close_matches(
-            target.strip(), [*addresses, *sorted(modules)], n=1, cutoff=0.5
-        )
-        hint = f'; did you mean "{close[0]}"?' if close else ""
+        hint = did_you_mean(target.strip(), [*addresses, *sorted(modules)])
         errors.append(f'--target "{target}" matches no object of this stack{hint}')
     return errors
 

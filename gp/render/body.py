@@ -12,10 +12,11 @@ from typing import Any
 
 from gp.compile.objects import ObjectRef
 from gp.planner.diff import prepare, unchanged_count
+from gp.planner.masking import mask_at, parse_marks
 from gp.planner.paths import format_path, get_path, leaf_paths, plain
 from gp.planner.plan import Action, Drift, FieldChange, ResourceChange, SchedulePreview
 from gp.render.blocks import grouped_lines
-from gp.render.mask import mask_at, mask_fields, mask_value, parse_marks
+from gp.render.mask import mask_fields, mask_value
 from gp.render.shape import shape_lines, shape_note
 from gp.render.values import Line, fmt
 

@@ -18,9 +18,9 @@ from rich.text import Text
 from gp.errors import Diagnostic
 from gp.planner.plan import Action, DagChange, Mode, Plan
 from gp.providers.base import ApplyResult
+from gp.redact import mask_text, secrets_of
 from gp.render import svg
 from gp.render.dagsummary import TITLE, summarized
-from gp.render.mask import mask_text, secrets_of
 from gp.render.text import apply_text, plan_text, summary
 
 _ACTION_COLOURS = {

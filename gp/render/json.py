@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gp.compile.objects import ObjectRef
+from gp.planner.masking import mask_at, parse_marks
 from gp.planner.paths import Path
 from gp.planner.plan import (
     Action,
@@ -19,7 +20,8 @@ from gp.planner.plan import (
     StackRecord,
     Target,
 )
-from gp.render.mask import mask_at, mask_fields, mask_text, mask_value, parse_marks, secrets_of
+from gp.redact import mask_text, secrets_of
+from gp.render.mask import mask_fields, mask_value
 from gp.render.plan_runs import runs_json
 from gp.render.text import counts
 

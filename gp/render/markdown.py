@@ -16,9 +16,9 @@ from dataclasses import replace
 
 from gp.compile.objects import ObjectRef
 from gp.planner.plan import Action, Plan
+from gp.redact import mask_text, secrets_of
 from gp.render.body import VERBS, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, dag_lines, summarized
-from gp.render.mask import mask_text, secrets_of
 from gp.render.mermaid import diagram
 from gp.render.plan_runs import run_lines
 from gp.render.text import summary

@@ -16,24 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from gp.config.marks import MASK, MIN_MASKED
-from gp.planner.masking import mask_at, parse_marks
+from gp.planner.masking import mask_at
 from gp.planner.paths import Path, format_path, parse_path, starts_with
 from gp.planner.plan import FieldChange
+from gp.redact import MASK, mask_text, secrets_of
 
-__all__ = ["MASK", "mask_at", "mask_fields", "mask_text", "mask_value", "parse_marks", "secrets_of"]
-
-
-def secrets_of(*groups: Iterable[str]) -> tuple[str, ...]:
-    """The secrets of all groups long enough to mask in text, longest first so that no secret
-    is half-masked."""
-    found = {s for group in groups for s in group if s and len(s) >= MIN_MASKED}
-    return tuple(sorted(found, key=lambda s: (-len(s), s)))
+__all__ = ["mask_fields", "mask_value"]
 
 
 def mask_value(value: Any, secrets: Iterable[str]) -> Any:
     """A copy with every string that contains a secret replaced by the mask, as a whole."""
-    secrets = tuple(secrets)
+    secrets = secrets_of(secrets)
     if not secrets:
         return value
     if isinstance(value, str):
@@ -45,13 +38,6 @@ def mask_value(value: Any, secrets: Iterable[str]) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) in secrets:
         return MASK
     return value
-
-
-def mask_text(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every occurrence of a secret replaced: the last line of defence."""
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text
 
 
 def mask_fields(fields: Iterable[FieldChange], marks: Sequence[Path]) -> list[FieldChange]:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
+from gp.redact import mask_text
 from gp.render import svg
 from gp.render.html import table
-from gp.render.mask import mask_text
 from gp.runs.dag import Row, rows_of, spec_rows
 from gp.runs.model import Run, seconds_between
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from gp.planner.plan import StackRecord, Target
-from gp.render.mask import mask_text, secrets_of
+from gp.redact import mask_text, secrets_of
 
 
 def _object(namespace: str | None, name: str) -> str:

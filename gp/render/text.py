@@ -13,9 +13,9 @@ from rich.text import Text
 
 from gp.planner.plan import Action, Mode, Plan, ResourceChange, StackRecord, Target
 from gp.providers.base import ApplyResult
+from gp.redact import mask_text, secrets_of
 from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, summarized
-from gp.render.mask import mask_text, secrets_of
 from gp.render.plan_runs import run_lines
 from gp.render.stack import stack_text
 

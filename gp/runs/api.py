@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,6 +15,7 @@ from gp.runs.model import Run, run_from_workflow
 from gp.runs.params import Declared, check, declared_parameters, overlay
 from gp.runs.submit import Origin, Submission, build_workflow, user_annotations
 from gp.runs.version import version_of
+from gp.suggest import did_you_mean
 
 RUNNABLE = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 
@@ -53,8 +53,7 @@ def runnable(compiled, address: str) -> CompiledObject:
     obj = objects.get(address)
     if obj is None:
         choices = [a for a, o in objects.items() if o.ref.kind in RUNNABLE]
-        close = difflib.get_close_matches(address, choices, n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
+        hint = did_you_mean(address, choices)
         raise RunError(
             f"{address} is not declared in the configuration{hint}"
             f" (pipelines: {', '.join(choices) or 'none'})"

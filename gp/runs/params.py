@@ -5,7 +5,6 @@ Checked before anything is sent, so a typo never becomes a failed run on the clu
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 import yaml
 
 from gp.errors import Diagnostic, DiagnosticsError, RunError
+from gp.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,7 @@ def check(declared: Sequence[Declared], given: Mapping[str, str], what: str) -> 
     problems: list[str] = []
     for name in given:
         if name not in known:
-            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-            hint = f'; did you mean "{close[0]}"?' if close else ""
+            hint = did_you_mean(name, known)
             names = ", ".join(known) or "none"
             problems.append(f'{what} has no parameter "{name}"{hint} (it declares: {names})')
     for d in declared:

@@ -7,7 +7,6 @@ runs unchanged on both and their reports can be compared side by side.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import itertools
 import time
@@ -18,6 +17,7 @@ from typing import Protocol
 from gp.compile.objects import CompiledObject
 from gp.errors import ConfigError, NotModelledError, SimulationError
 from gp.simulate import Run, Scenario, simulate
+from gp.suggest import did_you_mean
 from gp.testing.files import TestCase
 
 
@@ -115,8 +115,7 @@ def scenario_for(case: TestCase, objects: Sequence[CompiledObject]) -> Scenario:
     by_address = {o.address: o for o in objects}
     obj = by_address.get(case.pipeline)
     if obj is None:
-        close = difflib.get_close_matches(case.pipeline, list(by_address), n=1)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
+        hint = did_you_mean(case.pipeline, by_address)
         raise ConfigError(
             f'pipeline "{case.pipeline}" is not an object of the module{hint}', case.pipeline_pos
         )

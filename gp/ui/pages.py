@@ -15,7 +15,8 @@ from gp.compile.emit import manifest_yaml
 from gp.compile.objects import CompiledObject
 from gp.planner.plan import Action, Plan, Target
 from gp.planner.schedule import next_runs, schedules_of
-from gp.render.mask import mask_text, mask_value, secrets_of
+from gp.redact import mask_text, secrets_of
+from gp.render.mask import mask_value
 from gp.ui import runs_pages
 from gp.ui.dags import template_dags
 from gp.ui.source import Loaded, shown_manifest

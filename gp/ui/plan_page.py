@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from gp.planner.plan import Action, Plan
+from gp.redact import mask_text, secrets_of
 from gp.render.body import MARKERS, change_lines, drift_lines
 from gp.render.dagsummary import change_summary
-from gp.render.mask import mask_text, secrets_of
 from gp.render.text import summary
 from gp.render.values import Line
 from gp.ui.dags import change_dag

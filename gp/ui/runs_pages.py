@@ -24,8 +24,8 @@ from gp.api import Stack
 from gp.api.runs import masked
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import GPError
+from gp.redact import mask_text, secrets_of
 from gp.render.graph import dags_of
-from gp.render.mask import mask_text, secrets_of
 from gp.runs import api
 from gp.runs.dag import rows_of
 from gp.runs.history import STATUSES
