@@ -14,31 +14,6 @@ from gp.config.template import Piece, TemplateSyntaxError, assemble, heredoc
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
-EXPR_RULES = frozenset(
-    {
-        "conditional",
-        "binary_op",
-        "unary_op",
-        "expr_term",
-        "float_lit",
-        "int_lit",
-        "string",
-        "template_string",
-        "tuple",
-        "object",
-        "identifier",
-        "literal_value",
-        "function_call",
-        "heredoc_template",
-        "heredoc_template_trim",
-        "index_expr_term",
-        "get_attr_expr_term",
-        "attr_splat_expr_term",
-        "full_splat_expr_term",
-        "for_tuple_expr",
-        "for_object_expr",
-    }
-)
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
@@ -126,20 +101,19 @@ class Converter:
     # --- expressions --------------------------------------------------------------------
 
     def expr(self, tree: Tree) -> ast.Expr:
-        method = getattr(self, "x_" + tree.data)
-        return method(tree)
+        return _CONVERT[tree.data](self, tree)
 
-    def x_expr_term(self, tree: Tree) -> ast.Expr:
+    def from_expr_term(self, tree: Tree) -> ast.Expr:
         inner = _expr_children(tree)[0]
         if isinstance(tree.children[0], Token) and tree.children[0].type == "LPAR":
             return ast.Paren(self.expr(inner), *self.pos(tree))
         return self.expr(inner)
 
-    def x_conditional(self, tree: Tree) -> ast.Expr:
+    def from_conditional(self, tree: Tree) -> ast.Expr:
         c, t, e = _expr_children(tree)
         return ast.Conditional(self.expr(c), self.expr(t), self.expr(e), *self.pos(tree))
 
-    def x_binary_op(self, tree: Tree) -> ast.Expr:
+    def from_binary_op(self, tree: Tree) -> ast.Expr:
         left, term = tree.children[0], tree.children[1]
         op_tree = term.children[0]
         op = str(op_tree.children[0]).strip(" \t\r\n")
@@ -148,31 +122,31 @@ class Converter:
         right = _expr_children(term)[0]
         return ast.Binary(op, self.expr(left), self.expr(right), *self.pos(op_tree.children[0]))
 
-    def x_unary_op(self, tree: Tree) -> ast.Expr:
+    def from_unary_op(self, tree: Tree) -> ast.Expr:
         op = str(tree.children[0])
         return ast.Unary(op, self.expr(_expr_children(tree)[0]), *self.pos(tree))
 
-    def x_int_lit(self, tree: Tree) -> ast.Expr:
+    def from_int_lit(self, tree: Tree) -> ast.Expr:
         return ast.Literal(int(str(tree.children[0])), *self.pos(tree))
 
-    def x_float_lit(self, tree: Tree) -> ast.Expr:
+    def from_float_lit(self, tree: Tree) -> ast.Expr:
         value = float(str(tree.children[0]))
         return ast.Literal(
             int(value) if value.is_integer() and abs(value) < 2**53 else value, *self.pos(tree)
         )
 
-    def x_literal_value(self, tree: Tree) -> ast.Expr:
+    def from_literal_value(self, tree: Tree) -> ast.Expr:
         return ast.Literal(_LITERALS[str(tree.children[0])], *self.pos(tree))
 
-    def x_identifier(self, tree: Tree) -> ast.Expr:
+    def from_identifier(self, tree: Tree) -> ast.Expr:
         return ast.Name(str(tree.children[0]), *self.pos(tree))
 
-    def x_template_string(self, tree: Tree) -> ast.Expr:
+    def from_template_string(self, tree: Tree) -> ast.Expr:
         raw = str(tree.children[0])[2:-2]  # \"...\" inside a directive of a quoted string
         line, col = self.pos(tree)
         return ast.Literal(unescape(raw, line, col), line, col)
 
-    def x_string(self, tree: Tree) -> ast.Expr:
+    def from_string(self, tree: Tree) -> ast.Expr:
         line, col = self.pos(tree)
         pieces: list[Piece] = []
         for part in tree.children:
@@ -229,13 +203,10 @@ class Converter:
         except TemplateSyntaxError as e:
             raise ConvertError(e.message, e.line or line, e.col or col) from None
 
-    x_heredoc_template = _heredoc
-    x_heredoc_template_trim = _heredoc
-
-    def x_tuple(self, tree: Tree) -> ast.Expr:
+    def from_tuple(self, tree: Tree) -> ast.Expr:
         return ast.TupleExpr(tuple(self.expr(c) for c in _expr_children(tree)), *self.pos(tree))
 
-    def x_object(self, tree: Tree) -> ast.Expr:
+    def from_object(self, tree: Tree) -> ast.Expr:
         items = []
         for elem in tree.children:
             if not isinstance(elem, Tree) or elem.data != "object_elem":
@@ -261,7 +232,7 @@ class Converter:
             return ast.Literal(str(inner.children[0].children[0]), key.line, key.col)
         return key
 
-    def x_function_call(self, tree: Tree) -> ast.Expr:
+    def from_function_call(self, tree: Tree) -> ast.Expr:
         names = [
             self.name(c) for c in tree.children if isinstance(c, Tree) and c.data == "identifier"
         ]
@@ -275,10 +246,10 @@ class Converter:
             expand = any(t.type == "ELLIPSIS" for t in _tokens(args_tree))
         return ast.Call("::".join(names), args, expand, *self.pos(tree))
 
-    def x_index_expr_term(self, tree: Tree) -> ast.Expr:
+    def from_index_expr_term(self, tree: Tree) -> ast.Expr:
         return self._apply(self.expr(tree.children[0]), tree.children[1])
 
-    def x_get_attr_expr_term(self, tree: Tree) -> ast.Expr:
+    def from_get_attr_expr_term(self, tree: Tree) -> ast.Expr:
         return self._apply(self.expr(tree.children[0]), tree.children[1])
 
     def _apply(self, obj: ast.Expr, op: Tree) -> ast.Expr:
@@ -298,10 +269,10 @@ class Converter:
                 each = self._apply(each, op)
         return ast.Splat(src, each, full, line, col)
 
-    def x_attr_splat_expr_term(self, tree: Tree) -> ast.Expr:
+    def from_attr_splat_expr_term(self, tree: Tree) -> ast.Expr:
         return self._splat(tree, False)
 
-    def x_full_splat_expr_term(self, tree: Tree) -> ast.Expr:
+    def from_full_splat_expr_term(self, tree: Tree) -> ast.Expr:
         return self._splat(tree, True)
 
     def _for(self, tree: Tree, is_object: bool) -> ast.Expr:
@@ -323,8 +294,35 @@ class Converter:
             key_var, value_var, self.expr(coll), key, value, cond, group, *self.pos(tree)
         )
 
-    def x_for_tuple_expr(self, tree: Tree) -> ast.Expr:
+    def from_for_tuple_expr(self, tree: Tree) -> ast.Expr:
         return self._for(tree, False)
 
-    def x_for_object_expr(self, tree: Tree) -> ast.Expr:
+    def from_for_object_expr(self, tree: Tree) -> ast.Expr:
         return self._for(tree, True)
+
+
+# Each expression rule of the grammar and what converts it.
+_CONVERT: dict[str, Callable[[Converter, Tree], ast.Expr]] = {
+    "attr_splat_expr_term": Converter.from_attr_splat_expr_term,
+    "binary_op": Converter.from_binary_op,
+    "conditional": Converter.from_conditional,
+    "expr_term": Converter.from_expr_term,
+    "float_lit": Converter.from_float_lit,
+    "for_object_expr": Converter.from_for_object_expr,
+    "for_tuple_expr": Converter.from_for_tuple_expr,
+    "full_splat_expr_term": Converter.from_full_splat_expr_term,
+    "function_call": Converter.from_function_call,
+    "get_attr_expr_term": Converter.from_get_attr_expr_term,
+    "heredoc_template": Converter._heredoc,
+    "heredoc_template_trim": Converter._heredoc,
+    "identifier": Converter.from_identifier,
+    "index_expr_term": Converter.from_index_expr_term,
+    "int_lit": Converter.from_int_lit,
+    "literal_value": Converter.from_literal_value,
+    "object": Converter.from_object,
+    "string": Converter.from_string,
+    "template_string": Converter.from_template_string,
+    "tuple": Converter.from_tuple,
+    "unary_op": Converter.from_unary_op,
+}
+EXPR_RULES = frozenset(_CONVERT)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from gp.config import ast
-from gp.config.calls import CallsMixin
+from gp.config.calls import evaluate_call
 from gp.config.marks import has_marks, mark, mark_if, strip, unmark
 from gp.config.types import (
     TypeConvError,
@@ -45,7 +45,7 @@ class Resolver(Protocol):
         """Resolve a root name and leading static steps; return (value, steps consumed)."""
 
 
-class Evaluator(CallsMixin):
+class Evaluator:
     def __init__(
         self,
         file: str,
@@ -75,20 +75,23 @@ class Evaluator(CallsMixin):
         return ev
 
     def eval(self, node: ast.Expr) -> Any:
-        return getattr(self, "e_" + type(node).__name__)(node)
+        return _EVALUATE[type(node)](self, node)
+
+    def eval_call(self, node: ast.Call) -> Any:
+        return evaluate_call(self, node)
 
     # --- leaves ---------------------------------------------------------------------------
 
-    def e_Literal(self, node: ast.Literal) -> Any:
+    def eval_literal(self, node: ast.Literal) -> Any:
         return node.value
 
-    def e_Paren(self, node: ast.Paren) -> Any:
+    def eval_paren(self, node: ast.Paren) -> Any:
         return self.eval(node.expr)
 
-    def e_SplatItem(self, node: ast.SplatItem) -> Any:
+    def eval_splat_item(self, node: ast.SplatItem) -> Any:
         return self.bindings["\0splat"]
 
-    def e_Name(self, node: ast.Name) -> Any:
+    def eval_name(self, node: ast.Name) -> Any:
         if node.name in self.bindings:
             return self.bindings[node.name]
         value, _ = self.resolver.lookup(node.name, [], node, self)
@@ -96,7 +99,7 @@ class Evaluator(CallsMixin):
 
     # --- templates ------------------------------------------------------------------------
 
-    def e_Template(self, node: ast.Template) -> Any:
+    def eval_template(self, node: ast.Template) -> Any:
         out: list[str] = []
         # One marked part (an interpolation, an %{if} condition, a %{for} collection) marks
         # the whole string: its pieces cannot be told apart once joined.
@@ -124,7 +127,7 @@ class Evaluator(CallsMixin):
                     marked,
                 )
             else:
-                items, secret = self._iterate(self.eval(part.coll), part.coll)
+                items, secret = self.iterate(self.eval(part.coll), part.coll)
                 marked[0] |= secret
                 for key, value in items:
                     names = {part.value_var: value}
@@ -148,10 +151,10 @@ class Evaluator(CallsMixin):
 
     # --- collections ----------------------------------------------------------------------
 
-    def e_TupleExpr(self, node: ast.TupleExpr) -> list:
+    def eval_tuple_expr(self, node: ast.TupleExpr) -> list:
         return [self.eval(item) for item in node.items]
 
-    def e_ObjectExpr(self, node: ast.ObjectExpr) -> Any:
+    def eval_object_expr(self, node: ast.ObjectExpr) -> Any:
         out: dict = {}
         secret_key = False
         for key_expr, value_expr in node.items:
@@ -170,7 +173,7 @@ class Evaluator(CallsMixin):
         except TypeConvError:
             raise self.error(f"Object key must be a string, not a {type_name(key)}", node) from None
 
-    def _iterate(self, coll: Any, node: Any) -> tuple[list[tuple[Any, Any]], bool]:
+    def iterate(self, coll: Any, node: Any) -> tuple[list[tuple[Any, Any]], bool]:
         """(key, value) pairs and whether the collection was marked; the keys and values of a
         marked collection are marked, so what the loop computes from them is too."""
         coll, secret = unmark(coll)
@@ -192,10 +195,10 @@ class Evaluator(CallsMixin):
             node,
         )
 
-    def e_ForExpr(self, node: ast.ForExpr) -> Any:
+    def eval_for_expr(self, node: ast.ForExpr) -> Any:
         # A marked collection, filter or key marks the result as a whole: which elements
         # exist (or under which keys) would tell something about the secret.
-        items, marked = self._iterate(self.eval(node.coll), node.coll)
+        items, marked = self.iterate(self.eval(node.coll), node.coll)
         is_object = node.key is not None
         out_list: list = []
         out_map: dict = {}
@@ -231,10 +234,10 @@ class Evaluator(CallsMixin):
 
     # --- traversal ------------------------------------------------------------------------
 
-    def e_GetAttr(self, node: ast.GetAttr) -> Any:
+    def eval_get_attr(self, node: ast.GetAttr) -> Any:
         return self._traverse(node)
 
-    def e_Index(self, node: ast.Index) -> Any:
+    def eval_index(self, node: ast.Index) -> Any:
         return self._traverse(node)
 
     def _traverse(self, node: ast.Expr) -> Any:
@@ -335,7 +338,7 @@ class Evaluator(CallsMixin):
             return value[int(i)]
         raise self.error(f"Invalid index: a {type_name(value)} value cannot be indexed", node)
 
-    def e_Splat(self, node: ast.Splat) -> Any:
+    def eval_splat(self, node: ast.Splat) -> Any:
         src, secret = unmark(self.eval(node.src))
         if src is None:
             return mark_if([], secret)
@@ -362,19 +365,19 @@ class Evaluator(CallsMixin):
                 f"Invalid operand: a number is required, not a {type_name(value)}", node
             ) from None
 
-    def e_Unary(self, node: ast.Unary) -> Any:
+    def eval_unary(self, node: ast.Unary) -> Any:
         value, secret = unmark(self.eval(node.operand))
         if node.op == "!":
             return mark_if(not self._bool(value, node.operand), secret)
         return mark_if(-self._num(value, node.operand), secret)
 
-    def e_Conditional(self, node: ast.Conditional) -> Any:
+    def eval_conditional(self, node: ast.Conditional) -> Any:
         # A marked condition marks the result: which branch was taken tells its value.
         cond, secret = unmark(self.eval(node.cond))
         value = self.eval(node.then if self._bool(cond, node.cond, "condition") else node.else_)
         return mark_if(value, secret)
 
-    def e_Binary(self, node: ast.Binary) -> Any:
+    def eval_binary(self, node: ast.Binary) -> Any:
         op = node.op
         if op in ("&&", "||"):
             left, secret = unmark(self.eval(node.left))
@@ -407,3 +410,23 @@ class Evaluator(CallsMixin):
             return normalize_number(a / b)
         # Terraform's % keeps the sign of the dividend, like C's fmod.
         return normalize_number(a - b * int(a / b))
+
+
+# Each kind of expression and what evaluates it.
+_EVALUATE: dict[type, Callable[[Evaluator, Any], Any]] = {
+    ast.Binary: Evaluator.eval_binary,
+    ast.Call: Evaluator.eval_call,
+    ast.Conditional: Evaluator.eval_conditional,
+    ast.ForExpr: Evaluator.eval_for_expr,
+    ast.GetAttr: Evaluator.eval_get_attr,
+    ast.Index: Evaluator.eval_index,
+    ast.Literal: Evaluator.eval_literal,
+    ast.Name: Evaluator.eval_name,
+    ast.ObjectExpr: Evaluator.eval_object_expr,
+    ast.Paren: Evaluator.eval_paren,
+    ast.Splat: Evaluator.eval_splat,
+    ast.SplatItem: Evaluator.eval_splat_item,
+    ast.Template: Evaluator.eval_template,
+    ast.TupleExpr: Evaluator.eval_tuple_expr,
+    ast.Unary: Evaluator.eval_unary,
+}

@@ -24,8 +24,9 @@ from gp.config.marks import (
     strip,
     unmark_deep,
 )
-from gp.config.model import OBJECT_KINDS
-from gp.config.objects_eval import ObjectsMixin
+from gp.config.model import OBJECT_KINDS, ObjectDecl
+from gp.config.modules import instantiate
+from gp.config.objects_eval import ObjectBlocks
 from gp.config.session import Result, Session, at
 from gp.config.types import Type, TypeConvError, TypeSpecError, convert, parse_type
 from gp.errors import ConfigError, SourcePos
@@ -39,7 +40,7 @@ _OUTPUT_ATTRS = ("value", "description", "sensitive", "depends_on")
 _MODULE_META = ("source", "count", "for_each", "depends_on", "providers")
 
 
-class _Only:
+class OnlyNames:
     """A resolver for places that may name nothing but ``allowed`` (e.g. a validation)."""
 
     def __init__(self, allowed: dict[tuple[str, str], Any], what: str):
@@ -51,7 +52,7 @@ class _Only:
         raise ev.error(f"References are not allowed in {self.what}", node)
 
 
-class ModuleInstance(ObjectsMixin):
+class ModuleInstance:
     def __init__(
         self,
         session: Session,
@@ -67,6 +68,11 @@ class ModuleInstance(ObjectsMixin):
         self.inputs = inputs
         self.chain = chain
         self.functions = build_functions(decls.dir, session.reads)
+        self.objects = ObjectBlocks(self)
+
+    def all_objects(self) -> list[ObjectDecl]:
+        """Every object declared here and in the child modules, in declaration order."""
+        return self.objects.all_objects()
 
     def evaluator(
         self, file: str, bindings: dict[str, Any] | None = None, frame: Frame | None = None
@@ -91,7 +97,7 @@ class ModuleInstance(ObjectsMixin):
         if root == "module":
             return self.module_ref(steps, ev, node)
         if root in OBJECT_KINDS:
-            return self.object_ref(root, steps, ev, node)
+            return self.objects.object_ref(root, steps, ev, node)
         if root == "each":
             raise ev.error('"each" can only be used in a block that sets for_each', node)
         if root == "count":
@@ -133,7 +139,7 @@ class ModuleInstance(ObjectsMixin):
         diags = self.session.diags
         attrs = attr_map(block.body, decl.file, diags)
         check_allowed(attrs, _VARIABLE_ATTRS, f'variable "{name}"', decl.file, diags)
-        static = Evaluator(decl.file, _Only({}, "a variable declaration"), self.functions)
+        static = Evaluator(decl.file, OnlyNames({}, "a variable declaration"), self.functions)
         var_type = self._var_type(attrs, static)
         sensitive = self._static_bool(attrs, "sensitive", False, static)
         nullable = self._static_bool(attrs, "nullable", True, static)
@@ -218,7 +224,9 @@ class ModuleInstance(ObjectsMixin):
                     "A validation block needs condition and error_message", at(decl.file, rule)
                 )
             ev = Evaluator(
-                decl.file, _Only({("var", name): value}, "a validation condition"), self.functions
+                decl.file,
+                OnlyNames({("var", name): value}, "a validation condition"),
+                self.functions,
             )
             ok = ev.eval(attrs["condition"].expr)
             ok = ok.value if is_marked(ok) else ok
@@ -317,10 +325,11 @@ class ModuleInstance(ObjectsMixin):
         return child.output(name, ev, node)
 
     def module_instances(self, name: str, ev: Evaluator | None, node: Any) -> Any:
-        from gp.config.modules import instantiate
-
         return self.session.lazy(
-            f"{self.prefix}module.{name}", lambda: instantiate(self, name, _MODULE_META), ev, node
+            f"{self.prefix}module.{name}",
+            lambda: instantiate(self, name, _MODULE_META, ModuleInstance),
+            ev,
+            node,
         )
 
 

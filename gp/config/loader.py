@@ -118,15 +118,15 @@ def load_module(
 def _raw_input(name: str, value: RawValue):
     def evaluate(literal: bool) -> tuple[Any, Frame, Any]:
         from gp.config.evaluator import Evaluator
-        from gp.config.instance import _Only
+        from gp.config.instance import OnlyNames
 
         if value.pos is not None:  # from a variables file: its own positions say where
-            ev = Evaluator(value.pos.file, _Only({}, "variable values"), {})
+            ev = Evaluator(value.pos.file, OnlyNames({}, "variable values"), {})
             return ev.eval(value.expression(literal)), ev.frame, value.pos
         # --var and GP_VAR_ text has no file: name the variable and where its value came from.
         origin = f"GP_VAR_{name}" if value.source == "env" else f"--var {name}"
         try:
-            ev = Evaluator(origin, _Only({}, "variable values"), {})
+            ev = Evaluator(origin, OnlyNames({}, "variable values"), {})
             return ev.eval(value.expression(literal)), ev.frame, None
         except ConfigError as err:
             raise ConfigError(

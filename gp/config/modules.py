@@ -1,99 +1,45 @@
-"""``count``/``for_each`` expansion and child module instantiation."""
+"""Child modules: a ``module`` block's source checked and its instances made.
+
+The instances are made by the constructor the parent passes in, so this file needs only the
+parent's shape (``Parent``) and not the class itself.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from gp.config import ast
-from gp.config.decls import attr_map
+from gp.config.decls import Declarations, attr_map
 from gp.config.evaluator import Evaluator, Frame
-from gp.config.marks import has_marks, is_marked
-from gp.config.session import MODULE_GLOB, Poisoned, Result, at, module_files
-from gp.config.types import TypeConvError, to_number, type_name
+from gp.config.expansion import expand
+from gp.config.session import MODULE_GLOB, Poisoned, Result, Session, at, module_files
 from gp.errors import ConfigError
-
-if TYPE_CHECKING:
-    from gp.config.instance import ModuleInstance
+from gp.suggest import did_you_mean
 
 
-@dataclass(frozen=True)
-class Expansion:
-    """How a block expands: ``mode`` is "single", "count" or "for_each"."""
+class Parent(Protocol):
+    """What making a child needs of the instance that declares it."""
 
-    mode: str
-    keys: tuple[Any, ...]  # ints for count, strings for for_each
-    bindings: tuple[dict[str, Any], ...]
-    frame: Frame
+    session: Session
+    decls: Declarations
+    dir: Path
+    prefix: str
+    chain: tuple[Path, ...]
 
-    def suffix(self, i: int) -> str:
-        if self.mode == "single":
-            return ""
-        key = self.keys[i]
-        return f"[{key}]" if self.mode == "count" else f"[{json.dumps(key, ensure_ascii=False)}]"
+    def evaluator(
+        self, file: str, bindings: dict[str, Any] | None = None, frame: Frame | None = None
+    ) -> Evaluator: ...
 
 
-def expand(
-    inst: ModuleInstance, attrs: dict[str, ast.Attribute], file: str, what: str
-) -> Expansion:
-    if "count" in attrs and "for_each" in attrs:
-        raise ConfigError(
-            f"{what} sets both count and for_each; use one", at(file, attrs["for_each"])
-        )
-    ev = inst.evaluator(file)
-    if "count" in attrs:
-        node = attrs["count"].expr
-        value = ev.eval(node)
-        if has_marks(value):
-            raise ev.error(
-                "Invalid count: a sensitive value cannot be used, because the number of "
-                "objects would tell it",
-                node,
-            )
-        try:
-            n = to_number(value)
-        except TypeConvError:
-            raise ev.error(
-                f"Invalid count: a number is required, not a {type_name(value)}", node
-            ) from None
-        if not float(n).is_integer() or n < 0:
-            raise ev.error("Invalid count: a whole number of zero or more is required", node)
-        keys = tuple(range(int(n)))
-        return Expansion("count", keys, tuple({"count": {"index": k}} for k in keys), ev.frame)
-    if "for_each" in attrs:
-        node = attrs["for_each"].expr
-        value = ev.eval(node)
-        # The keys become addresses, shown everywhere; a map's values may stay sensitive.
-        if is_marked(value) or (isinstance(value, list) and has_marks(value)):
-            raise ev.error(
-                "Invalid for_each: a sensitive value cannot be used, because it would "
-                "show in addresses",
-                node,
-            )
-        if isinstance(value, dict):
-            items = [(k, value[k]) for k in sorted(value)]
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            items = [(v, v) for v in sorted(set(value))]
-        else:
-            raise ev.error(
-                "Invalid for_each: a map, or a set of strings, is required, "
-                f"not a {type_name(value)}"
-                + (" of non-strings" if isinstance(value, list) else ""),
-                node,
-            )
-        keys = tuple(k for k, _ in items)
-        return Expansion(
-            "for_each", keys, tuple({"each": {"key": k, "value": v}} for k, v in items), ev.frame
-        )
-    return Expansion("single", (None,), ({},), Frame())
+# (session, declarations, prefix, inputs, chain) -> the child instance
+MakeChild = Callable[[Session, Declarations, str, dict[str, Any], tuple[Path, ...]], Any]
 
 
-def instantiate(parent: ModuleInstance, name: str, meta: tuple[str, ...]) -> Result:
-    """The child instances of ``module "name"``: one instance, a list (count) or a dict (for_each)."""
-    from gp.config.instance import ModuleInstance
-
+def instantiate(parent: Parent, name: str, meta: tuple[str, ...], make: MakeChild) -> Result:
+    """The child instances of ``module "name"``: one instance, a list (count) or a dict
+    (for_each), each made by ``make``."""
     decl = parent.decls.modules[name]
     session = parent.session
     attrs = attr_map(decl.node.body, decl.file, session.diags)
@@ -114,8 +60,6 @@ def instantiate(parent: ModuleInstance, name: str, meta: tuple[str, ...]) -> Res
     inputs = {k: a for k, a in attrs.items() if k not in meta}
     for key, attr in inputs.items():
         if key not in child_decls.variables:
-            from gp.suggest import did_you_mean
-
             session.diags.append(
                 ConfigError(
                     f'Unsupported argument "{key}": module "{name}" declares no variable "{key}"'
@@ -123,7 +67,7 @@ def instantiate(parent: ModuleInstance, name: str, meta: tuple[str, ...]) -> Res
                     at(decl.file, attr),
                 ).diagnostics[0]
             )
-    expansion = expand(parent, attrs, decl.file, f'module "{name}"')
+    expansion = expand(parent.evaluator(decl.file), attrs, decl.file, f'module "{name}"')
     children = []
     for i, bindings in enumerate(expansion.bindings):
         prefix = f"{parent.prefix}module.{name}{expansion.suffix(i)}."
@@ -133,7 +77,7 @@ def instantiate(parent: ModuleInstance, name: str, meta: tuple[str, ...]) -> Res
             if k in child_decls.variables
         }
         children.append(
-            ModuleInstance(session, child_decls, prefix, fns, parent.chain + (child_dir.resolve(),))
+            make(session, child_decls, prefix, fns, (*parent.chain, child_dir.resolve()))
         )
     if expansion.mode == "single":
         value: Any = children[0]
@@ -144,7 +88,7 @@ def instantiate(parent: ModuleInstance, name: str, meta: tuple[str, ...]) -> Res
     return Result(value, expansion.frame)
 
 
-def _source_dir(parent: ModuleInstance, name: str, attrs: dict[str, ast.Attribute], decl) -> Path:
+def _source_dir(parent: Parent, name: str, attrs: dict[str, ast.Attribute], decl) -> Path:
     if "source" not in attrs:
         raise ConfigError(f'Module "{name}" has no source', decl.pos)
     node = attrs["source"].expr
@@ -177,7 +121,7 @@ def _source_dir(parent: ModuleInstance, name: str, attrs: dict[str, ast.Attribut
     return child
 
 
-def _input_fn(parent: ModuleInstance, file: str, expr: ast.Expr, bindings: dict[str, Any]):
+def _input_fn(parent: Parent, file: str, expr: ast.Expr, bindings: dict[str, Any]):
     def evaluate(literal: bool) -> tuple[Any, Frame, Any]:
         ev: Evaluator = parent.evaluator(file, dict(bindings))
         return ev.eval(expr), ev.frame, at(file, expr)

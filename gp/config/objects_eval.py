@@ -12,49 +12,77 @@ another object rather than holding data. ``manifest`` is filled when the caller 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
 
 from gp.config import ast
-from gp.config.decls import attr_map
-from gp.config.evaluator import Evaluator, Frame
+from gp.config.decls import Declarations, attr_map
+from gp.config.evaluator import Evaluator, Frame, Resolver
+from gp.config.expansion import Expansion, expand
 from gp.config.fieldpath import parse_path
 from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
-from gp.config.modules import Expansion, expand
-from gp.config.session import Result, at
+from gp.config.session import Result, Session, at
 from gp.errors import ConfigError, GPError, SourcePos
 from gp.suggest import did_you_mean
-
-if TYPE_CHECKING:
-    from gp.config.instance import ModuleInstance
 
 REF_KEY = "__gp_ref__"
 _META_ATTRS = ("count", "for_each", "depends_on")
 CLUSTER_SCOPED = ("cluster_workflow_template",)
 
 
-class ObjectsMixin:
-    def object_expansion(self: ModuleInstance, kind: str, label: str) -> Expansion:
-        decl = self.decls.objects[(kind, label)]
+class Scope(Resolver, Protocol):
+    """What object blocks need of the module instance that declares them."""
+
+    session: Session
+    decls: Declarations
+    dir: Path
+    prefix: str
+    functions: dict[str, Callable[..., Any]]
+    objects: ObjectBlocks
+
+    def evaluator(
+        self, file: str, bindings: dict[str, Any] | None = None, frame: Frame | None = None
+    ) -> Evaluator: ...
+
+    def module_instances(self, name: str, ev: Evaluator | None, node: Any) -> Any: ...
+
+
+class ObjectBlocks:
+    """The object blocks of one module instance: their expansion, bodies and references."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def object_expansion(self, kind: str, label: str) -> Expansion:
+        decl = self.scope.decls.objects[(kind, label)]
         attrs = attr_map(decl.node.body, decl.file, [])
         meta = "count" if "count" in attrs else "for_each" if "for_each" in attrs else None
         if meta is None:
             return Expansion("single", (None,), ({},), Frame())
-        return self.session.lazy(
-            f"{self.prefix}{kind}.{label}.{meta}",
-            lambda: Result(expand(self, attrs, decl.file, f"{kind}.{label}"), Frame()),
+        return self.scope.session.lazy(
+            f"{self.scope.prefix}{kind}.{label}.{meta}",
+            lambda: Result(
+                expand(self.scope.evaluator(decl.file), attrs, decl.file, f"{kind}.{label}"),
+                Frame(),
+            ),
             None,
             None,
         )
 
     def object_decl(
-        self: ModuleInstance, kind: str, label: str, i: int, ev: Evaluator | None, node: Any
+        self, kind: str, label: str, i: int, ev: Evaluator | None, node: Any
     ) -> ObjectDecl:
         expansion = self.object_expansion(kind, label)
-        address = f"{self.prefix}{kind}.{label}{expansion.suffix(i)}"
+        address = f"{self.scope.prefix}{kind}.{label}{expansion.suffix(i)}"
         # A fresh frame: the referrer records this address, not what the object refers to.
-        probe = Evaluator(ev.file, self, self.functions, frame=Frame()) if ev is not None else None
-        decl = self.session.lazy(
+        probe = (
+            Evaluator(ev.file, self.scope, self.scope.functions, frame=Frame())
+            if ev is not None
+            else None
+        )
+        decl = self.scope.session.lazy(
             address,
             lambda: self._build_decl(kind, label, address, expansion.bindings[i]),
             probe,
@@ -64,36 +92,34 @@ class ObjectsMixin:
             ev.frame.refs.add(address)
         return decl
 
-    def all_objects(self: ModuleInstance) -> list[ObjectDecl]:
+    def all_objects(self) -> list[ObjectDecl]:
         out: list[ObjectDecl] = []
-        for kind, label in self.decls.order:
-            with self.session.collecting():
+        for kind, label in self.scope.decls.order:
+            with self.scope.session.collecting():
                 if kind == "module":
-                    children = self.module_instances(label, None, None)
+                    children = self.scope.module_instances(label, None, None)
                     kids = (
                         [children]
                         if not isinstance(children, (list, dict))
                         else (children if isinstance(children, list) else list(children.values()))
                     )
                     for child in kids:
-                        out.extend(child.all_objects())
+                        out.extend(child.objects.all_objects())
                     continue
                 expansion = self.object_expansion(kind, label)
                 for i in range(len(expansion.keys)):
-                    with self.session.collecting():
+                    with self.scope.session.collecting():
                         out.append(self.object_decl(kind, label, i, None, None))
         return out
 
     # --- references -----------------------------------------------------------------------
 
-    def object_ref(
-        self: ModuleInstance, kind: str, steps: list[str], ev: Evaluator, node: Any
-    ) -> tuple[Any, int]:
+    def object_ref(self, kind: str, steps: list[str], ev: Evaluator, node: Any) -> tuple[Any, int]:
         if not steps:
             raise ev.error(f'The "{kind}" object cannot be used directly; use {kind}.NAME', node)
         label = steps[0]
-        if (kind, label) not in self.decls.objects:
-            known = [n for k, n in self.decls.objects if k == kind]
+        if (kind, label) not in self.scope.decls.objects:
+            known = [n for k, n in self.scope.decls.objects if k == kind]
             raise ev.error(
                 f'Unknown {kind} "{kind}.{label}"' + did_you_mean(label, known, prefix=f"{kind}."),
                 node,
@@ -120,7 +146,7 @@ class ObjectsMixin:
         return dict(zip(expansion.keys, refs)), 1
 
     def _ref_at(
-        self: ModuleInstance,
+        self,
         kind: str,
         label: str,
         i: int,
@@ -133,14 +159,12 @@ class ObjectsMixin:
             return self._manifest(decl, ev, node, strict=True)
         return ref_value(
             decl,
-            self.session.provider.namespace if self.session.provider else "default",
+            self.scope.session.provider.namespace if self.scope.session.provider else "default",
             self._manifest(decl, ev, node, strict=False),
         )
 
-    def _manifest(
-        self: ModuleInstance, decl: ObjectDecl, ev: Evaluator, node: Any, strict: bool
-    ) -> Any:
-        session = self.session
+    def _manifest(self, decl: ObjectDecl, ev: Evaluator, node: Any, strict: bool) -> Any:
+        session = self.scope.session
         if session.compile_object is None or session.provider is None:
             if strict:
                 raise ev.error(
@@ -166,10 +190,8 @@ class ObjectsMixin:
 
     # --- bodies ---------------------------------------------------------------------------
 
-    def _build_decl(
-        self: ModuleInstance, kind: str, label: str, address: str, bindings: dict
-    ) -> Result:
-        decl = self.decls.objects[(kind, label)]
+    def _build_decl(self, kind: str, label: str, address: str, bindings: dict) -> Result:
+        decl = self.scope.decls.objects[(kind, label)]
         file = decl.file
         refs: set[str] = set()
         lifecycle = Lifecycle()
@@ -178,12 +200,12 @@ class ObjectsMixin:
         if len(cycles) > 1:
             raise ConfigError("Only one lifecycle block is allowed", at(file, cycles[1]))
         if cycles:
-            with self.session.collecting():
+            with self.scope.session.collecting():
                 lifecycle = self._lifecycle(cycles[0], file, bindings)
-        attrs = attr_map(body_ast, file, self.session.diags)
+        attrs = attr_map(body_ast, file, self.scope.session.diags)
         if "depends_on" in attrs:
-            with self.session.collecting():
-                ev = self.evaluator(file, dict(bindings))
+            with self.scope.session.collecting():
+                ev = self.scope.evaluator(file, dict(bindings))
                 ev.eval(attrs["depends_on"].expr)
                 refs |= ev.frame.refs
         kept = ast.Body(
@@ -198,14 +220,14 @@ class ObjectsMixin:
             label=label,
             body=block,
             lifecycle=lifecycle,
-            module_dir=self.dir,
+            module_dir=self.scope.dir,
             pos=decl.pos,
             references=tuple(sorted(refs)),
         )
         return Result(obj, Frame())
 
     def eval_block(
-        self: ModuleInstance,
+        self,
         type_: str,
         labels: tuple[str, ...],
         body: ast.Body,
@@ -217,21 +239,21 @@ class ObjectsMixin:
         attrs: dict[str, Attr] = {}
         for a in body.attrs:
             if a.name in attrs:
-                self.session.diags.append(
+                self.scope.session.diags.append(
                     ConfigError(f'Attribute "{a.name}" is set twice', at(file, a)).diagnostics[0]
                 )
                 continue
-            ev = self.evaluator(file, dict(bindings))
-            with self.session.collecting():
+            ev = self.scope.evaluator(file, dict(bindings))
+            with self.scope.session.collecting():
                 value = ev.eval(a.expr)
-                self.session.sensitive_values.update(marked_texts(value))
+                self.scope.session.sensitive_values.update(marked_texts(value))
                 plain, marks = unmark_deep(value)
                 attrs[a.name] = Attr(a.name, plain, at(file, a), marks=marks)
             refs |= ev.frame.refs
         blocks: list[Block] = []
         for b in body.blocks:
             if b.type == "dynamic":
-                with self.session.collecting():
+                with self.scope.session.collecting():
                     blocks.extend(self._dynamic(b, file, bindings, refs))
             else:
                 blocks.append(
@@ -239,20 +261,18 @@ class ObjectsMixin:
                 )
         return Block(type_, labels, attrs, blocks, pos)
 
-    def _dynamic(
-        self: ModuleInstance, b: ast.BlockNode, file: str, bindings: dict, refs: set[str]
-    ) -> list[Block]:
+    def _dynamic(self, b: ast.BlockNode, file: str, bindings: dict, refs: set[str]) -> list[Block]:
         if len(b.labels) != 1:
             raise ConfigError(
                 "A dynamic block takes one label: the type of block to generate", at(file, b)
             )
-        attrs = attr_map(b.body, file, self.session.diags)
+        attrs = attr_map(b.body, file, self.scope.session.diags)
         contents = [c for c in b.body.blocks if c.type == "content"]
         if "for_each" not in attrs or len(contents) != 1:
             raise ConfigError(
                 f'dynamic "{b.labels[0]}" needs for_each and one content block', at(file, b)
             )
-        ev = self.evaluator(file, dict(bindings))
+        ev = self.scope.evaluator(file, dict(bindings))
         iterator = b.labels[0]
         if "iterator" in attrs:
             it = attrs["iterator"].expr
@@ -262,12 +282,12 @@ class ObjectsMixin:
         coll = ev.eval(attrs["for_each"].expr)
         refs |= ev.frame.refs
         out = []
-        items, _ = ev._iterate(coll, attrs["for_each"].expr)
+        items, _ = ev.iterate(coll, attrs["for_each"].expr)
         for key, value in items:
             inner = {**bindings, iterator: {"key": key, "value": value}}
             labels: tuple[str, ...] = ()
             if "labels" in attrs:
-                lev = self.evaluator(file, inner)
+                lev = self.scope.evaluator(file, inner)
                 found = lev.eval(attrs["labels"].expr)
                 if has_marks(found):
                     raise lev.error(
@@ -282,9 +302,9 @@ class ObjectsMixin:
             )
         return out
 
-    def _lifecycle(self: ModuleInstance, b: ast.BlockNode, file: str, bindings: dict) -> Lifecycle:
-        attrs = attr_map(b.body, file, self.session.diags)
-        ev = self.evaluator(file, dict(bindings))
+    def _lifecycle(self, b: ast.BlockNode, file: str, bindings: dict) -> Lifecycle:
+        attrs = attr_map(b.body, file, self.scope.session.diags)
+        ev = self.scope.evaluator(file, dict(bindings))
         prevent = False
         ignore: list[tuple[str, SourcePos]] = []
         for name, a in attrs.items():

@@ -17,8 +17,8 @@ from typing import Any
 from gp.config import ast
 from gp.config.decls import Decl, attr_map, check_allowed, gather_tests
 from gp.config.evaluator import Evaluator
+from gp.config.expansion import expand
 from gp.config.instance import ModuleInstance
-from gp.config.modules import expand
 from gp.config.parse import parse_files
 from gp.config.session import Session, at
 from gp.errors import ConfigError, Diagnostic, DiagnosticsError, SourcePos
@@ -97,7 +97,7 @@ def _cases(inst: ModuleInstance, decl: Decl) -> list[TestCase]:
             f'test "{label}" needs pipeline (a template address, e.g. workflow_template.NAME)',
             decl.pos,
         )
-    expansion = expand(inst, attrs, decl.file, f'test "{label}"')
+    expansion = expand(inst.evaluator(decl.file), attrs, decl.file, f'test "{label}"')
     out = []
     for i, bindings in enumerate(expansion.bindings):
         ev = inst.evaluator(decl.file, dict(bindings))

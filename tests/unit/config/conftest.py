@@ -9,7 +9,7 @@ import pytest
 from gp.config import load_module
 from gp.config.evaluator import Evaluator
 from gp.config.functions import build_functions
-from gp.config.instance import _Only
+from gp.config.instance import OnlyNames
 from gp.config.model import Module
 from gp.config.parse import parse_expression
 
@@ -20,7 +20,9 @@ def ev(tmp_path: Path) -> Callable[..., Any]:
 
     def run(src: str, **bindings: Any) -> Any:
         expr = parse_expression(src, "expr.hcl")
-        evaluator = Evaluator("expr.hcl", _Only({}, "tests"), build_functions(tmp_path), bindings)
+        evaluator = Evaluator(
+            "expr.hcl", OnlyNames({}, "tests"), build_functions(tmp_path), bindings
+        )
         return evaluator.eval(expr)
 
     return run
