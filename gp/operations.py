@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from gp.config.reads import Reads
     from gp.planner.plan import Mode, Plan
     from gp.providers.base import ApplyResult, Interrupted, Progress, Provider, StackLock
+    from gp.runs.actions import RunContext
     from gp.testing import Backend, TestReport
 
 
@@ -312,6 +313,28 @@ def with_runs(plan: Plan, provider: Provider) -> Plan:
     crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
     runs, warnings = awareness.assess(plan, workflows, crons)
     return replace(plan, runs=runs, warnings=warnings)
+
+
+def run_context(compiled: Compiled, provider: Provider, who: str | None = None) -> RunContext:
+    """What the run operations (gp/runs/actions.py) work with: the stack, the provider's
+    engine and the callbacks they need of the stages above them. Raises ProviderError on a
+    provider with no engine (the directory provider)."""
+    from gp.external.git import git_commit
+    from gp.runs.actions import RunContext
+
+    module = compiled.module
+    return RunContext(
+        stack=module.stack,
+        objects=compiled.objects,
+        inputs_hash=compiled.inputs_hash,
+        namespace=provider.target.namespace,
+        engine=provider.engine(),
+        who=who or whoami(),
+        plan=lambda targets: plan(compiled, provider, targets=targets),
+        record=lambda: provider.owned(module.stack),
+        commit=lambda: git_commit(module.root_dir),
+        secrets=frozenset(module.sensitive_values),
+    )
 
 
 def raise_for_plan_errors(plan: Plan) -> None:

@@ -11,17 +11,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from gp import operations
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
+from gp.runs import actions as runs_api
+from gp.runs.actions import RunContext
 
 if TYPE_CHECKING:
-    from gp.api.stack import Stack
-    from gp.runs.api import RunContext
     from gp.runs.logs import LogLine
     from gp.runs.model import Node as _Node
     from gp.runs.model import Run as _Snapshot
@@ -29,23 +28,13 @@ if TYPE_CHECKING:
 __all__ = ["Run", "get", "history", "submit"]
 
 
-@contextmanager
-def run_context(stack: Stack) -> Iterator[RunContext]:
-    """The stack compiled, its provider and its engine, for one operation; the provider's
-    connections are closed after. Raises gp.ProviderError on a target with no engine."""
-    from gp.api.stack import _close
-    from gp.runs import api as runs_api
-
-    compiled = stack.compile()
-    provider = operations.provider_for(compiled.module)
-    try:
-        yield runs_api.context(compiled, provider, operations.whoami())
-    finally:
-        _close(provider)
+# Opens the stack's run context for one operation and closes its connections after
+# (gp.Stack gives its own).
+Opener = Callable[[], AbstractContextManager["RunContext"]]
 
 
 def submit(
-    stack: Stack,
+    open_context: Opener,
     address: str,
     parameters: Mapping[str, Any],
     *,
@@ -53,9 +42,7 @@ def submit(
     allow_drift: bool,
     annotations: Mapping[str, str] | None,
 ) -> Run:
-    from gp.runs import api as runs_api
-
-    with run_context(stack) as ctx:
+    with open_context() as ctx:
         made = runs_api.submit(
             ctx,
             address,
@@ -64,28 +51,24 @@ def submit(
             allow_drift=allow_drift,
             annotations=annotations,
         )
-        return Run(stack, made, _secrets(ctx))
+        return Run(open_context, made, _secrets(ctx))
 
 
 def history(
-    stack: Stack, address: str | None, *, status: str | None, limit: int | None
+    open_context: Opener, address: str | None, *, status: str | None, limit: int | None
 ) -> list[Run]:
-    from gp.runs import api as runs_api
-
-    with run_context(stack) as ctx:
+    with open_context() as ctx:
         secrets = _secrets(ctx)
-        return [Run(stack, r, secrets) for r in runs_api.runs(ctx, address, status, limit)]
+        return [Run(open_context, r, secrets) for r in runs_api.runs(ctx, address, status, limit)]
 
 
-def get(stack: Stack, ident: str) -> Run:
-    from gp.runs import api as runs_api
-
-    with run_context(stack) as ctx:
-        return Run(stack, runs_api.get(ctx, ident), _secrets(ctx))
+def get(open_context: Opener, ident: str) -> Run:
+    with open_context() as ctx:
+        return Run(open_context, runs_api.get(ctx, ident), _secrets(ctx))
 
 
 def _secrets(ctx: RunContext) -> tuple[str, ...]:
-    return secrets_of(ctx.compiled.module.sensitive_values)
+    return secrets_of(ctx.secrets)
 
 
 def _strings(values: Mapping[str, Any]) -> dict[str, str]:
@@ -123,8 +106,10 @@ class Run:
     ``stack.runs(...)`` lists them. Renders in a notebook as its DAG coloured by phase and a
     table of its tasks."""
 
-    def __init__(self, stack: Stack, snapshot: _Snapshot, secrets: tuple[str, ...] = ()) -> None:
-        self._stack = stack
+    def __init__(
+        self, open_context: Opener, snapshot: _Snapshot, secrets: tuple[str, ...] = ()
+    ) -> None:
+        self._open = open_context
         self._run = snapshot
         self._secrets = secrets
 
@@ -209,9 +194,7 @@ class Run:
 
     def refresh(self) -> Run:
         """Read the run again; returns itself."""
-        from gp.runs import api as runs_api
-
-        with run_context(self._stack) as ctx:
+        with self._open() as ctx:
             self._run = runs_api.get(ctx, self.ident)
         return self
 
@@ -219,10 +202,8 @@ class Run:
         """This run, re-read, now and after each change until it ends (`gp watch` draws each);
         the last one yielded is done. Raises gp.RunError when ``timeout`` seconds pass first
         (the run goes on)."""
-        from gp.runs import api as runs_api
-
         deadline = None if timeout is None else time.monotonic() + timeout
-        with run_context(self._stack) as ctx, closing(runs_api.watch(ctx, self.ident)) as changes:
+        with self._open() as ctx, closing(runs_api.watch(ctx, self.ident)) as changes:
             for snapshot in changes:
                 self._run = snapshot
                 yield self
@@ -271,7 +252,7 @@ class Run:
         A task the run does not have raises gp.RunError (on the first line asked for)."""
         from gp.runs import logs as runs_logs
 
-        with run_context(self._stack) as ctx:
+        with self._open() as ctx:
             read = runs_logs.follow if follow else runs_logs.logs
             for line in read(ctx, self.ident, task):
                 yield replace(
@@ -283,9 +264,7 @@ class Run:
     def stop(self, terminate: bool = False) -> Run:
         """Stop the run (exit handlers still run), or terminate it; returns itself, re-read.
         Raises gp.RunError when it has already ended."""
-        from gp.runs import api as runs_api
-
-        with run_context(self._stack) as ctx:
+        with self._open() as ctx:
             self._run = runs_api.stop(ctx, self.ident, terminate)
         return self
 
@@ -299,16 +278,14 @@ class Run:
         """A new run of the same pipeline with this run's parameters, these on top (keywords,
         or ``parameters`` for names that are not identifiers), checked as ``Stack.run``
         checks them (`gp resubmit`). Its annotations are carried over."""
-        from gp.runs import api as runs_api
-
-        with run_context(self._stack) as ctx:
+        with self._open() as ctx:
             made = runs_api.resubmit(
                 ctx,
                 self.ident,
                 _strings({**dict(parameters or {}), **params}),
                 allow_drift=allow_drift,
             )
-            return Run(self._stack, made, _secrets(ctx))
+            return Run(self._open, made, _secrets(ctx))
 
     # -- display ---------------------------------------------------------------------------
 

@@ -15,10 +15,12 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gp import operations
+from gp.api import runs as run_api
 from gp.api.plans import ApplyResult, Plan
+from gp.api.runs import Run
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 from gp.compile import emit
 from gp.compile.objects import ObjectRef
@@ -28,9 +30,7 @@ from gp.planner.targets import address_problem
 from gp.providers.base import ApplyResult as _RawResult
 from gp.providers.base import Interrupted, Progress, Provider, StackLock
 from gp.render.graph import dags_for
-
-if TYPE_CHECKING:
-    from gp.api.runs import Run
+from gp.runs.actions import RunContext
 
 __all__ = ["Session", "Stack"]
 
@@ -175,7 +175,7 @@ class Stack:
             with provider.lock(compiled.module.stack, who or operations.whoami(), timeout) as held:
                 yield Session(compiled, provider, held)
         finally:
-            _close(provider)
+            provider.close()
 
     def plan(
         self,
@@ -245,7 +245,7 @@ class Stack:
         try:
             return StackState(provider.owned(module.stack), provider.target)
         finally:
-            _close(provider)
+            provider.close()
 
     def adopt(self, address: str, ident: str) -> ObjectRef:
         """Mark the live object NAMESPACE/NAME as this stack's, under ``address`` (`gp import`)."""
@@ -255,7 +255,7 @@ class Stack:
             with provider.lock(compiled.module.stack, operations.whoami(), 0):
                 return operations.adopt(compiled, provider, address, ident)
         finally:
-            _close(provider)
+            provider.close()
 
     def unlock(self, lock_id: str) -> str:
         """Release a stuck lock by its id (`gp unlock`); returns the stack's name."""
@@ -264,7 +264,7 @@ class Stack:
         try:
             provider.unlock(module.stack, lock_id)
         finally:
-            _close(provider)
+            provider.close()
         return module.stack
 
     # -- runs (gp/api/runs.py) -------------------------------------------------------------
@@ -284,10 +284,8 @@ class Stack:
         does: checked against the template before anything is sent, and refused when the live
         template differs from the module, unless ``allow_drift``. ``annotations`` go on the
         run's Workflow (`gp run --annotation`)."""
-        from gp.api.runs import submit
-
-        return submit(
-            self,
+        return run_api.submit(
+            self._run_context,
             address,
             {**dict(parameters or {}), **params},
             name=name,
@@ -299,15 +297,22 @@ class Stack:
         self, address: str | None = None, *, status: str | None = None, limit: int | None = None
     ) -> list[Run]:
         """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
-        from gp.api.runs import history
-
-        return history(self, address, status=status, limit=limit)
+        return run_api.history(self._run_context, address, status=status, limit=limit)
 
     def get_run(self, ident: str) -> Run:
         """A run by NAME or NAMESPACE/NAME."""
-        from gp.api.runs import get
+        return run_api.get(self._run_context, ident)
 
-        return get(self, ident)
+    @contextmanager
+    def _run_context(self) -> Iterator[RunContext]:
+        """The stack compiled, its provider and its engine, for one run operation; the
+        provider's connections are closed after. gp.ProviderError on a target with no engine."""
+        compiled = self.compile()
+        provider = operations.provider_for(compiled.module)
+        try:
+            yield operations.run_context(compiled, provider)
+        finally:
+            provider.close()
 
 
 class Session:
@@ -382,9 +387,3 @@ class Session:
                 err.result = ApplyResult(err.result, plan)
             raise
         return ApplyResult(raw, plan)
-
-
-def _close(provider: Provider) -> None:
-    close = getattr(provider, "close", None)
-    if close is not None:
-        close()

@@ -11,10 +11,9 @@ way a version bump renames ``sen2cor-290`` to ``sen2cor-291``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from gp.compile.depends import task_edges
+from gp.planner.dag_graph import TaskGraph, graph_of, templates_of
 from gp.planner.dag_reason import edge_reason, fields_reason, renamed_reason
 from gp.planner.diff import field_changes
 from gp.planner.masking import mask_at, parse_marks
@@ -38,62 +37,6 @@ def _version_bump(fields: tuple[FieldChange, ...]) -> bool:
         and _repository(f.before) == _repository(f.after)
         for f in fields
     )
-
-
-@dataclass
-class _Graph:
-    style: str
-    tasks: dict[str, dict] = field(default_factory=dict)
-    edges: list[tuple[str, str, str]] = field(default_factory=list)
-    groups: dict[str, int] = field(default_factory=dict)  # steps: the group of each step
-    expressions: dict[str, str] = field(default_factory=dict)  # depends as written
-
-
-def templates_of(manifest: Any) -> dict[str, dict]:
-    """The templates of a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow, by name."""
-    if not isinstance(manifest, dict):
-        return {}
-    spec = manifest.get("spec") or {}
-    if manifest.get("kind") == "CronWorkflow" or "workflowSpec" in spec:
-        spec = spec.get("workflowSpec") or {}
-    out = {}
-    for tmpl in spec.get("templates") or []:
-        if isinstance(tmpl, dict) and isinstance(tmpl.get("name"), str):
-            out[tmpl["name"]] = tmpl
-    return out
-
-
-def graph_of(tmpl: dict) -> _Graph | None:
-    """The tasks and edges of a dag or steps template; None for any other template."""
-    tasks = (tmpl.get("dag") or {}).get("tasks") if isinstance(tmpl.get("dag"), dict) else None
-    if isinstance(tasks, list):
-        g = _Graph("dag")
-        for task in tasks:
-            if isinstance(task, dict):
-                _add_task(g, task)
-        return g
-    if isinstance(tmpl.get("steps"), list):
-        g = _Graph("steps")
-        previous: list[str] = []
-        for i, group in enumerate(tmpl["steps"]):
-            names = []
-            for step in group if isinstance(group, list) else []:
-                if isinstance(step, dict):
-                    name = str(step.get("name"))
-                    g.tasks[name], g.groups[name] = step, i + 1
-                    names.append(name)
-            g.edges.extend((p, n, "") for p in previous for n in names)
-            previous = names or previous
-        return g
-    return None
-
-
-def _add_task(g: _Graph, task: dict) -> None:
-    name = str(task.get("name"))
-    g.tasks[name] = task
-    if task.get("depends") is not None:
-        g.expressions[name] = " ".join(str(task["depends"]).split())
-    g.edges.extend(task_edges(name, task))
 
 
 def _strip(task: dict) -> dict:
@@ -138,7 +81,9 @@ class _Summary:
                 before["template"] = after.get("template")
         return field_changes(keyed(before), keyed(after))
 
-    def renames(self, old: _Graph, new: _Graph) -> dict[str, tuple[str, tuple[FieldChange, ...]]]:
+    def renames(
+        self, old: TaskGraph, new: TaskGraph
+    ) -> dict[str, tuple[str, tuple[FieldChange, ...]]]:
         """Added task -> (the removed task it renames, what else changed in what it runs)."""
         removed = [n for n in old.tasks if n not in new.tasks]
         added = [n for n in new.tasks if n not in old.tasks]
@@ -194,7 +139,9 @@ class _Summary:
             return None
         return DagChange(name, "changed", new.style, tuple(tasks), tuple(edges))
 
-    def changed_reason(self, t: str, old: _Graph, new: _Graph, renamed_from: dict[str, str]) -> str:
+    def changed_reason(
+        self, t: str, old: TaskGraph, new: TaskGraph, renamed_from: dict[str, str]
+    ) -> str:
         parts = []
         if new.style == "steps" and old.groups.get(t) != new.groups.get(t):
             parts.append(f"moved from group {old.groups.get(t)} to group {new.groups.get(t)}")
@@ -236,7 +183,7 @@ def _runs(task: dict, templates: dict[str, dict], verb: str) -> str:
     return f"{verb} template {task.get('template')}" if task.get("template") else ""
 
 
-def _edges(old: _Graph, new: _Graph) -> tuple[DagEdge, ...]:
+def _edges(old: TaskGraph, new: TaskGraph) -> tuple[DagEdge, ...]:
     before, after = set(old.edges), set(new.edges)
     out = [
         DagEdge(s, d, c, "unchanged" if (s, d, c) in before else "added") for s, d, c in new.edges

@@ -9,12 +9,10 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from gp.planner.dag_graph import TaskGraph
 from gp.planner.plan import FieldChange
-
-if TYPE_CHECKING:  # the graphs are built in gp.planner.dag, which imports this module
-    from gp.planner.dag import _Graph
 
 MAX_PARTS = 2
 _SHORT = 48
@@ -88,14 +86,14 @@ def names(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _incoming(g: _Graph, task: str, rename: dict[str, str]) -> list[str]:
+def _incoming(g: TaskGraph, task: str, rename: dict[str, str]) -> list[str]:
     return [condition(rename.get(s, s), c) for s, d, c in g.edges if d == task]
 
 
 def edge_reason(
     task: str,
-    old: _Graph,
-    new: _Graph,
+    old: TaskGraph,
+    new: TaskGraph,
     renamed_from: dict[str, str],
     old_name: str | None = None,
 ) -> str:
@@ -124,8 +122,8 @@ def renamed_reason(
     old_name: str,
     task: str,
     fields: Sequence[FieldChange],
-    old: _Graph,
-    new: _Graph,
+    old: TaskGraph,
+    new: TaskGraph,
     renamed_from: dict[str, str],
 ) -> str:
     parts = [fields_reason(fields)] if fields else []

@@ -102,6 +102,9 @@ class Provider(Protocol):
     def adopt(self, ref: ObjectRef, stack: str, address: str) -> LiveObject:
         """`gp import`: mark the live object ``ref`` as the stack's, under ``address``."""
 
+    def close(self) -> None:
+        """Release connections; the provider is not used after."""
+
     def engine(self):
         """Where runs execute (gp/providers/kubernetes_runs.py); a provider without one raises
         ProviderError saying so."""

@@ -88,6 +88,9 @@ class DirectoryProvider:
 
     # -- layout ---------------------------------------------------------------------------
 
+    def close(self) -> None:
+        """Nothing to release: a folder holds no connection."""
+
     def engine(self):
         raise ProviderError(
             "the directory provider has no engine to run pipelines: runs need a cluster with "

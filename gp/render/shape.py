@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gp.planner.dag import graph_of, templates_of
+from gp.planner.dag_graph import graph_of, templates_of
 from gp.planner.normalize import strip_server_fields
 from gp.planner.paths import leaf_count
 from gp.render.values import Line, fmt, shown

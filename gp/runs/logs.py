@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gp.errors import GPError, RunError
-from gp.runs.api import RunContext, get
+from gp.runs.actions import RunContext, get
 from gp.runs.model import Run
 
 NODE_NAME_ANNOTATION = "workflows.argoproj.io/node-name"

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from gp.errors import NotModelledError, SimulationError
+from gp.simulate.dag import execute_dag
 from gp.simulate.engine import Engine
 from gp.simulate.model import NodeResult, Run, Scenario
 from gp.simulate.outcomes import relative
+from gp.simulate.steps import execute_steps
 from gp.simulate.templates import Templates
-
-_UNMODELLED_SPEC = ("synchronization", "podGC", "volumeClaimTemplates")
 
 
 def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
@@ -80,9 +80,8 @@ def _parameters(spec: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, 
 
 def simulate(scenario: Scenario) -> Run:
     wf_name, spec = workflow_spec(scenario)
-    for key in _UNMODELLED_SPEC:
-        if spec.get(key) and key == "synchronization":
-            raise NotModelledError(f"spec.{key} is not modelled")
+    if spec.get("synchronization"):
+        raise NotModelledError("spec.synchronization is not modelled")
     if not spec.get("entrypoint"):
         raise SimulationError("the pipeline has no entrypoint")
     engine = Engine(
@@ -90,6 +89,7 @@ def simulate(scenario: Scenario) -> Run:
         Templates(spec, tuple(scenario.manifests)),
         wf_name,
         _parameters(spec, scenario.arguments),
+        {"dag": execute_dag, "steps": execute_steps},
     )
     phase, message = engine.run()
     nodes = tuple(

@@ -4,17 +4,15 @@ evaluateDependsLogic, assessDAGPhase) and workflow/common/ancestry.go."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gp.compile import depends as dep
 from gp.errors import NotModelledError, SimulationError
+from gp.simulate.engine import Engine, Opts
 from gp.simulate.model import ERROR, FAILED, OMITTED, RUNNING, SKIPPED, SUCCEEDED
-from gp.simulate.nodes import Node
+from gp.simulate.nodes import Node, node_tags
 from gp.simulate.scope import item_scope, parse_items, substitute, substitute_value
 from gp.simulate.when import WhenError, evaluate
-
-if TYPE_CHECKING:
-    from gp.simulate.engine import Engine, Opts
 
 
 class DagContext:
@@ -128,21 +126,8 @@ def _task_scope(ctx: DagContext, task: str) -> dict[str, str]:
             results = [k.outputs["result"] for k in kids if "result" in k.outputs]
             if results:
                 out[f"{prefix}.outputs.result"] = json.dumps(results, separators=(",", ":"))
-        out.update(_node_tags(prefix, ctx.eng, node))
+        out.update(node_tags(prefix, ctx.eng.nodes, node))
     return out
-
-
-def _node_tags(prefix: str, eng: Engine, node: Node) -> dict[str, str]:
-    source = node
-    if node.type == "Retry":
-        attempts = eng.nodes.attempts(node)
-        source = attempts[-1] if attempts else node
-    tags = {f"{prefix}.status": node.phase}
-    if "result" in source.outputs:
-        tags[f"{prefix}.outputs.result"] = source.outputs["result"]
-    for key, value in (source.outputs.get("parameters") or {}).items():
-        tags[f"{prefix}.outputs.parameters.{key}"] = value
-    return tags
 
 
 def _results(ctx: DagContext, task: str) -> dict[str, bool] | None:
@@ -191,8 +176,6 @@ def _eval_depends(ctx: DagContext, tree: dep.Expr, results: dict[str, dict[str, 
 
 
 def _execute_task(ctx: DagContext, name: str) -> None:
-    from gp.simulate.engine import Opts
-
     if name in ctx.visited:
         return
     ctx.visited.add(name)
@@ -208,7 +191,7 @@ def _execute_task(ctx: DagContext, name: str) -> None:
                 task,
                 node,
                 ctx.scope,
-                _task_scope(ctx, name) | _node_tags(f"tasks.{name}", eng, node),
+                _task_scope(ctx, name) | node_tags(f"tasks.{name}", eng.nodes, node),
                 ctx.boundary,
                 f"tasks.{name}",
             )
@@ -264,8 +247,6 @@ def _execute_task(ctx: DagContext, name: str) -> None:
 
 
 def _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, resolved: bool) -> None:
-    from gp.simulate.engine import Opts
-
     eng = ctx.eng
     node_name = f"{ctx.boundary}.{name}"
     fields = {k: task[k] for k in ("arguments", "withItems", "withParam") if k in task}
@@ -344,7 +325,7 @@ def _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, reso
                 task,
                 child,
                 ctx.scope,
-                scope | _node_tags(f"tasks.{name}", eng, child),
+                scope | node_tags(f"tasks.{name}", eng.nodes, child),
                 ctx.boundary,
                 f"tasks.{name}",
             )
@@ -420,7 +401,7 @@ def _dag_outputs(ctx: DagContext) -> dict[str, Any]:
     for task in ctx.tasks:
         node = ctx.node(task)
         if node is not None:
-            scope.update(_node_tags(f"tasks.{task}", ctx.eng, node))
+            scope.update(node_tags(f"tasks.{task}", ctx.eng.nodes, node))
     params = {}
     for param in declared:
         source = (param.get("valueFrom") or {}).get("parameter")

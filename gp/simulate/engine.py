@@ -8,6 +8,7 @@ DAG and steps templates are in ``dag`` and ``steps``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,11 +33,22 @@ class Opts:
     display: str = ""
 
 
+# (engine, node name, template, scope, inputs, opts) -> the template's node: how a dag or
+# steps template runs (gp/simulate/dag.py, steps.py), given to the engine by its maker.
+Composite = Callable[["Engine", str, dict, Any, dict[str, str], Opts], Node]
+
+
 class Engine:
     def __init__(
-        self, scenario: Scenario, templates: Templates, wf_name: str, params: dict[str, str]
+        self,
+        scenario: Scenario,
+        templates: Templates,
+        wf_name: str,
+        params: dict[str, str],
+        composites: Mapping[str, Composite],
     ):
         self.templates = templates
+        self.composites = composites
         self.wf_name = wf_name
         self.globals = {
             "workflow.name": wf_name,
@@ -181,14 +193,8 @@ class Engine:
         kind = template_kind(tmpl)
         if kind == "pod":
             node = self._execute_pod(name, tmpl, opts)
-        elif kind == "dag":
-            from gp.simulate.dag import execute_dag
-
-            node = execute_dag(self, name, tmpl, scope, inputs, opts)
-        elif kind == "steps":
-            from gp.simulate.steps import execute_steps
-
-            node = execute_steps(self, name, tmpl, scope, inputs, opts)
+        elif kind in self.composites:
+            node = self.composites[kind](self, name, tmpl, scope, inputs, opts)
         else:
             raise NotModelledError(
                 f"template {tmpl.get('name')!r}: {kind} templates are not modelled"

@@ -102,3 +102,18 @@ class Nodes:
         return [
             self.by_name[c] for c in node.children if c in self.by_name and self.by_name[c].retried
         ]
+
+
+def node_tags(prefix: str, nodes: Nodes, node: Node) -> dict[str, str]:
+    """The variables a finished node gives its successors: its status and outputs (a retry
+    node's come from its last attempt)."""
+    source = node
+    if node.type == "Retry":
+        attempts = nodes.attempts(node)
+        source = attempts[-1] if attempts else node
+    tags = {f"{prefix}.status": node.phase}
+    if "result" in source.outputs:
+        tags[f"{prefix}.outputs.result"] = source.outputs["result"]
+    for key, value in (source.outputs.get("parameters") or {}).items():
+        tags[f"{prefix}.outputs.parameters.{key}"] = value
+    return tags

@@ -4,24 +4,19 @@ or errored without continueOn, and then the template fails."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gp.errors import NotModelledError
-from gp.simulate.dag import _node_tags
+from gp.simulate.engine import Engine, Opts
 from gp.simulate.model import ERROR, FAILED, RUNNING, SKIPPED, SUCCEEDED
-from gp.simulate.nodes import Node
+from gp.simulate.nodes import Node, node_tags
 from gp.simulate.scope import item_scope, parse_items, substitute, substitute_value
 from gp.simulate.when import WhenError, evaluate
-
-if TYPE_CHECKING:
-    from gp.simulate.engine import Engine, Opts
 
 
 def execute_steps(
     eng: Engine, name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: Opts
 ) -> Node:
-    from gp.simulate.engine import Opts
-
     node = eng.nodes.get(name) or eng.new_node(name, "Steps", RUNNING, opts)
     local = {**eng.globals, **inputs}
     for i, group in enumerate(tmpl.get("steps") or []):
@@ -47,7 +42,7 @@ def execute_steps(
         for step in group:
             child = eng.nodes.get(f"{sg_name}.{step['name']}")
             if child is not None:
-                local.update(_node_tags(f"steps.{step['name']}", eng, child))
+                local.update(node_tags(f"steps.{step['name']}", eng.nodes, child))
             elif any(n.startswith(f"{sg_name}.{step['name']}(") for n in sg.children):
                 raise NotModelledError(
                     f"reading the outputs of the fanned-out step {step['name']!r} is not modelled"
@@ -67,8 +62,6 @@ def _outbound(eng: Engine, node: Node, tmpl: dict) -> None:
 def _execute_group(
     eng: Engine, group: list[dict], sg: Node, scope: Any, local: dict[str, str], boundary: str
 ) -> Node:
-    from gp.simulate.engine import Opts
-
     if sg.fulfilled and all(eng.nodes[c].fulfilled for c in sg.children):
         return sg
     expanded: list[tuple[str, dict, str, dict]] = []
@@ -150,7 +143,7 @@ def _execute_group(
                 step,
                 child,
                 scope,
-                local | _node_tags(f"steps.{step.get('name')}", eng, child),
+                local | node_tags(f"steps.{step.get('name')}", eng.nodes, child),
                 boundary,
                 f"steps.{step.get('name')}",
             )

@@ -2,7 +2,7 @@
 
 The actions (run, stop, resubmit, logs) are the Python API's, as the CLI's `gp run`,
 `gp stop`, `gp resubmit` and `gp logs` are: gp.Stack and gp.Run over the UI's inputs. The
-pages that list and follow runs read them through gp.runs.api with the UI's cached module and
+pages that list and follow runs read them through gp.runs.actions with the UI's cached module and
 provider, because the live page polls: a Stack would compile and connect again for every
 poll. Both mask with the API's rule (gp.api.runs.masked). This module only turns requests
 into those calls and their values into pages.
@@ -20,13 +20,13 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from gp import operations
-from gp.api import Stack
 from gp.api.runs import masked
+from gp.api import Stack
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import GPError
 from gp.redact import mask_text, secrets_of
 from gp.render.graph import dags_of
-from gp.runs import api
+from gp.runs import actions
 from gp.runs.dag import rows_of
 from gp.runs.history import STATUSES
 from gp.ui.dags import run_dag
@@ -37,7 +37,7 @@ PAGE = 50
 def engine_of(loaded):
     """(a RunContext, None) or (None, why there is no engine)."""
     try:
-        return api.context(loaded.compiled, loaded.provider, operations.whoami()), None
+        return operations.run_context(loaded.compiled, loaded.provider), None
     except GPError as err:
         return None, err.message
 
@@ -70,7 +70,7 @@ def pipeline_runs(ui, request, loaded, obj) -> dict:
     secrets = _secrets(loaded)
     return {
         "no_engine": None,
-        "runs": [_masked(r, secrets) for r in api.runs(ctx, obj.address, limit=10)],
+        "runs": [_masked(r, secrets) for r in actions.runs(ctx, obj.address, limit=10)],
     }
 
 
@@ -79,7 +79,7 @@ def last_runs(ui, loaded, crons) -> dict:
     if ctx is None:
         return {"no_engine": why, "last": {}}
     last = {}
-    for run in api.runs(ctx):  # newest first: the first of each cron is its last
+    for run in actions.runs(ctx):  # newest first: the first of each cron is its last
         if run.cron and run.cron not in last:
             last[run.cron] = run
     return {"no_engine": None, "last": last}
@@ -91,7 +91,7 @@ def runs_list(ui, request, form) -> dict:
     q = request.query_params
     pipeline, phase = q.get("pipeline") or None, q.get("phase") or None
     start = max(0, int(q.get("start", "0") or 0)) if (q.get("start") or "0").isdigit() else 0
-    pipelines = [o.address for o in loaded.compiled.objects if o.ref.kind in api.RUNNABLE]
+    pipelines = [o.address for o in loaded.compiled.objects if o.ref.kind in actions.RUNNABLE]
     context = {
         "title": "Runs",
         "stack": loaded.compiled.module.stack,
@@ -107,7 +107,7 @@ def runs_list(ui, request, form) -> dict:
     }
     if ctx is None:
         return context
-    found = api.runs(ctx, pipeline, phase)
+    found = actions.runs(ctx, pipeline, phase)
     secrets = _secrets(loaded)
     context.update(
         runs=[_masked(r, secrets) for r in found[start : start + PAGE]], total=len(found)
@@ -169,7 +169,7 @@ def run_page(ui, request, form) -> dict:
     if ctx is None:
         return context
     secrets = _secrets(loaded)
-    run = _masked(api.get(ctx, ident), secrets)  # its nodes too: the rows' messages and outputs
+    run = _masked(actions.get(ctx, ident), secrets)  # its nodes too: the rows' messages and outputs
     rows = rows_of(run, ui.now())
     phases = {r.name: r.phase for r in rows if r.depth == 0}
     outputs = {n.display_name: dict(n.outputs) for n in run.nodes if n.outputs}
@@ -209,7 +209,7 @@ async def events(request: Request) -> Response:
         last = None
         while True:
             try:
-                run = await run_in_threadpool(api.get, ctx, ident)
+                run = await run_in_threadpool(actions.get, ctx, ident)
             except GPError as err:
                 yield f"event: problem\ndata: {json.dumps(mask_text(err.message, secrets))}\n\n"
                 return

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from gp.compile.objects import CompiledObject
 from gp.errors import RunError
-from gp.planner.plan import Action
+from gp.planner.plan import Action, StackRecord
+from gp.planner.plan import Plan as PlanData
 from gp.runs import history
 from gp.runs.model import Run, run_from_workflow
 from gp.runs.params import Declared, check, declared_parameters, overlay
@@ -20,36 +21,61 @@ from gp.suggest import did_you_mean
 RUNNABLE = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 
 
+class RunsEngine(Protocol):
+    """Where runs execute: what the kubernetes provider's engine offers (providers/
+    kubernetes_runs.py); the run operations read and write only through it."""
+
+    def get_object(self, kind: str, namespace: str | None, name: str) -> dict | None: ...
+
+    def list_objects(self, kind: str, namespace: str | None) -> list[dict]: ...
+
+    def create_workflow(self, body: dict) -> dict: ...
+
+    def get_workflow(self, namespace: str, name: str) -> dict | None: ...
+
+    def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]: ...
+
+    def watch_workflow(self, namespace: str, name: str) -> Iterator[dict]: ...
+
+    def shutdown(self, namespace: str, name: str, mode: str) -> dict: ...
+
+    def list_pods(self, namespace: str, workflow: str) -> list[dict]: ...
+
+    def pod_log(self, namespace: str, pod: str, container: str) -> str: ...
+
+    def follow_pod_log(self, namespace: str, pod: str, container: str) -> Any: ...
+
+
 @dataclass(frozen=True)
 class RunContext:
-    """A stack and where its runs execute. ``compiled`` is the module as loaded now."""
+    """A stack and where its runs execute, with what the run operations ask of the stages
+    above them given as values and callbacks (gp.operations.run_context builds one)."""
 
-    compiled: Any  # gp.operations.Compiled
-    provider: Any  # gp.providers.base.Provider
-    engine: Any  # gp.providers.kubernetes_runs.KubeEngine
+    stack: str
+    objects: tuple[CompiledObject, ...]  # the module as loaded now
+    inputs_hash: str
+    namespace: str  # the provider's: where a namespaced object without its own goes
+    engine: RunsEngine
     who: str
-
-    @property
-    def stack(self) -> str:
-        return self.compiled.module.stack
+    # A plan of these addresses against the target, for the drift check before a run.
+    plan: Callable[[tuple[str, ...]], PlanData]
+    # The stack's record, for the version of the template last applied.
+    record: Callable[[], StackRecord]
+    # (HEAD commit, dirty) of the module's folder, None outside git; asked only on submit.
+    commit: Callable[[], tuple[str, bool] | None]
+    secrets: frozenset[str] = frozenset()
 
     @property
     def namespaces(self) -> tuple[str, ...]:
         """Where the stack's runs may be: the provider's namespace first, then its objects'."""
-        first = self.provider.target.namespace
-        others = sorted(
-            {o.ref.namespace for o in self.compiled.objects if o.ref.namespace} - {first}
-        )
+        first = self.namespace
+        others = sorted({o.ref.namespace for o in self.objects if o.ref.namespace} - {first})
         return (first, *others)
 
 
-def context(compiled, provider, who: str) -> RunContext:
-    """Raises ProviderError when the provider has no engine (the directory provider)."""
-    return RunContext(compiled, provider, provider.engine(), who)
-
-
-def runnable(compiled, address: str) -> CompiledObject:
-    objects = {o.address: o for o in compiled.objects}
+def runnable(objects_: Sequence[CompiledObject], address: str) -> CompiledObject:
+    """The object at ``address``, if it is a pipeline (a template or a cron)."""
+    objects = {o.address: o for o in objects_}
     obj = objects.get(address)
     if obj is None:
         choices = [a for a, o in objects.items() if o.ref.kind in RUNNABLE]
@@ -65,9 +91,7 @@ def runnable(compiled, address: str) -> CompiledObject:
 
 def drift_of(ctx: RunContext, obj: CompiledObject) -> str | None:
     """Why the live object is not what the module declares, or None when it is."""
-    from gp import operations
-
-    plan = operations.plan(ctx.compiled, ctx.provider, targets=(obj.address,))
+    plan = ctx.plan((obj.address,))
     if any(d.address == obj.address for d in plan.drift):
         return f"{obj.address} was changed outside gp since it was applied"
     change = next((c for c in plan.changes if c.address == obj.address), None)
@@ -79,7 +103,7 @@ def drift_of(ctx: RunContext, obj: CompiledObject) -> str | None:
 
 
 def _namespace(ctx: RunContext, obj: CompiledObject) -> str:
-    return obj.ref.namespace or ctx.provider.target.namespace
+    return obj.ref.namespace or ctx.namespace
 
 
 def _template_spec(ctx: RunContext, kind: str, namespace: str, name: str, what: str) -> dict:
@@ -115,9 +139,9 @@ def _declared(
 
 
 def _origin(ctx: RunContext, obj: CompiledObject) -> Origin:
-    entry = ctx.provider.owned(ctx.stack).entries.get(obj.address)
+    entry = ctx.record().entries.get(obj.address)
     applied = entry.applied if entry is not None else obj.manifest
-    version = version_of(applied, ctx.compiled.inputs_hash, ctx.compiled.module.root_dir)
+    version = version_of(applied, ctx.inputs_hash, ctx.commit())
     return Origin(ctx.stack, obj.address, ctx.who, version)
 
 
@@ -131,7 +155,7 @@ def submit(
     annotations: Mapping[str, str] | None = None,
 ) -> Run:
     """Check, then submit one run of ``address``; nothing is sent when a check fails."""
-    obj = runnable(ctx.compiled, address)
+    obj = runnable(ctx.objects, address)
     if not allow_drift:
         reason = drift_of(ctx, obj)
         if reason:
@@ -220,7 +244,7 @@ def runs(
     ctx: RunContext, address: str | None = None, status: str | None = None, limit: int | None = None
 ) -> list[Run]:
     if address is not None:
-        runnable(ctx.compiled, address)
+        runnable(ctx.objects, address)
     selector = history.selector(ctx.stack, address)
     found = [
         [run_from_workflow(wf) for wf in ctx.engine.list_workflows(ns, selector)]
