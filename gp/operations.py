@@ -34,10 +34,11 @@ if TYPE_CHECKING:
     from gp.compile.objects import CompiledObject
     from gp.config.model import Block, Module, ProviderConfig
     from gp.config.reads import Reads
-    from gp.planner.plan import Mode, Plan
-    from gp.providers.base import ApplyResult, Interrupted, Progress, Provider, StackLock
+    from gp.planner.applied import ApplyReport
+    from gp.planner.plan import Mode, PlanData
+    from gp.providers.base import Interrupted, Progress, Provider, StackLock
     from gp.runs.actions import RunContext
-    from gp.testing import Backend, TestReport
+    from gp.testing import TestBackend, TestReport
 
 
 def default_cache_dir() -> Path:
@@ -60,7 +61,7 @@ class Inputs:
 
 
 @dataclass(frozen=True)
-class Compiled:
+class CompiledStack:
     # Served from the outcome cache, ``module.objects`` is empty: ``objects`` stand for them.
     module: Module
     objects: tuple[CompiledObject, ...]
@@ -90,10 +91,10 @@ def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -
     return module
 
 
-def compile_inputs(inputs: Inputs) -> Compiled:
+def compile_inputs(inputs: Inputs) -> CompiledStack:
     """The module's objects; raises DiagnosticsError listing every problem."""
     outcome = _outcome(inputs)
-    return Compiled(outcome.module, outcome.objects)
+    return CompiledStack(outcome.module, outcome.objects)
 
 
 def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
@@ -195,7 +196,7 @@ def test(
     inputs: Inputs,
     *,
     pattern: str | None = None,
-    backends: Sequence[Backend] | None = None,
+    backends: Sequence[TestBackend] | None = None,
     engine: bool = False,
 ) -> TestReport:
     """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
@@ -211,7 +212,7 @@ def test(
     return run_tests(compiled.objects, cases, tuple(chosen), pattern)
 
 
-def engine_backend(module: Module) -> Backend:
+def engine_backend(module: Module) -> TestBackend:
     """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
     from gp.testing.engine import EngineBackend
 
@@ -257,13 +258,13 @@ def whoami() -> str:
 
 
 def plan(
-    compiled: Compiled,
+    compiled: CompiledStack,
     provider: Provider,
     *,
     mode: Mode | None = None,
     targets: Sequence[str] = (),
     now: datetime | None = None,
-) -> Plan:
+) -> PlanData:
     """Read the target and diff (``mode`` None: a normal plan). The caller holds the stack's
     lock around plan and apply."""
     from gp.planner import make_plan
@@ -285,7 +286,7 @@ def plan(
     return with_runs(made, provider)
 
 
-def with_runs(plan: Plan, provider: Provider) -> Plan:
+def with_runs(plan: PlanData, provider: Provider) -> PlanData:
     """The plan with the runs in progress and the crons of each template it changes or
     deletes (gp/runs/awareness.py); unchanged on a provider with no engine."""
     from dataclasses import replace
@@ -315,7 +316,7 @@ def with_runs(plan: Plan, provider: Provider) -> Plan:
     return replace(plan, runs=runs, warnings=warnings)
 
 
-def run_context(compiled: Compiled, provider: Provider, who: str | None = None) -> RunContext:
+def run_context(compiled: CompiledStack, provider: Provider, who: str | None = None) -> RunContext:
     """What the run operations (gp/runs/actions.py) work with: the stack, the provider's
     engine and the callbacks they need of the stages above them. Raises ProviderError on a
     provider with no engine (the directory provider)."""
@@ -337,7 +338,7 @@ def run_context(compiled: Compiled, provider: Provider, who: str | None = None) 
     )
 
 
-def raise_for_plan_errors(plan: Plan) -> None:
+def raise_for_plan_errors(plan: PlanData) -> None:
     """Every error of ``plan`` as its own diagnostic, at the block of the object it names."""
     if not plan.errors:
         return
@@ -348,7 +349,7 @@ def raise_for_plan_errors(plan: Plan) -> None:
     raise DiagnosticsError(diagnostics)
 
 
-def read_plan_file(path: Path) -> Plan:
+def read_plan_file(path: Path) -> PlanData:
     """A saved plan; a file that is not one is named in the error (with the line when JSON)."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -371,7 +372,7 @@ def read_plan_file(path: Path) -> Plan:
         raise PlanError(f"{path}: not a valid gp plan file ({type(exc).__name__}: {exc})") from exc
 
 
-def check_plan_applies(plan: Plan, provider: Provider, stack: str | None = None) -> None:
+def check_plan_applies(plan: PlanData, provider: Provider, stack: str | None = None) -> None:
     """Refuse a saved plan made for another stack or target, or whose live objects changed
     since it was made."""
     if plan.errors:
@@ -401,7 +402,7 @@ def describe_target(target) -> str:
 
 
 def apply(
-    plan: Plan,
+    plan: PlanData,
     provider: Provider,
     *,
     force_conflicts: bool = False,
@@ -409,7 +410,7 @@ def apply(
     progress: Progress | None = None,
     lock: StackLock | None = None,
     interrupted: Interrupted | None = None,
-) -> ApplyResult:
+) -> ApplyReport:
     """Write ``plan``; each write first checks that ``lock`` (the stack's, held by the caller)
     is still held and that ``interrupted()`` is false, and the run stops when not."""
     return provider.apply(
@@ -422,7 +423,7 @@ def apply(
     )
 
 
-def adopt(compiled: Compiled, provider: Provider, address: str, ident: str):
+def adopt(compiled: CompiledStack, provider: Provider, address: str, ident: str):
     """`gp import ADDR NAMESPACE/NAME`: mark a live object as this stack's, under ADDR."""
     from gp.compile.objects import ObjectRef
 

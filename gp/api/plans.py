@@ -15,8 +15,8 @@ from typing import Any
 
 from gp import operations
 from gp.planner import plan as planned
+from gp.planner.applied import ApplyReport
 from gp.planner.serialize import save_plan
-from gp.providers.base import ApplyResult as _RawResult
 from gp.render import html as render_html
 from gp.render import markdown as render_markdown
 from gp.render import text as render_text
@@ -76,7 +76,7 @@ class Plan:
     as `gp apply PLANFILE` refuses it.
     """
 
-    def __init__(self, raw: planned.Plan, sensitive: Iterable[str] = ()) -> None:
+    def __init__(self, raw: planned.PlanData, sensitive: Iterable[str] = ()) -> None:
         self._raw = raw
         # The texts of the module's sensitive values, for masking free text; a plan read from
         # a file has only its own record of them.
@@ -84,7 +84,7 @@ class Plan:
         self._data = plan_json(raw, self._sensitive)
 
     @property
-    def raw(self) -> planned.Plan:
+    def raw(self) -> planned.PlanData:
         """The planner's value (gp.planner.plan.Plan), as apply and the renderers take it."""
         return self._raw
 
@@ -195,12 +195,12 @@ class Plan:
 class ApplyResult:
     """What apply did: the addresses applied, failed (with why) and not attempted."""
 
-    def __init__(self, raw: _RawResult, plan: Plan) -> None:
+    def __init__(self, raw: ApplyReport, plan: Plan) -> None:
         self._raw = raw
         self._plan = plan
 
     @property
-    def raw(self) -> _RawResult:
+    def raw(self) -> ApplyReport:
         """The provider's value (gp.providers.base.ApplyResult)."""
         return self._raw
 

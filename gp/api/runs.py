@@ -22,8 +22,7 @@ from gp.runs.actions import RunContext
 
 if TYPE_CHECKING:
     from gp.runs.logs import LogLine
-    from gp.runs.model import Node as _Node
-    from gp.runs.model import Run as _Snapshot
+    from gp.runs.model import Node, RunSnapshot
 
 __all__ = ["Run", "get", "history", "submit"]
 
@@ -77,7 +76,7 @@ def _strings(values: Mapping[str, Any]) -> dict[str, str]:
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
 
 
-def masked(snapshot: _Snapshot, secrets: Sequence[str]) -> _Snapshot:
+def masked(snapshot: RunSnapshot, secrets: Sequence[str]) -> RunSnapshot:
     """``snapshot`` with every value that may hold a secret masked: the run's message,
     parameters, annotations and spec, and each node's message, inputs and outputs."""
     if not secrets:
@@ -107,7 +106,7 @@ class Run:
     table of its tasks."""
 
     def __init__(
-        self, open_context: Opener, snapshot: _Snapshot, secrets: tuple[str, ...] = ()
+        self, open_context: Opener, snapshot: RunSnapshot, secrets: tuple[str, ...] = ()
     ) -> None:
         self._open = open_context
         self._run = snapshot
@@ -116,12 +115,12 @@ class Run:
     # -- what it is ------------------------------------------------------------------------
 
     @property
-    def raw(self) -> _Snapshot:
+    def raw(self) -> RunSnapshot:
         """The last snapshot read (gp.runs.model.Run), unmasked."""
         return self._run
 
     @property
-    def snapshot(self) -> _Snapshot:
+    def snapshot(self) -> RunSnapshot:
         """The last snapshot read (gp.runs.model.Run) with the module's sensitive values
         masked in its message, parameters, spec and nodes: what `gp runs show`, `gp watch`
         and the notebook display draw."""
@@ -178,7 +177,7 @@ class Run:
         return {k: mask_text(v, self._secrets) for k, v in self._run.parameters}
 
     @property
-    def nodes(self) -> dict[str, _Node]:
+    def nodes(self) -> dict[str, Node]:
         """Task (or step) name -> its node (gp.Node: ``phase``, ``started_at``,
         ``finished_at``, ``message``, ``inputs``, ``outputs``, masked), for the nodes that ran
         a template; grouping nodes and the run's own node are left out."""

@@ -25,9 +25,9 @@ from gp.api.views import Diagnostics, Graph, StackState, TestResults
 from gp.compile import emit
 from gp.compile.objects import ObjectRef
 from gp.errors import ApplyError, GPError, PlanError
+from gp.planner.applied import ApplyReport
 from gp.planner.plan import Mode
 from gp.planner.targets import address_problem
-from gp.providers.base import ApplyResult as _RawResult
 from gp.providers.base import Interrupted, Progress, Provider, StackLock
 from gp.render.graph import dags_for
 from gp.runs.actions import RunContext
@@ -132,7 +132,7 @@ class Stack:
             return Diagnostics(err.diagnostics, 0)
         return Diagnostics(found, count)
 
-    def compile(self) -> operations.Compiled:
+    def compile(self) -> operations.CompiledStack:
         """The module loaded and compiled (gp.operations.Compiled: ``module`` and ``objects``,
         each with its address and source position). Raises gp.DiagnosticsError on errors."""
         return operations.compile_inputs(self._inputs)
@@ -224,7 +224,7 @@ class Stack:
             if saved is None:
                 the_plan.raise_for_errors()
                 if not the_plan.has_changes:  # as `gp apply`: nothing to write, nothing written
-                    return ApplyResult(_RawResult(), the_plan)
+                    return ApplyResult(ApplyReport(), the_plan)
             return session.apply(
                 the_plan,
                 force_conflicts=force_conflicts,
@@ -318,7 +318,9 @@ class Stack:
 class Session:
     """The stack's lock, held (``Stack.lock``): plans made and applied under it."""
 
-    def __init__(self, compiled: operations.Compiled, provider: Provider, held: StackLock) -> None:
+    def __init__(
+        self, compiled: operations.CompiledStack, provider: Provider, held: StackLock
+    ) -> None:
         self.compiled = compiled
         self.provider = provider
         self.held = held
@@ -383,7 +385,7 @@ class Session:
                 interrupted=interrupted,
             )
         except ApplyError as err:
-            if isinstance(err.result, _RawResult):
+            if isinstance(err.result, ApplyReport):
                 err.result = ApplyResult(err.result, plan)
             raise
         return ApplyResult(raw, plan)

@@ -8,15 +8,13 @@ from pathlib import Path
 
 import click
 
-from gp.api import ApplyResult as ApiResult
-from gp.api import Plan as ApiPlan
-from gp.api import Stack
+from gp.api import ApplyResult, Plan, Stack
 from gp.cli import output
 from gp.cli.commands_module import inputs_for
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
 from gp.cli.interrupts import EXIT_INTERRUPTED, StopOnInterrupt
 from gp.errors import ApplyError, ConfigError, GPError
-from gp.planner.plan import Mode, Plan
+from gp.planner.plan import Mode, PlanData
 from gp.planner.targets import address_problem
 
 
@@ -75,7 +73,7 @@ def _mode(destroy: bool, refresh_only: bool) -> Mode:
     return Mode.DESTROY if destroy else Mode.REFRESH_ONLY if refresh_only else Mode.NORMAL
 
 
-def has_changes(plan: ApiPlan | Plan) -> bool:
+def has_changes(plan: Plan | PlanData) -> bool:
     return plan.has_changes
 
 
@@ -94,7 +92,7 @@ def _check_out(out_file: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the plan, to apply exactly it later.",
 )
-@click.option("--destroy", is_flag=True, help="Plan the deletion of everything the stack owns.")
+@click.option("--destroy", is_flag=True, help="PlanData the deletion of everything the stack owns.")
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
 )
@@ -228,7 +226,7 @@ def _plan_and_apply(
     no_color,
 ) -> None:
     # A broken plan file is reported before anything touches the target.
-    saved = ApiPlan.load(planfile) if planfile else None
+    saved = Plan.load(planfile) if planfile else None
     stack = Stack.from_inputs(inputs_for(root, var_args))
     with stack.lock(parse_duration(lock_timeout)) as session:
         if saved is not None:
@@ -257,7 +255,7 @@ def _plan_and_apply(
                 )
         except ApplyError as err:
             # The writes are done (or partly done) even though the run failed: say which.
-            if isinstance(err.result, ApiResult):
+            if isinstance(err.result, ApplyResult):
                 _print_result(err.result, no_color)
             raise
     _print_result(result, no_color)
@@ -267,7 +265,7 @@ def _plan_and_apply(
         sys.exit(1)
 
 
-def _print_result(result: ApiResult, no_color: bool) -> None:
+def _print_result(result: ApplyResult, no_color: bool) -> None:
     output.print_apply_result(result.raw, result.plan.raw, result.plan.sensitive, no_color)
 
 
@@ -301,7 +299,7 @@ def _confirm(mode: Mode, auto_approve: bool) -> None:
 def show(planfile, fmt_, verbose, var_args, root, no_color) -> None:
     """Render a saved plan; with no file, list what the stack owns."""
     if planfile:
-        output.print_plan(ApiPlan.load(planfile).raw, fmt_, frozenset(), no_color, verbose)
+        output.print_plan(Plan.load(planfile).raw, fmt_, frozenset(), no_color, verbose)
         return
     state = Stack.from_inputs(inputs_for(root, var_args)).state()
     output.print_owned(state.record, state.target, fmt_, no_color)
@@ -339,7 +337,7 @@ def import_(args, generate, var_args, root, no_color) -> None:
 
 def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool) -> None:
     from gp.importer import load_yaml_objects
-    from gp.importing import generate_checked
+    from gp.importer.checked import generate_checked
 
     target = out_path if out_path.is_absolute() else root / out_path
     if target.exists():

@@ -7,8 +7,8 @@ from contextlib import nullcontext
 import click
 
 from gp.cli.console import error_console, is_terminal, out_console, plain_output
-from gp.planner.plan import Plan, Target
-from gp.providers.base import ApplyResult
+from gp.planner.applied import ApplyReport
+from gp.planner.plan import PlanData, Target
 from gp.render import json as render_json
 from gp.render import markdown as render_markdown
 from gp.render import text as render_text
@@ -16,7 +16,7 @@ from gp.render.stack import stack_markdown
 
 
 def print_plan(
-    plan: Plan, fmt: str, sensitive: frozenset[str], no_color: bool, verbose: bool = False
+    plan: PlanData, fmt: str, sensitive: frozenset[str], no_color: bool, verbose: bool = False
 ) -> None:
     if fmt == "json":
         click.echo(render_json.render_plan(plan, sensitive=sensitive))
@@ -29,7 +29,7 @@ def print_plan(
 
 
 def print_apply_result(
-    result: ApplyResult, plan: Plan, sensitive: frozenset[str], no_color: bool
+    result: ApplyReport, plan: PlanData, sensitive: frozenset[str], no_color: bool
 ) -> None:
     console = out_console(no_color) if result.ok else error_console(no_color)
     console.print(render_text.render_apply_result(result, plan, sensitive=sensitive))

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from rich.live import Live
 
-from gp.api.runs import Run as Handle
+from gp.api.runs import Run
 from gp.cli.console import error_console, out_console
 from gp.render.runs import change_line
 from gp.render.watch_screen import screen
-from gp.runs.model import Run
+from gp.runs.model import RunSnapshot
 from gp.runs.watch import WatchState, step
 
 EXIT_INTERRUPTED = 130
@@ -27,7 +27,7 @@ class _Screen:
 
     def __init__(self, console):
         self.console = console
-        self.run: Run | None = None
+        self.run: RunSnapshot | None = None
         self.rows: list = []
         self.note: str | None = None
 
@@ -38,12 +38,12 @@ class _Screen:
         yield screen(self.run, self.rows, _now(), size.width, size.height, self.note)
 
 
-def watch(handle: Handle, no_color: bool) -> Run:
+def watch(handle: Run, no_color: bool) -> RunSnapshot:
     """Follow the run until it ends: redrawn in place on a terminal, one line per state change
     otherwise. Ctrl-C stops watching, never the run. Returns its last (masked) snapshot."""
     console = out_console(no_color)
     state = WatchState()
-    run: Run | None = None
+    run: RunSnapshot | None = None
     try:
         with closing(handle.follow()) as changes:
             if console.is_terminal:
@@ -78,7 +78,7 @@ def watch(handle: Handle, no_color: bool) -> Run:
     return run
 
 
-def wait(handle: Handle) -> Run:
+def wait(handle: Run) -> RunSnapshot:
     """Wait quietly until the run ends; returns its last (masked) snapshot."""
     try:
         handle.wait()
@@ -88,7 +88,7 @@ def wait(handle: Handle) -> Run:
     return handle.snapshot
 
 
-def exit_with_result(run: Run, no_color: bool) -> None:
+def exit_with_result(run: RunSnapshot, no_color: bool) -> None:
     """0 when the run succeeded; 1, naming the failed tasks, when it failed or errored."""
     if run.succeeded:
         error_console(no_color).print(f"{run.name} Succeeded", highlight=False, markup=False)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gp.compile.context import Ctx, Path, quote
-from gp.compile.schema import Kind, SchemaNode
+from gp.compile.schema import FieldKind, SchemaNode
 from gp.compile.values import convert, convert_scalar
 from gp.config.model import Attr, Block
 from gp.suggest import hint
@@ -60,7 +60,7 @@ def compile_block_into(
 ) -> None:
     """Add one nested block to ``out``, the object being built for ``node`` (``where``, in messages)."""
     f = node.field(block.type)
-    if f is not None and f.kind in (Kind.MODEL, Kind.MAP):
+    if f is not None and f.kind in (FieldKind.MODEL, FieldKind.MAP):
         if block.labels:
             ctx.error(f"block {quote(block.type)} takes no labels", block.pos)
         if f.argo_name in out:
@@ -70,13 +70,15 @@ def compile_block_into(
             return
         sub_path = (*path, f.argo_name)
         ctx.mark(sub_path, block.pos)
-        if f.kind == Kind.MAP:
+        if f.kind == FieldKind.MAP:
             out[f.argo_name] = _map_block(block, f.scalar, ctx)
         else:
             assert f.child is not None
             out[f.argo_name] = compile_body(block, f.child, ctx, sub_path)
         return
-    if f is not None and f.kind == Kind.ANY:  # open data, e.g. a plugin's settings: keys as written
+    if (
+        f is not None and f.kind == FieldKind.ANY
+    ):  # open data, e.g. a plugin's settings: keys as written
         out[f.argo_name] = data_block(block)
         ctx.mark((*path, f.argo_name), block.pos)
         return
@@ -93,7 +95,7 @@ def compile_block_into(
             )
         return
     assert f.child is not None
-    if f.kind == Kind.MAP_OF_MODEL:
+    if f.kind == FieldKind.MAP_OF_MODEL:
         if len(block.labels) != 1:
             ctx.error(
                 f"block {quote(block.type)} needs one label, the key in {f.hcl_name}", block.pos

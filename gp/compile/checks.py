@@ -9,10 +9,10 @@ from typing import Any
 from croniter import croniter
 from pydantic import ValidationError
 
-from gp.compile.compiler import Compiled
+from gp.compile.compiler import CompiledBlock
 from gp.compile.context import Ctx, Path, quote
-from gp.compile.schema import Kind, SchemaNode, object_model, schema_for
-from gp.config.fieldpath import Name, parse_path
+from gp.compile.schema import FieldKind, SchemaNode, object_model, schema_for
+from gp.config.fieldpath import ItemName, parse_path
 from gp.suggest import closest, did_you_mean, hint
 
 DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
@@ -71,16 +71,16 @@ class CronTargets:
     """The module's templates by address and by name, built once: each cron's check looked
     through the list of every object, which made a module's checks quadratic in its size."""
 
-    def __init__(self, results: list[Compiled]):
-        self.by_address: dict[str, Compiled] = {}
-        self.by_name: dict[str, list[Compiled]] = {}
+    def __init__(self, results: list[CompiledBlock]):
+        self.by_address: dict[str, CompiledBlock] = {}
+        self.by_name: dict[str, list[CompiledBlock]] = {}
         for x in results:
             if x.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate"):
                 self.by_address.setdefault(x.decl.address, x)  # the first, as a scan finds it
                 self.by_name.setdefault(x.ref.name, []).append(x)
 
 
-def check_cron(r: Compiled, targets: CronTargets) -> None:
+def check_cron(r: CompiledBlock, targets: CronTargets) -> None:
     spec = r.manifest.get("spec") or {}
     ctx = r.ctx
     for i, expr in enumerate(spec.get("schedules") or []):
@@ -136,7 +136,7 @@ def check_cron(r: Compiled, targets: CronTargets) -> None:
         ctx.error(f"workflow_template {quote(ref.name)} is not declared in this module", ref.pos)
 
 
-def check_schema(r: Compiled) -> None:
+def check_schema(r: CompiledBlock) -> None:
     """Validate against hera's models of Argo's API; they ignore unknown keys, so look for those first."""
     kind = r.kind
     try:
@@ -169,15 +169,15 @@ def unknown_keys(data: Any, node: SchemaNode, path: Path, ctx: Ctx) -> None:
         sub = (*path, f.argo_name)
         if f.child is None:
             continue
-        if f.kind == Kind.MODEL:
+        if f.kind == FieldKind.MODEL:
             unknown_keys(value, f.child, sub, ctx)
-        elif f.kind == Kind.MAP_OF_MODEL and isinstance(value, dict):
+        elif f.kind == FieldKind.MAP_OF_MODEL and isinstance(value, dict):
             for k, v in value.items():
                 unknown_keys(v, f.child, (*sub, k), ctx)
-        elif f.kind == Kind.LIST_OF_MODEL and isinstance(value, list):
+        elif f.kind == FieldKind.LIST_OF_MODEL and isinstance(value, list):
             for i, v in enumerate(value):
                 unknown_keys(v, f.child, (*sub, i), ctx)
-        elif f.kind == Kind.LIST_OF_LIST_OF_MODEL and isinstance(value, list):
+        elif f.kind == FieldKind.LIST_OF_LIST_OF_MODEL and isinstance(value, list):
             for i, group in enumerate(value):
                 for j, v in enumerate(group if isinstance(group, list) else []):
                     unknown_keys(v, f.child, (*sub, i, j), ctx)
@@ -203,7 +203,7 @@ def format_path(data: Any, path: Path) -> str:
     return out
 
 
-def check_ignore_changes(r: Compiled) -> None:
+def check_ignore_changes(r: CompiledBlock) -> None:
     """Each `ignore_changes` path must name a field the object can have, in Argo's spelling:
     a path that matches nothing would silently ignore nothing."""
     life = r.decl.lifecycle
@@ -227,7 +227,7 @@ def path_problem(path: tuple, node: SchemaNode | None) -> str | None:
         seg = path[i]
         if node is None:
             return None  # free data (a map's keys, a plugin's body): any key may exist
-        if isinstance(seg, int) or isinstance(seg, Name):
+        if isinstance(seg, int) or isinstance(seg, ItemName):
             return f"{where or 'the object'} ({node.name}) has fields, not entries: expected a field name, not [{seg!r}]"
         f = node.by_argo_name(seg)
         if f is None:
@@ -241,20 +241,20 @@ def path_problem(path: tuple, node: SchemaNode | None) -> str | None:
         i += 1
         where = _path_text(path[:i])
         entries = {
-            Kind.MAP_OF_MODEL: 1,
-            Kind.LIST_OF_MODEL: 1,
-            Kind.LIST_OF_LIST_OF_MODEL: 2,
-            Kind.LIST: 1,
+            FieldKind.MAP_OF_MODEL: 1,
+            FieldKind.LIST_OF_MODEL: 1,
+            FieldKind.LIST_OF_LIST_OF_MODEL: 2,
+            FieldKind.LIST: 1,
         }
-        if f.kind in (Kind.MAP, Kind.ANY):
+        if f.kind in (FieldKind.MAP, FieldKind.ANY):
             return None
         if f.kind in entries:
             i += entries[f.kind]
             where = _path_text(path[:i])
             node = f.child
-            if f.kind is Kind.LIST and i < len(path):
+            if f.kind is FieldKind.LIST and i < len(path):
                 return f"{where} is a list of values; its entries have no fields"
-        elif f.kind is Kind.MODEL:
+        elif f.kind is FieldKind.MODEL:
             node = f.child
         elif i < len(path):
             return f"{where} is a value; it has no field {quote(str(path[i]))}"
@@ -266,7 +266,7 @@ def _path_text(path: tuple) -> str:
     for seg in path:
         if isinstance(seg, int):
             out += f"[{seg}]"
-        elif isinstance(seg, Name):
+        elif isinstance(seg, ItemName):
             out += f"[{quote(seg)}]"
         else:
             out += f".{seg}" if out else seg

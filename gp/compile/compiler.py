@@ -46,7 +46,7 @@ SERVER_METADATA = (
 
 
 @dataclass
-class Compiled:
+class CompiledBlock:
     """A compiled object with what the module-wide checks need to point at its source."""
 
     decl: ObjectDecl
@@ -87,7 +87,7 @@ def compile_object(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> di
     return remark(result.manifest, result.sensitive)
 
 
-def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Compiled:
+def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> CompiledBlock:
     compiled = _compile_decl(decl, provider, stack)
     check_identity(decl.body, compiled.ctx)
     if compiled.manifest:
@@ -95,14 +95,14 @@ def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Comp
     return compiled
 
 
-def _compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Compiled:
+def _compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> CompiledBlock:
     ctx = Ctx(fallback=decl.pos)
     if decl.kind == "manifest":
         return _compile_manifest(decl, provider, stack, ctx)
     kind = KIND_OF_BLOCK.get(decl.kind)
     if kind is None:
         ctx.error(f"unknown object kind {quote(decl.kind)}", decl.pos)
-        return Compiled(decl, {}, ctx)
+        return CompiledBlock(decl, {}, ctx)
     body = decl.body
     ctx.mark(("metadata", "name"), _attr_pos(decl, "name"))
     ctx.mark(("metadata", "namespace"), _attr_pos(decl, "namespace"))
@@ -118,7 +118,7 @@ def _compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> Com
     manifest = {"apiVersion": API_VERSION, "kind": kind, "metadata": meta, "spec": spec}
     extra = [cron_ref.address] if cron_ref and cron_ref.address else []
     deps = tuple(dict.fromkeys([*decl.references, *extra]))
-    return Compiled(decl, manifest, ctx, cron_ref, deps)
+    return CompiledBlock(decl, manifest, ctx, cron_ref, deps)
 
 
 def _metadata_attrs(body) -> dict[str, Any]:
@@ -216,7 +216,9 @@ def argo_kinds() -> tuple[str, ...]:
     return tuple(sorted(kinds))
 
 
-def _compile_manifest(decl: ObjectDecl, provider: ProviderConfig, stack: str, ctx: Ctx) -> Compiled:
+def _compile_manifest(
+    decl: ObjectDecl, provider: ProviderConfig, stack: str, ctx: Ctx
+) -> CompiledBlock:
     body = decl.body
     for attr in body.attrs.values():
         if attr.name not in (*METADATA_ATTRS, "content"):
@@ -231,7 +233,7 @@ def _compile_manifest(decl: ObjectDecl, provider: ProviderConfig, stack: str, ct
         ctx.error(
             "manifest needs content, an Argo object given as a map", (content_attr or decl).pos
         )
-        return Compiled(decl, {}, ctx)
+        return CompiledBlock(decl, {}, ctx)
     content = copy.deepcopy(content_attr.value)
     ctx.mark((), content_attr.pos)
     kind = content.get("kind")
@@ -255,4 +257,4 @@ def _compile_manifest(decl: ObjectDecl, provider: ProviderConfig, stack: str, ct
     rest = {k: v for k, v in content.items() if k not in ("apiVersion", "kind", "metadata")}
     manifest = {"apiVersion": API_VERSION, "kind": kind, "metadata": meta, **rest}
     deps = tuple(decl.references)
-    return Compiled(decl, manifest, ctx, None, deps)
+    return CompiledBlock(decl, manifest, ctx, None, deps)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from gp.compile.argo_vars import TemplateFacts, as_map, entries
-from gp.compile.compiler import Compiled
+from gp.compile.compiler import CompiledBlock
 from gp.compile.context import quote
 from gp.compile.references import TEMPLATE_KINDS, ReferenceCheck
 
@@ -20,17 +20,17 @@ def _parameters(spec: dict) -> list[dict]:
     return entries(as_map(spec.get("arguments")).get("parameters"))
 
 
-class LocalTemplates:
+class ModuleTemplates:
     """The module's (cluster) workflow templates by address and by name, for the crons that run one."""
 
-    def __init__(self, results: list[Compiled]):
+    def __init__(self, results: list[CompiledBlock]):
         self.by_address = {r.decl.address: r for r in results if r.kind in TEMPLATE_KINDS}
-        self.by_name: dict[tuple[str, str], Compiled] = {}
+        self.by_name: dict[tuple[str, str], CompiledBlock] = {}
         for r in results:
             if r.kind in TEMPLATE_KINDS:
                 self.by_name.setdefault((r.kind, r.ref.name), r)
 
-    def run_by(self, cron: Compiled) -> Compiled | None:
+    def run_by(self, cron: CompiledBlock) -> CompiledBlock | None:
         """The template a cron runs, when it is one of this module's."""
         ref = cron.cron_ref
         if ref is None:
@@ -41,7 +41,9 @@ class LocalTemplates:
         return found or self.by_name.get(("ClusterWorkflowTemplate", ref.name))
 
 
-def check_cron_arguments(cron: Compiled, template: Compiled, check: ReferenceCheck) -> None:
+def check_cron_arguments(
+    cron: CompiledBlock, template: CompiledBlock, check: ReferenceCheck
+) -> None:
     """``check`` is the template's own reference check, which noted what it left to submit time."""
     ref = cron.cron_ref
     assert ref is not None

@@ -11,13 +11,12 @@ from gp.compile.checks import (
     check_schema,
     check_scripts,
 )
-from gp.compile.compiler import Compiled, compile_decl
-from gp.compile.cron_refs import LocalTemplates as CronTemplates
-from gp.compile.cron_refs import check_cron_arguments
+from gp.compile.compiler import CompiledBlock, compile_decl
+from gp.compile.cron_refs import ModuleTemplates, check_cron_arguments
 from gp.compile.objects import CompiledObject
 from gp.compile.references import ReferenceCheck, TemplateIndex
 from gp.compile.rules import (
-    LocalTemplates,
+    TemplateNames,
     check_duplicate_objects,
     check_object_name,
     check_workflow_spec,
@@ -28,10 +27,10 @@ from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
 
 
-def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
+def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
     results = [compile_decl(d, module.provider, module.stack) for d in module.objects]
     check_duplicate_objects(results)
-    local = LocalTemplates.of(results)
+    local = TemplateNames.of(results)
     index = TemplateIndex(results)
     unsure = _touched_by_evaluation_errors(module)
     cron_targets = CronTargets(results)
@@ -56,7 +55,7 @@ def compile_all(module: Module) -> tuple[list[Compiled], list[Diagnostic]]:
         check_ignore_changes(r)
         if clean:
             check_schema(r)
-    templates = CronTemplates(results)
+    templates = ModuleTemplates(results)
     for r in results:
         template = templates.run_by(r) if r.kind == "CronWorkflow" and id(r) in checked else None
         if template is not None and id(template) in checked:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gp.compile.compiler import Compiled
+from gp.compile.compiler import CompiledBlock
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.depends import FAN_OUT_RESULTS, DependsSyntaxError, parse, refs
 from gp.suggest import did_you_mean
@@ -20,13 +20,13 @@ TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
 
 @dataclass(frozen=True)
-class LocalTemplates:
+class TemplateNames:
     """Template names of each workflow template in the module, for local `template_ref` checks."""
 
     by_ref: dict[tuple[bool, str], set[str]]
 
     @classmethod
-    def of(cls, results: list[Compiled]) -> LocalTemplates:
+    def of(cls, results: list[CompiledBlock]) -> TemplateNames:
         out: dict[tuple[bool, str], set[str]] = {}
         for r in results:
             if r.kind in TEMPLATE_KINDS:
@@ -38,7 +38,7 @@ class LocalTemplates:
         return cls(out)
 
 
-def check_object_name(r: Compiled) -> None:
+def check_object_name(r: CompiledBlock) -> None:
     name = r.ref.name
     pos = r.ctx.pos_of(("metadata", "name"))
     limit = MAX_NAME.get(r.kind, DEFAULT_MAX_NAME)
@@ -55,8 +55,8 @@ def check_object_name(r: Compiled) -> None:
         )
 
 
-def check_duplicate_objects(results: list[Compiled]) -> None:
-    seen: dict[Any, Compiled] = {}
+def check_duplicate_objects(results: list[CompiledBlock]) -> None:
+    seen: dict[Any, CompiledBlock] = {}
     for r in results:
         if not r.kind:
             continue
@@ -68,7 +68,7 @@ def check_duplicate_objects(results: list[Compiled]) -> None:
             )
 
 
-def workflow_specs(r: Compiled) -> Iterator[tuple[dict, Path]]:
+def workflow_specs(r: CompiledBlock) -> Iterator[tuple[dict, Path]]:
     spec = r.manifest.get("spec")
     if not isinstance(spec, dict):
         return
@@ -79,7 +79,7 @@ def workflow_specs(r: Compiled) -> Iterator[tuple[dict, Path]]:
         yield spec, ("spec",)
 
 
-def check_workflow_spec(spec: dict, path: Path, ctx: Ctx, local: LocalTemplates) -> None:
+def check_workflow_spec(spec: dict, path: Path, ctx: Ctx, local: TemplateNames) -> None:
     templates = [t for t in spec.get("templates") or [] if isinstance(t, dict)]
     names = [t.get("name") for t in templates]
     known = {n for n in names if isinstance(n, str)}
@@ -132,7 +132,7 @@ def _missing(what: str, name: str, known: set[str], ctx: Ctx, path: Path) -> Non
     )
 
 
-def _check_template(t: dict, tpath: Path, ctx: Ctx, known: set[str], local: LocalTemplates) -> None:
+def _check_template(t: dict, tpath: Path, ctx: Ctx, known: set[str], local: TemplateNames) -> None:
     dag = t.get("dag")
     if isinstance(dag, dict):
         tasks = [x for x in dag.get("tasks") or [] if isinstance(x, dict)]

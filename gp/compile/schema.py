@@ -19,7 +19,7 @@ from pydantic import BaseModel, RootModel
 from gp.suggest import closest
 
 
-class Kind(str, Enum):
+class FieldKind(str, Enum):
     SCALAR = "scalar"  # str, int, bool or float (see FieldInfo.scalar)
     INT_OR_STRING = "int_or_string"
     QUANTITY = "quantity"  # a Kubernetes resource quantity; gp writes it as a string
@@ -36,7 +36,7 @@ class Kind(str, Enum):
 class FieldInfo:
     argo_name: str
     hcl_name: str
-    kind: Kind
+    kind: FieldKind
     child: SchemaNode | None = None
     # For SCALAR and LIST: the Python type of the value (str, int, bool, float).
     scalar: type | None = None
@@ -45,7 +45,7 @@ class FieldInfo:
 
 @dataclass(frozen=True)
 class _Shape:
-    kind: Kind
+    kind: FieldKind
     model: type[BaseModel] | None = None
     scalar: type | None = None
 
@@ -67,12 +67,12 @@ def _is_model(ann: Any) -> bool:
 def _root_shape(ann: type[RootModel]) -> _Shape:
     name = ann.__name__
     if name == "IntOrString":
-        return _Shape(Kind.INT_OR_STRING)
+        return _Shape(FieldKind.INT_OR_STRING)
     if name == "Quantity":
-        return _Shape(Kind.QUANTITY)
+        return _Shape(FieldKind.QUANTITY)
     inner = _shape(ann.model_fields["root"].annotation)
-    if inner.kind == Kind.LIST_OF_MODEL:
-        return _Shape(Kind.LIST_OF_MODEL, inner.model)  # ParallelSteps: a list of WorkflowStep
+    if inner.kind == FieldKind.LIST_OF_MODEL:
+        return _Shape(FieldKind.LIST_OF_MODEL, inner.model)  # ParallelSteps: a list of WorkflowStep
     return inner
 
 
@@ -82,27 +82,29 @@ def _shape(ann: Any) -> _Shape:
     if origin is list:
         (item,) = typing.get_args(ann)
         inner = _shape(item)
-        if inner.kind == Kind.MODEL:
-            return _Shape(Kind.LIST_OF_MODEL, inner.model)
-        if inner.kind == Kind.LIST_OF_MODEL:
-            return _Shape(Kind.LIST_OF_LIST_OF_MODEL, inner.model)
-        if inner.kind in (Kind.SCALAR, Kind.INT_OR_STRING, Kind.QUANTITY):
-            return _Shape(Kind.LIST, scalar=inner.scalar)
-        return _Shape(Kind.LIST, scalar=None)
+        if inner.kind == FieldKind.MODEL:
+            return _Shape(FieldKind.LIST_OF_MODEL, inner.model)
+        if inner.kind == FieldKind.LIST_OF_MODEL:
+            return _Shape(FieldKind.LIST_OF_LIST_OF_MODEL, inner.model)
+        if inner.kind in (FieldKind.SCALAR, FieldKind.INT_OR_STRING, FieldKind.QUANTITY):
+            return _Shape(FieldKind.LIST, scalar=inner.scalar)
+        return _Shape(FieldKind.LIST, scalar=None)
     if origin is dict:
         _, value = typing.get_args(ann)
         inner = _shape(value)
-        if inner.kind == Kind.MODEL:
-            return _Shape(Kind.MAP_OF_MODEL, inner.model)
-        return _Shape(Kind.MAP, scalar=str if inner.kind == Kind.QUANTITY else inner.scalar)
+        if inner.kind == FieldKind.MODEL:
+            return _Shape(FieldKind.MAP_OF_MODEL, inner.model)
+        return _Shape(
+            FieldKind.MAP, scalar=str if inner.kind == FieldKind.QUANTITY else inner.scalar
+        )
     if isinstance(ann, type) and issubclass(ann, RootModel):
         return _root_shape(ann)
     if _is_model(ann):
         # A model without fields (Plugin) is an open object in Argo's schema.
-        return _Shape(Kind.MODEL, ann) if ann.model_fields else _Shape(Kind.ANY)
+        return _Shape(FieldKind.MODEL, ann) if ann.model_fields else _Shape(FieldKind.ANY)
     if ann in (str, int, bool, float):
-        return _Shape(Kind.SCALAR, scalar=ann)
-    return _Shape(Kind.ANY)
+        return _Shape(FieldKind.SCALAR, scalar=ann)
+    return _Shape(FieldKind.ANY)
 
 
 class SchemaNode:
@@ -150,7 +152,7 @@ class SchemaNode:
         """Block names for repeated fields: `toleration` -> tolerations, `hook` -> hooks."""
         out: dict[str, FieldInfo] = {}
         for f in self.fields.values():
-            if f.kind not in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL):
+            if f.kind not in (FieldKind.LIST_OF_MODEL, FieldKind.MAP_OF_MODEL):
                 continue
             cand = singular_of(f.hcl_name)
             if cand and cand not in self.fields and cand not in out:
@@ -178,7 +180,7 @@ class SchemaNode:
     def repeated(self, block_type: str) -> FieldInfo | None:
         """The list or map field a repeated block of this type adds to (plural or singular)."""
         f = self.fields.get(block_type)
-        if f is not None and f.kind in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL):
+        if f is not None and f.kind in (FieldKind.LIST_OF_MODEL, FieldKind.MAP_OF_MODEL):
             return f
         return self._singulars.get(block_type)
 

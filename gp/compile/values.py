@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from gp.compile.context import Ctx, Path, quote
-from gp.compile.schema import FieldInfo, Kind, SchemaNode
+from gp.compile.schema import FieldInfo, FieldKind, SchemaNode
 from gp.errors import SourcePos
 from gp.suggest import hint
 
@@ -83,35 +83,35 @@ def convert(value: Any, f: FieldInfo, pos: SourcePos, ctx: Ctx, path: Path) -> A
     if value is None:
         return None
     kind = f.kind
-    if kind == Kind.SCALAR:
+    if kind == FieldKind.SCALAR:
         return convert_scalar(value, f.scalar, f.hcl_name, pos, ctx)
-    if kind == Kind.INT_OR_STRING:
+    if kind == FieldKind.INT_OR_STRING:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, (int, str)) and not isinstance(value, bool):
             return value
         ctx.error(f"{quote(f.hcl_name)} expects a number or a string, got {_kind_word(value)}", pos)
         return None
-    if kind == Kind.QUANTITY:
+    if kind == FieldKind.QUANTITY:
         return convert_scalar(value, str, f.hcl_name, pos, ctx)
-    if kind == Kind.ANY:
+    if kind == FieldKind.ANY:
         return copy.deepcopy(value)
-    if kind == Kind.MAP:
+    if kind == FieldKind.MAP:
         return _convert_map(value, f, pos, ctx)
-    if kind == Kind.LIST:
+    if kind == FieldKind.LIST:
         if not isinstance(value, list):
             return _expected(f, "a list", value, pos, ctx)
         return [convert_scalar(v, f.scalar, f.hcl_name, pos, ctx) for v in value]
     assert f.child is not None
-    if kind == Kind.MODEL:
+    if kind == FieldKind.MODEL:
         if not isinstance(value, dict) or is_ref(value):
             return _expected(f, "an object", value, pos, ctx)
         return convert_model(value, f.child, pos, ctx, path)
-    if kind == Kind.MAP_OF_MODEL:
+    if kind == FieldKind.MAP_OF_MODEL:
         if not isinstance(value, dict):
             return _expected(f, "an object", value, pos, ctx)
         return {k: convert_model(v, f.child, pos, ctx, (*path, k)) for k, v in value.items()}
-    if kind == Kind.LIST_OF_MODEL:
+    if kind == FieldKind.LIST_OF_MODEL:
         return convert_model_list(value, f, pos, ctx, path)
     # LIST_OF_LIST_OF_MODEL (steps): a plain list of steps means one step per group.
     if not isinstance(value, list):

@@ -17,7 +17,7 @@ Path = tuple[Segment, ...]
 _TOKEN = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*\]')
 
 
-class Name(str):
+class ItemName(str):
     """A path segment that selects a list item by its name (rendered ``["name"]``)."""
 
 
@@ -34,7 +34,7 @@ def parse_path(text: str) -> Path:
         if m.group(1):
             segs.append(m.group(1))
         elif m.group(2).startswith('"'):
-            segs.append(Name(json.loads(m.group(2))))
+            segs.append(ItemName(json.loads(m.group(2))))
         else:
             segs.append(int(m.group(2)))
         pos = m.end()

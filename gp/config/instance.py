@@ -27,7 +27,7 @@ from gp.config.marks import (
 from gp.config.model import OBJECT_KINDS, ObjectDecl
 from gp.config.modules import instantiate
 from gp.config.objects_eval import ObjectBlocks
-from gp.config.session import Result, Session, at
+from gp.config.session import LoadSession, Result, at
 from gp.config.types import Type, TypeConvError, TypeSpecError, convert, parse_type
 from gp.errors import ConfigError, SourcePos
 from gp.redact import mask_message
@@ -55,7 +55,7 @@ class OnlyNames:
 class ModuleInstance:
     def __init__(
         self,
-        session: Session,
+        session: LoadSession,
         decls: Declarations,
         prefix: str,
         inputs: dict[str, InputFn],

@@ -16,7 +16,7 @@ from gp.config.model import Module, Output, ProviderConfig
 from gp.config.names import namespace_problem, stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files
 from gp.config.reads import Reads
-from gp.config.session import CompileObject, Session
+from gp.config.session import CompileObject, LoadSession
 from gp.config.variables import RawValue, VarArg, collect, order_args
 from gp.config.version import unmet
 from gp.errors import ConfigError, Diagnostic
@@ -54,7 +54,7 @@ def load_module(
     root_dir = Path(root_dir)
     if not root_dir.is_dir():
         raise ConfigError(f'Module directory "{root_dir}" does not exist')
-    session = Session(
+    session = LoadSession(
         root_dir,
         cache_dir=cache_dir,
         on_parse=on_parse,
@@ -138,7 +138,7 @@ def _raw_input(name: str, value: RawValue):
     return evaluate
 
 
-def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | None]:
+def _gp_settings(root: ModuleInstance, session: LoadSession) -> tuple[str, str | None]:
     stack, required = stack_from_folder(root.dir.resolve().name), None
     blocks = root.decls.gp_blocks
     for extra in blocks[1:]:
@@ -173,7 +173,7 @@ def _gp_settings(root: ModuleInstance, session: Session) -> tuple[str, str | Non
     return stack, required
 
 
-def _provider(root: ModuleInstance, session: Session) -> ProviderConfig:
+def _provider(root: ModuleInstance, session: LoadSession) -> ProviderConfig:
     found = root.decls.providers
     for extra in found[1:]:
         session.diags.append(
@@ -227,7 +227,7 @@ def provider_override(kind: str, settings: Mapping[str, Any]) -> ProviderConfig:
     return ProviderConfig(kind, kept)
 
 
-def _outputs(root: ModuleInstance, session: Session) -> dict[str, Output]:
+def _outputs(root: ModuleInstance, session: LoadSession) -> dict[str, Output]:
     out: dict[str, Output] = {}
     for name, decl in root.decls.outputs.items():
         with session.collecting():

@@ -14,7 +14,7 @@ from gp.config import ast
 from gp.config.decls import Declarations, attr_map
 from gp.config.evaluator import Evaluator, Frame
 from gp.config.expansion import expand
-from gp.config.session import MODULE_GLOB, Poisoned, Result, Session, at, module_files
+from gp.config.session import MODULE_GLOB, LoadSession, Poisoned, Result, at, module_files
 from gp.errors import ConfigError
 from gp.suggest import did_you_mean
 
@@ -22,7 +22,7 @@ from gp.suggest import did_you_mean
 class Parent(Protocol):
     """What making a child needs of the instance that declares it."""
 
-    session: Session
+    session: LoadSession
     decls: Declarations
     dir: Path
     prefix: str
@@ -34,7 +34,7 @@ class Parent(Protocol):
 
 
 # (session, declarations, prefix, inputs, chain) -> the child instance
-MakeChild = Callable[[Session, Declarations, str, dict[str, Any], tuple[Path, ...]], Any]
+MakeChild = Callable[[LoadSession, Declarations, str, dict[str, Any], tuple[Path, ...]], Any]
 
 
 def instantiate(parent: Parent, name: str, meta: tuple[str, ...], make: MakeChild) -> Result:

@@ -23,7 +23,7 @@ from gp.config.expansion import Expansion, expand
 from gp.config.fieldpath import parse_path
 from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
-from gp.config.session import Result, Session, at
+from gp.config.session import LoadSession, Result, at
 from gp.errors import ConfigError, GPError, SourcePos
 from gp.suggest import did_you_mean
 
@@ -32,10 +32,10 @@ _META_ATTRS = ("count", "for_each", "depends_on")
 CLUSTER_SCOPED = ("cluster_workflow_template",)
 
 
-class Scope(Resolver, Protocol):
+class ObjectScope(Resolver, Protocol):
     """What object blocks need of the module instance that declares them."""
 
-    session: Session
+    session: LoadSession
     decls: Declarations
     dir: Path
     prefix: str
@@ -52,7 +52,7 @@ class Scope(Resolver, Protocol):
 class ObjectBlocks:
     """The object blocks of one module instance: their expansion, bodies and references."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: ObjectScope) -> None:
         self.scope = scope
 
     def object_expansion(self, kind: str, label: str) -> Expansion:

@@ -37,7 +37,7 @@ FAILED = object()
 
 
 @dataclass
-class Session:
+class LoadSession:
     root_dir: Path
     cache_dir: Path | None = None
     on_parse: ParseHook | None = None

@@ -36,7 +36,7 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
-class Scenario:
+class EngineScenario:
     outcomes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     delays: Mapping[str, float] = field(default_factory=dict)
@@ -45,9 +45,9 @@ class Scenario:
         return encode_scenario(self.outcomes, self.outputs, self.delays)
 
 
-def parse_scenario(text: str | None) -> Scenario:
+def parse_scenario(text: str | None) -> EngineScenario:
     if not text:
-        return Scenario()
+        return EngineScenario()
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -68,7 +68,7 @@ def parse_scenario(text: str | None) -> Scenario:
         for task, values in (data.get("outputs") or {}).items()
     }
     delays = {task: float(s) for task, s in (data.get("delays") or {}).items()}
-    return Scenario(outcomes, outputs, delays)
+    return EngineScenario(outcomes, outputs, delays)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _lookup(table: Mapping[str, Any], key: NodeKey) -> Any:
     return None
 
 
-def outcome_for(scenario: Scenario, key: NodeKey) -> str:
+def outcome_for(scenario: EngineScenario, key: NodeKey) -> str:
     attempts = _lookup(scenario.outcomes, key)
     if not attempts:
         return "Succeeded"
@@ -124,11 +124,11 @@ def outcome_for(scenario: Scenario, key: NodeKey) -> str:
     return attempts[min(key.attempt, len(attempts) - 1)]
 
 
-def delay_for(scenario: Scenario, key: NodeKey) -> float:
+def delay_for(scenario: EngineScenario, key: NodeKey) -> float:
     return float(_lookup(scenario.delays, key) or 0.0)
 
 
-def outputs_for(scenario: Scenario, key: NodeKey, template: Mapping[str, Any]) -> dict:
+def outputs_for(scenario: EngineScenario, key: NodeKey, template: Mapping[str, Any]) -> dict:
     """The ``outputs`` of the node's WorkflowTaskResult, as argoexec's wait container reports them.
 
     Each declared output parameter takes the scenario's value, else its ``valueFrom.default``;

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from gp.compile.schema import FieldInfo, Kind, SchemaNode
+from gp.compile.schema import FieldInfo, FieldKind, SchemaNode
 from gp.errors import ConfigError
-from gp.importer.hcl_writer import Attr, Block
+from gp.importer.hcl_writer import HclAttr, HclBlock
 from gp.suggest import closest
 
 
@@ -23,10 +23,10 @@ class CannotExpress(ConfigError):
 
 def model_items(
     data: dict, node: SchemaNode, skip: Iterable[str] = (), where: str = ""
-) -> list[Attr | Block]:
+) -> list[HclAttr | HclBlock]:
     """The body of a block holding ``data``, an instance of ``node``'s model, found at ``where``."""
     skipped = set(skip)
-    items: list[Attr | Block] = []
+    items: list[HclAttr | HclBlock] = []
     for key, value in data.items():
         if key in skipped:
             continue
@@ -54,44 +54,46 @@ def _join(where: str, key: Any) -> str:
     return f"{where}.{key}" if where else str(key)
 
 
-def attrs_first(items: list[Attr | Block]) -> list[Attr | Block]:
-    return [i for i in items if isinstance(i, Attr)] + [i for i in items if isinstance(i, Block)]
+def attrs_first(items: list[HclAttr | HclBlock]) -> list[HclAttr | HclBlock]:
+    return [i for i in items if isinstance(i, HclAttr)] + [
+        i for i in items if isinstance(i, HclBlock)
+    ]
 
 
 def field_items(
     f: FieldInfo, value: Any, parent: SchemaNode, where: str = ""
-) -> list[Attr | Block]:
+) -> list[HclAttr | HclBlock]:
     node = f.child
-    if f.kind == Kind.MODEL and node is not None and isinstance(value, dict):
-        return [Block(f.hcl_name, (), model_items(value, node, where=where))]
-    if f.kind == Kind.LIST_OF_MODEL and node is not None and _all_dicts(value) and value:
+    if f.kind == FieldKind.MODEL and node is not None and isinstance(value, dict):
+        return [HclBlock(f.hcl_name, (), model_items(value, node, where=where))]
+    if f.kind == FieldKind.LIST_OF_MODEL and node is not None and _all_dicts(value) and value:
         if env_map_fits(f, value):
-            return [Attr(f.hcl_name, {item["name"]: item["value"] for item in value})]
+            return [HclAttr(f.hcl_name, {item["name"]: item["value"] for item in value})]
         return repeated_blocks(f, value, parent, where)
     if (
-        f.kind == Kind.MAP_OF_MODEL
+        f.kind == FieldKind.MAP_OF_MODEL
         and node is not None
         and isinstance(value, dict)
         and _all_dicts(list(value.values()))
     ):
         block_type = singular(f, parent)
         return [
-            Block(block_type, (str(k),), model_items(v, node, where=f"{where}.{k}"))
+            HclBlock(block_type, (str(k),), model_items(v, node, where=f"{where}.{k}"))
             for k, v in value.items()
         ]
-    return [Attr(f.hcl_name, to_value(value, f, where))]
+    return [HclAttr(f.hcl_name, to_value(value, f, where))]
 
 
 def repeated_blocks(
     f: FieldInfo, items: list[dict], parent: SchemaNode, where: str = ""
-) -> list[Block]:
+) -> list[HclBlock]:
     node = f.child
     assert node is not None
     block_type = singular(f, parent)
     named = node.field("name") is not None and all(isinstance(i.get("name"), str) for i in items)
     if named:
         return [
-            Block(
+            HclBlock(
                 block_type,
                 (i["name"],),
                 model_items(i, node, skip=("name",), where=_join(where, n)),
@@ -99,7 +101,7 @@ def repeated_blocks(
             for n, i in enumerate(items)
         ]
     return [
-        Block(block_type, (), model_items(i, node, where=_join(where, n)))
+        HclBlock(block_type, (), model_items(i, node, where=_join(where, n)))
         for n, i in enumerate(items)
     ]
 
@@ -126,21 +128,21 @@ def to_value(value: Any, f: FieldInfo | None, where: str = "") -> Any:
     if f is None or value is None:
         return value
     node = f.child
-    if f.kind == Kind.MODEL and node is not None and isinstance(value, dict):
+    if f.kind == FieldKind.MODEL and node is not None and isinstance(value, dict):
         return model_value(value, node, where)
-    if f.kind == Kind.LIST_OF_MODEL and node is not None and isinstance(value, list):
+    if f.kind == FieldKind.LIST_OF_MODEL and node is not None and isinstance(value, list):
         return [
             model_value(v, node, _join(where, n)) if isinstance(v, dict) else v
             for n, v in enumerate(value)
         ]
-    if f.kind == Kind.LIST_OF_LIST_OF_MODEL and node is not None and isinstance(value, list):
+    if f.kind == FieldKind.LIST_OF_LIST_OF_MODEL and node is not None and isinstance(value, list):
         return [
             [model_value(v, node, f"{where}[{n}][{m}]") for m, v in enumerate(g)]
             if isinstance(g, list)
             else g
             for n, g in enumerate(value)
         ]
-    if f.kind == Kind.MAP_OF_MODEL and node is not None and isinstance(value, dict):
+    if f.kind == FieldKind.MAP_OF_MODEL and node is not None and isinstance(value, dict):
         return {
             k: model_value(v, node, f"{where}.{k}") if isinstance(v, dict) else v
             for k, v in value.items()

@@ -19,7 +19,7 @@ from gp.config.fmt import format_source
 from gp.errors import ConfigError
 from gp.importer.by_schema import CannotExpress, attrs_first
 from gp.importer.fidelity import differences
-from gp.importer.hcl_writer import Attr, Block, Raw, is_identifier, render_body
+from gp.importer.hcl_writer import HclAttr, HclBlock, Raw, is_identifier, render_body
 from gp.importer.spec_forms import cron_items, workflow_spec_items
 
 BLOCK_TYPES = {
@@ -66,7 +66,7 @@ def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = No
     for obj, block_type, name in planned:
         label = labels.take(block_type, name)
         blocks_by_name[(block_type, _namespace(obj), name)] = label
-    out: list[Block] = []
+    out: list[HclBlock] = []
     notes: list[str] = []
     addresses: list[str] = []
     for i, (obj, block_type, name) in enumerate(planned):
@@ -161,18 +161,18 @@ class _Labels:
         return label
 
 
-def _object_block(obj: dict, block_type: str, label: str, name: str, known: dict) -> Block:
+def _object_block(obj: dict, block_type: str, label: str, name: str, known: dict) -> HclBlock:
     items = _metadata_items(obj, label, name)
     if block_type == "manifest":
         content = {k: v for k, v in obj.items() if k != "status"}
         content["metadata"] = _kept_metadata(obj, name)
-        return Block("manifest", (label,), [Attr("content", content)])
+        return HclBlock("manifest", (label,), [HclAttr("content", content)])
     spec = obj.get("spec") or {}
     if block_type == "cron_workflow":
         items += cron_items(spec, lambda ref: _template_ref(ref, obj, known))
     else:
         items += workflow_spec_items(spec)
-    return Block(block_type, (label,), attrs_first(items))
+    return HclBlock(block_type, (label,), attrs_first(items))
 
 
 def _template_ref(ref: dict, cron: dict, known: dict) -> Raw | None:
@@ -183,14 +183,14 @@ def _template_ref(ref: dict, cron: dict, known: dict) -> Raw | None:
     return Raw(f"workflow_template.{label}") if label else None
 
 
-def _metadata_items(obj: dict, label: str, name: str) -> list[Attr]:
+def _metadata_items(obj: dict, label: str, name: str) -> list[HclAttr]:
     meta = _kept_metadata(obj, name)
     items = []
     if name != label:
-        items.append(Attr("name", name))
+        items.append(HclAttr("name", name))
     for key in ("namespace", "labels", "annotations"):
         if meta.get(key):
-            items.append(Attr(key, meta[key]))
+            items.append(HclAttr(key, meta[key]))
     return items
 
 

@@ -22,16 +22,16 @@ _HCL_KEYWORDS = {"true", "false", "null", "for", "in", "if", "else", "endif", "e
 
 
 @dataclass
-class Attr:
+class HclAttr:
     name: str
     value: Any  # plain data, or a Raw expression
 
 
 @dataclass
-class Block:
+class HclBlock:
     type: str
     labels: tuple[str, ...] = ()
-    body: list[Attr | Block] = field(default_factory=list)
+    body: list[HclAttr | HclBlock] = field(default_factory=list)
     comment: str | None = None
 
 
@@ -46,12 +46,12 @@ def is_identifier(name: str) -> bool:
     return bool(_IDENT.match(name)) and name not in _HCL_KEYWORDS
 
 
-def render_body(items: list[Attr | Block], depth: int = 0) -> str:
+def render_body(items: list[HclAttr | HclBlock], depth: int = 0) -> str:
     """Attributes first as given, blocks separated by blank lines, as terraform writes them."""
     lines: list[str] = []
     prev_block = False
     for item in items:
-        if isinstance(item, Block):
+        if isinstance(item, HclBlock):
             if lines:
                 lines.append("")
             lines.extend(_render_block(item, depth))
@@ -66,7 +66,7 @@ def render_body(items: list[Attr | Block], depth: int = 0) -> str:
     return "\n".join(lines)
 
 
-def _render_block(block: Block, depth: int) -> list[str]:
+def _render_block(block: HclBlock, depth: int) -> list[str]:
     pad = INDENT * depth
     head = " ".join([block.type, *(quote(label) for label in block.labels)])
     out = [f"{pad}# {line}".rstrip() for line in (block.comment or "").splitlines()]

@@ -16,13 +16,13 @@ from typing import Any
 
 from gp.compile import schema
 from gp.importer.by_schema import attrs_first, model_items, to_value
-from gp.importer.hcl_writer import Attr, Block, Raw
+from gp.importer.hcl_writer import HclAttr, HclBlock, Raw
 
 STEP_BODIES = ("container", "script", "resource", "suspend", "http", "containerSet", "data")
 IMPLICIT_DAG = "main"
 
 
-def workflow_spec_items(spec: dict, where: str = "spec") -> list[Attr | Block]:
+def workflow_spec_items(spec: dict, where: str = "spec") -> list[HclAttr | HclBlock]:
     node = schema.workflow_spec()
     steps = _implicit_dag_steps(spec, where)
     skip = {"templates", "arguments"}
@@ -42,7 +42,7 @@ def workflow_spec_items(spec: dict, where: str = "spec") -> list[Attr | Block]:
         ]
     elif templates is not None:
         items.append(
-            Attr(
+            HclAttr(
                 "templates",
                 to_value(templates, node.by_argo_name("templates"), f"{where}.templates"),
             )
@@ -50,7 +50,7 @@ def workflow_spec_items(spec: dict, where: str = "spec") -> list[Attr | Block]:
     return attrs_first(items)
 
 
-def _arguments_items(spec: dict, where: str) -> list[Attr | Block]:
+def _arguments_items(spec: dict, where: str) -> list[HclAttr | HclBlock]:
     if "arguments" not in spec:
         return []
     args = spec["arguments"]
@@ -61,7 +61,7 @@ def _arguments_items(spec: dict, where: str) -> list[Attr | Block]:
     if isinstance(args, dict) and set(args) == {"parameters"} and _named_dicts(params):
         param_node = f.child.by_argo_name("parameters").child  # type: ignore[union-attr]
         return [
-            Block(
+            HclBlock(
                 "parameter",
                 (p["name"],),
                 model_items(
@@ -73,7 +73,7 @@ def _arguments_items(spec: dict, where: str) -> list[Attr | Block]:
     return model_items({"arguments": args}, node, where=where)
 
 
-def template_block(tmpl: dict, where: str) -> Block:
+def template_block(tmpl: dict, where: str) -> HclBlock:
     """`template "NAME" {}`: template fields by schema, a DAG's tasks and steps' groups as blocks."""
     node = schema.template()
     body = model_items(tmpl, node, skip=("name", "dag", "steps"), where=where)
@@ -85,23 +85,25 @@ def template_block(tmpl: dict, where: str) -> Block:
             _task_block("task", t, schema.dag_task(), f"{where}.dag.tasks[{i}]")
             for i, t in enumerate(dag.get("tasks", []))
         ]
-        body.append(Block("dag", (), dag_body))
+        body.append(HclBlock("dag", (), dag_body))
     elif "dag" in tmpl:
         body += model_items({"dag": tmpl["dag"]}, node, where=where)
     steps = tmpl.get("steps")
     if isinstance(steps, list) and all(isinstance(g, list) and _named_dicts(g) for g in steps):
         body.append(
-            Block("steps", (), [_step_group(g, f"{where}.steps[{i}]") for i, g in enumerate(steps)])
+            HclBlock(
+                "steps", (), [_step_group(g, f"{where}.steps[{i}]") for i, g in enumerate(steps)]
+            )
         )
     elif steps is not None:
-        body.append(Attr("steps", to_value(steps, node.by_argo_name("steps"), f"{where}.steps")))
-    return Block("template", (tmpl.get("name", ""),), attrs_first(body))
+        body.append(HclAttr("steps", to_value(steps, node.by_argo_name("steps"), f"{where}.steps")))
+    return HclBlock("template", (tmpl.get("name", ""),), attrs_first(body))
 
 
-def _step_group(group: list[dict], where: str) -> Block:
+def _step_group(group: list[dict], where: str) -> HclBlock:
     if len(group) == 1:
         return _task_block("step", group[0], schema.workflow_step(), f"{where}[0]")
-    return Block(
+    return HclBlock(
         "parallel",
         (),
         [
@@ -111,13 +113,15 @@ def _step_group(group: list[dict], where: str) -> Block:
     )
 
 
-def _task_block(block_type: str, task: dict, node: schema.SchemaNode, where: str) -> Block:
-    return Block(block_type, (task["name"],), task_items(task, node, skip=("name",), where=where))
+def _task_block(block_type: str, task: dict, node: schema.SchemaNode, where: str) -> HclBlock:
+    return HclBlock(
+        block_type, (task["name"],), task_items(task, node, skip=("name",), where=where)
+    )
 
 
 def task_items(
     task: dict, node: schema.SchemaNode, skip: tuple[str, ...], where: str = ""
-) -> list[Attr | Block]:
+) -> list[HclAttr | HclBlock]:
     """A DAG task's or step's fields, with `arguments = { name = "value" }` where it fits."""
     # The template a task runs reads best first.
     task = {"template": task["template"], **task} if "template" in task else task
@@ -125,10 +129,10 @@ def task_items(
     if args_map is None:
         return model_items(task, node, skip=skip, where=where)
     items = model_items(task, node, skip=(*skip, "arguments"), where=where)
-    return attrs_first([*items[:1], Attr("arguments", args_map), *items[1:]])
+    return attrs_first([*items[:1], HclAttr("arguments", args_map), *items[1:]])
 
 
-def _implicit_dag_steps(spec: dict, where: str) -> list[Block] | None:
+def _implicit_dag_steps(spec: dict, where: str) -> list[HclBlock] | None:
     """`step` blocks for the implicit DAG, or None when the spec does not have that shape."""
     templates = spec.get("templates")
     if (
@@ -174,7 +178,7 @@ def _implicit_dag_steps(spec: dict, where: str) -> list[Block] | None:
             skip=("name", "template"),
             where=f"{where}.templates[{index[IMPLICIT_DAG]}].dag.tasks[{j}]",
         )
-        steps.append(Block("step", (task["name"],), attrs_first(body)))
+        steps.append(HclBlock("step", (task["name"],), attrs_first(body)))
     return steps
 
 
@@ -194,21 +198,23 @@ def _named_dicts(items: Any) -> bool:
     )
 
 
-def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[Attr | Block]:
+def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[HclAttr | HclBlock]:
     node = schema.cron_workflow_spec()
-    items: list[Attr | Block] = []
+    items: list[HclAttr | HclBlock] = []
     if "schedule" in spec:
-        items.append(Attr("schedule", spec["schedule"]))
+        items.append(HclAttr("schedule", spec["schedule"]))
     items += model_items(spec, node, skip=("schedule", "workflowSpec"), where="spec")
     wf = spec.get("workflowSpec")
     if isinstance(wf, dict):
         items += _cron_workflow(wf, template_ref)
     elif wf is not None:
-        items.append(Attr("workflow_spec", wf))
+        items.append(HclAttr("workflow_spec", wf))
     return attrs_first(items)
 
 
-def _cron_workflow(wf: dict, template_ref: Callable[[dict], Raw | None]) -> list[Attr | Block]:
+def _cron_workflow(
+    wf: dict, template_ref: Callable[[dict], Raw | None]
+) -> list[HclAttr | HclBlock]:
     """`workflow_template = workflow_template.X` and `arguments = {...}`, else a workflow_spec block."""
     ref = wf.get("workflowTemplateRef")
     raw = (
@@ -219,11 +225,11 @@ def _cron_workflow(wf: dict, template_ref: Callable[[dict], Raw | None]) -> list
     args = wf.get("arguments")
     args_map = _arguments_map(args) if args is not None else {}
     if raw is not None and args_map is not None:
-        items: list[Attr | Block] = [Attr("workflow_template", raw)]
+        items: list[HclAttr | HclBlock] = [HclAttr("workflow_template", raw)]
         if args_map:
-            items.append(Attr("arguments", args_map))
+            items.append(HclAttr("arguments", args_map))
         return items
-    return [Block("workflow_spec", (), workflow_spec_items(wf, "spec.workflowSpec"))]
+    return [HclBlock("workflow_spec", (), workflow_spec_items(wf, "spec.workflowSpec"))]
 
 
 def _arguments_map(args: Any) -> dict | None:

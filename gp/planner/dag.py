@@ -18,7 +18,7 @@ from gp.planner.dag_reason import edge_reason, fields_reason, renamed_reason
 from gp.planner.diff import field_changes
 from gp.planner.masking import mask_at, parse_marks
 from gp.planner.paths import keyed, plain
-from gp.planner.plan import DagChange, DagEdge, DagTask, FieldChange
+from gp.planner.plan import DagChange, DagEdge, DagTask, FieldDiff
 
 
 def _repository(image: str) -> str:
@@ -27,7 +27,7 @@ def _repository(image: str) -> str:
     return name if name and "/" not in tag else image.split("@")[0]
 
 
-def _version_bump(fields: tuple[FieldChange, ...]) -> bool:
+def _version_bump(fields: tuple[FieldDiff, ...]) -> bool:
     """Whether a removed and an added task differ (beyond names) in nothing but the tag of an
     image: the same tool in another version, as a renamed task usually is."""
     return all(
@@ -72,7 +72,7 @@ class _Summary:
 
     def task_fields(
         self, old: dict, new: dict, old_name: str = "", new_name: str = ""
-    ) -> tuple[FieldChange, ...]:
+    ) -> tuple[FieldDiff, ...]:
         before = self.runs(old, self.before_templates)
         after = self.runs(new, self.after_templates)
         if old_name != new_name:
@@ -83,7 +83,7 @@ class _Summary:
 
     def renames(
         self, old: TaskGraph, new: TaskGraph
-    ) -> dict[str, tuple[str, tuple[FieldChange, ...]]]:
+    ) -> dict[str, tuple[str, tuple[FieldDiff, ...]]]:
         """Added task -> (the removed task it renames, what else changed in what it runs)."""
         removed = [n for n in old.tasks if n not in new.tasks]
         added = [n for n in new.tasks if n not in old.tasks]
@@ -93,7 +93,7 @@ class _Summary:
                 fields = self.task_fields(old.tasks[r], new.tasks[a], r, a)
                 if _renamed_along(old.tasks[r], new.tasks[a], self) and _version_bump(fields):
                     candidates.append((len(fields), abs(i - j), r, a, fields))
-        out: dict[str, tuple[str, tuple[FieldChange, ...]]] = {}
+        out: dict[str, tuple[str, tuple[FieldDiff, ...]]] = {}
         taken: set[str] = set()
         for _, _, r, a, fields in sorted(candidates, key=lambda c: c[:2]):
             if r not in taken and a not in out:

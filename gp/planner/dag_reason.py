@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gp.planner.dag_graph import TaskGraph
-from gp.planner.plan import FieldChange
+from gp.planner.plan import FieldDiff
 
 MAX_PARTS = 2
 _SHORT = 48
@@ -48,7 +48,7 @@ def _line_counts(before: Any, after: Any) -> str:
     return f"+{plus} -{minus} lines"
 
 
-def field_reason(change: FieldChange) -> str:
+def field_reason(change: FieldDiff) -> str:
     label = _label(change.path)
     before, after = change.before, change.after
     if change.path == "template" and isinstance(before, str) and isinstance(after, str):
@@ -66,7 +66,7 @@ def field_reason(change: FieldChange) -> str:
     return f"{label} {old} -> {new}"
 
 
-def fields_reason(fields: Sequence[FieldChange]) -> str:
+def fields_reason(fields: Sequence[FieldDiff]) -> str:
     parts = [field_reason(f) for f in fields[:MAX_PARTS]]
     if len(fields) > MAX_PARTS:
         more = len(fields) - MAX_PARTS
@@ -121,7 +121,7 @@ def edge_reason(
 def renamed_reason(
     old_name: str,
     task: str,
-    fields: Sequence[FieldChange],
+    fields: Sequence[FieldDiff],
     old: TaskGraph,
     new: TaskGraph,
     renamed_from: dict[str, str],

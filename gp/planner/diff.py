@@ -16,8 +16,8 @@ from typing import Any
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import canonical, parse_pod_spec_patches, strip_server_fields
 from gp.planner.paths import (
+    ItemName,
     Keyed,
-    Name,
     Path,
     Segment,
     drop_path,
@@ -27,7 +27,7 @@ from gp.planner.paths import (
     leaf_paths,
     plain,
 )
-from gp.planner.plan import FieldChange
+from gp.planner.plan import FieldDiff
 
 
 def prepare(manifest: dict[str, Any] | None) -> Any:
@@ -51,7 +51,7 @@ def _classify(before: Any, after: Any, raw: Sequence[Segment]) -> Path:
     a, b = before, after
     for seg in raw:
         by_name = isinstance(a, Keyed) or isinstance(b, Keyed)
-        out.append(Name(seg) if by_name else seg)
+        out.append(ItemName(seg) if by_name else seg)
         a = a.get(seg) if isinstance(a, dict) else None
         b = b.get(seg) if isinstance(b, dict) else None
     return tuple(out)
@@ -90,7 +90,7 @@ def _pruned(a: Any, b: Any) -> tuple[Any, Any]:
     return out_a, out_b
 
 
-def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
+def field_changes(before: Any, after: Any) -> tuple[FieldDiff, ...]:
     """The differences from ``before`` to ``after`` (prepared trees), sorted by path."""
     old_tree, new_tree = canonical(before or {}), canonical(after or {})
     if _same(old_tree, new_tree):  # the usual case, and far cheaper than asking deepdiff
@@ -123,12 +123,12 @@ def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
         found_b, old = get_path(before, path)
         found_a, new = get_path(after, path)
         changes.append(
-            FieldChange(text, plain(old) if found_b else None, plain(new) if found_a else None)
+            FieldDiff(text, plain(old) if found_b else None, plain(new) if found_a else None)
         )
     return tuple(changes)
 
 
-def unchanged_count(after: dict[str, Any] | None, fields: Sequence[FieldChange]) -> int:
+def unchanged_count(after: dict[str, Any] | None, fields: Sequence[FieldDiff]) -> int:
     """How many fields of ``after`` no change touches, for '# (N unchanged fields hidden)'."""
     if after is None:
         return 0

@@ -43,7 +43,7 @@ from gp.planner.plan import (
     LiveObject,
     LiveState,
     Mode,
-    Plan,
+    PlanData,
     ResourceChange,
     Target,
 )
@@ -374,7 +374,7 @@ def make_plan(
     inputs_hash: str = "",
     now: datetime | None = None,
     sensitive: Iterable[str] = (),
-) -> Plan:
+) -> PlanData:
     """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised."""
     by_address = {obj.address: obj for obj in desired}
     planner = _Planner(by_address, live, frozenset(), confirm, now, stack)
@@ -383,7 +383,7 @@ def make_plan(
     planner.errors.extend(unmatched(known, targets))
     drift = planner.drift()
     changes = planner.changes(mode)
-    return Plan(
+    return PlanData(
         stack=stack,
         target=target,
         mode=mode,
@@ -399,7 +399,7 @@ def make_plan(
     )
 
 
-def raise_for_errors(plan: Plan) -> None:
+def raise_for_errors(plan: PlanData) -> None:
     """Raise a PlanError carrying every error of ``plan`` (one per line), if it has any."""
     if plan.errors:
         pos = None

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from gp.config.fieldpath import Name, Path, Segment, parse_path  # noqa: F401  (re-exported)
+from gp.config.fieldpath import ItemName, Path, Segment, parse_path  # noqa: F401  (re-exported)
 
 # Lists whose items are keyed by something other than ``name``.
 _KEY_FIELD = {"tolerations": "key"}
@@ -51,7 +51,7 @@ def keyed_path(value: Any, path: Sequence[Segment]) -> Path:
             if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
                 if tuple(path[i + 1 :]) == (key_field,):
                     return tuple(out)
-                out.append(Name(names[seg]))
+                out.append(ItemName(names[seg]))
             else:
                 out.append(seg)
             node, field = node[seg], None
@@ -80,7 +80,7 @@ def format_path(path: Sequence[Segment]) -> str:
     for i, seg in enumerate(path):
         if isinstance(seg, int):
             parts.append(f"[{seg}]")
-        elif isinstance(seg, Name) or not _IDENT.match(seg):
+        elif isinstance(seg, ItemName) or not _IDENT.match(seg):
             parts.append(f"[{json.dumps(str(seg))}]")
         else:
             parts.append(seg if i == 0 else f".{seg}")
@@ -185,7 +185,7 @@ def leaf_paths(tree: Any, prefix: Path = ()) -> Iterable[Path]:
     """Every field path of a keyed tree; plain lists count as one field."""
     if isinstance(tree, dict) and tree:
         for k, v in tree.items():
-            seg: Segment = Name(k) if isinstance(tree, Keyed) else k
+            seg: Segment = ItemName(k) if isinstance(tree, Keyed) else k
             yield from leaf_paths(v, prefix + (seg,))
     elif prefix:
         yield prefix

@@ -76,7 +76,7 @@ class LiveState:
 
 
 @dataclass(frozen=True)
-class FieldChange:
+class FieldDiff:
     # Argo's names, name-keyed lists by name: 'spec.templates["sen2cor290"].container.image'
     path: str
     before: Any
@@ -150,7 +150,7 @@ class ResourceChange:
     # What apply sends: the compiled manifest, with ignore_changes paths kept at their live values.
     after: dict[str, Any] | None
     resource_version: str | None  # of the live object read, None when there was none
-    fields: tuple[FieldChange, ...] = ()
+    fields: tuple[FieldDiff, ...] = ()
     # On replace: the live object that is deleted before ``ref`` is created.
     prior_ref: ObjectRef | None = None
     schedule: ScheduleChange | None = None
@@ -170,7 +170,7 @@ class Drift:
     ref: ObjectRef
     before: dict[str, Any] | None  # what gp last applied
     after: dict[str, Any] | None  # what the target holds now (None: deleted outside gp)
-    fields: tuple[FieldChange, ...] = ()
+    fields: tuple[FieldDiff, ...] = ()
     sensitive: tuple[str, ...] = ()  # as ResourceChange.sensitive
 
 
@@ -196,7 +196,7 @@ class RunImpact:
 
 
 @dataclass(frozen=True)
-class Plan:
+class PlanData:
     stack: str
     target: Target
     mode: Mode

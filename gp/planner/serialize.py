@@ -21,9 +21,9 @@ from gp.planner.plan import (
     DagEdge,
     DagTask,
     Drift,
-    FieldChange,
+    FieldDiff,
     Mode,
-    Plan,
+    PlanData,
     ResourceChange,
     RunImpact,
     ScheduleChange,
@@ -57,12 +57,12 @@ def _ref_from(d: Fields | None) -> ObjectRef | None:
     )
 
 
-def _fields(fields: tuple[FieldChange, ...]) -> list[dict]:
+def _fields(fields: tuple[FieldDiff, ...]) -> list[dict]:
     return [{"path": f.path, "before": f.before, "after": f.after} for f in fields]
 
 
-def _fields_from(items: list[Fields]) -> tuple[FieldChange, ...]:
-    return tuple(FieldChange(f.get("path", str), f.any("before"), f.any("after")) for f in items)
+def _fields_from(items: list[Fields]) -> tuple[FieldDiff, ...]:
+    return tuple(FieldDiff(f.get("path", str), f.any("before"), f.any("after")) for f in items)
 
 
 def _preview(p: SchedulePreview | None) -> dict | None:
@@ -231,7 +231,7 @@ def _drift_from(d: Fields) -> Drift:
     )
 
 
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
+def plan_to_dict(plan: PlanData) -> dict[str, Any]:
     return {
         "kind": KIND,
         "format_version": plan.format_version,
@@ -290,7 +290,7 @@ def _impact_from(d: Fields) -> RunImpact:
     )
 
 
-def plan_from_dict(d: dict[str, Any]) -> Plan:
+def plan_from_dict(d: dict[str, Any]) -> PlanData:
     if d.get("kind") != KIND:
         raise PlanError("not a gp plan file")
     version = str(d.get("format_version", ""))
@@ -300,7 +300,7 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         )
     f = Fields(d, "")
     t = f.sub("target")
-    return Plan(
+    return PlanData(
         stack=f.get("stack", str),
         target=Target(
             t.get("provider", str), t.get("namespace", str), t.get("server", str, optional=True)
@@ -325,11 +325,11 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
     )
 
 
-def save_plan(plan: Plan) -> str:
+def save_plan(plan: PlanData) -> str:
     return json.dumps(plan_to_dict(plan), indent=1, sort_keys=False) + "\n"
 
 
-def load_plan(text: str) -> Plan:
+def load_plan(text: str) -> PlanData:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -339,7 +339,7 @@ def load_plan(text: str) -> Plan:
     return plan_from_dict(data)
 
 
-def stale_refs(plan: Plan) -> dict[ObjectRef, str | None]:
+def stale_refs(plan: PlanData) -> dict[ObjectRef, str | None]:
     """What apply must find unchanged: each object read with its resourceVersion, and each
     declared object that was absent (None: it must still be absent)."""
     return dict(plan.read)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from gp.compile.objects import CompiledObject, ObjectRef
-from gp.planner.plan import LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
+from gp.planner.applied import ApplyReport
+from gp.planner.plan import LiveObject, LiveState, PlanData, ResourceChange, StackRecord, Target
 
 
 @dataclass(frozen=True)
@@ -30,26 +31,6 @@ class StackLock(Protocol):
 
     def check(self) -> str | None:
         """None while the lock is still held exactly as this run left it; else why not."""
-
-
-@dataclass
-class ApplyResult:
-    """What apply did, object by object, so a failed run can say what was and was not done."""
-
-    applied: list[ResourceChange] = field(default_factory=list)
-    failed: list[tuple[ResourceChange, str]] = field(default_factory=list)
-    not_attempted: list[ResourceChange] = field(default_factory=list)
-    # What to do about a failure that running gp again would repeat, by address.
-    advice: dict[str, str] = field(default_factory=dict)
-    # Why the run stopped starting writes before the end (interrupted, lock lost); None if not.
-    stopped: str | None = None
-    # Why the stack's lock was found lost (before a write or at the end), None while held: the
-    # plan may be stale then, and the record takes in only what this run wrote.
-    lock_lost: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.not_attempted
 
 
 # Called as each object finishes: (change, error message or None).
@@ -75,14 +56,14 @@ class Provider(Protocol):
 
     def apply(
         self,
-        plan: Plan,
+        plan: PlanData,
         *,
         force_conflicts: bool = False,
         parallelism: int = 10,
         progress: Progress | None = None,
         lock: StackLock | None = None,
         interrupted: Interrupted | None = None,
-    ) -> ApplyResult:
+    ) -> ApplyReport:
         """Write the plan's changes and save the record of what was written.
 
         Before each write the run stops, and starts no more writes, when ``lock`` is no longer

@@ -23,9 +23,18 @@ import yaml
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import ConflictError, ProviderError
+from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
+from gp.planner.plan import (
+    Action,
+    LiveObject,
+    LiveState,
+    PlanData,
+    ResourceChange,
+    StackRecord,
+    Target,
+)
+from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.executor import apply_and_record
 from gp.providers.filelock import FileLock
 from gp.providers.kinds import file_stem, is_cluster_scoped
@@ -210,14 +219,14 @@ class DirectoryProvider:
 
     def apply(
         self,
-        plan: Plan,
+        plan: PlanData,
         *,
         force_conflicts: bool = False,
         parallelism: int = 10,
         progress: Progress | None = None,
         lock: StackLock | None = None,
         interrupted: Interrupted | None = None,
-    ) -> ApplyResult:
+    ) -> ApplyReport:
         # Files are written one at a time: it is fast, and directory pruning cannot race.
         result, record = apply_and_record(
             plan,

@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from gp.errors import GPError, PlanError, ProviderError
-from gp.planner.plan import Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
+from gp.planner.applied import ApplyReport
+from gp.planner.plan import PlanData, ResourceChange, StackRecord, Target
+from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.ordering import schedule
 from gp.providers.record import next_record
 
@@ -44,7 +45,7 @@ def run_changes(
     progress: Progress | None = None,
     depends_on: Mapping[str, Sequence[str]] | None = None,
     gate: Gate | None = None,
-) -> ApplyResult:
+) -> ApplyReport:
     """Apply every change that does something, in dependency order.
 
     ``gate`` is asked right before each write; once it gives a reason to stop, no further
@@ -94,7 +95,7 @@ def run_changes(
                         progress(todo[i], status[i])
             if stops:
                 break
-    result = ApplyResult(advice=advice, stopped=stops[0] if stops else None)
+    result = ApplyReport(advice=advice, stopped=stops[0] if stops else None)
     for i, change in enumerate(todo):
         if i in skipped or (i not in status and stops):
             result.not_attempted.append(change)
@@ -106,7 +107,7 @@ def run_changes(
 
 
 def apply_and_record(
-    plan: Plan,
+    plan: PlanData,
     target: Target,
     *,
     read_record: Callable[[str], StackRecord],
@@ -117,7 +118,7 @@ def apply_and_record(
     identity: str,
     lock: StackLock | None = None,
     interrupted: Interrupted | None = None,
-) -> tuple[ApplyResult, StackRecord]:
+) -> tuple[ApplyReport, StackRecord]:
     """The run every provider makes: refuse a plan meant for elsewhere, write in dependency
     order while the lock holds and no one interrupts, and work out the record of what did get
     written (the provider saves it)."""
@@ -158,12 +159,12 @@ def apply_and_record(
     return result, next_record(old, plan, result.applied, now(), identity, plan_current=not lost)
 
 
-def plan_depends_on(plan: Plan) -> dict[str, tuple[str, ...]]:
+def plan_depends_on(plan: PlanData) -> dict[str, tuple[str, ...]]:
     """The ordering the compiler asked for, from the compiled objects a plan carries."""
     return {o.address: tuple(o.depends_on) for o in plan.objects if o.depends_on}
 
 
-def check_applyable(plan: Plan, target: Target) -> None:
+def check_applyable(plan: PlanData, target: Target) -> None:
     """The provider's own guard: never write a plan meant for elsewhere or known to be bad."""
     if plan.target != target:
         raise ProviderError(f"the plan targets {plan.target}, not {target}")

@@ -11,7 +11,7 @@ ARGO_VERSION = "v1alpha1"
 
 
 @dataclass(frozen=True)
-class Kind:
+class KindInfo:
     kind: str
     plural: str
     namespaced: bool
@@ -20,14 +20,14 @@ class Kind:
 _ARGO_KINDS = {
     k.kind: k
     for k in (
-        Kind("WorkflowTemplate", "workflowtemplates", True),
-        Kind("ClusterWorkflowTemplate", "clusterworkflowtemplates", False),
-        Kind("CronWorkflow", "cronworkflows", True),
-        Kind("Workflow", "workflows", True),
-        Kind("WorkflowEventBinding", "workfloweventbindings", True),
-        Kind("WorkflowTaskSet", "workflowtasksets", True),
-        Kind("WorkflowTaskResult", "workflowtaskresults", True),
-        Kind("WorkflowArtifactGCTask", "workflowartifactgctasks", True),
+        KindInfo("WorkflowTemplate", "workflowtemplates", True),
+        KindInfo("ClusterWorkflowTemplate", "clusterworkflowtemplates", False),
+        KindInfo("CronWorkflow", "cronworkflows", True),
+        KindInfo("Workflow", "workflows", True),
+        KindInfo("WorkflowEventBinding", "workfloweventbindings", True),
+        KindInfo("WorkflowTaskSet", "workflowtasksets", True),
+        KindInfo("WorkflowTaskResult", "workflowtaskresults", True),
+        KindInfo("WorkflowArtifactGCTask", "workflowartifactgctasks", True),
     )
 }
 
@@ -35,12 +35,12 @@ _ARGO_KINDS = {
 DEFAULT_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 
 
-def argo_kind(kind: str) -> Kind:
+def argo_kind(kind: str) -> KindInfo:
     """The REST description of an Argo kind; unknown kinds follow Kubernetes' naming rule."""
     known = _ARGO_KINDS.get(kind)
     if known:
         return known
-    return Kind(kind, kind.lower() + "s", not kind.startswith("Cluster"))
+    return KindInfo(kind, kind.lower() + "s", not kind.startswith("Cluster"))
 
 
 def is_cluster_scoped(kind: str) -> bool:

@@ -16,9 +16,18 @@ from typing import Any
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
+from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import Action, LiveObject, LiveState, Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult, Interrupted, Progress, StackLock
+from gp.planner.plan import (
+    Action,
+    LiveObject,
+    LiveState,
+    PlanData,
+    ResourceChange,
+    StackRecord,
+    Target,
+)
+from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
 from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
@@ -261,14 +270,14 @@ class KubernetesProvider:
 
     def apply(
         self,
-        plan: Plan,
+        plan: PlanData,
         *,
         force_conflicts: bool = False,
         parallelism: int = 10,
         progress: Progress | None = None,
         lock: StackLock | None = None,
         interrupted: Interrupted | None = None,
-    ) -> ApplyResult:
+    ) -> ApplyReport:
         # A saved plan may meet a cluster whose CRDs changed since: refuse before any write.
         self.discovery.require(
             (c.ref.api_version, c.ref.kind, c.address) for c in plan.changes if c.after is not None

@@ -76,7 +76,7 @@ def mismatch_error(stack: str, lock_id: str, held: LockInfo | None) -> LockError
     )
 
 
-class Backend(Protocol):
+class LockBackend(Protocol):
     """One storage of a lock (a file, a Lease)."""
 
     clock: Clock
@@ -98,7 +98,7 @@ class Backend(Protocol):
 
 
 def acquire(
-    backend: Backend, stack: str, holder: str, timeout_s: float, poll_s: float = 0.5
+    backend: LockBackend, stack: str, holder: str, timeout_s: float, poll_s: float = 0.5
 ) -> LockInfo:
     """Take the lock, waiting up to ``timeout_s`` for its holder to let go."""
     deadline = time.monotonic() + max(0.0, timeout_s)
@@ -130,7 +130,7 @@ class HeldLock:
     because another run may have changed the stack meanwhile.
     """
 
-    def __init__(self, backend: Backend, stack: str, info: LockInfo):
+    def __init__(self, backend: LockBackend, stack: str, info: LockInfo):
         self._backend = backend
         self.stack = stack
         self._info = info
@@ -243,7 +243,7 @@ class Renewer:
 
 @contextmanager
 def held(
-    backend: Backend,
+    backend: LockBackend,
     stack: str,
     holder: str,
     timeout_s: float,
@@ -267,7 +267,7 @@ def held(
         pass
 
 
-def _release_quietly(backend: Backend, info: LockInfo, failure: BaseException) -> None:
+def _release_quietly(backend: LockBackend, info: LockInfo, failure: BaseException) -> None:
     """Release after a failure without hiding it: when the target went away, releasing fails
     too, and that second error would replace the one that says what happened."""
     try:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from gp.planner.paths import Name, parse_path
+from gp.planner.paths import ItemName, parse_path
 
 # Only the pipeline itself: labels and annotations that others add (controllers, tooling)
 # are theirs to keep, and `status` is never gp's.
@@ -53,7 +53,7 @@ def _skeleton(fields: dict[str, Any]) -> dict[str, Any] | None:
             name = item.get("name") or item.get("key") if isinstance(item, dict) else None
             if name is None:  # a list keyed otherwise: the whole list is the unit
                 return None
-            name = Name(name)
+            name = ItemName(name)
         else:  # ".", "v:...", "i:...": the enclosing field is owned whole
             return None
         sub = _skeleton(children) if isinstance(children, dict) and children else None

@@ -16,7 +16,7 @@ from typing import Any
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import Action, Mode, Plan, RecordEntry, ResourceChange, StackRecord
+from gp.planner.plan import Action, Mode, PlanData, RecordEntry, ResourceChange, StackRecord
 from gp.providers.fastjson import dumps_pretty, loads
 
 RECORD_FORMAT = "1"
@@ -79,7 +79,7 @@ def _with_change(entries: dict[str, RecordEntry], change: ResourceChange) -> Non
 
 def next_record(
     old: StackRecord,
-    plan: Plan,
+    plan: PlanData,
     applied: Iterable[ResourceChange],
     applied_at: str,
     applied_by: str,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from gp.planner.paths import (
+    ItemName,
     Keyed,
-    Name,
     Path,
     format_path,
     get_path,
@@ -21,7 +21,7 @@ from gp.planner.paths import (
     parse_path,
     plain,
 )
-from gp.planner.plan import FieldChange
+from gp.planner.plan import FieldDiff
 from gp.render.mask import mask_value
 from gp.render.values import Line, one_line, value_lines
 
@@ -49,7 +49,7 @@ def _singular(field: str) -> str:
     return field[:-1] if field.endswith("s") and not field.endswith("ss") else field
 
 
-def _expand(change: FieldChange, secrets: Sequence[str]) -> list[Leaf]:
+def _expand(change: FieldDiff, secrets: Sequence[str]) -> list[Leaf]:
     """A change split into its leaves: a whole item added or removed becomes its fields."""
     path = parse_path(change.path) if change.path else ()
     before = mask_value(change.before, secrets)
@@ -75,7 +75,7 @@ class _Items:
         self.before, self.after = before, after
 
     def is_item(self, path: Path, i: int) -> bool:
-        if not isinstance(path[i], Name):
+        if not isinstance(path[i], ItemName):
             return False
         for tree in (self.before, self.after):
             found, node = get_path(tree, path[:i]) if tree is not None else (False, None)
@@ -105,7 +105,7 @@ def _header(segs: Path, kind: tuple[str, ...]) -> str:
 
 
 def grouped_lines(
-    fields: Sequence[FieldChange],
+    fields: Sequence[FieldDiff],
     before: Any,
     after: Any,
     secrets: Sequence[str] = (),

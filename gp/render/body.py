@@ -14,7 +14,7 @@ from gp.compile.objects import ObjectRef
 from gp.planner.diff import prepare, unchanged_count
 from gp.planner.masking import mask_at, parse_marks
 from gp.planner.paths import format_path, get_path, leaf_paths, plain
-from gp.planner.plan import Action, Drift, FieldChange, ResourceChange, SchedulePreview
+from gp.planner.plan import Action, Drift, FieldDiff, ResourceChange, SchedulePreview
 from gp.render.blocks import grouped_lines
 from gp.render.mask import mask_fields, mask_value
 from gp.render.shape import shape_lines, shape_note
@@ -43,7 +43,7 @@ def heading(ref: ObjectRef) -> str:
     return f"{ref.kind} {json.dumps(ident)}"
 
 
-def _all_fields(manifest: dict[str, Any], created: bool) -> list[FieldChange]:
+def _all_fields(manifest: dict[str, Any], created: bool) -> list[FieldDiff]:
     """Every field of a whole object (for --verbose), as changes from or to nothing."""
     tree = prepare(manifest)
     out = []
@@ -51,9 +51,9 @@ def _all_fields(manifest: dict[str, Any], created: bool) -> list[FieldChange]:
         _, value = get_path(tree, path)
         value = plain(value)
         out.append(
-            FieldChange(format_path(path), None, value)
+            FieldDiff(format_path(path), None, value)
             if created
-            else FieldChange(format_path(path), value, None)
+            else FieldDiff(format_path(path), value, None)
         )
     return out
 

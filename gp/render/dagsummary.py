@@ -10,14 +10,14 @@ Objects that are created or destroyed whole are left out: their shape is shown r
 
 from __future__ import annotations
 
-from gp.planner.plan import Action, DagChange, DagEdge, DagTask, Plan, ResourceChange
+from gp.planner.plan import Action, DagChange, DagEdge, DagTask, PlanData, ResourceChange
 from gp.render.values import Line
 
 _MARKS = {"added": "+", "removed": "-", "renamed": "~", "changed": "~"}
 TITLE = "Pipeline changes"
 
 
-def summarized(plan: Plan) -> list[ResourceChange]:
+def summarized(plan: PlanData) -> list[ResourceChange]:
     """The changes whose DAG summary is shown: objects that exist before and after."""
     return [c for c in plan.changes if c.dag and c.action in (Action.UPDATE, Action.REPLACE)]
 

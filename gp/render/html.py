@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.text import Text
 
 from gp.errors import Diagnostic
-from gp.planner.plan import Action, DagChange, Mode, Plan
-from gp.providers.base import ApplyResult
+from gp.planner.applied import ApplyReport
+from gp.planner.plan import Action, DagChange, Mode, PlanData
 from gp.redact import mask_text, secrets_of
 from gp.render import svg
 from gp.render.dagsummary import TITLE, summarized
@@ -68,7 +68,7 @@ def dag_change_svg(owner: str, dag: DagChange, secrets: Sequence[str]) -> str:
     """A changed DAG: before and after in one picture, added green, removed red and dashed,
     renamed or changed amber."""
     nodes = [
-        svg.Node(
+        svg.Box(
             t.name,
             (mask_text(t.name, secrets),),
             t.status,
@@ -82,7 +82,7 @@ def dag_change_svg(owner: str, dag: DagChange, secrets: Sequence[str]) -> str:
     return svg.draw(nodes, edges, mask_text(f"{owner}: {dag.template}", secrets))
 
 
-def plan_html(plan: Plan, sensitive: Iterable[str] = ()) -> str:
+def plan_html(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
     secrets = secrets_of(plan.sensitive, sensitive)
     where = plan.target.server or ""
     out = [
@@ -146,7 +146,7 @@ def plan_html(plan: Plan, sensitive: Iterable[str] = ()) -> str:
     return "".join(out)
 
 
-def apply_html(result: ApplyResult, plan: Plan | None, sensitive: Iterable[str] = ()) -> str:
+def apply_html(result: ApplyReport, plan: PlanData | None, sensitive: Iterable[str] = ()) -> str:
     secrets = secrets_of(plan.sensitive if plan else (), sensitive)
     return rich_html(apply_text(result, secrets))
 

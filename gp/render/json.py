@@ -13,8 +13,8 @@ from gp.planner.plan import (
     Action,
     DagChange,
     Drift,
-    FieldChange,
-    Plan,
+    FieldDiff,
+    PlanData,
     ResourceChange,
     SchedulePreview,
     StackRecord,
@@ -47,7 +47,7 @@ def _identity(address: str, ref: ObjectRef) -> dict[str, Any]:
 
 
 def _fields(
-    fields: Sequence[FieldChange], marks: Sequence[Path], secrets: Sequence[str]
+    fields: Sequence[FieldDiff], marks: Sequence[Path], secrets: Sequence[str]
 ) -> list[dict[str, Any]]:
     return [
         {
@@ -126,7 +126,7 @@ def _drift(d: Drift, secrets: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def plan_json(plan: Plan, sensitive: Iterable[str] = ()) -> dict[str, Any]:
+def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
     """The plan as JSON-ready data, sensitive values masked."""
     secrets = secrets_of(plan.sensitive, sensitive)
     add, change, destroy = counts(plan.changes)
@@ -149,11 +149,11 @@ def plan_json(plan: Plan, sensitive: Iterable[str] = ()) -> dict[str, Any]:
     }
 
 
-def render_plan_json(plan: Plan, sensitive: Iterable[str] = ()) -> str:
+def render_plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
     return json.dumps(plan_json(plan, sensitive), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_plan(plan: Plan, sensitive: Iterable[str] = ()) -> str:
+def render_plan(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
     """The CLI's entry point for ``--format json``."""
     return render_plan_json(plan, sensitive)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from gp.compile.objects import ObjectRef
-from gp.planner.plan import Action, Plan
+from gp.planner.plan import Action, PlanData
 from gp.redact import mask_text, secrets_of
 from gp.render.body import VERBS, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, dag_lines, summarized
@@ -77,7 +77,7 @@ def _truncated(title: str, body: list[str], room: int) -> str | None:
     return _details(title, kept + [note]) if kept else None
 
 
-def _head(plan: Plan, secrets: Sequence[str]) -> list[str]:
+def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
     out = [f"## gp plan for stack {_code(plan.stack)}", "", f"**{summary(plan)}**", ""]
     destroyed = [c for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE)]
     if destroyed:
@@ -118,7 +118,7 @@ def _head(plan: Plan, secrets: Sequence[str]) -> list[str]:
     return out
 
 
-def _dag_sections(plan: Plan, secrets: Sequence[str]) -> list[tuple[str, str]]:
+def _dag_sections(plan: PlanData, secrets: Sequence[str]) -> list[tuple[str, str]]:
     """(summary, diagram) per changed template: the summary a diff block, the diagram Mermaid."""
     out = []
     for change in summarized(plan):
@@ -150,7 +150,7 @@ def _fit_summary(text: str, room: int) -> tuple[str, bool]:
 
 
 def render_plan_markdown(
-    plan: Plan, sensitive: Iterable[str] = (), limit: int = LIMIT, verbose: bool = False
+    plan: PlanData, sensitive: Iterable[str] = (), limit: int = LIMIT, verbose: bool = False
 ) -> str:
     """The summary first (never cut unless it alone passes ``limit``), a Mermaid diagram per
     changed DAG (dropped, last first, before the summary is ever cut), then the folded diffs
@@ -221,6 +221,6 @@ def render_plan_markdown(
     return text
 
 
-def render_plan(plan: Plan, sensitive: Iterable[str] = (), verbose: bool = False) -> str:
+def render_plan(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = False) -> str:
     """The CLI's entry point for ``--format markdown``."""
     return render_plan_markdown(plan, sensitive, verbose=verbose)

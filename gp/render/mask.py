@@ -18,7 +18,7 @@ from typing import Any
 
 from gp.planner.masking import mask_at
 from gp.planner.paths import Path, format_path, parse_path, starts_with
-from gp.planner.plan import FieldChange
+from gp.planner.plan import FieldDiff
 from gp.redact import MASK, mask_text, secrets_of
 
 __all__ = ["mask_fields", "mask_value"]
@@ -40,12 +40,12 @@ def mask_value(value: Any, secrets: Iterable[str]) -> Any:
     return value
 
 
-def mask_fields(fields: Iterable[FieldChange], marks: Sequence[Path]) -> list[FieldChange]:
+def mask_fields(fields: Iterable[FieldDiff], marks: Sequence[Path]) -> list[FieldDiff]:
     """The field changes with sensitive values masked; those at or under a sensitive path
     become one change at that path, in the place of the first of them."""
     if not marks:
         return list(fields)
-    out: list[FieldChange] = []
+    out: list[FieldDiff] = []
     merged: dict[Path, int] = {}
     for f in fields:
         try:
@@ -55,15 +55,15 @@ def mask_fields(fields: Iterable[FieldChange], marks: Sequence[Path]) -> list[Fi
         top = next((m for m in sorted(marks, key=len) if starts_with(path, m)), None)
         if top is None:
             out.append(
-                FieldChange(f.path, mask_at(f.before, path, marks), mask_at(f.after, path, marks))
+                FieldDiff(f.path, mask_at(f.before, path, marks), mask_at(f.after, path, marks))
             )
             continue
         before = MASK if f.before is not None else None
         after = MASK if f.after is not None else None
         if top in merged:
             old = out[merged[top]]
-            out[merged[top]] = FieldChange(old.path, old.before or before, old.after or after)
+            out[merged[top]] = FieldDiff(old.path, old.before or before, old.after or after)
         else:
             merged[top] = len(out)
-            out.append(FieldChange(format_path(top) if top else "(object)", before, after))
+            out.append(FieldDiff(format_path(top) if top else "(object)", before, after))
     return out

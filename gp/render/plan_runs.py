@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gp.planner.plan import CronUse, Plan, RunImpact
+from gp.planner.plan import CronUse, PlanData, RunImpact
 
 _SHOWN_NAMES = 5
 
@@ -38,11 +38,11 @@ def impact_lines(impact: RunImpact) -> list[str]:
     return out
 
 
-def run_lines(plan: Plan) -> list[str]:
+def run_lines(plan: PlanData) -> list[str]:
     return [line for impact in plan.runs for line in impact_lines(impact)]
 
 
-def runs_json(plan: Plan) -> list[dict[str, Any]]:
+def runs_json(plan: PlanData) -> list[dict[str, Any]]:
     return [
         {
             "address": r.address,

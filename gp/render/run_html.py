@@ -11,8 +11,8 @@ from html import escape
 from gp.redact import mask_text
 from gp.render import svg
 from gp.render.html import table
-from gp.runs.dag import Row, rows_of, spec_rows
-from gp.runs.model import Run, seconds_between
+from gp.runs.dag import DagRow, rows_of, spec_rows
+from gp.runs.model import RunSnapshot, seconds_between
 
 _PHASE_COLOURS = {
     "Succeeded": "#1a7f37",
@@ -29,7 +29,7 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
-def _state(row: Row) -> str:
+def _state(row: DagRow) -> str:
     if row.fan_out and row.total:
         counts = ", ".join(f"{n} {phase}" for phase, n in row.counts)
         return f"{row.phase} ({counts})"
@@ -38,12 +38,12 @@ def _state(row: Row) -> str:
     return row.phase
 
 
-def _dag(run: Run, rows: Sequence[Row], secrets: Sequence[str]) -> str:
+def _dag(run: RunSnapshot, rows: Sequence[DagRow], secrets: Sequence[str]) -> str:
     top = [r for r in rows if r.depth == 0 and r.from_spec]
     after = {s.key: s.after for s in spec_rows(run.spec) if s.depth == 0}
     names = {r.name for r in top}
     nodes = [
-        svg.Node(
+        svg.Box(
             r.name,
             (mask_text(r.name, secrets), " ".join(filter(None, (_state(r), _duration(r.seconds))))),
             r.phase,
@@ -55,7 +55,7 @@ def _dag(run: Run, rows: Sequence[Row], secrets: Sequence[str]) -> str:
     return svg.draw(nodes, edges, f"{run.name}: {run.phase}") if nodes else ""
 
 
-def run_html(run: Run, secrets: Sequence[str] = (), now: datetime | None = None) -> str:
+def run_html(run: RunSnapshot, secrets: Sequence[str] = (), now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     rows = rows_of(run, now)
     colour = _PHASE_COLOURS.get(run.phase, "#57606a")
@@ -99,7 +99,7 @@ def run_html(run: Run, secrets: Sequence[str] = (), now: datetime | None = None)
     )
 
 
-def run_markdown(run: Run, secrets: Sequence[str] = (), now: datetime | None = None) -> str:
+def run_markdown(run: RunSnapshot, secrets: Sequence[str] = (), now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     lines = [
         f"**Run `{run.namespace}/{run.name}` {run.phase}**",

@@ -10,9 +10,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from gp.runs.dag import Row
-from gp.runs.model import Node, Run, parse_time, seconds_between
-from gp.runs.watch import Change
+from gp.runs.dag import DagRow
+from gp.runs.model import Node, RunSnapshot, parse_time, seconds_between
+from gp.runs.watch import StateChange
 
 STYLES = {
     "Succeeded": "green",
@@ -50,7 +50,7 @@ def phase_text(phase: str) -> Text:
     return Text(phase, style=STYLES.get(phase.strip(), "yellow"))
 
 
-def fan_out_summary(row: Row) -> str:
+def fan_out_summary(row: DagRow) -> str:
     counts = dict(row.counts)
     parts = [
         f"{counts[p]} {_COUNT_WORDS.get(p, p.lower())}"
@@ -65,17 +65,17 @@ def _local(stamp: str | None) -> str:
     return t.astimezone().strftime("%Y-%m-%d %H:%M:%S") if t else ""
 
 
-def version_text(run: Run) -> str:
+def version_text(run: RunSnapshot) -> str:
     if not run.version:
         return ""
     return run.version + (f"@{run.commit[:7]}" if run.commit else "")
 
 
-def who(run: Run) -> str:
+def who(run: RunSnapshot) -> str:
     return f"cron {run.cron}" if run.cron else (run.submitted_by or "")
 
 
-def runs_table(runs: Sequence[Run], now: datetime) -> Table | Text:
+def runs_table(runs: Sequence[RunSnapshot], now: datetime) -> Table | Text:
     if not runs:
         return Text("No runs.")
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -94,7 +94,7 @@ def runs_table(runs: Sequence[Run], now: datetime) -> Table | Text:
     return table
 
 
-def run_dict(run: Run, now: datetime, nodes: bool = False) -> dict[str, Any]:
+def run_dict(run: RunSnapshot, now: datetime, nodes: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": run.name,
         "namespace": run.namespace,
@@ -137,11 +137,11 @@ def _node_dict(n: Node, now: datetime) -> dict[str, Any]:
     }
 
 
-def runs_json(runs: Sequence[Run], now: datetime) -> str:
+def runs_json(runs: Sequence[RunSnapshot], now: datetime) -> str:
     return json.dumps({"runs": [run_dict(r, now) for r in runs]}, indent=2) + "\n"
 
 
-def run_json(run: Run, now: datetime) -> str:
+def run_json(run: RunSnapshot, now: datetime) -> str:
     return json.dumps(run_dict(run, now, nodes=True), indent=2) + "\n"
 
 
@@ -153,7 +153,7 @@ def _params(values: Any) -> str:
     return ", ".join(shown)
 
 
-def run_text(run: Run, rows: Sequence[Row], now: datetime) -> Text:
+def run_text(run: RunSnapshot, rows: Sequence[DagRow], now: datetime) -> Text:
     """`gp runs show`: the run, then its DAG with each node's phase, times, message, inputs
     and outputs."""
     out = header(run, now)
@@ -175,7 +175,7 @@ def run_text(run: Run, rows: Sequence[Row], now: datetime) -> Text:
     return out
 
 
-def header(run: Run, now: datetime) -> Text:
+def header(run: RunSnapshot, now: datetime) -> Text:
     out = Text()
     out.append(run.name, style="bold")
     out.append(f"  {run.address or run.template or ''}  ")
@@ -197,7 +197,7 @@ def header(run: Run, now: datetime) -> Text:
     return out
 
 
-def row_line(row: Row) -> Text:
+def row_line(row: DagRow) -> Text:
     out = Text("  " * (row.depth + 1))
     if row.fan_out and row.total:
         out.append(fan_out_summary(row))
@@ -213,7 +213,7 @@ def row_line(row: Row) -> Text:
     return out
 
 
-def change_line(change: Change, at: datetime) -> Text:
+def change_line(change: StateChange, at: datetime) -> Text:
     """One line per state change, for output that is not a terminal."""
     out = Text(at.astimezone().strftime("%H:%M:%S") + " ")
     if change.row is None:

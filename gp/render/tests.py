@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only: rendering a report never needs the test-file loader
-    from gp.simulate import Run
+    from gp.simulate import SimulatedRun
     from gp.testing import Check, TestReport
 
 Shown = Callable[[str], str]  # how a file path is shown (relative to the working directory)
@@ -18,7 +18,7 @@ def _where(result, shown: Shown) -> str:
     return f"{shown(pos.file)}:{pos.line}"
 
 
-def _dag(run: Run) -> list[str]:
+def _dag(run: SimulatedRun) -> list[str]:
     nodes = [n for n in run.nodes if n.name and n.type != "StepGroup"]
     width = max((len(n.name) for n in nodes), default=0)
     return [
@@ -72,7 +72,7 @@ def render_text(report: TestReport, shown: Shown = str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _run_json(run: Run | None) -> dict[str, Any] | None:
+def _run_json(run: SimulatedRun | None) -> dict[str, Any] | None:
     if run is None:
         return None
     return {

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 
-from gp.planner.plan import Action, Mode, Plan, ResourceChange, StackRecord, Target
-from gp.providers.base import ApplyResult
+from gp.planner.applied import ApplyReport
+from gp.planner.plan import Action, Mode, PlanData, ResourceChange, StackRecord, Target
 from gp.redact import mask_text, secrets_of
 from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, summarized
@@ -38,7 +38,7 @@ def counts(changes: Iterable[ResourceChange]) -> tuple[int, int, int]:
     return add, change, destroy
 
 
-def summary(plan: Plan) -> str:
+def summary(plan: PlanData) -> str:
     if plan.errors:
         # "No changes" would be false comfort: the objects in error were not planned at all.
         n = len(plan.errors)
@@ -64,7 +64,7 @@ def _emit(out: Text, lines: Sequence[Line], secrets: Sequence[str]) -> None:
         out.append(mask_text(text, secrets) + "\n", style="bold" if line.marker == "#" else None)
 
 
-def _drift_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
+def _drift_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
     out.append("Objects changed outside gp\n\n", style="bold")
     out.append(
         'gp detected the following changes made outside of gp since the last "gp apply":\n\n'
@@ -86,7 +86,7 @@ def _drift_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
     out.append("\n" + "─" * 77 + "\n\n")
 
 
-def _dag_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
+def _dag_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
     """What the changes do to the pipelines, before the field diff that says how."""
     changes = summarized(plan)
     if not changes:
@@ -97,7 +97,7 @@ def _dag_section(plan: Plan, out: Text, secrets: Sequence[str]) -> None:
     out.append("\n")
 
 
-def plan_text(plan: Plan, sensitive: Iterable[str] = (), verbose: bool = False) -> Text:
+def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = False) -> Text:
     """``verbose``: created and destroyed objects with every field, not just their shape."""
     secrets = secrets_of(plan.sensitive, sensitive)
     out = Text()
@@ -129,7 +129,11 @@ def plan_text(plan: Plan, sensitive: Iterable[str] = (), verbose: bool = False) 
 
 
 def render_plan(
-    plan: Plan, *, color: bool | None = None, sensitive: Iterable[str] = (), verbose: bool = False
+    plan: PlanData,
+    *,
+    color: bool | None = None,
+    sensitive: Iterable[str] = (),
+    verbose: bool = False,
 ) -> Text | str:
     """A rich ``Text`` by default (the console decides on colour); with ``color`` given, a
     string: console markup (True) or plain text (False)."""
@@ -142,12 +146,12 @@ def _as(text: Text, color: bool | None) -> Text | str:
     return text.markup if color else text.plain
 
 
-def _result_counts(result: ApplyResult) -> str:
+def _result_counts(result: ApplyReport) -> str:
     add, change, destroy = counts(result.applied)
     return f"Resources: {add} added, {change} changed, {destroy} destroyed."
 
 
-def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
+def apply_text(result: ApplyReport, sensitive: Iterable[str] = ()) -> Text:
     """'Apply complete!' or, after a failure, what was applied, what failed, what was not tried."""
     secrets = secrets_of(sensitive)
     out = Text()
@@ -187,7 +191,7 @@ def apply_text(result: ApplyResult, sensitive: Iterable[str] = ()) -> Text:
     return out
 
 
-def next_step(result: ApplyResult) -> str:
+def next_step(result: ApplyReport) -> str:
     """ "Rerun to converge" only when a rerun can: a lost lock asks for a new plan, an
     interrupted run to be finished, and failures that would repeat say what to do."""
     if result.lock_lost:
@@ -214,13 +218,13 @@ def _lost_after_the_end(reason: str) -> str:
 
 
 def render_apply(
-    result: ApplyResult, *, color: bool | None = None, sensitive: Iterable[str] = ()
+    result: ApplyReport, *, color: bool | None = None, sensitive: Iterable[str] = ()
 ) -> Text | str:
     return _as(apply_text(result, sensitive), color)
 
 
 def render_apply_result(
-    result: ApplyResult, plan: Plan | None = None, *, sensitive: Iterable[str] = ()
+    result: ApplyReport, plan: PlanData | None = None, *, sensitive: Iterable[str] = ()
 ) -> Text:
     """apply_text, masking the plan's sensitive values too (the CLI's entry point)."""
     return apply_text(result, secrets_of(plan.sensitive if plan else (), sensitive))

@@ -9,12 +9,12 @@ from rich.console import Group
 from rich.text import Text
 
 from gp.render.runs import header, row_line
-from gp.runs.dag import Row
+from gp.runs.dag import DagRow
 
 _ACTIVE = ("Running", "Failed", "Error")
 
 
-def _fit(rows: Sequence[Row], room: int) -> tuple[list[Row], int]:
+def _fit(rows: Sequence[DagRow], room: int) -> tuple[list[DagRow], int]:
     """At most ``room`` rows: when they do not all fit, the ones running or failed are kept
     first, then the rest in order; the count of those left out is returned."""
     if len(rows) <= room:
@@ -25,7 +25,7 @@ def _fit(rows: Sequence[Row], room: int) -> tuple[list[Row], int]:
 
 
 def screen(
-    run, rows: Sequence[Row], now: datetime, width: int, height: int, note: str | None = None
+    run, rows: Sequence[DagRow], now: datetime, width: int, height: int, note: str | None = None
 ) -> Group:
     head = header(run, now)
     lines: list[Text] = []

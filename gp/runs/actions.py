@@ -9,10 +9,9 @@ from typing import Any, Protocol
 
 from gp.compile.objects import CompiledObject
 from gp.errors import RunError
-from gp.planner.plan import Action, StackRecord
-from gp.planner.plan import Plan as PlanData
+from gp.planner.plan import Action, PlanData, StackRecord
 from gp.runs import history
-from gp.runs.model import Run, run_from_workflow
+from gp.runs.model import RunSnapshot, run_from_workflow
 from gp.runs.params import Declared, check, declared_parameters, overlay
 from gp.runs.submit import Origin, Submission, build_workflow, user_annotations
 from gp.runs.version import version_of
@@ -153,7 +152,7 @@ def submit(
     name: str | None = None,
     allow_drift: bool = False,
     annotations: Mapping[str, str] | None = None,
-) -> Run:
+) -> RunSnapshot:
     """Check, then submit one run of ``address``; nothing is sent when a check fails."""
     obj = runnable(ctx.objects, address)
     if not allow_drift:
@@ -185,7 +184,7 @@ def resubmit(
     parameters: Mapping[str, str] | None = None,
     *,
     allow_drift: bool = False,
-) -> Run:
+) -> RunSnapshot:
     """A new run of the same pipeline with the old run's parameters, ``parameters`` on top."""
     old = get(ctx, ident)
     if not old.address:
@@ -210,7 +209,7 @@ def _split(ctx: RunContext, ident: str) -> tuple[Sequence[str], str]:
     return ((ns,) if ns else ctx.namespaces), name
 
 
-def get(ctx: RunContext, ident: str) -> Run:
+def get(ctx: RunContext, ident: str) -> RunSnapshot:
     """A run by NAME (looked for in the stack's namespaces) or NAMESPACE/NAME."""
     namespaces, name = _split(ctx, ident)
     for ns in namespaces:
@@ -220,7 +219,7 @@ def get(ctx: RunContext, ident: str) -> Run:
     raise RunError(f"no run {name} in namespace {', '.join(namespaces)}; gp runs lists them")
 
 
-def with_spec(ctx: RunContext, run: Run) -> Run:
+def with_spec(ctx: RunContext, run: RunSnapshot) -> RunSnapshot:
     """A run whose controller has not stored its template yet is drawn from the live template."""
     if run.spec.get("templates") or not run.template:
         return run
@@ -229,7 +228,7 @@ def with_spec(ctx: RunContext, run: Run) -> Run:
     return replace(run, spec=(live or {}).get("spec") or run.spec)
 
 
-def watch(ctx: RunContext, ident: str) -> Iterator[Run]:
+def watch(ctx: RunContext, ident: str) -> Iterator[RunSnapshot]:
     """The run now and after each change; the caller stops when ``run.done``."""
     run = get(ctx, ident)
     spec = run.spec
@@ -242,7 +241,7 @@ def watch(ctx: RunContext, ident: str) -> Iterator[Run]:
 
 def runs(
     ctx: RunContext, address: str | None = None, status: str | None = None, limit: int | None = None
-) -> list[Run]:
+) -> list[RunSnapshot]:
     if address is not None:
         runnable(ctx.objects, address)
     selector = history.selector(ctx.stack, address)
@@ -255,7 +254,7 @@ def runs(
     )
 
 
-def stop(ctx: RunContext, ident: str, terminate: bool = False) -> Run:
+def stop(ctx: RunContext, ident: str, terminate: bool = False) -> RunSnapshot:
     run = get(ctx, ident)
     if run.done:
         raise RunError(f"{run.name} has already finished ({run.phase})")

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gp.planner.plan import Action, CronUse, Plan, ResourceChange, RunImpact
+from gp.planner.plan import Action, CronUse, PlanData, ResourceChange, RunImpact
 from gp.runs.model import ADDRESS_ANNOTATION, DONE_PHASES, STACK_LABEL
 
 TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 _TOUCHING = (Action.UPDATE, Action.DELETE, Action.REPLACE)
 
 
-def changing_templates(plan: Plan) -> list[ResourceChange]:
+def changing_templates(plan: PlanData) -> list[ResourceChange]:
     return [c for c in plan.changes if c.ref.kind in TEMPLATE_KINDS and c.action in _TOUCHING]
 
 
@@ -47,7 +47,7 @@ def _cron_use(cron: Mapping[str, Any]) -> CronUse:
     )
 
 
-def _cron_kept(plan: Plan, use: CronUse, change: ResourceChange) -> bool:
+def _cron_kept(plan: PlanData, use: CronUse, change: ResourceChange) -> bool:
     """Whether the cron still references the template after this plan is applied."""
     for c in plan.changes:
         if (
@@ -63,7 +63,7 @@ def _cron_kept(plan: Plan, use: CronUse, change: ResourceChange) -> bool:
 
 
 def assess(
-    plan: Plan, workflows: Iterable[Mapping[str, Any]], crons: Iterable[Mapping[str, Any]]
+    plan: PlanData, workflows: Iterable[Mapping[str, Any]], crons: Iterable[Mapping[str, Any]]
 ) -> tuple[tuple[RunImpact, ...], tuple[str, ...]]:
     workflows, crons = list(workflows), list(crons)
     impacts, warnings = [], []

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from gp.compile.depends import DependsSyntaxError, parse, refs
-from gp.runs.model import GROUPING_TYPES, Node, Run, seconds_between
+from gp.runs.model import GROUPING_TYPES, Node, RunSnapshot, seconds_between
 
 _MAX_DEPTH = 6  # nested templates drawn this deep (recursive templates stop here)
 
@@ -30,7 +30,7 @@ class SpecRow:
 
 
 @dataclass(frozen=True)
-class Row:
+class DagRow:
     key: str
     name: str
     depth: int
@@ -118,9 +118,11 @@ def _fan_out_counts(node: Node, by_id: Mapping[str, Node]) -> tuple[int, Counter
     return len(children), Counter(c.phase for c in children)
 
 
-def _row(spec_row: SpecRow, node: Node | None, by_id: Mapping[str, Node], now: datetime) -> Row:
+def _row(spec_row: SpecRow, node: Node | None, by_id: Mapping[str, Node], now: datetime) -> DagRow:
     if node is None:
-        return Row(spec_row.key, spec_row.name, spec_row.depth, "Pending", fan_out=spec_row.fan_out)
+        return DagRow(
+            spec_row.key, spec_row.name, spec_row.depth, "Pending", fan_out=spec_row.fan_out
+        )
     total, counts, attempts = 0, Counter(), 0
     if spec_row.fan_out or node.type == "TaskGroup":
         total, counts = _fan_out_counts(node, by_id)
@@ -132,7 +134,7 @@ def _row(spec_row: SpecRow, node: Node | None, by_id: Mapping[str, Node], now: d
             by_id[c] for c in node.children if c in by_id and by_id[c].phase in ("Failed", "Error")
         ]
         message = next((c.message for c in reversed(failed) if c.message), None)
-    return Row(
+    return DagRow(
         key=spec_row.key,
         name=spec_row.name,
         depth=spec_row.depth,
@@ -148,7 +150,7 @@ def _row(spec_row: SpecRow, node: Node | None, by_id: Mapping[str, Node], now: d
     )
 
 
-def rows_of(run: Run, now: datetime) -> list[Row]:
+def rows_of(run: RunSnapshot, now: datetime) -> list[DagRow]:
     """Every task of the run's spec with its state, then nodes the spec does not draw (an exit
     handler's), so nothing that ran is hidden."""
     by_name = run.node_by_name()

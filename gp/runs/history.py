@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from gp.errors import RunError
-from gp.runs.model import ADDRESS_LABEL, STACK_LABEL, Run
+from gp.runs.model import ADDRESS_LABEL, STACK_LABEL, RunSnapshot
 from gp.runs.submit import label_value
 
 STATUSES = ("Pending", "Running", "Succeeded", "Failed", "Error")
@@ -28,11 +28,11 @@ def normal_status(status: str | None) -> str | None:
 
 
 def newest_first(
-    runs: Iterable[Run],
+    runs: Iterable[RunSnapshot],
     address: str | None = None,
     status: str | None = None,
     limit: int | None = None,
-) -> list[Run]:
+) -> list[RunSnapshot]:
     """``runs`` of ``address`` (exactly, not only by the label's digest) in ``status``,
     newest first, at most ``limit``."""
     chosen = [
@@ -44,7 +44,7 @@ def newest_first(
     return chosen[:limit] if limit else chosen
 
 
-def merge_namespaces(lists: Sequence[Sequence[Run]]) -> list[Run]:
+def merge_namespaces(lists: Sequence[Sequence[RunSnapshot]]) -> list[RunSnapshot]:
     seen, out = set(), []
     for runs in lists:
         for r in runs:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from gp.errors import GPError, RunError
 from gp.runs.actions import RunContext, get
-from gp.runs.model import Run
+from gp.runs.model import RunSnapshot
 
 NODE_NAME_ANNOTATION = "workflows.argoproj.io/node-name"
 MAIN = "main"
@@ -35,7 +35,7 @@ def split_timestamp(line: str) -> tuple[str, str]:
     return "", line
 
 
-def _task_of(pod: dict, run: Run) -> str:
+def _task_of(pod: dict, run: RunSnapshot) -> str:
     node_name = ((pod.get("metadata") or {}).get("annotations") or {}).get(NODE_NAME_ANNOTATION, "")
     for node in run.nodes:
         if node.name == node_name:
@@ -51,13 +51,13 @@ def _started(pod: dict) -> bool:
     return (pod.get("status") or {}).get("phase") in ("Running", "Succeeded", "Failed")
 
 
-def _pods(ctx: RunContext, run: Run, task: str | None) -> list[tuple[str, dict]]:
+def _pods(ctx: RunContext, run: RunSnapshot, task: str | None) -> list[tuple[str, dict]]:
     pods = ctx.engine.list_pods(run.namespace, run.name)
     chosen = [(_task_of(p, run), p) for p in pods]
     return [(t, p) for t, p in chosen if _matches(t, task)]
 
 
-def _check_task(run: Run, task: str | None) -> None:
+def _check_task(run: RunSnapshot, task: str | None) -> None:
     if task is None:
         return
     names = {n.display_name for n in run.nodes} | {

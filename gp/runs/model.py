@@ -68,7 +68,7 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Run:
+class RunSnapshot:
     name: str
     namespace: str
     phase: str  # Pending until Argo's controller has seen it
@@ -131,7 +131,7 @@ def _node(data: Mapping[str, Any], run: str) -> Node:
     )
 
 
-def run_from_workflow(wf: Mapping[str, Any]) -> Run:
+def run_from_workflow(wf: Mapping[str, Any]) -> RunSnapshot:
     meta = wf.get("metadata") or {}
     spec = wf.get("spec") or {}
     status = wf.get("status") or {}
@@ -149,7 +149,7 @@ def run_from_workflow(wf: Mapping[str, Any]) -> Run:
             key=lambda n: (n.started_at or "~", n.name),
         )
     )
-    return Run(
+    return RunSnapshot(
         name=meta.get("name", ""),
         namespace=meta.get("namespace", ""),
         phase=status.get("phase") or "Pending",

@@ -10,25 +10,25 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from gp.runs.dag import Row, rows_of
-from gp.runs.model import Run
+from gp.runs.dag import DagRow, rows_of
+from gp.runs.model import RunSnapshot
 
 RUN_KEY = ""  # the run itself, among the rows' keys
 
 
 @dataclass(frozen=True)
-class Change:
+class StateChange:
     """One state change: a task (or the run, key "") went from ``before`` to ``after``."""
 
     key: str
     name: str
     before: str | None  # None: first seen
     after: str
-    row: Row | None  # None for the run itself
+    row: DagRow | None  # None for the run itself
     message: str | None = None
 
 
-def _state(row: Row) -> tuple:
+def _state(row: DagRow) -> tuple:
     # A fan-out changes state when any child does; a retry when a new attempt starts.
     return (row.phase, row.attempts, row.counts)
 
@@ -41,11 +41,13 @@ class WatchState:
     phase: str | None = None
 
 
-def step(state: WatchState, run: Run, now: datetime) -> tuple[list[Row], list[Change]]:
+def step(
+    state: WatchState, run: RunSnapshot, now: datetime
+) -> tuple[list[DagRow], list[StateChange]]:
     """Take one snapshot: the rows to draw and the changes since the last snapshot. A task not
     started yet is not a change (it is drawn as Pending); the run's phase is."""
     rows = rows_of(run, now)
-    changes: list[Change] = []
+    changes: list[StateChange] = []
     for row in rows:
         current = _state(row)
         before = state.seen.get(row.key)
@@ -53,7 +55,7 @@ def step(state: WatchState, run: Run, now: datetime) -> tuple[list[Row], list[Ch
             continue
         state.seen[row.key] = current
         changes.append(
-            Change(
+            StateChange(
                 row.key,
                 row.name,
                 before[0] if before else None,
@@ -64,7 +66,7 @@ def step(state: WatchState, run: Run, now: datetime) -> tuple[list[Row], list[Ch
         )
     if run.phase != state.phase:
         changes.append(
-            Change(
+            StateChange(
                 RUN_KEY,
                 run.name,
                 state.phase,
@@ -77,7 +79,9 @@ def step(state: WatchState, run: Run, now: datetime) -> tuple[list[Row], list[Ch
     return rows, changes
 
 
-def follow(snapshots: Iterable[Run], now=None) -> Iterator[tuple[Run, list[Row], list[Change]]]:
+def follow(
+    snapshots: Iterable[RunSnapshot], now=None
+) -> Iterator[tuple[RunSnapshot, list[DagRow], list[StateChange]]]:
     """Each snapshot with its rows and changes, until the run is done."""
     from gp.runs.model import utc_now
 
@@ -90,5 +94,5 @@ def follow(snapshots: Iterable[Run], now=None) -> Iterator[tuple[Run, list[Row],
             return
 
 
-def fan_out_counts(row: Row) -> Mapping[str, int]:
+def fan_out_counts(row: DagRow) -> Mapping[str, int]:
     return dict(row.counts)

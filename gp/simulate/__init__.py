@@ -14,7 +14,7 @@ from typing import Any
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.dag import execute_dag
 from gp.simulate.engine import Engine
-from gp.simulate.model import NodeResult, Run, Scenario
+from gp.simulate.model import NodeResult, Scenario, SimulatedRun
 from gp.simulate.outcomes import relative
 from gp.simulate.steps import execute_steps
 from gp.simulate.templates import Templates
@@ -78,7 +78,7 @@ def _parameters(spec: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, 
     return params
 
 
-def simulate(scenario: Scenario) -> Run:
+def simulate(scenario: Scenario) -> SimulatedRun:
     wf_name, spec = workflow_spec(scenario)
     if spec.get("synchronization"):
         raise NotModelledError("spec.synchronization is not modelled")
@@ -104,7 +104,14 @@ def simulate(scenario: Scenario) -> Run:
         )
         for n in engine.nodes.by_name.values()
     )
-    return Run(phase, nodes, message)
+    return SimulatedRun(phase, nodes, message)
 
 
-__all__ = ["NodeResult", "NotModelledError", "Run", "Scenario", "SimulationError", "simulate"]
+__all__ = [
+    "NodeResult",
+    "NotModelledError",
+    "Scenario",
+    "SimulatedRun",
+    "SimulationError",
+    "simulate",
+]

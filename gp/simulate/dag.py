@@ -10,7 +10,7 @@ from gp.compile import depends as dep
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.engine import Engine, Opts
 from gp.simulate.model import ERROR, FAILED, OMITTED, RUNNING, SKIPPED, SUCCEEDED
-from gp.simulate.nodes import Node, node_tags
+from gp.simulate.nodes import SimNode, node_tags
 from gp.simulate.scope import item_scope, parse_items, substitute, substitute_value
 from gp.simulate.when import WhenError, evaluate
 
@@ -24,7 +24,7 @@ class DagContext:
         self.visited: set[str] = set()
         self._logic: dict[str, dep.Expr | None] = {}
 
-    def node(self, task: str) -> Node | None:
+    def node(self, task: str) -> SimNode | None:
         return self.eng.nodes.get(f"{self.boundary}.{task}")
 
     def logic(self, task: str) -> dep.Expr | None:
@@ -68,7 +68,7 @@ class DagContext:
 
 def execute_dag(
     eng: Engine, name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: Opts
-) -> Node:
+) -> SimNode:
 
     node = eng.nodes.get(name) or eng.new_node(name, "DAG", RUNNING, opts)
     dag = tmpl["dag"]

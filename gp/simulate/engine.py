@@ -14,7 +14,7 @@ from typing import Any
 
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.model import ERROR, FAILED, PENDING, RUNNING, SUCCEEDED, Scenario
-from gp.simulate.nodes import Node, Nodes
+from gp.simulate.nodes import Nodes, SimNode
 from gp.simulate.outcomes import Outcomes
 from gp.simulate.scope import substitute_value
 from gp.simulate.templates import Templates, template_kind
@@ -35,7 +35,7 @@ class Opts:
 
 # (engine, node name, template, scope, inputs, opts) -> the template's node: how a dag or
 # steps template runs (gp/simulate/dag.py, steps.py), given to the engine by its maker.
-Composite = Callable[["Engine", str, dict, Any, dict[str, str], Opts], Node]
+Composite = Callable[["Engine", str, dict, Any, dict[str, str], Opts], SimNode]
 
 
 class Engine:
@@ -122,11 +122,11 @@ class Engine:
                 done = True
         return done
 
-    def new_node(self, name: str, type_: str, phase: str, opts: Opts, **kw: Any) -> Node:
+    def new_node(self, name: str, type_: str, phase: str, opts: Opts, **kw: Any) -> SimNode:
         self.changed = True
         started = self.tick if phase in (RUNNING, PENDING) else None
         return self.nodes.add(
-            Node(
+            SimNode(
                 name,
                 opts.display or name.rsplit(".", 1)[-1],
                 type_,
@@ -139,7 +139,7 @@ class Engine:
             )
         )
 
-    def mark(self, node: Node, phase: str, message: str = "") -> Node:
+    def mark(self, node: SimNode, phase: str, message: str = "") -> SimNode:
         if node.phase != phase:
             self.changed = True
             node.phase = phase
@@ -156,7 +156,7 @@ class Engine:
         args: dict[str, str],
         local: dict[str, str],
         opts: Opts,
-    ) -> Node:
+    ) -> SimNode:
         tmpl, scope = self.templates.resolve(holder, scope)
         node = self.nodes.get(name)
         if node is not None and node.fulfilled:
@@ -207,7 +207,7 @@ class Engine:
             return retry
         return node
 
-    def _execute_pod(self, name: str, tmpl: dict, opts: Opts) -> Node:
+    def _execute_pod(self, name: str, tmpl: dict, opts: Opts) -> SimNode:
         node = self.nodes.get(name)
         if node is None:
             node = self.new_node(
@@ -221,7 +221,7 @@ class Engine:
             )
         return node
 
-    def _process_retries(self, retry: Node, strategy: dict) -> None:
+    def _process_retries(self, retry: SimNode, strategy: dict) -> None:
         """operator.go processNodeRetries: the retry node takes its last attempt's phase once
         no further attempt is due."""
         for key in ("expression",):
@@ -262,12 +262,12 @@ class Engine:
     def run_exit_hook(
         self,
         holder: dict,
-        parent: Node,
+        parent: SimNode,
         scope: Any,
         local: dict[str, str],
         boundary: str | None,
         prefix: str,
-    ) -> Node | None:
+    ) -> SimNode | None:
         """exit_handler.go runOnExitNode: a task's exit handler, a hooked child of its node."""
         hooks = holder.get("hooks") or {}
         unmodelled = set(hooks) - {"exit"}

@@ -57,7 +57,7 @@ _ATTEMPT = re.compile(r"\(\d+\)$")
 
 
 @dataclass(frozen=True)
-class Run:
+class SimulatedRun:
     phase: str  # the Workflow's phase
     nodes: tuple[NodeResult, ...]  # in the order they were created
     message: str = ""

@@ -13,7 +13,7 @@ from gp.simulate.model import ERROR, FAILED, OMITTED, SKIPPED, SUCCEEDED
 
 
 @dataclass
-class Node:
+class SimNode:
     name: str
     display: str
     type: str
@@ -46,15 +46,15 @@ class Node:
 
 class Nodes:
     def __init__(self) -> None:
-        self.by_name: dict[str, Node] = {}
+        self.by_name: dict[str, SimNode] = {}
 
-    def get(self, name: str) -> Node | None:
+    def get(self, name: str) -> SimNode | None:
         return self.by_name.get(name)
 
-    def __getitem__(self, name: str) -> Node:
+    def __getitem__(self, name: str) -> SimNode:
         return self.by_name[name]
 
-    def add(self, node: Node) -> Node:
+    def add(self, node: SimNode) -> SimNode:
         self.by_name[node.name] = node
         return node
 
@@ -77,7 +77,7 @@ class Nodes:
             return [node.children[-1]] if node.children else []
         return [o for out in node.outbound for o in self.outbound(out)]
 
-    def hooks_fulfilled(self, node: Node) -> bool:
+    def hooks_fulfilled(self, node: SimNode) -> bool:
         """common.CheckAllHooksFullfilled: a dependency counts as done once its hooks are."""
         return all(
             self.by_name[c].fulfilled
@@ -85,7 +85,7 @@ class Nodes:
             if c in self.by_name and self.by_name[c].hooked
         )
 
-    def retry_children(self, node: Node) -> list[str]:
+    def retry_children(self, node: SimNode) -> list[str]:
         """getRetryNodeChildrenIds: where the phase walk goes on from a retry node."""
         out: list[str] = []
         for name in reversed(node.children):
@@ -98,13 +98,13 @@ class Nodes:
                 out.extend(child.children)
         return out
 
-    def attempts(self, node: Node) -> list[Node]:
+    def attempts(self, node: SimNode) -> list[SimNode]:
         return [
             self.by_name[c] for c in node.children if c in self.by_name and self.by_name[c].retried
         ]
 
 
-def node_tags(prefix: str, nodes: Nodes, node: Node) -> dict[str, str]:
+def node_tags(prefix: str, nodes: Nodes, node: SimNode) -> dict[str, str]:
     """The variables a finished node gives its successors: its status and outputs (a retry
     node's come from its last attempt)."""
     source = node

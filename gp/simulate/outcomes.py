@@ -7,7 +7,7 @@ from typing import Any
 
 from gp.errors import SimulationError
 from gp.simulate.model import OUTCOME_PHASES, SUCCEEDED, Scenario
-from gp.simulate.nodes import Node
+from gp.simulate.nodes import SimNode
 
 _FAN_OUT = re.compile(r"\(\d+:[^()]*\)")
 
@@ -38,7 +38,7 @@ class Outcomes:
         self.outputs = {k: dict(v) for k, v in scenario.outputs.items()}
         self.used: set[str] = set()
 
-    def _keys(self, task: Node | None, name: str) -> list[str]:
+    def _keys(self, task: SimNode | None, name: str) -> list[str]:
         rel = relative(name, self.wf_name)
         display = task.display if task is not None else rel.rsplit(".", 1)[-1]
         return [rel, display, _FAN_OUT.sub("", display), _FAN_OUT.sub("", rel)]
@@ -50,7 +50,7 @@ class Outcomes:
                 return table[key]
         return None
 
-    def result(self, pod: Node, task: Node | None) -> tuple[str, dict[str, Any]]:
+    def result(self, pod: SimNode, task: SimNode | None) -> tuple[str, dict[str, Any]]:
         """The phase and outputs of ``pod`` (an attempt of ``task`` when the task retries)."""
         keys = self._keys(task, pod.task)
         found = self._lookup(self.phases, keys)
@@ -69,7 +69,7 @@ class Outcomes:
                 )
         return phase, self._outputs(pod, keys)
 
-    def _outputs(self, pod: Node, keys: list[str]) -> dict[str, Any]:
+    def _outputs(self, pod: SimNode, keys: list[str]) -> dict[str, Any]:
         given = dict(self._lookup(self.outputs, keys) or {})
         out: dict[str, Any] = {"parameters": {}}
         if "result" in given:

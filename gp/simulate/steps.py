@@ -9,14 +9,14 @@ from typing import Any
 from gp.errors import NotModelledError
 from gp.simulate.engine import Engine, Opts
 from gp.simulate.model import ERROR, FAILED, RUNNING, SKIPPED, SUCCEEDED
-from gp.simulate.nodes import Node, node_tags
+from gp.simulate.nodes import SimNode, node_tags
 from gp.simulate.scope import item_scope, parse_items, substitute, substitute_value
 from gp.simulate.when import WhenError, evaluate
 
 
 def execute_steps(
     eng: Engine, name: str, tmpl: dict, scope: Any, inputs: dict[str, str], opts: Opts
-) -> Node:
+) -> SimNode:
     node = eng.nodes.get(name) or eng.new_node(name, "Steps", RUNNING, opts)
     local = {**eng.globals, **inputs}
     for i, group in enumerate(tmpl.get("steps") or []):
@@ -51,7 +51,7 @@ def execute_steps(
     return eng.mark(node, SUCCEEDED)
 
 
-def _outbound(eng: Engine, node: Node, tmpl: dict) -> None:
+def _outbound(eng: Engine, node: SimNode, tmpl: dict) -> None:
     for i in range(len(tmpl.get("steps") or []) - 1, -1, -1):
         last = eng.nodes.get(f"{node.name}[{i}]")
         if last is not None:
@@ -60,8 +60,8 @@ def _outbound(eng: Engine, node: Node, tmpl: dict) -> None:
 
 
 def _execute_group(
-    eng: Engine, group: list[dict], sg: Node, scope: Any, local: dict[str, str], boundary: str
-) -> Node:
+    eng: Engine, group: list[dict], sg: SimNode, scope: Any, local: dict[str, str], boundary: str
+) -> SimNode:
     if sg.fulfilled and all(eng.nodes[c].fulfilled for c in sg.children):
         return sg
     expanded: list[tuple[str, dict, str, dict]] = []

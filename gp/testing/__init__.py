@@ -3,10 +3,10 @@
 
 from gp.testing.files import Expect, TestCase, load_tests, test_files
 from gp.testing.runner import (
-    Backend,
     Check,
     Mismatch,
     SimulatorBackend,
+    TestBackend,
     TestReport,
     TestResult,
     run_tests,
@@ -15,11 +15,11 @@ from gp.testing.runner import (
 )
 
 __all__ = [
-    "Backend",
     "Check",
     "Expect",
     "Mismatch",
     "SimulatorBackend",
+    "TestBackend",
     "TestCase",
     "TestReport",
     "TestResult",

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from gp.errors import SimulationError
-from gp.simulate import NodeResult, Run, Scenario, workflow_spec
+from gp.simulate import NodeResult, Scenario, SimulatedRun, workflow_spec
 from gp.simulate.outcomes import relative
 
 SCENARIO_ANNOTATION = "sim.gp.dev/scenario"
@@ -109,7 +109,7 @@ def _depths(nodes: Mapping[str, dict]) -> dict[str, int]:
     return depth
 
 
-def run_of(workflow: Mapping[str, Any]) -> Run:
+def run_of(workflow: Mapping[str, Any]) -> SimulatedRun:
     """Argo's report of a finished Workflow as a ``Run``: node names relative to the Workflow,
     ``started`` the rank of each node's start (seconds, then depth) among the nodes that ran."""
     wf_name = workflow["metadata"]["name"]
@@ -143,7 +143,7 @@ def run_of(workflow: Mapping[str, Any]) -> Run:
                 n.get("message", ""),
             )
         )
-    return Run(status.get("phase", ""), tuple(results), status.get("message", ""))
+    return SimulatedRun(status.get("phase", ""), tuple(results), status.get("message", ""))
 
 
 class EngineBackend:
@@ -163,7 +163,7 @@ class EngineBackend:
         created = self.client.create_workflow(workflow_for(scenario, self.namespace))
         return created["metadata"]["name"]
 
-    def wait(self, name: str) -> Run:
+    def wait(self, name: str) -> SimulatedRun:
         deadline = time.monotonic() + self.timeout_s
         while True:
             wf = self.client.get_workflow(self.namespace, name)
@@ -180,5 +180,5 @@ class EngineBackend:
                 )
             time.sleep(self.poll_s)
 
-    def run(self, scenario: Scenario) -> Run:
+    def run(self, scenario: Scenario) -> SimulatedRun:
         return self.wait(self.submit(scenario))

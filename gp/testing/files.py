@@ -20,7 +20,7 @@ from gp.config.evaluator import Evaluator
 from gp.config.expansion import expand
 from gp.config.instance import ModuleInstance
 from gp.config.parse import parse_files
-from gp.config.session import Session, at
+from gp.config.session import LoadSession, at
 from gp.errors import ConfigError, Diagnostic, DiagnosticsError, SourcePos
 from gp.simulate.model import NODE_PHASES, OUTCOME_PHASES, WORKFLOW_PHASES
 
@@ -64,7 +64,7 @@ def load_tests(root_dir: Path, cache_dir: Path | None = None) -> list[TestCase]:
         except DiagnosticsError as e:
             diags.extend(e.diagnostics)
             continue
-        session = Session(Path(root_dir), cache_dir=cache_dir)
+        session = LoadSession(Path(root_dir), cache_dir=cache_dir)
         decls, tests = gather_tests(Path(root_dir), files, session.diags)
         inst = ModuleInstance(session, decls, "", {}, (Path(root_dir).resolve(),))
         for decl in tests:

@@ -16,21 +16,21 @@ from typing import Protocol
 
 from gp.compile.objects import CompiledObject
 from gp.errors import ConfigError, NotModelledError, SimulationError
-from gp.simulate import Run, Scenario, simulate
+from gp.simulate import Scenario, SimulatedRun, simulate
 from gp.suggest import did_you_mean
 from gp.testing.files import TestCase
 
 
-class Backend(Protocol):
+class TestBackend(Protocol):
     name: str
 
-    def run(self, scenario: Scenario) -> Run: ...
+    def run(self, scenario: Scenario) -> SimulatedRun: ...
 
 
 class SimulatorBackend:
     name = "simulator"
 
-    def run(self, scenario: Scenario) -> Run:
+    def run(self, scenario: Scenario) -> SimulatedRun:
         return simulate(scenario)
 
 
@@ -47,7 +47,7 @@ class Check:
     """One backend's run of one test."""
 
     backend: str
-    run: Run | None
+    run: SimulatedRun | None
     mismatches: tuple[Mismatch, ...] = ()
     error: str = ""  # the run could not be made: not modelled, a missing output, ...
     seconds: float = 0.0
@@ -133,7 +133,7 @@ def scenario_for(case: TestCase, objects: Sequence[CompiledObject]) -> Scenario:
     )
 
 
-def check(case: TestCase, run: Run) -> tuple[Mismatch, ...]:
+def check(case: TestCase, run: SimulatedRun) -> tuple[Mismatch, ...]:
     found: list[Mismatch] = []
     expect = case.expect
     if expect.phase is not None and run.phase != expect.phase:
@@ -172,7 +172,7 @@ def _started(name: str, node) -> str:
     return f"{name} started at step {node.started}"
 
 
-def run_case(case: TestCase, scenario: Scenario, backend: Backend) -> Check:
+def run_case(case: TestCase, scenario: Scenario, backend: TestBackend) -> Check:
     start = time.perf_counter()
     try:
         run = backend.run(scenario)
@@ -191,7 +191,7 @@ def run_case(case: TestCase, scenario: Scenario, backend: Backend) -> Check:
 def run_tests(
     objects: Sequence[CompiledObject],
     cases: Sequence[TestCase],
-    backends: Sequence[Backend] = (SimulatorBackend(),),
+    backends: Sequence[TestBackend] = (SimulatorBackend(),),
     pattern: str | None = None,
 ) -> TestReport:
     results = []

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import CompiledObject
-from gp.planner.plan import Action, Plan, Target
+from gp.planner.plan import Action, PlanData, Target
 from gp.planner.schedule import next_runs, schedules_of
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
@@ -46,7 +46,7 @@ def version(applied: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class Row:
+class ObjectRow:
     address: str
     kind: str
     name: str
@@ -57,7 +57,7 @@ class Row:
     pipeline: bool
 
 
-def _states(plan: Plan) -> dict[str, tuple[str, str]]:
+def _states(plan: PlanData) -> dict[str, tuple[str, str]]:
     """Each address's state (css class, words) from the plan: drift first, then its action."""
     words = {
         Action.NOOP: ("in-sync", "in sync"),
@@ -101,7 +101,7 @@ def stack(ui, request, form) -> dict:
             continue
         state, words = states.get(address, ("in-sync", "in sync")) if plan else ("pending", "…")
         rows.append(
-            Row(
+            ObjectRow(
                 mask_text(address, secrets),
                 ref.kind,
                 f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from gp.planner.plan import Action, Plan
+from gp.planner.plan import Action, PlanData
 from gp.redact import mask_text, secrets_of
 from gp.render.body import MARKERS, change_lines, drift_lines
 from gp.render.dagsummary import change_summary
@@ -52,7 +52,7 @@ def _lines(lines: list[Line], secrets) -> tuple[ShownLine, ...]:
     )
 
 
-def plan_view(ui, plan: Plan, secrets) -> dict:
+def plan_view(ui, plan: PlanData, secrets) -> dict:
     drift = [
         ChangeView(d.address, "drift", _lines(drift_lines(d, secrets), secrets)) for d in plan.drift
     ]
@@ -102,7 +102,7 @@ def plan(ui, request, form) -> dict:
     if saved is not None:
         secrets = secrets_of(saved.sensitive)
         return {
-            "title": "Plan",
+            "title": "PlanData",
             "stack": saved.stack,
             "saved": str(ui.source.plan_file),
             **plan_view(ui, saved, secrets),
@@ -111,7 +111,7 @@ def plan(ui, request, form) -> dict:
     fresh = ui.source.plan(loaded)
     secrets = secrets_of(fresh.sensitive, loaded.compiled.module.sensitive_values)
     return {
-        "title": "Plan",
+        "title": "PlanData",
         "stack": loaded.compiled.module.stack,
         "saved": None,
         "created_at": fresh.created_at,

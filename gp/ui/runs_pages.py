@@ -20,8 +20,8 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from gp import operations
-from gp.api.runs import masked
 from gp.api import Stack
+from gp.api.runs import masked
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import GPError
 from gp.redact import mask_text, secrets_of

@@ -14,7 +14,7 @@ from gp import operations
 from gp.compile.objects import CompiledObject
 from gp.planner.masking import mask_at
 from gp.planner.paths import keyed_path
-from gp.planner.plan import Plan
+from gp.planner.plan import PlanData
 from gp.providers.base import Provider
 
 
@@ -43,7 +43,7 @@ def _fingerprint(folders: set[Path]) -> tuple:
 
 @dataclass(frozen=True)
 class Loaded:
-    compiled: operations.Compiled
+    compiled: operations.CompiledStack
     provider: Provider
     folders: frozenset[Path]
 
@@ -78,11 +78,11 @@ class StackSource:
             self._seen = _fingerprint(folders)
             return self._loaded
 
-    def plan(self, loaded: Loaded | None = None) -> Plan:
+    def plan(self, loaded: Loaded | None = None) -> PlanData:
         """A fresh plan between the module and the target. Read-only, so no lock is taken:
         like a plan a reviewer looks at, it may be stale the moment an apply runs."""
         loaded = loaded or self.load()
         return operations.plan(loaded.compiled, loaded.provider)
 
-    def saved_plan(self) -> Plan | None:
+    def saved_plan(self) -> PlanData | None:
         return operations.read_plan_file(self.plan_file) if self.plan_file else None

@@ -10,7 +10,7 @@ import yaml
 
 from gp.compile.objects import ADDRESS_ANNOTATION, LABEL_PREFIX, MANAGED_BY_LABEL
 from gp.importer import generate_config
-from gp.importing import generate_checked
+from gp.importer.checked import generate_checked
 
 _ROOT = Path(__file__).resolve().parents[2]
 # ../shared beside the checkout (further up for a nested git worktree), as in tests/conftest.py.

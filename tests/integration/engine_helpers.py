@@ -10,7 +10,7 @@ from pathlib import Path
 from kubernetes import client
 
 from gp.cli.main import main
-from gp.devcluster.scenario import SCENARIO_ANNOTATION, Scenario
+from gp.devcluster.scenario import SCENARIO_ANNOTATION, EngineScenario
 
 GROUP, VERSION = "argoproj.io", "v1alpha1"
 REPO = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ class Runs:
         self,
         template: str,
         params: dict[str, str] | None = None,
-        scenario: Scenario | None = None,
+        scenario: EngineScenario | None = None,
         cluster_scope: bool = False,
     ) -> str:
         ref = {"name": template, **({"clusterScope": True} if cluster_scope else {})}

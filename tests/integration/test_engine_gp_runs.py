@@ -15,7 +15,7 @@ import time
 import pytest
 from engine_helpers import REPO, Runs, phases, summary
 
-from gp.devcluster.scenario import SCENARIO_ANNOTATION, Scenario
+from gp.devcluster.scenario import SCENARIO_ANNOTATION, EngineScenario
 from gp.runs.submit import template_digest
 
 pytestmark = [pytest.mark.integration, pytest.mark.engine]
@@ -56,7 +56,7 @@ ADDR = "workflow_template.etl"
 
 
 def scenario(**kw) -> str:
-    return f"{SCENARIO_ANNOTATION}={Scenario(**kw).to_annotation()}"
+    return f"{SCENARIO_ANNOTATION}={EngineScenario(**kw).to_annotation()}"
 
 
 @pytest.fixture

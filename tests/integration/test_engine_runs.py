@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 from engine_helpers import Runs, example_on_cluster, gp_apply, phases, summary, task_nodes
 
-from gp.devcluster.scenario import Scenario
+from gp.devcluster.scenario import EngineScenario
 
 pytestmark = [pytest.mark.integration, pytest.mark.engine]
 
@@ -140,7 +140,7 @@ def sen2cor_runs(engine, tmp_path_factory):
             label: r.submit(
                 "sen2cor",
                 {"tile": "T11UNQ"},
-                Scenario(outcomes={task: (phase,) for task, phase in outcomes.items()}),
+                EngineScenario(outcomes={task: (phase,) for task, phase in outcomes.items()}),
             )
             for label, (outcomes, _, _) in SEN2COR.items()
         }
@@ -212,7 +212,7 @@ workflow_template "flow" {
 def test_outputs_flow_into_arguments_and_when(engine, module, runs):
     root = module(OUTPUTS, stack="outputs")
     gp_apply(root)
-    wf = runs.wait(runs.submit("flow", scenario=Scenario(outputs={"probe": {"count": "3"}})))
+    wf = runs.wait(runs.submit("flow", scenario=EngineScenario(outputs={"probe": {"count": "3"}})))
     assert wf["status"]["phase"] == "Succeeded", summary(wf)
     assert phases(wf) == {"probe": "Succeeded", "many": "Succeeded", "few": "Skipped"}
     nodes = task_nodes(wf)

@@ -23,7 +23,7 @@ from test_provider_kubernetes import change, manifest
 
 from gp.cli import output
 from gp.compile.objects import STACK_LABEL
-from gp.planner.plan import Action, Mode, Plan
+from gp.planner.plan import Action, Mode, PlanData
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LOCK_ID_ANNOTATION, micro_time
 
@@ -102,7 +102,7 @@ def test_a_lost_lease_stops_apply_before_its_next_write(kube, namespace, how):
         kube, namespace, identity="ci@runner", lease_seconds=30, poll_s=0.05, clock=clock
     )
     made = [manifest("WorkflowTemplate", f"t{i}", namespace) for i in range(6)]
-    plan = Plan(
+    plan = PlanData(
         STACK, provider.target, Mode.NORMAL, tuple(change(Action.CREATE, None, m) for m in made)
     )
     with provider.lock(STACK, "ci@runner", 0) as lock:

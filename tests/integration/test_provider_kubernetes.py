@@ -19,7 +19,7 @@ from gp.compile.objects import (
 )
 from gp.config.model import ProviderConfig
 from gp.errors import ConflictError, LockError
-from gp.planner.plan import Action, Mode, Plan, ResourceChange
+from gp.planner.plan import Action, Mode, PlanData, ResourceChange
 from gp.providers.factory import make_provider
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LOCK_ID_ANNOTATION
@@ -68,8 +68,8 @@ def change(
     )
 
 
-def plan(provider: KubernetesProvider, *changes: ResourceChange) -> Plan:
-    return Plan(STACK, provider.target, Mode.NORMAL, tuple(changes))
+def plan(provider: KubernetesProvider, *changes: ResourceChange) -> PlanData:
+    return PlanData(STACK, provider.target, Mode.NORMAL, tuple(changes))
 
 
 def image_of(obj: dict) -> str:

@@ -1,5 +1,5 @@
 from gp.compile import schema
-from gp.compile.schema import Kind
+from gp.compile.schema import FieldKind
 
 
 def test_acronym_fields_use_argo_spelling():
@@ -31,18 +31,18 @@ def test_python_keyword_fields_drop_the_underscore():
 
 def test_field_kinds():
     spec = schema.workflow_spec()
-    assert spec.field("node_selector").kind == Kind.MAP
-    assert spec.field("tolerations").kind == Kind.LIST_OF_MODEL
-    assert spec.field("pod_gc").kind == Kind.MODEL
-    assert spec.field("hooks").kind == Kind.MAP_OF_MODEL
+    assert spec.field("node_selector").kind == FieldKind.MAP
+    assert spec.field("tolerations").kind == FieldKind.LIST_OF_MODEL
+    assert spec.field("pod_gc").kind == FieldKind.MODEL
+    assert spec.field("hooks").kind == FieldKind.MAP_OF_MODEL
     assert spec.field("parallelism").scalar is int
     tmpl = schema.template()
-    assert tmpl.field("active_deadline_seconds").kind == Kind.INT_OR_STRING
-    assert tmpl.field("steps").kind == Kind.LIST_OF_LIST_OF_MODEL
-    assert tmpl.field("plugin").kind == Kind.ANY
+    assert tmpl.field("active_deadline_seconds").kind == FieldKind.INT_OR_STRING
+    assert tmpl.field("steps").kind == FieldKind.LIST_OF_LIST_OF_MODEL
+    assert tmpl.field("plugin").kind == FieldKind.ANY
     limits = tmpl.field("container").child.field("resources").child.field("limits")
-    assert limits.kind == Kind.MAP and limits.scalar is str
-    assert schema.dag_task().field("with_items").kind == Kind.LIST
+    assert limits.kind == FieldKind.MAP and limits.scalar is str
+    assert schema.dag_task().field("with_items").kind == FieldKind.LIST
 
 
 def test_repeated_blocks_by_singular_name():
@@ -50,7 +50,7 @@ def test_repeated_blocks_by_singular_name():
     assert spec.repeated("toleration").argo_name == "tolerations"
     assert spec.repeated("host_alias").argo_name == "hostAliases"
     assert spec.repeated("volume_claim_template").argo_name == "volumeClaimTemplates"
-    assert schema.dag_task().repeated("hook").kind == Kind.MAP_OF_MODEL
+    assert schema.dag_task().repeated("hook").kind == FieldKind.MAP_OF_MODEL
     assert spec.repeated("pod_gc") is None
 
 

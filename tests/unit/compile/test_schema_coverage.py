@@ -49,7 +49,7 @@ def test_newer_fields_compile_to_argo_names():
     spec = schema.workflow_spec()
     assert spec.field("pod_resources").argo_name == "podResources"
     claims = spec.field("resource_claims")
-    assert claims.kind is schema.Kind.LIST_OF_MODEL
+    assert claims.kind is schema.FieldKind.LIST_OF_MODEL
     assert (
         claims.child.field("resource_claim_template_name").argo_name == "resourceClaimTemplateName"
     )

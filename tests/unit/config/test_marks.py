@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from gp.compile import compile_module
-from gp.planner.plan import Action, FieldChange, Mode, Plan, ResourceChange, Target
+from gp.planner.plan import Action, FieldDiff, Mode, PlanData, ResourceChange, Target
 from gp.render.json import plan_json
 from gp.render.text import render_plan
 
@@ -152,8 +152,8 @@ def test_a_sensitive_name_is_refused(load):
 TARGET = Target("directory", "pipeline", "/tmp/x")
 
 
-def _plan(change: ResourceChange) -> Plan:
-    return Plan("geo", TARGET, Mode.NORMAL, (change,))
+def _plan(change: ResourceChange) -> PlanData:
+    return PlanData("geo", TARGET, Mode.NORMAL, (change,))
 
 
 def test_renderers_mask_by_path_without_knowing_the_secret():
@@ -191,8 +191,8 @@ def test_renderers_mask_by_path_without_knowing_the_secret():
         }
     }
     fields = (
-        FieldChange('spec.templates["a"].container.env["TOKEN"].value', "OLD-SECRET", "NEW-SECRET"),
-        FieldChange('spec.templates["a"].container.env["USER"].value', "app", "root"),
+        FieldDiff('spec.templates["a"].container.env["TOKEN"].value', "OLD-SECRET", "NEW-SECRET"),
+        FieldDiff('spec.templates["a"].container.env["USER"].value', "app", "root"),
     )
     change = ResourceChange(
         "workflow_template.w",

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from gp.devcluster.scenario import (
+    EngineScenario,
     NodeKey,
-    Scenario,
     ScenarioError,
     delay_for,
     node_key,
@@ -101,7 +101,7 @@ def test_outputs_take_the_scenario_then_the_default_and_skip_what_has_neither():
 
 
 def test_delays_and_the_annotation_round_trip():
-    s = Scenario(
+    s = EngineScenario(
         outcomes={"a": ("Failed", "Succeeded")}, outputs={"b": {"p": "1"}}, delays={"c": 2.5}
     )
     again = parse_scenario(s.to_annotation())

@@ -11,7 +11,7 @@ from gp.compile.module import compile_module, validate_module
 from gp.config import load_module
 from gp.errors import ConfigError, DiagnosticsError
 from gp.importer import generate, generate_config, load_yaml_objects
-from gp.importing import generate_checked
+from gp.importer.checked import generate_checked
 
 
 def obj(spec: dict, kind: str = "WorkflowTemplate", **meta) -> dict:
@@ -206,7 +206,7 @@ def test_aliases_within_the_limit_and_timestamps_load(tmp_path: Path):
 
 def test_docs_list_every_block_name_of_a_repeated_field():
     from gp.compile import schema
-    from gp.compile.schema import Kind
+    from gp.compile.schema import FieldKind
 
     docs = (Path(__file__).resolve().parents[3] / "docs" / "language.md").read_text()
     table = docs[
@@ -221,7 +221,7 @@ def test_docs_list_every_block_name_of_a_repeated_field():
         seen.add(id(node))
         for f in node.fields.values():
             # object metadata and status fields are not written in modules
-            if f.kind in (Kind.LIST_OF_MODEL, Kind.MAP_OF_MODEL) and f.hcl_name not in (
+            if f.kind in (FieldKind.LIST_OF_MODEL, FieldKind.MAP_OF_MODEL) and f.hcl_name not in (
                 "managed_fields",
                 "owner_references",
                 "conditions",

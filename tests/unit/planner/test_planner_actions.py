@@ -14,7 +14,7 @@ from gp.planner.plan import (
     REASON_IDENTITY,
     REASON_NO_CONFIG,
     Action,
-    FieldChange,
+    FieldDiff,
     Mode,
 )
 
@@ -47,7 +47,7 @@ def test_update_lists_the_changed_field_by_name():
     (c,) = p.changes
     assert c.action is Action.UPDATE
     assert c.fields == (
-        FieldChange(
+        FieldDiff(
             'spec.templates["sen2cor290"].container.image',
             "geo/sen2cor:2.9.0",
             "geo/sen2cor:2.10.0",
@@ -91,7 +91,7 @@ def test_renamed_object_is_one_replace():
     assert c.action is Action.REPLACE and c.reason == REASON_IDENTITY
     assert (c.prior_ref, c.ref) == (old.ref, new.ref)
     assert c.resource_version == "100"
-    assert FieldChange("metadata.name", "sen2cor", "sen2cor-v2") in c.fields
+    assert FieldDiff("metadata.name", "sen2cor", "sen2cor-v2") in c.fields
 
 
 def test_namespace_move_is_a_replace():

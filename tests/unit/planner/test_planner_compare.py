@@ -7,7 +7,7 @@ import json
 from plan_builders import container_spec, cron, deployed, edit, live_of, obj, plan, state, wt
 
 from gp.config.model import Lifecycle
-from gp.planner.plan import Action, FieldChange
+from gp.planner.plan import Action, FieldDiff
 
 
 def with_live(o, manifest, *, record=True):
@@ -73,7 +73,7 @@ def test_zero_value_set_by_gp_still_reverts_a_live_edit():
     desired.manifest["spec"]["suspend"] = False
     live = edit(desired, lambda m: m["spec"].update(suspend=True))
     c = only_change(plan([desired], with_live(desired, live)))
-    assert c.fields == (FieldChange("spec.suspend", True, False),)
+    assert c.fields == (FieldDiff("spec.suspend", True, False),)
 
 
 def test_int_or_string_same_value_is_no_change():
@@ -82,7 +82,7 @@ def test_int_or_string_same_value_is_no_change():
     assert only_change(plan([desired], with_live(desired, live))).action is Action.NOOP
     live = edit(desired, lambda m: m["spec"]["templates"][1]["retryStrategy"].update(limit=11))
     c = only_change(plan([desired], with_live(desired, live)))
-    assert c.fields == (FieldChange('spec.templates["sen2cor290"].retryStrategy.limit', 11, "10"),)
+    assert c.fields == (FieldDiff('spec.templates["sen2cor290"].retryStrategy.limit', 11, "10"),)
 
 
 def test_pod_spec_patch_compared_as_a_document():
@@ -104,7 +104,7 @@ def test_field_gp_set_last_time_and_no_longer_sets_is_a_change():
     now = wt("w")
     c = only_change(plan([now], deployed(before)))
     assert c.action is Action.UPDATE
-    assert c.fields == (FieldChange("spec.activeDeadlineSeconds", 600, None),)
+    assert c.fields == (FieldDiff("spec.activeDeadlineSeconds", 600, None),)
 
 
 def test_field_only_the_server_set_is_not_a_change_even_without_record():
@@ -170,7 +170,7 @@ def test_env_item_change_is_named():
     new = obj("WorkflowTemplate", "sen2cor", edit(wt(), env("debug"))["spec"])
     c = only_change(plan([new], deployed(old)))
     assert c.fields == (
-        FieldChange('spec.templates["sen2cor290"].container.env["LOG"].value', "info", "debug"),
+        FieldDiff('spec.templates["sen2cor290"].container.env["LOG"].value', "info", "debug"),
     )
 
 
@@ -191,7 +191,7 @@ def test_tolerations_keyed_by_key():
         )
     )
     assert c.fields == (
-        FieldChange('spec.tolerations["ga.nodepool/type"].effect', "NoSchedule", "NoExecute"),
+        FieldDiff('spec.tolerations["ga.nodepool/type"].effect', "NoSchedule", "NoExecute"),
     )
 
 
@@ -205,7 +205,7 @@ def test_plain_lists_change_as_a_whole():
     )
     c = only_change(plan([new], deployed(wt())))
     assert c.fields == (
-        FieldChange('spec.templates["sen2cor290"].container.args', ["a", "b"], ["a", "c", "d"]),
+        FieldDiff('spec.templates["sen2cor290"].container.args', ["a", "b"], ["a", "c", "d"]),
     )
 
 
@@ -215,7 +215,7 @@ def test_label_keys_with_dots_are_quoted():
     assert c.action is Action.NOOP  # a label someone else added is not gp's field
     old = edit(wt(), lambda m: m["metadata"]["labels"].update({"app.kubernetes.io/part-of": "x"}))
     c = only_change(plan([wt()], deployed_as(old)))
-    assert c.fields == (FieldChange('metadata.labels["app.kubernetes.io/part-of"]', "x", None),)
+    assert c.fields == (FieldDiff('metadata.labels["app.kubernetes.io/part-of"]', "x", None),)
 
 
 def deployed_as(manifest):

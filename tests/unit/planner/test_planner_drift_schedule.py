@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from plan_builders import NOW, cron, deployed, edit, live_of, plan, state, wt
 
 from gp.config.model import Lifecycle
-from gp.planner.plan import Action, FieldChange, SchedulePreview
+from gp.planner.plan import Action, FieldDiff, SchedulePreview
 from gp.planner.schedule import next_runs, schedule_change
 
 
@@ -19,12 +19,12 @@ def test_live_edit_of_a_gp_field_is_drift_listed_and_reverted():
     (d,) = p.drift
     assert (d.address, d.before, d.after) == ("workflow_template.sen2cor", wt().manifest, edited)
     assert d.fields == (
-        FieldChange('spec.templates["sen2cor290"].container.image', "geo/sen2cor:2.9.0", "hotfix"),
+        FieldDiff('spec.templates["sen2cor290"].container.image', "geo/sen2cor:2.9.0", "hotfix"),
     )
     change = {c.address: c for c in p.changes}["workflow_template.sen2cor"]
     assert change.action is Action.UPDATE
     assert change.fields == (
-        FieldChange('spec.templates["sen2cor290"].container.image', "hotfix", "geo/sen2cor:2.9.0"),
+        FieldDiff('spec.templates["sen2cor290"].container.image', "hotfix", "geo/sen2cor:2.9.0"),
     )
 
 

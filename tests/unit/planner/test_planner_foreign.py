@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from plan_builders import cron, edit, live_of, plan, state, wt
 
-from gp.planner.plan import Action, FieldChange
+from gp.planner.plan import Action, FieldDiff
 
 
 def suspended_by_the_ui(o):
@@ -19,10 +19,10 @@ def test_a_cron_suspended_in_the_ui_is_drift_and_an_update():
     desired = cron()
     p = plan([desired], state(suspended_by_the_ui(desired), record=(desired,)))
     (drift,) = p.drift
-    assert drift.fields == (FieldChange("spec.suspend", None, True),)
+    assert drift.fields == (FieldDiff("spec.suspend", None, True),)
     (change,) = p.changes
     assert change.action is Action.UPDATE
-    assert change.fields == (FieldChange("spec.suspend", True, None),)
+    assert change.fields == (FieldDiff("spec.suspend", True, None),)
     assert change.remove == ("spec.suspend",)
 
 
@@ -48,7 +48,7 @@ def test_a_foreign_edit_of_a_field_gp_sets_is_reverted_not_removed():
     )
     (change,) = plan([desired], state(live, record=(desired,))).changes
     assert change.fields == (
-        FieldChange(
+        FieldDiff(
             'spec.templates["sen2cor290"].container.image',
             "geo/sen2cor:hotfix",
             "geo/sen2cor:2.9.0",
@@ -102,7 +102,7 @@ def test_a_whole_spec_owned_by_an_editor_is_compared_whole():
     desired = cron()
     live = replace(suspended_by_the_ui(desired), foreign={"spec": None})
     p = plan([desired], state(live, record=(desired,)))
-    assert p.drift[0].fields == (FieldChange("spec.suspend", None, True),)
+    assert p.drift[0].fields == (FieldDiff("spec.suspend", None, True),)
     (change,) = p.changes
-    assert change.fields == (FieldChange("spec.suspend", True, None),)
+    assert change.fields == (FieldDiff("spec.suspend", True, None),)
     assert change.remove == ("spec.suspend",)

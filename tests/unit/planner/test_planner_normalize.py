@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gp.planner.normalize import normalize, strip_server_fields
-from gp.planner.paths import Name, format_path, keyed, parse_path, plain
+from gp.planner.paths import ItemName, format_path, keyed, parse_path, plain
 
 
 def test_normalize_drops_server_fields_and_marks():
@@ -109,7 +109,7 @@ def test_parse_path_rejects(text):
 
 def test_format_path_quotes_names_and_odd_keys():
     assert (
-        format_path(("spec", "templates", Name("a.b"), "container"))
+        format_path(("spec", "templates", ItemName("a.b"), "container"))
         == 'spec.templates["a.b"].container'
     )
     assert format_path(("metadata", "labels", "gp.dev/stack")) == 'metadata.labels["gp.dev/stack"]'

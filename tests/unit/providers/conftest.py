@@ -16,7 +16,7 @@ from gp.compile.objects import (
     CompiledObject,
     ObjectRef,
 )
-from gp.planner.plan import Action, Mode, Plan, ResourceChange, Target
+from gp.planner.plan import Action, Mode, PlanData, ResourceChange, Target
 
 
 def manifest(
@@ -62,8 +62,8 @@ def change(
 
 def make_plan(
     target: Target, *changes: ResourceChange, stack: str = "geo", mode: Mode = Mode.NORMAL
-) -> Plan:
-    return Plan(stack=stack, target=target, mode=mode, changes=tuple(changes))
+) -> PlanData:
+    return PlanData(stack=stack, target=target, mode=mode, changes=tuple(changes))
 
 
 class FixedClock:

@@ -11,9 +11,9 @@ from gp.planner.plan import (
     REASON_NO_CONFIG,
     Action,
     Drift,
-    FieldChange,
+    FieldDiff,
     Mode,
-    Plan,
+    PlanData,
     ResourceChange,
     ScheduleChange,
     SchedulePreview,
@@ -57,7 +57,7 @@ def create_cron() -> ResourceChange:
 def update_template(image_before: str = "geo/sen2cor:2.9.0") -> ResourceChange:
     after = manifest("WorkflowTemplate", "sen2cor", TEMPLATE_SPEC)
     fields = (
-        FieldChange('spec.templates["main"].container.image', image_before, "geo/sen2cor:2.10.0"),
+        FieldDiff('spec.templates["main"].container.image', image_before, "geo/sen2cor:2.10.0"),
     )
     return ResourceChange(
         "workflow_template.sen2cor",
@@ -95,7 +95,7 @@ def replace_template() -> ResourceChange:
         before,
         after,
         "3",
-        (FieldChange("metadata.name", "tile", "tile-v2"),),
+        (FieldDiff("metadata.name", "tile", "tile-v2"),),
         prior_ref=ref("WorkflowTemplate", "tile"),
     )
 
@@ -115,17 +115,17 @@ def drift() -> Drift:
         ref("CronWorkflow", "hourly"),
         before,
         after,
-        (FieldChange("spec.suspend", False, True),),
+        (FieldDiff("spec.suspend", False, True),),
     )
 
 
-def make(changes=(), drifts=(), mode: Mode = Mode.NORMAL, **kw: Any) -> Plan:
-    return Plan(
+def make(changes=(), drifts=(), mode: Mode = Mode.NORMAL, **kw: Any) -> PlanData:
+    return PlanData(
         stack="geo", target=TARGET, mode=mode, changes=tuple(changes), drift=tuple(drifts), **kw
     )
 
 
-def full_plan(**kw: Any) -> Plan:
+def full_plan(**kw: Any) -> PlanData:
     return make(
         [create_cron(), delete_template(), noop_template(), update_template(), replace_template()],
         [drift()],

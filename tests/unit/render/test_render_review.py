@@ -12,7 +12,7 @@ from pathlib import Path
 
 from render_builders import make, manifest, ref, update_template
 
-from gp.planner.plan import Action, FieldChange, ResourceChange
+from gp.planner.plan import Action, FieldDiff, ResourceChange
 from gp.render.json import plan_json
 from gp.render.markdown import render_plan_markdown
 from gp.render.text import render_plan
@@ -98,7 +98,7 @@ def test_a_huge_string_is_shown_by_size_and_hash():
     assert len(verbose) < 5000
     change = replace(
         update_template(),
-        fields=(FieldChange('spec.templates["main"].script.source', script, script + "x\n"),),
+        fields=(FieldDiff('spec.templates["main"].script.source', script, script + "x\n"),),
     )
     out = render_plan(make([change]), color=False)
     assert re.search(

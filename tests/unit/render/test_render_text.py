@@ -19,8 +19,8 @@ from render_builders import (
 )
 from rich.text import Text
 
-from gp.planner.plan import FieldChange, Mode, RecordEntry, StackRecord
-from gp.providers.base import ApplyResult
+from gp.planner.applied import ApplyReport
+from gp.planner.plan import FieldDiff, Mode, RecordEntry, StackRecord
 from gp.render.stack import render_stack, stack_markdown
 from gp.render.text import render_apply, render_apply_result, render_owned, render_plan
 
@@ -137,7 +137,7 @@ def test_sensitive_values_are_masked_everywhere():
 def test_multiline_strings_show_a_line_diff():
     c = replace(
         update_template(),
-        fields=(FieldChange('spec.templates["main"].script.source', "a\nb\n", "a\nc\n"),),
+        fields=(FieldDiff('spec.templates["main"].script.source', "a\nb\n", "a\nc\n"),),
     )
     out = plain_plan(make([c]))
     assert (
@@ -159,7 +159,7 @@ def test_added_item_is_one_block():
     }
     c = replace(
         update_template(),
-        fields=(FieldChange('spec.templates["main"].dag.tasks["extra"]', None, task),),
+        fields=(FieldDiff('spec.templates["main"].dag.tasks["extra"]', None, task),),
     )
     out = plain_plan(make([c]))
     assert (
@@ -175,14 +175,14 @@ def test_added_item_is_one_block():
 
 
 def test_apply_complete():
-    result = ApplyResult(
+    result = ApplyReport(
         applied=[create_cron(), update_template(), replace_template(), delete_template()]
     )
     assert plain_apply(result) == "Apply complete! Resources: 2 added, 1 changed, 2 destroyed.\n"
 
 
 def test_apply_failure_lists_applied_failed_and_not_attempted():
-    result = ApplyResult(
+    result = ApplyReport(
         applied=[create_cron()],
         failed=[(delete_template(), 'conflict with "argocd"')],
         not_attempted=[replace_template()],
@@ -201,7 +201,7 @@ def test_apply_failure_lists_applied_failed_and_not_attempted():
 
 
 def test_apply_failure_masks_reasons():
-    result = ApplyResult(failed=[(delete_template(), "bad token hunter2")])
+    result = ApplyReport(failed=[(delete_template(), "bad token hunter2")])
     assert "hunter2" not in plain_apply(result, sensitive=["hunter2"])
 
 
@@ -247,7 +247,7 @@ def test_cli_entry_points_return_rich_text():
     assert isinstance(text, Text) and text.plain == FULL_PLAN
     secret = replace(delete_template(), address="workflow_template.hunter2")
     p = make([secret], sensitive=frozenset({"hunter2"}))
-    result = ApplyResult(failed=[(secret, "token hunter2 refused")])
+    result = ApplyReport(failed=[(secret, "token hunter2 refused")])
     assert "hunter2" not in render_apply_result(result, p).plain
     record = StackRecord("geo")
     assert render_owned(record, TARGET).plain == (
@@ -256,7 +256,7 @@ def test_cli_entry_points_return_rich_text():
 
 
 def test_apply_failure_a_rerun_cannot_fix_says_what_to_do_instead():
-    result = ApplyResult(
+    result = ApplyReport(
         failed=[(delete_template(), 'conflict with "argocd"')],
         advice={"workflow_template.old": "rerun with --force-conflicts to take them over"},
     )
@@ -267,7 +267,7 @@ def test_apply_failure_a_rerun_cannot_fix_says_what_to_do_instead():
 
 
 def test_apply_failures_mixed_say_what_to_do_then_rerun():
-    result = ApplyResult(
+    result = ApplyReport(
         failed=[(delete_template(), "too large"), (replace_template(), "connection refused")],
         advice={"workflow_template.old": "make it smaller"},
     )

@@ -3,7 +3,7 @@ from dataclasses import replace
 from run_fixtures import workflow
 
 from gp.compile.objects import ObjectRef
-from gp.planner.plan import Action, Mode, Plan, ResourceChange, Target
+from gp.planner.plan import Action, Mode, PlanData, ResourceChange, Target
 from gp.render.plan_runs import run_lines
 from gp.render.text import render_plan
 from gp.runs.awareness import assess
@@ -15,7 +15,7 @@ CRON = ObjectRef("argoproj.io/v1alpha1", "CronWorkflow", "pipeline", "nightly")
 
 
 def _plan(*changes):
-    return Plan("geo", Target("kubernetes", "pipeline"), Mode.NORMAL, tuple(changes))
+    return PlanData("geo", Target("kubernetes", "pipeline"), Mode.NORMAL, tuple(changes))
 
 
 def _change(ref, action, address, after=None):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gp.simulate import Run, Scenario, simulate
+from gp.simulate import Scenario, SimulatedRun, simulate
 
 
 def pod(name: str, **extra) -> dict:
@@ -32,9 +32,9 @@ def dag_template(
 
 def run(
     manifest: dict, outcomes: dict | None = None, outputs: dict | None = None, **arguments
-) -> Run:
+) -> SimulatedRun:
     return simulate(Scenario(manifest, (manifest,), arguments, outcomes or {}, outputs or {}))
 
 
-def phases(r: Run) -> dict[str, str]:
+def phases(r: SimulatedRun) -> dict[str, str]:
     return {n.name: n.phase for n in r.nodes if n.is_task and n.name}

@@ -3,7 +3,7 @@
 The importer writes the configuration; this loads and compiles it the way `gp plan` would and
 compares every object with its input. A configuration that gp would reject, or that compiles to
 something else, is never handed out: the error names the object and what gp cannot express.
-Like operations.py it ties stages together and prints nothing.
+It ties the importer to the loader and compiler, and prints nothing.
 """
 
 from __future__ import annotations
