@@ -68,7 +68,7 @@ def dag_change_svg(owner: str, dag: DagChange, secrets: Sequence[str]) -> str:
     """A changed DAG: before and after in one picture, added green, removed red and dashed,
     renamed or changed amber."""
     nodes = [
-        svg.Box(
+        svg.DrawnNode(
             t.name,
             (mask_text(t.name, secrets),),
             t.status,

@@ -43,7 +43,7 @@ def _dag(run: RunSnapshot, rows: Sequence[DagRow], secrets: Sequence[str]) -> st
     after = {s.key: s.after for s in spec_rows(run.spec) if s.depth == 0}
     names = {r.name for r in top}
     nodes = [
-        svg.Box(
+        svg.DrawnNode(
             r.name,
             (mask_text(r.name, secrets), " ".join(filter(None, (_state(r), _duration(r.seconds))))),
             r.phase,

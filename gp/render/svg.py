@@ -38,7 +38,7 @@ COLOURS = {
 
 
 @dataclass(frozen=True)
-class Box:
+class DrawnNode:
     key: str
     lines: tuple[str, ...]  # the first is the task's name
     status: str = ""  # a key of COLOURS
@@ -53,9 +53,9 @@ class Edge:
     status: str = ""  # "added" / "removed" colour the line
 
 
-def nodes_of(dag: Dag) -> tuple[list[Box], list[Edge]]:
+def nodes_of(dag: Dag) -> tuple[list[DrawnNode], list[Edge]]:
     """A compiled template's DAG (gp.render.graph) as nodes and edges to draw."""
-    nodes = [Box(t, (t,), tooltip=dag.expressions.get(t, "")) for t in dag.tasks]
+    nodes = [DrawnNode(t, (t,), tooltip=dag.expressions.get(t, "")) for t in dag.tasks]
     return nodes, [Edge(src, dst, label) for src, dst, label in dag.edges]
 
 
@@ -73,13 +73,13 @@ def _ranks(keys: list[str], edges: Sequence[Edge]) -> dict[str, int]:
     return rank
 
 
-def _size(node: Box) -> tuple[float, float]:
+def _size(node: DrawnNode) -> tuple[float, float]:
     longest = max((len(line) for line in node.lines), default=4)
     return max(80.0, longest * CHAR_W + 20), len(node.lines) * LINE_H + 14
 
 
 def layout(
-    nodes: Sequence[Box], edges: Sequence[Edge]
+    nodes: Sequence[DrawnNode], edges: Sequence[Edge]
 ) -> tuple[dict[str, tuple[float, float, float, float]], float, float]:
     """Each node's box (x, y, width, height) and the picture's width and height."""
     keys = [n.key for n in nodes]
@@ -117,11 +117,11 @@ def layout(
     return boxes, max(x - GAP_X + PAD, 2 * PAD), tallest + 2 * PAD
 
 
-def draw(nodes: Sequence[Box], edges: Sequence[Edge], title: str = "") -> str:
+def draw(nodes: Sequence[DrawnNode], edges: Sequence[Edge], title: str = "") -> str:
     """The DAG as an ``<svg>`` element; a dependency on an undeclared task gets a dashed box."""
     known = {n.key for n in nodes}
     extra = {
-        e.source: Box(e.source, (e.source,), "unknown", "not a task of this template")
+        e.source: DrawnNode(e.source, (e.source,), "unknown", "not a task of this template")
         for e in edges
         if e.source not in known
     }
