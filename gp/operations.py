@@ -6,18 +6,16 @@ Each function takes everything it needs as arguments (no global clients or cache
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
-import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gp import outcomes
+from gp.cache import outcomes
 from gp.errors import (
     Diagnostic,
     DiagnosticsError,
@@ -117,13 +115,12 @@ def render(inputs: Inputs, fmt: str) -> str:
     """`gp render`'s text (``fmt`` "yaml" or "json") of the module's objects."""
     from gp.compile import emit
 
-    def text(objects) -> str:
-        return emit.to_yaml(objects) if fmt == "yaml" else emit.to_json(objects)
-
     cached = outcomes.lookup(inputs.cache_dir, _outcome_key(inputs))
     if cached is None:
-        return text(compile_inputs(inputs).objects)
-    return outcomes.rendered(inputs.cache_dir, cached, fmt, lambda: text(cached.outcome().objects))
+        return emit.text(compile_inputs(inputs).objects, fmt)
+    return outcomes.rendered(
+        inputs.cache_dir, cached, fmt, lambda: emit.text(cached.outcome().objects, fmt)
+    )
 
 
 def _outcome_key(inputs: Inputs) -> str:
@@ -249,14 +246,6 @@ def provider_for(module: Module) -> Provider:
     return make_provider(module.provider, module.root_dir)
 
 
-def whoami() -> str:
-    try:
-        user = getpass.getuser()
-    except Exception:  # no passwd entry in some containers; the host name still tells who
-        user = "unknown"
-    return f"{user}@{socket.gethostname()}"
-
-
 def plan(
     compiled: CompiledStack,
     provider: Provider,
@@ -321,6 +310,7 @@ def run_context(compiled: CompiledStack, provider: Provider, who: str | None = N
     engine and the callbacks they need of the stages above them. Raises ProviderError on a
     provider with no engine (the directory provider)."""
     from gp.external.git import git_commit
+    from gp.external.identity import whoami
     from gp.runs.actions import RunContext
 
     module = compiled.module

@@ -22,9 +22,9 @@ from gp.api import runs as run_api
 from gp.api.plans import ApplyResult, Plan
 from gp.api.runs import Run
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
-from gp.compile import emit
 from gp.compile.objects import ObjectRef
 from gp.errors import ApplyError, GPError, PlanError
+from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.plan import Mode
 from gp.planner.targets import address_problem
@@ -148,10 +148,9 @@ class Stack:
 
     def render(self, fmt: str = "yaml") -> str:
         """The objects as `gp render` prints them: "yaml" or "json"."""
-        objects = self.compile().objects
         if fmt not in ("yaml", "json"):
             raise GPError(f"unknown render format {fmt!r}; use yaml or json")
-        return emit.to_yaml(objects) if fmt == "yaml" else emit.to_json(objects)
+        return operations.render(self._inputs, fmt)
 
     def graph(self, address: str | None = None) -> Graph:
         """The DAG of the template (or cron) at ``address``, of every object when None: an SVG
@@ -172,7 +171,7 @@ class Stack:
         compiled = self.compile()
         provider = operations.provider_for(compiled.module)
         try:
-            with provider.lock(compiled.module.stack, who or operations.whoami(), timeout) as held:
+            with provider.lock(compiled.module.stack, who or whoami(), timeout) as held:
                 yield Session(compiled, provider, held)
         finally:
             provider.close()
@@ -252,7 +251,7 @@ class Stack:
         compiled = self.compile()
         provider = operations.provider_for(compiled.module)
         try:
-            with provider.lock(compiled.module.stack, operations.whoami(), 0):
+            with provider.lock(compiled.module.stack, whoami(), 0):
                 return operations.adopt(compiled, provider, address, ident)
         finally:
             provider.close()

@@ -141,8 +141,10 @@ def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool
         text = stack.render(fmt_)
         click.echo(text, nl=not text.endswith("\n"))
         return
-    compiled = stack.compile()
-    written = emit.write_out(compiled.objects, out_dir, fmt_)
+    written = emit.files(stack.compile().objects, fmt_)
+    for path, text in written:
+        (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / path).write_text(text, encoding="utf-8")
     error_console(no_color).print(f"Wrote {len(written)} files under {out_dir}", highlight=False)
 
 

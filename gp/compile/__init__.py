@@ -6,7 +6,7 @@ without an import cycle):
 - ``compile_module(module) -> list[CompiledObject]`` (raises DiagnosticsError with every problem)
 - ``validate_module(module) -> list[Diagnostic]`` (everything `gp validate` checks)
 - ``compile_object(decl, provider, stack) -> dict`` (one manifest: the loader's `.manifest`)
-- ``gp.compile.emit``: ``to_yaml``, ``to_json``, ``write_out``; ``gp.compile.schema``: Argo's vocabulary.
+- ``gp.compile.emit``: ``text``, ``to_yaml``, ``to_json``, ``files``; ``gp.compile.schema``: Argo's vocabulary.
 """
 
 from __future__ import annotations

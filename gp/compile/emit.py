@@ -52,23 +52,25 @@ def to_json(objects: Iterable[CompiledObject]) -> str:
     return json.dumps([o.manifest for o in objects], indent=2, ensure_ascii=False) + "\n"
 
 
+def text(objects: Iterable[CompiledObject], fmt: str) -> str:
+    """`gp render`'s text: "yaml" (a stream) or "json" (an array)."""
+    return to_yaml(objects) if fmt == "yaml" else to_json(objects)
+
+
 def out_path(obj: CompiledObject, fmt: str = "yaml") -> Path:
     """`<namespace>/<Kind>/<name>.<ext>`; cluster-scoped objects under `_cluster/`."""
     ns = obj.ref.namespace or CLUSTER_DIR
     return Path(ns) / obj.ref.kind / f"{obj.ref.name}.{fmt}"
 
 
-def write_out(objects: Iterable[CompiledObject], out_dir: Path, fmt: str = "yaml") -> list[Path]:
-    """Write one file per object under ``out_dir``; returns the paths written, in object order."""
-    written = []
-    for obj in objects:
-        path = out_dir / out_path(obj, fmt)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = (
+def files(objects: Iterable[CompiledObject], fmt: str = "yaml") -> list[tuple[Path, str]]:
+    """One file per object, (relative path, text), in object order (`gp render --out`)."""
+    return [
+        (
+            out_path(obj, fmt),
             manifest_yaml(obj.manifest)
             if fmt == "yaml"
-            else json.dumps(obj.manifest, indent=2) + "\n"
+            else json.dumps(obj.manifest, indent=2) + "\n",
         )
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+        for obj in objects
+    ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import hcl2
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from gp.cache.blobs import BlobStore
 from gp.config import ast
 from gp.config.convert import Converter, ConvertError
 from gp.config.nesting import MAX_NESTING, nested_too_deep
@@ -148,10 +148,6 @@ def _expected_hint(expected: list[str]) -> str:
 # --- cache and parallel parsing ---------------------------------------------------------
 
 
-def _cache_path(cache_dir: Path, digest: str) -> Path:
-    return cache_dir / digest[:2] / f"{digest}.pickle"
-
-
 def _digest(data: bytes) -> str:
     return hashlib.sha256(_CACHE_TAG + b"\0" + data).hexdigest()
 
@@ -159,9 +155,11 @@ def _digest(data: bytes) -> str:
 def _cache_read(cache_dir: Path | None, digest: str) -> ast.Body | None:
     if cache_dir is None:
         return None
+    data = BlobStore(cache_dir).get(digest, ".pickle")
+    if data is None:
+        return None
     try:
-        with open(_cache_path(cache_dir, digest), "rb") as f:
-            tag, body = pickle.load(f)
+        tag, body = pickle.loads(data)
     except Exception:  # missing, truncated, or from another version: parse again
         return None
     return body if tag == _CACHE_TAG and isinstance(body, ast.Body) else None
@@ -170,15 +168,8 @@ def _cache_read(cache_dir: Path | None, digest: str) -> ast.Body | None:
 def _cache_write(cache_dir: Path | None, digest: str, body: ast.Body) -> None:
     if cache_dir is None:
         return
-    target = _cache_path(cache_dir, digest)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((_CACHE_TAG, body), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only or full cache only costs speed
+    data = pickle.dumps((_CACHE_TAG, body), protocol=pickle.HIGHEST_PROTOCOL)
+    BlobStore(cache_dir).put(digest, ".pickle", data)
 
 
 def _parse_job(job: tuple[str, str]) -> ast.FileAST | ConfigError:

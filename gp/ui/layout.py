@@ -9,15 +9,12 @@ again, or a run's DAG redrawn with new phases, does not lay out again.
 from __future__ import annotations
 
 import hashlib
-import json
-import shutil
-import subprocess
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Lock
 
-from gp.errors import GPError
+from gp.external.graphviz import dot_json, find_dot
 
 POINTS = 72.0  # dot's unit: points, 72 an inch
 CHAR_W = 7.2  # the width of one character of the boxes' 12px font, in points (generous)
@@ -70,7 +67,7 @@ class Layouts:
         self._cache: OrderedDict[str, Layout] = OrderedDict()
         self._size = size
         self._lock = Lock()
-        self._dot = dot or shutil.which("dot")
+        self._dot = dot or find_dot()
 
     def layout(self, boxes: Sequence[Box], edges: Sequence[tuple[str, str, str]]) -> Layout:
         source = _dot_source(boxes, edges)
@@ -87,20 +84,7 @@ class Layouts:
         return found
 
     def _run(self, source: str, keys: list[str], edges) -> Layout:
-        if not self._dot:
-            raise GPError(
-                "Graphviz's dot is not installed (apt-get install graphviz); "
-                "gp ui needs it to draw DAGs"
-            )
-        try:
-            done = subprocess.run(
-                [self._dot, "-Tjson"], input=source, capture_output=True, text=True, timeout=60
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise GPError(f"dot failed: {exc}") from exc
-        if done.returncode != 0:
-            raise GPError(f"dot failed: {done.stderr.strip()}")
-        return _parse(json.loads(done.stdout), keys, edges)
+        return _parse(dot_json(source, self._dot), keys, edges)
 
 
 def _q(text: str) -> str:

@@ -3,7 +3,7 @@ import json
 import yaml
 from hcl_builders import a, b, decl, module, ref
 
-from gp.compile.emit import out_path, to_json, to_yaml, write_out
+from gp.compile.emit import files, out_path, to_json, to_yaml
 from gp.compile.module import compile_module
 
 
@@ -71,18 +71,19 @@ def test_cron_depends_on_its_template():
     assert objs[0].depends_on == ()
 
 
-def test_out_dir_layout(tmp_path):
+def test_out_dir_layout():
     objs = compile_module(sample())
-    paths = write_out(objs, tmp_path)
-    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
+    written = files(objs)
+    assert [p.as_posix() for p, _ in written] == [
         "pipeline/WorkflowTemplate/sen2cor.yaml",
         "_cluster/ClusterWorkflowTemplate/shared.yaml",
         "pipeline/CronWorkflow/nightly.yaml",
     ]
-    assert yaml.safe_load(paths[0].read_text()) == objs[0].manifest
+    assert yaml.safe_load(written[0][1]) == objs[0].manifest
     assert out_path(objs[2], "json").as_posix() == "pipeline/CronWorkflow/nightly.json"
-    (json_path,) = write_out(objs[:1], tmp_path, "json")
-    assert json.loads(json_path.read_text()) == objs[0].manifest
+    ((json_path, json_text),) = files(objs[:1], "json")
+    assert json_path.as_posix() == "pipeline/WorkflowTemplate/sen2cor.json"
+    assert json.loads(json_text) == objs[0].manifest
 
 
 def test_shared_values_are_written_in_full_never_as_anchors():

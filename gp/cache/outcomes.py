@@ -19,13 +19,13 @@ import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gp._version import __version__
+from gp.cache.blobs import BlobStore
 
 if TYPE_CHECKING:
     from gp.compile.objects import CompiledObject
@@ -109,32 +109,30 @@ def rendered(cache_dir: Path | None, entry: Entry, fmt: str, render) -> str:
     h = hashlib.sha256(_FORMAT)
     h.update(f"{fmt}\0{_code_fingerprint()}\0".encode())
     h.update(entry.payload)
-    path = cache_dir / _FOLDER / f"{h.hexdigest()}.{fmt}"
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
+    store = _store(cache_dir)
+    kept = store.get(h.hexdigest(), f".{fmt}")
+    if kept is not None:
+        try:
+            return kept.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     text = render()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    store.put(h.hexdigest(), f".{fmt}", text.encode("utf-8"))
     return text
 
 
-def _path(cache_dir: Path, digest: str) -> Path:
-    return cache_dir / _FOLDER / f"{digest}.pickle"
+def _store(cache_dir: Path) -> BlobStore:
+    return BlobStore(cache_dir / _FOLDER, fan_out=False)
 
 
 def lookup(cache_dir: Path | None, digest: str) -> Entry | None:
     if cache_dir is None:
         return None
+    data = _store(cache_dir).get(digest, ".pickle")
+    if data is None:
+        return None
     try:
-        with open(_path(cache_dir, digest), "rb") as f:
-            tag, reads, entry = pickle.load(f)
+        tag, reads, entry = pickle.loads(data)
     except Exception:  # missing, truncated, or written by another version: compute again
         return None
     if tag != _FORMAT or not isinstance(entry, Entry) or not reads.unchanged():
@@ -151,14 +149,7 @@ def store(cache_dir: Path | None, digest: str, reads: Reads, outcome: Outcome) -
         return
     if any(d.severity == "error" for d in outcome.diagnostics):
         return
-    target = _path(cache_dir, digest)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # mode 0600
-        payload = pickle.dumps((outcome.module, outcome.objects), protocol=pickle.HIGHEST_PROTOCOL)
-        entry = Entry(outcome.count, outcome.diagnostics, payload)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((_FORMAT, reads, entry), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only or full cache only costs speed
+    payload = pickle.dumps((outcome.module, outcome.objects), protocol=pickle.HIGHEST_PROTOCOL)
+    entry = Entry(outcome.count, outcome.diagnostics, payload)
+    data = pickle.dumps((_FORMAT, reads, entry), protocol=pickle.HIGHEST_PROTOCOL)
+    _store(cache_dir).put(digest, ".pickle", data)
