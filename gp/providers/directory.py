@@ -23,6 +23,7 @@ import yaml
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import ConflictError, ProviderError
+from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
 from gp.planner.plan import (
@@ -38,7 +39,7 @@ from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.executor import apply_and_record
 from gp.providers.filelock import FileLock
 from gp.providers.kinds import file_stem, is_cluster_scoped
-from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
+from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
 from gp.providers.manifests import (
     address_of,
     content_hash,
@@ -89,7 +90,7 @@ class DirectoryProvider:
     ):
         self.root = path.resolve()
         self.namespace = namespace
-        self.identity = identity or default_identity()
+        self.identity = identity or whoami()
         self.clock = clock
         self.lock_seconds = lock_seconds
         self.poll_s = poll_s

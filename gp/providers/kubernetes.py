@@ -16,6 +16,7 @@ from typing import Any
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
+from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
 from gp.planner.plan import (
@@ -36,7 +37,7 @@ from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transp
 from gp.providers.kubestore import RecordStore
 from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
-from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, default_identity, held, iso, utc_now
+from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
 from gp.providers.managed import foreign_fields, json_pointer
 from gp.providers.manifests import (
     address_of,
@@ -68,7 +69,7 @@ class KubernetesProvider:
         self.kube = Kube(api_client)
         self.namespace = namespace
         self.field_manager = field_manager
-        self.identity = identity or default_identity()
+        self.identity = identity or whoami()
         self.clock = clock
         self.lease_seconds = lease_seconds
         self.poll_s = poll_s

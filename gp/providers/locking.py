@@ -6,8 +6,6 @@ background thread keeps pushing the expiry forward.
 
 from __future__ import annotations
 
-import getpass
-import socket
 import threading
 import time
 import uuid
@@ -35,15 +33,6 @@ def iso(moment: datetime) -> str:
 def parse_iso(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def default_identity() -> str:
-    """Who holds a lock or applied a stack: user@host."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return f"{user}@{socket.gethostname()}"
 
 
 def new_lock_id() -> str:
