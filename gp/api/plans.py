@@ -17,9 +17,7 @@ from gp import operations
 from gp.planner import plan as planned
 from gp.planner.applied import ApplyReport
 from gp.planner.serialize import save_plan
-from gp.render import html as render_html
-from gp.render import markdown as render_markdown
-from gp.render import text as render_text
+from gp.render.formats import renderer, to_string
 from gp.render.json import plan_json
 
 __all__ = ["ApplyResult", "Change", "FieldChange", "Plan"]
@@ -85,7 +83,7 @@ class Plan:
 
     @property
     def raw(self) -> planned.PlanData:
-        """The planner's value (gp.planner.plan.Plan), as apply and the renderers take it."""
+        """The planner's value (gp.planner.plan.PlanData), as apply and the renderers take it."""
         return self._raw
 
     @property
@@ -159,17 +157,19 @@ class Plan:
         """A plan saved by ``save`` or `gp plan --out`; raises gp.PlanError naming the file."""
         return cls(operations.read_plan_file(Path(path)))
 
+    def render(self, fmt: str = "text", *, verbose: bool = False, color: bool = False) -> str:
+        """The plan as `gp plan --format FMT` prints it: "text" (with the terminal's colour
+        escapes when ``color``), "json", "markdown" (a pull-request comment) or "html"."""
+        drawn = renderer(fmt).plan(self._raw, self._sensitive, verbose)
+        return to_string(drawn, color=color)
+
     def text(self, verbose: bool = False) -> str:
         """The plan as `gp plan` prints it, without colours."""
-        return str(
-            render_text.render_plan(
-                self._raw, color=False, sensitive=self._sensitive, verbose=verbose
-            )
-        )
+        return self.render("text", verbose=verbose)
 
     def markdown(self, verbose: bool = False) -> str:
         """The plan as `gp plan --format markdown` prints it (a pull-request comment)."""
-        return render_markdown.render_plan(self._raw, self._sensitive, verbose)
+        return self.render("markdown", verbose=verbose)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as `gp plan --format json` prints it."""
@@ -186,7 +186,7 @@ class Plan:
         )
 
     def _repr_html_(self) -> str:
-        return render_html.plan_html(self._raw, self._sensitive)
+        return self.render("html")
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
@@ -201,7 +201,7 @@ class ApplyResult:
 
     @property
     def raw(self) -> ApplyReport:
-        """The provider's value (gp.providers.base.ApplyResult)."""
+        """What the provider reported (gp.planner.applied.ApplyReport)."""
         return self._raw
 
     @property
@@ -242,11 +242,15 @@ class ApplyResult:
         """Why the stack's lock was found lost during the run; None while it was held."""
         return self._raw.lock_lost
 
+    def render(self, fmt: str = "text", *, color: bool = False) -> str:
+        """The report as `gp apply` prints it ("text", with colour escapes when ``color``), or
+        as "json", "markdown" or "html"."""
+        drawn = renderer(fmt).applied(self._raw, self._plan.raw, self._plan.sensitive)
+        return to_string(drawn, color=color)
+
     def text(self) -> str:
         """The report as `gp apply` prints it."""
-        return render_text.render_apply_result(
-            self._raw, self._plan.raw, sensitive=self._plan.sensitive
-        ).plain
+        return self.render("text")
 
     def __str__(self) -> str:
         return self.text()
@@ -258,7 +262,7 @@ class ApplyResult:
         )
 
     def _repr_html_(self) -> str:
-        return render_html.apply_html(self._raw, self._plan.raw, self._plan.sensitive)
+        return self.render("html")
 
     def _repr_markdown_(self) -> str:
         return "```\n" + self.text() + "```\n"

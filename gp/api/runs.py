@@ -116,12 +116,12 @@ class Run:
 
     @property
     def raw(self) -> RunSnapshot:
-        """The last snapshot read (gp.runs.model.Run), unmasked."""
+        """The last snapshot read (gp.runs.model.RunSnapshot), unmasked."""
         return self._run
 
     @property
     def snapshot(self) -> RunSnapshot:
-        """The last snapshot read (gp.runs.model.Run) with the module's sensitive values
+        """The last snapshot read (gp.runs.model.RunSnapshot) with the module's sensitive values
         masked in its message, parameters, spec and nodes: what `gp runs show`, `gp watch`
         and the notebook display draw."""
         return masked(self._run, self._secrets)

@@ -45,12 +45,6 @@ def _var_args(vars: Mapping[str, Any] | None, var_files: Sequence[str | os.PathL
     return tuple(out)
 
 
-def _mode(destroy: bool, refresh_only: bool) -> Mode:
-    if destroy and refresh_only:
-        raise PlanError("destroy and refresh_only cannot be combined")
-    return Mode.DESTROY if destroy else Mode.REFRESH_ONLY if refresh_only else Mode.NORMAL
-
-
 def _targets(target: str | None, targets: Sequence[str]) -> tuple[str, ...]:
     chosen = tuple(targets) + ((target,) if target else ())
     for address in chosen:
@@ -101,6 +95,25 @@ class Stack:
         )
 
     @classmethod
+    def from_arguments(
+        cls,
+        path: str | os.PathLike[str],
+        var_args: Sequence[tuple[str, str]] = (),
+        *,
+        env: Mapping[str, str] | None = None,
+    ) -> Stack:
+        """A stack from variables as a command line gives them: ``("var", "NAME=VALUE")`` and
+        ``("var-file", "PATH")`` in the order typed (the last value wins)."""
+        return cls.from_inputs(
+            operations.Inputs(
+                root_dir=Path(path).resolve(),
+                var_args=tuple(var_args),
+                env=dict(os.environ if env is None else env),
+                cache_dir=operations.default_cache_dir() / "parse",
+            )
+        )
+
+    @classmethod
     def from_inputs(cls, inputs: operations.Inputs) -> Stack:
         """A stack from gp.operations.Inputs, which keep `--var`/`--var-file` interleaved in
         the order typed (the CLI builds its stacks so)."""
@@ -133,7 +146,7 @@ class Stack:
         return Diagnostics(found, count)
 
     def compile(self) -> operations.CompiledStack:
-        """The module loaded and compiled (gp.operations.Compiled: ``module`` and ``objects``,
+        """The module loaded and compiled (gp.operations.CompiledStack: ``module`` and ``objects``,
         each with its address and source position). Raises gp.DiagnosticsError on errors."""
         return operations.compile_inputs(self._inputs)
 
@@ -187,7 +200,10 @@ class Stack:
     ) -> Plan:
         """Read the target and diff, under the stack's lock, as `gp plan` does. A plan that
         failed still returns (``plan.errors`` says why; apply refuses it)."""
-        _mode(destroy, refresh_only), _targets(target, targets)  # before reading anything
+        (
+            Mode.of(destroy=destroy, refresh_only=refresh_only),
+            _targets(target, targets),
+        )  # before reading anything
         with self.lock(lock_timeout) as session:
             return session.plan(
                 target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
@@ -211,7 +227,10 @@ class Stack:
         `gp apply --auto-approve` does). The result says what was applied, what failed and
         what was not attempted; gp.ApplyError (``err.result``) when the run broke off."""
         saved = Plan.load(plan) if isinstance(plan, (str, os.PathLike)) else plan
-        _mode(destroy, refresh_only), _targets(target, targets)  # before reading anything
+        (
+            Mode.of(destroy=destroy, refresh_only=refresh_only),
+            _targets(target, targets),
+        )  # before reading anything
         with self.lock(lock_timeout) as session:
             the_plan = (
                 saved
@@ -345,7 +364,10 @@ class Session:
     ) -> Plan:
         """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
         and it is not checked again."""
-        mode, chosen = _mode(destroy, refresh_only), _targets(target, targets)
+        mode, chosen = (
+            Mode.of(destroy=destroy, refresh_only=refresh_only),
+            _targets(target, targets),
+        )
         raw = operations.plan(self.compiled, self.provider, mode=mode, targets=chosen)
         self._made.append(raw)
         return Plan(raw, self.sensitive)

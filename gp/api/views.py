@@ -10,7 +10,7 @@ from gp.planner.plan import StackRecord, Target
 from gp.render import graph as render_graph
 from gp.render import html as render_html
 from gp.render import svg
-from gp.render.stack import stack_markdown, stack_text
+from gp.render.formats import renderer, to_string
 from gp.render.tests import render_text as tests_text
 
 __all__ = ["Diagnostics", "Graph", "StackState", "TestResults"]
@@ -154,9 +154,14 @@ class StackState:
         """The addresses the stack's record lists, sorted."""
         return sorted(self.record.entries)
 
+    def render(self, fmt: str = "text", *, color: bool = False) -> str:
+        """The listing as `gp show --format FMT` prints it: "text", "json", "markdown" or
+        "html"."""
+        return to_string(renderer(fmt).owned(self.record, self.target), color=color)
+
     def text(self) -> str:
         """The listing as `gp show` prints it."""
-        return stack_text(self.record, (), self.target).plain
+        return self.render("text")
 
     def __str__(self) -> str:
         return self.text()
@@ -165,7 +170,7 @@ class StackState:
         return f"<gp.StackState {self.record.stack!r} objects={len(self.record.entries)}>"
 
     def _repr_markdown_(self) -> str:
-        return stack_markdown(self.record, target=self.target)
+        return self.render("markdown")
 
     def _repr_html_(self) -> str:
-        return render_html.pre(self.text())
+        return self.render("html")

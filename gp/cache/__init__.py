@@ -1,2 +1,2 @@
-"""The caches' room: the files gp keeps under ``~/.cache/gp`` to go faster (parsed files,
-compiled modules). Everything here is safe to delete; nothing else in gp writes there."""
+"""The caches' room: the compiled modules gp keeps under ``~/.cache/gp`` to go faster; their
+files are written through gp.blobs. Everything here is safe to delete."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gp._version import __version__
-from gp.cache.blobs import BlobStore
+from gp.blobs import BlobStore
 
 if TYPE_CHECKING:
     from gp.compile.objects import CompiledObject

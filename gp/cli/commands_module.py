@@ -10,19 +10,14 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from gp import operations
 from gp.api import Stack
 from gp.cli.console import common_options, error_console, out_console, shown_file, var_options
 from gp.errors import ConfigError, DiagnosticsError
 
 
-def inputs_for(root: Path, var_args=()) -> operations.Inputs:
-    return operations.Inputs(
-        root_dir=root,
-        var_args=tuple(var_args),
-        env=dict(os.environ),
-        cache_dir=operations.default_cache_dir() / "parse",
-    )
+def stack_for(root: Path, var_args=()) -> Stack:
+    """The stack a command works on: the -C folder and the variables in the order typed."""
+    return Stack.from_arguments(root, var_args)
 
 
 @click.command()
@@ -51,7 +46,7 @@ def init(directory: Path | None, root: Path, no_color: bool) -> None:
 @common_options
 def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
     """Load, evaluate and compile the module and check it, offline."""
-    diagnostics = Stack.from_inputs(inputs_for(root, var_args)).validate()
+    diagnostics = stack_for(root, var_args).validate()
     count = diagnostics.objects
     errors = [d for d in diagnostics if d.severity == "error"]
     if as_json:
@@ -136,7 +131,7 @@ def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool
     """Print the compiled objects, exactly what apply sends."""
     from gp.compile import emit
 
-    stack = Stack.from_inputs(inputs_for(root, var_args))
+    stack = stack_for(root, var_args)
     if out_dir is None:
         text = stack.render(fmt_)
         click.echo(text, nl=not text.endswith("\n"))
@@ -161,4 +156,4 @@ def render(out_dir: Path | None, fmt_: str, var_args, root: Path, no_color: bool
 @common_options
 def graph(address: str | None, fmt_: str, var_args, root: Path, no_color: bool) -> None:
     """Draw a template's DAG (task names and depends)."""
-    click.echo(Stack.from_inputs(inputs_for(root, var_args)).graph(address).format(fmt_))
+    click.echo(stack_for(root, var_args).graph(address).format(fmt_))

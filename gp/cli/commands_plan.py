@@ -8,13 +8,12 @@ from pathlib import Path
 
 import click
 
-from gp.api import ApplyResult, Plan, Stack
+from gp.api import ApplyResult, Plan
 from gp.cli import output
-from gp.cli.commands_module import inputs_for
+from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
 from gp.cli.interrupts import EXIT_INTERRUPTED, StopOnInterrupt
 from gp.errors import ApplyError, ConfigError, GPError
-from gp.planner.plan import Mode, PlanData
 from gp.planner.targets import address_problem
 
 
@@ -67,16 +66,6 @@ def plan_options(fn):
     return var_options(fn)
 
 
-def _mode(destroy: bool, refresh_only: bool) -> Mode:
-    if destroy and refresh_only:
-        raise click.UsageError("--destroy and --refresh-only cannot be combined")
-    return Mode.DESTROY if destroy else Mode.REFRESH_ONLY if refresh_only else Mode.NORMAL
-
-
-def has_changes(plan: Plan | PlanData) -> bool:
-    return plan.has_changes
-
-
 def _check_out(out_file: Path) -> None:
     folder = out_file.parent
     if not folder.is_dir():
@@ -92,7 +81,7 @@ def _check_out(out_file: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the plan, to apply exactly it later.",
 )
-@click.option("--destroy", is_flag=True, help="PlanData the deletion of everything the stack owns.")
+@click.option("--destroy", is_flag=True, help="Plan the deletion of everything the stack owns.")
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
 )
@@ -123,16 +112,11 @@ def plan(
     """Read the live objects, diff, and print the plan."""
     if out_file:
         _check_out(out_file)  # before the plan, which may take minutes to make
-    stack = Stack.from_inputs(inputs_for(root, var_args))
+    stack = stack_for(root, var_args)
     with stack.lock(parse_duration(lock_timeout)) as session:
         with output.progress("Reading the target", no_color):
-            mode = _mode(destroy, refresh_only)
-            the_plan = session.plan(
-                targets=targets,
-                destroy=mode is Mode.DESTROY,
-                refresh_only=mode is Mode.REFRESH_ONLY,
-            )
-    output.print_plan(the_plan.raw, fmt_, the_plan.sensitive, no_color, verbose)
+            the_plan = session.plan(targets=targets, destroy=destroy, refresh_only=refresh_only)
+    output.print_plan(the_plan, fmt_, no_color, verbose)
     the_plan.raise_for_errors()
     if out_file:
         try:
@@ -145,7 +129,7 @@ def plan(
             out_console(no_color).print(
                 f"\nSaved the plan to: {out_file}\nTo apply exactly this plan: gp apply {out_file}"
             )
-    if detailed_exitcode and has_changes(the_plan):
+    if detailed_exitcode and the_plan.has_changes:
         sys.exit(2)
 
 
@@ -181,7 +165,8 @@ def apply(
         planfile,
         auto_approve,
         force_conflicts,
-        _mode(destroy, refresh_only),
+        destroy,
+        refresh_only,
         targets,
         parallelism,
         lock_timeout,
@@ -203,7 +188,8 @@ def destroy(
         None,
         auto_approve,
         False,
-        Mode.DESTROY,
+        True,
+        refresh_only,
         targets,
         parallelism,
         lock_timeout,
@@ -217,7 +203,8 @@ def _plan_and_apply(
     planfile,
     auto_approve,
     force_conflicts,
-    mode,
+    destroy,
+    refresh_only,
     targets,
     parallelism,
     lock_timeout,
@@ -227,22 +214,18 @@ def _plan_and_apply(
 ) -> None:
     # A broken plan file is reported before anything touches the target.
     saved = Plan.load(planfile) if planfile else None
-    stack = Stack.from_inputs(inputs_for(root, var_args))
+    stack = stack_for(root, var_args)
     with stack.lock(parse_duration(lock_timeout)) as session:
         if saved is not None:
             the_plan = session.check(saved)
         else:
             with output.progress("Reading the target", no_color):
-                the_plan = session.plan(
-                    targets=targets,
-                    destroy=mode is Mode.DESTROY,
-                    refresh_only=mode is Mode.REFRESH_ONLY,
-                )
-            output.print_plan(the_plan.raw, "text", the_plan.sensitive, no_color)
+                the_plan = session.plan(targets=targets, destroy=destroy, refresh_only=refresh_only)
+            output.print_plan(the_plan, "text", no_color)
             the_plan.raise_for_errors()
             if not the_plan.has_changes:
                 return
-            _confirm(mode, auto_approve)
+            _confirm(destroy, auto_approve)
         stop = StopOnInterrupt(session.lock_id)
         try:
             with stop:
@@ -266,15 +249,15 @@ def _plan_and_apply(
 
 
 def _print_result(result: ApplyResult, no_color: bool) -> None:
-    output.print_apply_result(result.raw, result.plan.raw, result.plan.sensitive, no_color)
+    output.print_apply_result(result, no_color)
 
 
-def _confirm(mode: Mode, auto_approve: bool) -> None:
+def _confirm(destroy: bool, auto_approve: bool) -> None:
     if auto_approve:
         return
     if not is_terminal() or not sys.stdin.isatty():
         raise GPError("no terminal to ask for approval; run again with --auto-approve to apply")
-    verb = "destroy everything this stack owns" if mode is Mode.DESTROY else "perform these actions"
+    verb = "destroy everything this stack owns" if destroy else "perform these actions"
     answer = click.prompt(
         f"\nDo you want to {verb}? Only 'yes' will be accepted", default="", show_default=False
     )
@@ -299,10 +282,9 @@ def _confirm(mode: Mode, auto_approve: bool) -> None:
 def show(planfile, fmt_, verbose, var_args, root, no_color) -> None:
     """Render a saved plan; with no file, list what the stack owns."""
     if planfile:
-        output.print_plan(Plan.load(planfile).raw, fmt_, frozenset(), no_color, verbose)
+        output.print_plan(Plan.load(planfile), fmt_, no_color, verbose)
         return
-    state = Stack.from_inputs(inputs_for(root, var_args)).state()
-    output.print_owned(state.record, state.target, fmt_, no_color)
+    output.print_owned(stack_for(root, var_args).state(), fmt_, no_color)
 
 
 @click.command("import")
@@ -328,7 +310,7 @@ def import_(args, generate, var_args, root, no_color) -> None:
     if len(args) != 2:
         raise click.UsageError("expected ADDR NAMESPACE/NAME (or --generate-config OUT YAML...)")
     address, ident = args
-    adopted = Stack.from_inputs(inputs_for(root, var_args)).adopt(address, ident)
+    adopted = stack_for(root, var_args).adopt(address, ident)
     out_console(no_color).print(
         f"[green]Import successful![/] {adopted} is now managed as {address}.\n"
         "Run gp plan to see how it differs from the configuration."
@@ -359,5 +341,5 @@ def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool
 @common_options
 def unlock(lock_id, var_args, root, no_color) -> None:
     """Release a stuck stack lock."""
-    stack = Stack.from_inputs(inputs_for(root, var_args)).unlock(lock_id)
+    stack = stack_for(root, var_args).unlock(lock_id)
     out_console(no_color).print(f"Released the lock {lock_id} of stack {stack}.")

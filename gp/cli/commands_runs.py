@@ -12,7 +12,7 @@ import click
 from gp.api import Stack
 from gp.api.runs import Run
 from gp.cli import run_output
-from gp.cli.commands_module import inputs_for
+from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, error_console, out_console, var_options
 from gp.errors import RunError
 from gp.render import runs as render_runs
@@ -21,7 +21,7 @@ from gp.runs.params import parse_assignments, read_param_file
 
 
 def _stack(root: Path, var_args) -> Stack:
-    return Stack.from_inputs(inputs_for(root, var_args))
+    return stack_for(root, var_args)
 
 
 def _now() -> datetime:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from gp.api import Stack
-from gp.cli.commands_module import inputs_for
+from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, out_console, shown_file, var_options
 from gp.render.tests import render_json, render_text
 
@@ -33,7 +32,7 @@ from gp.render.tests import render_json, render_text
 @common_options
 def test(pattern: str | None, fmt: str, engine: bool, var_args, root: Path, no_color: bool) -> None:
     """Run the *.gptest.hcl tests of the module's pipeline logic, offline."""
-    report = Stack.from_inputs(inputs_for(root, var_args)).test(pattern, engine=engine).report
+    report = stack_for(root, var_args).test(pattern, engine=engine).report
     if fmt == "json":
         click.echo(render_json(report, shown_file), nl=False)
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gp.cli.commands_module import inputs_for
+from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, out_console, var_options
 
 
@@ -38,7 +38,7 @@ def ui(port, host, open_browser, plan_file, var_args, root, no_color) -> None:
     """Serve the web UI: the stack, pipelines, schedules, runs and the plan."""
     from gp.ui.server import prepare, serve
 
-    serving = prepare(inputs_for(root, var_args), host, port, plan_file)
+    serving = prepare(stack_for(root, var_args).inputs, host, port, plan_file)
     out = out_console(no_color)
     out.print(f"gp ui serving {root} at {serving.url}", highlight=False, soft_wrap=True)
     if serving.token:

@@ -5,43 +5,32 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 import click
+from rich.text import Text
 
+from gp.api import ApplyResult, Plan, StackState
 from gp.cli.console import error_console, is_terminal, out_console, plain_output
-from gp.planner.applied import ApplyReport
-from gp.planner.plan import PlanData, Target
-from gp.render import json as render_json
-from gp.render import markdown as render_markdown
-from gp.render import text as render_text
-from gp.render.stack import stack_markdown
 
 
-def print_plan(
-    plan: PlanData, fmt: str, sensitive: frozenset[str], no_color: bool, verbose: bool = False
-) -> None:
-    if fmt == "json":
-        click.echo(render_json.render_plan(plan, sensitive=sensitive))
-    elif fmt == "markdown":
-        click.echo(render_markdown.render_plan(plan, sensitive=sensitive, verbose=verbose))
-    else:
-        out_console(no_color).print(
-            render_text.render_plan(plan, sensitive=sensitive, verbose=verbose)
-        )
+def _print(text: str, fmt: str, no_color: bool, *, stderr: bool = False, nl: bool = True) -> None:
+    """Text goes through a console (colour only where it may go); the others as written."""
+    if fmt != "text":
+        click.echo(text, nl=nl)
+        return
+    console = error_console(no_color) if stderr else out_console(no_color)
+    console.print(Text.from_ansi(text), end="")
 
 
-def print_apply_result(
-    result: ApplyReport, plan: PlanData, sensitive: frozenset[str], no_color: bool
-) -> None:
-    console = out_console(no_color) if result.ok else error_console(no_color)
-    console.print(render_text.render_apply_result(result, plan, sensitive=sensitive))
+def print_plan(plan: Plan, fmt: str, no_color: bool, verbose: bool = False) -> None:
+    _print(plan.render(fmt, verbose=verbose, color=not plain_output(no_color)), fmt, no_color)
 
 
-def print_owned(record, target: Target, fmt: str, no_color: bool) -> None:
-    if fmt == "json":
-        click.echo(render_json.render_owned(record, target))
-    elif fmt == "markdown":
-        click.echo(stack_markdown(record, target=target), nl=False)
-    else:
-        out_console(no_color).print(render_text.render_owned(record, target))
+def print_apply_result(result: ApplyResult, no_color: bool) -> None:
+    text = result.render("text", color=not plain_output(no_color))
+    _print(text, "text", no_color, stderr=not result.ok)
+
+
+def print_owned(state: StackState, fmt: str, no_color: bool) -> None:
+    _print(state.render(fmt, color=not plain_output(no_color)), fmt, no_color, nl=fmt != "markdown")
 
 
 def progress(message: str, no_color: bool):

@@ -18,7 +18,7 @@ from pathlib import Path
 import hcl2
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from gp.cache.blobs import BlobStore
+from gp.blobs import BlobStore
 from gp.config import ast
 from gp.config.convert import Converter, ConvertError
 from gp.config.nesting import MAX_NESTING, nested_too_deep

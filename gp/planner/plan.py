@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any
 
 from gp.compile.objects import CompiledObject, ObjectRef
+from gp.errors import PlanError
 
 # 1.1: changes carry their DAG summary (``ResourceChange.dag``); 1.0 files load without one.
 FORMAT_VERSION = "1.1"
@@ -24,6 +25,13 @@ class Mode(str, Enum):
     NORMAL = "normal"
     DESTROY = "destroy"
     REFRESH_ONLY = "refresh-only"
+
+    @classmethod
+    def of(cls, *, destroy: bool = False, refresh_only: bool = False) -> Mode:
+        """The mode the flags (`--destroy`, `--refresh-only`) or keywords ask for."""
+        if destroy and refresh_only:
+            raise PlanError("destroy and refresh_only cannot be combined")
+        return cls.DESTROY if destroy else cls.REFRESH_ONLY if refresh_only else cls.NORMAL
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def plan(ui, request, form) -> dict:
     if saved is not None:
         secrets = secrets_of(saved.sensitive)
         return {
-            "title": "PlanData",
+            "title": "Plan",
             "stack": saved.stack,
             "saved": str(ui.source.plan_file),
             **plan_view(ui, saved, secrets),
@@ -111,7 +111,7 @@ def plan(ui, request, form) -> dict:
     fresh = ui.source.plan(loaded)
     secrets = secrets_of(fresh.sensitive, loaded.compiled.module.sensitive_values)
     return {
-        "title": "PlanData",
+        "title": "Plan",
         "stack": loaded.compiled.module.stack,
         "saved": None,
         "created_at": fresh.created_at,

@@ -63,6 +63,7 @@ STACK_METHODS = {
     "runs",
     "get_run",
     "from_inputs",
+    "from_arguments",
     "root",
     "inputs",
 }
