@@ -328,17 +328,6 @@ def run_context(compiled: CompiledStack, provider: Provider, who: str | None = N
     )
 
 
-def raise_for_plan_errors(plan: PlanData) -> None:
-    """Every error of ``plan`` as its own diagnostic, at the block of the object it names."""
-    if not plan.errors:
-        return
-    diagnostics = []
-    for message in plan.errors:
-        pos = next((o.pos for o in plan.objects if message.startswith(f"{o.address}:")), None)
-        diagnostics.append(Diagnostic(message, pos))
-    raise DiagnosticsError(diagnostics)
-
-
 def read_plan_file(path: Path) -> PlanData:
     """A saved plan; a file that is not one is named in the error (with the line when JSON)."""
     try:

@@ -16,6 +16,7 @@ from typing import Any
 from gp import operations
 from gp.planner import plan as planned
 from gp.planner.applied import ApplyReport
+from gp.planner.make import raise_for_errors
 from gp.planner.serialize import save_plan
 from gp.render.formats import renderer, to_string
 from gp.render.json import plan_json
@@ -135,7 +136,7 @@ class Plan:
 
     def raise_for_errors(self) -> None:
         """Raise gp.DiagnosticsError, each error at its object's block, when planning failed."""
-        operations.raise_for_plan_errors(self._raw)
+        raise_for_errors(self._raw)
 
     def to_json(self) -> str:
         """The plan file's text (what ``save`` writes, what ``load`` and `gp apply` read)."""

@@ -11,6 +11,7 @@ import click
 from rich.markup import escape
 
 from gp.api import Stack
+from gp.cli import exitcodes
 from gp.cli.console import common_options, error_console, out_console, shown_file, var_options
 from gp.errors import ConfigError, DiagnosticsError
 
@@ -52,7 +53,7 @@ def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
     if as_json:
         click.echo(json.dumps(_validation_doc(diagnostics), indent=2))
         if errors:
-            sys.exit(1)
+            sys.exit(exitcodes.ERROR)
         return
     _print_warnings([d for d in diagnostics if d.severity == "warning"], no_color)
     if errors:
@@ -111,7 +112,7 @@ def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: boo
         if not check:
             path.write_text(formatted)
     if check and changed:
-        sys.exit(3)
+        sys.exit(exitcodes.FMT_CHANGES)
 
 
 @click.command()

@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from gp.api import ApplyResult, Plan
-from gp.cli import output
+from gp.cli import exitcodes, output
 from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
-from gp.cli.interrupts import EXIT_INTERRUPTED, StopOnInterrupt
+from gp.cli.interrupts import StopOnInterrupt
 from gp.errors import ApplyError, ConfigError, GPError
 from gp.planner.targets import address_problem
 
@@ -130,7 +130,7 @@ def plan(
                 f"\nSaved the plan to: {out_file}\nTo apply exactly this plan: gp apply {out_file}"
             )
     if detailed_exitcode and the_plan.has_changes:
-        sys.exit(2)
+        sys.exit(exitcodes.CHANGES)
 
 
 @click.command()
@@ -243,9 +243,9 @@ def _plan_and_apply(
             raise
     _print_result(result, no_color)
     if stop.interrupted():
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(exitcodes.INTERRUPTED)
     if not result.ok:
-        sys.exit(1)
+        sys.exit(exitcodes.ERROR)
 
 
 def _print_result(result: ApplyResult, no_color: bool) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gp.cli import exitcodes
 from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, out_console, shown_file, var_options
 from gp.render.tests import render_json, render_text
@@ -49,4 +50,4 @@ def test(pattern: str | None, fmt: str, engine: bool, var_args, root: Path, no_c
             )
             console.print(line, style=style, markup=False, highlight=False)
     if report.failed:
-        sys.exit(1)
+        sys.exit(exitcodes.ERROR)

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-EXIT_INTERRUPTED = 130
+from gp.cli import exitcodes
 
 
 class StopOnInterrupt:
@@ -64,7 +64,7 @@ class StopOnInterrupt:
             f"{self._lock_id} stays until it expires or `gp unlock {self._lock_id}` releases "
             "it. Run gp plan to see where the stack stands.\n"
         )
-        self._exit_now(EXIT_INTERRUPTED)
+        self._exit_now(exitcodes.INTERRUPTED)
 
 
 def _to_stderr(text: str) -> None:

@@ -13,12 +13,9 @@ import click
 from rich.markup import escape
 
 from gp._version import __version__
+from gp.cli import exitcodes
 from gp.cli.console import error_console, shown_file
-from gp.cli.interrupts import EXIT_INTERRUPTED
 from gp.errors import GPError
-
-EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FMT = 0, 1, 2, 3
-
 
 # Each command's module, in the order a user meets them (init, validate, plan, apply, ...).
 # A command's module is imported when the command runs: `gp validate` never pays for the
@@ -106,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         # PLANFILE are relative to the module directory too.
         root = chdir_from(args)
         cli.main(args=args, prog_name="gp", standalone_mode=False, obj={"argv": args, "root": root})
-        return EXIT_OK
+        return exitcodes.OK
     except SystemExit as exc:  # commands exit with their own codes (2, 3)
         return int(exc.code or 0)
     except click.exceptions.Abort as exc:
@@ -114,21 +111,21 @@ def main(argv: list[str] | None = None) -> int:
         # a prompt. During apply's writes Ctrl-C is handled by StopOnInterrupt instead.
         if isinstance(exc.__context__, KeyboardInterrupt):
             error_console(False).print("Error: interrupted", markup=False)
-            return EXIT_INTERRUPTED
+            return exitcodes.INTERRUPTED
         error_console(False).print("Error: aborted", markup=False)
-        return EXIT_ERROR
+        return exitcodes.ERROR
     except click.ClickException as exc:
         exc.show()
         # click's usage errors exit 2, which --detailed-exitcode reserves for "changes present".
-        return EXIT_ERROR
+        return exitcodes.ERROR
     except GPError as exc:
         if debug:
             traceback.print_exc()
         report_error(exc, no_color="--no-color" in (argv or sys.argv))
-        return EXIT_ERROR
+        return exitcodes.ERROR
     except KeyboardInterrupt:
         error_console(False).print("Error: interrupted", markup=False)
-        return EXIT_INTERRUPTED
+        return exitcodes.INTERRUPTED
     except Exception as exc:  # a bug in gp: say so plainly, keep the traceback for GP_DEBUG
         if debug:
             raise
@@ -137,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             markup=False,
             highlight=False,
         )
-        return EXIT_ERROR
+        return exitcodes.ERROR
     finally:
         os.chdir(saved_cwd)  # main() also runs in-process (tests); leave the cwd as found
 

@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 from rich.live import Live
 
 from gp.api.runs import Run
+from gp.cli import exitcodes
 from gp.cli.console import error_console, out_console
 from gp.render.runs import change_line
 from gp.render.watch_screen import screen
 from gp.runs.model import RunSnapshot
 from gp.runs.watch import WatchState, step
-
-EXIT_INTERRUPTED = 130
 
 
 def _now() -> datetime:
@@ -73,7 +72,7 @@ def watch(handle: Run, no_color: bool) -> RunSnapshot:
             highlight=False,
             markup=False,
         )
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(exitcodes.INTERRUPTED)
     assert run is not None
     return run
 
@@ -84,7 +83,7 @@ def wait(handle: Run) -> RunSnapshot:
         handle.wait()
     except KeyboardInterrupt:
         error_console().print(f"Stopped waiting for {handle.ident}; the run goes on.", markup=False)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(exitcodes.INTERRUPTED)
     return handle.snapshot
 
 
@@ -105,4 +104,4 @@ def exit_with_result(run: RunSnapshot, no_color: bool) -> None:
             highlight=False,
             markup=False,
         )
-    sys.exit(1)
+    sys.exit(exitcodes.ERROR)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from gp.compile.compiler import CompiledBlock
 from gp.compile.context import Ctx, Path, quote
+from gp.compile.objects import TEMPLATE_KINDS
 from gp.compile.schema import FieldKind, SchemaNode, object_model, schema_for
 from gp.config.fieldpath import ItemName, parse_path
 from gp.suggest import closest, did_you_mean, hint
@@ -75,7 +76,7 @@ class CronTargets:
         self.by_address: dict[str, CompiledBlock] = {}
         self.by_name: dict[str, list[CompiledBlock]] = {}
         for x in results:
-            if x.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate"):
+            if x.kind in TEMPLATE_KINDS:
                 self.by_address.setdefault(x.decl.address, x)  # the first, as a scan finds it
                 self.by_name.setdefault(x.ref.name, []).append(x)
 
@@ -124,11 +125,7 @@ def check_cron(r: CompiledBlock, targets: CronTargets) -> None:
                 ref.pos,
             )
         return
-    kinds = (
-        ("ClusterWorkflowTemplate",)
-        if ref.cluster
-        else ("WorkflowTemplate", "ClusterWorkflowTemplate")
-    )
+    kinds = ("ClusterWorkflowTemplate",) if ref.cluster else TEMPLATE_KINDS
     if not any(
         x.kind in kinds and x.ref.namespace in (None, namespace)
         for x in targets.by_name.get(ref.name, ())

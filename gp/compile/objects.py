@@ -17,6 +17,10 @@ LABEL_PREFIX = "gp.dev"
 STACK_LABEL = f"{LABEL_PREFIX}/stack"
 ADDRESS_ANNOTATION = f"{LABEL_PREFIX}/address"
 
+# The kinds that hold a pipeline's templates, and with the cron, the kinds a run starts from.
+TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
+PIPELINE_KINDS = (*TEMPLATE_KINDS, "CronWorkflow")
+
 
 @dataclass(frozen=True, order=True)
 class ObjectRef:

@@ -35,12 +35,11 @@ from gp.compile.argo_vars import (
     tags,
 )
 from gp.compile.context import Ctx, Path, quote
+from gp.compile.objects import TEMPLATE_KINDS
 from gp.compile.ref_messages import Globals, Where, explain
 from gp.compile.scope import Ancestry, Scope
 from gp.errors import SourcePos
 from gp.suggest import closest
-
-TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
 
 class TemplateIndex:

@@ -10,13 +10,13 @@ from typing import Any
 from gp.compile.compiler import CompiledBlock
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.depends import FAN_OUT_RESULTS, DependsSyntaxError, parse, refs
+from gp.compile.objects import TEMPLATE_KINDS
 from gp.suggest import did_you_mean
 
 TEMPLATE_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 MAX_NAME = {"CronWorkflow": 52}
 DEFAULT_MAX_NAME = 63
-TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
 
 @dataclass(frozen=True)

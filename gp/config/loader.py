@@ -8,23 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from gp._version import __version__
+from gp.config import ast
 from gp.config.decls import attr_map, check_allowed
 from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
 from gp.config.marks import has_marks, marked_texts, strip
 from gp.config.model import Module, Output, ProviderConfig
-from gp.config.names import namespace_problem, stack_from_folder, stack_problem
+from gp.config.names import stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files
+from gp.config.providers import setting_problems
 from gp.config.reads import Reads
 from gp.config.session import CompileObject, LoadSession
 from gp.config.variables import RawValue, VarArg, collect, order_args
 from gp.config.version import unmet
-from gp.errors import ConfigError, Diagnostic
+from gp.errors import ConfigError, Diagnostic, SourcePos
 
-_PROVIDER_ATTRS = {
-    "kubernetes": ("kubeconfig", "context", "namespace", "field_manager"),
-    "directory": ("path", "namespace"),
-}
 _GP_ATTRS = ("stack", "required_version")
 
 
@@ -186,21 +184,21 @@ def _provider(root: ModuleInstance, session: LoadSession) -> ProviderConfig:
     decl = found[0]
     kind = decl.node.labels[0]
     attrs = attr_map(decl.node.body, decl.file, session.diags)
-    check_allowed(attrs, _PROVIDER_ATTRS[kind], f'provider "{kind}"', decl.file, session.diags)
     settings: dict[str, Any] = {}
     for name, attr in attrs.items():
         with session.collecting():
             ev = root.evaluator(decl.file)
             # Provider settings go to the client, never to a report: a secret may be used here.
             value = strip(ev.eval(attr.expr))
-            if value is None:  # null means not set: the default applies
-                continue
-            problem = namespace_problem(value) if name == "namespace" else None
-            if problem:
-                raise ev.error(problem, attr.expr)
-            settings[name] = value
-    if kind == "directory" and "path" not in attrs:
-        session.diags.append(Diagnostic('provider "directory" needs a path', decl.pos))
+            if value is not None:  # null means not set: the default applies
+                settings[name] = value
+    unset = {name: None for name in attrs if name not in settings}  # named, so checked
+    for name, problem in setting_problems(kind, {**unset, **settings}):
+        pos = decl.pos
+        if name in attrs:  # a bad value is shown at the value, a bad name at the name
+            node = attrs[name].expr if name in settings else attrs[name]
+            pos = SourcePos(decl.file, *ast.pos_of(node))
+        session.diags.append(Diagnostic(problem, pos))
     return ProviderConfig(kind, settings, decl.pos)
 
 
@@ -208,22 +206,12 @@ def provider_override(kind: str, settings: Mapping[str, Any]) -> ProviderConfig:
     """A provider a program gives (``gp.Stack(provider=...)``) in place of the module's block,
     checked as the block is: a known kind, its own settings, a valid namespace. Relative paths
     are relative to the root module, as in the block."""
-    if kind not in _PROVIDER_ATTRS:
-        raise ConfigError(f'unknown provider "{kind}": use "kubernetes" or "directory"')
-    allowed = _PROVIDER_ATTRS[kind]
-    for name in settings:
-        if name not in allowed:
-            raise ConfigError(
-                f'provider "{kind}" has no setting "{name}"; it takes {", ".join(allowed)}'
-            )
     kept = {
         k: str(v) if isinstance(v, os.PathLike) else v for k, v in settings.items() if v is not None
     }
-    problem = namespace_problem(kept["namespace"]) if "namespace" in kept else None
-    if problem:
-        raise ConfigError(f'provider "{kind}": {problem}')
-    if kind == "directory" and "path" not in kept:
-        raise ConfigError('provider "directory" needs a path')
+    problems = setting_problems(kind, {**dict.fromkeys(settings), **kept})
+    if problems:
+        raise ConfigError(problems[0][1])
     return ProviderConfig(kind, kept)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
-from gp.errors import PlanError
+from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
@@ -400,10 +400,11 @@ def make_plan(
 
 
 def raise_for_errors(plan: PlanData) -> None:
-    """Raise a PlanError carrying every error of ``plan`` (one per line), if it has any."""
-    if plan.errors:
-        pos = None
-        for obj in plan.objects:
-            if obj.pos and plan.errors[0].startswith(f"{obj.address}:"):
-                pos = obj.pos
-        raise PlanError("\n".join(plan.errors), pos)
+    """Every error of ``plan`` as its own diagnostic, at the block of the object it names."""
+    if not plan.errors:
+        return
+    diagnostics = []
+    for message in plan.errors:
+        pos = next((o.pos for o in plan.objects if message.startswith(f"{o.address}:")), None)
+        diagnostics.append(Diagnostic(message, pos))
+    raise DiagnosticsError(diagnostics)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from gp.config.model import ProviderConfig
+from gp.config.providers import setting_problems
 from gp.errors import ProviderError
 from gp.providers.base import Provider
 
 
 def make_provider(config: ProviderConfig, root_dir: Path) -> Provider:
     """``directory`` paths are relative to the root module; ``kubernetes`` reads a kubeconfig."""
+    problems = setting_problems(config.kind, config.settings)
+    if problems:
+        raise ProviderError(problems[0][1], config.pos)
     if config.kind == "directory":
         from gp.providers.directory import DirectoryProvider
 
-        path = config.settings.get("path")
-        if not path:
-            raise ProviderError('the directory provider needs a "path"', config.pos)
+        path = config.settings["path"]
         full = Path(str(path)).expanduser()
         return DirectoryProvider(full if full.is_absolute() else root_dir / full, config.namespace)
     if config.kind == "kubernetes":
@@ -24,6 +26,4 @@ def make_provider(config: ProviderConfig, root_dir: Path) -> Provider:
         from gp.providers.kubernetes import KubernetesProvider
 
         return KubernetesProvider.from_config(config, root_dir)
-    raise ProviderError(
-        f'unknown provider "{config.kind}": use "kubernetes" or "directory"', config.pos
-    )
+    raise AssertionError(f"setting_problems accepted provider {config.kind!r}")

@@ -31,9 +31,6 @@ _ARGO_KINDS = {
     )
 }
 
-# The kinds a stack's objects are looked for in, even when neither config nor record names them.
-DEFAULT_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
-
 
 def argo_kind(kind: str) -> KindInfo:
     """The REST description of an Argo kind; unknown kinds follow Kubernetes' naming rule."""

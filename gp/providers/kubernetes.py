@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
+from gp.compile.objects import PIPELINE_KINDS, STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.external.identity import whoami
@@ -32,7 +32,7 @@ from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
 from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
-from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, DEFAULT_KINDS, argo_kind, split_api_version
+from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind, split_api_version
 from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transport_for
 from gp.providers.kubestore import RecordStore
 from gp.providers.kubetransport import LibraryTransport
@@ -150,7 +150,8 @@ class KubernetesProvider:
 
     def _list_scopes(self, refs: list[ObjectRef]) -> list[tuple[str, str, str | None]]:
         """(apiVersion, kind, namespace) pairs to LIST: every kind in every namespace in play."""
-        versions = dict.fromkeys(DEFAULT_KINDS, f"{ARGO_GROUP}/{ARGO_VERSION}")
+        # The pipeline kinds are looked for even when neither config nor record names them.
+        versions = dict.fromkeys(PIPELINE_KINDS, f"{ARGO_GROUP}/{ARGO_VERSION}")
         versions.update({r.kind: r.api_version for r in refs if r.api_version})
         # A kind the server does not serve has no objects (the desired ones were checked).
         versions = {k: v for k, v in versions.items() if self.discovery.serves(v, k)}

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from gp.compile.objects import CompiledObject
+from gp.compile.objects import PIPELINE_KINDS, CompiledObject
 from gp.errors import RunError
 from gp.planner.plan import Action, PlanData, StackRecord
 from gp.runs import history
@@ -16,8 +16,6 @@ from gp.runs.params import Declared, check, declared_parameters, overlay
 from gp.runs.submit import Origin, Submission, build_workflow, user_annotations
 from gp.runs.version import version_of
 from gp.suggest import did_you_mean
-
-RUNNABLE = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 
 
 class RunsEngine(Protocol):
@@ -77,13 +75,13 @@ def runnable(objects_: Sequence[CompiledObject], address: str) -> CompiledObject
     objects = {o.address: o for o in objects_}
     obj = objects.get(address)
     if obj is None:
-        choices = [a for a, o in objects.items() if o.ref.kind in RUNNABLE]
+        choices = [a for a, o in objects.items() if o.ref.kind in PIPELINE_KINDS]
         hint = did_you_mean(address, choices)
         raise RunError(
             f"{address} is not declared in the configuration{hint}"
             f" (pipelines: {', '.join(choices) or 'none'})"
         )
-    if obj.ref.kind not in RUNNABLE:
+    if obj.ref.kind not in PIPELINE_KINDS:
         raise RunError(f"{address} is a {obj.ref.kind}, which cannot be run")
     return obj
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from gp.compile.objects import TEMPLATE_KINDS
 from gp.planner.plan import Action, CronUse, PlanData, ResourceChange, RunImpact
 from gp.runs.model import ADDRESS_ANNOTATION, DONE_PHASES, STACK_LABEL
 
-TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 _TOUCHING = (Action.UPDATE, Action.DELETE, Action.REPLACE)
 
 

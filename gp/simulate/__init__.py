@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gp.compile.objects import TEMPLATE_KINDS
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.dag import execute_dag
 from gp.simulate.engine import Engine
@@ -26,7 +27,7 @@ def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
     pipeline = scenario.pipeline
     kind = pipeline.get("kind")
     name = (pipeline.get("metadata") or {}).get("name") or "workflow"
-    if kind in ("WorkflowTemplate", "ClusterWorkflowTemplate"):
+    if kind in TEMPLATE_KINDS:
         return name, dict(pipeline.get("spec") or {})
     if kind != "CronWorkflow":
         raise SimulationError(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from gp.compile.objects import TEMPLATE_KINDS
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.scope import substitute
 
@@ -32,7 +33,7 @@ class Templates:
         self.root = ("", spec)
         self.others: dict[tuple[bool, str], Mapping[str, Any]] = {}
         for m in manifests:
-            if m.get("kind") in ("WorkflowTemplate", "ClusterWorkflowTemplate"):
+            if m.get("kind") in TEMPLATE_KINDS:
                 cluster = m["kind"] == "ClusterWorkflowTemplate"
                 self.others[(cluster, m["metadata"]["name"])] = m.get("spec") or {}
         for key in ("templateDefaults",):

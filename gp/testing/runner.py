@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from gp.compile.objects import CompiledObject
+from gp.compile.objects import PIPELINE_KINDS, CompiledObject
 from gp.errors import ConfigError, NotModelledError, SimulationError
 from gp.simulate import Scenario, SimulatedRun, simulate
 from gp.suggest import did_you_mean
@@ -119,7 +119,7 @@ def scenario_for(case: TestCase, objects: Sequence[CompiledObject]) -> Scenario:
         raise ConfigError(
             f'pipeline "{case.pipeline}" is not an object of the module{hint}', case.pipeline_pos
         )
-    if obj.ref.kind not in ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"):
+    if obj.ref.kind not in PIPELINE_KINDS:
         raise ConfigError(
             f'pipeline "{case.pipeline}" is a {obj.ref.kind}, not a template or cron',
             case.pipeline_pos,

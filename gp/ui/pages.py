@@ -12,7 +12,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from gp.compile.emit import manifest_yaml
-from gp.compile.objects import CompiledObject
+from gp.compile.objects import PIPELINE_KINDS, CompiledObject
 from gp.planner.plan import Action, PlanData, Target
 from gp.planner.schedule import next_runs, schedules_of
 from gp.redact import mask_text, secrets_of
@@ -21,7 +21,6 @@ from gp.ui import runs_pages
 from gp.ui.dags import template_dags
 from gp.ui.source import Loaded, shown_manifest
 
-PIPELINE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 FIRES = 5
 
 

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from gp import operations
 from gp.api import Stack
 from gp.api.runs import masked
-from gp.compile.objects import CompiledObject, ObjectRef
+from gp.compile.objects import PIPELINE_KINDS, CompiledObject, ObjectRef
 from gp.errors import GPError
 from gp.redact import mask_text, secrets_of
 from gp.render.graph import dags_of
@@ -91,7 +91,7 @@ def runs_list(ui, request, form) -> dict:
     q = request.query_params
     pipeline, phase = q.get("pipeline") or None, q.get("phase") or None
     start = max(0, int(q.get("start", "0") or 0)) if (q.get("start") or "0").isdigit() else 0
-    pipelines = [o.address for o in loaded.compiled.objects if o.ref.kind in actions.RUNNABLE]
+    pipelines = [o.address for o in loaded.compiled.objects if o.ref.kind in PIPELINE_KINDS]
     context = {
         "title": "Runs",
         "stack": loaded.compiled.module.stack,

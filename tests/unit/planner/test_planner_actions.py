@@ -7,7 +7,7 @@ from plan_builders import cron, deployed, edit, live_of, plan, state, wt
 
 from gp.compile.objects import STACK_LABEL
 from gp.config.model import Lifecycle
-from gp.errors import PlanError
+from gp.errors import DiagnosticsError
 from gp.planner.make import raise_for_errors
 from gp.planner.plan import (
     REASON_DESTROY,
@@ -131,12 +131,12 @@ def test_unmanaged_cluster_scoped_object_names_no_namespace():
     )
 
 
-def test_raise_for_errors_carries_every_error_and_the_first_position():
+def test_raise_for_errors_gives_each_error_at_its_object():
     p = plan([wt(), cron()], state(live_of(wt(), owned=False), live_of(cron(), owned=False)))
-    with pytest.raises(PlanError) as err:
+    with pytest.raises(DiagnosticsError) as err:
         raise_for_errors(p)
-    assert err.value.message.count("use gp import") == 2
-    assert str(err.value.pos) == "main.gp.hcl:3:1"
+    assert [d.message.endswith("use gp import") for d in err.value.diagnostics] == [True, True]
+    assert str(err.value.diagnostics[0].pos) == "main.gp.hcl:3:1"
 
 
 def test_raise_for_errors_is_silent_on_a_good_plan():

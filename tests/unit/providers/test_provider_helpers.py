@@ -244,7 +244,7 @@ def test_factory_builds_the_directory_provider_relative_to_the_root(tmp_path):
 
 def test_factory_errors_point_at_the_provider_block(tmp_path):
     pos = SourcePos("main.gp.hcl", 3, 1)
-    with pytest.raises(ProviderError, match='needs a "path"') as err:
+    with pytest.raises(ProviderError, match='provider "directory" needs a path') as err:
         make_provider(ProviderConfig("directory", {}, pos), tmp_path)
     assert err.value.pos == pos
     with pytest.raises(ProviderError, match='unknown provider "s3"'):
