@@ -270,7 +270,7 @@ def plan(
         confirm=provider.dry_run,
         inputs_hash=compiled.inputs_hash,
         now=now or datetime.now(UTC),
-        sensitive=compiled.module.sensitive_values,
+        secrets=compiled.module.sensitive_values,
     )
     return with_runs(made, provider)
 
@@ -367,7 +367,7 @@ def check_plan_applies(plan: PlanData, provider: Provider, stack: str | None = N
         )
     from gp.planner.serialize import stale_refs
 
-    changed = provider.refs_unchanged(stale_refs(plan))
+    changed = provider.changed_refs(stale_refs(plan))
     if changed:
         names = ", ".join(str(r) for r in sorted(changed))
         raise StalePlanError(

@@ -225,7 +225,7 @@ class ApplyResult:
         """Address -> why it failed (masked)."""
         from gp.redact import mask_text, secrets_of
 
-        secrets = secrets_of(self._plan.raw.sensitive, self._plan.sensitive)
+        secrets = secrets_of(self._plan.raw.secrets, self._plan.sensitive)
         return {c.address: mask_text(reason, secrets) for c, reason in self._raw.failed}
 
     @property

@@ -144,7 +144,7 @@ def store(cache_dir: Path | None, digest: str, reads: Reads, outcome: Outcome) -
     if (
         cache_dir is None
         or outcome.module.sensitive_values
-        or any(o.sensitive for o in outcome.objects)
+        or any(o.sensitive_paths for o in outcome.objects)
     ):
         return
     if any(d.severity == "error" for d in outcome.diagnostics):

@@ -55,7 +55,7 @@ class CompiledBlock:
     cron_ref: CronRef | None = None
     depends_on: tuple[str, ...] = field(default=())
     # Manifest paths whose values are sensitive (``gp.compile.sensitive``).
-    sensitive: tuple[tuple, ...] = field(default=())
+    sensitive_paths: tuple[tuple, ...] = field(default=())
 
     @property
     def kind(self) -> str:
@@ -74,7 +74,7 @@ class CompiledBlock:
             lifecycle=self.decl.lifecycle,
             pos=self.decl.pos,
             depends_on=self.depends_on,
-            sensitive=self.sensitive,
+            sensitive_paths=self.sensitive_paths,
         )
 
 
@@ -84,14 +84,14 @@ def compile_object(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> di
     result = compile_decl(decl, provider, stack)
     if result.ctx.diags:
         raise DiagnosticsError(result.ctx.diags)
-    return remark(result.manifest, result.sensitive)
+    return remark(result.manifest, result.sensitive_paths)
 
 
 def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> CompiledBlock:
     compiled = _compile_decl(decl, provider, stack)
     check_identity(decl.body, compiled.ctx)
     if compiled.manifest:
-        compiled.sensitive = sensitive_paths(decl.body, compiled.manifest, compiled.ctx)
+        compiled.sensitive_paths = sensitive_paths(decl.body, compiled.manifest, compiled.ctx)
     return compiled
 
 

@@ -47,4 +47,4 @@ class CompiledObject:
     depends_on: tuple[str, ...] = field(default=())
     # Paths (keys and list indices) of the manifest's sensitive fields: apply sends them,
     # renderers mask them.
-    sensitive: tuple[tuple[Any, ...], ...] = field(default=())
+    sensitive_paths: tuple[tuple[Any, ...], ...] = field(default=())

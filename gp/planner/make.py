@@ -120,18 +120,18 @@ class _Planner:
                 f"{describe(ref)}"
             )
 
-    def sensitive(self, address: str) -> tuple[str, ...]:
+    def sensitive_paths(self, address: str) -> tuple[str, ...]:
         """The sensitive fields of ``address``: those of its configuration now and those
         recorded when it was last applied (a value sensitive then is still a secret)."""
         marks: set[str] = set()
         obj = self.desired.get(address)
         if obj is not None:
             marks.update(
-                format_path(k) for k in (keyed_path(obj.manifest, p) for p in obj.sensitive) if k
+                format_path(k) for k in (keyed_path(obj.manifest, p) for p in obj.sensitive_paths) if k
             )
         entry = self.live.record.entries.get(address)
         if entry is not None:
-            marks.update(entry.sensitive)
+            marks.update(entry.sensitive_paths)
         return tuple(sorted(marks))
 
     # -- drift ---------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class _Planner:
             if obj is None:
                 out.append(
                     Drift(
-                        address, entry.ref, entry.applied, None, sensitive=self.sensitive(address)
+                        address, entry.ref, entry.applied, None, sensitive_paths=self.sensitive_paths(address)
                     )
                 )
                 continue
@@ -166,7 +166,7 @@ class _Planner:
                         entry.applied,
                         strip_server_fields(obj.manifest),
                         fields,
-                        sensitive=self.sensitive(address),
+                        sensitive_paths=self.sensitive_paths(address),
                     )
                 )
         return out
@@ -208,8 +208,8 @@ class _Planner:
             obj.manifest,
             None,
             schedule=schedule_change(None, obj.manifest, self.now),
-            sensitive=self.sensitive(obj.address),
-            dag=dag_changes(None, obj.manifest, self.sensitive(obj.address)),
+            sensitive_paths=self.sensitive_paths(obj.address),
+            dag=dag_changes(None, obj.manifest, self.sensitive_paths(obj.address)),
         )
 
     def replacement(self, obj: CompiledObject, old: LiveObject) -> ResourceChange:
@@ -226,9 +226,9 @@ class _Planner:
             fields=field_changes(prepare(old.manifest), prepare(obj.manifest)),
             prior_ref=old.ref,
             schedule=schedule_change(before, obj.manifest, self.now),
-            sensitive=self.sensitive(obj.address),
+            sensitive_paths=self.sensitive_paths(obj.address),
             dag=dag_changes(
-                prepare(old.manifest), prepare(obj.manifest), self.sensitive(obj.address)
+                prepare(old.manifest), prepare(obj.manifest), self.sensitive_paths(obj.address)
             ),
         )
 
@@ -243,7 +243,7 @@ class _Planner:
                 strip_server_fields(current.manifest),
                 keep_ignored(obj.manifest, current.manifest, ignore),
                 current.resource_version,
-                sensitive=self.sensitive(obj.address),
+                sensitive_paths=self.sensitive_paths(obj.address),
             )
         desired = without(prepare(obj.manifest), ignore)
         live_tree = without(prepare(current.manifest), ignore)
@@ -277,8 +277,8 @@ class _Planner:
             fields,
             schedule=schedule_change(before, after, self.now) if fields else None,
             remove=tuple(format_path(p) for p in remove) if fields else (),
-            sensitive=self.sensitive(obj.address),
-            dag=dag_changes(*compared, self.sensitive(obj.address)) if fields else (),
+            sensitive_paths=self.sensitive_paths(obj.address),
+            dag=dag_changes(*compared, self.sensitive_paths(obj.address)) if fields else (),
         )
 
     def deletions(self, keep: set[ObjectRef], reason: str) -> list[ResourceChange]:
@@ -297,8 +297,8 @@ class _Planner:
                     strip_server_fields(obj.manifest),
                     None,
                     obj.resource_version,
-                    sensitive=self.sensitive(address),
-                    dag=dag_changes(prepare(obj.manifest), None, self.sensitive(address)),
+                    sensitive_paths=self.sensitive_paths(address),
+                    dag=dag_changes(prepare(obj.manifest), None, self.sensitive_paths(address)),
                 )
             )
         return out
@@ -373,7 +373,7 @@ def make_plan(
     confirm: Confirm | None = None,
     inputs_hash: str = "",
     now: datetime | None = None,
-    sensitive: Iterable[str] = (),
+    secrets: Iterable[str] = (),
 ) -> PlanData:
     """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised."""
     by_address = {obj.address: obj for obj in desired}
@@ -394,7 +394,7 @@ def make_plan(
         objects=tuple(desired),
         read=read_refs(desired, live),
         targets=tuple(targets),
-        sensitive=frozenset(s for s in sensitive if s),
+        secrets=frozenset(s for s in secrets if s),
         created_at=now.isoformat() if now else None,
     )
 

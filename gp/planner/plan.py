@@ -62,9 +62,9 @@ class RecordEntry:
     ref: ObjectRef
     # What gp applied last (the manifest it sent), the base for drift detection.
     applied: dict[str, Any]
-    # Its sensitive fields (paths as ResourceChange.sensitive), so a later plan that deletes
-    # it or finds it changed still masks them.
-    sensitive: tuple[str, ...] = ()
+    # Its sensitive fields (paths as ResourceChange.sensitive_paths), so a later plan that
+    # deletes it or finds it changed still masks them.
+    sensitive_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class ResourceChange:
     remove: tuple[str, ...] = ()
     # Paths (as in FieldChange.path) of the fields that hold sensitive values, in before and
     # after alike: renderers show "(sensitive value)" for them and for everything under them.
-    sensitive: tuple[str, ...] = ()
+    sensitive_paths: tuple[str, ...] = ()
     # The templates whose DAG changes, computed once here so every renderer shows the same.
     dag: tuple[DagChange, ...] = ()
 
@@ -179,7 +179,7 @@ class Drift:
     before: dict[str, Any] | None  # what gp last applied
     after: dict[str, Any] | None  # what the target holds now (None: deleted outside gp)
     fields: tuple[FieldDiff, ...] = ()
-    sensitive: tuple[str, ...] = ()  # as ResourceChange.sensitive
+    sensitive_paths: tuple[str, ...] = ()  # as ResourceChange.sensitive_paths
 
 
 @dataclass(frozen=True)
@@ -220,8 +220,8 @@ class PlanData:
     read: tuple[tuple[ObjectRef, str | None], ...] = ()
     targets: tuple[str, ...] = ()  # the --target addresses the plan was limited to
     # The texts of sensitive values (Module.sensitive_values), for masking free text: errors
-    # and server messages. Fields are masked by their paths (ResourceChange.sensitive).
-    sensitive: frozenset[str] = frozenset()
+    # and server messages. Fields are masked by their paths (ResourceChange.sensitive_paths).
+    secrets: frozenset[str] = frozenset()
     created_at: str | None = None  # ISO 8601, from the ``now`` the planner was given
     # Runs in progress and crons of the templates that change (gp/runs/awareness.py).
     runs: tuple[RunImpact, ...] = ()

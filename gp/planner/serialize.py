@@ -127,7 +127,7 @@ def _object(o: CompiledObject) -> dict:
         },
         "pos": [o.pos.file, o.pos.line, o.pos.col] if o.pos else None,
         "depends_on": list(o.depends_on),
-        "sensitive": [list(p) for p in o.sensitive],
+        "sensitive": [list(p) for p in o.sensitive_paths],
     }
 
 
@@ -147,7 +147,7 @@ def _object_from(d: Fields) -> CompiledObject:
         lifecycle=Lifecycle(life.get("prevent_destroy", bool), life.strings("ignore_changes")),
         pos=SourcePos(*pos) if pos else None,
         depends_on=d.strings("depends_on"),
-        sensitive=_paths(d, "sensitive"),
+        sensitive_paths=_paths(d, "sensitive"),
     )
 
 
@@ -167,7 +167,7 @@ def _change(c: ResourceChange) -> dict:
         "prior_ref": _ref(c.prior_ref),
         "schedule": schedule,
         "remove": list(c.remove),
-        "sensitive": list(c.sensitive),
+        "sensitive": list(c.sensitive_paths),
         "dag": [_dag(x) for x in c.dag],
     }
 
@@ -192,7 +192,7 @@ def _change_from(d: Fields) -> ResourceChange:
         prior_ref=_ref_from(d.sub("prior_ref", optional=True)),
         schedule=schedule,
         remove=d.strings("remove", optional=True),
-        sensitive=d.strings("sensitive", optional=True),
+        sensitive_paths=d.strings("sensitive", optional=True),
         # Format 1.0 had no DAG summary: such a plan shows its field diff alone.
         dag=tuple(_dag_from(x) for x in d.items("dag", optional=True)),
     )
@@ -216,7 +216,7 @@ def _drift(d: Drift) -> dict:
         "before": d.before,
         "after": d.after,
         "fields": _fields(d.fields),
-        "sensitive": list(d.sensitive),
+        "sensitive": list(d.sensitive_paths),
     }
 
 
@@ -246,7 +246,7 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "created_at": plan.created_at,
         "targets": list(plan.targets),
         "errors": list(plan.errors),
-        "sensitive": sorted(plan.sensitive),
+        "sensitive": sorted(plan.secrets),
         "objects": [_object(o) for o in plan.objects],
         "read": [{"ref": _ref(ref), "resource_version": rv} for ref, rv in plan.read],
         "drift": [_drift(d) for d in plan.drift],
@@ -317,7 +317,7 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
             for r in f.items("read")
         ),
         targets=f.strings("targets"),
-        sensitive=frozenset(f.strings("sensitive")),
+        secrets=frozenset(f.strings("sensitive")),
         created_at=f.get("created_at", str, optional=True),
         # Plans saved before run-awareness have neither.
         runs=tuple(_impact_from(r) for r in f.items("runs", optional=True)),

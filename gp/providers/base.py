@@ -71,7 +71,7 @@ class Provider(Protocol):
         result say exactly what was done.
         """
 
-    def refs_unchanged(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
+    def changed_refs(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
         """Objects whose resourceVersion differs from the one given (for stale-plan checks).
 
         ``None`` means "did not exist": such a ref is listed when the object exists now.

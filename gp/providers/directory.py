@@ -210,7 +210,7 @@ class DirectoryProvider:
     def unlock(self, stack: str, lock_id: str) -> None:
         self._lock(stack).unlock(lock_id)
 
-    def refs_unchanged(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
+    def changed_refs(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
         changed = []
         for ref, version in refs.items():
             loaded = self._load(self.path_for(ref))

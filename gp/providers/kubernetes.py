@@ -237,7 +237,7 @@ class KubernetesProvider:
         with ThreadPoolExecutor(max_workers=min(10, len(items))) as pool:
             return list(pool.map(fn, items))
 
-    def refs_unchanged(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
+    def changed_refs(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
         wanted = sorted(refs)
         found = self._parallel(lambda r: self._get(self._normal(r)), wanted)
         versions = [(live or {}).get("metadata", {}).get("resourceVersion") for live in found]

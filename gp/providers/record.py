@@ -30,7 +30,7 @@ def record_to_json(record: StackRecord) -> str:
             "namespace": entry.ref.namespace,
             "name": entry.ref.name,
             "applied": entry.applied,
-            **({"sensitive": list(entry.sensitive)} if entry.sensitive else {}),
+            **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
         }
         for address, entry in record.entries.items()
     }
@@ -52,7 +52,7 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
             address: RecordEntry(
                 ref=ObjectRef(o["apiVersion"], o["kind"], o.get("namespace"), o["name"]),
                 applied=o.get("applied") or {},
-                sensitive=tuple(str(p) for p in o.get("sensitive") or ()),
+                sensitive_paths=tuple(str(p) for p in o.get("sensitive") or ()),
             )
             for address, o in (doc.get("objects") or {}).items()
         }
@@ -74,7 +74,7 @@ def _with_change(entries: dict[str, RecordEntry], change: ResourceChange) -> Non
     if change.action is Action.DELETE:
         entries.pop(change.address, None)
     elif change.after is not None:
-        entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive)
+        entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths)
 
 
 def next_record(
@@ -101,7 +101,7 @@ def next_record(
         # An object gp owns by label but that the record lost (e.g. a deleted ConfigMap) is
         # taken back into the record once a plan finds it already as desired.
         if change.action is Action.NOOP and change.address not in entries and change.after:
-            entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive)
+            entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths)
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
         for drift in plan.drift:
@@ -109,7 +109,7 @@ def next_record(
                 entries.pop(drift.address, None)
             else:
                 entries[drift.address] = RecordEntry(
-                    drift.ref, strip_server_fields(drift.after), drift.sensitive
+                    drift.ref, strip_server_fields(drift.after), drift.sensitive_paths
                 )
     return StackRecord(
         stack=old.stack,

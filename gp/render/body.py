@@ -71,7 +71,7 @@ def change_body(
     change: ResourceChange, secrets: Sequence[str], verbose: bool = False
 ) -> list[Line]:
     """The lines between an object's header and its closing brace."""
-    marks = parse_marks(change.sensitive)
+    marks = parse_marks(change.sensitive_paths)
     whole = change.after if change.action is Action.CREATE else change.before
     if change.action in (Action.CREATE, Action.DELETE) and not verbose:
         shown = mask_value(mask_at(whole or {}, (), marks), secrets)
@@ -145,7 +145,7 @@ def drift_lines(drift: Drift, secrets: Sequence[str]) -> list[Line]:
             Line(0, "", "}"),
         ]
     lines = [Line(0, "#", f"{drift.address} has changed"), Line(0, "~", f"{heading(drift.ref)} {{")]
-    fields = mask_fields(drift.fields, parse_marks(drift.sensitive))
+    fields = mask_fields(drift.fields, parse_marks(drift.sensitive_paths))
     lines.extend(grouped_lines(fields, prepare(drift.before), prepare(drift.after), secrets))
     lines.append(Line(0, "", "}"))
     return lines

@@ -46,7 +46,7 @@ class TextRenderer:
         return render_text.plan_text(plan, sensitive, verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
-        return render_text.apply_text(report, secrets_of(plan.sensitive, sensitive))
+        return render_text.apply_text(report, secrets_of(plan.secrets, sensitive))
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
         return stack_text(record, (), target)
@@ -59,7 +59,7 @@ class JsonRenderer:
         return render_json.render_plan_json(plan, sensitive)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
-        secrets = secrets_of(plan.sensitive, sensitive)
+        secrets = secrets_of(plan.secrets, sensitive)
         doc = {
             "ok": report.ok and not report.lock_lost,
             "applied": [c.address for c in report.applied],

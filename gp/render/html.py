@@ -83,7 +83,7 @@ def dag_change_svg(owner: str, dag: DagChange, secrets: Sequence[str]) -> str:
 
 
 def plan_html(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
-    secrets = secrets_of(plan.sensitive, sensitive)
+    secrets = secrets_of(plan.secrets, sensitive)
     where = plan.target.server or ""
     out = [
         f"<div><p><b>gp plan</b> of stack <code>{escape(plan.stack)}</code> on "
@@ -147,7 +147,7 @@ def plan_html(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
 
 
 def apply_html(result: ApplyReport, plan: PlanData | None, sensitive: Iterable[str] = ()) -> str:
-    secrets = secrets_of(plan.sensitive if plan else (), sensitive)
+    secrets = secrets_of(plan.secrets if plan else (), sensitive)
     return rich_html(apply_text(result, secrets))
 
 

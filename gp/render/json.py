@@ -92,13 +92,13 @@ def _dag(c: DagChange, secrets: Sequence[str]) -> dict[str, Any]:
 
 def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
     out = _identity(c.address, c.ref)
-    marks = parse_marks(c.sensitive)
+    marks = parse_marks(c.sensitive_paths)
     out["change"] = {
         "actions": list(_ACTIONS[c.action]),
         "before": _masked(c.before, marks, secrets),
         "after": _masked(c.after, marks, secrets),
         "fields": _fields(c.fields, marks, secrets),
-        "sensitive": list(c.sensitive),
+        "sensitive": list(c.sensitive_paths),
     }
     out["action_reason"] = c.reason
     out["resource_version"] = c.resource_version
@@ -115,20 +115,20 @@ def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
 
 def _drift(d: Drift, secrets: Sequence[str]) -> dict[str, Any]:
     out = _identity(d.address, d.ref)
-    marks = parse_marks(d.sensitive)
+    marks = parse_marks(d.sensitive_paths)
     out["change"] = {
         "actions": ["delete"] if d.after is None else ["update"],
         "before": _masked(d.before, marks, secrets),
         "after": _masked(d.after, marks, secrets),
         "fields": _fields(d.fields, marks, secrets),
-        "sensitive": list(d.sensitive),
+        "sensitive": list(d.sensitive_paths),
     }
     return out
 
 
 def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
     """The plan as JSON-ready data, sensitive values masked."""
-    secrets = secrets_of(plan.sensitive, sensitive)
+    secrets = secrets_of(plan.secrets, sensitive)
     add, change, destroy = counts(plan.changes)
     return {
         "format_version": JSON_FORMAT_VERSION,

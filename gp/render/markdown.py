@@ -155,7 +155,7 @@ def render_plan_markdown(
     """The summary first (never cut unless it alone passes ``limit``), a Mermaid diagram per
     changed DAG (dropped, last first, before the summary is ever cut), then the folded diffs
     (cut first)."""
-    secrets = secrets_of(plan.sensitive, sensitive)
+    secrets = secrets_of(plan.secrets, sensitive)
     budget = limit - _ROOM_FOR_NOTICE
     sections = _dag_sections(plan, secrets)
     summary_len = len("\n".join(_head(plan, secrets)) + "\n") + sum(len(s) + 1 for s, _ in sections)

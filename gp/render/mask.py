@@ -1,12 +1,12 @@
 """Masking of sensitive values (LANGUAGE.md: they never appear in plan output).
 
 Fields are masked by their paths: a change carries the paths of its sensitive fields
-(``ResourceChange.sensitive``, from the marks the evaluator put on values), and whatever is
+(``ResourceChange.sensitive_paths``, from the marks the evaluator put on values), and whatever is
 at or under such a path shows as "(sensitive value)", in the before and after alike. A field
 change under a sensitive path is shown at that path (a key or a list item's name under it
 would tell part of the secret).
 
-Texts are masked by value as well: the texts of sensitive values (``Plan.sensitive``) are
+Texts are masked by value as well: the texts of sensitive values (``PlanData.secrets``) are
 replaced in every string shown, which is all that can be done for free text such as a
 server's error message.
 """

@@ -53,19 +53,19 @@ def _check_lines(check: Check, label: bool) -> list[str]:
 def _summary(check: Check) -> str:
     seconds = f"{check.seconds * 1000:.1f} ms" if check.seconds < 1 else f"{check.seconds:.1f} s"
     what = check.run.phase if check.run is not None else "no run"
-    return f"{check.backend}: {'pass' if check.passed else 'FAIL'}, workflow {what}, {seconds}"
+    return f"{check.backend}: {'pass' if check.ok else 'FAIL'}, workflow {what}, {seconds}"
 
 
 def render_text(report: TestReport, shown: Shown = str) -> str:
     out = []
     for result in report.results:
-        status = "PASS" if result.passed else "FAIL"
+        status = "PASS" if result.ok else "FAIL"
         out.append(f"{status}  {result.case.name}  ({_where(result, shown)})")
         several = len(result.checks) > 1
         if several:  # side by side: what each backend made of the test, and where they differ
             out.append("      " + " | ".join(_summary(c) for c in result.checks))
             out.extend(f"      disagree: {line}" for line in result.disagreements)
-        if not result.passed:
+        if not result.ok:
             for check in result.checks:
                 out.extend("      " + line for line in _check_lines(check, several))
     out.append(f"{report.passed} passed, {report.failed} failed")
@@ -104,12 +104,12 @@ def report_json(report: TestReport, shown: Shown = str) -> dict[str, Any]:
                 "line": pos.line,
                 "column": pos.col,
                 "pipeline": result.case.pipeline,
-                "passed": result.passed,
+                "passed": result.ok,
                 "disagreements": list(result.disagreements),
                 "backends": [
                     {
                         "backend": c.backend,
-                        "passed": c.passed,
+                        "passed": c.ok,
                         "error": c.error or None,
                         "seconds": round(c.seconds, 6),
                         "mismatches": [

@@ -99,7 +99,7 @@ def _dag_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
 
 def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = False) -> Text:
     """``verbose``: created and destroyed objects with every field, not just their shape."""
-    secrets = secrets_of(plan.sensitive, sensitive)
+    secrets = secrets_of(plan.secrets, sensitive)
     out = Text()
     if plan.drift:
         _drift_section(plan, out, secrets)
@@ -227,7 +227,7 @@ def render_apply_result(
     result: ApplyReport, plan: PlanData | None = None, *, sensitive: Iterable[str] = ()
 ) -> Text:
     """apply_text, masking the plan's sensitive values too (the CLI's entry point)."""
-    return apply_text(result, secrets_of(plan.sensitive if plan else (), sensitive))
+    return apply_text(result, secrets_of(plan.secrets if plan else (), sensitive))
 
 
 def render_owned(

@@ -53,7 +53,7 @@ class Check:
     seconds: float = 0.0
 
     @property
-    def passed(self) -> bool:
+    def ok(self) -> bool:
         return not self.error and not self.mismatches
 
 
@@ -63,8 +63,8 @@ class TestResult:
     checks: tuple[Check, ...]
 
     @property
-    def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
 
     @property
     def disagreements(self) -> tuple[str, ...]:
@@ -95,7 +95,7 @@ class TestReport:
 
     @property
     def passed(self) -> int:
-        return sum(r.passed for r in self.results)
+        return sum(r.ok for r in self.results)
 
     @property
     def failed(self) -> int:

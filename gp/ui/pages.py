@@ -84,7 +84,7 @@ def stack(ui, request, form) -> dict:
     plan = ui.source.plan(loaded) if with_states else None
     states = _states(plan) if plan else {}
     record = loaded.provider.owned(module.stack)
-    secrets = secrets_of(module.sensitive_values, plan.sensitive if plan else ())
+    secrets = secrets_of(module.sensitive_values, plan.secrets if plan else ())
     declared = {o.address: o for o in loaded.compiled.objects}
     query = request.query_params.get("q", "").strip().lower()
     rows = []

@@ -100,7 +100,7 @@ def _only(change, dag):
 def plan(ui, request, form) -> dict:
     saved = ui.source.saved_plan()
     if saved is not None:
-        secrets = secrets_of(saved.sensitive)
+        secrets = secrets_of(saved.secrets)
         return {
             "title": "Plan",
             "stack": saved.stack,
@@ -109,7 +109,7 @@ def plan(ui, request, form) -> dict:
         }
     loaded = ui.source.load()
     fresh = ui.source.plan(loaded)
-    secrets = secrets_of(fresh.sensitive, loaded.compiled.module.sensitive_values)
+    secrets = secrets_of(fresh.secrets, loaded.compiled.module.sensitive_values)
     return {
         "title": "Plan",
         "stack": loaded.compiled.module.stack,

@@ -20,8 +20,8 @@ from gp.providers.base import Provider
 
 def shown_manifest(obj: CompiledObject) -> dict[str, Any]:
     """The manifest with its sensitive fields masked: the only form the pages ever see."""
-    marks = [p for p in (keyed_path(obj.manifest, s) for s in obj.sensitive) if p]
-    if len(marks) != len(obj.sensitive):
+    marks = [p for p in (keyed_path(obj.manifest, s) for s in obj.sensitive_paths) if p]
+    if len(marks) != len(obj.sensitive_paths):
         marks.append(())  # a mark on a list item's name: mask the whole object, not nothing
     return mask_at(obj.manifest, (), marks)
 

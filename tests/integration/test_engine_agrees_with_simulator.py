@@ -35,7 +35,7 @@ def test_example_tests_pass_on_both_backends_and_agree(engine, namespace, tmp_pa
     assert report.results, f"{name} has no tests"
     for result in report.results:
         assert [c.backend for c in result.checks] == ["simulator", "engine"]
-        assert result.passed, [(c.backend, c.error, c.mismatches) for c in result.checks]
+        assert result.ok, [(c.backend, c.error, c.mismatches) for c in result.checks]
         assert result.disagreements == (), (result.case.name, result.disagreements)
 
 

@@ -176,12 +176,12 @@ def test_apply_creates_then_updates_and_rereads_are_stable(provider, raw, namesp
     _create(provider, t)
     rv = _rv(provider, t)
     assert _rv(provider, t) == rv
-    assert provider.refs_unchanged({ref(t): rv}) == []
+    assert provider.changed_refs({ref(t): rv}) == []
     newer = manifest("WorkflowTemplate", "t", namespace, image="alpine:3.21")
     result = provider.apply(plan(provider, change(Action.UPDATE, t, newer, rv)))
     assert result.ok
     assert image_of(raw.get("WorkflowTemplate", "t")) == "alpine:3.21"
-    assert provider.refs_unchanged({ref(t): rv}) == [ref(t)]
+    assert provider.changed_refs({ref(t): rv}) == [ref(t)]
     managers = {
         (m["manager"], m["operation"])
         for m in raw.get("WorkflowTemplate", "t")["metadata"]["managedFields"]

@@ -94,7 +94,7 @@ def test_only_the_marked_elements_of_a_collection_are_marked(load):
     assert container.attrs["env"].marks == (("password",),)
     (obj,) = compile_module(m)
     base = ("spec", "templates", 1, "container")
-    assert obj.sensitive == ((*base, "args", 1), (*base, "env", 1, "value"))
+    assert obj.sensitive_paths == ((*base, "args", 1), (*base, "env", 1, "value"))
 
 
 def test_module_outputs_carry_marks_and_sensitive_outputs_mark(load):
@@ -203,7 +203,7 @@ def test_renderers_mask_by_path_without_knowing_the_secret():
         after,
         "1",
         fields,
-        sensitive=('spec.templates["a"].container.env["TOKEN"].value',),
+        sensitive_paths=('spec.templates["a"].container.env["TOKEN"].value',),
     )
     text = render_plan(_plan(change), color=False)
     assert "SECRET" not in text
@@ -219,7 +219,7 @@ def test_renderers_mask_by_path_without_knowing_the_secret():
         before,
         None,
         "1",
-        sensitive=('spec.templates["a"].container.env',),
+        sensitive_paths=('spec.templates["a"].container.env',),
     )
     text = render_plan(_plan(whole), color=False, verbose=True)
     assert "TOKEN" not in text and "SECRET" not in text
@@ -266,7 +266,7 @@ workflow_template "copy" {
     )
     compiled = compile_inputs(Inputs(root, env={}))
     by_address = {o.address: o for o in compiled.objects}
-    assert by_address["cron_workflow.c"].sensitive == ()
-    assert by_address["workflow_template.copy"].sensitive == (("metadata", "annotations", "token"),)
+    assert by_address["cron_workflow.c"].sensitive_paths == ()
+    assert by_address["workflow_template.copy"].sensitive_paths == (("metadata", "annotations", "token"),)
     assert "HUNTER2-SECRET" in compiled.module.sensitive_values
     assert not {"spec", "name", "busybox", "app"} & compiled.module.sensitive_values

@@ -30,7 +30,7 @@ def rich_plan():
         ),
         obj("ClusterWorkflowTemplate", "shared", {"templates": []}, namespace=None),
     ]
-    return plan(desired, live, inputs_hash="sha256:abc", sensitive={"hunter2", ""}, targets=())
+    return plan(desired, live, inputs_hash="sha256:abc", secrets={"hunter2", ""}, targets=())
 
 
 def test_round_trip_is_exact(rich_plan):

@@ -61,7 +61,7 @@ def test_reread_sees_owned_objects_with_content_hash_versions(provider, b):
     assert live.manifest == wt
     again = provider.read("geo", [])
     assert again.objects[b.ref(wt)].resource_version == live.resource_version
-    assert provider.refs_unchanged({b.ref(wt): live.resource_version}) == []
+    assert provider.changed_refs({b.ref(wt): live.resource_version}) == []
 
 
 def test_yaml_is_stable_and_keeps_scripts_readable(provider, b):
@@ -85,7 +85,7 @@ def test_update_refused_when_the_file_changed_since_the_plan(provider, b):
     rv = provider.read("geo", []).objects[b.ref(wt)].resource_version
     path = provider.path_for(b.ref(wt))
     path.write_text(path.read_text() + "# hand edit\n")
-    assert provider.refs_unchanged({b.ref(wt): rv}) == [b.ref(wt)]
+    assert provider.changed_refs({b.ref(wt): rv}) == [b.ref(wt)]
     newer = b.manifest("WorkflowTemplate", "sen2cor", entrypoint="other")
     result = provider.apply(b.plan(provider.target, b.change(Action.UPDATE, wt, newer, rv)))
     assert not result.ok
@@ -197,12 +197,12 @@ def test_interrupted_write_leaves_the_old_file_and_no_temp_files(provider, b, mo
     assert sorted(p.name for p in path.parent.iterdir()) == ["sen2cor.yaml"]
 
 
-def test_refs_unchanged_lists_objects_that_appeared_or_vanished(provider, b):
+def test_changed_refs_lists_objects_that_appeared_or_vanished(provider, b):
     wt, _, _ = _create_two(provider, b)
     rv = provider.read("geo", []).objects[b.ref(wt)].resource_version
     ghost = ObjectRef("argoproj.io/v1alpha1", "CronWorkflow", "pipeline", "ghost")
-    assert provider.refs_unchanged({b.ref(wt): None, ghost: None}) == [b.ref(wt)]
-    assert provider.refs_unchanged({ghost: "abc"}) == [ghost]
+    assert provider.changed_refs({b.ref(wt): None, ghost: None}) == [b.ref(wt)]
+    assert provider.changed_refs({ghost: "abc"}) == [ghost]
     assert rv
 
 

@@ -124,7 +124,7 @@ def test_sensitive_values_are_masked_everywhere():
     change = update_template(image_before="registry/hunter2:1")
     secret_delete = delete_template()
     secret_delete.before["spec"]["token"] = "hunter2"
-    p = make([change, secret_delete], sensitive=frozenset({"hunter2"}))
+    p = make([change, secret_delete], secrets=frozenset({"hunter2"}))
     out = plain_plan(p)
     assert "hunter2" not in out
     assert '"(sensitive value)" -> "geo/sen2cor:2.10.0"' in out
@@ -246,7 +246,7 @@ def test_cli_entry_points_return_rich_text():
     text = render_plan(full_plan())
     assert isinstance(text, Text) and text.plain == FULL_PLAN
     secret = replace(delete_template(), address="workflow_template.hunter2")
-    p = make([secret], sensitive=frozenset({"hunter2"}))
+    p = make([secret], secrets=frozenset({"hunter2"}))
     result = ApplyReport(failed=[(secret, "token hunter2 refused")])
     assert "hunter2" not in render_apply_result(result, p).plain
     record = StackRecord("geo")
