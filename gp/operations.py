@@ -214,13 +214,8 @@ def engine_backend(module: Module) -> TestBackend:
     from gp.testing.engine import EngineBackend
 
     provider = provider_for(module)
-    if not hasattr(provider, "engine"):
-        raise ProviderError(
-            f"gp test --engine runs the tests on Argo: it needs a kubernetes provider whose pods "
-            f"are simulated (the dev cluster, scripts/dev-cluster up); this module's provider is "
-            f"{module.provider.kind}"
-        )
-    return EngineBackend(provider.engine(), provider.namespace)
+    # A provider without an engine (the directory provider) says so in ProviderError.
+    return EngineBackend(provider.engine(), provider.target.namespace)
 
 
 def _block_positions(block: Block):
@@ -280,7 +275,6 @@ def with_runs(plan: PlanData, provider: Provider) -> PlanData:
     deletes (gp/runs/awareness.py); unchanged on a provider with no engine."""
     from dataclasses import replace
 
-    from gp.errors import ProviderError
     from gp.runs import awareness
 
     changing = awareness.changing_templates(plan)

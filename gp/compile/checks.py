@@ -31,10 +31,6 @@ CRON_FIELDS = (
 CONCURRENCY_POLICIES = ("Allow", "Forbid", "Replace")
 
 
-def valid_schedule(expr: str) -> bool:
-    return schedule_problem(expr) is None
-
-
 def schedule_problem(expr: str) -> str | None:
     """Why a schedule is invalid, naming the field at fault; None when it is valid."""
     expr = expr.strip()

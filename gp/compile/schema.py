@@ -164,9 +164,6 @@ class SchemaNode:
         cand = singular_of(f.hcl_name)
         return cand if cand and self._singulars.get(cand) is f else f.hcl_name
 
-    def singulars(self) -> dict[str, FieldInfo]:
-        return dict(self._singulars)
-
     def field(self, hcl_name: str) -> FieldInfo | None:
         return self.fields.get(hcl_name)
 
@@ -248,15 +245,3 @@ def workflow_step() -> SchemaNode:
 def object_model(kind: str) -> type[BaseModel]:
     """The hera model of a top-level Argo kind ("WorkflowTemplate", ...)."""
     return getattr(_models(), kind)
-
-
-def snake_to_argo(path: typing.Sequence[str], root: SchemaNode) -> list[str]:
-    """Map a path of snake_case names to Argo names, e.g. ["pod_gc", "strategy"]."""
-    out, node = [], root
-    for part in path:
-        f = node.lookup(part) if node else None
-        if f is None:
-            raise KeyError(part)
-        out.append(f.argo_name)
-        node = f.child
-    return out

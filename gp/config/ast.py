@@ -218,20 +218,3 @@ class FileAST:
 
 def pos_of(node: Any) -> tuple[int, int]:
     return getattr(node, "line", 0), getattr(node, "col", 0)
-
-
-def traversal_path(expr: Expr) -> list[str] | None:
-    """``a.b["c"].d`` -> ["a", "b", "c", "d"] when every step is static, else None."""
-    steps: list[str] = []
-    while True:
-        if isinstance(expr, GetAttr):
-            steps.append(expr.name)
-            expr = expr.obj
-        elif isinstance(expr, Index) and isinstance(expr.key, Literal):
-            steps.append(str(expr.key.value))
-            expr = expr.obj
-        elif isinstance(expr, Name):
-            steps.append(expr.name)
-            return steps[::-1]
-        else:
-            return None

@@ -54,11 +54,6 @@ def format_source(text: str, filename: str) -> str:
     return result
 
 
-def needs_formatting(text: str, filename: str) -> bool:
-    """The ``--check`` question: would ``gp fmt`` rewrite this text?"""
-    return format_source(text, filename) != text
-
-
 def unified_diff(before: str, after: str, filename: str) -> str:
     """A ``diff -u`` of a file before and after formatting (empty when unchanged)."""
     return "".join(

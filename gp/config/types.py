@@ -44,7 +44,6 @@ class Type:
 
 
 ANY = Type("any")
-STRING = Type("string")
 
 
 class TypeSpecError(Exception):
@@ -168,10 +167,6 @@ def to_bool(value: Any) -> bool:
     if value in ("true", "false"):
         return value == "true"
     raise TypeConvError("a bool is required")
-
-
-def _sort_key(value: Any) -> tuple:
-    return (type_name(value), json.dumps(value, sort_keys=True, default=str))
 
 
 def distinct(values: list) -> list:

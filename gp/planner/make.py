@@ -127,7 +127,9 @@ class _Planner:
         obj = self.desired.get(address)
         if obj is not None:
             marks.update(
-                format_path(k) for k in (keyed_path(obj.manifest, p) for p in obj.sensitive_paths) if k
+                format_path(k)
+                for k in (keyed_path(obj.manifest, p) for p in obj.sensitive_paths)
+                if k
             )
         entry = self.live.record.entries.get(address)
         if entry is not None:
@@ -145,7 +147,11 @@ class _Planner:
             if obj is None:
                 out.append(
                     Drift(
-                        address, entry.ref, entry.applied, None, sensitive_paths=self.sensitive_paths(address)
+                        address,
+                        entry.ref,
+                        entry.applied,
+                        None,
+                        sensitive_paths=self.sensitive_paths(address),
                     )
                 )
                 continue

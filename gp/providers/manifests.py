@@ -14,7 +14,6 @@ from gp.compile.objects import (
     MANAGED_BY_LABEL,
     MANAGED_BY_VALUE,
     STACK_LABEL,
-    ObjectRef,
 )
 
 # libyaml's scanner when PyYAML has it: the same result, many times faster (a directory of a
@@ -35,16 +34,6 @@ def load_yaml(text: str) -> Any:
 def content_hash(data: bytes) -> str:
     """The directory provider's resourceVersion: changes exactly when the file's bytes do."""
     return hashlib.sha256(data).hexdigest()[:16]
-
-
-def ref_of(manifest: dict[str, Any], cluster_scoped: bool = False) -> ObjectRef:
-    meta = manifest.get("metadata") or {}
-    return ObjectRef(
-        api_version=manifest.get("apiVersion", ""),
-        kind=manifest.get("kind", ""),
-        namespace=None if cluster_scoped else meta.get("namespace"),
-        name=meta.get("name", ""),
-    )
 
 
 def labels_of(manifest: dict[str, Any]) -> dict[str, str]:

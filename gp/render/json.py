@@ -153,11 +153,6 @@ def render_plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
     return json.dumps(plan_json(plan, sensitive), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_plan(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
-    """The CLI's entry point for ``--format json``."""
-    return render_plan_json(plan, sensitive)
-
-
 def owned_json(record: StackRecord, target: Target | None = None) -> dict[str, Any]:
     """What the stack owns (``gp show --format json`` without a plan file)."""
     return {

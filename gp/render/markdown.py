@@ -219,8 +219,3 @@ def render_plan_markdown(
             f"{'; '.join(parts)}. Run `gp show` on the saved plan for the whole of it._\n"
         )
     return text
-
-
-def render_plan(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = False) -> str:
-    """The CLI's entry point for ``--format markdown``."""
-    return render_plan_markdown(plan, sensitive, verbose=verbose)

@@ -55,17 +55,6 @@ def stack_text(
     return out
 
 
-def render_stack(
-    record: StackRecord,
-    *,
-    color: bool = False,
-    sensitive: Iterable[str] = (),
-    target: Target | None = None,
-) -> str:
-    text = stack_text(record, sensitive, target)
-    return text.markup if color else text.plain
-
-
 def stack_markdown(
     record: StackRecord, sensitive: Iterable[str] = (), target: Target | None = None
 ) -> str:

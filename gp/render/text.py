@@ -223,13 +223,6 @@ def render_apply(
     return _as(apply_text(result, sensitive), color)
 
 
-def render_apply_result(
-    result: ApplyReport, plan: PlanData | None = None, *, sensitive: Iterable[str] = ()
-) -> Text:
-    """apply_text, masking the plan's sensitive values too (the CLI's entry point)."""
-    return apply_text(result, secrets_of(plan.secrets if plan else (), sensitive))
-
-
 def render_owned(
     record: StackRecord, target: Target | None = None, *, sensitive: Iterable[str] = ()
 ) -> Text:

@@ -19,7 +19,6 @@ DIRTY_ANNOTATION = "gp.dev/git-dirty"
 # Argo's own marks.
 CRON_LABEL = "workflows.argoproj.io/cron-workflow"
 CREATOR_LABEL = "workflows.argoproj.io/creator"
-PHASE_LABEL = "workflows.argoproj.io/phase"
 
 DONE_PHASES = ("Succeeded", "Failed", "Error")
 # Node types that only group others: their phase repeats their children's.

@@ -6,7 +6,7 @@ redraws from the rows, and the Python API can iterate the same changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -92,7 +92,3 @@ def follow(
         yield run, rows, changes
         if run.done:
             return
-
-
-def fan_out_counts(row: DagRow) -> Mapping[str, int]:
-    return dict(row.counts)

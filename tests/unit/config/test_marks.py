@@ -267,6 +267,8 @@ workflow_template "copy" {
     compiled = compile_inputs(Inputs(root, env={}))
     by_address = {o.address: o for o in compiled.objects}
     assert by_address["cron_workflow.c"].sensitive_paths == ()
-    assert by_address["workflow_template.copy"].sensitive_paths == (("metadata", "annotations", "token"),)
+    assert by_address["workflow_template.copy"].sensitive_paths == (
+        ("metadata", "annotations", "token"),
+    )
     assert "HUNTER2-SECRET" in compiled.module.sensitive_values
     assert not {"spec", "name", "busybox", "app"} & compiled.module.sensitive_values

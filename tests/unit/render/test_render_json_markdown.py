@@ -215,10 +215,10 @@ def test_cli_entry_points():
 
     from gp.planner.plan import RecordEntry, StackRecord
     from gp.render import json as render_json
-    from gp.render import markdown as render_markdown
+    from gp.render.formats import RENDERERS
 
-    assert render_json.render_plan(full_plan()) == render_plan_json(full_plan())
-    assert render_markdown.render_plan(full_plan()) == render_plan_markdown(full_plan())
+    assert RENDERERS["json"].plan(full_plan(), (), False) == render_plan_json(full_plan())
+    assert RENDERERS["markdown"].plan(full_plan(), (), False) == render_plan_markdown(full_plan())
     record = StackRecord(
         "geo", {"workflow_template.a": RecordEntry(ref("WorkflowTemplate", "a"), {})}, "t", "me"
     )

@@ -21,8 +21,9 @@ from rich.text import Text
 
 from gp.planner.applied import ApplyReport
 from gp.planner.plan import FieldDiff, Mode, RecordEntry, StackRecord
-from gp.render.stack import render_stack, stack_markdown
-from gp.render.text import render_apply, render_apply_result, render_owned, render_plan
+from gp.render.formats import RENDERERS
+from gp.render.stack import stack_markdown, stack_text
+from gp.render.text import render_apply, render_owned, render_plan
 
 
 def plain_plan(plan, **kw):
@@ -217,13 +218,13 @@ def test_stack_listing():
         applied_at="2024-06-01T12:00:00Z",
         applied_by="alice",
     )
-    assert render_stack(record) == (
+    assert stack_text(record).plain == (
         'Stack "geo" owns 2 objects (last applied at 2024-06-01T12:00:00Z by alice):\n\n'
         "  ADDRESS                           KIND                     OBJECT\n"
         "  cluster_workflow_template.shared  ClusterWorkflowTemplate  shared\n"
         "  workflow_template.sen2cor         WorkflowTemplate         pipeline/sen2cor\n"
     )
-    assert render_stack(StackRecord("geo")) == 'Stack "geo" owns no objects.\n'
+    assert stack_text(StackRecord("geo")).plain == 'Stack "geo" owns no objects.\n'
 
 
 def test_stack_listing_as_markdown():
@@ -248,7 +249,7 @@ def test_cli_entry_points_return_rich_text():
     secret = replace(delete_template(), address="workflow_template.hunter2")
     p = make([secret], secrets=frozenset({"hunter2"}))
     result = ApplyReport(failed=[(secret, "token hunter2 refused")])
-    assert "hunter2" not in render_apply_result(result, p).plain
+    assert "hunter2" not in RENDERERS["text"].applied(result, p, ()).plain
     record = StackRecord("geo")
     assert render_owned(record, TARGET).plain == (
         'Stack "geo" in kubernetes https://kube.example:6443 (namespace pipeline) owns no objects.\n'
