@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from conftest import apply, client_for
+from ui_helpers import apply, client_for
 
 from gp.cli.main import main
 from gp.planner.schedule import next_runs
@@ -148,7 +148,7 @@ def test_gp_ui_reports_a_broken_module_before_serving(workspace, capsys):
 
 
 def test_run_actions_on_the_directory_provider_say_there_is_no_engine(workspace):
-    from conftest import csrf_of
+    from ui_helpers import csrf_of
 
     client = client_for(workspace / "examples/sen2cor")
     csrf = csrf_of(client.get("/").text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import apply, client_for
+from ui_helpers import apply, client_for
 
 from gp.cli.main import main
 

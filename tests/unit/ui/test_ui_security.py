@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from conftest import client_for, csrf_of
+from ui_helpers import client_for, csrf_of
 
 from gp import operations
 from gp.errors import GPError
