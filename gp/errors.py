@@ -48,9 +48,9 @@ class Diagnostic:
         """The 1-based column, or None."""
         return self.pos.col if self.pos else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """As `gp validate --json` lists it."""
-        d: dict = {"severity": self.severity, "message": self.message}
+        d: dict[str, object] = {"severity": self.severity, "message": self.message}
         if self.pos:
             d["file"], d["line"], d["column"] = self.pos.file, self.pos.line, self.pos.col
         return d

@@ -29,7 +29,7 @@ from gp.suggest import did_you_mean
 if TYPE_CHECKING:
     # Imported where used: a command served from the outcome cache never loads the parser,
     # the compiler or the Argo schema, and an offline command never loads a client.
-    from gp.compile.objects import CompiledObject
+    from gp.compile.objects import CompiledObject, ObjectRef
     from gp.config.model import Block, Module, ProviderConfig
     from gp.config.reads import Reads
     from gp.planner.applied import ApplyReport
@@ -396,7 +396,7 @@ def apply(
     )
 
 
-def adopt(compiled: CompiledStack, provider: Provider, address: str, ident: str):
+def adopt(compiled: CompiledStack, provider: Provider, address: str, ident: str) -> ObjectRef:
     """`gp import ADDR NAMESPACE/NAME`: mark a live object as this stack's, under ADDR."""
     from gp.compile.objects import ObjectRef
 
@@ -408,8 +408,8 @@ def adopt(compiled: CompiledStack, provider: Provider, address: str, ident: str)
             f"{address} is not declared in the configuration{hint} "
             "(write its block first, then import)"
         )
-    namespace, _, name = ident.rpartition("/")
-    namespace = namespace or None
+    given_ns, _, name = ident.rpartition("/")
+    namespace = given_ns or None
     if obj.ref.namespace is None and namespace:
         raise PlanError(f"{address} is cluster-scoped; give only its NAME")
     ref = ObjectRef(

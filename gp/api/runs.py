@@ -305,10 +305,10 @@ class Run:
 def _display_handle(run: Run) -> Any:
     """An IPython display handle showing ``run``, or None outside an IPython kernel."""
     try:
-        from IPython import get_ipython
+        from IPython.core.getipython import get_ipython
         from IPython.display import display
     except ImportError:
         return None
-    if get_ipython() is None:
+    if get_ipython() is None:  # type: ignore[no-untyped-call]
         return None
-    return display(run, display_id=True)
+    return display(run, display_id=True)  # type: ignore[no-untyped-call]

@@ -35,7 +35,9 @@ from gp.runs.actions import RunContext
 __all__ = ["Session", "Stack"]
 
 
-def _var_args(vars: Mapping[str, Any] | None, var_files: Sequence[str | os.PathLike[str]]):
+def _var_args(
+    vars: Mapping[str, Any] | None, var_files: Sequence[str | os.PathLike[str]]
+) -> tuple[tuple[str, str], ...]:
     """As the command line gives them: files first, then values (which win). A value that is
     not a string is written as its HCL (JSON) literal: 3, true, ["a"], {"k" = "v"}."""
     out = [("var-file", os.fspath(f)) for f in var_files]

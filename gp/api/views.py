@@ -12,6 +12,7 @@ from gp.render import html as render_html
 from gp.render import svg
 from gp.render.formats import renderer, to_string
 from gp.render.tests import render_text as tests_text
+from gp.testing import TestReport
 
 __all__ = ["Diagnostics", "Graph", "StackState", "TestResults"]
 
@@ -106,7 +107,7 @@ class TestResults:
 
     __test__ = False  # not a pytest test class, whatever its name
 
-    def __init__(self, report) -> None:
+    def __init__(self, report: TestReport) -> None:
         self.report = report
 
     @property

@@ -213,7 +213,7 @@ def _strings() -> dict[str, Callable[..., Any]]:
     def join(sep: Any, *lists: Any) -> str:
         if not lists:
             raise FuncError("at least one list is required")
-        items = []
+        items: list[Any] = []
         for lst in lists:
             if not isinstance(lst, list):
                 raise FuncError(f"list of strings required, not a {type_name(lst)}")

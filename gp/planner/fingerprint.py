@@ -9,8 +9,10 @@ normalisation, projection and diff that a difference needs.
 from __future__ import annotations
 
 import json
+from types import ModuleType
 from typing import Any
 
+orjson: ModuleType | None
 try:
     import orjson
 except ImportError:  # pragma: no cover - the standard library is always there

@@ -85,7 +85,7 @@ class _Planner:
 
     def ignore_paths(self, address: str) -> tuple[Path, ...]:
         if address not in self.ignores:
-            paths = []
+            paths: list[Path] = []
             obj = self.desired.get(address)
             for text in obj.lifecycle.ignore_changes if obj else ():
                 if text == "all":  # Terraform's ignore_changes = all: gp only creates it

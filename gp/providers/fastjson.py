@@ -4,8 +4,10 @@ megabytes), the standard library otherwise or for what orjson refuses (integers 
 from __future__ import annotations
 
 import json
+from types import ModuleType
 from typing import Any
 
+orjson: ModuleType | None
 try:
     import orjson
 except ImportError:  # pragma: no cover - the standard library is always there

@@ -288,7 +288,7 @@ class Kube:
             params["name"] = name
         return self.request(what, method, path, params, query, body, content_type)
 
-    def list(
+    def list_items(
         self, group: str, version: str, plural: str, namespace: str | None, selector: str
     ) -> list[dict]:
         what = f"listing {plural}" + (f" in {namespace}" if namespace else "")

@@ -173,7 +173,7 @@ class KubernetesProvider:
             api_version, kind, ns = scope
             group, version = split_api_version(api_version)
             try:
-                return self.kube.list(group, version, argo_kind(kind).plural, ns, selector)
+                return self.kube.list_items(group, version, argo_kind(kind).plural, ns, selector)
             except ApiFailure as exc:
                 if exc.code == 404:  # the kind's CRD is not installed: nothing of it exists
                     return []
@@ -208,7 +208,7 @@ class KubernetesProvider:
             api_version, kind, ns = scope
             group, version = split_api_version(api_version or f"{ARGO_GROUP}/{ARGO_VERSION}")
             try:
-                items = self.kube.list(group, version, argo_kind(kind).plural, ns, "")
+                items = self.kube.list_items(group, version, argo_kind(kind).plural, ns, "")
             except ApiFailure as exc:
                 if exc.code == 404:  # as a GET of each: the kind or namespace is not there
                     return []

@@ -71,7 +71,7 @@ class KubeEngine:
 
     def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]:
         try:
-            return self.kube.list(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, selector)
+            return self.kube.list_items(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, selector)
         except ApiFailure as exc:
             if exc.code == 404:  # Argo's CRDs are not installed: there are no runs
                 return []
@@ -148,7 +148,7 @@ class KubeEngine:
     def list_objects(self, kind: str, namespace: str | None) -> list[dict]:
         k = argo_kind(kind)
         try:
-            return self.kube.list(
+            return self.kube.list_items(
                 ARGO_GROUP, ARGO_VERSION, k.plural, namespace if k.namespaced else None, ""
             )
         except ApiFailure as exc:

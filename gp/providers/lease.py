@@ -164,7 +164,7 @@ class LeaseLock:
     def unlock(self, lock_id: str) -> None:
         current = self._get()
         held = self.info_of(current) if current is not None else None
-        if held is None or held.lock_id != lock_id:
+        if current is None or held is None or held.lock_id != lock_id:
             raise mismatch_error(self.stack, lock_id, held)
         self._delete(current)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -226,7 +226,7 @@ def with_spec(ctx: RunContext, run: RunSnapshot) -> RunSnapshot:
     return replace(run, spec=(live or {}).get("spec") or run.spec)
 
 
-def watch(ctx: RunContext, ident: str) -> Iterator[RunSnapshot]:
+def watch(ctx: RunContext, ident: str) -> Generator[RunSnapshot, None, None]:
     """The run now and after each change; the caller stops when ``run.done``."""
     run = get(ctx, ident)
     spec = run.spec

@@ -123,7 +123,7 @@ def _row(spec_row: SpecRow, node: Node | None, by_id: Mapping[str, Node], now: d
         return DagRow(
             spec_row.key, spec_row.name, spec_row.depth, "Pending", fan_out=spec_row.fan_out
         )
-    total, counts, attempts = 0, Counter(), 0
+    total, counts, attempts = 0, Counter[str](), 0
     if spec_row.fan_out or node.type == "TaskGroup":
         total, counts = _fan_out_counts(node, by_id)
     if node.type == "Retry":

@@ -79,9 +79,8 @@ def execute_dag(
     phase = _assess(ctx, targets)
     if phase == RUNNING:
         return node
-    node.outbound = [
-        o for t in targets if ctx.node(t) is not None for o in eng.nodes.outbound(ctx.node(t).name)
-    ]
+    done = [n for n in (ctx.node(t) for t in targets) if n is not None]
+    node.outbound = [o for n in done for o in eng.nodes.outbound(n.name)]
     if phase == SUCCEEDED:
         node.outputs = _dag_outputs(ctx)
     return eng.mark(node, phase)

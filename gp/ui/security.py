@@ -100,7 +100,8 @@ class Guard:
             if sent is None and request.headers.get("content-type", "").startswith(
                 ("application/x-www-form-urlencoded", "multipart/form-data")
             ):
-                sent = (await request.form()).get(CSRF_FIELD)
+                field = (await request.form()).get(CSRF_FIELD)
+                sent = field if isinstance(field, str) else None
             if not _same(sent, request.cookies.get(CSRF_COOKIE)):
                 return PlainTextResponse(
                     "missing or wrong CSRF token; reload the page", status_code=403

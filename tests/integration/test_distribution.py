@@ -33,6 +33,30 @@ print(importlib.metadata.version("gp-pipelines"), gp.__file__)
 """
 
 
+# A user's script, type-checked with --strict against the installed package; and one with a
+# mistake the types must catch (a Plan is not an int), so the check is known to be able to fail.
+USER_SCRIPT = """
+import gp
+
+stack = gp.Stack("pipelines", vars={"tile": "T11UNQ"})
+problems: gp.Diagnostics = stack.validate()
+plan: gp.Plan = stack.plan(targets=["workflow_template.x"])
+comment: str = plan.render("markdown")
+result: gp.ApplyResult = stack.apply(plan)
+done: bool = result.ok
+try:
+    run: gp.Run = stack.run("workflow_template.x", tile="T1")
+    nodes: dict[str, gp.Node] = run.nodes
+except gp.RunError as err:
+    print(err.message)
+"""
+USER_MISTAKE = """
+import gp
+
+count: int = gp.Stack(".").plan()
+"""
+
+
 def _run(*args: str | Path, cwd: Path) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     done = subprocess.run(
@@ -53,6 +77,20 @@ def _check(venv: Path, work: Path, example: Path) -> None:
     assert Path(location).is_relative_to(venv), f"gp imported from {location}, not the venv"
     typed = Path(location).parent / "py.typed"
     assert typed.is_file(), "py.typed is shipped"
+    _type_check(venv, work)
+
+
+def _type_check(venv: Path, work: Path) -> None:
+    (work / "user.py").write_text(USER_SCRIPT)
+    (work / "mistake.py").write_text(USER_MISTAKE)
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
+    mypy += ["--python-executable", str(venv / "bin" / "python")]
+    _run(*mypy, "user.py", cwd=work)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    wrong = subprocess.run([*mypy, "mistake.py"], cwd=work, env=env, capture_output=True, text=True)
+    assert wrong.returncode == 1 and 'has type "Plan", variable has type "int"' in wrong.stdout, (
+        wrong.stdout + wrong.stderr
+    )
 
 
 def test_the_wheel_and_the_sdist_install_with_the_command_and_the_api(tmp_path: Path):
