@@ -4,6 +4,7 @@ stack owns, each rendering itself in a notebook."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from gp.errors import Diagnostic
 from gp.planner.plan import StackRecord, Target
@@ -12,7 +13,9 @@ from gp.render import html as render_html
 from gp.render import svg
 from gp.render.formats import renderer, to_string
 from gp.render.tests import render_text as tests_text
-from gp.testing import TestReport
+
+if TYPE_CHECKING:  # gp test's loader is heavy: a validate served from the cache skips it
+    from gp.testing import TestReport
 
 __all__ = ["Diagnostics", "Graph", "StackState", "TestResults"]
 
