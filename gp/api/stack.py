@@ -15,22 +15,23 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gp import operations
-from gp.api import runs as run_api
 from gp.api.plans import ApplyResult, Plan
-from gp.api.runs import Run
-from gp.api.views import Diagnostics, Graph, StackState, TestResults
-from gp.compile.objects import ObjectRef
 from gp.errors import ApplyError, GPError, PlanError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.plan import Mode
 from gp.planner.targets import address_problem
-from gp.providers.base import Interrupted, Progress, Provider, StackLock
-from gp.render.graph import dags_for
-from gp.runs.actions import RunContext
+
+if TYPE_CHECKING:
+    # Imported where used: `gp plan` never loads the runs, the views or the graph renderer.
+    from gp.api.runs import Run
+    from gp.api.views import Diagnostics, Graph, StackState, TestResults
+    from gp.compile.objects import ObjectRef
+    from gp.providers.base import Interrupted, Progress, Provider, StackLock
+    from gp.runs.actions import RunContext
 
 __all__ = ["Session", "Stack"]
 
@@ -141,6 +142,8 @@ class Stack:
     def validate(self) -> Diagnostics:
         """Every problem of the module at once, as `gp validate` finds them; [] when clean.
         Never raises for problems in the module: they are the answer."""
+        from gp.api.views import Diagnostics
+
         try:
             count, found = operations.validate(self._inputs)
         except GPError as err:  # the files could not even be parsed
@@ -170,11 +173,16 @@ class Stack:
     def graph(self, address: str | None = None) -> Graph:
         """The DAG of the template (or cron) at ``address``, of every object when None: an SVG
         picture in a notebook, text/dot/mermaid through ``Graph.format``."""
+        from gp.api.views import Graph
+        from gp.render.graph import dags_for
+
         return Graph(dags_for(self.compile().objects, address))
 
     def test(self, pattern: str | None = None, *, engine: bool = False) -> TestResults:
         """Run the module's `*.gptest.hcl` tests on the simulator (and, with ``engine``, on the
         Argo engine of the Kubernetes target), as `gp test` does."""
+        from gp.api.views import TestResults
+
         return TestResults(operations.test(self._inputs, pattern=pattern, engine=engine))
 
     # -- on the target ---------------------------------------------------------------------
@@ -184,7 +192,7 @@ class Stack:
         """Hold the stack's lock (waiting up to ``timeout`` seconds) to plan and apply under
         it, as `gp apply` does from its plan to its last write."""
         compiled = self.compile()
-        provider = operations.provider_for(compiled.module)
+        provider = operations.provider_for(compiled.module, self._inputs.cache_dir)
         try:
             with provider.lock(compiled.module.stack, who or whoami(), timeout) as held:
                 yield Session(compiled, provider, held)
@@ -199,16 +207,22 @@ class Stack:
         destroy: bool = False,
         refresh_only: bool = False,
         lock_timeout: float = 0.0,
+        parallelism: int = 10,
     ) -> Plan:
-        """Read the target and diff, under the stack's lock, as `gp plan` does. A plan that
-        failed still returns (``plan.errors`` says why; apply refuses it)."""
+        """Read the target and diff, under the stack's lock, as `gp plan` does; the server
+        confirms ``parallelism`` updates at a time. A plan that failed still returns
+        (``plan.errors`` says why; apply refuses it)."""
         (
             Mode.of(destroy=destroy, refresh_only=refresh_only),
             _targets(target, targets),
         )  # before reading anything
         with self.lock(lock_timeout) as session:
             return session.plan(
-                target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
+                target=target,
+                targets=targets,
+                destroy=destroy,
+                refresh_only=refresh_only,
+                parallelism=parallelism,
             )
 
     def apply(
@@ -238,7 +252,11 @@ class Stack:
                 saved
                 if saved is not None
                 else session.plan(
-                    target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
+                    target=target,
+                    targets=targets,
+                    destroy=destroy,
+                    refresh_only=refresh_only,
+                    parallelism=parallelism,
                 )
             )
             if saved is None:
@@ -260,6 +278,8 @@ class Stack:
 
     def state(self) -> StackState:
         """What the stack owns on its target, from its record (`gp show`)."""
+        from gp.api.views import StackState
+
         module = operations.load(self._inputs)
         provider = operations.provider_for(module)
         try:
@@ -304,6 +324,8 @@ class Stack:
         does: checked against the template before anything is sent, and refused when the live
         template differs from the module, unless ``allow_drift``. ``annotations`` go on the
         run's Workflow (`gp run --annotation`)."""
+        from gp.api import runs as run_api
+
         return run_api.submit(
             self._run_context,
             address,
@@ -317,10 +339,14 @@ class Stack:
         self, address: str | None = None, *, status: str | None = None, limit: int | None = None
     ) -> list[Run]:
         """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
+        from gp.api import runs as run_api
+
         return run_api.history(self._run_context, address, status=status, limit=limit)
 
     def get_run(self, ident: str) -> Run:
         """A run by NAME or NAMESPACE/NAME."""
+        from gp.api import runs as run_api
+
         return run_api.get(self._run_context, ident)
 
     @contextmanager
@@ -363,6 +389,7 @@ class Session:
         targets: Sequence[str] = (),
         destroy: bool = False,
         refresh_only: bool = False,
+        parallelism: int = 10,
     ) -> Plan:
         """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
         and it is not checked again."""
@@ -370,7 +397,9 @@ class Session:
             Mode.of(destroy=destroy, refresh_only=refresh_only),
             _targets(target, targets),
         )
-        raw = operations.plan(self.compiled, self.provider, mode=mode, targets=chosen)
+        raw = operations.plan(
+            self.compiled, self.provider, mode=mode, targets=chosen, parallelism=parallelism
+        )
         self._made.append(raw)
         return Plan(raw, self.sensitive)
 

@@ -115,7 +115,12 @@ def plan(
     stack = stack_for(root, var_args)
     with stack.lock(parse_duration(lock_timeout)) as session:
         with output.progress("Reading the target", no_color):
-            the_plan = session.plan(targets=targets, destroy=destroy, refresh_only=refresh_only)
+            the_plan = session.plan(
+                targets=targets,
+                destroy=destroy,
+                refresh_only=refresh_only,
+                parallelism=parallelism,
+            )
     output.print_plan(the_plan, fmt_, no_color, verbose)
     the_plan.raise_for_errors()
     if out_file:
@@ -220,7 +225,12 @@ def _plan_and_apply(
             the_plan = session.check(saved)
         else:
             with output.progress("Reading the target", no_color):
-                the_plan = session.plan(targets=targets, destroy=destroy, refresh_only=refresh_only)
+                the_plan = session.plan(
+                    targets=targets,
+                    destroy=destroy,
+                    refresh_only=refresh_only,
+                    parallelism=parallelism,
+                )
             output.print_plan(the_plan, "text", no_color)
             the_plan.raise_for_errors()
             if not the_plan.has_changes:

@@ -9,13 +9,14 @@ plan with errors can still be rendered; ``raise_for_errors`` turns them into a P
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import Diagnostic, DiagnosticsError
+from gp.planner.confirm import Confirm, Step, settle
 from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
@@ -50,9 +51,6 @@ from gp.planner.plan import (
 from gp.planner.schedule import schedule_change
 from gp.planner.targets import select, unmatched
 
-Confirm = Callable[[CompiledObject, LiveObject], dict]
-
-
 # What `ignore_changes = all` leaves alone once the object exists: everything but its identity.
 IGNORE_ALL: tuple[Path, ...] = (("spec",), ("metadata", "labels"), ("metadata", "annotations"))
 
@@ -70,6 +68,7 @@ class _Planner:
     confirm: Confirm | None
     now: datetime | None
     stack: str = ""
+    parallelism: int = 1  # confirmations asked at once
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     # Each live object's fingerprint without server fields, made once for drift and changes.
@@ -186,7 +185,7 @@ class _Planner:
             return self.deletions(set(), REASON_DESTROY)
         claimed = {obj.ref for obj in self.desired.values()}
         prior = self.prior_refs()
-        out: list[ResourceChange] = []
+        out: list[ResourceChange | Step[ResourceChange]] = []
         replaced: set[ObjectRef] = set()
         for address in sorted(self.selected & self.desired.keys()):
             obj = self.desired[address]
@@ -202,7 +201,8 @@ class _Planner:
                 out.append(self.creation(obj))
             else:
                 out.append(self.update(obj, current))
-        return out + self.deletions(claimed | replaced, REASON_NO_CONFIG)
+        done = settle(out, self.confirm, self.parallelism)
+        return done + self.deletions(claimed | replaced, REASON_NO_CONFIG)
 
     def creation(self, obj: CompiledObject) -> ResourceChange:
         return ResourceChange(
@@ -238,7 +238,8 @@ class _Planner:
             ),
         )
 
-    def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
+    def update(self, obj: CompiledObject, current: LiveObject) -> Step[ResourceChange]:
+        """Yields the server's confirmation it needs (``confirm.settle`` asks for them all)."""
         ignore = self.ignore_paths(obj.address)
         if self.as_left(current, obj.manifest):
             return ResourceChange(
@@ -268,7 +269,7 @@ class _Planner:
         if fields and self.confirm is not None:
             # The server has the last word: defaults and field ownership it alone knows. Its
             # dry-run keeps other managers' fields, which apply then removes.
-            answer = self.confirm(replace(obj, manifest=after), current)
+            answer = yield (replace(obj, manifest=after), current)
             compared = (live_tree, without(without(prepare(answer), ignore), remove))
             fields = field_changes(*compared)
         before = strip_server_fields(current.manifest)
@@ -380,10 +381,12 @@ def make_plan(
     inputs_hash: str = "",
     now: datetime | None = None,
     secrets: Iterable[str] = (),
+    parallelism: int = 1,
 ) -> PlanData:
-    """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised."""
+    """Diff ``desired`` against ``live``, asking ``confirm`` about each update that changes
+    something (``parallelism`` at a time). Problems go to ``Plan.errors``; nothing is raised."""
     by_address = {obj.address: obj for obj in desired}
-    planner = _Planner(by_address, live, frozenset(), confirm, now, stack)
+    planner = _Planner(by_address, live, frozenset(), confirm, now, stack, parallelism=parallelism)
     known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
     planner.selected = select(known, targets, {a: o.depends_on for a, o in by_address.items()})
     planner.errors.extend(unmatched(known, targets))

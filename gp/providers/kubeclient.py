@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import urllib3
 import yaml
 
 from gp.errors import ProviderError, UnreachableError
@@ -143,6 +143,8 @@ def load_configuration(settings: dict[str, Any], root_dir: Path):
 
 def tune(cfg):
     """Fail fast: one quick connect retry, nothing else retried (an apply is not re-sent)."""
+    import urllib3
+
     cfg.retries = urllib3.Retry(
         total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0.1
     )
@@ -156,6 +158,15 @@ _OBJECT_REPR = re.compile(r"<[^>]*>:\s*")
 def _reason(exc: BaseException) -> str:
     inner = getattr(exc, "reason", None) or exc
     return _OBJECT_REPR.sub("", str(inner)) or type(exc).__name__
+
+
+def network_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is a network failure: an OSError, or urllib3's (the kubernetes library's
+    client); urllib3 is looked at only when something loaded it."""
+    if isinstance(exc, OSError):
+        return True
+    urllib3 = sys.modules.get("urllib3")
+    return urllib3 is not None and isinstance(exc, urllib3.exceptions.HTTPError)
 
 
 def error_status(exc: Any) -> dict[str, Any]:
@@ -192,7 +203,11 @@ class Kube:
             return fn(*args, **kwargs)
         except HttpStatus as exc:
             raise ApiFailure(what, int(exc.status), error_status(exc)) from exc
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
+        except OSError as exc:
+            raise self._unreachable(exc) from exc
+        except Exception as exc:
+            if not network_failure(exc):
+                raise
             raise self._unreachable(exc) from exc
 
     def _unreachable(self, exc: BaseException) -> UnreachableError:

@@ -12,23 +12,21 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-from typing import Protocol
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from gp.errors import GPError
-from gp.planner.applied import ApplyReport
-from gp.planner.plan import PlanData, StackRecord, Target
 from gp.redact import mask_text, secrets_of
-from gp.render import html as render_html
-from gp.render import json as render_json
-from gp.render import markdown as render_markdown
-from gp.render import text as render_text
-from gp.render.stack import stack_markdown, stack_text
 from gp.suggest import did_you_mean
 
-Drawn = Text | str
+if TYPE_CHECKING:
+    # Each format's module (and rich) is imported when that format is drawn: `gp plan` piped
+    # to a file loads neither the HTML nor the markdown renderer.
+    from rich.text import Text
+
+    from gp.planner.applied import ApplyReport
+    from gp.planner.plan import PlanData, StackRecord, Target
+
+Drawn: TypeAlias = "Text | str"
 
 
 class Renderer(Protocol):
@@ -43,12 +41,18 @@ class TextRenderer:
     """What `gp plan` and `gp apply` print on a terminal."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render import text as render_text
+
         return render_text.plan_text(plan, sensitive, verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
+        from gp.render import text as render_text
+
         return render_text.apply_text(report, secrets_of(plan.secrets, sensitive))
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render.stack import stack_text
+
         return stack_text(record, (), target)
 
 
@@ -56,6 +60,8 @@ class JsonRenderer:
     """Machine-readable: docs/plan-json.md."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render import json as render_json
+
         return render_json.render_plan_json(plan, sensitive)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
@@ -71,6 +77,8 @@ class JsonRenderer:
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render import json as render_json
+
         return render_json.render_owned(record, target)
 
 
@@ -78,6 +86,8 @@ class MarkdownRenderer:
     """For a pull request's comment."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render import markdown as render_markdown
+
         return render_markdown.render_plan_markdown(plan, sensitive, verbose=verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
@@ -85,6 +95,8 @@ class MarkdownRenderer:
         return f"```\n{to_string(text, color=False).rstrip()}\n```\n"
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render.stack import stack_markdown
+
         return stack_markdown(record, target=target)
 
 
@@ -92,12 +104,19 @@ class HtmlRenderer:
     """For a notebook's output cell."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render import html as render_html
+
         return render_html.plan_html(plan, sensitive)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
+        from gp.render import html as render_html
+
         return render_html.apply_html(report, plan, sensitive)
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render import html as render_html
+        from gp.render.stack import stack_text
+
         return render_html.pre(to_string(stack_text(record, (), target), color=False))
 
 
@@ -124,6 +143,8 @@ def to_string(drawn: Drawn, *, color: bool) -> str:
         return drawn
     if not color:
         return drawn.plain
+    from rich.console import Console
+
     out = io.StringIO()
     Console(
         file=out, force_terminal=True, color_system="standard", soft_wrap=True, highlight=False
