@@ -29,6 +29,7 @@ from gp.suggest import did_you_mean
 if TYPE_CHECKING:
     # Imported where used: a command served from the outcome cache never loads the parser,
     # the compiler or the Argo schema, and an offline command never loads a client.
+    from gp.cache.blocks import Blocks
     from gp.compile.objects import CompiledObject, ObjectRef
     from gp.config.model import Block, Module, ProviderConfig
     from gp.config.reads import Reads
@@ -69,9 +70,22 @@ class CompiledStack:
         return inputs_hash(self.module, self.objects)
 
 
-def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -> Module:
-    from gp.compile import compile_object
+def load(
+    inputs: Inputs,
+    *,
+    partial: bool = False,
+    reads: Reads | None = None,
+    blocks: Blocks | None = None,
+) -> Module:
+    """The module evaluated; with ``blocks``, object blocks whose inputs did not change since an
+    earlier load are not evaluated again (``gp.cache.blocks``)."""
+    from gp.compile.compiler import compile_decl, compile_object
     from gp.config import load_module
+
+    def compile_ref(decl, provider, stack):  # `x.manifest` and references to objects
+        if blocks is None:
+            return compile_object(decl, provider, stack)
+        return compile_object(decl, provider, stack, blocks.compiler(compile_decl))
 
     module = load_module(
         inputs.root_dir,
@@ -80,9 +94,10 @@ def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -
             ("file" if kind == "var-file" else "var", value) for kind, value in inputs.var_args
         ],
         env=inputs.env,
-        compile_object=compile_object,
+        compile_object=compile_ref,
         cache_dir=inputs.cache_dir,
         reads=reads,
+        blocks=blocks,
     )
     if inputs.provider is not None:
         module.provider = inputs.provider
@@ -101,11 +116,12 @@ def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
     cached = outcomes.lookup(inputs.cache_dir, digest)
     if cached is not None:
         return cached.count, list(cached.diagnostics)
+    from gp.cache.blocks import Blocks
     from gp.config.reads import Reads
 
-    reads = Reads()
-    module = load(inputs, partial=True, reads=reads)
-    results, count, diagnostics = _checked(module)
+    reads, blocks = Reads(), Blocks(inputs.cache_dir)
+    module = load(inputs, partial=True, reads=reads, blocks=blocks)
+    results, count, diagnostics = _checked(module, blocks)
     if not module.diagnostics and not any(d.severity == "error" for d in diagnostics):
         _store(inputs, digest, reads, module, results, count, diagnostics)
     return count, diagnostics
@@ -134,13 +150,14 @@ def _outcome(inputs: Inputs) -> outcomes.Outcome:
     cached = outcomes.lookup(inputs.cache_dir, digest)
     if cached is not None:
         return cached.outcome()
+    from gp.cache.blocks import Blocks
     from gp.config.reads import Reads
 
-    reads = Reads()
-    module = load(inputs, partial=True, reads=reads)
+    reads, blocks = Reads(), Blocks(inputs.cache_dir)
+    module = load(inputs, partial=True, reads=reads, blocks=blocks)
     if module.diagnostics:
         raise DiagnosticsError(list(module.diagnostics))
-    results, count, diagnostics = _checked(module)
+    results, count, diagnostics = _checked(module, blocks)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         raise DiagnosticsError(errors)
@@ -168,16 +185,20 @@ def _store(
     return outcome
 
 
-def _checked(module: Module) -> tuple[list, int, list[Diagnostic]]:
+def _checked(module: Module, memo: Blocks | None = None) -> tuple[list, int, list[Diagnostic]]:
     """The compile results, the object count and validate's diagnostics.
 
     An attribute that failed to evaluate is missing from its block, so the compiler may then
     say the block lacks it ("needs workflow_template"); such findings, made at the position of
     a block holding a failed attribute, would only echo the real error and are dropped.
     """
+    from gp.compile.compiler import compile_decl
     from gp.compile.module import compile_all, sort_diagnostics
 
-    results, compile_diags = compile_all(module)
+    if memo is not None and memo.store is not None:
+        results, compile_diags = compile_all(module, memo.compiler(compile_decl), memo.checks)
+    else:
+        results, compile_diags = compile_all(module)
     blocks = sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
     echoed = set()
     for diag in module.diagnostics:
@@ -235,10 +256,10 @@ def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def provider_for(module: Module) -> Provider:
+def provider_for(module: Module, cache_dir: Path | None = None) -> Provider:
     from gp.providers.factory import make_provider
 
-    return make_provider(module.provider, module.root_dir)
+    return make_provider(module.provider, module.root_dir, cache_dir)
 
 
 def plan(
@@ -248,9 +269,11 @@ def plan(
     mode: Mode | None = None,
     targets: Sequence[str] = (),
     now: datetime | None = None,
+    parallelism: int = 10,
 ) -> PlanData:
-    """Read the target and diff (``mode`` None: a normal plan). The caller holds the stack's
-    lock around plan and apply."""
+    """Read the target and diff (``mode`` None: a normal plan); the server confirms the
+    updates ``parallelism`` at a time. The caller holds the stack's lock around plan and
+    apply."""
     from gp.planner import make_plan
     from gp.planner.plan import Mode
 
@@ -266,6 +289,7 @@ def plan(
         inputs_hash=compiled.inputs_hash,
         now=now or datetime.now(UTC),
         secrets=compiled.module.sensitive_values,
+        parallelism=parallelism,
     )
     return with_runs(made, provider)
 

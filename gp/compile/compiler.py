@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,13 +79,20 @@ class CompiledBlock:
         )
 
 
-def compile_object(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> dict[str, Any]:
+def compile_object(
+    decl: ObjectDecl, provider: ProviderConfig, stack: str, compile_one: CompileOne | None = None
+) -> dict[str, Any]:
     """The `.manifest` of an object block, its sensitive fields marked (``gp.config.marks``) so
-    that what is computed from them is too; raises DiagnosticsError listing every problem."""
-    result = compile_decl(decl, provider, stack)
+    that what is computed from them is too; raises DiagnosticsError listing every problem.
+    ``compile_one`` compiles in place of ``compile_decl`` (a memo of compilations)."""
+    result = (compile_one or compile_decl)(decl, provider, stack)
     if result.ctx.diags:
         raise DiagnosticsError(result.ctx.diags)
     return remark(result.manifest, result.sensitive_paths)
+
+
+# One object block compiled (``compile_decl``, or a memo of it).
+CompileOne = Callable[[ObjectDecl, ProviderConfig, str], "CompiledBlock"]
 
 
 def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> CompiledBlock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 
+from gp.compile.check_context import Checked, CheckMemo, Context
 from gp.compile.checks import (
     CronTargets,
     check_cron,
@@ -11,8 +12,8 @@ from gp.compile.checks import (
     check_schema,
     check_scripts,
 )
-from gp.compile.compiler import CompiledBlock, compile_decl
-from gp.compile.cron_refs import ModuleTemplates, check_cron_arguments
+from gp.compile.compiler import CompiledBlock, CompileOne, compile_decl
+from gp.compile.cron_refs import ModuleTemplates, Submitted, check_cron_arguments
 from gp.compile.objects import CompiledObject
 from gp.compile.references import ReferenceCheck, TemplateIndex
 from gp.compile.rules import (
@@ -27,14 +28,22 @@ from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
 
 
-def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
-    results = [compile_decl(d, module.provider, module.stack) for d in module.objects]
+def compile_all(
+    module: Module, compile_one: CompileOne | None = None, checks: CheckMemo | None = None
+) -> tuple[list[CompiledBlock], list[Diagnostic]]:
+    """``compile_one`` compiles each object in place of ``compile_decl`` (a memo of it);
+    ``checks`` keeps each object's findings while it and what they read are the same
+    (``check_context``)."""
+    one = compile_one or compile_decl
+    results = [one(d, module.provider, module.stack) for d in module.objects]
     check_duplicate_objects(results)
     local = TemplateNames.of(results)
     index = TemplateIndex(results)
     unsure = _touched_by_evaluation_errors(module)
     cron_targets = CronTargets(results)
-    checked: dict[int, ReferenceCheck] = {}
+    context = Context(results) if checks is not None else None
+    checked: dict[int, Submitted] = {}
+    ran: ReferenceCheck | None
     for r in results:
         if not r.manifest:
             continue
@@ -42,19 +51,32 @@ def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
         # shows up again as "Field required"), so its schema check waits for a clean compile.
         # So does the reference check: a parameter block that failed would make its uses unknown.
         clean = not any(d.severity == "error" for d in r.ctx.diags)
+        flags = (clean, r.decl.pos in unsure)
+        around = context.of(r) if context is not None else []
+        known = checks.recall(r, around, flags) if checks is not None else None
+        if known is not None:
+            r.ctx.diags.extend(known.diags)
+            if known.submitted is not None:
+                checked[id(r)] = known
+            continue
+        before, ran = len(r.ctx.diags), None
         check_object_name(r)
         for spec, path in workflow_specs(r):
             check_workflow_spec(spec, path, r.ctx, local)
             check_scripts(spec, path, r.ctx)
             if clean and r.decl.pos not in unsure:
                 meta = r.manifest.get("metadata") or {}
-                checked[id(r)] = ReferenceCheck(spec, path, r.ctx, r.kind, meta, index)
-                checked[id(r)].run()
+                ran = ReferenceCheck(spec, path, r.ctx, r.kind, meta, index)
+                ran.run()
+                checked[id(r)] = ran
         if r.kind == "CronWorkflow":
             check_cron(r, cron_targets)
         check_ignore_changes(r)
         if clean:
             check_schema(r)
+        if checks is not None:
+            submit = tuple(ran.submit_time) if ran is not None else None
+            checks.keep(r, around, flags, Checked(tuple(r.ctx.diags[before:]), submit))
     templates = ModuleTemplates(results)
     for r in results:
         template = templates.run_by(r) if r.kind == "CronWorkflow" and id(r) in checked else None

@@ -13,6 +13,7 @@ from gp.config.decls import attr_map, check_allowed
 from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
 from gp.config.marks import has_marks, marked_texts, strip
+from gp.config.memo import BlockMemo
 from gp.config.model import Module, Output, ProviderConfig
 from gp.config.names import stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files
@@ -38,6 +39,7 @@ def load_module(
     on_parse: ParseHook | None = None,
     partial: bool = False,
     reads: Reads | None = None,
+    blocks: BlockMemo | None = None,
 ) -> Module:
     """Load, evaluate and flatten the module in ``root_dir``.
 
@@ -47,7 +49,8 @@ def load_module(
     problem found; with ``partial``, errors in the evaluation (not in parsing) are returned in
     ``Module.diagnostics`` instead, with what did evaluate, so `gp validate` can go on to
     check the objects and report everything at once. ``reads`` records every file and folder
-    the load looked at (``gp.config.reads``).
+    the load looked at (``gp.config.reads``). ``blocks`` remembers object blocks' evaluations
+    from one load to the next (``gp.config.memo``).
     """
     root_dir = Path(root_dir)
     if not root_dir.is_dir():
@@ -58,6 +61,7 @@ def load_module(
         on_parse=on_parse,
         compile_object=compile_object,
         reads=reads if reads is not None else Reads(),
+        blocks=blocks,
     )
     decls = session.declarations(root_dir)
     if decls is None:
