@@ -199,8 +199,12 @@ def _checked(module: Module, memo: Blocks | None = None) -> tuple[list, int, lis
         results, compile_diags = compile_all(module, memo.compiler(compile_decl), memo.checks)
     else:
         results, compile_diags = compile_all(module)
-    blocks = sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
     echoed = set()
+    blocks = (
+        sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
+        if module.diagnostics
+        else []
+    )
     for diag in module.diagnostics:
         if diag.pos:
             before = [p for p in blocks if p.file == diag.pos.file and p <= diag.pos]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gp.blobs import BlobStore
+from gp.cache.lean import pack_compiled, pack_decl, unpack_compiled, unpack_decl
 from gp.cache.outcomes import code_fingerprint
 from gp.compile.check_context import Checked
 from gp.config.memo import Remembered
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from gp.compile.compiler import CompiledBlock, CompileOne
     from gp.config.model import ObjectDecl, ProviderConfig
 
-_FORMAT = b"gp-blocks-1"
+_FORMAT = b"gp-blocks-2"
 _FOLDER = "blocks"
 
 try:
@@ -82,6 +83,8 @@ class Blocks:
         self._made_of: dict[int, tuple[ObjectDecl, str]] = {}
         # Each compilation of a known evaluation, by identity: its entry's name.
         self._compiled: dict[int, tuple[CompiledBlock, str]] = {}
+        # The addresses of the blocks this load evaluated and kept (what an edit cost).
+        self.kept: list[str] = []
 
     def _name(self, *parts: bytes) -> str:
         if self._base is None:
@@ -107,10 +110,11 @@ class Blocks:
         if data is None:
             return None
         try:
-            tag, entry = pickle.loads(data)
+            tag, (decl, lookups, reads) = pickle.loads(data)
+            entry = Remembered(unpack_decl(decl), lookups, reads)
         except Exception:  # truncated, or written by another version: evaluate again
             return None
-        if tag != _FORMAT or not isinstance(entry, Remembered):
+        if tag != _FORMAT:
             return None
         self._note(entry.decl, key, entry)
         return entry
@@ -118,7 +122,9 @@ class Blocks:
     def keep(self, key: str, entry: Remembered) -> None:
         assert self.store is not None
         self._note(entry.decl, key, entry)
-        data = pickle.dumps((_FORMAT, entry), protocol=pickle.HIGHEST_PROTOCOL)
+        self.kept.append(entry.decl.address)
+        stored = (pack_decl(entry.decl), entry.lookups, entry.reads)
+        data = pickle.dumps((_FORMAT, stored), protocol=pickle.HIGHEST_PROTOCOL)
         self.store.put(key, ".pickle", data)
 
     def _note(self, decl: ObjectDecl, key: str, entry: Remembered) -> None:
@@ -141,14 +147,16 @@ class Blocks:
         if self.store is None or known is None or known[0] is not decl or settings is None:
             return compile_decl(decl, provider, stack)
         name = self._name(b"compiled", known[1].encode(), settings)
-        result = self.get(name)
-        if result is not None:
-            result.decl = decl  # the same evaluation: the load's own object
-        else:
+        packed = self.get(name)
+        try:
+            result = unpack_compiled(packed, decl) if packed is not None else None
+        except (TypeError, ValueError):
+            result = None
+        if result is None:
             result = compile_decl(decl, provider, stack)
             if result.sensitive_paths:
                 return result
-            self.put(name, result)
+            self.put(name, pack_compiled(result))
         self._compiled[id(result)] = (result, name)
         return result
 

@@ -19,10 +19,17 @@ objects another way must add its door here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.errors import Diagnostic, SourcePos
+
+orjson: ModuleType | None
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    orjson = None
 
 if TYPE_CHECKING:
     from gp.compile.compiler import CompiledBlock
@@ -85,6 +92,12 @@ class Context:
 def template_refs(tree: Any) -> set[tuple[bool, str]]:
     """(cluster scope, name) of every ``templateRef`` in ``tree``."""
     found: set[tuple[bool, str]] = set()
+    if orjson is not None:
+        try:
+            if b'"templateRef"' not in orjson.dumps(tree):
+                return found  # most objects call no other template: no walk for them
+        except TypeError:
+            pass
     stack = [tree]
     while stack:
         node = stack.pop()

@@ -61,6 +61,19 @@ class SourcedBlock(ast.BlockNode):
             object.__setattr__(self, "_load", None)
             return body
 
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.type, self.labels, self.body, self.line, self.col)
+
+    def __eq__(self, other: object) -> bool:
+        # The plain node it stands for: equal to it, and to another sourced one of it.
+        if not isinstance(other, ast.BlockNode):
+            return NotImplemented
+        theirs = (other.type, other.labels, other.body, other.line, other.col)
+        return self._fields() == theirs
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Kept anywhere (a cache, a copy), it is the plain node it stands for.
         return (ast.BlockNode, (self.type, self.labels, self.body, self.line, self.col))

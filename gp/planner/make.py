@@ -79,7 +79,9 @@ class _Planner:
         no diff can find a difference (projection and normalisation only ever remove what the
         two do not share), so the diff is skipped."""
         if live.ref not in self.prints:
-            self.prints[live.ref] = fingerprint(strip_server_fields(live.manifest))
+            self.prints[live.ref] = live.fingerprint or fingerprint(
+                strip_server_fields(live.manifest)
+            )
         return self.prints[live.ref] == fingerprint(manifest)
 
     def ignore_paths(self, address: str) -> tuple[Path, ...]:
@@ -242,12 +244,13 @@ class _Planner:
         """Yields the server's confirmation it needs (``confirm.settle`` asks for them all)."""
         ignore = self.ignore_paths(obj.address)
         if self.as_left(current, obj.manifest):
+            # The target holds exactly the manifest (server fields aside): it is the before.
             return ResourceChange(
                 obj.address,
                 obj.ref,
                 Action.NOOP,
                 None,
-                strip_server_fields(current.manifest),
+                obj.manifest,
                 keep_ignored(obj.manifest, current.manifest, ignore),
                 current.resource_version,
                 sensitive_paths=self.sensitive_paths(obj.address),

@@ -55,6 +55,9 @@ class LiveObject:
     # managers whose operation is Update), as a skeleton: nested dicts of field names (list
     # items by name) with None at the leaves. gp shows them as drift and takes them back.
     foreign: dict[str, Any] | None = None
+    # The canonical bytes of ``manifest`` without its server fields (``fingerprint``), when the
+    # provider made them as it read the object; the planner makes them otherwise.
+    fingerprint: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +27,8 @@ from gp.providers.kubetransport import (
 )
 
 APPLY_PATCH = "application/apply-patch+yaml"
+# Objects per page of a plan's LISTs: what a plan holds of them at once, as trees.
+LIST_PAGE = 100
 
 T = TypeVar("T")
 
@@ -311,6 +313,29 @@ class Kube:
             what, "GET", group, version, plural, namespace, query=[("labelSelector", selector)]
         )
         return list(doc.get("items") or [])
+
+    def list_pages(
+        self,
+        group: str,
+        version: str,
+        plural: str,
+        namespace: str | None,
+        selector: str,
+        limit: int = LIST_PAGE,
+    ) -> Iterator[list[dict]]:
+        """The LIST ``limit`` objects at a time (the server's chunks, one consistent read): a
+        caller that keeps less than the objects never holds more than a page of them."""
+        what = f"listing {plural}" + (f" in {namespace}" if namespace else "")
+        token = ""
+        while True:
+            query: list[tuple[str, Any]] = [("labelSelector", selector), ("limit", limit)]
+            if token:
+                query.append(("continue", token))
+            doc = self._scoped(what, "GET", group, version, plural, namespace, query=query)
+            yield list(doc.get("items") or [])
+            token = (doc.get("metadata") or {}).get("continue") or ""
+            if not token:
+                return
 
     def get(
         self, group: str, version: str, plural: str, namespace: str | None, name: str

@@ -37,6 +37,7 @@ from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transp
 from gp.providers.kubestore import RecordStore
 from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
+from gp.providers.live import packed
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
 from gp.providers.managed import foreign_fields, json_pointer
 from gp.providers.manifests import (
@@ -129,14 +130,15 @@ class KubernetesProvider:
         return ObjectRef(manifest.get("apiVersion", ""), kind, ns, meta.get("name", ""))
 
     def _live(self, manifest: dict[str, Any], stack: str) -> LiveObject:
+        """As the plan keeps it: fingerprinted, its tree let go (``live.packed``)."""
         managed = (manifest.get("metadata") or {}).get("managedFields") or []
-        return LiveObject(
-            ref=self._ref(manifest),
-            manifest=without_managed_fields(manifest),
-            resource_version=(manifest.get("metadata") or {}).get("resourceVersion"),
-            address=address_of(manifest),
-            owned=owned_by(manifest, stack),
-            foreign=foreign_fields(managed, self.field_manager),
+        return packed(
+            self._ref(manifest),
+            without_managed_fields(manifest),
+            (manifest.get("metadata") or {}).get("resourceVersion"),
+            address_of(manifest),
+            owned_by(manifest, stack),
+            foreign_fields(managed, self.field_manager),
         )
 
     def _get(self, ref: ObjectRef) -> dict | None:
@@ -169,23 +171,28 @@ class KubernetesProvider:
         objects: dict[ObjectRef, LiveObject] = {}
         selector = f"{STACK_LABEL}={stack}"
 
-        def listed(scope: tuple[str, str, str | None]) -> list[dict]:
+        def listed(scope: tuple[str, str, str | None]) -> list[LiveObject]:
             api_version, kind, ns = scope
             group, version = split_api_version(api_version)
+            out = []
             try:
-                return self.kube.list_items(group, version, argo_kind(kind).plural, ns, selector)
+                for page in self.kube.list_pages(
+                    group, version, argo_kind(kind).plural, ns, selector
+                ):
+                    for item in page:
+                        item.setdefault("apiVersion", api_version)
+                        item.setdefault("kind", kind)
+                        out.append(self._live(item, stack))
             except ApiFailure as exc:
                 if exc.code == 404:  # the kind's CRD is not installed: nothing of it exists
                     return []
                 raise
+            return out
 
         scopes = self._list_scopes(refs)
         # The LISTs at once (one per kind and namespace), taken in scope order.
-        for (api_version, kind, _ns), items in zip(scopes, self._parallel(listed, scopes)):
-            for item in items:
-                item.setdefault("apiVersion", api_version)
-                item.setdefault("kind", kind)
-                live = self._live(item, stack)
+        for found in self._parallel(listed, scopes):
+            for live in found:
                 objects[live.ref] = live
         missing = sorted({self._normal(r) for r in refs} - set(objects))
         for manifest in self._unlabelled(missing):
