@@ -86,7 +86,7 @@ class Blocks:
         # The addresses of the blocks this load evaluated and kept (what an edit cost).
         self.kept: list[str] = []
 
-    def _name(self, *parts: bytes) -> str:
+    def name(self, *parts: bytes) -> str:
         if self._base is None:
             self._base = b"\0".join((_FORMAT, code_fingerprint().encode(), sys.version.encode()))
         h = hashlib.sha256(self._base)
@@ -98,7 +98,7 @@ class Blocks:
 
     def key(self, parts: tuple[Any, ...]) -> str | None:
         data = canonical(list(parts))
-        return None if data is None or self.store is None else self._name(b"block", data)
+        return None if data is None or self.store is None else self.name(b"block", data)
 
     def digest(self, value: Any) -> str | None:
         data = canonical(value)
@@ -131,7 +131,7 @@ class Blocks:
         """What this evaluation is made of: its block's key, what it looked up and read."""
         parts = [key.encode()] + [f"{lookup}={digest}".encode() for lookup, digest in entry.lookups]
         parts += [repr(sorted(getattr(entry.reads, t).items())).encode() for t in _READS]
-        self._made_of[id(decl)] = (decl, self._name(b"evaluation", *parts))
+        self._made_of[id(decl)] = (decl, self.name(b"evaluation", *parts))
 
     # -- compilations -------------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ class Blocks:
         settings = canonical([provider.kind, provider.settings, stack])
         if self.store is None or known is None or known[0] is not decl or settings is None:
             return compile_decl(decl, provider, stack)
-        name = self._name(b"compiled", known[1].encode(), settings)
+        name = self.name(b"compiled", known[1].encode(), settings)
         packed = self.get(name)
         try:
             result = unpack_compiled(packed, decl) if packed is not None else None
@@ -176,7 +176,7 @@ class Blocks:
             if known is None or known[0] is not x:
                 return None  # compiled without the memo: its findings are not kept
             names.append(known[1].encode())
-        return self._name(b"checked", repr(flags).encode(), *names)
+        return self.name(b"checked", repr(flags).encode(), *names)
 
     def get(self, name: str) -> Any:
         assert self.store is not None
@@ -214,3 +214,19 @@ class _Checks:
         name = self.blocks.check_name(r, context, flags)
         if name is not None:
             self.blocks.put(name, checked)
+
+    def schema_errors(self, kind: str, manifest: dict[str, Any]) -> list[tuple[tuple, str]]:
+        from gp.compile.checks import schema_errors
+        from gp.compile.schema_shape import shape
+
+        found = shape(kind, manifest)
+        data = canonical([kind, found]) if found is not None else None
+        if data is None:
+            return schema_errors(kind, manifest)
+        name = self.blocks.name(b"schema", data)
+        kept = self.blocks.get(name)
+        if isinstance(kept, list):
+            return kept
+        errors = schema_errors(kind, manifest)
+        self.blocks.put(name, errors)
+        return errors

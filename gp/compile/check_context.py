@@ -61,6 +61,9 @@ class CheckMemo(Protocol):
         checked: Checked,
     ) -> None: ...
 
+    def schema_errors(self, kind: str, manifest: dict[str, Any]) -> list[tuple[tuple, str]]:
+        """``checks.schema_errors``, kept by the manifest's shape (``schema_shape``)."""
+
 
 class Context:
     """The module's templates by the keys the checks look them up with."""

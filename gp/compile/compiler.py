@@ -19,7 +19,7 @@ from gp.compile.objects import (
     CompiledObject,
     ObjectRef,
 )
-from gp.compile.schema import object_model
+from gp.compile.schema import node
 from gp.compile.sensitive import check_identity, sensitive_paths
 from gp.compile.spec import CronRef, compile_cron_spec, compile_workflow_spec
 from gp.compile.values import convert_scalar
@@ -208,6 +208,13 @@ def _marks(decl: ObjectDecl, what: str, written: Any, attr: Any, ctx: Ctx) -> di
 @functools.cache
 def argo_kinds() -> tuple[str, ...]:
     """Kinds a `manifest` block may hold: every top-level object of argoproj.io/v1alpha1."""
+    from gp.compile.schema import vocabulary
+
+    table = vocabulary()
+    return tuple(table["kinds"]) if table is not None else argo_kinds_of_models()
+
+
+def argo_kinds_of_models() -> tuple[str, ...]:
     from hera.workflows import models
 
     names = [n for n in dir(models) if n[:1].isupper()]
@@ -257,7 +264,7 @@ def _compile_manifest(
         )
         kind = str(kind)
     else:
-        object_model(kind)  # the kind exists in hera's models
+        node(kind)  # the kind exists in Argo's API
     content.pop("status", None)
     attrs = _metadata_attrs(body)
     written = content.get("metadata") if isinstance(content.get("metadata"), dict) else {}

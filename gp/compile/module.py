@@ -73,7 +73,7 @@ def compile_all(
             check_cron(r, cron_targets)
         check_ignore_changes(r)
         if clean:
-            check_schema(r)
+            check_schema(r, checks.schema_errors if checks is not None else None)
         if checks is not None:
             submit = tuple(ran.submit_time) if ran is not None else None
             checks.keep(r, around, flags, Checked(tuple(r.ctx.diags[before:]), submit))
