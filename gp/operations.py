@@ -303,6 +303,10 @@ def with_runs(plan: PlanData, provider: Provider) -> PlanData:
     deletes (gp/runs/awareness.py); unchanged on a provider with no engine."""
     from dataclasses import replace
 
+    from gp.planner.plan import Action
+
+    if not any(c.action in (Action.UPDATE, Action.DELETE, Action.REPLACE) for c in plan.changes):
+        return plan  # no template changes: nothing to look up (and the runs code not loaded)
     from gp.runs import awareness
 
     changing = awareness.changing_templates(plan)

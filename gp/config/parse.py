@@ -31,7 +31,7 @@ from gp.errors import ConfigError, DiagnosticsError, SourcePos
 ParseHook = Callable[[Path], None]
 # Below this many bytes of uncached source, a pool costs more to start than it saves.
 PARALLEL_MIN_BYTES = 64 * 1024
-_CACHE_TAG = f"gp-ast-{ast.AST_VERSION}-items-1-hcl2-{hcl2.__version__}".encode()
+_CACHE_TAG = f"gp-ast-{ast.AST_VERSION}-items-2-hcl2-{hcl2.__version__}".encode()
 
 
 def parse_text(text: str, path: str) -> ast.FileAST:
@@ -226,13 +226,16 @@ def _reader(cache_dir: Path | None, item: sourced.Item, text: str, path: str):
 
     def read() -> ast.Body:
         entry = _cache_read(cache_dir, item.digest, _Tree)
-        try:
-            return entry.body()
-        except Exception:
-            found = _parse_job((text[item.start : item.end], path, item.line))
-            if isinstance(found, ConfigError):
-                raise found from None
-            return found
+        if entry is not None:
+            try:
+                return entry.body()
+            except Exception:
+                pass  # unreadable: parsed again below
+        found = _parse_job((text[item.start : item.end], path, item.line))
+        if isinstance(found, ConfigError):
+            raise found
+        _cache_write(cache_dir, item.digest, _tree(found))
+        return found
 
     return read
 

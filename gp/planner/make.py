@@ -17,7 +17,6 @@ from typing import Any
 from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.confirm import Confirm, Step, settle
-from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import strip_server_fields
@@ -53,6 +52,13 @@ from gp.planner.targets import select, unmatched
 
 # What `ignore_changes = all` leaves alone once the object exists: everything but its identity.
 IGNORE_ALL: tuple[Path, ...] = (("spec",), ("metadata", "labels"), ("metadata", "annotations"))
+
+
+def dag_changes(*args: Any) -> tuple:
+    """The DAG summary of a change (``planner.dag``, loaded for a plan that changes a DAG)."""
+    from gp.planner.dag import dag_changes as changes
+
+    return changes(*args)
 
 
 def describe(ref: ObjectRef) -> str:

@@ -31,7 +31,6 @@ from gp.planner.plan import (
 from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
 from gp.providers.discovery import Discovery
-from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind, split_api_version
 from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transport_for
 from gp.providers.kubestore import RecordStore
@@ -291,6 +290,8 @@ class KubernetesProvider:
         self.discovery.require(
             (c.ref.api_version, c.ref.kind, c.address) for c in plan.changes if c.after is not None
         )
+        from gp.providers.executor import apply_and_record  # a plan never writes
+
         result, new = apply_and_record(
             plan,
             self.target,

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
     from gp.planner.applied import ApplyReport
     from gp.planner.plan import PlanData, StackRecord, Target
+    from gp.render.summary import Styled
 
-Drawn: TypeAlias = "Text | str"
+Drawn: TypeAlias = "Text | Styled | str"
 
 
 class Renderer(Protocol):
@@ -41,6 +42,10 @@ class TextRenderer:
     """What `gp plan` and `gp apply` print on a terminal."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render.summary import Styled, summary, summary_only
+
+        if summary_only(plan):  # "No changes.": drawn without loading rich
+            return Styled(summary(plan) + "\n", "bold")
         from gp.render import text as render_text
 
         return render_text.plan_text(plan, sensitive, verbose)

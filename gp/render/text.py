@@ -18,6 +18,9 @@ from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, lay
 from gp.render.dagsummary import TITLE, change_summary, summarized
 from gp.render.plan_runs import run_lines
 from gp.render.stack import stack_text
+from gp.render.summary import NO_CHANGES, counts, summary
+
+__all__ = ["NO_CHANGES", "counts", "summary"]  # their home is gp/render/summary.py
 
 LEGEND = {
     Action.CREATE: "create",
@@ -25,35 +28,6 @@ LEGEND = {
     Action.DELETE: "destroy",
     Action.REPLACE: "destroy and then create replacement",
 }
-NO_CHANGES = "No changes. Your pipelines match the configuration."
-
-
-def counts(changes: Iterable[ResourceChange]) -> tuple[int, int, int]:
-    """(added, changed, destroyed); a replacement is one added and one destroyed."""
-    add = change = destroy = 0
-    for c in changes:
-        add += c.action in (Action.CREATE, Action.REPLACE)
-        change += c.action is Action.UPDATE
-        destroy += c.action in (Action.DELETE, Action.REPLACE)
-    return add, change, destroy
-
-
-def summary(plan: PlanData) -> str:
-    if plan.errors:
-        # "No changes" would be false comfort: the objects in error were not planned at all.
-        n = len(plan.errors)
-        return (
-            f"Planning failed with {n} error{'s' if n != 1 else ''}; this plan cannot be applied."
-        )
-    if not plan.has_changes:
-        return NO_CHANGES
-    if plan.mode is Mode.REFRESH_ONLY:
-        n = len(plan.drift)
-        return (
-            f"Refresh: {n} object{'s' if n != 1 else ''} changed outside gp; applying records them."
-        )
-    add, change, destroy = counts(plan.changes)
-    return f"Plan: {add} to add, {change} to change, {destroy} to destroy."
 
 
 def _emit(out: Text, lines: Sequence[Line], secrets: Sequence[str]) -> None:
