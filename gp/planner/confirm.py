@@ -11,7 +11,6 @@ plan is the same as when each update asked in turn.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from gp.compile.objects import CompiledObject
@@ -52,6 +51,8 @@ def _ask(confirm: Confirm | None, requests: list[Request], parallelism: int) -> 
     assert confirm is not None
     if parallelism <= 1 or len(requests) == 1:
         return [confirm(obj, live) for obj, live in requests]
+    from concurrent.futures import ThreadPoolExecutor
+
     workers = min(parallelism, len(requests))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gp-confirm") as pool:
         # map keeps the order, and raises the first failure in request order.
