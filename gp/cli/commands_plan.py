@@ -55,7 +55,7 @@ def plan_options(fn):
         default=10,
         show_default=True,
         type=click.IntRange(1, 100),
-        help="How many objects to write at once.",
+        help="How many objects to write (or have the server confirm, in a plan) at once.",
     )(fn)
     fn = click.option(
         "--lock-timeout",
