@@ -34,6 +34,7 @@ from gp.providers.discovery import Discovery
 from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind, split_api_version
 from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transport_for
+from gp.providers.kubemarks import patch_marks
 from gp.providers.kubestore import RecordStore
 from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
@@ -146,7 +147,25 @@ class KubernetesProvider:
 
     def owned(self, stack: str) -> StackRecord:
         self.discovery.check_server()
-        return self.records.load(stack)
+        return self.records.load(stack) or StackRecord(stack=stack)
+
+    def backup(self, stack: str) -> StackRecord | None:
+        self.discovery.check_server()
+        return self.records.load(stack, backup=True)
+
+    def save_record(self, record: StackRecord, backup: StackRecord) -> None:
+        """`gp state`: the record changed by hand, the one before kept as its backup."""
+        self.records.save(backup, backup=True)
+        self.records.save(record)
+
+    def set_marks(
+        self, ref: ObjectRef, stack: str, address: str | None, resource_version: str | None = None
+    ) -> LiveObject | None:
+        ref = self._normal(ref)
+        patched = patch_marks(
+            self.kube, self._rest(ref), ref, stack, address, resource_version, self.field_manager
+        )
+        return None if patched is None else self._live(patched, stack)
 
     def _list_scopes(self, refs: list[ObjectRef]) -> list[tuple[str, str, str | None]]:
         """(apiVersion, kind, namespace) pairs to LIST: every kind in every namespace in play."""
@@ -288,7 +307,7 @@ class KubernetesProvider:
             plan,
             self.target,
             read_record=self.owned,
-            write=lambda c: self._write(c, force_conflicts),
+            write=lambda c: self._write(c, force_conflicts, plan.stack),
             parallelism=parallelism,
             progress=progress,
             now=lambda: iso(self.clock()),
@@ -307,7 +326,10 @@ class KubernetesProvider:
             raise ApplyError(message, result) from exc
         return result
 
-    def _write(self, change: ResourceChange, force_conflicts: bool) -> None:
+    def _write(self, change: ResourceChange, force_conflicts: bool, stack: str) -> None:
+        if change.action is Action.FORGET:
+            self.set_marks(change.ref, stack, None, change.resource_version)
+            return
         if change.action in (Action.DELETE, Action.REPLACE):
             old_ref = self._before_ref(change)
             self._delete(old_ref, change.resource_version)
