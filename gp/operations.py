@@ -282,6 +282,7 @@ def plan(
         removals=module.removed,
         environment=module.environment,
         commit=git_commit(module.root_dir),
+        root=module.root_dir,
     )
     return with_runs(made, provider)
 

@@ -5,7 +5,9 @@ cycles and two moves from one address are errors)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from gp.config import ast
 from gp.config.decls import Decl, Declarations, attr_map, check_allowed
@@ -170,6 +172,22 @@ def _removed(decl: Decl, diags: list[Diagnostic]) -> tuple[str, bool] | None:
     return src, destroy
 
 
+def _near(pos: SourcePos, here: SourcePos) -> str:
+    """Where another block is, said from ``here``: "line 12", or "geo/main.gp.hcl:12"."""
+    if pos.file == here.file:
+        return f"line {pos.line}"
+    return f"{os.path.relpath(pos.file, os.path.dirname(here.file))}:{pos.line}"
+
+
+def relative(pos: SourcePos, root: Path) -> str:
+    """FILE:LINE with FILE relative to the root module (how a plan names a block)."""
+    try:
+        file = str(Path(pos.file).resolve().relative_to(root.resolve()))
+    except ValueError:
+        file = pos.file
+    return f"{file}:{pos.line}"
+
+
 def _declared(address: str, declared: Iterable[str]) -> bool:
     return any(covers(a, address) for a in declared)
 
@@ -184,7 +202,10 @@ def check(
         first = by_from.get(move.from_)
         if first is not None:
             diags.append(
-                Diagnostic(f"Two moves from {move.from_}: the first is at {first.pos}", move.pos)
+                Diagnostic(
+                    f"Two moves from {move.from_}: the first is at {_near(first.pos, move.pos)}",
+                    move.pos,
+                )
             )
             continue
         kinds = (address_kind(move.from_), address_kind(move.to))
@@ -211,14 +232,18 @@ def check(
             continue
         by_from[move.from_] = move
     resolved = []
+    cycles: set[frozenset[str]] = set()
     for move in by_from.values():
         seen, dst = [move.from_], move.to
         while dst in by_from and dst not in seen:
             seen.append(dst)
             dst = by_from[dst].to
         if dst in seen:
-            cycle = " -> ".join([*seen, dst])
-            diags.append(Diagnostic(f"The moved blocks form a cycle: {cycle}", move.pos))
+            members = frozenset(seen[seen.index(dst) :])
+            if members not in cycles:
+                cycles.add(members)
+                cycle = " -> ".join([*seen, dst])
+                diags.append(Diagnostic(f"The moved blocks form a cycle: {cycle}", move.pos))
             continue
         if not _declared(dst, declared):
             diags.append(
@@ -236,7 +261,8 @@ def check(
             earlier = seen_removed[removal.from_]
             diags.append(
                 Diagnostic(
-                    f"Two removed blocks for {removal.from_}: the first is at {earlier.pos}",
+                    f"Two removed blocks for {removal.from_}: the first is at "
+                    f"{_near(earlier.pos, removal.pos)}",
                     removal.pos,
                 )
             )

@@ -8,6 +8,7 @@ plan with errors can still be rendered; ``raise_for_errors`` turns them into a P
 
 from __future__ import annotations
 
+import pathlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Any
 
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Moved, Removed
+from gp.config.refactors import relative
 from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
@@ -59,6 +61,7 @@ class _Planner:
     moves: Sequence[Moved] = ()
     removals: Sequence[Removed] = ()
     view: RecordView = field(default_factory=lambda: RecordView({}))
+    root: pathlib.Path | None = None
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     # Each live object's fingerprint without server fields, made once for drift and changes.
@@ -109,6 +112,9 @@ class _Planner:
         if before is None and live is not None and live.address not in (None, address):
             before = live.address
         return before
+
+    def where(self, block: Removed) -> str:
+        return relative(block.pos, self.root) if self.root else str(block.pos)
 
     def prevent(self, address: str, ref: ObjectRef, verb: str) -> None:
         obj = self.desired.get(address)
@@ -299,20 +305,11 @@ class _Planner:
             before = strip_server_fields(obj.manifest)
             if removal is not None and not removal.destroy:
                 # The object stays; apply takes gp's marks off it and drops it from the record.
-                after = without_marks(before)
+                after, paths = without_marks(before), self.sensitive_paths(address)
                 out.append(
-                    ResourceChange(
-                        address,
-                        ref,
-                        Action.FORGET,
-                        None,
-                        before,
-                        after,
-                        obj.resource_version,
-                        sensitive_paths=self.sensitive_paths(address),
-                        removed_by=_where(removal.pos),
-                    )
-                )
+                    ResourceChange(address, ref, Action.FORGET, None, before, after,
+                        obj.resource_version, sensitive_paths=paths, removed_by=self.where(removal))
+                )  # fmt: skip
                 continue
             self.prevent(address, ref, "destroy")
             out.append(
@@ -326,14 +323,10 @@ class _Planner:
                     obj.resource_version,
                     sensitive_paths=self.sensitive_paths(address),
                     dag=dag_changes(prepare(obj.manifest), None, self.sensitive_paths(address)),
-                    removed_by=_where(removal.pos) if removal is not None else None,
+                    removed_by=self.where(removal) if removal is not None else None,
                 )
             )
         return out
-
-
-def _where(pos: Any) -> str:
-    return f"{pos.file}:{pos.line}"
 
 
 def make_plan(
@@ -352,15 +345,18 @@ def make_plan(
     removals: Sequence[Removed] = (),
     environment: str | None = None,
     commit: tuple[str, bool] | None = None,
+    root: pathlib.Path | None = None,
 ) -> PlanData:
     """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised.
 
     ``moves`` and ``removals`` are the module's `moved` and `removed` blocks; ``commit`` the
-    git commit the module is at and whether its tree is dirty (kept in the record by apply).
+    git commit the module is at and whether its tree is dirty (kept in the record by apply);
+    ``root`` the root module's folder, which plans name blocks' files from.
     """
     by_address = {obj.address: obj for obj in desired}
     view = record_view(live, by_address, moves)
     planner = _Planner(by_address, live, frozenset(), confirm, now, stack, moves, removals, view)
+    planner.root = root
     known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
     planner.selected = select(known, targets, {a: o.depends_on for a, o in by_address.items()})
     planner.errors.extend(unmatched(known, targets))

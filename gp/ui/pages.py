@@ -64,6 +64,7 @@ def _states(plan: PlanData) -> dict[str, tuple[str, str]]:
         Action.UPDATE: ("changed", "changed in the code: would update"),
         Action.REPLACE: ("changed", "changed in the code: would replace"),
         Action.DELETE: ("removed", "not in the code: would delete"),
+        Action.FORGET: ("removed", "removed from the code: would stop managing it"),
     }
     out = {c.address: words[c.action] for c in plan.changes}
     for d in plan.drift:

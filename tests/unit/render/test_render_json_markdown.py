@@ -37,8 +37,13 @@ def test_json_top_level_shape():
         "warnings",
         "runs",
         "applyable",
+        "record_fixes",
+        "environment",
+        "commit",
+        "dirty",
+        "promotion",
     ]
-    assert data["format_version"] == "1.1" and data["stack"] == "geo" and data["mode"] == "normal"
+    assert data["format_version"] == "1.2" and data["stack"] == "geo" and data["mode"] == "normal"
     assert data["target"] == {
         "provider": "kubernetes",
         "server": "https://kube.example:6443",
