@@ -114,7 +114,8 @@ class _Planner:
         return before
 
     def where(self, block: Removed) -> str:
-        return relative(block.pos, self.root) if self.root else str(block.pos)
+        pos = block.pos
+        return relative(pos, self.root) if self.root else f"{pos.file}:{pos.line}"
 
     def prevent(self, address: str, ref: ObjectRef, verb: str) -> None:
         obj = self.desired.get(address)

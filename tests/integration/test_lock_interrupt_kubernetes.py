@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from kubernetes import client
+from life_helpers import record_addresses
 from test_provider_kubernetes import change, manifest
 
 from gp.cli import output
@@ -157,7 +158,7 @@ def test_a_lost_lease_stops_the_cli_apply_and_the_next_plan_is_honest(
     assert "4 added, 0 changed, 0 destroyed before stopping; 0 failed, 6 not attempted" in err
     assert "run gp plan before applying again" in err and "Apply complete" not in out + err
     assert len(cluster.names("WorkflowTemplate")) == 4
-    assert set(json.loads(cluster.record()["record.json"])["objects"]) == {
+    assert set(record_addresses(cluster.record())) == {
         f"workflow_template.t[{i}]"
         for i in range(10)
         if f"t-{i}" in cluster.names("WorkflowTemplate")

@@ -68,7 +68,11 @@ def test_a_moved_block_with_a_new_name_replaces_the_object_under_its_new_address
 ) -> None:
     root = write(tmp_path / "m", template("a", name="a"))
     applied(gp, root)
-    write(root, template("b", name="b") + "\nmoved {\n  from = workflow_template.a\n  to = workflow_template.b\n}\n")
+    write(
+        root,
+        template("b", name="b")
+        + "\nmoved {\n  from = workflow_template.a\n  to = workflow_template.b\n}\n",
+    )
     run = gp("plan", "-C", root, "--no-color")
     assert "# workflow_template.b will be replaced" in run.out, run
     assert "# (moved from workflow_template.a)" in run.out
