@@ -21,7 +21,8 @@ from gp._version import __version__
 # TYPE_CHECKING (explicit re-exports); at run time each name is imported on first use.
 _EXPORTS = {
     "Stack": "gp.api.stack",
-    "Session": "gp.api.stack",
+    "Session": "gp.api.session",
+    "StateChange": "gp.api.state",
     "Plan": "gp.api.plans",
     "Change": "gp.api.plans",
     "FieldChange": "gp.api.plans",
@@ -75,6 +76,7 @@ __all__ = [
     "Stack",
     "StackState",
     "StalePlanError",
+    "StateChange",
     "TestResults",
     "UnreachableError",
     "__version__",
@@ -86,10 +88,11 @@ if TYPE_CHECKING:
     from gp.api.plans import FieldChange as FieldChange
     from gp.api.plans import Plan as Plan
     from gp.api.runs import Run as Run
-    from gp.api.stack import Session as Session
+    from gp.api.session import Session as Session
     from gp.api.stack import Stack as Stack
     from gp.api.views import Diagnostics as Diagnostics
     from gp.api.views import Graph as Graph
+    from gp.api.state import StateChange as StateChange
     from gp.api.views import StackState as StackState
     from gp.api.views import TestResults as TestResults
     from gp.errors import ApplyError as ApplyError

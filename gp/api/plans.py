@@ -98,6 +98,11 @@ class Plan:
         return self._raw.stack
 
     @property
+    def environment(self) -> str | None:
+        """The environment the plan was made for (None: the module has none)."""
+        return self._raw.environment
+
+    @property
     def mode(self) -> str:
         """ "normal", "destroy" or "refresh-only"."""
         return self._raw.mode.value

@@ -214,7 +214,8 @@ def _plan_and_apply(
 ) -> None:
     # A broken plan file is reported before anything touches the target.
     saved = Plan.load(planfile) if planfile else None
-    stack = stack_for(root, var_args)
+    # A saved plan names its environment; an --env that disagrees is refused by the check.
+    stack = stack_for(root, var_args, env=saved.environment if saved else None)
     with stack.lock(parse_duration(lock_timeout)) as session:
         if saved is not None:
             the_plan = session.check(saved)

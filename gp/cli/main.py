@@ -39,6 +39,7 @@ _COMMANDS = {
     "test": "gp.cli.commands_test:test",
     "ui": "gp.cli.commands_ui:ui",
     "import": "gp.cli.commands_plan:import_",
+    "state": "gp.cli.commands_state:state",
     "unlock": "gp.cli.commands_plan:unlock",
 }
 
