@@ -90,9 +90,9 @@ if TYPE_CHECKING:
     from gp.api.runs import Run as Run
     from gp.api.session import Session as Session
     from gp.api.stack import Stack as Stack
+    from gp.api.state import StateChange as StateChange
     from gp.api.views import Diagnostics as Diagnostics
     from gp.api.views import Graph as Graph
-    from gp.api.state import StateChange as StateChange
     from gp.api.views import StackState as StackState
     from gp.api.views import TestResults as TestResults
     from gp.errors import ApplyError as ApplyError
