@@ -135,6 +135,12 @@ class Plan:
         return list(self._data["errors"])
 
     @property
+    def applyable(self) -> bool:
+        """Whether applying it writes anything: a change, or (with no change) the git commit
+        the stack's record names brought up to date."""
+        return self._raw.applyable
+
+    @property
     def has_changes(self) -> bool:
         """Whether applying would change anything (drift, in refresh-only mode)."""
         return self._raw.has_changes

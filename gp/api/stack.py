@@ -13,25 +13,28 @@ import copy
 import dataclasses
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from gp import operations
+from gp.api import envs
 from gp.api import runs as run_api
 from gp.api import state as state_ops
+from gp.api.envs import EnvironmentStatus
 from gp.api.plans import ApplyResult, Plan
 from gp.api.runs import Run
 from gp.api.session import Session, chosen_targets
-from gp.api.state import StateChange
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 from gp.compile.objects import ObjectRef
+from gp.environments.loading import check_targets
+from gp.environments.loading import validate as validate_all
 from gp.errors import GPError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.plan import Mode
-from gp.providers.base import Progress, Provider
+from gp.providers.base import Progress
 from gp.render.graph import dags_for
 from gp.runs.actions import RunContext
 
@@ -53,8 +56,7 @@ def _var_args(
 def _environment(
     env: str | Mapping[str, str] | None, environ: Mapping[str, str] | None
 ) -> tuple[str | None, dict[str, str]]:
-    """(the environment's name, the process environment for `GP_VAR_*` values). A mapping
-    given as ``env`` is the process environment, as ``env=`` meant before environments."""
+    """(environment name, process environment); a mapping as ``env`` is what it meant before."""
     if env is not None and not isinstance(env, str):
         return None, dict(env)
     return env, dict(os.environ if environ is None else environ)
@@ -155,6 +157,43 @@ class Stack:
         """The same module, variables and settings, for another of its environments."""
         return Stack.from_inputs(dataclasses.replace(self._inputs, environment=env))
 
+    # -- environments (gp/api/envs.py) -----------------------------------------------------
+
+    def environments(self) -> list[EnvironmentStatus]:
+        """Each environment's target, last apply, drift, last runs and how far it is behind
+        the one it promotes from (`gp envs`); [] for a module without environments."""
+        return envs.status(self._inputs)
+
+    def promote(self, *, force: bool = False, lock_timeout: float = 0.0) -> Plan:
+        """This environment's plan at the commit last applied to the one it promotes from."""
+        with self.promotion(force=force, lock_timeout=lock_timeout) as (_session, plan):
+            return plan
+
+    def promotion(
+        self, *, force: bool = False, lock_timeout: float = 0.0, who: str | None = None
+    ) -> AbstractContextManager[tuple[Session, Plan]]:
+        """The promotion's plan, with the lock it was made under still held: apply it with
+        the session (what `gp promote ENV` does after asking)."""
+        return envs.promotion(self._inputs, force=force, lock_timeout=lock_timeout, who=who)
+
+    def plan_environments(
+        self,
+        *,
+        targets: Sequence[str] = (),
+        destroy: bool = False,
+        refresh_only: bool = False,
+        lock_timeout: float = 0.0,
+    ) -> dict[str, Plan | GPError]:
+        """A plan of each environment (`gp plan --all-envs`), or the error that kept one from
+        being made."""
+        return envs.plans(
+            self._inputs,
+            targets=targets,
+            destroy=destroy,
+            refresh_only=refresh_only,
+            lock_timeout=lock_timeout,
+        )
+
     def __repr__(self) -> str:
         env = f" env={self.env!r}" if self.env else ""
         return f"<gp.Stack {str(self.root)!r}{env}>"
@@ -165,7 +204,7 @@ class Stack:
         """Every problem of the module at once, as `gp validate` finds them; [] when clean.
         Never raises for problems in the module: they are the answer."""
         try:
-            count, found = operations.validate(self._inputs)
+            count, found = validate_all(self._inputs)
         except GPError as err:  # the files could not even be parsed
             return Diagnostics(err.diagnostics, 0)
         return Diagnostics(found, count)
@@ -207,6 +246,7 @@ class Stack:
         """Hold the stack's lock (waiting up to ``timeout`` seconds) to plan and apply under
         it, as `gp apply` does from its plan to its last write."""
         compiled = self.compile()
+        check_targets(compiled.module)
         provider = operations.provider_for(compiled.module)
         try:
             with provider.lock(compiled.module.stack, who or whoami(), timeout) as held:
@@ -266,7 +306,7 @@ class Stack:
             )
             if saved is None:
                 the_plan.raise_for_errors()
-                if not the_plan.has_changes:  # as `gp apply`: nothing to write, nothing written
+                if not the_plan.applyable:  # as `gp apply`: nothing to write, nothing written
                     return ApplyResult(ApplyReport(), the_plan)
             return session.apply(
                 the_plan,
@@ -282,11 +322,12 @@ class Stack:
         return self.apply(target=target, targets=targets, destroy=True, lock_timeout=lock_timeout)
 
     def state(self) -> StackState:
-        """What the stack owns on its target, from its record (`gp show`)."""
+        """What the stack owns on its target, from its record (`gp show`); its methods change
+        the record by hand (`gp state`)."""
         module = operations.load(self._inputs)
         provider = operations.provider_for(module)
         try:
-            return StackState(provider.owned(module.stack), provider.target)
+            return StackState(provider.owned(module.stack), provider.target, self._inputs)
         finally:
             provider.close()
 
@@ -297,41 +338,6 @@ class Stack:
         try:
             with provider.lock(compiled.module.stack, whoami(), 0):
                 return state_ops.adopt(compiled, provider, address, ident)
-        finally:
-            provider.close()
-
-    # -- the record by hand (gp/api/state.py) ----------------------------------------------
-
-    def state_list(self, *addresses: str) -> list[str]:
-        """The addresses in the stack's record, or those ``addresses`` name (`gp state list`)."""
-        return state_ops.listed(self.state().record, addresses)
-
-    def state_show(self, address: str) -> dict[str, Any]:
-        """One object of the record and what gp last applied to it (`gp state show`)."""
-        return state_ops.shown_entry(self.state().record, address)
-
-    def state_mv(self, src: str, dst: str, *, lock_timeout: float = 0.0) -> StateChange:
-        """Move ``src`` (an object, a block's instances or a module's objects) to ``dst`` in
-        the record and on the objects' address marks (`gp state mv`)."""
-        return self._by_hand(lambda p, s: state_ops.move(p, s, src, dst), lock_timeout)
-
-    def state_rm(self, address: str, *, lock_timeout: float = 0.0) -> StateChange:
-        """Stop managing ``address``: out of the record, gp's marks off; it stays (`gp state
-        rm`)."""
-        return self._by_hand(lambda p, s: state_ops.forget(p, s, address), lock_timeout)
-
-    def state_restore(self, *, lock_timeout: float = 0.0) -> StateChange:
-        """Put back the record as it was before the last `gp state` change."""
-        return self._by_hand(state_ops.restore, lock_timeout)
-
-    def _by_hand(
-        self, change: Callable[[Provider, str], StateChange], lock_timeout: float
-    ) -> StateChange:
-        module = operations.load(self._inputs)
-        provider = operations.provider_for(module)
-        try:
-            with provider.lock(module.stack, whoami(), lock_timeout):
-                return change(provider, module.stack)
         finally:
             provider.close()
 

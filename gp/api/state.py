@@ -10,13 +10,14 @@ object, `rm` takes gp's marks off it (the object stays, as with `removed { lifec
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from gp import operations
 from gp.compile.objects import ADDRESS_ANNOTATION, ObjectRef
 from gp.config.refactors import address_kind, covers
 from gp.errors import GPError, PlanError
+from gp.external.identity import whoami
 from gp.planner.masking import mask_at, parse_marks
 from gp.planner.plan import RecordEntry, StackRecord
 from gp.providers.base import Provider
@@ -131,6 +132,21 @@ def restore(provider: Provider, stack: str) -> StateChange:
         provider.set_marks(entry.ref, stack, address)
     provider.save_record(backup, current)
     return StateChange(stack, tuple((a, a) for a in sorted(backup.entries)))
+
+
+# A change to the record, given the provider and the stack's name.
+Change = Callable[[Provider, str], StateChange]
+
+
+def by_hand(inputs: operations.Inputs, change: Change, lock_timeout: float) -> StateChange:
+    """``change`` made to the stack's record under its lock."""
+    module = operations.load(inputs)
+    provider = operations.provider_for(module)
+    try:
+        with provider.lock(module.stack, whoami(), lock_timeout):
+            return change(provider, module.stack)
+    finally:
+        provider.close()
 
 
 def adopt(

@@ -43,7 +43,7 @@ def state() -> None:
 @common_options
 def list_(addresses, var_args, root, no_color) -> None:
     """List the addresses in the record (those ADDRESSES name, when given)."""
-    for address in stack_for(root, var_args).state_list(*addresses):
+    for address in stack_for(root, var_args).state().list(*addresses):
         click.echo(address)
 
 
@@ -60,7 +60,7 @@ def list_(addresses, var_args, root, no_color) -> None:
 @common_options
 def show(address, fmt_, var_args, root, no_color) -> None:
     """Show one object of the record and what gp last applied to it."""
-    entry = stack_for(root, var_args).state_show(address)
+    entry = stack_for(root, var_args).state().show(address)
     if fmt_ == "json":
         click.echo(json.dumps(entry, indent=2, ensure_ascii=False))
         return
@@ -85,7 +85,9 @@ def _say(change: StateChange, no_color: bool, lines: list[str]) -> None:
 def mv(src, dst, lock_timeout, var_args, root, no_color) -> None:
     """Move FROM (an object, a block's instances or a module's objects) to TO, in the record
     and on the objects' address marks."""
-    change = stack_for(root, var_args).state_mv(src, dst, lock_timeout=parse_duration(lock_timeout))
+    change = (
+        stack_for(root, var_args).state().mv(src, dst, lock_timeout=parse_duration(lock_timeout))
+    )
     _say(change, no_color, [f"Moved {old} to {new}." for old, new in change.moved])
 
 
@@ -97,7 +99,9 @@ def mv(src, dst, lock_timeout, var_args, root, no_color) -> None:
 def rm(address, lock_timeout, var_args, root, no_color) -> None:
     """Stop managing ADDRESS: it leaves the record and loses gp's marks, and stays where it is
     (as a removed block with destroy = false)."""
-    change = stack_for(root, var_args).state_rm(address, lock_timeout=parse_duration(lock_timeout))
+    change = (
+        stack_for(root, var_args).state().rm(address, lock_timeout=parse_duration(lock_timeout))
+    )
     _say(
         change,
         no_color,
@@ -116,7 +120,7 @@ def rm(address, lock_timeout, var_args, root, no_color) -> None:
 def restore(lock_timeout, var_args, root, no_color) -> None:
     """Put back the record as it was before the last `gp state` change (that change's record
     becomes the backup, so a restore can be undone)."""
-    change = stack_for(root, var_args).state_restore(lock_timeout=parse_duration(lock_timeout))
+    change = stack_for(root, var_args).state().restore(lock_timeout=parse_duration(lock_timeout))
     n = len(change.moved)
     out_console(no_color).print(
         f"Restored the record of stack {change.stack} from its backup "

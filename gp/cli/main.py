@@ -40,6 +40,8 @@ _COMMANDS = {
     "ui": "gp.cli.commands_ui:ui",
     "import": "gp.cli.commands_plan:import_",
     "state": "gp.cli.commands_state:state",
+    "envs": "gp.cli.commands_envs:envs",
+    "promote": "gp.cli.commands_envs:promote",
     "unlock": "gp.cli.commands_plan:unlock",
 }
 

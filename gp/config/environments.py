@@ -17,6 +17,7 @@ for it: after ``*.auto.vars.hcl``, before ``--var-file`` and ``--var``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from gp.config import ast
@@ -183,7 +184,41 @@ def environments(
             pos=decl.pos,
         )
     _check_links(out, diags)
+    _check_targets(out, decls.dir, diags)
     return out
+
+
+def target_of(provider: ProviderConfig, root: Path) -> tuple[str, ...]:
+    """Where a provider writes, as far as its settings say (gp.environments also follows
+    kubeconfig contexts to their API servers)."""
+    settings = provider.settings
+    if provider.kind == "directory":
+        path = Path(str(settings.get("path", ""))).expanduser()
+        return ("directory", str((path if path.is_absolute() else root / path).resolve()))
+    config = settings.get("kubeconfig")
+    where = str((root / Path(str(config)).expanduser()).resolve()) if config else ""
+    return ("kubernetes", where, str(settings.get("context") or ""), provider.namespace)
+
+
+def _check_targets(envs: dict[str, Environment], root: Path, diags: list[Diagnostic]) -> None:
+    seen: dict[tuple[str, ...], Environment] = {}
+    for env in envs.values():
+        key = target_of(env.provider, root)
+        if key in seen:
+            diags.append(
+                Diagnostic(
+                    f'environments "{seen[key].name}" and "{env.name}" have the same target '
+                    f"({_target_words(key)}): each environment needs its own",
+                    env.pos,
+                )
+            )
+        seen.setdefault(key, env)
+
+
+def _target_words(key: tuple[str, ...]) -> str:
+    if key[0] == "directory":
+        return f"the folder {key[1]}"
+    return f"namespace {key[3]} of the same cluster"
 
 
 def _check_links(envs: dict[str, Environment], diags: list[Diagnostic]) -> None:

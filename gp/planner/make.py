@@ -381,6 +381,8 @@ def make_plan(
         environment=environment,
         commit=commit[0] if commit else None,
         dirty=bool(commit and commit[1]),
+        record_commit=live.record.commit,
+        record_dirty=live.record.dirty,
     )
 
 

@@ -312,10 +312,21 @@ class PlanData:
     commit: str | None = None
     dirty: bool = False
     promotion: Promotion | None = None
+    # The commit the record named when the plan was read (what `restamps` compares).
+    record_commit: str | None = None
+    record_dirty: bool = False
 
     @property
     def applyable(self) -> bool:
-        return not self.errors and self.has_changes
+        return not self.errors and (self.has_changes or self.restamps)
+
+    @property
+    def restamps(self) -> bool:
+        """Whether applying would bring the record's commit up to date. Not a change (a commit
+        that changes no object leaves --detailed-exitcode at 0), but `gp apply` records it, so
+        that `gp envs` and `gp promote` know what each environment runs."""
+        recorded = (self.record_commit, self.record_dirty)
+        return self.commit is not None and (self.commit, self.dirty) != recorded
 
     @property
     def has_changes(self) -> bool:

@@ -268,6 +268,8 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "commit": plan.commit,
         "dirty": plan.dirty,
         "promotion": _promotion(plan.promotion),
+        "record_commit": plan.record_commit,
+        "record_dirty": plan.record_dirty,
     }
 
 
@@ -368,6 +370,8 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         commit=f.get("commit", str, optional=True),
         dirty=bool(f.get("dirty", bool, optional=True)),
         promotion=_promotion_from(f.sub("promotion", optional=True)),
+        record_commit=f.get("record_commit", str, optional=True),
+        record_dirty=bool(f.get("record_dirty", bool, optional=True)),
     )
 
 
