@@ -23,6 +23,8 @@ _EXPORTS = {
     "Stack": "gp.api.stack",
     "Session": "gp.api.session",
     "StateChange": "gp.api.state",
+    "EnvironmentStatus": "gp.environments.status",
+    "EnvironmentRequired": "gp.errors",
     "Plan": "gp.api.plans",
     "Change": "gp.api.plans",
     "FieldChange": "gp.api.plans",
@@ -60,6 +62,8 @@ __all__ = [
     "Diagnostic",
     "Diagnostics",
     "DiagnosticsError",
+    "EnvironmentRequired",
+    "EnvironmentStatus",
     "FieldChange",
     "GPError",
     "Graph",
@@ -95,12 +99,14 @@ if TYPE_CHECKING:
     from gp.api.views import Graph as Graph
     from gp.api.views import StackState as StackState
     from gp.api.views import TestResults as TestResults
+    from gp.environments.status import EnvironmentStatus as EnvironmentStatus
     from gp.errors import ApplyError as ApplyError
     from gp.errors import CompileError as CompileError
     from gp.errors import ConfigError as ConfigError
     from gp.errors import ConflictError as ConflictError
     from gp.errors import Diagnostic as Diagnostic
     from gp.errors import DiagnosticsError as DiagnosticsError
+    from gp.errors import EnvironmentRequired as EnvironmentRequired
     from gp.errors import GPError as GPError
     from gp.errors import LockError as LockError
     from gp.errors import PlanError as PlanError

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from gp import operations
 from gp.api.plans import Plan
@@ -32,7 +34,16 @@ def status(inputs: operations.Inputs) -> list[EnvironmentStatus]:
 def promotion(
     inputs: operations.Inputs, *, force: bool, lock_timeout: float, who: str | None
 ) -> Iterator[tuple[Session, Plan]]:
-    with promoting(inputs, force=force, who=who or whoami(), lock_timeout=lock_timeout) as p:
+    with (
+        tempfile.TemporaryDirectory(prefix="gp-promote-") as scratch,
+        promoting(
+            inputs,
+            force=force,
+            who=who or whoami(),
+            lock_timeout=lock_timeout,
+            scratch=Path(scratch),
+        ) as p,
+    ):
         session = Session(p.compiled, p.provider, p.lock)
         session._made.append(p.plan)
         yield session, Plan(p.plan, p.compiled.module.sensitive_values)

@@ -25,22 +25,10 @@ from gp.config.decls import Decl, Declarations, attr_map, check_allowed
 from gp.config.model import Environment, ProviderConfig
 from gp.config.names import DNS_LABEL, stack_problem
 from gp.config.variables import RawValue
-from gp.errors import ConfigError, Diagnostic, SourcePos
+from gp.errors import ConfigError, Diagnostic, EnvironmentRequired, SourcePos
 from gp.suggest import did_you_mean
 
 _ATTRS = ("variables", "promote_from", "default", "stack")
-
-
-class EnvironmentRequired(ConfigError):
-    """The module declares environments and none was chosen (nor is one the default)."""
-
-    def __init__(self, names: list[str], pos: SourcePos | None) -> None:
-        super().__init__(
-            f"this module declares the environments {', '.join(names)}: choose one with "
-            "--env NAME (or GP_ENV, or env= in the Python API), or mark one default = true",
-            pos,
-        )
-        self.names = names
 
 
 def _block(decl: Decl) -> ast.BlockNode:

@@ -7,8 +7,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from gp import operations
-from gp.config.environments import EnvironmentRequired
-from gp.errors import Diagnostic, GPError
+from gp.errors import Diagnostic, EnvironmentRequired, GPError
 
 if TYPE_CHECKING:
     from gp.config.model import Module

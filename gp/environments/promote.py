@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from gp import operations
 from gp.compile.objects import TEMPLATE_KINDS
@@ -105,9 +106,10 @@ def _runs_checked(inputs: operations.Inputs, source: str, plan: PlanData, force:
 
 @contextmanager
 def promoting(
-    inputs: operations.Inputs, *, force: bool, who: str, lock_timeout: float
+    inputs: operations.Inputs, *, force: bool, who: str, lock_timeout: float, scratch: Path
 ) -> Iterator[Promoting]:
-    """The promotion of ``inputs.environment``, planned under its lock (held while inside)."""
+    """The promotion of ``inputs.environment``, planned under its lock (held while inside);
+    ``scratch`` is an empty folder for the checkout."""
     current = operations.load(inputs)
     name = current.environment
     env = current.environments.get(name or "")
@@ -119,7 +121,7 @@ def promoting(
             f'environment "{name}" promotes from nothing: set promote_from = "ENV" in its block'
         )
     commit, notes = _source_state(inputs, env.promote_from, force)
-    with checkout(inputs.root_dir, commit) as tree:
+    with checkout(inputs.root_dir, commit, scratch) as tree:
         at_commit = dataclasses.replace(inputs, root_dir=tree, target_dir=inputs.root_dir)
         compiled = operations.compile_inputs(at_commit)
         if compiled.module.stack != current.stack:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,18 +70,17 @@ def commits_between(folder: Path, since: str | None, until: str) -> list[tuple[s
 
 
 @contextmanager
-def checkout(folder: Path, commit: str) -> Iterator[Path]:
-    """The work tree of ``folder``'s repository at ``commit``, in a temporary git worktree
-    (detached) that is removed after; the user's own work tree is never touched. Yields the
-    path in it that stands for ``folder``."""
+def checkout(folder: Path, commit: str, into: Path) -> Iterator[Path]:
+    """The work tree of ``folder``'s repository at ``commit``, in a git worktree (detached)
+    made in the empty folder ``into`` and removed after; the user's own work tree is never
+    touched. Yields the path in it that stands for ``folder``."""
     top = top_level(folder)
     if top is None:
         raise GitError(f"{folder} is not in a git work tree")
     if not has_commit(top, commit):
         raise GitError(f"the commit {commit[:12]} is not in the repository at {top}: git fetch it")
-    parent = Path(tempfile.mkdtemp(prefix="gp-promote-"))
     # Named as the repository is: a module's stack defaults to its folder's name.
-    tree = parent / top.name
+    tree = into / top.name
     try:
         added = _git(top, "worktree", "add", "--detach", str(tree), commit, timeout=300)
         if added.returncode != 0:
@@ -92,7 +89,6 @@ def checkout(folder: Path, commit: str) -> Iterator[Path]:
     finally:
         _git(top, "worktree", "remove", "--force", str(tree))
         _git(top, "worktree", "prune")
-        shutil.rmtree(parent, ignore_errors=True)
 
 
 class GitError(GPError):

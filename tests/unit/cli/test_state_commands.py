@@ -131,9 +131,9 @@ def test_state_commands_wait_for_the_lock(gp: GP, stack: Path) -> None:
 
 def test_the_api_does_what_the_commands_do(stack: Path) -> None:
     api = gp_api.Stack(stack)
-    assert api.state_list() == addresses(stack)
-    change = api.state_mv("workflow_template.a", "workflow_template.z")
+    assert api.state().list() == addresses(stack)
+    change = api.state().mv("workflow_template.a", "workflow_template.z")
     assert change.moved == (("workflow_template.a", "workflow_template.z"),)
-    assert api.state_show("workflow_template.z")["name"] == "a"
-    api.state_restore()
-    assert "workflow_template.a" in api.state_list()
+    assert api.state().show("workflow_template.z")["name"] == "a"
+    api.state().restore()
+    assert "workflow_template.a" in api.state().list()
