@@ -72,8 +72,8 @@ def chosen(decls: Declarations, wanted: str | None) -> str | None:
     if wanted is not None:
         if wanted not in decls.environments:
             raise ConfigError(
-                f'unknown environment "{wanted}"{did_you_mean(wanted, names)}; '
-                f"this module declares {', '.join(names)}"
+                f'unknown environment "{wanted}"; this module declares {", ".join(names)}'
+                + did_you_mean(wanted, names)
             )
         return wanted
     defaults = [n for n, d in decls.environments.items() if _literal(d, "default", bool, [])]

@@ -110,7 +110,7 @@ def statuses(inputs: operations.Inputs) -> list[EnvironmentStatus]:
     for status in found.values():
         source = found.get(status.promote_from or "")
         behind = None
-        if source is not None and source.commit:
+        if source is not None and source.commit and status.commit:
             between = commits_between(module.root_dir, status.commit, source.commit)
             behind = None if between is None else len(between)
         out.append(_with_behind(status, behind))
