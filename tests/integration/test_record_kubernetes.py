@@ -157,7 +157,7 @@ def test_removed_without_destroy_lets_go_of_the_object(module, gp, cluster) -> N
     applied(gp)
     removed = "\nremoved {\n  from = workflow_template.legacy\n  lifecycle {\n    destroy = false\n  }\n}\n"
     module(template("kept", name="kept") + removed, stack="moves")
-    code, out, _ = gp("plan")
+    _, out, _ = gp("plan")
     assert "# workflow_template.legacy will no longer be managed; it stays" in out, out
     assert "1 forgotten" in applied(gp)
     legacy = cluster.get("WorkflowTemplate", "legacy")
