@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from gp.environments.loading import any_module
 from gp.environments.status import statuses
+from gp.errors import GPError
 from gp.render.envs import last_apply, promotion_words, runs_words, target_words
 from gp.ui.source import StackSource
 
@@ -64,7 +65,7 @@ def for_request(ui: UI, request: Request) -> UI:
     try:
         env = chosen(ui, request)
         request.state.envs = names(ui)[0]
-    except Exception:  # a module that does not load: the page says why, for the default source
+    except GPError:  # a module that does not load: the page says why, for the default source
         request.state.envs = []
         return ui
     request.state.env = env
@@ -83,8 +84,8 @@ def choose(ui: UI, request: Request, form: Any) -> Response:
     """The selector's form: remember the choice, back to the page it was made on."""
     env = str((form or {}).get("env", ""))
     back = str((form or {}).get("back", "/"))
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/"
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = "/"  # only a page of this site: never another host (//x, /\x)
     reply = RedirectResponse(back, status_code=303)
     if env in names(ui)[0]:
         reply.set_cookie(ENV_COOKIE, env, httponly=True, samesite="strict")

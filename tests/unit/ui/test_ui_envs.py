@@ -86,6 +86,14 @@ def test_every_page_works_on_the_chosen_environment(tmp_path: Path) -> None:
     )
     assert again.headers["location"] == "/"
     assert "Stack <code>geo-prod</code>" in client.get("/").text
+    # A way back through a backslash is refused too; the choice itself is kept.
+    sneaky = client.post(
+        "/env",
+        data={"env": "dev", "back": "/\\evil.example", "csrf": csrf_of(home.text)},
+        follow_redirects=False,
+    )
+    assert sneaky.headers["location"] == "/"
+    assert "Stack <code>geo-dev</code>" in client.get("/").text
 
 
 def test_the_environments_page_shows_them_side_by_side(tmp_path: Path) -> None:
