@@ -197,3 +197,38 @@ def test_a_commit_that_changes_nothing_is_still_recorded(gp: GP, module: Path) -
     out = applied(gp, module, "dev")
     assert f"The stack's record now names commit {head[:12]}." in out
     assert record(module, "dev")["commit"] == head
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("plan",),
+        ("apply",),
+        ("destroy",),
+        ("show",),
+        ("state", "list"),
+        ("state", "mv"),
+        ("state", "rm"),
+        ("state", "restore"),
+        ("state", "show"),
+        ("import",),
+        ("unlock",),
+        ("run",),
+        ("watch",),
+        ("runs",),
+        ("logs",),
+        ("stop",),
+        ("resubmit",),
+        ("ui",),
+        ("test",),
+        ("validate",),
+        ("render",),
+        ("graph",),
+        ("envs",),
+        ("promote",),
+    ],
+)
+def test_every_command_that_reaches_a_target_takes_env(gp: GP, command: tuple[str, ...]) -> None:
+    run = gp(*command, "--help")
+    assert run.code == 0, run
+    assert "--env NAME" in run.out and "GP_ENV" in run.out, run.out
