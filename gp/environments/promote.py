@@ -4,7 +4,7 @@ never touched; relative target paths still start from the user's module folder).
 
 It refuses, saying why, when that commit was applied from a dirty tree, when the source
 environment has drift, or when its last run of a pipeline the promotion changes did not
-succeed (``force`` overrides the last two).
+succeed, or ran a version older than the one applied there (``force`` overrides the last two).
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def _runs_checked(inputs: operations.Inputs, source: str, plan: PlanData, force:
     if not changed:
         return []
     from gp.runs.actions import runs
+    from gp.runs.submit import template_digest
 
     compiled = operations.compile_inputs(for_env(inputs, source))
     provider = operations.provider_for(compiled.module)
@@ -88,11 +89,19 @@ def _runs_checked(inputs: operations.Inputs, source: str, plan: PlanData, force:
             ctx = operations.run_context(compiled, provider)
         except ProviderError:
             return [f'environment "{source}" runs nothing (a folder): its runs were not checked']
+        record = provider.owned(compiled.module.stack)
         problems = []
         for address in changed:
+            entry = record.entries.get(address)
+            # A run records the digest of the template it ran (gp.dev/version).
+            applied = template_digest(entry.applied) if entry is not None else None
             last = next(iter(runs(ctx, address, limit=1)), None)
             if last is None:
                 problems.append(f"{address} never ran in {source}")
+            elif applied is not None and last.version != applied:
+                problems.append(
+                    f"{address} has not run in {source} since it was last applied there"
+                )
             elif last.phase != "Succeeded":
                 problems.append(f"{address}'s last run in {source}, {last.name}, {last.phase}")
     finally:

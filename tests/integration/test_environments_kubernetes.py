@@ -126,6 +126,8 @@ def test_two_namespaces_as_two_environments_with_a_promotion_and_runs(
     main_hcl.write_text(main_hcl.read_text().replace("alpine:3.20", "alpine:3.21"))
     git(repo.parent, "commit", "-q", "-am", "alpine 3.21")
     assert gp(capsys, repo, "apply", "--env", "dev", "--auto-approve")[0] == 0
+    code, out, err = gp(capsys, repo, "promote", "prod", "--auto-approve")
+    assert code == 1 and f"{ADDR} has not run in dev since it was last applied there" in err, err
     failing = scenario(outcomes={"extract": ("Failed",)})
     code, out, err = gp(
         capsys, repo, "run", ADDR, "--env", "dev", "--wait", "--annotation", failing
