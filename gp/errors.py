@@ -94,6 +94,18 @@ class ConfigError(GPError):
     """HCL that cannot be parsed or evaluated: syntax, references, types, variables."""
 
 
+class EnvironmentRequired(ConfigError):
+    """The module declares environments and none was chosen (nor is one the default)."""
+
+    def __init__(self, names: list[str], pos: SourcePos | None = None) -> None:
+        super().__init__(
+            f"this module declares the environments {', '.join(names)}: choose one with "
+            "--env NAME (or GP_ENV, or env= in the Python API), or mark one default = true",
+            pos,
+        )
+        self.names = names
+
+
 class CompileError(GPError):
     """A module that evaluates but does not make valid Argo objects."""
 

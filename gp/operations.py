@@ -22,14 +22,12 @@ from gp.errors import (
     PlanError,
     ProviderError,
     SourcePos,
-    StalePlanError,
 )
-from gp.suggest import did_you_mean
 
 if TYPE_CHECKING:
     # Imported where used: a command served from the outcome cache never loads the parser,
     # the compiler or the Argo schema, and an offline command never loads a client.
-    from gp.compile.objects import CompiledObject, ObjectRef
+    from gp.compile.objects import CompiledObject
     from gp.config.model import Block, Module, ProviderConfig
     from gp.config.reads import Reads
     from gp.planner.applied import ApplyReport
@@ -56,6 +54,11 @@ class Inputs:
     # In place of the module's provider block (the Python API's ``provider=``): one module
     # planned against several targets side by side.
     provider: ProviderConfig | None = None
+    # One of the module's environments (--env); None: the default one, or a module without.
+    environment: str | None = None
+    # Where relative target paths start when the module is read from elsewhere (gp promote's
+    # checkout of an earlier commit): the user's module folder.
+    target_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,11 @@ def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -
         compile_object=compile_object,
         cache_dir=inputs.cache_dir,
         reads=reads,
+        environment=inputs.environment,
     )
     if inputs.provider is not None:
         module.provider = inputs.provider
+    module.target_dir = inputs.target_dir
     return module
 
 
@@ -124,7 +129,12 @@ def render(inputs: Inputs, fmt: str) -> str:
 
 
 def _outcome_key(inputs: Inputs) -> str:
-    return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env), inputs.provider)
+    return outcomes.key(
+        inputs.root_dir,
+        inputs.var_args,
+        dict(inputs.env),
+        (inputs.provider, inputs.environment, inputs.target_dir),
+    )
 
 
 def _outcome(inputs: Inputs) -> outcomes.Outcome:
@@ -238,7 +248,7 @@ def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
 def provider_for(module: Module) -> Provider:
     from gp.providers.factory import make_provider
 
-    return make_provider(module.provider, module.root_dir)
+    return make_provider(module.provider, module.target_base)
 
 
 def plan(
@@ -251,10 +261,12 @@ def plan(
 ) -> PlanData:
     """Read the target and diff (``mode`` None: a normal plan). The caller holds the stack's
     lock around plan and apply."""
+    from gp.external.git import git_commit
     from gp.planner import make_plan
     from gp.planner.plan import Mode
 
-    live = provider.read(compiled.module.stack, compiled.objects)
+    module = compiled.module
+    live = provider.read(module.stack, compiled.objects)
     made = make_plan(
         compiled.objects,
         live,
@@ -265,7 +277,12 @@ def plan(
         confirm=provider.dry_run,
         inputs_hash=compiled.inputs_hash,
         now=now or datetime.now(UTC),
-        secrets=compiled.module.sensitive_values,
+        secrets=module.sensitive_values,
+        moves=module.moved,
+        removals=module.removed,
+        environment=module.environment,
+        commit=git_commit(module.root_dir),
+        root=module.root_dir,
     )
     return with_runs(made, provider)
 
@@ -345,35 +362,6 @@ def read_plan_file(path: Path) -> PlanData:
         raise PlanError(f"{path}: not a valid gp plan file ({type(exc).__name__}: {exc})") from exc
 
 
-def check_plan_applies(plan: PlanData, provider: Provider, stack: str | None = None) -> None:
-    """Refuse a saved plan made for another stack or target, or whose live objects changed
-    since it was made."""
-    if plan.errors:
-        raise PlanError("the plan has errors and cannot be applied:\n" + "\n".join(plan.errors))
-    if stack is not None and plan.stack != stack:
-        raise StalePlanError(
-            f"the plan was made for the stack {plan.stack!r}, not {stack!r}; make a new plan"
-        )
-    if plan.target != provider.target:
-        raise StalePlanError(
-            f"the plan was made for {describe_target(plan.target)}, "
-            f"not {describe_target(provider.target)}; make a new plan"
-        )
-    from gp.planner.serialize import stale_refs
-
-    changed = provider.changed_refs(stale_refs(plan))
-    if changed:
-        names = ", ".join(str(r) for r in sorted(changed))
-        raise StalePlanError(
-            f"the saved plan is stale: {names} changed since it was made; run gp plan again"
-        )
-
-
-def describe_target(target) -> str:
-    where = target.server or "?"
-    return f"{target.provider} {where} (namespace {target.namespace})"
-
-
 def apply(
     plan: PlanData,
     provider: Provider,
@@ -394,31 +382,3 @@ def apply(
         lock=lock,
         interrupted=interrupted,
     )
-
-
-def adopt(compiled: CompiledStack, provider: Provider, address: str, ident: str) -> ObjectRef:
-    """`gp import ADDR NAMESPACE/NAME`: mark a live object as this stack's, under ADDR."""
-    from gp.compile.objects import ObjectRef
-
-    declared = {o.address: o for o in compiled.objects}
-    obj = declared.get(address)
-    if obj is None:
-        hint = did_you_mean(address, declared)
-        raise PlanError(
-            f"{address} is not declared in the configuration{hint} "
-            "(write its block first, then import)"
-        )
-    given_ns, _, name = ident.rpartition("/")
-    namespace = given_ns or None
-    if obj.ref.namespace is None and namespace:
-        raise PlanError(f"{address} is cluster-scoped; give only its NAME")
-    ref = ObjectRef(
-        obj.ref.api_version, obj.ref.kind, namespace if obj.ref.namespace else None, name
-    )
-    if (ref.namespace, ref.name) != (obj.ref.namespace, obj.ref.name):
-        raise PlanError(
-            f"{address} declares {obj.ref}, not {ref}; "
-            "set its name and namespace to match the object you import"
-        )
-    provider.adopt(ref, compiled.module.stack, address)
-    return ref

@@ -6,7 +6,9 @@ rules.
 """
 
 from gp.api.plans import ApplyResult, Change, FieldChange, Plan
-from gp.api.stack import Session, Stack
+from gp.api.session import Session
+from gp.api.stack import Stack
+from gp.api.state import StateChange
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 
 __all__ = [
@@ -19,5 +21,6 @@ __all__ = [
     "Session",
     "Stack",
     "StackState",
+    "StateChange",
     "TestResults",
 ]

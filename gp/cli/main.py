@@ -39,6 +39,9 @@ _COMMANDS = {
     "test": "gp.cli.commands_test:test",
     "ui": "gp.cli.commands_ui:ui",
     "import": "gp.cli.commands_plan:import_",
+    "state": "gp.cli.commands_state:state",
+    "envs": "gp.cli.commands_envs:envs",
+    "promote": "gp.cli.commands_envs:promote",
     "unlock": "gp.cli.commands_plan:unlock",
 }
 

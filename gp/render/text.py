@@ -24,18 +24,40 @@ LEGEND = {
     Action.UPDATE: "update in-place",
     Action.DELETE: "destroy",
     Action.REPLACE: "destroy and then create replacement",
+    Action.FORGET: "forget (no longer managed; the object stays)",
 }
 NO_CHANGES = "No changes. Your pipelines match the configuration."
 
 
 def counts(changes: Iterable[ResourceChange]) -> tuple[int, int, int]:
-    """(added, changed, destroyed); a replacement is one added and one destroyed."""
+    """(added, changed, destroyed); a replacement is one added and one destroyed, a move that
+    changes nothing else is none of them."""
     add = change = destroy = 0
     for c in changes:
         add += c.action in (Action.CREATE, Action.REPLACE)
-        change += c.action is Action.UPDATE
+        change += c.action is Action.UPDATE and not c.only_moves
         destroy += c.action in (Action.DELETE, Action.REPLACE)
     return add, change, destroy
+
+
+def extra_counts(changes: Iterable[ResourceChange], verbs: tuple[str, str]) -> str:
+    """ ", 1 to move, 2 to forget" (or "moved"/"forgotten"): only the ones there are."""
+    changes = list(changes)
+    moved = sum(c.moved_from is not None for c in changes)
+    forgot = sum(c.action is Action.FORGET for c in changes)
+    parts = [f"{moved} {verbs[0]}" if moved else "", f"{forgot} {verbs[1]}" if forgot else ""]
+    return "".join(f", {p}" for p in parts if p)
+
+
+def fix_lines(plan: PlanData) -> list[str]:
+    """What the plan repairs in a record an earlier gp wrote."""
+    return [
+        f"The stack's record lists {fix.ref.kind} {fix.ref.namespace or ''}"
+        f"{'/' if fix.ref.namespace else ''}{fix.ref.name} under "
+        f"{', '.join(sorted((fix.kept, *fix.dropped)))} (an earlier gp kept old addresses "
+        f"after a move); applying this plan keeps it once, as {fix.kept}."
+        for fix in plan.record_fixes
+    ]
 
 
 def summary(plan: PlanData) -> str:
@@ -53,7 +75,11 @@ def summary(plan: PlanData) -> str:
             f"Refresh: {n} object{'s' if n != 1 else ''} changed outside gp; applying records them."
         )
     add, change, destroy = counts(plan.changes)
-    return f"Plan: {add} to add, {change} to change, {destroy} to destroy."
+    extra = extra_counts(plan.changes, ("to move", "to forget"))
+    fixes = len(plan.record_fixes)
+    if fixes:
+        extra += f", {fixes} record entr{'y' if fixes == 1 else 'ies'} to repair"
+    return f"Plan: {add} to add, {change} to change, {destroy} to destroy{extra}."
 
 
 def _emit(out: Text, lines: Sequence[Line], secrets: Sequence[str]) -> None:
@@ -103,16 +129,23 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
     out = Text()
     if plan.drift:
         _drift_section(plan, out, secrets)
-    acting = [c for c in plan.changes if c.action is not Action.NOOP]
+    if plan.promotion is not None:
+        for line in promotion_lines(plan):
+            out.append(
+                mask_text(line, secrets) + "\n", style="bold" if line.startswith("Promot") else None
+            )
+        out.append("\n")
+    acting = [c for c in plan.changes if c.acts]
     if plan.mode is not Mode.REFRESH_ONLY and acting:
         _dag_section(plan, out, secrets)
-        out.append("Object actions are indicated with the following symbols:\n")
-        used = {c.action for c in acting}
+        used = {c.action for c in acting if not c.only_moves}
+        if used:
+            out.append("Object actions are indicated with the following symbols:\n")
         for action, words in LEGEND.items():
             if action in used:
                 out.append(f"{MARKERS[action]:>3}", style=STYLES[MARKERS[action]])
                 out.append(f" {words}\n")
-        out.append("\ngp will perform the following actions:\n\n")
+        out.append(f"{chr(10) if used else ''}gp will perform the following actions:\n\n")
         for change in acting:
             _emit(out, change_lines(change, secrets, verbose), secrets)
             out.append("\n")
@@ -124,7 +157,28 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
     for warning in plan.warnings:
         out.append("Warning: ", style="bold yellow")
         out.append(mask_text(warning, secrets) + "\n\n")
+    for note in fix_lines(plan):
+        out.append("Note: ", style="bold")
+        out.append(mask_text(note, secrets) + "\n\n")
     out.append(summary(plan) + "\n", style="bold")
+    return out
+
+
+def promotion_lines(plan: PlanData) -> list[str]:
+    """The head of a promotion's plan: from where, which commit, and the commits it brings."""
+    p = plan.promotion
+    if p is None:
+        return []
+    env = plan.environment or plan.stack
+    out = [f"Promoting {p.source}'s commit {p.commit[:12]} to {env}"]
+    if p.since is None:
+        out.append(f"({env} has no commit on record: everything up to {p.commit[:12]})")
+    elif not p.commits:
+        out.append(f"({env} is at {p.since[:12]} already)")
+    else:
+        n = len(p.commits)
+        out.append(f"{n} commit{'s' if n != 1 else ''} since {env}'s {p.since[:12]}:")
+        out += [f"  {short} {subject}" for short, subject in p.commits]
     return out
 
 
@@ -148,7 +202,8 @@ def _as(text: Text, color: bool | None) -> Text | str:
 
 def _result_counts(result: ApplyReport) -> str:
     add, change, destroy = counts(result.applied)
-    return f"Resources: {add} added, {change} changed, {destroy} destroyed."
+    extra = extra_counts(result.applied, ("moved", "forgotten"))
+    return f"Resources: {add} added, {change} changed, {destroy} destroyed{extra}."
 
 
 def apply_text(result: ApplyReport, sensitive: Iterable[str] = ()) -> Text:

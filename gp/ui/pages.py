@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.planner.plan import Action, PlanData, Target
+from gp.planner.plan import Action, PlanData, Target, identity
 from gp.planner.schedule import next_runs, schedules_of
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
@@ -64,6 +64,7 @@ def _states(plan: PlanData) -> dict[str, tuple[str, str]]:
         Action.UPDATE: ("changed", "changed in the code: would update"),
         Action.REPLACE: ("changed", "changed in the code: would replace"),
         Action.DELETE: ("removed", "not in the code: would delete"),
+        Action.FORGET: ("removed", "removed from the code: would stop managing it"),
     }
     out = {c.address: words[c.action] for c in plan.changes}
     for d in plan.drift:
@@ -93,8 +94,17 @@ def stack(ui, request, form) -> dict:
         for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "")
         if x
     )
-    for address in sorted(set(declared) | set(record.entries)):
+    # A recorded object the module now declares under another address (a move not applied
+    # yet) is one row, under its new address.
+    moving = {identity(o.ref) for o in declared.values()}
+    recorded = {
+        a for a, e in record.entries.items() if a in declared or identity(e.ref) not in moving
+    }
+    for address in sorted(set(declared) | recorded):
         obj, entry = declared.get(address), record.entries.get(address)
+        if entry is None and obj is not None:
+            found = record.address_of(obj.ref)
+            entry = record.entries.get(found) if found else None
         ref = obj.ref if obj else entry.ref
         if query and query not in address.lower() and query not in ref.name.lower():
             continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from gp.planner.plan import Action, PlanData
+from gp.planner.plan import PlanData
 from gp.redact import mask_text, secrets_of
 from gp.render.body import MARKERS, change_lines, drift_lines
 from gp.render.dagsummary import change_summary
@@ -58,7 +58,7 @@ def plan_view(ui, plan: PlanData, secrets) -> dict:
     ]
     changes = []
     for c in plan.changes:
-        if c.action is Action.NOOP:
+        if not c.acts:
             continue
         dags = []
         for dag in c.dag:
@@ -76,7 +76,10 @@ def plan_view(ui, plan: PlanData, secrets) -> dict:
             )
         changes.append(
             ChangeView(
-                c.address, c.action.value, _lines(change_lines(c, secrets), secrets), tuple(dags)
+                c.address,
+                "move" if c.only_moves else c.action.value,
+                _lines(change_lines(c, secrets), secrets),
+                tuple(dags),
             )
         )
     counts = {a.value: sum(1 for c in plan.changes if c.action is a) for a in MARKERS}

@@ -18,6 +18,13 @@
     ev.detail.headers["X-CSRF-Token"] = document.body.dataset.csrf;
   });
   document.addEventListener("htmx:afterSwap", function (ev) { localTimes(ev.target); });
+  // The header's environment selector switches as soon as one is chosen (the page's policy
+  // allows no inline handlers).
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches("select[data-submit-on-change]")) {
+      ev.target.form.submit();
+    }
+  });
 
   // A run page listens to /runs/<ns>/<name>/events: each message is the run's phase and the
   // phase of every task; the boxes and table cells carry data-task, so they update in place.

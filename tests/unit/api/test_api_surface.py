@@ -25,6 +25,9 @@ PUBLIC = {
     "Graph",
     "TestResults",
     "StackState",
+    "StateChange",
+    "EnvironmentStatus",
+    "EnvironmentRequired",
     "Run",
     "Node",
     "LogLine",
@@ -66,6 +69,12 @@ STACK_METHODS = {
     "from_arguments",
     "root",
     "inputs",
+    "env",
+    "with_env",
+    "environments",
+    "promote",
+    "promotion",
+    "plan_environments",
 }
 
 
@@ -139,7 +148,7 @@ def test_the_stack_offers_what_docs_python_md_describes():
     doc = (REPO / "docs" / "python.md").read_text()
     for name in PUBLIC - {"__version__"}:
         assert f"gp.{name}" in doc, name
-    for method in STACK_METHODS - {"from_inputs", "root", "inputs", "compile"}:
+    for method in STACK_METHODS - {"from_inputs", "root", "inputs", "compile", "env"}:
         assert f".{method}(" in doc, method
 
 
