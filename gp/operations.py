@@ -272,31 +272,36 @@ def plan(
 
 def with_runs(plan: PlanData, provider: Provider) -> PlanData:
     """The plan with the runs in progress and the crons of each template it changes or
-    deletes (gp/runs/awareness.py); unchanged on a provider with no engine."""
+    deletes (gp/runs/awareness.py): the stack's own crons on every provider, and on one with
+    an engine the runs and the crons outside the stack too."""
     from dataclasses import replace
 
     from gp.runs import awareness
 
     changing = awareness.changing_templates(plan)
+    if not changing:
+        return plan
+    workflows: list = []
+    crons: list = []
     engine_of = getattr(provider, "engine", None)
-    if not changing or engine_of is None:
-        return plan
     try:
-        engine = engine_of()
+        engine = engine_of() if engine_of is not None else None
     except ProviderError:  # the directory provider: nothing runs there
-        return plan
-    cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
-    namespaces = (
-        [None]
-        if cluster_wide
-        else sorted(
-            {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
+        engine = None
+    if engine is not None:
+        cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
+        namespaces = (
+            [None]
+            if cluster_wide
+            else sorted(
+                {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
+            )
         )
-    )
-    workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
-    crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
-    runs, warnings = awareness.assess(plan, workflows, crons)
-    return replace(plan, runs=runs, warnings=warnings)
+        workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
+        crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
+    now = datetime.fromisoformat(plan.created_at) if plan.created_at else None
+    runs, warnings = awareness.assess(plan, workflows, crons, now)
+    return replace(plan, runs=runs, warnings=plan.warnings + warnings)
 
 
 def run_context(compiled: CompiledStack, provider: Provider, who: str | None = None) -> RunContext:

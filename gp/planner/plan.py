@@ -191,6 +191,9 @@ class CronUse:
     stack: str | None  # the gp stack that owns it, None when none does
     address: str | None
     suspended: bool = False
+    # When it fires next (ISO 8601, in its zone), from the plan's ``now``; None when suspended
+    # or when its schedule cannot be read.
+    next_run: str | None = None
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,7 @@ def _impact(r: RunImpact) -> dict[str, Any]:
                 "stack": c.stack,
                 "address": c.address,
                 "suspended": c.suspended,
+                "next_run": c.next_run,
             }
             for c in r.crons
         ],
@@ -284,6 +285,7 @@ def _impact_from(d: Fields) -> RunImpact:
                 c.get("stack", str, optional=True),
                 c.get("address", str, optional=True),
                 bool(c.get("suspended", bool, optional=True)),
+                c.get("next_run", str, optional=True),
             )
             for c in d.items("crons")
         ),

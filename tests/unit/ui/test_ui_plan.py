@@ -141,3 +141,19 @@ def test_no_page_shows_a_sensitive_value(workspace):
         page = client.get(url).text
         for shown in (SECRET, "another-secret-value", "hunter2", "another-secret"):
             assert shown not in page, (url, shown)
+
+
+def test_the_plan_names_the_crons_of_a_changed_template_with_their_next_run(workspace):
+    root = workspace / "examples/nightly"
+    apply(root)
+    main_file = root / "main.gp.hcl"
+    main_file.write_text(
+        main_file.read_text().replace('"geo/sen2cor:2.9.0"', '"geo/sen2cor:2.9.1"')
+    )
+    page = client_for(root).get("/plan").text
+    section = page[page.index("Runs of the templates that change") :]
+    assert re.search(
+        r"workflow_template.sen2cor-nightly: run by the CronWorkflow pipeline/nightly-sen2cor "
+        r"\(stack nightly, cron_workflow.nightly-sen2cor, next run \d{4}-\d\d-\d\dT02:00:00-0[45]:00\)",
+        section,
+    )
