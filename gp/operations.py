@@ -304,6 +304,34 @@ def with_runs(plan: PlanData, provider: Provider) -> PlanData:
     return replace(plan, runs=runs, warnings=plan.warnings + warnings)
 
 
+def cron_override(
+    compiled: CompiledStack,
+    provider: Provider,
+    address: str,
+    *,
+    suspend: bool,
+    who: str,
+    reason: str = "",
+    now: datetime | None = None,
+) -> PlanData:
+    """The plan of `gp cron suspend` (``suspend``) or `gp cron resume`: the cron as gp last
+    applied it, with ``spec.suspend`` set or given back, and the override recorded. The caller
+    holds the stack's lock and applies it."""
+    from gp.planner.overrides import override_plan
+
+    return override_plan(
+        compiled.objects,
+        provider.read(compiled.module.stack, compiled.objects),
+        stack=compiled.module.stack,
+        target=provider.target,
+        address=address,
+        suspend=suspend,
+        by=who,
+        at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        reason=reason,
+    )
+
+
 def run_context(compiled: CompiledStack, provider: Provider, who: str | None = None) -> RunContext:
     """What the run operations (gp/runs/actions.py) work with: the stack, the provider's
     engine and the callbacks they need of the stages above them. Raises ProviderError on a

@@ -21,18 +21,18 @@ from gp import operations
 from gp.api import runs as run_api
 from gp.api.plans import ApplyResult, Plan
 from gp.api.runs import Run
+from gp.api.session import Session, targets_of
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 from gp.compile.objects import ObjectRef
-from gp.errors import ApplyError, GPError, PlanError
+from gp.errors import GPError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.plan import Mode
-from gp.planner.targets import address_problem
-from gp.providers.base import Interrupted, Progress, Provider, StackLock
+from gp.providers.base import Progress
 from gp.render.graph import dags_for
 from gp.runs.actions import RunContext
 
-__all__ = ["Session", "Stack"]
+__all__ = ["Session", "Stack"]  # Session lives in gp/api/session.py
 
 
 def _var_args(
@@ -45,15 +45,6 @@ def _var_args(
         text = value if isinstance(value, str) else json.dumps(value)
         out.append(("var", f"{name}={text}"))
     return tuple(out)
-
-
-def _targets(target: str | None, targets: Sequence[str]) -> tuple[str, ...]:
-    chosen = tuple(targets) + ((target,) if target else ())
-    for address in chosen:
-        problem = address_problem(address)
-        if problem:
-            raise PlanError(f"target {address}: {problem}")
-    return chosen
 
 
 class Stack:
@@ -204,7 +195,7 @@ class Stack:
         failed still returns (``plan.errors`` says why; apply refuses it)."""
         (
             Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
+            targets_of(target, targets),
         )  # before reading anything
         with self.lock(lock_timeout) as session:
             return session.plan(
@@ -231,7 +222,7 @@ class Stack:
         saved = Plan.load(plan) if isinstance(plan, (str, os.PathLike)) else plan
         (
             Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
+            targets_of(target, targets),
         )  # before reading anything
         with self.lock(lock_timeout) as session:
             the_plan = (
@@ -257,6 +248,19 @@ class Stack:
     ) -> ApplyResult:
         """Delete everything the stack owns (`gp destroy --auto-approve`)."""
         return self.apply(target=target, targets=targets, destroy=True, lock_timeout=lock_timeout)
+
+    def suspend_cron(
+        self, address: str, *, reason: str = "", lock_timeout: float = 0.0
+    ) -> ApplyResult:
+        """Suspend the applied cron at ``address`` (`gp cron suspend`): ``spec.suspend`` set
+        and the override recorded with who, when and ``reason``; plans keep it as a note."""
+        with self.lock(lock_timeout) as session:
+            return session.cron(address, suspend=True, reason=reason)
+
+    def resume_cron(self, address: str, *, lock_timeout: float = 0.0) -> ApplyResult:
+        """Lift the override of `gp cron suspend` (`gp cron resume`): the cron runs again."""
+        with self.lock(lock_timeout) as session:
+            return session.cron(address, suspend=False)
 
     def state(self) -> StackState:
         """What the stack owns on its target, from its record (`gp show`)."""
@@ -333,82 +337,3 @@ class Stack:
             yield operations.run_context(compiled, provider)
         finally:
             provider.close()
-
-
-class Session:
-    """The stack's lock, held (``Stack.lock``): plans made and applied under it."""
-
-    def __init__(
-        self, compiled: operations.CompiledStack, provider: Provider, held: StackLock
-    ) -> None:
-        self.compiled = compiled
-        self.provider = provider
-        self.held = held
-        self._made: list[object] = []  # plans made under this lock: they cannot be stale
-
-    @property
-    def lock_id(self) -> str:
-        """The id of the lock held (what `gp unlock` takes)."""
-        return self.held.lock_id
-
-    @property
-    def sensitive(self) -> frozenset[str]:
-        """The texts of the module's sensitive values, masked in whatever is shown."""
-        return self.compiled.module.sensitive_values
-
-    def plan(
-        self,
-        *,
-        target: str | None = None,
-        targets: Sequence[str] = (),
-        destroy: bool = False,
-        refresh_only: bool = False,
-    ) -> Plan:
-        """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
-        and it is not checked again."""
-        mode, chosen = (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
-        )
-        raw = operations.plan(self.compiled, self.provider, mode=mode, targets=chosen)
-        self._made.append(raw)
-        return Plan(raw, self.sensitive)
-
-    def check(self, plan: Plan) -> Plan:
-        """Refuse a plan made elsewhere (a saved one, or one made under an earlier lock) for
-        another stack or target, or whose objects changed since; returns it ready to apply
-        under this lock, masking the module's sensitive values too."""
-        operations.check_plan_applies(plan.raw, self.provider, self.compiled.module.stack)
-        self._made.append(plan.raw)
-        return Plan(plan.raw, plan.sensitive | self.sensitive)
-
-    def apply(
-        self,
-        plan: Plan,
-        *,
-        force_conflicts: bool = False,
-        parallelism: int = 10,
-        progress: Progress | None = None,
-        interrupted: Interrupted | None = None,
-    ) -> ApplyResult:
-        """Write ``plan``. A plan made (or checked) under this same lock is applied as is; any
-        other is first checked, as `gp apply PLANFILE` checks a saved plan."""
-        if not any(made is plan.raw for made in self._made):
-            plan = self.check(plan)
-        elif plan.raw.errors:
-            plan.raise_for_errors()
-        try:
-            raw = operations.apply(
-                plan.raw,
-                self.provider,
-                force_conflicts=force_conflicts,
-                parallelism=parallelism,
-                progress=progress,
-                lock=self.held,
-                interrupted=interrupted,
-            )
-        except ApplyError as err:
-            if isinstance(err.result, ApplyReport):
-                err.result = ApplyResult(err.result, plan)
-            raise
-        return ApplyResult(raw, plan)

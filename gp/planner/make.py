@@ -20,6 +20,7 @@ from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import strip_server_fields
+from gp.planner.overrides import keep_overrides
 from gp.planner.paths import (
     Path,
     drop_path,
@@ -382,6 +383,7 @@ def make_plan(
     secrets: Iterable[str] = (),
 ) -> PlanData:
     """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised."""
+    desired, overrides, notes = keep_overrides(desired, live.record, mode)
     by_address = {obj.address: obj for obj in desired}
     planner = _Planner(by_address, live, frozenset(), confirm, now, stack)
     known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
@@ -402,6 +404,8 @@ def make_plan(
         targets=tuple(targets),
         secrets=frozenset(s for s in secrets if s),
         created_at=now.isoformat() if now else None,
+        overrides=overrides,
+        notes=notes,
     )
 
 

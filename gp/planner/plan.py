@@ -65,6 +65,32 @@ class RecordEntry:
     # Its sensitive fields (paths as ResourceChange.sensitive_paths), so a later plan that
     # deletes it or finds it changed still masks them.
     sensitive_paths: tuple[str, ...] = ()
+    # When gp last wrote this object (ISO 8601); None in records written before gp kept it.
+    applied_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """A field an operator set on a live object through gp (`gp cron suspend`), that plans
+    keep instead of undoing, until it is lifted (`gp cron resume`) or the module itself sets
+    the field to something other than it did when the override was made."""
+
+    address: str
+    ref: ObjectRef
+    path: str  # "spec.suspend"
+    value: Any
+    module_value: Any  # what the module set there then (None: nothing)
+    by: str
+    at: str  # ISO 8601
+    reason: str = ""
+
+    def describe(self) -> str:
+        """'suspended by alice since 2026-12-06T21:00:00+00:00: disk full'."""
+        what = "suspended" if self.path == SUSPEND_PATH and self.value else f"{self.path} set"
+        return f"{what} by {self.by} since {self.at}" + (f": {self.reason}" if self.reason else "")
+
+
+SUSPEND_PATH = "spec.suspend"
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,7 @@ class StackRecord:
     entries: dict[str, RecordEntry] = field(default_factory=dict)  # by address
     applied_at: str | None = None
     applied_by: str | None = None
+    overrides: tuple[Override, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +256,11 @@ class PlanData:
     # Runs in progress and crons of the templates that change (gp/runs/awareness.py).
     runs: tuple[RunImpact, ...] = ()
     warnings: tuple[str, ...] = ()
+    # The overrides that hold after this plan (the record's, less those the module now
+    # supersedes or whose objects go); apply records them.
+    overrides: tuple[Override, ...] = ()
+    # What a reviewer should know that is not a change: an override kept, or one that ends.
+    notes: tuple[str, ...] = ()
 
     @property
     def applyable(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Lifecycle
 from gp.errors import PlanError, SourcePos
+from gp.planner.overrides import override_from_dict, override_to_dict
 from gp.planner.plan import (
     FORMAT_VERSION,
     Action,
@@ -25,6 +26,7 @@ from gp.planner.plan import (
     Mode,
     PlanData,
     ResourceChange,
+    Override,
     RunImpact,
     ScheduleChange,
     SchedulePreview,
@@ -253,6 +255,8 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "changes": [_change(c) for c in plan.changes],
         "runs": [_impact(r) for r in plan.runs],
         "warnings": list(plan.warnings),
+        "overrides": [override_to_dict(o) for o in plan.overrides],
+        "notes": list(plan.notes),
     }
 
 
@@ -324,7 +328,17 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         # Plans saved before run-awareness have neither.
         runs=tuple(_impact_from(r) for r in f.items("runs", optional=True)),
         warnings=f.strings("warnings", optional=True),
+        # Plans saved before overrides have neither.
+        overrides=_overrides_from(f),
+        notes=f.strings("notes", optional=True),
     )
+
+
+def _overrides_from(f: Fields) -> tuple[Override, ...]:
+    try:
+        return tuple(override_from_dict(o.data) for o in f.items("overrides", optional=True))
+    except (KeyError, TypeError) as exc:
+        raise PlanError(f"plan file is damaged: an override lacks {exc}") from exc
 
 
 def save_plan(plan: PlanData) -> str:

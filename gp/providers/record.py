@@ -5,7 +5,12 @@ The same JSON is kept by both providers: a file in the directory, a ConfigMap in
     {"format_version": "1", "stack": "geo", "applied_at": "...", "applied_by": "...",
      "objects": {"workflow_template.x": {"apiVersion": ..., "kind": ..., "namespace": ...,
                                          "name": ..., "applied": {<manifest gp sent>},
-                                         "sensitive": [<paths of its sensitive fields>]}}}
+                                         "sensitive": [<paths of its sensitive fields>],
+                                         "applied_at": "..."}},
+     "overrides": [{"address": ..., "kind": ..., "name": ..., "path": "spec.suspend",
+                    "value": true, "module_value": null, "by": ..., "at": ..., "reason": ...}]}
+
+``applied_at`` of an object and ``overrides`` are optional: records written before them load.
 """
 
 from __future__ import annotations
@@ -16,7 +21,16 @@ from typing import Any
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import Action, Mode, PlanData, RecordEntry, ResourceChange, StackRecord
+from gp.planner.overrides import override_from_dict, override_to_dict
+from gp.planner.plan import (
+    Action,
+    Mode,
+    Override,
+    PlanData,
+    RecordEntry,
+    ResourceChange,
+    StackRecord,
+)
 from gp.providers.fastjson import dumps_pretty, loads
 
 RECORD_FORMAT = "1"
@@ -31,6 +45,7 @@ def record_to_json(record: StackRecord) -> str:
             "name": entry.ref.name,
             "applied": entry.applied,
             **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
+            **({"applied_at": entry.applied_at} if entry.applied_at else {}),
         }
         for address, entry in record.entries.items()
     }
@@ -41,6 +56,8 @@ def record_to_json(record: StackRecord) -> str:
         "applied_by": record.applied_by,
         "objects": objects,
     }
+    if record.overrides:
+        doc["overrides"] = [override_to_dict(o) for o in record.overrides]
     return dumps_pretty(doc) + "\n"
 
 
@@ -53,9 +70,11 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
                 ref=ObjectRef(o["apiVersion"], o["kind"], o.get("namespace"), o["name"]),
                 applied=o.get("applied") or {},
                 sensitive_paths=tuple(str(p) for p in o.get("sensitive") or ()),
+                applied_at=o.get("applied_at"),
             )
             for address, o in (doc.get("objects") or {}).items()
         }
+        overrides = tuple(override_from_dict(o) for o in doc.get("overrides") or ())
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProviderError(f"the stack record {where} is not valid: {exc}") from exc
     if doc.get("stack") not in (None, stack):
@@ -67,14 +86,20 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
         entries=entries,
         applied_at=doc.get("applied_at"),
         applied_by=doc.get("applied_by"),
+        overrides=overrides,
     )
 
 
-def _with_change(entries: dict[str, RecordEntry], change: ResourceChange) -> None:
+def _with_change(entries: dict[str, RecordEntry], change: ResourceChange, at: str) -> None:
     if change.action is Action.DELETE:
         entries.pop(change.address, None)
     elif change.after is not None:
-        entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths)
+        entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths, at)
+
+
+def _overrides(overrides: Iterable[Override], entries: dict[str, RecordEntry]):
+    """The overrides of the objects the record still has."""
+    return tuple(o for o in overrides if o.address in entries)
 
 
 def next_record(
@@ -94,14 +119,22 @@ def next_record(
     """
     entries = dict(old.entries)
     for change in applied:
-        _with_change(entries, change)
+        _with_change(entries, change, applied_at)
     if not plan_current:
-        return StackRecord(old.stack, dict(sorted(entries.items())), applied_at, applied_by)
+        return StackRecord(
+            old.stack,
+            dict(sorted(entries.items())),
+            applied_at,
+            applied_by,
+            _overrides(old.overrides, entries),
+        )
     for change in plan.changes:
         # An object gp owns by label but that the record lost (e.g. a deleted ConfigMap) is
         # taken back into the record once a plan finds it already as desired.
         if change.action is Action.NOOP and change.address not in entries and change.after:
-            entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths)
+            entries[change.address] = RecordEntry(
+                change.ref, change.after, change.sensitive_paths, applied_at
+            )
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
         for drift in plan.drift:
@@ -109,13 +142,15 @@ def next_record(
                 entries.pop(drift.address, None)
             else:
                 entries[drift.address] = RecordEntry(
-                    drift.ref, strip_server_fields(drift.after), drift.sensitive_paths
+                    drift.ref, strip_server_fields(drift.after), drift.sensitive_paths, applied_at
                 )
     return StackRecord(
         stack=old.stack,
         entries=dict(sorted(entries.items())),
         applied_at=applied_at,
         applied_by=applied_by,
+        # Read under this lock by the plan: those it kept (the module may have ended some).
+        overrides=_overrides(plan.overrides, entries),
     )
 
 
@@ -124,5 +159,5 @@ def record_with(
 ) -> StackRecord:
     """The record with one object added (``gp import``)."""
     entries = dict(old.entries)
-    entries[address] = RecordEntry(ref, applied)
-    return StackRecord(old.stack, dict(sorted(entries.items())), at, by)
+    entries[address] = RecordEntry(ref, applied, (), at)
+    return StackRecord(old.stack, dict(sorted(entries.items())), at, by, old.overrides)

@@ -144,6 +144,7 @@ def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
         "summary": {"add": add, "change": change, "destroy": destroy},
         "errors": [mask_text(e, secrets) for e in plan.errors],
         "warnings": [mask_text(w, secrets) for w in plan.warnings],
+        "notes": [mask_text(n, secrets) for n in plan.notes],
         "runs": runs_json(plan),
         "applyable": plan.applyable,
     }

@@ -92,6 +92,8 @@ def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
         out += [f"- {_cell(mask_text(e, secrets))}" for e in plan.errors] + [""]
     for warning in plan.warnings:
         out += [f"> :warning: {_cell(mask_text(warning, secrets))}", ""]
+    for note in plan.notes:
+        out += [f"> :information_source: {_cell(mask_text(note, secrets))}", ""]
     if plan.runs:
         out += ["**Runs of the templates that change:**", ""]
         out += [f"- {_cell(mask_text(line, secrets))}" for line in run_lines(plan)] + [""]

@@ -124,6 +124,9 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
     for warning in plan.warnings:
         out.append("Warning: ", style="bold yellow")
         out.append(mask_text(warning, secrets) + "\n\n")
+    for note in plan.notes:
+        out.append("Note: ", style="bold cyan")
+        out.append(mask_text(note, secrets) + "\n\n")
     out.append(summary(plan) + "\n", style="bold")
     return out
 

@@ -124,13 +124,14 @@ def make_app(
 ) -> Starlette:
     """The UI for ``source``. ``token``: required from every browser (set when listening
     beyond loopback). ``allowed_hosts``: the Host names served (None: any)."""
-    from gp.ui import pages, plan_page, runs_pages
+    from gp.ui import cron_pages, pages, plan_page, runs_pages
 
     ui = UI(source, Guard(token, allowed_hosts), poll=poll)
     if now is not None:
         ui.now = now
     routes = [
         *runs_pages.routes(page),
+        *cron_pages.routes(page),
         Route("/", page("stack.html")(pages.stack), methods=["GET"]),
         Route("/pipelines/{address:path}", page("pipeline.html")(pages.pipeline), methods=["GET"]),
         Route("/schedules", page("schedules.html")(pages.schedules), methods=["GET"]),

@@ -157,3 +157,31 @@ def test_the_plan_names_the_crons_of_a_changed_template_with_their_next_run(work
         r"\(stack nightly, cron_workflow.nightly-sen2cor, next run \d{4}-\d\d-\d\dT02:00:00-0[45]:00\)",
         section,
     )
+
+
+def test_suspend_and_resume_buttons_on_schedules(workspace):
+    from ui_helpers import csrf_of
+
+    root = workspace / "examples/nightly"
+    apply(root)
+    client = client_for(root)
+    page = client.get("/schedules").text
+    assert 'action="/schedules/cron_workflow.nightly-sen2cor/suspend"' in page
+    reply = client.post(
+        "/schedules/cron_workflow.nightly-sen2cor/suspend",
+        data={"reason": "archive full", "csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303, reply.text
+    page = client.get("/schedules").text
+    assert re.search(r"Suspended through gp: suspended by \S+ since \S+: archive full", page)
+    assert 'action="/schedules/cron_workflow.nightly-sen2cor/resume"' in page
+    plan_page = client.get("/plan").text
+    assert "(override, kept)" in plan_page and "No changes." in plan_page
+    reply = client.post(
+        "/schedules/cron_workflow.nightly-sen2cor/resume",
+        data={"csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303
+    assert "Suspended through gp" not in client.get("/schedules").text
