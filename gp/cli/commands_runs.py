@@ -1,4 +1,4 @@
-"""Commands for runs: run, watch, runs, logs, stop, resubmit. Each is a thin layer over the
+"""Commands for runs: run, watch, runs, logs, stop, retry, resubmit. Each is a thin layer over the
 Python API (gp.Stack's ``run``, ``runs`` and ``get_run``, and gp.Run's methods, which call
 gp/runs): it parses options and prints what the API returns, masked as the API masks it."""
 
@@ -233,3 +233,31 @@ def resubmit(run_name, params, wait, watch_, allow_drift, var_args, root, no_col
     values = parse_assignments(params)
     new = _stack(root, var_args).get_run(run_name).resubmit(values, allow_drift=allow_drift)
     _submitted(new, wait, watch_, no_color)
+
+
+@click.command()
+@click.argument("run_name", metavar="RUN")
+@click.option(
+    "--node",
+    "nodes",
+    multiple=True,
+    metavar="NAME",
+    help="Also run this node again, even if it succeeded (repeatable).",
+)
+@click.option("--wait", is_flag=True, help="Wait for the run; the exit code is its result.")
+@click.option("--watch", "watch_", is_flag=True, help="Follow the run live.")
+@var_options
+@common_options
+def retry(run_name, nodes, wait, watch_, var_args, root, no_color) -> None:
+    """Run a finished run's failed and errored nodes again, in the same Workflow."""
+    _follow_flags(wait, watch_)
+    run = _stack(root, var_args).get_run(run_name).retry(nodes)
+    error_console(no_color).print(
+        f"Retrying {run.name} in {run.namespace}"
+        + (f" (and {', '.join(nodes)})" if nodes else ""),
+        highlight=False,
+        markup=False,
+    )
+    if wait or watch_:
+        done = run_output.watch(run, no_color) if watch_ else run_output.wait(run)
+        run_output.exit_with_result(done, no_color)

@@ -13,7 +13,13 @@ from gp.planner.plan import Action, PlanData, StackRecord
 from gp.runs import history
 from gp.runs.model import RunSnapshot, run_from_workflow
 from gp.runs.params import Declared, check, declared_parameters, overlay
-from gp.runs.submit import Origin, Submission, build_workflow, user_annotations
+from gp.runs.submit import (
+    RESUBMITTED_FROM_LABEL,
+    Origin,
+    Submission,
+    build_workflow,
+    user_annotations,
+)
 from gp.runs.version import version_of
 from gp.suggest import did_you_mean
 
@@ -35,6 +41,10 @@ class RunsEngine(Protocol):
     def watch_workflow(self, namespace: str, name: str) -> Iterator[dict]: ...
 
     def shutdown(self, namespace: str, name: str, mode: str) -> dict: ...
+
+    def update_workflow(self, body: dict) -> dict: ...
+
+    def delete_pod(self, namespace: str, name: str) -> None: ...
 
     def list_pods(self, namespace: str, workflow: str) -> list[dict]: ...
 
@@ -150,6 +160,7 @@ def submit(
     name: str | None = None,
     allow_drift: bool = False,
     annotations: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> RunSnapshot:
     """Check, then submit one run of ``address``; nothing is sent when a check fails."""
     obj = runnable(ctx.objects, address)
@@ -171,6 +182,7 @@ def submit(
         parameters=given,
         name=name,
         annotations=dict(annotations or {}),
+        labels=dict(labels or {}),
     )
     created = ctx.engine.create_workflow(build_workflow(sub, _origin(ctx, obj)))
     return with_spec(ctx, run_from_workflow(created))
@@ -199,6 +211,7 @@ def resubmit(
         merged,
         allow_drift=allow_drift,
         annotations=user_annotations(old.annotations),
+        labels={RESUBMITTED_FROM_LABEL: old.name},
     )
 
 
@@ -257,4 +270,21 @@ def stop(ctx: RunContext, ident: str, terminate: bool = False) -> RunSnapshot:
     if run.done:
         raise RunError(f"{run.name} has already finished ({run.phase})")
     ctx.engine.shutdown(run.namespace, run.name, "Terminate" if terminate else "Stop")
+    return get(ctx, f"{run.namespace}/{run.name}")
+
+
+def retry(ctx: RunContext, ident: str, nodes: Sequence[str] = (), now: str = "") -> RunSnapshot:
+    """Argo's retry (gp/runs/retry.py): the failed and errored nodes (and ``nodes``) run again
+    in the same Workflow; their pods are deleted first, as the Argo server does."""
+    from datetime import UTC, datetime
+
+    from gp.runs.retry import formulate_retry
+
+    run = get(ctx, ident)
+    wf = ctx.engine.get_workflow(run.namespace, run.name) or {}
+    stamp = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    new, pods = formulate_retry(wf, stamp, nodes)
+    for pod in pods:
+        ctx.engine.delete_pod(run.namespace, pod)
+    ctx.engine.update_workflow(new)
     return get(ctx, f"{run.namespace}/{run.name}")

@@ -24,6 +24,8 @@ from gp.runs.model import (
 )
 
 API_VERSION = "argoproj.io/v1alpha1"
+# What `argo resubmit` labels the new run with: the run it was made from.
+RESUBMITTED_FROM_LABEL = "workflows.argoproj.io/resubmitted-from-workflow"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 # Marks that belong to gp or Argo: never copied from one run to the next.
 _OWN_PREFIXES = ("gp.dev/", "workflows.argoproj.io/")
@@ -102,6 +104,7 @@ class Submission:
     parameters: Mapping[str, str] = field(default_factory=dict)
     name: str | None = None  # exact name; else generated from the template's
     annotations: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)  # Argo's own (resubmitted-from)
 
 
 def _arguments(base: Mapping[str, Any], parameters: Mapping[str, str]) -> dict[str, Any]:
@@ -142,7 +145,7 @@ def build_workflow(sub: Submission, origin: Origin) -> dict[str, Any]:
         spec["arguments"] = args
     meta: dict[str, Any] = {
         "namespace": sub.namespace,
-        "labels": labels,
+        "labels": {**labels, **sub.labels},
         "annotations": annotations,
     }
     if sub.name:

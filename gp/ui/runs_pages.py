@@ -1,4 +1,4 @@
-"""Run pages: /runs, /runs/<name>, the run form, stop and resubmit, the live event stream.
+"""Run pages: /runs, /runs/<name>, the run form, stop, retry and resubmit, the live event stream.
 
 The actions (run, stop, resubmit, logs) are the Python API's, as the CLI's `gp run`,
 `gp stop`, `gp resubmit` and `gp logs` are: gp.Stack and gp.Run over the UI's inputs. The
@@ -253,6 +253,11 @@ def resubmit(ui, request, form) -> Response:
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 
+def retry(ui, request, form) -> Response:
+    run = _stack(ui).get_run(request.path_params["ident"]).retry()
+    return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
+
+
 def logs(ui, request, form) -> dict:
     task = request.query_params.get("task") or None
     run = _stack(ui).get_run(request.path_params["ident"])
@@ -266,6 +271,7 @@ def routes(page) -> list[Route]:
         Route("/runs/{ident:path}/logs", page("logs.html")(logs), methods=["GET"]),
         Route("/runs/{ident:path}/stop", page()(stop), methods=["POST"]),
         Route("/runs/{ident:path}/resubmit", page()(resubmit), methods=["POST"]),
+        Route("/runs/{ident:path}/retry", page()(retry), methods=["POST"]),
         Route("/runs/{ident:path}", page("run.html")(run_page), methods=["GET"]),
         Route("/pipelines/{address:path}/run", page()(submit), methods=["POST"]),
     ]
