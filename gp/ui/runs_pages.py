@@ -29,6 +29,7 @@ from gp.render.graph import dags_of
 from gp.runs import actions
 from gp.runs.dag import rows_of
 from gp.runs.history import STATUSES
+from gp.runs.why import failure_reason
 from gp.ui.dags import run_dag
 
 PAGE = 50
@@ -125,6 +126,7 @@ def _state(run, now) -> dict:
     return {
         "phase": run.phase,
         "message": run.message or "",
+        "why": failure_reason(run),
         "done": run.done,
         "started": run.started_at or "—",
         "tasks": {
@@ -178,6 +180,7 @@ def run_page(ui, request, form) -> dict:
         rows=rows,
         dags=_drawn(ui, run, phases),
         outputs=outputs,
+        why=failure_reason(run),
         duration=_duration(_seconds(run, ui.now())),
         events=f"/runs/{run.namespace}/{run.name}/events",
         rows_shown=rows,
@@ -259,9 +262,18 @@ def retry(ui, request, form) -> Response:
 
 
 def logs(ui, request, form) -> dict:
+    """A task's logs: a panel swapped into the run page (htmx), or the whole page when the link
+    is opened on its own (a new tab, no script)."""
     task = request.query_params.get("task") or None
     run = _stack(ui).get_run(request.path_params["ident"])
-    return {"lines": [(line.task, line.text) for line in run.log_lines(task)], "task": task}
+    return {
+        "lines": [(line.task, line.text) for line in run.log_lines(task)],
+        "task": task,
+        "full": request.headers.get("HX-Request") != "true",
+        "title": f"Logs of {task or run.name}",
+        "namespace": run.namespace,
+        "name": run.name,
+    }
 
 
 def routes(page) -> list[Route]:
