@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.errors import RunError
+from gp.errors import Refusal, RunError, RunRefused
 from gp.planner.plan import Action, PlanData, StackRecord
 from gp.runs import history
 from gp.runs.model import RunSnapshot, run_from_workflow
@@ -98,15 +98,20 @@ def runnable(objects_: Sequence[CompiledObject], address: str) -> CompiledObject
 
 def drift_of(ctx: RunContext, obj: CompiledObject) -> str | None:
     """Why the live object is not what the module declares, or None when it is."""
-    plan = ctx.plan((obj.address,))
-    if any(d.address == obj.address for d in plan.drift):
-        return f"{obj.address} was changed outside gp since it was applied"
-    change = next((c for c in plan.changes if c.address == obj.address), None)
+    return drift_reason(ctx.plan((obj.address,)), obj.address)
+
+
+def drift_reason(plan: PlanData, address: str) -> str | None:
+    """Why the live object at ``address`` is not what the module declares, read from a plan
+    of it; None when it is."""
+    if any(d.address == address for d in plan.drift):
+        return f"{address} was changed outside gp since it was applied"
+    change = next((c for c in plan.changes if c.address == address), None)
     if change is None or change.action is Action.NOOP:
         return None
     if change.action is Action.CREATE:
-        return f"{obj.address} is not applied yet"
-    return f"{obj.address} differs from the module (gp plan shows how)"
+        return f"{address} is not applied yet"
+    return f"{address} differs from the module"
 
 
 def _namespace(ctx: RunContext, obj: CompiledObject) -> str:
@@ -167,9 +172,8 @@ def submit(
     if not allow_drift:
         reason = drift_of(ctx, obj)
         if reason:
-            raise RunError(
-                f"{reason}; the run would not be what the module says. Apply first, "
-                "or pass --allow-drift to run the live version anyway"
+            raise RunRefused(
+                [Refusal(f"{reason}; the run would not be what the module says", "drift")]
             )
     declared, cron, what = _declared(ctx, obj)
     given = check(declared, dict(parameters or {}), what)

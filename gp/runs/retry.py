@@ -210,8 +210,11 @@ def formulate_retry(wf: dict, now: str, restart: Sequence[str] = ()) -> tuple[di
             top = node
             if (node.get("nodeFlag") or {}).get("retried"):
                 top = next(
-                    (n for n in nodes.values() if n.get("type") == "Retry"
-                     and node_id in (n.get("children") or [])),
+                    (
+                        n
+                        for n in nodes.values()
+                        if n.get("type") == "Retry" and node_id in (n.get("children") or [])
+                    ),
                     node,
                 )
             if not tree.succeeded_below(top, restart_ids):

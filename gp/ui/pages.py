@@ -11,11 +11,14 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from gp import operations
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
 from gp.planner.plan import Action, PlanData, Target
 from gp.planner.schedule import next_runs, schedules_of
+from gp.errors import GPError
 from gp.redact import mask_text, secrets_of
+from gp.runs.actions import drift_reason
 from gp.render.mask import mask_value
 from gp.ui import cron_pages, runs_pages
 from gp.ui.dags import template_dags
@@ -88,11 +91,6 @@ def stack(ui, request, form) -> dict:
     declared = {o.address: o for o in loaded.compiled.objects}
     query = request.query_params.get("q", "").strip().lower()
     rows = []
-    when = " ".join(
-        x
-        for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "")
-        if x
-    )
     for address in sorted(set(declared) | set(record.entries)):
         obj, entry = declared.get(address), record.entries.get(address)
         ref = obj.ref if obj else entry.ref
@@ -106,7 +104,7 @@ def stack(ui, request, form) -> dict:
                 f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name,
                 state,
                 words,
-                when if entry else "never",
+                _applied(entry),
                 version(entry.applied) if entry else "",
                 obj is not None and ref.kind in PIPELINE_KINDS,
             )
@@ -129,6 +127,13 @@ def stack(ui, request, form) -> dict:
     return (
         {**context, "template": "stack_rows.html"} if request.headers.get("hx-request") else context
     )
+
+
+def _applied(entry) -> str:
+    """When gp last wrote this object; records written before gp kept it per object say so."""
+    if entry is None:
+        return "never"
+    return entry.applied_at or "before gp kept it per object"
 
 
 def _parameters(spec: Mapping[str, Any]) -> list[dict]:
@@ -207,7 +212,18 @@ def pipeline(ui, request, form) -> dict:
         "template_of": _template_of(loaded, obj) if obj.ref.kind == "CronWorkflow" else None,
     }
     context.update(runs_pages.pipeline_runs(ui, request, loaded, obj))
+    context["live_differs"] = _live_differs(ui, loaded, address)
     return context
+
+
+def _live_differs(ui, loaded: Loaded, address: str) -> str | None:
+    """Why the live object is not what the page draws (a plan of this address alone), or
+    None; a target that cannot be read says nothing here (the plan page says why)."""
+    try:
+        plan = operations.plan(loaded.compiled, loaded.provider, targets=(address,))
+    except GPError:
+        return None
+    return drift_reason(plan, address)
 
 
 def describe(expr: str) -> str:

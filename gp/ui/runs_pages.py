@@ -23,7 +23,7 @@ from gp import operations
 from gp.api import Stack
 from gp.api.runs import masked
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject, ObjectRef
-from gp.errors import GPError
+from gp.errors import GPError, RunRefused
 from gp.redact import mask_text, secrets_of
 from gp.render.graph import dags_of
 from gp.runs import actions
@@ -236,12 +236,31 @@ def _params(form) -> dict[str, str]:
     return {k[2:]: str(v) for k, v in (form or {}).items() if k.startswith("p:")}
 
 
-def submit(ui, request, form) -> Response:
-    run = _stack(ui).run(
-        request.path_params["address"],
-        _params(form),
-        allow_drift=(form or {}).get("allow_drift") == "on",
-    )
+# What to do about a refused run, in the form's words (never a command-line flag).
+UI_WORDS = {
+    "parameter": "fill in {name}",
+    "drift": "apply first (the Plan page shows how it differs), or tick “run even if the live "
+    "template differs from the module” to run the live version anyway",
+}
+
+
+def submit(ui, request, form) -> Response | dict:
+    """Run it; a refused run shows the pipeline page again, with the values given and why."""
+    from gp.ui import pages
+
+    values, allow = _params(form), (form or {}).get("allow_drift") == "on"
+    try:
+        run = _stack(ui).run(request.path_params["address"], values, allow_drift=allow)
+    except RunRefused as err:
+        context = pages.pipeline(ui, request, form)
+        context.update(
+            refused=err.say(UI_WORDS).lines,
+            given=values,
+            allow_drift=allow,
+            template="pipeline.html",
+            status=400,
+        )
+        return context
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 

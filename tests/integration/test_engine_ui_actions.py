@@ -120,3 +120,46 @@ def test_why_stop_logs_and_retry_on_the_run_page(engine, module, gp):
             browser.close()
     finally:
         served.stop()
+
+
+def test_a_refused_run_keeps_the_form_and_says_why_in_the_uis_words(engine, module, gp):
+    from html import unescape
+
+    from test_engine_ui import FLOW, _client, _csrf
+
+    root = module(FLOW, stack="uiform")
+    assert gp("apply", "--auto-approve")[0] == 0
+    client = _client(root)
+    csrf = _csrf(client)
+    url = "/pipelines/workflow_template.flow"
+    assert "live-differs" not in client.get(url).text
+
+    bad = client.post(url + "/run", data={"csrf": csrf, "p:mode": "full"})
+    assert bad.status_code == 400
+    text = unescape(bad.text)
+    assert "Not run:" in text and 'needs the parameter "tile": fill in tile' in text
+    assert "<option selected>full</option>" in text  # the value given is kept
+    assert "-p " not in text and "--allow-drift" not in text
+
+    # The module changes: the page says the live template differs, and a run is refused in
+    # the form's words until the box is ticked.
+    main = root / "main.gp.hcl"
+    main.write_text(
+        main.read_text().replace(
+            'command = ["echo", "{{workflow.parameters.mode}}"]', 'command = ["echo", "changed"]'
+        )
+    )
+    page = unescape(client.get(url).text)
+    assert "The live WorkflowTemplate differs from the module." in page
+    assert "workflow_template.flow differs from the module" in page and 'href="/plan"' in page
+    refused = client.post(url + "/run", data={"csrf": csrf, "p:tile": "T1", "p:mode": "full"})
+    assert refused.status_code == 400
+    text = unescape(refused.text)
+    assert "tick “run even if the live template differs from the module”" in text
+    assert 'value="T1"' in text and "--allow-drift" not in text
+    ran = client.post(
+        url + "/run",
+        data={"csrf": csrf, "p:tile": "T1", "allow_drift": "on"},
+        follow_redirects=False,
+    )
+    assert ran.status_code == 303

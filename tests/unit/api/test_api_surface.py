@@ -26,6 +26,7 @@ PUBLIC = {
     "TestResults",
     "StackState",
     "Run",
+    "RunRefused",
     "Node",
     "LogLine",
     "Diagnostic",
@@ -45,6 +46,8 @@ PUBLIC = {
 }
 
 STACK_METHODS = {
+    "suspend_cron",
+    "resume_cron",
     "validate",
     "compile",
     "objects",
@@ -70,6 +73,7 @@ STACK_METHODS = {
 
 
 RUN_MEMBERS = {
+    "retry",
     "raw",
     "snapshot",
     "name",
