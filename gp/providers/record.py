@@ -49,7 +49,7 @@ def record_to_json(record: StackRecord) -> str:
         }
         for address, entry in record.entries.items()
     }
-    doc = {
+    doc: dict[str, Any] = {
         "format_version": RECORD_FORMAT,
         "stack": record.stack,
         "applied_at": record.applied_at,

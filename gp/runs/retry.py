@@ -17,7 +17,6 @@ import gzip
 import json
 from collections import deque
 from collections.abc import Sequence
-from typing import Any
 
 from gp.errors import RunError
 

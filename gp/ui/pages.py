@@ -14,12 +14,12 @@ from starlette.exceptions import HTTPException
 from gp import operations
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
+from gp.errors import GPError
 from gp.planner.plan import Action, PlanData, Target
 from gp.planner.schedule import next_runs, schedules_of
-from gp.errors import GPError
 from gp.redact import mask_text, secrets_of
-from gp.runs.actions import drift_reason
 from gp.render.mask import mask_value
+from gp.runs.actions import drift_reason
 from gp.ui import cron_pages, runs_pages
 from gp.ui.dags import template_dags
 from gp.ui.source import Loaded, shown_manifest
