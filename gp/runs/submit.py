@@ -18,6 +18,7 @@ from gp.runs.model import (
     CRON_LABEL,
     DIRTY_ANNOTATION,
     INPUTS_HASH_ANNOTATION,
+    RAN_LIVE_ANNOTATION,
     STACK_LABEL,
     SUBMITTED_BY_ANNOTATION,
     VERSION_LABEL,
@@ -66,6 +67,9 @@ class Origin:
     address: str
     submitted_by: str
     version: Version | None = None
+    # Set when the run executes the live template although it differs from the module
+    # (--allow-drift): why it differs. The run is labelled with the live template's digest.
+    live_reason: str | None = None
 
 
 def gp_marks(origin: Origin) -> tuple[dict[str, str], dict[str, str]]:
@@ -80,6 +84,8 @@ def gp_marks(origin: Origin) -> tuple[dict[str, str], dict[str, str]]:
             annotations[INPUTS_HASH_ANNOTATION] = v.inputs_hash
         if v.dirty:
             annotations[DIRTY_ANNOTATION] = "true"
+    if origin.live_reason:
+        annotations[RAN_LIVE_ANNOTATION] = origin.live_reason
     return labels, annotations
 
 
