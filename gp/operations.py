@@ -19,6 +19,7 @@ from gp.cache import outcomes
 from gp.errors import (
     Diagnostic,
     DiagnosticsError,
+    GPError,
     PlanError,
     ProviderError,
     SourcePos,
@@ -267,7 +268,35 @@ def plan(
         now=now or datetime.now(UTC),
         secrets=compiled.module.sensitive_values,
     )
-    return with_runs(made, provider)
+    return with_tests(with_runs(made, provider), compiled)
+
+
+def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
+    """The plan with how the module's tests fare on its code (the simulator), when it has test
+    files and the plan changes a pipeline; a module whose tests do not load says so there."""
+    from dataclasses import replace
+
+    from gp.compile.objects import PIPELINE_KINDS
+    from gp.planner.plan import Action, TestsOutcome
+    from gp.testing import SimulatorBackend, load_tests, run_tests, test_files
+
+    changing = any(
+        c.ref.kind in PIPELINE_KINDS and c.action not in (Action.NOOP, Action.DELETE)
+        for c in plan.changes
+    )
+    if not changing or not test_files(compiled.module.root_dir):
+        return plan
+    try:
+        cases = load_tests(compiled.module.root_dir)
+        report = run_tests(compiled.objects, cases, (SimulatorBackend(),), None)
+    except GPError as err:
+        first = err.diagnostics[0].message if err.diagnostics else err.message
+        return replace(plan, tests=TestsOutcome(0, 0, f"the tests do not load: {first}"))
+    from gp.render.tests import first_failure
+
+    root = compiled.module.root_dir
+    first = first_failure(report, lambda f: os.path.relpath(f, root))
+    return replace(plan, tests=TestsOutcome(len(report.results), report.failed, first))
 
 
 def with_runs(plan: PlanData, provider: Provider) -> PlanData:

@@ -234,6 +234,28 @@ class RunImpact:
 
 
 @dataclass(frozen=True)
+class TestsOutcome:
+    """How the module's `gp test` tests fare on the code the plan applies (the simulator's
+    verdict): a change of behaviour, not only of text."""
+
+    __test__ = False  # not a pytest class, whatever its name
+
+    total: int
+    failed: int
+    # 'test "B fails" (diamond.gptest.hcl:14): task "D": expected Omitted, got Succeeded'
+    first_failure: str = ""
+
+    def summary(self) -> str:
+        """'6 tests: 6 fail on this change', '6 tests: all pass on this change'."""
+        if not self.total:
+            return self.first_failure or "no tests"
+        n = f"{self.total} test{'s' if self.total != 1 else ''}"
+        if not self.failed:
+            return f"{n}: {'all pass' if self.total > 1 else 'it passes'} on this change"
+        return f"{n}: {self.failed} fail{'s' if self.failed == 1 else ''} on this change"
+
+
+@dataclass(frozen=True)
 class PlanData:
     stack: str
     target: Target
@@ -261,6 +283,8 @@ class PlanData:
     overrides: tuple[Override, ...] = ()
     # What a reviewer should know that is not a change: an override kept, or one that ends.
     notes: tuple[str, ...] = ()
+    # The module's tests on the new code, when it has some and the plan changes a pipeline.
+    tests: TestsOutcome | None = None
 
     @property
     def applyable(self) -> bool:

@@ -28,6 +28,7 @@ from gp.planner.plan import (
     PlanData,
     ResourceChange,
     RunImpact,
+    TestsOutcome,
     ScheduleChange,
     SchedulePreview,
     Target,
@@ -257,6 +258,13 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "warnings": list(plan.warnings),
         "overrides": [override_to_dict(o) for o in plan.overrides],
         "notes": list(plan.notes),
+        "tests": None
+        if plan.tests is None
+        else {
+            "total": plan.tests.total,
+            "failed": plan.tests.failed,
+            "first_failure": plan.tests.first_failure,
+        },
     }
 
 
@@ -331,7 +339,15 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         # Plans saved before overrides have neither.
         overrides=_overrides_from(f),
         notes=f.strings("notes", optional=True),
+        tests=_tests_from(f),
     )
+
+
+def _tests_from(f: Fields) -> TestsOutcome | None:
+    t = f.sub("tests", optional=True)  # plans saved before the tests' outcome have none
+    if t is None:
+        return None
+    return TestsOutcome(t.get("total", int), t.get("failed", int), t.get("first_failure", str))
 
 
 def _overrides_from(f: Fields) -> tuple[Override, ...]:

@@ -89,6 +89,8 @@ def plan_view(ui, plan: PlanData, secrets) -> dict:
         "errors": [mask_text(e, secrets) for e in plan.errors],
         "warnings": [mask_text(w, secrets) for w in plan.warnings],
         "notes": [mask_text(n, secrets) for n in plan.notes],
+        "tests": plan.tests,
+        "first_failure": mask_text(plan.tests.first_failure, secrets) if plan.tests else "",
         "runs": [mask_text(line, secrets) for line in run_lines(plan)],
         "target": describe_target(plan.target),
         "plan": plan,
