@@ -28,10 +28,10 @@ from gp.planner.plan import (
     PlanData,
     ResourceChange,
     RunImpact,
-    TestsOutcome,
     ScheduleChange,
     SchedulePreview,
     Target,
+    TestsOutcome,
 )
 from gp.planner.typed import Fields
 
