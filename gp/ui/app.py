@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from gp.errors import GPError
-from gp.ui.layout import Layouts
+from gp.render.layout import Layouts
 from gp.ui.security import CSRF_FIELD, TOKEN_COOKIE, Guard
 from gp.ui.source import StackSource
 
