@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +19,6 @@ from gp.cache import outcomes
 from gp.errors import (
     Diagnostic,
     DiagnosticsError,
-    GPError,
     PlanError,
     ProviderError,
     SourcePos,
@@ -272,93 +271,31 @@ def plan(
 
 
 def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
-    """The plan with how the module's tests fare on its code (the simulator), when it has test
-    files and the plan changes a pipeline; a module whose tests do not load says so there."""
-    from dataclasses import replace
-
-    from gp.compile.objects import PIPELINE_KINDS
-    from gp.planner.plan import Action, TestsOutcome
-    from gp.testing import SimulatorBackend, load_tests, run_tests, test_files
-
-    changing = any(
-        c.ref.kind in PIPELINE_KINDS and c.action not in (Action.NOOP, Action.DELETE)
-        for c in plan.changes
-    )
-    if not changing or not test_files(compiled.module.root_dir):
-        return plan
-    try:
-        cases = load_tests(compiled.module.root_dir)
-        report = run_tests(compiled.objects, cases, (SimulatorBackend(),), None)
-    except GPError as err:
-        first = err.diagnostics[0].message if err.diagnostics else err.message
-        return replace(plan, tests=TestsOutcome(0, 0, f"the tests do not load: {first}"))
+    """The plan with how the module's tests fare on its code (gp/testing/review.py)."""
+    from gp.planner.plan import TestsOutcome
     from gp.render.tests import first_failure
+    from gp.testing.review import plan_tests
 
     root = compiled.module.root_dir
-    first = first_failure(report, lambda f: os.path.relpath(f, root))
-    return replace(plan, tests=TestsOutcome(len(report.results), report.failed, first))
+    found = plan_tests(plan, compiled.objects, root)
+    if found is None:
+        return plan
+    if isinstance(found, str):
+        return replace(plan, tests=TestsOutcome(0, 0, found))
+    first = first_failure(found, lambda f: os.path.relpath(f, root))
+    return replace(plan, tests=TestsOutcome(len(found.results), found.failed, first))
 
 
 def with_runs(plan: PlanData, provider: Provider) -> PlanData:
-    """The plan with the runs in progress and the crons of each template it changes or
-    deletes (gp/runs/awareness.py): the stack's own crons on every provider, and on one with
-    an engine the runs and the crons outside the stack too."""
-    from dataclasses import replace
-
+    """The plan with the runs and crons of each template it changes or deletes
+    (gp/runs/awareness.py), through the provider's engine when it has one."""
     from gp.runs import awareness
 
-    changing = awareness.changing_templates(plan)
-    if not changing:
-        return plan
-    workflows: list = []
-    crons: list = []
-    engine_of = getattr(provider, "engine", None)
     try:
-        engine = engine_of() if engine_of is not None else None
+        engine = provider.engine()
     except ProviderError:  # the directory provider: nothing runs there
         engine = None
-    if engine is not None:
-        cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
-        namespaces = (
-            [None]
-            if cluster_wide
-            else sorted(
-                {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
-            )
-        )
-        workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
-        crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
-    now = datetime.fromisoformat(plan.created_at) if plan.created_at else None
-    runs, warnings = awareness.assess(plan, workflows, crons, now)
-    return replace(plan, runs=runs, warnings=plan.warnings + warnings)
-
-
-def cron_override(
-    compiled: CompiledStack,
-    provider: Provider,
-    address: str,
-    *,
-    suspend: bool,
-    who: str,
-    reason: str = "",
-    now: datetime | None = None,
-) -> PlanData:
-    """The plan of `gp cron suspend` (``suspend``) or `gp cron resume`: the cron as gp last
-    applied it, with ``spec.suspend`` set or given back, and the override recorded. The caller
-    holds the stack's lock and applies it."""
-    from gp.planner.overrides import override_plan
-
-    return override_plan(
-        compiled.objects,
-        provider.read(compiled.module.stack, compiled.objects),
-        stack=compiled.module.stack,
-        target=provider.target,
-        address=address,
-        suspend=suspend,
-        by=who,
-        at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        reason=reason,
-    )
+    return awareness.with_runs(plan, engine)
 
 
 def run_context(compiled: CompiledStack, provider: Provider, who: str | None = None) -> RunContext:

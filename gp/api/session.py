@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from gp import operations
 from gp.api.plans import ApplyResult, Plan
 from gp.errors import ApplyError, PlanError
 from gp.planner.applied import ApplyReport
+from gp.planner.overrides import override_plan
 from gp.planner.plan import Mode
 from gp.planner.targets import address_problem
 from gp.providers.base import Interrupted, Progress, Provider, StackLock
@@ -109,12 +111,15 @@ class Session:
         override in the stack's record (who, when, why), as `gp cron suspend` and
         `gp cron resume` do: later plans keep it, as a note, until it is resumed or the
         module itself sets ``suspend`` otherwise."""
-        raw = operations.cron_override(
-            self.compiled,
-            self.provider,
-            address,
+        raw = override_plan(
+            self.compiled.objects,
+            self.provider.read(self.compiled.module.stack, self.compiled.objects),
+            stack=self.compiled.module.stack,
+            target=self.provider.target,
+            address=address,
             suspend=suspend,
-            who=who or self.held.info.holder,
+            by=who or self.held.info.holder,
+            at=datetime.now(UTC).isoformat(timespec="seconds"),
             reason=reason,
         )
         self._made.append(raw)

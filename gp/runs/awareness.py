@@ -7,12 +7,14 @@ warning."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.planner.plan import Action, CronUse, PlanData, ResourceChange, RunImpact
 from gp.planner.schedule import next_runs, schedules_of
+from gp.runs.actions import RunsEngine
 from gp.runs.model import ADDRESS_ANNOTATION, DONE_PHASES, STACK_LABEL
 
 _TOUCHING = (Action.UPDATE, Action.DELETE, Action.REPLACE)
@@ -123,6 +125,27 @@ def assess(
                         "will fail"
                     )
     return tuple(impacts), tuple(warnings)
+
+
+def with_runs(plan: PlanData, engine: RunsEngine | None) -> PlanData:
+    """The plan with its runs and crons: the stack's own crons on every target, and where
+    there is an ``engine`` the runs in progress and the crons outside the stack too."""
+    changing = changing_templates(plan)
+    if not changing:
+        return plan
+    workflows: list[dict] = []
+    crons: list[dict] = []
+    if engine is not None:
+        cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
+        own = {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
+        namespaces: list[str | None] = [None]
+        if not cluster_wide:
+            namespaces = [*sorted(own)]
+        workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
+        crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
+    now = datetime.fromisoformat(plan.created_at) if plan.created_at else None
+    runs, warnings = assess(plan, workflows, crons, now)
+    return replace(plan, runs=runs, warnings=plan.warnings + warnings)
 
 
 def _uses(
