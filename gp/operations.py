@@ -271,10 +271,10 @@ def plan(
 
 
 def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
-    """The plan with how the module's tests fare on its code (gp/testing/review.py)."""
+    """The plan with how the module's tests fare on its code (gp/testing/runner.plan_tests)."""
     from gp.planner.plan import TestsOutcome
     from gp.render.tests import first_failure
-    from gp.testing.review import plan_tests
+    from gp.testing.runner import plan_tests
 
     root = compiled.module.root_dir
     found = plan_tests(plan, compiled.objects, root)

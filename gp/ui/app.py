@@ -134,7 +134,6 @@ def make_app(
         *cron_pages.routes(page),
         Route("/", page("stack.html")(pages.stack), methods=["GET"]),
         Route("/pipelines/{address:path}", page("pipeline.html")(pages.pipeline), methods=["GET"]),
-        Route("/schedules", page("schedules.html")(pages.schedules), methods=["GET"]),
         Route("/plan", page("plan.html")(plan_page.plan), methods=["GET"]),
         Route("/login", page()(_login), methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

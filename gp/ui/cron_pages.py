@@ -1,6 +1,7 @@
-"""Cron actions in the UI: Suspend (with a reason) and Resume on /schedules, through the
-Python API's ``suspend_cron`` and ``resume_cron``, as `gp cron suspend` and `gp cron resume`;
-and the overrides the stack's record holds, for the cards to say who suspended what, when, why.
+"""/schedules: every cron of the module with its next fire times and last run, and its
+actions, Suspend (with a reason) and Resume, through the Python API's ``suspend_cron`` and
+``resume_cron`` as `gp cron suspend` and `gp cron resume`; the overrides the stack's record
+holds say who suspended a cron, when and why.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from starlette.routing import Route
 
 from gp.api import Stack
 from gp.errors import GPError
-from gp.redact import mask_text
+from gp.redact import mask_text, secrets_of
+from gp.ui import runs_pages
 
 
 def overrides_of(loaded, secrets) -> dict[str, str]:
@@ -21,6 +23,34 @@ def overrides_of(loaded, secrets) -> dict[str, str]:
     except GPError:
         return {}
     return {o.address: mask_text(o.describe(), secrets) for o in record.overrides}
+
+
+def schedules(ui, request, form) -> dict:
+    """Every cron of the module: its schedule, next fire times, last run, and who suspended it
+    through gp, when and why."""
+    from gp.ui import pages
+
+    loaded = ui.source.load()
+    secrets = secrets_of(loaded.compiled.module.sensitive_values)
+    now = ui.now()
+    crons = [
+        pages.cron_view(o, now, secrets)
+        for o in loaded.compiled.objects
+        if o.ref.kind == "CronWorkflow"
+    ]
+    overrides = overrides_of(loaded, secrets)
+    for c in crons:
+        c["override"] = overrides.get(c["address"])
+        c["suspended"] = c["suspended"] or bool(c["override"])
+    context = {
+        "title": "Schedules",
+        "stack": loaded.compiled.module.stack,
+        "crons": crons,
+        "now": now.isoformat(),
+        "actions": True,
+    }
+    context.update(runs_pages.last_runs(ui, loaded, crons))
+    return context
 
 
 def suspend(ui, request, form) -> Response:
@@ -36,6 +66,7 @@ def resume(ui, request, form) -> Response:
 
 def routes(page) -> list[Route]:
     return [
+        Route("/schedules", page("schedules.html")(schedules), methods=["GET"]),
         Route("/schedules/{address:path}/suspend", page()(suspend), methods=["POST"]),
         Route("/schedules/{address:path}/resume", page()(resume), methods=["POST"]),
     ]

@@ -20,7 +20,7 @@ from gp.planner.schedule import next_runs, schedules_of
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
 from gp.runs.actions import drift_reason
-from gp.ui import cron_pages, runs_pages
+from gp.ui import runs_pages
 from gp.ui.dags import template_dags
 from gp.ui.source import Loaded, shown_manifest
 
@@ -266,25 +266,3 @@ def cron_view(obj: CompiledObject, now, secrets) -> dict:
         "concurrency": spec.get("concurrencyPolicy") or "Allow",
         "template": ref.get("name"),
     }
-
-
-def schedules(ui, request, form) -> dict:
-    loaded = ui.source.load()
-    secrets = secrets_of(loaded.compiled.module.sensitive_values)
-    now = ui.now()
-    crons = [
-        cron_view(o, now, secrets) for o in loaded.compiled.objects if o.ref.kind == "CronWorkflow"
-    ]
-    overrides = cron_pages.overrides_of(loaded, secrets)
-    for c in crons:
-        c["override"] = overrides.get(c["address"])
-        c["suspended"] = c["suspended"] or bool(c["override"])
-    context = {
-        "title": "Schedules",
-        "stack": loaded.compiled.module.stack,
-        "crons": crons,
-        "now": now.isoformat(),
-        "actions": True,
-    }
-    context.update(runs_pages.last_runs(ui, loaded, crons))
-    return context
