@@ -50,6 +50,7 @@ _EXPORTS = {
     "LockError": "gp.errors",
     "ApplyError": "gp.errors",
     "RunError": "gp.errors",
+    "RunRefused": "gp.errors",
 }
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "ProviderError",
     "Run",
     "RunError",
+    "RunRefused",
     "Session",
     "SourcePos",
     "Stack",
@@ -112,6 +114,7 @@ if TYPE_CHECKING:
     from gp.errors import PlanError as PlanError
     from gp.errors import ProviderError as ProviderError
     from gp.errors import RunError as RunError
+    from gp.errors import RunRefused as RunRefused
     from gp.errors import SourcePos as SourcePos
     from gp.errors import StalePlanError as StalePlanError
     from gp.errors import UnreachableError as UnreachableError

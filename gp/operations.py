@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -284,36 +284,35 @@ def plan(
         commit=git_commit(module.root_dir),
         root=module.root_dir,
     )
-    return with_runs(made, provider)
+    return with_tests(with_runs(made, provider), compiled)
+
+
+def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
+    """The plan with how the module's tests fare on its code (gp/testing/runner.plan_tests)."""
+    from gp.planner.plan import TestsOutcome
+    from gp.render.tests import first_failure
+    from gp.testing.runner import plan_tests
+
+    root = compiled.module.root_dir
+    found = plan_tests(plan, compiled.objects, root)
+    if found is None:
+        return plan
+    if isinstance(found, str):
+        return replace(plan, tests=TestsOutcome(0, 0, found))
+    first = first_failure(found, lambda f: os.path.relpath(f, root))
+    return replace(plan, tests=TestsOutcome(len(found.results), found.failed, first))
 
 
 def with_runs(plan: PlanData, provider: Provider) -> PlanData:
-    """The plan with the runs in progress and the crons of each template it changes or
-    deletes (gp/runs/awareness.py); unchanged on a provider with no engine."""
-    from dataclasses import replace
-
+    """The plan with the runs and crons of each template it changes or deletes
+    (gp/runs/awareness.py), through the provider's engine when it has one."""
     from gp.runs import awareness
 
-    changing = awareness.changing_templates(plan)
-    engine_of = getattr(provider, "engine", None)
-    if not changing or engine_of is None:
-        return plan
     try:
-        engine = engine_of()
+        engine = provider.engine()
     except ProviderError:  # the directory provider: nothing runs there
-        return plan
-    cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
-    namespaces = (
-        [None]
-        if cluster_wide
-        else sorted(
-            {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
-        )
-    )
-    workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
-    crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
-    runs, warnings = awareness.assess(plan, workflows, crons)
-    return replace(plan, runs=runs, warnings=warnings)
+        engine = None
+    return awareness.with_runs(plan, engine)
 
 
 def run_context(compiled: CompiledStack, provider: Provider, who: str | None = None) -> RunContext:

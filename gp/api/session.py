@@ -1,14 +1,17 @@
-"""``gp.Session``: a stack's lock, held, and the plans made and applied under it; and the
-checks a plan made elsewhere (a saved plan file) must pass before it is applied."""
+"""``gp.Session``: a stack's lock, held, and the plans made and applied under it; the checks
+a plan made elsewhere (a saved plan file) must pass before it is applied; and the cron
+overrides (`gp cron suspend`, `gp cron resume`) written under it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from gp import operations
 from gp.api.plans import ApplyResult, Plan
 from gp.errors import ApplyError, PlanError, StalePlanError
 from gp.planner.applied import ApplyReport
+from gp.planner.overrides import override_plan
 from gp.planner.plan import Mode, PlanData, Target
 from gp.planner.targets import address_problem
 from gp.providers.base import Interrupted, Progress, Provider, StackLock
@@ -143,3 +146,22 @@ class Session:
                 err.result = ApplyResult(err.result, plan)
             raise
         return ApplyResult(raw, plan)
+
+    def cron(self, address: str, *, suspend: bool, reason: str = "", who: str = "") -> ApplyResult:
+        """Suspend (``suspend``) or resume the applied cron at ``address`` and record the
+        override in the stack's record (who, when, why), as `gp cron suspend` and
+        `gp cron resume` do: later plans keep it, as a note, until it is resumed or the
+        module itself sets ``suspend`` otherwise."""
+        raw = override_plan(
+            self.compiled.objects,
+            self.provider.read(self.compiled.module.stack, self.compiled.objects),
+            stack=self.compiled.module.stack,
+            target=self.provider.target,
+            address=address,
+            suspend=suspend,
+            by=who or self.held.info.holder,
+            at=datetime.now(UTC).isoformat(timespec="seconds"),
+            reason=reason,
+        )
+        self._made.append(raw)
+        return self.apply(Plan(raw, self.sensitive))

@@ -38,7 +38,7 @@ from gp.providers.base import Progress
 from gp.render.graph import dags_for
 from gp.runs.actions import RunContext
 
-__all__ = ["Session", "Stack"]
+__all__ = ["Session", "Stack"]  # Session lives in gp/api/session.py
 
 
 def _var_args(
@@ -320,6 +320,19 @@ class Stack:
     ) -> ApplyResult:
         """Delete everything the stack owns (`gp destroy --auto-approve`)."""
         return self.apply(target=target, targets=targets, destroy=True, lock_timeout=lock_timeout)
+
+    def suspend_cron(
+        self, address: str, *, reason: str = "", lock_timeout: float = 0.0
+    ) -> ApplyResult:
+        """Suspend the applied cron at ``address`` (`gp cron suspend`): ``spec.suspend`` set
+        and the override recorded with who, when and ``reason``; plans keep it as a note."""
+        with self.lock(lock_timeout) as session:
+            return session.cron(address, suspend=True, reason=reason)
+
+    def resume_cron(self, address: str, *, lock_timeout: float = 0.0) -> ApplyResult:
+        """Lift the override of `gp cron suspend` (`gp cron resume`): the cron runs again."""
+        with self.lock(lock_timeout) as session:
+            return session.cron(address, suspend=False)
 
     def state(self) -> StackState:
         """What the stack owns on its target, from its record (`gp show`); its methods change

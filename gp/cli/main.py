@@ -31,6 +31,8 @@ _COMMANDS = {
     "logs": "gp.cli.commands_runs:logs",
     "stop": "gp.cli.commands_runs:stop",
     "resubmit": "gp.cli.commands_runs:resubmit",
+    "retry": "gp.cli.commands_runs:retry",
+    "cron": "gp.cli.commands_cron:cron",
     "destroy": "gp.cli.commands_plan:destroy",
     "show": "gp.cli.commands_plan:show",
     "fmt": "gp.cli.commands_module:fmt",

@@ -23,7 +23,15 @@ from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import strip_server_fields
 from gp.planner.ownership import describe, not_ours, read_refs, without_marks
-from gp.planner.paths import Path, format_path, keyed_path, merge_shapes, parse_path, project
+from gp.planner.overrides import keep_overrides
+from gp.planner.paths import (
+    Path,
+    format_path,
+    keyed_path,
+    merge_shapes,
+    parse_path,
+    project,
+)
 from gp.planner.plan import (
     REASON_DESTROY,
     REASON_IDENTITY,
@@ -354,6 +362,7 @@ def make_plan(
     git commit the module is at and whether its tree is dirty (kept in the record by apply);
     ``root`` the root module's folder, which plans name blocks' files from.
     """
+    desired, overrides, notes = keep_overrides(desired, live.record, mode)
     by_address = {obj.address: obj for obj in desired}
     view = record_view(live, by_address, moves)
     planner = _Planner(by_address, live, frozenset(), confirm, now, stack, moves, removals, view)
@@ -383,6 +392,8 @@ def make_plan(
         dirty=bool(commit and commit[1]),
         record_commit=live.record.commit,
         record_dirty=live.record.dirty,
+        overrides=overrides,
+        notes=notes,
     )
 
 

@@ -80,6 +80,32 @@ class RecordEntry:
     # Its sensitive fields (paths as ResourceChange.sensitive_paths), so a later plan that
     # deletes it or finds it changed still masks them.
     sensitive_paths: tuple[str, ...] = ()
+    # When gp last wrote this object (ISO 8601); None in records written before gp kept it.
+    applied_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """A field an operator set on a live object through gp (`gp cron suspend`), that plans
+    keep instead of undoing, until it is lifted (`gp cron resume`) or the module itself sets
+    the field to something other than it did when the override was made."""
+
+    address: str
+    ref: ObjectRef
+    path: str  # "spec.suspend"
+    value: Any
+    module_value: Any  # what the module set there then (None: nothing)
+    by: str
+    at: str  # ISO 8601
+    reason: str = ""
+
+    def describe(self) -> str:
+        """'suspended by alice since 2026-12-06T21:00:00+00:00: disk full'."""
+        what = "suspended" if self.path == SUSPEND_PATH and self.value else f"{self.path} set"
+        return f"{what} by {self.by} since {self.at}" + (f": {self.reason}" if self.reason else "")
+
+
+SUSPEND_PATH = "spec.suspend"
 
 
 @dataclass(frozen=True)
@@ -111,6 +137,7 @@ class StackRecord:
         """The address the record holds ``ref`` under (the last one when it has duplicates)."""
         found = self.by_identity().get(identity(ref))
         return sorted(found)[-1] if found else None
+    overrides: tuple[Override, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,6 +275,9 @@ class CronUse:
     stack: str | None  # the gp stack that owns it, None when none does
     address: str | None
     suspended: bool = False
+    # When it fires next (ISO 8601, in its zone), from the plan's ``now``; None when suspended
+    # or when its schedule cannot be read.
+    next_run: str | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +313,28 @@ class Promotion:
 
 
 @dataclass(frozen=True)
+class TestsOutcome:
+    """How the module's `gp test` tests fare on the code the plan applies (the simulator's
+    verdict): a change of behaviour, not only of text."""
+
+    __test__ = False  # not a pytest class, whatever its name
+
+    total: int
+    failed: int
+    # 'test "B fails" (diamond.gptest.hcl:14): task "D": expected Omitted, got Succeeded'
+    first_failure: str = ""
+
+    def summary(self) -> str:
+        """'6 tests: 6 fail on this change', '6 tests: all pass on this change'."""
+        if not self.total:
+            return self.first_failure or "no tests"
+        n = f"{self.total} test{'s' if self.total != 1 else ''}"
+        if not self.failed:
+            return f"{n}: {'all pass' if self.total > 1 else 'it passes'} on this change"
+        return f"{n}: {self.failed} fail{'s' if self.failed == 1 else ''} on this change"
+
+
+@dataclass(frozen=True)
 class PlanData:
     stack: str
     target: Target
@@ -315,6 +367,13 @@ class PlanData:
     # The commit the record named when the plan was read (what `restamps` compares).
     record_commit: str | None = None
     record_dirty: bool = False
+    # The overrides that hold after this plan (the record's, less those the module now
+    # supersedes or whose objects go); apply records them.
+    overrides: tuple[Override, ...] = ()
+    # What a reviewer should know that is not a change: an override kept, or one that ends.
+    notes: tuple[str, ...] = ()
+    # The module's tests on the new code, when it has some and the plan changes a pipeline.
+    tests: TestsOutcome | None = None
 
     @property
     def applyable(self) -> bool:

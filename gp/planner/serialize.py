@@ -13,6 +13,7 @@ from typing import Any
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Lifecycle
 from gp.errors import PlanError, SourcePos
+from gp.planner.overrides import override_from_dict, override_to_dict
 from gp.planner.plan import (
     FORMAT_VERSION,
     Action,
@@ -23,6 +24,7 @@ from gp.planner.plan import (
     Drift,
     FieldDiff,
     Mode,
+    Override,
     PlanData,
     Promotion,
     RecordFix,
@@ -31,6 +33,7 @@ from gp.planner.plan import (
     ScheduleChange,
     SchedulePreview,
     Target,
+    TestsOutcome,
 )
 from gp.planner.typed import Fields
 
@@ -270,6 +273,15 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "promotion": _promotion(plan.promotion),
         "record_commit": plan.record_commit,
         "record_dirty": plan.record_dirty,
+        "overrides": [override_to_dict(o) for o in plan.overrides],
+        "notes": list(plan.notes),
+        "tests": None
+        if plan.tests is None
+        else {
+            "total": plan.tests.total,
+            "failed": plan.tests.failed,
+            "first_failure": plan.tests.first_failure,
+        },
     }
 
 
@@ -306,6 +318,7 @@ def _impact(r: RunImpact) -> dict[str, Any]:
                 "stack": c.stack,
                 "address": c.address,
                 "suspended": c.suspended,
+                "next_run": c.next_run,
             }
             for c in r.crons
         ],
@@ -323,6 +336,7 @@ def _impact_from(d: Fields) -> RunImpact:
                 c.get("stack", str, optional=True),
                 c.get("address", str, optional=True),
                 bool(c.get("suspended", bool, optional=True)),
+                c.get("next_run", str, optional=True),
             )
             for c in d.items("crons")
         ),
@@ -372,7 +386,25 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         promotion=_promotion_from(f.sub("promotion", optional=True)),
         record_commit=f.get("record_commit", str, optional=True),
         record_dirty=bool(f.get("record_dirty", bool, optional=True)),
+        # Plans saved before overrides have neither.
+        overrides=_overrides_from(f),
+        notes=f.strings("notes", optional=True),
+        tests=_tests_from(f),
     )
+
+
+def _tests_from(f: Fields) -> TestsOutcome | None:
+    t = f.sub("tests", optional=True)  # plans saved before the tests' outcome have none
+    if t is None:
+        return None
+    return TestsOutcome(t.get("total", int), t.get("failed", int), t.get("first_failure", str))
+
+
+def _overrides_from(f: Fields) -> tuple[Override, ...]:
+    try:
+        return tuple(override_from_dict(o.data) for o in f.items("overrides", optional=True))
+    except (KeyError, TypeError) as exc:
+        raise PlanError(f"plan file is damaged: an override lacks {exc}") from exc
 
 
 def save_plan(plan: PlanData) -> str:

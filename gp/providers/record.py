@@ -9,7 +9,12 @@ This module is the one place that reads and writes it. Format 2, keyed by object
      "objects": {"WorkflowTemplate/pipeline/x": {
          "address": "workflow_template.x", "apiVersion": ..., "kind": ..., "namespace": ...,
          "name": ..., "applied": {<manifest gp sent>},
-         "sensitive": [<paths of its sensitive fields>]}}}
+         "sensitive": [<paths of its sensitive fields>], "applied_at": "..."}},
+     "overrides": [{"address": ..., "kind": ..., "name": ..., "path": "spec.suspend",
+                    "value": true, "module_value": null, "by": ..., "at": ..., "reason": ...}]}
+
+An object's ``applied_at`` and the ``overrides`` (`gp cron suspend`) are optional: records
+written before them load.
 
 Format 1 (gp before 0.x: ``objects`` keyed by address) is still read; it may list one object
 under two addresses, which the next plan reports and its apply removes (``RecordFix``).
@@ -25,9 +30,11 @@ from typing import Any
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
 from gp.planner.normalize import strip_server_fields
+from gp.planner.overrides import override_from_dict, override_to_dict
 from gp.planner.plan import (
     Action,
     Mode,
+    Override,
     PlanData,
     RecordEntry,
     RecordFix,
@@ -54,6 +61,7 @@ def _entry_to_json(address: str, entry: RecordEntry) -> dict[str, Any]:
         "name": entry.ref.name,
         "applied": entry.applied,
         **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
+        **({"applied_at": entry.applied_at} if entry.applied_at else {}),
     }
 
 
@@ -62,6 +70,7 @@ def _entry_from_json(o: dict[str, Any]) -> RecordEntry:
         ref=ObjectRef(o["apiVersion"], o["kind"], o.get("namespace"), o["name"]),
         applied=o.get("applied") or {},
         sensitive_paths=tuple(str(p) for p in o.get("sensitive") or ()),
+        applied_at=o.get("applied_at"),
     )
 
 
@@ -83,6 +92,8 @@ def record_to_json(record: StackRecord) -> str:
         doc["commit"] = record.commit
         doc["dirty"] = record.dirty
     doc["objects"] = dict(sorted(objects.items()))
+    if record.overrides:
+        doc["overrides"] = [override_to_dict(o) for o in record.overrides]
     return dumps_pretty(doc) + "\n"
 
 
@@ -107,6 +118,7 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
                     raise ValueError(f"{address} is listed for two objects, {key} and another")
                 entries[address] = _entry_from_json(o)
         commit = doc.get("commit")
+        overrides = tuple(override_from_dict(o) for o in doc.get("overrides") or ())
     except ProviderError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -122,6 +134,7 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
         applied_by=doc.get("applied_by"),
         commit=str(commit) if commit else None,
         dirty=bool(doc.get("dirty")),
+        overrides=overrides,
     )
 
 
@@ -147,7 +160,7 @@ class _Entries:
         self.drop(entry.ref)
         self.by_address[address] = entry
 
-    def take(self, change: ResourceChange) -> None:
+    def take(self, change: ResourceChange, at: str) -> None:
         if change.action in (Action.DELETE, Action.FORGET):
             self.by_address.pop(change.address, None)
             self.drop(change.ref)
@@ -155,7 +168,8 @@ class _Entries:
         if change.prior_ref is not None:
             self.drop(change.prior_ref)
         if change.after is not None:
-            self.put(change.address, RecordEntry(change.ref, change.after, change.sensitive_paths))
+            entry = RecordEntry(change.ref, change.after, change.sensitive_paths, at)
+            self.put(change.address, entry)
 
     def address_of(self, ref: ObjectRef) -> str | None:
         return next(
@@ -180,27 +194,31 @@ def next_record(
     """
     entries = _Entries(old, plan.record_fixes)
     for change in applied:
-        entries.take(change)
+        entries.take(change, applied_at)
 
-    def made() -> StackRecord:
+    def made(overrides: Iterable[Override]) -> StackRecord:
+        kept = dict(sorted(entries.by_address.items()))
         return StackRecord(
             old.stack,
-            dict(sorted(entries.by_address.items())),
+            kept,
             applied_at,
             applied_by,
             plan.commit,
             plan.dirty,
+            # The overrides of the objects the record still has.
+            overrides=tuple(o for o in overrides if o.address in kept),
         )
 
     if not plan_current:
-        return made()
+        return made(old.overrides)
     for change in plan.changes:
         # An object the plan found already as desired but that the record lost (a deleted
         # ConfigMap) or holds under another address is taken in as it is now.
         if change.action is Action.NOOP and change.after:
             if entries.address_of(change.ref) != change.address:
                 entries.put(
-                    change.address, RecordEntry(change.ref, change.after, change.sensitive_paths)
+                    change.address,
+                    RecordEntry(change.ref, change.after, change.sensitive_paths, applied_at),
                 )
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
@@ -209,11 +227,13 @@ def next_record(
                 entries.by_address.pop(drift.address, None)
                 entries.drop(drift.ref)
             else:
+                after = strip_server_fields(drift.after)
                 entries.put(
                     drift.address,
-                    RecordEntry(drift.ref, strip_server_fields(drift.after), drift.sensitive_paths),
+                    RecordEntry(drift.ref, after, drift.sensitive_paths, applied_at),
                 )
-    return made()
+    # Read under this lock by the plan: those it kept (the module may have ended some).
+    return made(plan.overrides)
 
 
 def record_with(
@@ -221,7 +241,13 @@ def record_with(
 ) -> StackRecord:
     """The record with one object added (``gp import``)."""
     entries = _Entries(old)
-    entries.put(address, RecordEntry(ref, applied))
+    entries.put(address, RecordEntry(ref, applied, (), at))
     return StackRecord(
-        old.stack, dict(sorted(entries.by_address.items())), at, by, old.commit, old.dirty
+        old.stack,
+        dict(sorted(entries.by_address.items())),
+        at,
+        by,
+        old.commit,
+        old.dirty,
+        overrides=old.overrides,
     )

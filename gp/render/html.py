@@ -40,6 +40,9 @@ def rich_html(text: Text) -> str:
     console = Console(
         record=True,
         file=io.StringIO(),
+        # In a notebook rich would also show what it prints as an output of its own: the
+        # plan would appear twice. It is only recorded here, for export_html.
+        force_jupyter=False,
         width=120,
         color_system="truecolor",
         soft_wrap=True,

@@ -162,6 +162,14 @@ def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
         "summary": _summary(plan, add, change, destroy),
         "errors": [mask_text(e, secrets) for e in plan.errors],
         "warnings": [mask_text(w, secrets) for w in plan.warnings],
+        "notes": [mask_text(n, secrets) for n in plan.notes],
+        "tests": None
+        if plan.tests is None
+        else {
+            "total": plan.tests.total,
+            "failed": plan.tests.failed,
+            "first_failure": mask_text(plan.tests.first_failure, secrets),
+        },
         "runs": runs_json(plan),
         "applyable": plan.applyable,
         "record_fixes": [

@@ -101,6 +101,13 @@ def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
         out += [f"- {_cell(mask_text(e, secrets))}" for e in plan.errors] + [""]
     for warning in plan.warnings:
         out += [f"> :warning: {_cell(mask_text(warning, secrets))}", ""]
+    if plan.tests is not None:
+        mark = ":x:" if plan.tests.failed else ":white_check_mark:"
+        out += [f"**Tests (`gp test`) on this change:** {mark} {plan.tests.summary()}", ""]
+        if plan.tests.failed and plan.tests.first_failure:
+            out += [f"> first: `{_cell(mask_text(plan.tests.first_failure, secrets))}`", ""]
+    for note in plan.notes:
+        out += [f"> :information_source: {_cell(mask_text(note, secrets))}", ""]
     if plan.runs:
         out += ["**Runs of the templates that change:**", ""]
         out += [f"- {_cell(mask_text(line, secrets))}" for line in run_lines(plan)] + [""]

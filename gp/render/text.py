@@ -157,8 +157,17 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
     for warning in plan.warnings:
         out.append("Warning: ", style="bold yellow")
         out.append(mask_text(warning, secrets) + "\n\n")
+    if plan.tests is not None:
+        out.append("Tests (gp test) on this change: ", style="bold")
+        out.append(plan.tests.summary() + "\n", style="red" if plan.tests.failed else "green")
+        if plan.tests.failed and plan.tests.first_failure:
+            out.append(f"  first: {mask_text(plan.tests.first_failure, secrets)}\n")
+        out.append("\n")
     for note in fix_lines(plan):
         out.append("Note: ", style="bold")
+        out.append(mask_text(note, secrets) + "\n\n")
+    for note in plan.notes:
+        out.append("Note: ", style="bold cyan")
         out.append(mask_text(note, secrets) + "\n\n")
     out.append(summary(plan) + "\n", style="bold")
     return out

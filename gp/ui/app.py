@@ -24,8 +24,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from gp.errors import GPError
+from gp.render.layout import Layouts
 from gp.ui import envs
-from gp.ui.layout import Layouts
 from gp.ui.security import CSRF_FIELD, TOKEN_COOKIE, Guard
 from gp.ui.source import StackSource
 
@@ -136,16 +136,16 @@ def make_app(
 ) -> Starlette:
     """The UI for ``source``. ``token``: required from every browser (set when listening
     beyond loopback). ``allowed_hosts``: the Host names served (None: any)."""
-    from gp.ui import pages, plan_page, runs_pages
+    from gp.ui import cron_pages, pages, plan_page, runs_pages
 
     ui = UI(source, Guard(token, allowed_hosts), poll=poll)
     if now is not None:
         ui.now = now
     routes = [
         *runs_pages.routes(page),
+        *cron_pages.routes(page),
         Route("/", page("stack.html")(pages.stack), methods=["GET"]),
         Route("/pipelines/{address:path}", page("pipeline.html")(pages.pipeline), methods=["GET"]),
-        Route("/schedules", page("schedules.html")(pages.schedules), methods=["GET"]),
         Route("/plan", page("plan.html")(plan_page.plan), methods=["GET"]),
         Route("/envs", page("envs.html")(envs.page), methods=["GET"]),
         Route("/env", page()(envs.choose), methods=["POST"]),

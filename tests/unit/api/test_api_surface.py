@@ -29,6 +29,7 @@ PUBLIC = {
     "EnvironmentStatus",
     "EnvironmentRequired",
     "Run",
+    "RunRefused",
     "Node",
     "LogLine",
     "Diagnostic",
@@ -48,6 +49,8 @@ PUBLIC = {
 }
 
 STACK_METHODS = {
+    "suspend_cron",
+    "resume_cron",
     "validate",
     "compile",
     "objects",
@@ -79,6 +82,7 @@ STACK_METHODS = {
 
 
 RUN_MEMBERS = {
+    "retry",
     "raw",
     "snapshot",
     "name",

@@ -35,6 +35,8 @@ def test_json_top_level_shape():
         "summary",
         "errors",
         "warnings",
+        "notes",
+        "tests",
         "runs",
         "applyable",
         "record_fixes",
