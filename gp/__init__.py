@@ -21,7 +21,10 @@ from gp._version import __version__
 # TYPE_CHECKING (explicit re-exports); at run time each name is imported on first use.
 _EXPORTS = {
     "Stack": "gp.api.stack",
-    "Session": "gp.api.stack",
+    "Session": "gp.api.session",
+    "StateChange": "gp.api.state",
+    "EnvironmentStatus": "gp.environments.status",
+    "EnvironmentRequired": "gp.errors",
     "Plan": "gp.api.plans",
     "Change": "gp.api.plans",
     "FieldChange": "gp.api.plans",
@@ -47,6 +50,7 @@ _EXPORTS = {
     "LockError": "gp.errors",
     "ApplyError": "gp.errors",
     "RunError": "gp.errors",
+    "RunRefused": "gp.errors",
 }
 
 __all__ = [
@@ -59,6 +63,8 @@ __all__ = [
     "Diagnostic",
     "Diagnostics",
     "DiagnosticsError",
+    "EnvironmentRequired",
+    "EnvironmentStatus",
     "FieldChange",
     "GPError",
     "Graph",
@@ -70,11 +76,13 @@ __all__ = [
     "ProviderError",
     "Run",
     "RunError",
+    "RunRefused",
     "Session",
     "SourcePos",
     "Stack",
     "StackState",
     "StalePlanError",
+    "StateChange",
     "TestResults",
     "UnreachableError",
     "__version__",
@@ -86,23 +94,27 @@ if TYPE_CHECKING:
     from gp.api.plans import FieldChange as FieldChange
     from gp.api.plans import Plan as Plan
     from gp.api.runs import Run as Run
-    from gp.api.stack import Session as Session
+    from gp.api.session import Session as Session
     from gp.api.stack import Stack as Stack
+    from gp.api.state import StateChange as StateChange
     from gp.api.views import Diagnostics as Diagnostics
     from gp.api.views import Graph as Graph
     from gp.api.views import StackState as StackState
     from gp.api.views import TestResults as TestResults
+    from gp.environments.status import EnvironmentStatus as EnvironmentStatus
     from gp.errors import ApplyError as ApplyError
     from gp.errors import CompileError as CompileError
     from gp.errors import ConfigError as ConfigError
     from gp.errors import ConflictError as ConflictError
     from gp.errors import Diagnostic as Diagnostic
     from gp.errors import DiagnosticsError as DiagnosticsError
+    from gp.errors import EnvironmentRequired as EnvironmentRequired
     from gp.errors import GPError as GPError
     from gp.errors import LockError as LockError
     from gp.errors import PlanError as PlanError
     from gp.errors import ProviderError as ProviderError
     from gp.errors import RunError as RunError
+    from gp.errors import RunRefused as RunRefused
     from gp.errors import SourcePos as SourcePos
     from gp.errors import StalePlanError as StalePlanError
     from gp.errors import UnreachableError as UnreachableError

@@ -6,7 +6,7 @@ text (``Error: file:line:col: message``) and exit codes; nothing else formats er
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -94,6 +94,18 @@ class ConfigError(GPError):
     """HCL that cannot be parsed or evaluated: syntax, references, types, variables."""
 
 
+class EnvironmentRequired(ConfigError):
+    """The module declares environments and none was chosen (nor is one the default)."""
+
+    def __init__(self, names: list[str], pos: SourcePos | None = None) -> None:
+        super().__init__(
+            f"this module declares the environments {', '.join(names)}: choose one with "
+            "--env NAME (or GP_ENV, or env= in the Python API), or mark one default = true",
+            pos,
+        )
+        self.names = names
+
+
 class CompileError(GPError):
     """A module that evaluates but does not make valid Argo objects."""
 
@@ -139,6 +151,47 @@ class RunError(GPError):
     """A run that cannot be submitted, stopped or resubmitted as asked (parameters, drift, a
     pipeline or task not declared, a run already ended), a run not found, or a wait that timed
     out."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One reason a run was refused: ``text``, then what to do, in the words of whoever
+    asked (``kind`` picks the hint: "parameter" for a missing ``name``, "drift")."""
+
+    text: str
+    kind: str = ""
+    name: str = ""
+
+
+# What to do, as the Python API says it; the CLI and the UI pass their own (``RunRefused.say``).
+API_WORDS: Mapping[str, str] = {
+    "parameter": "pass {name}=VALUE",
+    "drift": "apply first (Stack.plan shows how it differs), or pass allow_drift=True to run "
+    "the live version anyway",
+}
+
+
+class RunRefused(RunError):
+    """A run refused before anything was sent: parameters that do not fit the template, or a
+    live template that differs from the module. Each reason is a diagnostic."""
+
+    def __init__(self, reasons: Sequence[Refusal], words: Mapping[str, str] = API_WORDS):
+        self.reasons = tuple(reasons)
+        self.words = words
+        self.lines = [self._line(r) for r in self.reasons]
+        super().__init__("\n".join(self.lines))
+
+    def _line(self, r: Refusal) -> str:
+        hint = self.words.get(r.kind, "").format(name=r.name) if r.kind else ""
+        return f"{r.text}: {hint}" if hint else r.text
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [Diagnostic(line) for line in self.lines]
+
+    def say(self, words: Mapping[str, str]) -> RunRefused:
+        """The same refusal in other words (the CLI's flags, the UI's fields)."""
+        return RunRefused(self.reasons, words)
 
 
 class ApplyError(ProviderError):

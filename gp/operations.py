@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,15 +22,13 @@ from gp.errors import (
     PlanError,
     ProviderError,
     SourcePos,
-    StalePlanError,
 )
-from gp.suggest import did_you_mean
 
 if TYPE_CHECKING:
     # Imported where used: a command served from the outcome cache never loads the parser,
     # the compiler or the Argo schema, and an offline command never loads a client.
     from gp.cache.blocks import Blocks
-    from gp.compile.objects import CompiledObject, ObjectRef
+    from gp.compile.objects import CompiledObject
     from gp.config.model import Block, Module, ProviderConfig
     from gp.config.reads import Reads
     from gp.planner.applied import ApplyReport
@@ -57,6 +55,11 @@ class Inputs:
     # In place of the module's provider block (the Python API's ``provider=``): one module
     # planned against several targets side by side.
     provider: ProviderConfig | None = None
+    # One of the module's environments (--env); None: the default one, or a module without.
+    environment: str | None = None
+    # Where relative target paths start when the module is read from elsewhere (gp promote's
+    # checkout of an earlier commit): the user's module folder.
+    target_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,12 @@ def load(
         compile_object=compile_ref,
         cache_dir=inputs.cache_dir,
         reads=reads,
+        environment=inputs.environment,
         blocks=blocks,
     )
     if inputs.provider is not None:
         module.provider = inputs.provider
+    module.target_dir = inputs.target_dir
     return module
 
 
@@ -140,7 +145,12 @@ def render(inputs: Inputs, fmt: str) -> str:
 
 
 def _outcome_key(inputs: Inputs) -> str:
-    return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env), inputs.provider)
+    return outcomes.key(
+        inputs.root_dir,
+        inputs.var_args,
+        dict(inputs.env),
+        (inputs.provider, inputs.environment, inputs.target_dir),
+    )
 
 
 def _outcome(inputs: Inputs) -> outcomes.Outcome:
@@ -263,7 +273,7 @@ def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
 def provider_for(module: Module, cache_dir: Path | None = None) -> Provider:
     from gp.providers.factory import make_provider
 
-    return make_provider(module.provider, module.root_dir, cache_dir)
+    return make_provider(module.provider, module.target_base, cache_dir)
 
 
 def plan(
@@ -278,10 +288,12 @@ def plan(
     """Read the target and diff (``mode`` None: a normal plan); the server confirms the
     updates ``parallelism`` at a time. The caller holds the stack's lock around plan and
     apply."""
+    from gp.external.git import git_commit
     from gp.planner import make_plan
     from gp.planner.plan import Mode
 
-    live = provider.read(compiled.module.stack, compiled.objects)
+    module = compiled.module
+    live = provider.read(module.stack, compiled.objects)
     made = make_plan(
         compiled.objects,
         live,
@@ -292,43 +304,47 @@ def plan(
         confirm=provider.dry_run,
         inputs_hash=compiled.inputs_hash,
         now=now or datetime.now(UTC),
-        secrets=compiled.module.sensitive_values,
+        secrets=module.sensitive_values,
+        moves=module.moved,
+        removals=module.removed,
+        environment=module.environment,
+        commit=git_commit(module.root_dir),
+        root=module.root_dir,
         parallelism=parallelism,
     )
-    return with_runs(made, provider)
+    return with_tests(with_runs(made, provider), compiled)
+
+
+def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
+    """The plan with how the module's tests fare on its code (gp/testing/runner.plan_tests)."""
+    from gp.planner.plan import TestsOutcome
+    from gp.render.tests import first_failure
+    from gp.testing.runner import plan_tests
+
+    root = compiled.module.root_dir
+    found = plan_tests(plan, compiled.objects, root)
+    if found is None:
+        return plan
+    if isinstance(found, str):
+        return replace(plan, tests=TestsOutcome(0, 0, found))
+    first = first_failure(found, lambda f: os.path.relpath(f, root))
+    return replace(plan, tests=TestsOutcome(len(found.results), found.failed, first))
 
 
 def with_runs(plan: PlanData, provider: Provider) -> PlanData:
-    """The plan with the runs in progress and the crons of each template it changes or
-    deletes (gp/runs/awareness.py); unchanged on a provider with no engine."""
-    from dataclasses import replace
-
+    """The plan with the runs and crons of each template it changes or deletes
+    (gp/runs/awareness.py), through the provider's engine when it has one."""
     from gp.planner.plan import Action
 
     if not any(c.action in (Action.UPDATE, Action.DELETE, Action.REPLACE) for c in plan.changes):
-        return plan  # no template changes: nothing to look up (and the runs code not loaded)
+        return plan  # no template changes (awareness says so too): no engine, no runs code
     from gp.runs import awareness
 
-    changing = awareness.changing_templates(plan)
-    engine_of = getattr(provider, "engine", None)
-    if not changing or engine_of is None:
-        return plan
     try:
-        engine = engine_of()
+        engine = provider.engine()
     except ProviderError:  # the directory provider: nothing runs there
-        return plan
-    cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
-    namespaces = (
-        [None]
-        if cluster_wide
-        else sorted(
-            {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
-        )
-    )
-    workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
-    crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
-    runs, warnings = awareness.assess(plan, workflows, crons)
-    return replace(plan, runs=runs, warnings=warnings)
+        engine = None
+    return awareness.with_runs(plan, engine)
 
 
 def run_context(compiled: CompiledStack, provider: Provider, who: str | None = None) -> RunContext:
@@ -377,35 +393,6 @@ def read_plan_file(path: Path) -> PlanData:
         raise PlanError(f"{path}: not a valid gp plan file ({type(exc).__name__}: {exc})") from exc
 
 
-def check_plan_applies(plan: PlanData, provider: Provider, stack: str | None = None) -> None:
-    """Refuse a saved plan made for another stack or target, or whose live objects changed
-    since it was made."""
-    if plan.errors:
-        raise PlanError("the plan has errors and cannot be applied:\n" + "\n".join(plan.errors))
-    if stack is not None and plan.stack != stack:
-        raise StalePlanError(
-            f"the plan was made for the stack {plan.stack!r}, not {stack!r}; make a new plan"
-        )
-    if plan.target != provider.target:
-        raise StalePlanError(
-            f"the plan was made for {describe_target(plan.target)}, "
-            f"not {describe_target(provider.target)}; make a new plan"
-        )
-    from gp.planner.serialize import stale_refs
-
-    changed = provider.changed_refs(stale_refs(plan))
-    if changed:
-        names = ", ".join(str(r) for r in sorted(changed))
-        raise StalePlanError(
-            f"the saved plan is stale: {names} changed since it was made; run gp plan again"
-        )
-
-
-def describe_target(target) -> str:
-    where = target.server or "?"
-    return f"{target.provider} {where} (namespace {target.namespace})"
-
-
 def apply(
     plan: PlanData,
     provider: Provider,
@@ -426,31 +413,3 @@ def apply(
         lock=lock,
         interrupted=interrupted,
     )
-
-
-def adopt(compiled: CompiledStack, provider: Provider, address: str, ident: str) -> ObjectRef:
-    """`gp import ADDR NAMESPACE/NAME`: mark a live object as this stack's, under ADDR."""
-    from gp.compile.objects import ObjectRef
-
-    declared = {o.address: o for o in compiled.objects}
-    obj = declared.get(address)
-    if obj is None:
-        hint = did_you_mean(address, declared)
-        raise PlanError(
-            f"{address} is not declared in the configuration{hint} "
-            "(write its block first, then import)"
-        )
-    given_ns, _, name = ident.rpartition("/")
-    namespace = given_ns or None
-    if obj.ref.namespace is None and namespace:
-        raise PlanError(f"{address} is cluster-scoped; give only its NAME")
-    ref = ObjectRef(
-        obj.ref.api_version, obj.ref.kind, namespace if obj.ref.namespace else None, name
-    )
-    if (ref.namespace, ref.name) != (obj.ref.namespace, obj.ref.name):
-        raise PlanError(
-            f"{address} declares {obj.ref}, not {ref}; "
-            "set its name and namespace to match the object you import"
-        )
-    provider.adopt(ref, compiled.module.stack, address)
-    return ref

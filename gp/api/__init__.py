@@ -15,8 +15,9 @@ _EXPORTS = {
     "Change": "gp.api.plans",
     "FieldChange": "gp.api.plans",
     "Plan": "gp.api.plans",
-    "Session": "gp.api.stack",
+    "Session": "gp.api.session",
     "Stack": "gp.api.stack",
+    "StateChange": "gp.api.state",
     "Diagnostics": "gp.api.views",
     "Graph": "gp.api.views",
     "StackState": "gp.api.views",
@@ -33,6 +34,7 @@ __all__ = [
     "Session",
     "Stack",
     "StackState",
+    "StateChange",
     "TestResults",
 ]
 
@@ -41,8 +43,9 @@ if TYPE_CHECKING:
     from gp.api.plans import Change as Change
     from gp.api.plans import FieldChange as FieldChange
     from gp.api.plans import Plan as Plan
-    from gp.api.stack import Session as Session
+    from gp.api.session import Session as Session
     from gp.api.stack import Stack as Stack
+    from gp.api.state import StateChange as StateChange
     from gp.api.views import Diagnostics as Diagnostics
     from gp.api.views import Graph as Graph
     from gp.api.views import StackState as StackState

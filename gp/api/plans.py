@@ -103,6 +103,11 @@ class Plan:
         return self._raw.stack
 
     @property
+    def environment(self) -> str | None:
+        """The environment the plan was made for (None: the module has none)."""
+        return self._raw.environment
+
+    @property
     def mode(self) -> str:
         """ "normal", "destroy" or "refresh-only"."""
         return self._raw.mode.value
@@ -133,6 +138,12 @@ class Plan:
     def errors(self) -> list[str]:
         """Why the plan cannot be applied; empty when it can."""
         return list(self._data["errors"])
+
+    @property
+    def applyable(self) -> bool:
+        """Whether applying it writes anything: a change, or (with no change) the git commit
+        the stack's record names brought up to date."""
+        return self._raw.applyable
 
     @property
     def has_changes(self) -> bool:

@@ -267,6 +267,14 @@ class Run:
             self._run = runs_api.stop(ctx, self.ident, terminate)
         return self
 
+    def retry(self, nodes: Sequence[str] = ()) -> Run:
+        """Argo's retry, in this same Workflow (`gp retry`): its failed and errored nodes run
+        again, and ``nodes`` (display names) too, even succeeded ones; the exit handler runs
+        again. Returns itself, re-read. Raises gp.RunError for a run that has not ended."""
+        with self._open() as ctx:
+            self._run = runs_api.retry(ctx, self.ident, tuple(nodes))
+        return self
+
     def resubmit(
         self,
         parameters: Mapping[str, Any] | None = None,

@@ -10,30 +10,34 @@ between cells sees the edit. The CLI's commands are thin wrappers over these met
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gp import operations
 from gp.api.plans import ApplyResult, Plan
-from gp.errors import ApplyError, GPError, PlanError
+from gp.api.session import Session, chosen_targets
+from gp.environments.loading import check_targets
+from gp.environments.loading import validate as validate_all
+from gp.errors import GPError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.plan import Mode
-from gp.planner.targets import address_problem
 
 if TYPE_CHECKING:
-    # Imported where used: `gp plan` never loads the runs, the views or the graph renderer.
+    # Imported where used: `gp plan` never loads the runs, environments, views or graphs.
+    from gp.api.envs import EnvironmentStatus
     from gp.api.runs import Run
     from gp.api.views import Diagnostics, Graph, StackState, TestResults
     from gp.compile.objects import ObjectRef
-    from gp.providers.base import Interrupted, Progress, Provider, StackLock
+    from gp.providers.base import Progress
     from gp.runs.actions import RunContext
 
-__all__ = ["Session", "Stack"]
+__all__ = ["Session", "Stack"]  # Session lives in gp/api/session.py
 
 
 def _var_args(
@@ -48,13 +52,13 @@ def _var_args(
     return tuple(out)
 
 
-def _targets(target: str | None, targets: Sequence[str]) -> tuple[str, ...]:
-    chosen = tuple(targets) + ((target,) if target else ())
-    for address in chosen:
-        problem = address_problem(address)
-        if problem:
-            raise PlanError(f"target {address}: {problem}")
-    return chosen
+def _environment(
+    env: str | Mapping[str, str] | None, environ: Mapping[str, str] | None
+) -> tuple[str | None, dict[str, str]]:
+    """(environment name, process environment); a mapping as ``env`` is what it meant before."""
+    if env is not None and not isinstance(env, str):
+        return None, dict(env)
+    return env, dict(os.environ if environ is None else environ)
 
 
 class Stack:
@@ -64,7 +68,9 @@ class Stack:
     the last value wins). ``provider`` replaces the module's provider block, as one block would
     read: ``{"kubernetes": {"kubeconfig": "...", "namespace": "ci"}}`` or
     ``{"directory": {"path": "deploy"}}``; relative paths are relative to the module. ``env``
-    is where `GP_VAR_*` values come from (a copy of ``os.environ`` by default).
+    names one of the module's environments (`--env`; None: its default one, or a module
+    without environments); ``environ`` is where `GP_VAR_*` values come from (a copy of
+    ``os.environ`` by default).
     """
 
     def __init__(
@@ -74,7 +80,8 @@ class Stack:
         vars: Mapping[str, Any] | None = None,
         var_files: Sequence[str | os.PathLike[str]] = (),
         provider: Mapping[str, Mapping[str, Any]] | None = None,
-        env: Mapping[str, str] | None = None,
+        env: str | Mapping[str, str] | None = None,
+        environ: Mapping[str, str] | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         override = None
@@ -87,14 +94,16 @@ class Stack:
             from gp.config.loader import provider_override  # the loader is heavy; only here
 
             override = provider_override(kind, dict(settings or {}))
+        name, process = _environment(env, environ)
         self._inputs = operations.Inputs(
             root_dir=Path(path).resolve(),
             var_args=_var_args(vars, var_files),
-            env=dict(os.environ if env is None else env),
+            env=process,
             cache_dir=Path(cache_dir)
             if cache_dir is not None
             else operations.default_cache_dir() / "parse",
             provider=override,
+            environment=name,
         )
 
     @classmethod
@@ -103,16 +112,20 @@ class Stack:
         path: str | os.PathLike[str],
         var_args: Sequence[tuple[str, str]] = (),
         *,
-        env: Mapping[str, str] | None = None,
+        env: str | Mapping[str, str] | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> Stack:
         """A stack from variables as a command line gives them: ``("var", "NAME=VALUE")`` and
-        ``("var-file", "PATH")`` in the order typed (the last value wins)."""
+        ``("var-file", "PATH")`` in the order typed (the last value wins); ``env`` and
+        ``environ`` as in ``Stack()``."""
+        name, process = _environment(env, environ)
         return cls.from_inputs(
             operations.Inputs(
                 root_dir=Path(path).resolve(),
                 var_args=tuple(var_args),
-                env=dict(os.environ if env is None else env),
+                env=process,
                 cache_dir=operations.default_cache_dir() / "parse",
+                environment=name,
             )
         )
 
@@ -134,8 +147,61 @@ class Stack:
         """What the stack was made from (gp.operations.Inputs): folder, variables, env, provider."""
         return self._inputs
 
+    @property
+    def env(self) -> str | None:
+        """The environment asked for (None: the module's default one, or it has none)."""
+        return self._inputs.environment
+
+    def with_env(self, env: str | None) -> Stack:
+        """The same module, variables and settings, for another of its environments."""
+        return Stack.from_inputs(dataclasses.replace(self._inputs, environment=env))
+
+    # -- environments (gp/api/envs.py) -----------------------------------------------------
+
+    def environments(self) -> list[EnvironmentStatus]:
+        """Each environment's target, last apply, drift, last runs and how far it is behind
+        the one it promotes from (`gp envs`); [] for a module without environments."""
+        from gp.api import envs
+
+        return envs.status(self._inputs)
+
+    def promote(self, *, force: bool = False, lock_timeout: float = 0.0) -> Plan:
+        """This environment's plan at the commit last applied to the one it promotes from."""
+        with self.promotion(force=force, lock_timeout=lock_timeout) as (_session, plan):
+            return plan
+
+    def promotion(
+        self, *, force: bool = False, lock_timeout: float = 0.0, who: str | None = None
+    ) -> AbstractContextManager[tuple[Session, Plan]]:
+        """The promotion's plan, with the lock it was made under still held: apply it with
+        the session (what `gp promote ENV` does after asking)."""
+        from gp.api import envs
+
+        return envs.promotion(self._inputs, force=force, lock_timeout=lock_timeout, who=who)
+
+    def plan_environments(
+        self,
+        *,
+        targets: Sequence[str] = (),
+        destroy: bool = False,
+        refresh_only: bool = False,
+        lock_timeout: float = 0.0,
+    ) -> dict[str, Plan | GPError]:
+        """A plan of each environment (`gp plan --all-envs`), or the error that kept one from
+        being made."""
+        from gp.api import envs
+
+        return envs.plans(
+            self._inputs,
+            targets=targets,
+            destroy=destroy,
+            refresh_only=refresh_only,
+            lock_timeout=lock_timeout,
+        )
+
     def __repr__(self) -> str:
-        return f"<gp.Stack {str(self.root)!r}>"
+        env = f" env={self.env!r}" if self.env else ""
+        return f"<gp.Stack {str(self.root)!r}{env}>"
 
     # -- offline ---------------------------------------------------------------------------
 
@@ -145,7 +211,7 @@ class Stack:
         from gp.api.views import Diagnostics
 
         try:
-            count, found = operations.validate(self._inputs)
+            count, found = validate_all(self._inputs)
         except GPError as err:  # the files could not even be parsed
             return Diagnostics(err.diagnostics, 0)
         return Diagnostics(found, count)
@@ -192,6 +258,7 @@ class Stack:
         """Hold the stack's lock (waiting up to ``timeout`` seconds) to plan and apply under
         it, as `gp apply` does from its plan to its last write."""
         compiled = self.compile()
+        check_targets(compiled.module)
         provider = operations.provider_for(compiled.module, self._inputs.cache_dir)
         try:
             with provider.lock(compiled.module.stack, who or whoami(), timeout) as held:
@@ -214,7 +281,7 @@ class Stack:
         (``plan.errors`` says why; apply refuses it)."""
         (
             Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
+            chosen_targets(target, targets),
         )  # before reading anything
         with self.lock(lock_timeout) as session:
             return session.plan(
@@ -245,7 +312,7 @@ class Stack:
         saved = Plan.load(plan) if isinstance(plan, (str, os.PathLike)) else plan
         (
             Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
+            chosen_targets(target, targets),
         )  # before reading anything
         with self.lock(lock_timeout) as session:
             the_plan = (
@@ -261,7 +328,7 @@ class Stack:
             )
             if saved is None:
                 the_plan.raise_for_errors()
-                if not the_plan.has_changes:  # as `gp apply`: nothing to write, nothing written
+                if not the_plan.applyable:  # as `gp apply`: nothing to write, nothing written
                     return ApplyResult(ApplyReport(), the_plan)
             return session.apply(
                 the_plan,
@@ -276,14 +343,28 @@ class Stack:
         """Delete everything the stack owns (`gp destroy --auto-approve`)."""
         return self.apply(target=target, targets=targets, destroy=True, lock_timeout=lock_timeout)
 
+    def suspend_cron(
+        self, address: str, *, reason: str = "", lock_timeout: float = 0.0
+    ) -> ApplyResult:
+        """Suspend the applied cron at ``address`` (`gp cron suspend`): ``spec.suspend`` set
+        and the override recorded with who, when and ``reason``; plans keep it as a note."""
+        with self.lock(lock_timeout) as session:
+            return session.cron(address, suspend=True, reason=reason)
+
+    def resume_cron(self, address: str, *, lock_timeout: float = 0.0) -> ApplyResult:
+        """Lift the override of `gp cron suspend` (`gp cron resume`): the cron runs again."""
+        with self.lock(lock_timeout) as session:
+            return session.cron(address, suspend=False)
+
     def state(self) -> StackState:
-        """What the stack owns on its target, from its record (`gp show`)."""
+        """What the stack owns on its target, from its record (`gp show`); its methods change
+        the record by hand (`gp state`)."""
         from gp.api.views import StackState
 
         module = operations.load(self._inputs)
         provider = operations.provider_for(module)
         try:
-            return StackState(provider.owned(module.stack), provider.target)
+            return StackState(provider.owned(module.stack), provider.target, self._inputs)
         finally:
             provider.close()
 
@@ -293,7 +374,9 @@ class Stack:
         provider = operations.provider_for(compiled.module)
         try:
             with provider.lock(compiled.module.stack, whoami(), 0):
-                return operations.adopt(compiled, provider, address, ident)
+                from gp.api import state as state_ops
+
+                return state_ops.adopt(compiled, provider, address, ident)
         finally:
             provider.close()
 
@@ -359,85 +442,3 @@ class Stack:
             yield operations.run_context(compiled, provider)
         finally:
             provider.close()
-
-
-class Session:
-    """The stack's lock, held (``Stack.lock``): plans made and applied under it."""
-
-    def __init__(
-        self, compiled: operations.CompiledStack, provider: Provider, held: StackLock
-    ) -> None:
-        self.compiled = compiled
-        self.provider = provider
-        self.held = held
-        self._made: list[object] = []  # plans made under this lock: they cannot be stale
-
-    @property
-    def lock_id(self) -> str:
-        """The id of the lock held (what `gp unlock` takes)."""
-        return self.held.lock_id
-
-    @property
-    def sensitive(self) -> frozenset[str]:
-        """The texts of the module's sensitive values, masked in whatever is shown."""
-        return self.compiled.module.sensitive_values
-
-    def plan(
-        self,
-        *,
-        target: str | None = None,
-        targets: Sequence[str] = (),
-        destroy: bool = False,
-        refresh_only: bool = False,
-        parallelism: int = 10,
-    ) -> Plan:
-        """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
-        and it is not checked again."""
-        mode, chosen = (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
-        )
-        raw = operations.plan(
-            self.compiled, self.provider, mode=mode, targets=chosen, parallelism=parallelism
-        )
-        self._made.append(raw)
-        return Plan(raw, self.sensitive)
-
-    def check(self, plan: Plan) -> Plan:
-        """Refuse a plan made elsewhere (a saved one, or one made under an earlier lock) for
-        another stack or target, or whose objects changed since; returns it ready to apply
-        under this lock, masking the module's sensitive values too."""
-        operations.check_plan_applies(plan.raw, self.provider, self.compiled.module.stack)
-        self._made.append(plan.raw)
-        return Plan(plan.raw, plan.sensitive | self.sensitive)
-
-    def apply(
-        self,
-        plan: Plan,
-        *,
-        force_conflicts: bool = False,
-        parallelism: int = 10,
-        progress: Progress | None = None,
-        interrupted: Interrupted | None = None,
-    ) -> ApplyResult:
-        """Write ``plan``. A plan made (or checked) under this same lock is applied as is; any
-        other is first checked, as `gp apply PLANFILE` checks a saved plan."""
-        if not any(made is plan.raw for made in self._made):
-            plan = self.check(plan)
-        elif plan.raw.errors:
-            plan.raise_for_errors()
-        try:
-            raw = operations.apply(
-                plan.raw,
-                self.provider,
-                force_conflicts=force_conflicts,
-                parallelism=parallelism,
-                progress=progress,
-                lock=self.held,
-                interrupted=interrupted,
-            )
-        except ApplyError as err:
-            if isinstance(err.result, ApplyReport):
-                err.result = ApplyResult(err.result, plan)
-            raise
-        return ApplyResult(raw, plan)

@@ -4,9 +4,11 @@ stack owns, each rendering itself in a notebook."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from gp.errors import Diagnostic
+from gp.api import state as state_ops
+from gp.api.state import StateChange
+from gp.errors import Diagnostic, GPError
 from gp.planner.plan import StackRecord, Target
 from gp.render import graph as render_graph
 from gp.render import html as render_html
@@ -15,6 +17,7 @@ from gp.render.formats import renderer, to_string
 from gp.render.tests import render_text as tests_text
 
 if TYPE_CHECKING:  # gp test's loader is heavy: a validate served from the cache skips it
+    from gp import operations
     from gp.testing import TestReport
 
 __all__ = ["Diagnostics", "Graph", "StackState", "TestResults"]
@@ -147,16 +150,47 @@ class TestResults:
 
 
 class StackState:
-    """What the stack owns on its target, from its record (`gp show` without a plan file)."""
+    """What the stack owns on its target, from its record (`gp show` without a plan file),
+    and the record changed by hand (`gp state`, gp/api/state.py): each change is made under
+    the stack's lock to the record as it is then, keeping the one before as a backup."""
 
-    def __init__(self, record: StackRecord, target: Target) -> None:
+    def __init__(
+        self, record: StackRecord, target: Target, inputs: operations.Inputs | None = None
+    ) -> None:
         self.record = record
         self.target = target
+        self._inputs = inputs
 
     @property
     def addresses(self) -> list[str]:
         """The addresses the stack's record lists, sorted."""
         return sorted(self.record.entries)
+
+    def list(self, *addresses: str) -> list[str]:
+        """The addresses, or those ``addresses`` name (`gp state list`)."""
+        return state_ops.listed(self.record, addresses)
+
+    def show(self, address: str) -> dict[str, Any]:
+        """One object and what gp last applied to it, masked (`gp state show`)."""
+        return state_ops.shown_entry(self.record, address)
+
+    def mv(self, src: str, dst: str, *, lock_timeout: float = 0.0) -> StateChange:
+        """Move ``src`` (an object, a block's instances or a module's objects) to ``dst``, in
+        the record and on the objects' address marks (`gp state mv`)."""
+        return self._change(lambda p, s: state_ops.move(p, s, src, dst), lock_timeout)
+
+    def rm(self, address: str, *, lock_timeout: float = 0.0) -> StateChange:
+        """Stop managing ``address``: out of the record, gp's marks off; it stays."""
+        return self._change(lambda p, s: state_ops.forget(p, s, address), lock_timeout)
+
+    def restore(self, *, lock_timeout: float = 0.0) -> StateChange:
+        """Put back the record as it was before the last change (`gp state restore`)."""
+        return self._change(state_ops.restore, lock_timeout)
+
+    def _change(self, change: state_ops.Change, lock_timeout: float) -> StateChange:
+        if self._inputs is None:
+            raise GPError("this StackState was made without its stack: use gp.Stack.state()")
+        return state_ops.by_hand(self._inputs, change, lock_timeout)
 
     def render(self, fmt: str = "text", *, color: bool = False) -> str:
         """The listing as `gp show --format FMT` prints it: "text", "json", "markdown" or

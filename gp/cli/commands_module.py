@@ -11,13 +11,21 @@ import click
 
 from gp.api import Stack
 from gp.cli import exitcodes
-from gp.cli.console import common_options, error_console, out_console, shown_file, var_options
+from gp.cli.console import (
+    chosen_env,
+    common_options,
+    error_console,
+    out_console,
+    shown_file,
+    var_options,
+)
 from gp.errors import ConfigError, DiagnosticsError
 
 
-def stack_for(root: Path, var_args=()) -> Stack:
-    """The stack a command works on: the -C folder and the variables in the order typed."""
-    return Stack.from_arguments(root, var_args)
+def stack_for(root: Path, var_args=(), env: str | None = None) -> Stack:
+    """The stack a command works on: the -C folder, the variables in the order typed and the
+    environment (--env, GP_ENV; ``env`` when neither names one)."""
+    return Stack.from_arguments(root, var_args, env=chosen_env() or env)
 
 
 @click.command()

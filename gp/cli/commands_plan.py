@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gp.api import ApplyResult, Plan
+from gp.api import ApplyResult, Plan, Session
 from gp.cli import exitcodes, output
 from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, error_console, is_terminal, out_console, var_options
@@ -66,7 +66,7 @@ def plan_options(fn):
     return var_options(fn)
 
 
-def _check_out(out_file: Path) -> None:
+def check_out(out_file: Path) -> None:
     folder = out_file.parent
     if not folder.is_dir():
         raise GPError(f'--out {out_file}: the folder "{folder}" does not exist; create it first')
@@ -93,11 +93,15 @@ def _check_out(out_file: Path) -> None:
     show_default=True,
 )
 @click.option("--verbose", is_flag=True, help="Show every field of created and destroyed objects.")
+@click.option(
+    "--all-envs", is_flag=True, help="Plan every environment of the module, one section each."
+)
 @plan_options
 @common_options
 def plan(
     out_file,
     destroy,
+    all_envs,
     detailed_exitcode,
     fmt_,
     verbose,
@@ -110,8 +114,19 @@ def plan(
     no_color,
 ) -> None:
     """Read the live objects, diff, and print the plan."""
+    if all_envs:
+        from gp.cli.commands_envs import plan_all
+
+        if out_file:
+            raise click.UsageError("--all-envs makes one plan per environment: it takes no --out")
+        changed = plan_all(
+            stack_for(root, var_args), fmt_, targets, destroy, refresh_only, lock_timeout, no_color
+        )
+        if detailed_exitcode and changed:
+            sys.exit(exitcodes.CHANGES)
+        return
     if out_file:
-        _check_out(out_file)  # before the plan, which may take minutes to make
+        check_out(out_file)  # before the plan, which may take minutes to make
     stack = stack_for(root, var_args)
     with stack.lock(parse_duration(lock_timeout)) as session:
         with output.progress("Reading the target", no_color):
@@ -124,18 +139,20 @@ def plan(
     output.print_plan(the_plan, fmt_, no_color, verbose)
     the_plan.raise_for_errors()
     if out_file:
-        try:
-            out_file.write_text(the_plan.to_json())
-        except OSError as exc:
-            raise GPError(
-                f"--out {out_file}: cannot write the plan: {exc.strerror or exc}"
-            ) from exc
-        if fmt_ == "text":
-            out_console(no_color).print(
-                f"\nSaved the plan to: {out_file}\nTo apply exactly this plan: gp apply {out_file}"
-            )
+        write_plan(the_plan, out_file, fmt_, no_color)
     if detailed_exitcode and the_plan.has_changes:
         sys.exit(exitcodes.CHANGES)
+
+
+def write_plan(the_plan: Plan, out_file: Path, fmt_: str, no_color: bool) -> None:
+    try:
+        out_file.write_text(the_plan.to_json())
+    except OSError as exc:
+        raise GPError(f"--out {out_file}: cannot write the plan: {exc.strerror or exc}") from exc
+    if fmt_ == "text":
+        out_console(no_color).print(
+            f"\nSaved the plan to: {out_file}\nTo apply exactly this plan: gp apply {out_file}"
+        )
 
 
 @click.command()
@@ -219,7 +236,8 @@ def _plan_and_apply(
 ) -> None:
     # A broken plan file is reported before anything touches the target.
     saved = Plan.load(planfile) if planfile else None
-    stack = stack_for(root, var_args)
+    # A saved plan names its environment; an --env that disagrees is refused by the check.
+    stack = stack_for(root, var_args, env=saved.environment if saved else None)
     with stack.lock(parse_duration(lock_timeout)) as session:
         if saved is not None:
             the_plan = session.check(saved)
@@ -234,35 +252,45 @@ def _plan_and_apply(
             output.print_plan(the_plan, "text", no_color)
             the_plan.raise_for_errors()
             if not the_plan.has_changes:
+                if the_plan.applyable:  # only the commit the record names is out of date
+                    session.apply(the_plan)
+                    commit = the_plan.raw.commit or ""
+                    out_console(no_color).print(
+                        f"The stack's record now names commit {commit[:12]}."
+                    )
                 return
-            _confirm(destroy, auto_approve)
-        stop = StopOnInterrupt(session.lock_id)
-        try:
-            with stop:
-                result = session.apply(
-                    the_plan,
-                    force_conflicts=force_conflicts,
-                    parallelism=parallelism,
-                    progress=output.apply_progress(no_color),
-                    interrupted=stop.interrupted,
-                )
-        except ApplyError as err:
-            # The writes are done (or partly done) even though the run failed: say which.
-            if isinstance(err.result, ApplyResult):
-                _print_result(err.result, no_color)
-            raise
-    _print_result(result, no_color)
+            confirm(destroy, auto_approve)
+        apply_in_place(session, the_plan, force_conflicts, parallelism, no_color)
+
+
+def apply_in_place(
+    session: Session, the_plan: Plan, force_conflicts: bool, parallelism: int, no_color: bool
+) -> None:
+    """Apply a plan made (or checked) under ``session``'s lock, and say what was done; a stop
+    or a failure exits with its code."""
+    stop = StopOnInterrupt(session.lock_id)
+    try:
+        with stop:
+            result = session.apply(
+                the_plan,
+                force_conflicts=force_conflicts,
+                parallelism=parallelism,
+                progress=output.apply_progress(no_color),
+                interrupted=stop.interrupted,
+            )
+    except ApplyError as err:
+        # The writes are done (or partly done) even though the run failed: say which.
+        if isinstance(err.result, ApplyResult):
+            output.print_apply_result(err.result, no_color)
+        raise
+    output.print_apply_result(result, no_color)
     if stop.interrupted():
         sys.exit(exitcodes.INTERRUPTED)
     if not result.ok:
         sys.exit(exitcodes.ERROR)
 
 
-def _print_result(result: ApplyResult, no_color: bool) -> None:
-    output.print_apply_result(result, no_color)
-
-
-def _confirm(destroy: bool, auto_approve: bool) -> None:
+def confirm(destroy: bool, auto_approve: bool) -> None:
     if auto_approve:
         return
     if not is_terminal() or not sys.stdin.isatty():

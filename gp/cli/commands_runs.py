@@ -1,9 +1,10 @@
-"""Commands for runs: run, watch, runs, logs, stop, resubmit. Each is a thin layer over the
+"""Commands for runs: run, watch, runs, logs, stop, retry, resubmit. Each is a thin layer over the
 Python API (gp.Stack's ``run``, ``runs`` and ``get_run``, and gp.Run's methods, which call
 gp/runs): it parses options and prints what the API returns, masked as the API masks it."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from gp.api.runs import Run
 from gp.cli import run_output
 from gp.cli.commands_module import stack_for
 from gp.cli.console import common_options, error_console, out_console, var_options
-from gp.errors import RunError
+from gp.errors import RunError, RunRefused
 from gp.render import runs as render_runs
 from gp.runs.dag import rows_of
 from gp.runs.params import parse_assignments, read_param_file
@@ -59,6 +60,23 @@ def follow_options(fn):
         help="Run even when the live pipeline differs from the module.",
     )(fn)
     return fn
+
+
+# What to do about a refused run, as the command line says it.
+CLI_WORDS = {
+    "parameter": "give -p {name}=VALUE",
+    "drift": "apply first (gp plan shows how it differs), or pass --allow-drift to run the live "
+    "version anyway",
+}
+
+
+@contextmanager
+def _in_cli_words():
+    """A refused run (gp.RunRefused, in the API's words) said with the command's options."""
+    try:
+        yield
+    except RunRefused as err:
+        raise err.say(CLI_WORDS) from err
 
 
 def _follow_flags(wait: bool, watch_: bool) -> None:
@@ -128,9 +146,10 @@ def run(
         if not sep or not key:
             raise RunError(f"--annotation {item!r}: expected KEY=VALUE")
         extra[key] = value
-    submitted = _stack(root, var_args).run(
-        address, values, name=name, allow_drift=allow_drift, annotations=extra
-    )
+    with _in_cli_words():
+        submitted = _stack(root, var_args).run(
+            address, values, name=name, allow_drift=allow_drift, annotations=extra
+        )
     _submitted(submitted, wait, watch_, no_color)
 
 
@@ -231,5 +250,33 @@ def resubmit(run_name, params, wait, watch_, allow_drift, var_args, root, no_col
     """A new run with the same parameters (-p overrides)."""
     _follow_flags(wait, watch_)
     values = parse_assignments(params)
-    new = _stack(root, var_args).get_run(run_name).resubmit(values, allow_drift=allow_drift)
+    with _in_cli_words():
+        new = _stack(root, var_args).get_run(run_name).resubmit(values, allow_drift=allow_drift)
     _submitted(new, wait, watch_, no_color)
+
+
+@click.command()
+@click.argument("run_name", metavar="RUN")
+@click.option(
+    "--node",
+    "nodes",
+    multiple=True,
+    metavar="NAME",
+    help="Also run this node again, even if it succeeded (repeatable).",
+)
+@click.option("--wait", is_flag=True, help="Wait for the run; the exit code is its result.")
+@click.option("--watch", "watch_", is_flag=True, help="Follow the run live.")
+@var_options
+@common_options
+def retry(run_name, nodes, wait, watch_, var_args, root, no_color) -> None:
+    """Run a finished run's failed and errored nodes again, in the same Workflow."""
+    _follow_flags(wait, watch_)
+    run = _stack(root, var_args).get_run(run_name).retry(nodes)
+    error_console(no_color).print(
+        f"Retrying {run.name} in {run.namespace}" + (f" (and {', '.join(nodes)})" if nodes else ""),
+        highlight=False,
+        markup=False,
+    )
+    if wait or watch_:
+        done = run_output.watch(run, no_color) if watch_ else run_output.wait(run)
+        run_output.exit_with_result(done, no_color)

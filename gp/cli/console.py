@@ -98,17 +98,37 @@ def common_options(fn: Callable) -> Callable:
 
 
 def var_options(fn: Callable) -> Callable:
-    """--var and --var-file; their relative order on the command line matters (last wins)."""
+    """--var and --var-file (their relative order on the command line matters: last wins), and
+    --env, the module's environment (kept on the context for ``chosen_env``)."""
 
     @click.option("--var", "vars_", multiple=True, metavar="NAME=VALUE", help="Set a variable.")
     @click.option(
         "--var-file", "var_files", multiple=True, metavar="FILE", help="Read variables from a file."
     )
+    @click.option(
+        "--env",
+        "env_name",
+        metavar="NAME",
+        envvar="GP_ENV",
+        default=None,
+        help="One of the module's environments (also GP_ENV).",
+    )
     @functools.wraps(fn)
-    def wrapper(*args, vars_: tuple[str, ...], var_files: tuple[str, ...], **kwargs):
+    def wrapper(
+        *args, vars_: tuple[str, ...], var_files: tuple[str, ...], env_name: str | None, **kwargs
+    ):
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.ensure_object(dict)["env"] = env_name or None
         return fn(*args, var_args=ordered_var_args(vars_, var_files), **kwargs)
 
     return wrapper
+
+
+def chosen_env() -> str | None:
+    """The --env (or GP_ENV) the running command was given."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.obj or {}).get("env") if ctx is not None else None
 
 
 def ordered_var_args(

@@ -30,6 +30,8 @@ _COMMANDS = {
     "logs": "gp.cli.commands_runs:logs",
     "stop": "gp.cli.commands_runs:stop",
     "resubmit": "gp.cli.commands_runs:resubmit",
+    "retry": "gp.cli.commands_runs:retry",
+    "cron": "gp.cli.commands_cron:cron",
     "destroy": "gp.cli.commands_plan:destroy",
     "show": "gp.cli.commands_plan:show",
     "fmt": "gp.cli.commands_module:fmt",
@@ -38,6 +40,9 @@ _COMMANDS = {
     "test": "gp.cli.commands_test:test",
     "ui": "gp.cli.commands_ui:ui",
     "import": "gp.cli.commands_plan:import_",
+    "state": "gp.cli.commands_state:state",
+    "envs": "gp.cli.commands_envs:envs",
+    "promote": "gp.cli.commands_envs:promote",
     "unlock": "gp.cli.commands_plan:unlock",
 }
 

@@ -10,11 +10,24 @@ from gp.config.model import OBJECT_KINDS
 from gp.errors import Diagnostic, SourcePos
 from gp.suggest import did_you_mean
 
-TOP_LEVEL = ("gp", "provider", "variable", "locals", "output", "module") + OBJECT_KINDS
+TOP_LEVEL = (
+    "gp",
+    "provider",
+    "environment",
+    "variable",
+    "locals",
+    "output",
+    "module",
+    "moved",
+    "removed",
+) + OBJECT_KINDS
 PROVIDER_KINDS = ("kubernetes", "directory")
 _LABELS = {
     "gp": 0,
     "provider": 1,
+    "environment": 1,
+    "moved": 0,
+    "removed": 0,
     "variable": 1,
     "locals": 0,
     "output": 1,
@@ -45,6 +58,9 @@ class Declarations:
     objects: dict[tuple[str, str], Decl] = field(default_factory=dict)
     providers: list[Decl] = field(default_factory=list)
     gp_blocks: list[Decl] = field(default_factory=list)
+    environments: dict[str, Decl] = field(default_factory=dict)
+    moved: list[Decl] = field(default_factory=list)
+    removed: list[Decl] = field(default_factory=list)
     # Module calls and object blocks in source order, so the evaluated module keeps it.
     order: list[tuple[str, str]] = field(default_factory=list)
 
@@ -131,6 +147,12 @@ def _gather_block(decls: Declarations, d: Decl, diags: list[Diagnostic]) -> None
             )
     elif block.type == "gp":
         decls.gp_blocks.append(d)
+    elif block.type == "environment":
+        _add(decls.environments, block.labels[0], d, "environment", diags)
+    elif block.type == "moved":
+        decls.moved.append(d)
+    elif block.type == "removed":
+        decls.removed.append(d)
     elif block.type == "provider":
         if block.labels[0] not in PROVIDER_KINDS:
             diags.append(

@@ -24,9 +24,10 @@ from gp.config.marks import (
     strip,
     unmark_deep,
 )
-from gp.config.model import OBJECT_KINDS, ObjectDecl
+from gp.config.model import OBJECT_KINDS, Moved, ObjectDecl, Removed
 from gp.config.modules import instantiate
 from gp.config.objects_eval import ObjectBlocks
+from gp.config.refactors import instance_blocks
 from gp.config.session import LoadSession, Result, at
 from gp.config.types import Type, TypeConvError, TypeSpecError, convert, parse_type
 from gp.errors import ConfigError, SourcePos
@@ -73,6 +74,25 @@ class ModuleInstance:
     def all_objects(self) -> list[ObjectDecl]:
         """Every object declared here and in the child modules, in declaration order."""
         return self.objects.all_objects()
+
+    def all_refactors(self) -> tuple[list[Moved], list[Removed]]:
+        """The `moved` and `removed` blocks here and in every child module instance."""
+        moved, removed = instance_blocks(self.decls, self.prefix, self.session.diags)
+        for name in self.decls.modules:
+            with self.session.collecting():
+                found = self.module_instances(name, None, None)
+                children = (
+                    found
+                    if isinstance(found, list)
+                    else list(found.values())
+                    if isinstance(found, dict)
+                    else [found]
+                )
+                for child in children:
+                    more = child.all_refactors()
+                    moved += more[0]
+                    removed += more[1]
+        return moved, removed
 
     def evaluator(
         self, file: str, bindings: dict[str, Any] | None = None, frame: Frame | None = None

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from gp._version import __version__
-from gp.config import ast
-from gp.config.decls import attr_map, check_allowed
+from gp.config import ast, refactors
+from gp.config import environments as envs
+from gp.config.decls import PROVIDER_KINDS, Decl, attr_map, check_allowed
 from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
 from gp.config.marks import has_marks, marked_texts, strip
 from gp.config.memo import BlockMemo
-from gp.config.model import Module, Output, ProviderConfig
+from gp.config.model import Environment, Module, Output, ProviderConfig
 from gp.config.names import stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files
 from gp.config.providers import setting_problems
@@ -23,6 +24,7 @@ from gp.config.session import CompileObject, LoadSession
 from gp.config.variables import RawValue, VarArg, collect, order_args
 from gp.config.version import unmet
 from gp.errors import ConfigError, Diagnostic, SourcePos
+from gp.suggest import did_you_mean
 
 _GP_ATTRS = ("stack", "required_version")
 
@@ -39,6 +41,7 @@ def load_module(
     on_parse: ParseHook | None = None,
     partial: bool = False,
     reads: Reads | None = None,
+    environment: str | None = None,
     blocks: BlockMemo | None = None,
 ) -> Module:
     """Load, evaluate and flatten the module in ``root_dir``.
@@ -49,8 +52,10 @@ def load_module(
     problem found; with ``partial``, errors in the evaluation (not in parsing) are returned in
     ``Module.diagnostics`` instead, with what did evaluate, so `gp validate` can go on to
     check the objects and report everything at once. ``reads`` records every file and folder
-    the load looked at (``gp.config.reads``). ``blocks`` remembers object blocks' evaluations
-    from one load to the next (``gp.config.memo``).
+    the load looked at (``gp.config.reads``). ``environment`` chooses one of the module's
+    environments (gp.config.environments); a module that has them needs one, or a default.
+    ``blocks`` remembers object blocks' evaluations from one load to the next
+    (``gp.config.memo``).
     """
     root_dir = Path(root_dir)
     if not root_dir.is_dir():
@@ -69,6 +74,10 @@ def load_module(
     assert decls is not None
     if not any(root_dir.glob("*.gp.hcl")):
         raise ConfigError(f'No *.gp.hcl files in "{root_dir}"')
+    chosen_env = envs.chosen(decls, environment)
+    own_values = (
+        envs.variables_of(decls.environments[chosen_env], []) if chosen_env is not None else {}
+    )
     raw = collect(
         root_dir,
         order_args(var_files, vars, var_order),
@@ -77,11 +86,19 @@ def load_module(
         session.diags,
         on_parse,
         session.reads,
+        environment=own_values,
     )
+    for name, given in own_values.items():
+        if name not in decls.variables:
+            session.diags.append(
+                Diagnostic(
+                    f'environment "{chosen_env}" sets the variable "{name}", which the module '
+                    f"does not declare{did_you_mean(name, list(decls.variables))}",
+                    given.pos,
+                )
+            )
     for name, value in raw.items():
         if value.source == "cli" and name not in decls.variables:
-            from gp.suggest import did_you_mean
-
             session.diags.append(
                 Diagnostic(
                     f'Value for undeclared variable "{name}"'
@@ -93,8 +110,13 @@ def load_module(
     }
     root = ModuleInstance(session, decls, "", inputs, (root_dir.resolve(),))
     stack, required_version = _gp_settings(root, session)
+    environments = _environments(root, session, stack)
+    if chosen_env is not None and chosen_env in environments:
+        stack = environments[chosen_env].stack
+        session.provider = environments[chosen_env].provider
+    else:
+        session.provider = _provider(root, session)
     session.stack = stack
-    session.provider = _provider(root, session)
     for name in decls.variables:
         with session.collecting():
             root.var(name, None, None)
@@ -102,6 +124,9 @@ def load_module(
         with session.collecting():
             root.local(name, None, None)
     objects = root.all_objects()
+    moved, removed = root.all_refactors()
+    moved, problems = refactors.check(moved, removed, [o.address for o in objects])
+    session.diags.extend(problems)
     outputs = _outputs(root, session)
     if not partial:
         session.raise_if_errors()
@@ -114,6 +139,10 @@ def load_module(
         required_version=required_version,
         sensitive_values=frozenset(v for v in session.sensitive_values if v),
         diagnostics=tuple(session.errors()),
+        moved=tuple(moved),
+        removed=tuple(removed),
+        environments=environments,
+        environment=chosen_env,
     )
 
 
@@ -175,6 +204,22 @@ def _gp_settings(root: ModuleInstance, session: LoadSession) -> tuple[str, str |
     return stack, required
 
 
+def _environments(root: ModuleInstance, session: LoadSession, stack: str) -> dict[str, Environment]:
+    if not root.decls.environments:
+        return {}
+    for decl in root.decls.providers:
+        session.diags.append(
+            Diagnostic(
+                "A module with environments has its provider blocks inside them: move this "
+                "one into an environment block",
+                decl.pos,
+            )
+        )
+    return envs.environments(
+        root.decls, stack, lambda decl: _provider_block(root, session, decl), session.diags
+    )
+
+
 def _provider(root: ModuleInstance, session: LoadSession) -> ProviderConfig:
     found = root.decls.providers
     for extra in found[1:]:
@@ -185,8 +230,20 @@ def _provider(root: ModuleInstance, session: LoadSession) -> ProviderConfig:
         )
     if not found:
         return ProviderConfig("kubernetes", {})
-    decl = found[0]
+    return _provider_block(root, session, found[0])
+
+
+def _provider_block(root: ModuleInstance, session: LoadSession, decl: Decl) -> ProviderConfig:
     kind = decl.node.labels[0]
+    if kind not in PROVIDER_KINDS:
+        session.diags.append(
+            Diagnostic(
+                f'Unknown provider "{kind}"{did_you_mean(kind, PROVIDER_KINDS)}; expected '
+                '"kubernetes" or "directory"',
+                decl.pos,
+            )
+        )
+        return ProviderConfig("kubernetes", {}, decl.pos)
     attrs = attr_map(decl.node.body, decl.file, session.diags)
     settings: dict[str, Any] = {}
     for name, attr in attrs.items():

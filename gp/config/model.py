@@ -81,6 +81,36 @@ class ProviderConfig:
         return self.settings.get("namespace") or "default"
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A `moved` block, its addresses made absolute (a child module's carry its prefix)."""
+
+    from_: str
+    to: str
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A `removed` block: ``destroy`` false stops managing the object and leaves it in place."""
+
+    from_: str
+    destroy: bool
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Environment:
+    """An `environment` block of the root module: one of the module's targets, its own stack."""
+
+    name: str
+    provider: ProviderConfig
+    stack: str  # "<stack>-<name>" unless the block sets stack
+    promote_from: str | None = None
+    default: bool = False
+    pos: SourcePos | None = None
+
+
 @dataclass
 class Output:
     name: str
@@ -105,3 +135,16 @@ class Module:
     sensitive_values: frozenset[str] = frozenset()
     # Evaluation errors, only when loaded with partial=True (otherwise they are raised).
     diagnostics: tuple[Diagnostic, ...] = ()
+    # `moved` and `removed` blocks of every module instance, chains of moves resolved.
+    moved: tuple[Moved, ...] = ()
+    removed: tuple[Removed, ...] = ()
+    # The root module's environments, and the one this load is for (None: it has none).
+    environments: dict[str, Environment] = field(default_factory=dict)
+    environment: str | None = None
+    # Where a provider's relative paths start (a directory's path, a kubeconfig): the root
+    # module's folder, unless the module was read from elsewhere (`gp promote`'s checkout).
+    target_dir: Path | None = None
+
+    @property
+    def target_base(self) -> Path:
+        return self.target_dir or self.root_dir

@@ -57,6 +57,12 @@ def instantiate(parent: Parent, name: str, meta: tuple[str, ...], make: MakeChil
         session.diags.append(
             ConfigError("A provider block is only allowed in the root module", d.pos).diagnostics[0]
         )
+    for d in child_decls.environments.values():
+        session.diags.append(
+            ConfigError(
+                "An environment block is only allowed in the root module", d.pos
+            ).diagnostics[0]
+        )
     inputs = {k: a for k, a in attrs.items() if k not in meta}
     for key, attr in inputs.items():
         if key not in child_decls.variables:

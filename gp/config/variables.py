@@ -1,8 +1,8 @@
 """Where root variable values come from, in precedence order, and how a value is finalised.
 
 Sources, last wins: ``GP_VAR_<name>`` environment variables < ``gp.vars.hcl`` in the root
-module < ``*.auto.vars.hcl`` (lexical order) < ``--var-file`` and ``--var`` in command-line
-order. Environment and ``--var`` values are raw strings: taken literally when the variable's
+module < ``*.auto.vars.hcl`` (lexical order) < the chosen environment block's ``variables`` <
+``--var-file`` and ``--var`` in command-line order. Environment and ``--var`` values are raw strings: taken literally when the variable's
 type is ``string`` or unset, otherwise parsed as an HCL expression (as Terraform does).
 """
 
@@ -62,7 +62,10 @@ def collect(
     diags: list[Diagnostic],
     on_parse=None,
     reads: Reads | None = None,
+    environment: Mapping[str, RawValue] | None = None,
 ) -> dict[str, RawValue]:
+    """Every value given, the last source winning; ``environment`` is the chosen
+    environment's ``variables``, a variables file read after the module's own."""
     reads = reads if reads is not None else Reads()
     values: dict[str, RawValue] = {}
     for key, text in sorted(env.items()):
@@ -72,6 +75,7 @@ def collect(
     files += reads.glob(root_dir, AUTO_VARS_GLOB)
     for path in files:
         _read_file(path, values, cache_dir, diags, on_parse, reads)
+    values.update(environment or {})
     for kind, text in args:
         if kind == "file":
             path = Path(text)

@@ -20,7 +20,7 @@ def dot_json(source: str, dot: str | None) -> dict[str, Any]:
     if not dot:
         raise GPError(
             "Graphviz's dot is not installed (apt-get install graphviz); "
-            "gp ui needs it to draw DAGs"
+            "gp lays DAGs out itself without it"
         )
     try:
         done = subprocess.run(

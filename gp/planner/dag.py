@@ -4,17 +4,19 @@ changed (with a one-line reason each), and which edges appeared or went.
 A task is what it runs: its own fields and the body of the template it calls, so a task whose
 template changes is a changed task. A removed and an added task of the same template are one
 renamed task when they differ only in their names and what follows from them (the name of the
-template each calls, the name written in their own strings) and the tags of their images, the
-way a version bump renames ``sen2cor-290`` to ``sen2cor-291``.
+template each calls, the names written in their strings, theirs and those of the other renamed
+tasks) and the tags of their images, the way a version bump renames ``sen2cor-290`` to
+``sen2cor-291``; ``dag_renames`` matches them as a graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gp.planner.dag_graph import TaskGraph, graph_of, templates_of
 from gp.planner.dag_reason import edge_reason, fields_reason, renamed_reason
+from gp.planner.dag_renames import match_renames, rename_names
 from gp.planner.diff import field_changes
 from gp.planner.masking import mask_at, parse_marks
 from gp.planner.paths import keyed, plain
@@ -39,19 +41,13 @@ def _version_bump(fields: tuple[FieldDiff, ...]) -> bool:
     )
 
 
+# A pair whose templates are two different ones that both exist before and after: never a rename.
+_NOT_ALONG = FieldDiff("template", None, None)
+
+
 def _strip(task: dict) -> dict:
     """A task's own fields, without those the summary reads elsewhere (name, edges)."""
     return {k: v for k, v in task.items() if k not in ("name", "depends", "dependencies")}
-
-
-def _rename_strings(value: Any, old: str, new: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, dict):
-        return {k: _rename_strings(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rename_strings(v, old, new) for v in value]
-    return value
 
 
 class _Summary:
@@ -71,13 +67,18 @@ class _Summary:
         return own
 
     def task_fields(
-        self, old: dict, new: dict, old_name: str = "", new_name: str = ""
+        self,
+        old: dict,
+        new: dict,
+        before_names: Mapping[str, str] | None = None,
+        after_names: Mapping[str, str] | None = None,
     ) -> tuple[FieldDiff, ...]:
-        before = self.runs(old, self.before_templates)
-        after = self.runs(new, self.after_templates)
-        if old_name != new_name:
-            before = _rename_strings(before, old_name, new_name)
-            if isinstance(before.get("template"), str) and _renamed_along(old, new, self):
+        """What differs in what two tasks run, with the names in ``before_names`` read as
+        their new names in the old task (and ``after_names`` in the new one)."""
+        before = rename_names(self.runs(old, self.before_templates), before_names or {})
+        after = rename_names(self.runs(new, self.after_templates), after_names or {})
+        if before_names and isinstance(before.get("template"), str):
+            if _renamed_along(old, new, self):
                 before["template"] = after.get("template")
         return field_changes(keyed(before), keyed(after))
 
@@ -85,21 +86,15 @@ class _Summary:
         self, old: TaskGraph, new: TaskGraph
     ) -> dict[str, tuple[str, tuple[FieldDiff, ...]]]:
         """Added task -> (the removed task it renames, what else changed in what it runs)."""
-        removed = [n for n in old.tasks if n not in new.tasks]
-        added = [n for n in new.tasks if n not in old.tasks]
-        candidates = []
-        for i, r in enumerate(removed):
-            for j, a in enumerate(added):
-                fields = self.task_fields(old.tasks[r], new.tasks[a], r, a)
-                if _renamed_along(old.tasks[r], new.tasks[a], self) and _version_bump(fields):
-                    candidates.append((len(fields), abs(i - j), r, a, fields))
-        out: dict[str, tuple[str, tuple[FieldDiff, ...]]] = {}
-        taken: set[str] = set()
-        for _, _, r, a, fields in sorted(candidates, key=lambda c: c[:2]):
-            if r not in taken and a not in out:
-                out[a] = (r, fields)
-                taken.add(r)
-        return out
+
+        def compare(
+            r: str, a: str, before: Mapping[str, str], after: Mapping[str, str]
+        ) -> tuple[FieldDiff, ...]:
+            if not _renamed_along(old.tasks[r], new.tasks[a], self):
+                return (_NOT_ALONG,)
+            return self.task_fields(old.tasks[r], new.tasks[a], before, after)
+
+        return match_renames(old, new, compare, _version_bump)
 
     def change(self, name: str) -> DagChange | None:
         old_t, new_t = self.before_templates.get(name), self.after_templates.get(name)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gp.planner.dag_graph import TaskGraph
+from gp.planner.dag_renames import rename_names
 from gp.planner.plan import FieldDiff
 
 MAX_PARTS = 2
@@ -113,6 +114,8 @@ def edge_reason(
     if removed:
         return f"no longer depends on {names(removed)}"
     old_expr, new_expr = old.expressions.get(old_name or task), new.expressions.get(task)
+    if old_expr and to_new:
+        old_expr = rename_names(old_expr, to_new)
     if old_expr and new_expr and old_expr != new_expr:
         return f"depends {old_expr} -> {new_expr}"
     return ""

@@ -8,36 +8,35 @@ plan with errors can still be rendered; ``raise_for_errors`` turns them into a P
 
 from __future__ import annotations
 
-import copy
+import pathlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
+from gp.compile.objects import CompiledObject, ObjectRef
+from gp.config.model import Moved, Removed
+from gp.config.refactors import relative
 from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.confirm import Confirm, Step, settle
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import strip_server_fields
+from gp.planner.overrides import keep_overrides
+from gp.planner.ownership import describe, not_ours, read_refs, without_marks
 from gp.planner.paths import (
     Path,
-    drop_path,
     format_path,
-    get_path,
-    keyed,
     keyed_path,
-    leaf_paths,
     merge_shapes,
     parse_path,
-    plain,
     project,
-    set_path,
 )
 from gp.planner.plan import (
     REASON_DESTROY,
     REASON_IDENTITY,
     REASON_NO_CONFIG,
+    REASON_REMOVED,
     Action,
     Drift,
     LiveObject,
@@ -47,7 +46,9 @@ from gp.planner.plan import (
     ResourceChange,
     Target,
 )
+from gp.planner.refactor import RecordView, owned_address, record_view, removal_for
 from gp.planner.schedule import schedule_change
+from gp.planner.taken import keep_ignored, taken_back, widen
 from gp.planner.targets import select, unmatched
 
 # What `ignore_changes = all` leaves alone once the object exists: everything but its identity.
@@ -61,11 +62,6 @@ def dag_changes(*args: Any) -> tuple:
     return changes(*args)
 
 
-def describe(ref: ObjectRef) -> str:
-    """'WorkflowTemplate pipeline/sen2cor' (cluster-scoped kinds have no namespace)."""
-    return f"{ref.kind} {ref.namespace}/{ref.name}" if ref.namespace else f"{ref.kind} {ref.name}"
-
-
 @dataclass
 class _Planner:
     desired: dict[str, CompiledObject]
@@ -74,6 +70,10 @@ class _Planner:
     confirm: Confirm | None
     now: datetime | None
     stack: str = ""
+    moves: Sequence[Moved] = ()
+    removals: Sequence[Removed] = ()
+    view: RecordView = field(default_factory=lambda: RecordView({}))
+    root: pathlib.Path | None = None
     parallelism: int = 1  # confirmations asked at once
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
@@ -106,18 +106,31 @@ class _Planner:
         return self.ignores[address]
 
     def owned(self) -> dict[ObjectRef, str]:
-        """Every object the stack owns, by the record or by its label, with its address."""
-        refs = {e.ref: addr for addr, e in self.live.record.entries.items()}
+        """Every object the stack owns, by the record or by its label, with its address (as
+        moved: gp.planner.refactor)."""
+        refs = {e.ref: addr for addr, e in self.view.entries.items()}
         for ref, obj in self.live.objects.items():
             if obj.owned and ref not in refs:
-                refs[ref] = obj.address or str(ref)
+                refs[ref] = owned_address(obj.address, ref, self.moves)
         return refs
 
     def prior_refs(self) -> dict[str, ObjectRef]:
         """What each address named when gp last applied (the record, else the live marks)."""
         prior = {ref_addr: ref for ref, ref_addr in self.owned().items()}
-        prior.update({addr: e.ref for addr, e in self.live.record.entries.items()})
+        prior.update({addr: e.ref for addr, e in self.view.entries.items()})
         return prior
+
+    def moved_from(self, address: str, live: LiveObject | None) -> str | None:
+        """The address the object had: in the record, or in its own mark (`gp state mv`
+        changes the record first, and the next apply the mark)."""
+        before = self.view.moved_from.get(address)
+        if before is None and live is not None and live.address not in (None, address):
+            before = live.address
+        return before
+
+    def where(self, block: Removed) -> str:
+        pos = block.pos
+        return relative(pos, self.root) if self.root else f"{pos.file}:{pos.line}"
 
     def prevent(self, address: str, ref: ObjectRef, verb: str) -> None:
         obj = self.desired.get(address)
@@ -138,7 +151,7 @@ class _Planner:
                 for k in (keyed_path(obj.manifest, p) for p in obj.sensitive_paths)
                 if k
             )
-        entry = self.live.record.entries.get(address)
+        entry = self.view.entries.get(address)
         if entry is not None:
             marks.update(entry.sensitive_paths)
         return tuple(sorted(marks))
@@ -147,7 +160,7 @@ class _Planner:
 
     def drift(self) -> list[Drift]:
         out = []
-        for address, entry in sorted(self.live.record.entries.items()):
+        for address, entry in sorted(self.view.entries.items()):
             if address not in self.selected:
                 continue
             obj = self.live.objects.get(entry.ref)
@@ -204,7 +217,9 @@ class _Planner:
             old = self.live.objects.get(prior.get(address)) if address in prior else None
             if current is None and old is not None and old.owned and old.ref not in claimed:
                 replaced.add(old.ref)
-                out.append(self.replacement(obj, old))
+                out.append(
+                    replace(self.replacement(obj, old), moved_from=self.moved_from(address, old))
+                )
             elif current is None:
                 out.append(self.creation(obj))
             else:
@@ -260,10 +275,11 @@ class _Planner:
                 keep_ignored(obj.manifest, current.manifest, ignore),
                 current.resource_version,
                 sensitive_paths=self.sensitive_paths(obj.address),
+                moved_from=self.moved_from(obj.address, current),
             )
         desired = without(prepare(obj.manifest), ignore)
         live_tree = without(prepare(current.manifest), ignore)
-        entry = self.live.record.entries.get(obj.address)
+        entry = self.view.entries.get(obj.address)
         applied = (
             without(prepare(entry.applied), ignore) if entry and entry.ref == obj.ref else None
         )
@@ -295,6 +311,7 @@ class _Planner:
             remove=tuple(format_path(p) for p in remove) if fields else (),
             sensitive_paths=self.sensitive_paths(obj.address),
             dag=dag_changes(*compared, self.sensitive_paths(obj.address)) if fields else (),
+            moved_from=self.moved_from(obj.address, current),
         )
 
     def deletions(self, keep: set[ObjectRef], reason: str) -> list[ResourceChange]:
@@ -303,79 +320,32 @@ class _Planner:
             obj = self.live.objects.get(ref)
             if ref in keep or address not in self.selected or obj is None or not obj.owned:
                 continue
+            removal = removal_for(address, self.removals) if reason == REASON_NO_CONFIG else None
+            before = strip_server_fields(obj.manifest)
+            if removal is not None and not removal.destroy:
+                # The object stays; apply takes gp's marks off it and drops it from the record.
+                after, paths = without_marks(before), self.sensitive_paths(address)
+                out.append(
+                    ResourceChange(address, ref, Action.FORGET, None, before, after,
+                        obj.resource_version, sensitive_paths=paths, removed_by=self.where(removal))
+                )  # fmt: skip
+                continue
             self.prevent(address, ref, "destroy")
             out.append(
                 ResourceChange(
                     address,
                     ref,
                     Action.DELETE,
-                    reason,
-                    strip_server_fields(obj.manifest),
+                    REASON_REMOVED if removal is not None else reason,
+                    before,
                     None,
                     obj.resource_version,
                     sensitive_paths=self.sensitive_paths(address),
                     dag=dag_changes(prepare(obj.manifest), None, self.sensitive_paths(address)),
+                    removed_by=self.where(removal) if removal is not None else None,
                 )
             )
         return out
-
-
-def not_ours(ref: ObjectRef, live: LiveObject, stack: str) -> str:
-    """Why a declared object cannot be planned, and what to do: import refuses an object that
-    another stack owns, so that case names the stack instead."""
-    labels = (live.manifest.get("metadata") or {}).get("labels") or {}
-    other = labels.get(STACK_LABEL) if isinstance(labels, dict) else None
-    if other and other != stack:
-        return (
-            f"{describe(ref)} exists and belongs to the stack {other!r}: remove it from that "
-            "stack's configuration (and apply there) before declaring it here, or give this "
-            "object another name or namespace"
-        )
-    return f"{describe(ref)} exists and is not managed by this stack; use gp import"
-
-
-def widen(shape: Any, foreign: Any) -> Any:
-    """gp's fields plus those others set by ordinary edits; a None in ``foreign`` means the
-    whole field (with Argo's default, schemaless CRDs: the whole spec)."""
-    if foreign is None:
-        return None
-    if not isinstance(shape, dict):
-        return shape if shape is not None else foreign
-    out = type(shape)(shape)
-    for key, sub in foreign.items():
-        out[key] = widen(out[key], sub) if key in out else sub
-    return out
-
-
-def taken_back(live: Any, foreign: dict[str, Any] | None, desired: Any) -> list[Path]:
-    """Fields others set by ordinary edits that the configuration does not set at all."""
-    if not foreign:
-        return []
-    edited = project(live, foreign)
-    return [p for p in leaf_paths(edited) if not get_path(desired, p)[0]]
-
-
-def keep_ignored(manifest: dict[str, Any], live: dict[str, Any], ignore: Sequence[Path]) -> dict:
-    """The manifest to send, with ignore_changes paths at their live values (or left out)."""
-    if not ignore:
-        return manifest
-    out = keyed(copy.deepcopy(manifest))
-    live_tree = keyed(live)
-    for path in ignore:
-        found, value = get_path(live_tree, path)
-        if not (found and set_path(out, path, copy.deepcopy(value))):
-            drop_path(out, path)
-    return plain(out)
-
-
-def read_refs(
-    desired: Iterable[CompiledObject], live: LiveState
-) -> tuple[tuple[ObjectRef, str | None], ...]:
-    """Every live object read, and every declared object found absent (None)."""
-    refs: dict[ObjectRef, str | None] = {ref: o.resource_version for ref, o in live.objects.items()}
-    for obj in desired:
-        refs.setdefault(obj.ref, None)
-    return tuple(sorted(refs.items()))
 
 
 def make_plan(
@@ -390,12 +360,25 @@ def make_plan(
     inputs_hash: str = "",
     now: datetime | None = None,
     secrets: Iterable[str] = (),
+    moves: Sequence[Moved] = (),
+    removals: Sequence[Removed] = (),
+    environment: str | None = None,
+    commit: tuple[str, bool] | None = None,
+    root: pathlib.Path | None = None,
     parallelism: int = 1,
 ) -> PlanData:
     """Diff ``desired`` against ``live``, asking ``confirm`` about each update that changes
-    something (``parallelism`` at a time). Problems go to ``Plan.errors``; nothing is raised."""
+    something (``parallelism`` at a time). Problems go to ``Plan.errors``; nothing is raised.
+
+    ``moves`` and ``removals`` are the module's `moved` and `removed` blocks; ``commit`` the
+    git commit the module is at and whether its tree is dirty (kept in the record by apply);
+    ``root`` the root module's folder, which plans name blocks' files from.
+    """
+    desired, overrides, notes = keep_overrides(desired, live.record, mode)
     by_address = {obj.address: obj for obj in desired}
-    planner = _Planner(by_address, live, frozenset(), confirm, now, stack, parallelism=parallelism)
+    view = record_view(live, by_address, moves)
+    planner = _Planner(by_address, live, frozenset(), confirm, now, stack, moves, removals, view)
+    planner.root, planner.parallelism = root, parallelism
     known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
     planner.selected = select(known, targets, {a: o.depends_on for a, o in by_address.items()})
     planner.errors.extend(unmatched(known, targets))
@@ -414,6 +397,15 @@ def make_plan(
         targets=tuple(targets),
         secrets=frozenset(s for s in secrets if s),
         created_at=now.isoformat() if now else None,
+        warnings=tuple(view.warnings),
+        record_fixes=tuple(view.fixes),
+        environment=environment,
+        commit=commit[0] if commit else None,
+        dirty=bool(commit and commit[1]),
+        record_commit=live.record.commit,
+        record_dirty=live.record.dirty,
+        overrides=overrides,
+        notes=notes,
     )
 
 

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from gp.compile.objects import CompiledObject, ObjectRef
+from gp.compile.objects import ADDRESS_ANNOTATION, CompiledObject, ObjectRef
 from gp.errors import PlanError
 
 # 1.1: changes carry their DAG summary (``ResourceChange.dag``); 1.0 files load without one.
-FORMAT_VERSION = "1.1"
+# 1.2: moves, forgets and record fixes, the environment and the commit a plan was made from;
+# 1.0 and 1.1 files load without them.
+FORMAT_VERSION = "1.2"
 
 
 class Action(str, Enum):
@@ -19,6 +21,9 @@ class Action(str, Enum):
     DELETE = "delete"
     REPLACE = "replace"  # delete then create
     NOOP = "no-op"
+    # A `removed` block with `destroy = false` (or `gp state rm`): the object stays where it is,
+    # without gp's ownership marks, and leaves the record (Terraform's "forget").
+    FORGET = "forget"
 
 
 class Mode(str, Enum):
@@ -32,6 +37,10 @@ class Mode(str, Enum):
         if destroy and refresh_only:
             raise PlanError("destroy and refresh_only cannot be combined")
         return cls.DESTROY if destroy else cls.REFRESH_ONLY if refresh_only else cls.NORMAL
+
+
+# The field diff of an object's address mark (planner/paths.py's form).
+ADDRESS_FIELD = f'metadata.annotations["{ADDRESS_ANNOTATION}"]'
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,12 @@ class LiveObject:
     fingerprint: bytes | None = field(default=None, compare=False, repr=False)
 
 
+def identity(ref: ObjectRef) -> tuple[str, str | None, str]:
+    """What makes two refs the same object in a target: kind, namespace and name (the record
+    holds one entry per identity, whatever the object's address history)."""
+    return (ref.kind, ref.namespace, ref.name)
+
+
 @dataclass(frozen=True)
 class RecordEntry:
     ref: ObjectRef
@@ -68,16 +83,65 @@ class RecordEntry:
     # Its sensitive fields (paths as ResourceChange.sensitive_paths), so a later plan that
     # deletes it or finds it changed still masks them.
     sensitive_paths: tuple[str, ...] = ()
+    # When gp last wrote this object (ISO 8601); None in records written before gp kept it.
+    applied_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    """A field an operator set on a live object through gp (`gp cron suspend`), that plans
+    keep instead of undoing, until it is lifted (`gp cron resume`) or the module itself sets
+    the field to something other than it did when the override was made."""
+
+    address: str
+    ref: ObjectRef
+    path: str  # "spec.suspend"
+    value: Any
+    module_value: Any  # what the module set there then (None: nothing)
+    by: str
+    at: str  # ISO 8601
+    reason: str = ""
+
+    def describe(self) -> str:
+        """'suspended by alice since 2026-12-06T21:00:00+00:00: disk full'."""
+        what = "suspended" if self.path == SUSPEND_PATH and self.value else f"{self.path} set"
+        return f"{what} by {self.by} since {self.at}" + (f": {self.reason}" if self.reason else "")
+
+
+SUSPEND_PATH = "spec.suspend"
 
 
 @dataclass(frozen=True)
 class StackRecord:
-    """The stack's inventory, kept in the target (a ConfigMap, or a file in the directory)."""
+    """The stack's inventory, kept in the target (a ConfigMap, or a file in the directory).
+
+    Stored keyed by object identity (gp/providers/record.py); held here by address, which each
+    apply updates. gp never writes two entries for one object; a record an earlier gp wrote
+    may hold such duplicates, and the next plan says which address it keeps.
+    """
 
     stack: str
     entries: dict[str, RecordEntry] = field(default_factory=dict)  # by address
     applied_at: str | None = None
     applied_by: str | None = None
+    # The git commit the last apply's plan was made from, and whether the tree had
+    # uncommitted changes then (None: not in a git work tree).
+    commit: str | None = None
+    dirty: bool = False
+
+    def by_identity(self) -> dict[tuple[str, str | None, str], list[str]]:
+        """The addresses of each object (more than one only in a record an earlier gp wrote)."""
+        out: dict[tuple[str, str | None, str], list[str]] = {}
+        for address, entry in self.entries.items():
+            out.setdefault(identity(entry.ref), []).append(address)
+        return out
+
+    def address_of(self, ref: ObjectRef) -> str | None:
+        """The address the record holds ``ref`` under (the last one when it has duplicates)."""
+        found = self.by_identity().get(identity(ref))
+        return sorted(found)[-1] if found else None
+
+    overrides: tuple[Override, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +213,8 @@ class DagChange:
 REASON_NO_CONFIG = "delete_because_no_resource_config"
 REASON_DESTROY = "delete_because_destroy_mode"
 REASON_IDENTITY = "replace_because_identity_changed"
+# gp's own: a `removed` block (destroy = true) names the object's destroy.
+REASON_REMOVED = "delete_because_removed_block"
 
 
 @dataclass(frozen=True)
@@ -173,6 +239,25 @@ class ResourceChange:
     sensitive_paths: tuple[str, ...] = ()
     # The templates whose DAG changes, computed once here so every renderer shows the same.
     dag: tuple[DagChange, ...] = ()
+    # The address the object had before (a `moved` block, a renamed label, a move into a
+    # module, `gp state mv`): apply writes the new address onto the object and the record.
+    moved_from: str | None = None
+    # The `removed` block ("FILE:LINE") that asks for a delete or a forget.
+    removed_by: str | None = None
+
+    @property
+    def acts(self) -> bool:
+        """Whether applying it does anything: writes, or moves the object in the record."""
+        return self.action is not Action.NOOP or self.moved_from is not None
+
+    @property
+    def only_moves(self) -> bool:
+        """A move that changes nothing but the address mark: shown as "has moved to"."""
+        return (
+            self.moved_from is not None
+            and self.action in (Action.UPDATE, Action.NOOP)
+            and all(f.path == ADDRESS_FIELD for f in self.fields)
+        )
 
 
 @dataclass(frozen=True)
@@ -194,6 +279,9 @@ class CronUse:
     stack: str | None  # the gp stack that owns it, None when none does
     address: str | None
     suspended: bool = False
+    # When it fires next (ISO 8601, in its zone), from the plan's ``now``; None when suspended
+    # or when its schedule cannot be read.
+    next_run: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +292,50 @@ class RunImpact:
     address: str
     running: tuple[str, ...] = ()  # names of runs in progress
     crons: tuple[CronUse, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordFix:
+    """An object a record written by an earlier gp lists under several addresses: apply keeps
+    it once, under ``kept``."""
+
+    ref: ObjectRef
+    kept: str
+    dropped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A plan of an environment made from the commit last applied to the one it promotes from
+    (`gp promote`)."""
+
+    source: str  # the environment promoted from ("dev")
+    commit: str  # the commit last applied to it, which this plan was made from
+    since: str | None = None  # the commit last applied here (None: never, or unknown)
+    # Each commit of since..commit, newest first: (short hash, subject).
+    commits: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TestsOutcome:
+    """How the module's `gp test` tests fare on the code the plan applies (the simulator's
+    verdict): a change of behaviour, not only of text."""
+
+    __test__ = False  # not a pytest class, whatever its name
+
+    total: int
+    failed: int
+    # 'test "B fails" (diamond.gptest.hcl:14): task "D": expected Omitted, got Succeeded'
+    first_failure: str = ""
+
+    def summary(self) -> str:
+        """'6 tests: 6 fail on this change', '6 tests: all pass on this change'."""
+        if not self.total:
+            return self.first_failure or "no tests"
+        n = f"{self.total} test{'s' if self.total != 1 else ''}"
+        if not self.failed:
+            return f"{n}: {'all pass' if self.total > 1 else 'it passes'} on this change"
+        return f"{n}: {self.failed} fail{'s' if self.failed == 1 else ''} on this change"
 
 
 @dataclass(frozen=True)
@@ -229,19 +361,43 @@ class PlanData:
     # Runs in progress and crons of the templates that change (gp/runs/awareness.py).
     runs: tuple[RunImpact, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Duplicates in a record an earlier gp wrote, which this plan's apply removes.
+    record_fixes: tuple[RecordFix, ...] = ()
+    # The environment (None: the module has none), and the git commit the module was at.
+    environment: str | None = None
+    commit: str | None = None
+    dirty: bool = False
+    promotion: Promotion | None = None
+    # The commit the record named when the plan was read (what `restamps` compares).
+    record_commit: str | None = None
+    record_dirty: bool = False
+    # The overrides that hold after this plan (the record's, less those the module now
+    # supersedes or whose objects go); apply records them.
+    overrides: tuple[Override, ...] = ()
+    # What a reviewer should know that is not a change: an override kept, or one that ends.
+    notes: tuple[str, ...] = ()
+    # The module's tests on the new code, when it has some and the plan changes a pipeline.
+    tests: TestsOutcome | None = None
 
     @property
     def applyable(self) -> bool:
-        if self.errors:
-            return False
-        if self.mode is Mode.REFRESH_ONLY:
-            # Applying a refresh-only plan only rewrites the record to what the target holds.
-            return bool(self.drift)
-        return any(c.action is not Action.NOOP for c in self.changes)
+        return not self.errors and (self.has_changes or self.restamps)
+
+    @property
+    def restamps(self) -> bool:
+        """Whether applying would bring the record's commit up to date. Not a change (a commit
+        that changes no object leaves --detailed-exitcode at 0), but `gp apply` records it, so
+        that `gp envs` and `gp promote` know what each environment runs."""
+        recorded = (self.record_commit, self.record_dirty)
+        return self.commit is not None and (self.commit, self.dirty) != recorded
 
     @property
     def has_changes(self) -> bool:
-        """Whether anything would change (drift in refresh-only mode), for --detailed-exitcode."""
+        """Whether anything would change (drift in refresh-only mode, or a record fix), for
+        --detailed-exitcode."""
+        if self.record_fixes:
+            return True
         if self.mode is Mode.REFRESH_ONLY:
+            # Applying a refresh-only plan only rewrites the record to what the target holds.
             return bool(self.drift)
-        return any(c.action is not Action.NOOP for c in self.changes)
+        return any(c.acts for c in self.changes)

@@ -13,6 +13,7 @@ from typing import Any
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Lifecycle
 from gp.errors import PlanError, SourcePos
+from gp.planner.overrides import override_from_dict, override_to_dict
 from gp.planner.plan import (
     FORMAT_VERSION,
     Action,
@@ -23,12 +24,16 @@ from gp.planner.plan import (
     Drift,
     FieldDiff,
     Mode,
+    Override,
     PlanData,
+    Promotion,
+    RecordFix,
     ResourceChange,
     RunImpact,
     ScheduleChange,
     SchedulePreview,
     Target,
+    TestsOutcome,
 )
 from gp.planner.typed import Fields
 
@@ -169,6 +174,8 @@ def _change(c: ResourceChange) -> dict:
         "remove": list(c.remove),
         "sensitive": list(c.sensitive_paths),
         "dag": [_dag(x) for x in c.dag],
+        "moved_from": c.moved_from,
+        "removed_by": c.removed_by,
     }
 
 
@@ -195,6 +202,9 @@ def _change_from(d: Fields) -> ResourceChange:
         sensitive_paths=d.strings("sensitive", optional=True),
         # Format 1.0 had no DAG summary: such a plan shows its field diff alone.
         dag=tuple(_dag_from(x) for x in d.items("dag", optional=True)),
+        # Format 1.1 and older had no moves or removed blocks.
+        moved_from=d.get("moved_from", str, optional=True),
+        removed_by=d.get("removed_by", str, optional=True),
     )
 
 
@@ -253,7 +263,48 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "changes": [_change(c) for c in plan.changes],
         "runs": [_impact(r) for r in plan.runs],
         "warnings": list(plan.warnings),
+        "record_fixes": [
+            {"ref": _ref(f.ref), "kept": f.kept, "dropped": list(f.dropped)}
+            for f in plan.record_fixes
+        ],
+        "environment": plan.environment,
+        "commit": plan.commit,
+        "dirty": plan.dirty,
+        "promotion": _promotion(plan.promotion),
+        "record_commit": plan.record_commit,
+        "record_dirty": plan.record_dirty,
+        "overrides": [override_to_dict(o) for o in plan.overrides],
+        "notes": list(plan.notes),
+        "tests": None
+        if plan.tests is None
+        else {
+            "total": plan.tests.total,
+            "failed": plan.tests.failed,
+            "first_failure": plan.tests.first_failure,
+        },
     }
+
+
+def _promotion(p: Promotion | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "source": p.source,
+        "commit": p.commit,
+        "since": p.since,
+        "commits": [list(c) for c in p.commits],
+    }
+
+
+def _promotion_from(d: Fields | None) -> Promotion | None:
+    if d is None:
+        return None
+    return Promotion(
+        d.get("source", str),
+        d.get("commit", str),
+        d.get("since", str, optional=True),
+        tuple((str(c), str(s)) for c, s in _rows(d, "commits", 2)),
+    )
 
 
 def _impact(r: RunImpact) -> dict[str, Any]:
@@ -267,6 +318,7 @@ def _impact(r: RunImpact) -> dict[str, Any]:
                 "stack": c.stack,
                 "address": c.address,
                 "suspended": c.suspended,
+                "next_run": c.next_run,
             }
             for c in r.crons
         ],
@@ -284,6 +336,7 @@ def _impact_from(d: Fields) -> RunImpact:
                 c.get("stack", str, optional=True),
                 c.get("address", str, optional=True),
                 bool(c.get("suspended", bool, optional=True)),
+                c.get("next_run", str, optional=True),
             )
             for c in d.items("crons")
         ),
@@ -322,7 +375,36 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         # Plans saved before run-awareness have neither.
         runs=tuple(_impact_from(r) for r in f.items("runs", optional=True)),
         warnings=f.strings("warnings", optional=True),
+        # Plans saved before format 1.2 have none of these.
+        record_fixes=tuple(
+            RecordFix(_ref_from(x.sub("ref")), x.get("kept", str), x.strings("dropped"))
+            for x in f.items("record_fixes", optional=True)
+        ),
+        environment=f.get("environment", str, optional=True),
+        commit=f.get("commit", str, optional=True),
+        dirty=bool(f.get("dirty", bool, optional=True)),
+        promotion=_promotion_from(f.sub("promotion", optional=True)),
+        record_commit=f.get("record_commit", str, optional=True),
+        record_dirty=bool(f.get("record_dirty", bool, optional=True)),
+        # Plans saved before overrides have neither.
+        overrides=_overrides_from(f),
+        notes=f.strings("notes", optional=True),
+        tests=_tests_from(f),
     )
+
+
+def _tests_from(f: Fields) -> TestsOutcome | None:
+    t = f.sub("tests", optional=True)  # plans saved before the tests' outcome have none
+    if t is None:
+        return None
+    return TestsOutcome(t.get("total", int), t.get("failed", int), t.get("first_failure", str))
+
+
+def _overrides_from(f: Fields) -> tuple[Override, ...]:
+    try:
+        return tuple(override_from_dict(o.data) for o in f.items("overrides", optional=True))
+    except (KeyError, TypeError) as exc:
+        raise PlanError(f"plan file is damaged: an override lacks {exc}") from exc
 
 
 def save_plan(plan: PlanData) -> str:

@@ -83,6 +83,16 @@ class Provider(Protocol):
     def adopt(self, ref: ObjectRef, stack: str, address: str) -> LiveObject:
         """`gp import`: mark the live object ``ref`` as the stack's, under ``address``."""
 
+    def backup(self, stack: str) -> StackRecord | None:
+        """The record as it was before the last `gp state` change (None: there is none)."""
+
+    def save_record(self, record: StackRecord, backup: StackRecord) -> None:
+        """`gp state`: save ``record`` as the stack's, and ``backup`` as its backup."""
+
+    def set_marks(self, ref: ObjectRef, stack: str, address: str | None) -> LiveObject | None:
+        """Mark ``ref`` as the stack's under ``address``, or (None) take gp's marks off it,
+        changing nothing else; None when it does not exist. Refuses another stack's object."""
+
     def close(self) -> None:
         """Release connections; the provider is not used after."""
 

@@ -5,6 +5,7 @@ Layout under the provider's ``path``:
     <namespace>/<kind>/<name>.yaml      namespaced objects (kind lower-cased: workflowtemplate)
     _cluster/<kind>/<name>.yaml         cluster-scoped objects (ClusterWorkflowTemplate)
     .gp/<stack>.json                    the stack's record
+    .gp/<stack>.backup.json             the record before the last `gp state` change
     .gp/<stack>.lock                    the stack's lock while a plan-and-apply runs
 
 A file's resourceVersion is a hash of its bytes, so a hand edit between plan and apply is seen.
@@ -26,6 +27,7 @@ from gp.errors import ConflictError, ProviderError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
+from gp.planner.ownership import without_marks
 from gp.planner.plan import (
     Action,
     LiveObject,
@@ -126,8 +128,9 @@ class DirectoryProvider:
             )
         return path
 
-    def _record_path(self, stack: str) -> Path:
-        return self.root / STATE_DIR / f"{file_stem(stack)}.json"
+    def _record_path(self, stack: str, backup: bool = False) -> Path:
+        suffix = ".backup.json" if backup else ".json"
+        return self.root / STATE_DIR / f"{file_stem(stack)}{suffix}"
 
     def _lock(self, stack: str) -> FileLock:
         path = self.root / STATE_DIR / f"{file_stem(stack)}.lock"
@@ -187,12 +190,41 @@ class DirectoryProvider:
     # -- Provider -------------------------------------------------------------------------
 
     def owned(self, stack: str) -> StackRecord:
-        path = self._record_path(stack)
+        return self._read_record(stack) or StackRecord(stack=stack)
+
+    def backup(self, stack: str) -> StackRecord | None:
+        return self._read_record(stack, backup=True)
+
+    def _read_record(self, stack: str, backup: bool = False) -> StackRecord | None:
+        path = self._record_path(stack, backup)
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return StackRecord(stack=stack)
+            return None
         return record_from_json(text, stack, str(path))
+
+    def save_record(self, record: StackRecord, backup: StackRecord) -> None:
+        """`gp state`: the record changed by hand, the one before kept as its backup."""
+        write_atomically(
+            self._record_path(record.stack, backup=True), record_to_json(backup).encode("utf-8")
+        )
+        self._save_record(record)
+
+    def set_marks(self, ref: ObjectRef, stack: str, address: str | None) -> LiveObject | None:
+        path = self.path_for(ref)
+        loaded = self._load(path)
+        if loaded is None:
+            return None
+        other = labels_of(loaded[0]).get(STACK_LABEL)
+        if other not in (None, stack):
+            raise ConflictError(f"{ref} belongs to the stack {other!r}, not {stack!r}")
+        manifest = (
+            with_ownership(loaded[0], stack, address)
+            if address is not None
+            else without_marks(loaded[0])
+        )
+        write_atomically(path, dump_yaml(manifest).encode("utf-8"))
+        return self._live(path, stack)
 
     def read(self, stack: str, desired: Sequence[CompiledObject]) -> LiveState:
         record = self.owned(stack)
@@ -307,6 +339,10 @@ class DirectoryProvider:
                 break
 
     def _write(self, change: ResourceChange, stack: str) -> None:
+        if change.action is Action.FORGET:
+            if self._check_current(change, change.ref, stack):
+                self.set_marks(change.ref, stack, None)
+            return
         if change.action is Action.CREATE:
             if self.path_for(change.ref).exists():
                 raise ConflictError(f"{change.ref} already exists ({self.path_for(change.ref)})")

@@ -32,17 +32,17 @@ from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is
 from gp.providers.discovery import Discovery
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind, split_api_version
 from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transport_for
+from gp.providers.kubepatch import adopt_marks, patch_marks, stale, take_back
 from gp.providers.kubestore import RecordStore
 from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
 from gp.providers.live import packed
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
-from gp.providers.managed import foreign_fields, json_pointer
+from gp.providers.managed import foreign_fields
 from gp.providers.manifests import (
     address_of,
     labels_of,
     owned_by,
-    with_ownership,
     without_managed_fields,
 )
 from gp.providers.record import record_with
@@ -148,7 +148,25 @@ class KubernetesProvider:
 
     def owned(self, stack: str) -> StackRecord:
         self.discovery.check_server()
-        return self.records.load(stack)
+        return self.records.load(stack) or StackRecord(stack=stack)
+
+    def backup(self, stack: str) -> StackRecord | None:
+        self.discovery.check_server()
+        return self.records.load(stack, backup=True)
+
+    def save_record(self, record: StackRecord, backup: StackRecord) -> None:
+        """`gp state`: the record changed by hand, the one before kept as its backup."""
+        self.records.save(backup, backup=True)
+        self.records.save(record)
+
+    def set_marks(
+        self, ref: ObjectRef, stack: str, address: str | None, resource_version: str | None = None
+    ) -> LiveObject | None:
+        ref = self._normal(ref)
+        patched = patch_marks(
+            self.kube, self._rest(ref), ref, stack, address, resource_version, self.field_manager
+        )
+        return None if patched is None else self._live(patched, stack)
 
     def _list_scopes(self, refs: list[ObjectRef]) -> list[tuple[str, str, str | None]]:
         """(apiVersion, kind, namespace) pairs to LIST: every kind in every namespace in play."""
@@ -324,6 +342,11 @@ class KubernetesProvider:
         return result
 
     def _write(self, change: ResourceChange, force_conflicts: bool) -> None:
+        if change.action is Action.FORGET:
+            # The object's own stack label names the stack (the plan read it so).
+            stack = labels_of(change.before or {}).get(STACK_LABEL, "")
+            self.set_marks(change.ref, stack, None, change.resource_version)
+            return
         if change.action in (Action.DELETE, Action.REPLACE):
             old_ref = self._before_ref(change)
             self._delete(old_ref, change.resource_version)
@@ -339,23 +362,9 @@ class KubernetesProvider:
             self._take_back(change, written)
 
     def _take_back(self, change: ResourceChange, written: dict | None) -> None:
-        """Remove the fields the plan showed as set by others' ordinary edits."""
         current = written or self._get(change.ref) or {}
-        pointers = [p for p in (json_pointer(current, path) for path in change.remove) if p]
-        if not pointers:
-            return
-        # The test makes the removal refuse an object that changed since gp wrote it.
-        rv = (current.get("metadata") or {}).get("resourceVersion")
-        ops = [{"op": "test", "path": "/metadata/resourceVersion", "value": rv}]
-        ops += [{"op": "remove", "path": p} for p in sorted(pointers, reverse=True)]
-        try:
-            self.kube.json_patch(
-                *self._rest(change.ref), change.ref.name, ops, manager=self.field_manager
-            )
-        except ApiFailure as exc:
-            if exc.code in (409, 422):
-                raise ConflictError(self._stale(change.ref, rv)) from exc
-            raise
+        rest = self._rest(change.ref)
+        take_back(self.kube, rest, change.ref, current, change.remove, self.field_manager)
 
     def _before_ref(self, change: ResourceChange) -> ObjectRef:
         if change.prior_ref is not None:
@@ -371,7 +380,7 @@ class KubernetesProvider:
             if exc.code == 404:  # already gone: what the plan wanted
                 return
             if exc.code == 409:
-                raise ConflictError(self._stale(ref, resource_version)) from exc
+                raise ConflictError(stale(ref, resource_version)) from exc
             raise
 
     def _wait_gone(self, ref: ObjectRef) -> None:
@@ -380,13 +389,6 @@ class KubernetesProvider:
             if time.monotonic() > deadline:
                 raise ProviderError(f"{ref} was deleted for replacement but is still there")
             time.sleep(0.2)
-
-    @staticmethod
-    def _stale(ref: ObjectRef, resource_version: str | None) -> str:
-        return (
-            f"{ref} changed since the plan was made (it was at resourceVersion {resource_version}); "
-            "run gp plan again"
-        )
 
     def _apply(self, ref: ObjectRef, manifest: dict, rv: str | None, force_conflicts: bool) -> dict:
         body = manifest  # sent as it is: encoding never changes it, so no copy is needed
@@ -402,7 +404,7 @@ class KubernetesProvider:
             if exc.code != 409:
                 raise
             if not is_field_conflict(exc.status):
-                raise ConflictError(self._stale(ref, rv)) from exc
+                raise ConflictError(stale(ref, rv)) from exc
             conflict = exc.status
         live = self._get(ref) or {}
         managed = (live.get("metadata") or {}).get("managedFields") or []
@@ -413,28 +415,13 @@ class KubernetesProvider:
             return self.kube.apply(*rest, ref.name, body, manager=self.field_manager, force=True)
         except ApiFailure as exc:
             if exc.code == 409:
-                raise ConflictError(self._stale(ref, rv)) from exc
+                raise ConflictError(stale(ref, rv)) from exc
             raise
 
     def adopt(self, ref: ObjectRef, stack: str, address: str) -> LiveObject:
         ref = self._normal(ref)
         self.discovery.require([(ref.api_version, ref.kind, address)])
-        live = self._get(ref)
-        if live is None:
-            raise ProviderError(f"{ref} does not exist on {self.kube.host}")
-        other = labels_of(live).get(STACK_LABEL)
-        if other not in (None, stack):
-            raise ConflictError(f"{ref} already belongs to the stack {other!r}")
-        marks = with_ownership(
-            {"apiVersion": live["apiVersion"], "kind": live["kind"]}, stack, address
-        )
-        marks["metadata"]["name"] = ref.name
-        if ref.namespace:
-            marks["metadata"]["namespace"] = ref.namespace
-        # The user asked for this object explicitly: take the ownership marks even if set by others.
-        updated = self.kube.apply(
-            *self._rest(ref), ref.name, marks, manager=self.field_manager, force=True
-        )
+        updated = adopt_marks(self.kube, self._rest(ref), ref, stack, address, self.field_manager)
         old = self.owned(stack)
         self.records.save(
             record_with(

@@ -1,6 +1,6 @@
 """The engine side of the Kubernetes provider: Argo Workflows (runs), their pods and logs.
 
-Every call for `gp run`, `gp watch`, `gp runs`, `gp logs`, `gp stop` and `gp resubmit` goes
+Every call for `gp run`, `gp watch`, `gp runs`, `gp logs`, `gp stop`, `gp retry` and `gp resubmit` goes
 through here, so the run logic (gp/runs) holds no client of its own.
 """
 
@@ -136,6 +136,22 @@ class KubeEngine:
             _preload_content=False,
         )
         return json.loads(response.data)
+
+    def update_workflow(self, body: dict) -> dict:
+        """Write the Workflow back whole (a retry), refused when it changed since it was read
+        (its resourceVersion)."""
+        meta = body["metadata"]
+        return self.kube.replace(
+            ARGO_GROUP, ARGO_VERSION, WORKFLOWS, meta["namespace"], meta["name"], body
+        )
+
+    def delete_pod(self, namespace: str, name: str) -> None:
+        """Delete a run's pod; one already gone is no error."""
+        try:
+            self._call(f"deleting the pod {name}", self.core.delete_namespaced_pod, name, namespace)
+        except ApiFailure as exc:
+            if exc.code != 404:
+                raise
 
     # -- what runs refer to -----------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The stack record in the cluster: ConfigMap ``gp-stack-<stack>`` in the provider's namespace.
+"""The stack record in the cluster: ConfigMap ``gp-stack-<stack>`` in the provider's namespace,
+and the record before the last `gp state` change in ``gp-backup-<stack>``.
 
 ``data["record.json"]`` holds the record (see ``record.py``), with ``applied-at`` and
 ``applied-by`` beside it for people reading it with kubectl. A record too big for a ConfigMap's
@@ -21,8 +22,8 @@ GZIP_KEY = "record.json.gz"
 _PLAIN_LIMIT = 512 * 1024
 
 
-def record_name(stack: str) -> str:
-    return object_name("gp-stack-", stack)
+def record_name(stack: str, backup: bool = False) -> str:
+    return object_name("gp-backup-" if backup else "gp-stack-", stack)
 
 
 class RecordStore:
@@ -31,11 +32,11 @@ class RecordStore:
         self.namespace = namespace
         self.field_manager = field_manager
 
-    def load(self, stack: str) -> StackRecord:
-        name = record_name(stack)
+    def load(self, stack: str, backup: bool = False) -> StackRecord | None:
+        name = record_name(stack, backup)
         cm = self.kube.get_config_map(self.namespace, name)
         if cm is None:
-            return StackRecord(stack=stack)
+            return None
         where = f"ConfigMap {self.namespace}/{name}"
         text = (cm.get("data") or {}).get(RECORD_KEY)
         packed = (cm.get("binaryData") or {}).get(GZIP_KEY)
@@ -43,9 +44,9 @@ class RecordStore:
             text = gzip.decompress(base64.b64decode(packed)).decode("utf-8")
         return record_from_json(text or "{}", stack, where)
 
-    def save(self, record: StackRecord) -> None:
-        name = record_name(record.stack)
-        if not record.entries:
+    def save(self, record: StackRecord, backup: bool = False) -> None:
+        name = record_name(record.stack, backup)
+        if not record.entries and not backup:
             self.kube.delete_config_map(self.namespace, name)
             return
         text = record_to_json(record)
@@ -56,7 +57,9 @@ class RecordStore:
             "metadata": {
                 "name": name,
                 "namespace": self.namespace,
-                "labels": {MANAGED_BY_LABEL: MANAGED_BY_VALUE, STACK_LABEL: record.stack},
+                # The backup carries no stack label: it is no object of the stack's.
+                "labels": {MANAGED_BY_LABEL: MANAGED_BY_VALUE}
+                | ({} if backup else {STACK_LABEL: record.stack}),
             },
             "data": data,
         }

@@ -1,11 +1,25 @@
 """The stack record (what a stack owns) as JSON, and how an apply changes it.
 
 The same JSON is kept by both providers: a file in the directory, a ConfigMap in a cluster.
+This module is the one place that reads and writes it. Format 2, keyed by object identity
+(kind, namespace, name), so that an object is listed once whatever its address history:
 
-    {"format_version": "1", "stack": "geo", "applied_at": "...", "applied_by": "...",
-     "objects": {"workflow_template.x": {"apiVersion": ..., "kind": ..., "namespace": ...,
-                                         "name": ..., "applied": {<manifest gp sent>},
-                                         "sensitive": [<paths of its sensitive fields>]}}}
+    {"format_version": "2", "stack": "geo", "applied_at": "...", "applied_by": "...",
+     "commit": "<git commit the applied plan was made from>", "dirty": false,
+     "objects": {"WorkflowTemplate/pipeline/x": {
+         "address": "workflow_template.x", "apiVersion": ..., "kind": ..., "namespace": ...,
+         "name": ..., "applied": {<manifest gp sent>},
+         "sensitive": [<paths of its sensitive fields>], "applied_at": "..."}},
+     "overrides": [{"address": ..., "kind": ..., "name": ..., "path": "spec.suspend",
+                    "value": true, "module_value": null, "by": ..., "at": ..., "reason": ...}]}
+
+An object's ``applied_at`` and the ``overrides`` (`gp cron suspend`) are optional: records
+written before them load.
+
+Format 1 (gp before 0.x: ``objects`` keyed by address) is still read; it may list one object
+under two addresses, which the next plan reports and its apply removes (``RecordFix``).
+Fields are added to a format without changing its number: a reader ignores what it does not
+know, and a record from a newer major format is refused rather than overwritten.
 """
 
 from __future__ import annotations
@@ -16,31 +30,70 @@ from typing import Any
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import Action, Mode, PlanData, RecordEntry, ResourceChange, StackRecord
+from gp.planner.overrides import override_from_dict, override_to_dict
+from gp.planner.plan import (
+    Action,
+    Mode,
+    Override,
+    PlanData,
+    RecordEntry,
+    RecordFix,
+    ResourceChange,
+    StackRecord,
+    identity,
+)
 from gp.providers.fastjson import dumps_pretty, loads
 
-RECORD_FORMAT = "1"
+RECORD_FORMAT = "2"
+
+
+def identity_key(ref: ObjectRef) -> str:
+    """The record's key for an object: Kind/namespace/name (Kind/name when cluster-scoped)."""
+    return str(ObjectRef("", ref.kind, ref.namespace, ref.name))
+
+
+def _entry_to_json(address: str, entry: RecordEntry) -> dict[str, Any]:
+    return {
+        "address": address,
+        "apiVersion": entry.ref.api_version,
+        "kind": entry.ref.kind,
+        "namespace": entry.ref.namespace,
+        "name": entry.ref.name,
+        "applied": entry.applied,
+        **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
+        **({"applied_at": entry.applied_at} if entry.applied_at else {}),
+    }
+
+
+def _entry_from_json(o: dict[str, Any]) -> RecordEntry:
+    return RecordEntry(
+        ref=ObjectRef(o["apiVersion"], o["kind"], o.get("namespace"), o["name"]),
+        applied=o.get("applied") or {},
+        sensitive_paths=tuple(str(p) for p in o.get("sensitive") or ()),
+        applied_at=o.get("applied_at"),
+    )
 
 
 def record_to_json(record: StackRecord) -> str:
     objects = {
-        address: {
-            "apiVersion": entry.ref.api_version,
-            "kind": entry.ref.kind,
-            "namespace": entry.ref.namespace,
-            "name": entry.ref.name,
-            "applied": entry.applied,
-            **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
-        }
+        identity_key(entry.ref): _entry_to_json(address, entry)
         for address, entry in record.entries.items()
     }
-    doc = {
+    if len(objects) != len(record.entries):
+        # Never written: the record's one rule is one entry per object.
+        raise ProviderError(f"the record of stack {record.stack!r} lists an object twice")
+    doc: dict[str, Any] = {
         "format_version": RECORD_FORMAT,
         "stack": record.stack,
         "applied_at": record.applied_at,
         "applied_by": record.applied_by,
-        "objects": objects,
     }
+    if record.commit is not None:
+        doc["commit"] = record.commit
+        doc["dirty"] = record.dirty
+    doc["objects"] = dict(sorted(objects.items()))
+    if record.overrides:
+        doc["overrides"] = [override_to_dict(o) for o in record.overrides]
     return dumps_pretty(doc) + "\n"
 
 
@@ -48,14 +101,26 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
     """Parse a stored record; ``where`` names its location for the error message."""
     try:
         doc = loads(text)
-        entries = {
-            address: RecordEntry(
-                ref=ObjectRef(o["apiVersion"], o["kind"], o.get("namespace"), o["name"]),
-                applied=o.get("applied") or {},
-                sensitive_paths=tuple(str(p) for p in o.get("sensitive") or ()),
+        version = str(doc.get("format_version") or "1")
+        if version.split(".")[0] not in ("1", "2"):
+            raise ProviderError(
+                f"the stack record {where} has format {version}, written by a newer gp; "
+                f"this gp reads formats 1 and 2 (upgrade gp)"
             )
-            for address, o in (doc.get("objects") or {}).items()
-        }
+        objects = doc.get("objects") or {}
+        if version == "1":
+            entries = {address: _entry_from_json(o) for address, o in objects.items()}
+        else:
+            entries = {}
+            for key, o in objects.items():
+                address = o["address"]
+                if address in entries:
+                    raise ValueError(f"{address} is listed for two objects, {key} and another")
+                entries[address] = _entry_from_json(o)
+        commit = doc.get("commit")
+        overrides = tuple(override_from_dict(o) for o in doc.get("overrides") or ())
+    except ProviderError:
+        raise
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProviderError(f"the stack record {where} is not valid: {exc}") from exc
     if doc.get("stack") not in (None, stack):
@@ -64,17 +129,52 @@ def record_from_json(text: str, stack: str, where: str) -> StackRecord:
         )
     return StackRecord(
         stack=stack,
-        entries=entries,
+        entries=dict(sorted(entries.items())),
         applied_at=doc.get("applied_at"),
         applied_by=doc.get("applied_by"),
+        commit=str(commit) if commit else None,
+        dirty=bool(doc.get("dirty")),
+        overrides=overrides,
     )
 
 
-def _with_change(entries: dict[str, RecordEntry], change: ResourceChange) -> None:
-    if change.action is Action.DELETE:
-        entries.pop(change.address, None)
-    elif change.after is not None:
-        entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths)
+class _Entries:
+    """The record's entries while an apply's changes are taken in: one per object."""
+
+    def __init__(self, old: StackRecord, fixes: Iterable[RecordFix] = ()) -> None:
+        self.by_address = dict(old.entries)
+        kept = {identity(fix.ref): fix.kept for fix in fixes}
+        for ident, addresses in old.by_identity().items():
+            if len(addresses) > 1:
+                keep = kept.get(ident) or sorted(addresses)[-1]
+                for address in addresses:
+                    if address != keep:
+                        self.by_address.pop(address, None)
+
+    def drop(self, ref: ObjectRef) -> None:
+        for address, entry in list(self.by_address.items()):
+            if identity(entry.ref) == identity(ref):
+                del self.by_address[address]
+
+    def put(self, address: str, entry: RecordEntry) -> None:
+        self.drop(entry.ref)
+        self.by_address[address] = entry
+
+    def take(self, change: ResourceChange, at: str) -> None:
+        if change.action in (Action.DELETE, Action.FORGET):
+            self.by_address.pop(change.address, None)
+            self.drop(change.ref)
+            return
+        if change.prior_ref is not None:
+            self.drop(change.prior_ref)
+        if change.after is not None:
+            entry = RecordEntry(change.ref, change.after, change.sensitive_paths, at)
+            self.put(change.address, entry)
+
+    def address_of(self, ref: ObjectRef) -> str | None:
+        return next(
+            (a for a, e in self.by_address.items() if identity(e.ref) == identity(ref)), None
+        )
 
 
 def next_record(
@@ -92,37 +192,62 @@ def next_record(
     stack since the plan was read) only what this run wrote is taken in: what the plan saw
     without writing it may no longer be true.
     """
-    entries = dict(old.entries)
+    entries = _Entries(old, plan.record_fixes)
     for change in applied:
-        _with_change(entries, change)
+        entries.take(change, applied_at)
+
+    def made(overrides: Iterable[Override]) -> StackRecord:
+        kept = dict(sorted(entries.by_address.items()))
+        return StackRecord(
+            old.stack,
+            kept,
+            applied_at,
+            applied_by,
+            plan.commit,
+            plan.dirty,
+            # The overrides of the objects the record still has.
+            overrides=tuple(o for o in overrides if o.address in kept),
+        )
+
     if not plan_current:
-        return StackRecord(old.stack, dict(sorted(entries.items())), applied_at, applied_by)
+        return made(old.overrides)
     for change in plan.changes:
-        # An object gp owns by label but that the record lost (e.g. a deleted ConfigMap) is
-        # taken back into the record once a plan finds it already as desired.
-        if change.action is Action.NOOP and change.address not in entries and change.after:
-            entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths)
+        # An object the plan found already as desired but that the record lost (a deleted
+        # ConfigMap) or holds under another address is taken in as it is now.
+        if change.action is Action.NOOP and change.after:
+            if entries.address_of(change.ref) != change.address:
+                entries.put(
+                    change.address,
+                    RecordEntry(change.ref, change.after, change.sensitive_paths, applied_at),
+                )
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
         for drift in plan.drift:
             if drift.after is None:
-                entries.pop(drift.address, None)
+                entries.by_address.pop(drift.address, None)
+                entries.drop(drift.ref)
             else:
-                entries[drift.address] = RecordEntry(
-                    drift.ref, strip_server_fields(drift.after), drift.sensitive_paths
+                after = strip_server_fields(drift.after)
+                entries.put(
+                    drift.address,
+                    RecordEntry(drift.ref, after, drift.sensitive_paths, applied_at),
                 )
-    return StackRecord(
-        stack=old.stack,
-        entries=dict(sorted(entries.items())),
-        applied_at=applied_at,
-        applied_by=applied_by,
-    )
+    # Read under this lock by the plan: those it kept (the module may have ended some).
+    return made(plan.overrides)
 
 
 def record_with(
     old: StackRecord, address: str, ref: ObjectRef, applied: dict[str, Any], at: str, by: str
 ) -> StackRecord:
     """The record with one object added (``gp import``)."""
-    entries = dict(old.entries)
-    entries[address] = RecordEntry(ref, applied)
-    return StackRecord(old.stack, dict(sorted(entries.items())), at, by)
+    entries = _Entries(old)
+    entries.put(address, RecordEntry(ref, applied, (), at))
+    return StackRecord(
+        old.stack,
+        dict(sorted(entries.by_address.items())),
+        at,
+        by,
+        old.commit,
+        old.dirty,
+        overrides=old.overrides,
+    )

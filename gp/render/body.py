@@ -14,22 +14,54 @@ from gp.compile.objects import ObjectRef
 from gp.planner.diff import prepare, unchanged_count
 from gp.planner.masking import mask_at, parse_marks
 from gp.planner.paths import format_path, get_path, leaf_paths, plain
-from gp.planner.plan import Action, Drift, FieldDiff, ResourceChange, SchedulePreview
+from gp.planner.plan import ADDRESS_FIELD, Action, Drift, FieldDiff, ResourceChange, SchedulePreview
 from gp.render.blocks import grouped_lines
 from gp.render.mask import mask_fields, mask_value
 from gp.render.shape import shape_lines, shape_note
 from gp.render.values import Line, fmt
 
-__all__ = ["MARKERS", "STYLES", "VERBS", "Line", "change_lines", "drift_lines", "heading", "layout"]
+__all__ = [
+    "MARKERS",
+    "STYLES",
+    "VERBS",
+    "Line",
+    "change_lines",
+    "drift_lines",
+    "heading",
+    "layout",
+    "shown_fields",
+    "title",
+]
 
-MARKERS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.REPLACE: "-/+"}
+MARKERS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.DELETE: "-",
+    Action.REPLACE: "-/+",
+    Action.FORGET: ".",
+}
 VERBS = {
     Action.CREATE: "will be created",
     Action.UPDATE: "will be updated in-place",
     Action.DELETE: "will be destroyed",
     Action.REPLACE: "will be replaced",
+    Action.FORGET: "will no longer be managed; it stays",
 }
-STYLES = {"+": "green", "~": "yellow", "-": "red", "-/+": "magenta", "#": "bold"}
+STYLES = {"+": "green", "~": "yellow", "-": "red", "-/+": "magenta", ".": "cyan", "#": "bold"}
+
+
+def title(change: ResourceChange) -> str:
+    """The heading's words: "has moved to" for a move that changes nothing else."""
+    if change.only_moves:
+        return f"{change.moved_from} has moved to {change.address}"
+    return f"{change.address} {VERBS[change.action]}"
+
+
+def shown_fields(change: ResourceChange) -> tuple[FieldDiff, ...]:
+    """The field diff as shown: a move's new address mark is said in its heading."""
+    if change.moved_from is None:
+        return change.fields
+    return tuple(f for f in change.fields if f.path != ADDRESS_FIELD)
 
 
 def layout(line: Line) -> tuple[str, str, str]:
@@ -73,6 +105,8 @@ def change_body(
     """The lines between an object's header and its closing brace."""
     marks = parse_marks(change.sensitive_paths)
     whole = change.after if change.action is Action.CREATE else change.before
+    if change.action is Action.FORGET:
+        return [Line(1, "", "# (gp's marks are taken off it; nothing else changes)")]
     if change.action in (Action.CREATE, Action.DELETE) and not verbose:
         shown = mask_value(mask_at(whole or {}, (), marks), secrets)
         lines = shape_lines(shown, MARKERS[change.action])
@@ -89,13 +123,13 @@ def change_body(
         )
     else:
         lines = grouped_lines(
-            mask_fields(change.fields, marks),
+            mask_fields(shown_fields(change), marks),
             prepare(change.before),
             prepare(change.after),
             secrets,
         )
-    if change.action in (Action.UPDATE, Action.REPLACE):
-        hidden = unchanged_count(change.after, change.fields)
+    if change.action in (Action.UPDATE, Action.REPLACE, Action.NOOP):
+        hidden = unchanged_count(change.after, shown_fields(change))
         if hidden:
             lines.append(
                 Line(1, "", f"# ({hidden} unchanged field{'s' if hidden != 1 else ''} hidden)")
@@ -115,8 +149,12 @@ def change_lines(
     change: ResourceChange, secrets: Sequence[str], verbose: bool = False
 ) -> list[Line]:
     """The whole block for one change, header comment to closing brace."""
-    lines = [Line(0, "#", f"{change.address} {VERBS[change.action]}")]
-    if change.action is Action.DELETE and change.reason:
+    lines = [Line(0, "#", title(change))]
+    if change.moved_from is not None and not change.only_moves:
+        lines.append(Line(0, "#", f"(moved from {change.moved_from})"))
+    if change.removed_by is not None:
+        lines.append(Line(0, "#", f"(because of the removed block at {change.removed_by})"))
+    elif change.action is Action.DELETE and change.reason:
         why = (
             "the stack is being destroyed"
             if "destroy" in change.reason
@@ -131,7 +169,8 @@ def change_lines(
                 f"(because its identity changed: {heading(change.prior_ref)} -> {heading(change.ref)})",
             )
         )
-    lines.append(Line(0, MARKERS[change.action], f"{heading(change.ref)} {{"))
+    marker = "" if change.only_moves else MARKERS[change.action]
+    lines.append(Line(0, marker, f"{heading(change.ref)} {{"))
     lines.extend(change_body(change, secrets, verbose))
     lines.append(Line(0, "", "}"))
     return lines

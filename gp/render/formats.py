@@ -152,6 +152,11 @@ def to_string(drawn: Drawn, *, color: bool) -> str:
 
     out = io.StringIO()
     Console(
-        file=out, force_terminal=True, color_system="standard", soft_wrap=True, highlight=False
+        file=out,
+        force_terminal=True,
+        force_jupyter=False,
+        color_system="standard",
+        soft_wrap=True,
+        highlight=False,
     ).print(drawn, end="")
     return out.getvalue()

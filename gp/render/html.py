@@ -29,6 +29,7 @@ _ACTION_COLOURS = {
     Action.DELETE: "#cf222e",
     Action.REPLACE: "#cf222e",
     Action.NOOP: "#57606a",
+    Action.FORGET: "#0969da",
 }
 _TABLE = 'style="border-collapse:collapse;text-align:left"'
 _CELL = 'style="padding:2px 10px;border-bottom:1px solid #d0d7de;text-align:left"'
@@ -39,6 +40,9 @@ def rich_html(text: Text) -> str:
     console = Console(
         record=True,
         file=io.StringIO(),
+        # In a notebook rich would also show what it prints as an output of its own: the
+        # plan would appear twice. It is only recorded here, for export_html.
+        force_jupyter=False,
         width=120,
         color_system="truecolor",
         soft_wrap=True,
@@ -102,15 +106,17 @@ def plan_html(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
             )
             + "</ul>"
         )
-    acting = [c for c in plan.changes if c.action is not Action.NOOP]
+    acting = [c for c in plan.changes if c.acts]
     if acting and plan.mode is not Mode.REFRESH_ONLY:
         rows = []
         for c in acting:
             colour = _ACTION_COLOURS[c.action]
+            action = "move" if c.only_moves else c.action.value
+            moved = f" (from <code>{escape(c.moved_from)}</code>)" if c.moved_from else ""
             rows.append(
                 (
-                    f'<span style="color:{colour};font-weight:bold">{escape(c.action.value)}</span>',
-                    f"<code>{escape(c.address)}</code>",
+                    f'<span style="color:{colour};font-weight:bold">{escape(action)}</span>',
+                    f"<code>{escape(c.address)}</code>{moved}",
                     escape(str(c.ref)),
                     str(len(c.fields)) if c.action is Action.UPDATE else "",
                 )

@@ -25,7 +25,9 @@ from gp.render.mask import mask_fields, mask_value
 from gp.render.plan_runs import runs_json
 from gp.render.text import counts
 
-JSON_FORMAT_VERSION = "1.1"  # 1.1 added resource_changes[].dag_changes
+# 1.1 added resource_changes[].dag_changes; 1.2 previous_address, removed_by, the "forget"
+# action, record_fixes, environment, commit and promotion.
+JSON_FORMAT_VERSION = "1.2"
 OWNED_FORMAT_VERSION = "1.0"  # `gp show` without a plan: unchanged by 1.1
 _ACTIONS = {
     Action.CREATE: ["create"],
@@ -33,6 +35,7 @@ _ACTIONS = {
     Action.DELETE: ["delete"],
     Action.REPLACE: ["delete", "create"],
     Action.NOOP: ["no-op"],
+    Action.FORGET: ["forget"],
 }
 
 
@@ -110,6 +113,10 @@ def _change(c: ResourceChange, secrets: Sequence[str]) -> dict[str, Any]:
             "after": _preview(c.schedule.after),
         }
     out["dag_changes"] = [_dag(d, secrets) for d in c.dag]
+    # Terraform's name for where a moved object was.
+    out["previous_address"] = c.moved_from
+    if c.removed_by is not None:
+        out["removed_by"] = c.removed_by
     return out
 
 
@@ -126,10 +133,21 @@ def _drift(d: Drift, secrets: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _summary(plan: PlanData, add: int, change: int, destroy: int) -> dict[str, int]:
+    """The summary line's counts; moves and forgets only when there are some (the counts
+    readers of format 1.1 know stay as they were)."""
+    out = {"add": add, "change": change, "destroy": destroy}
+    moved = sum(c.moved_from is not None for c in plan.changes)
+    forgot = sum(c.action is Action.FORGET for c in plan.changes)
+    out.update({k: n for k, n in (("move", moved), ("forget", forgot)) if n})
+    return out
+
+
 def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
     """The plan as JSON-ready data, sensitive values masked."""
     secrets = secrets_of(plan.secrets, sensitive)
     add, change, destroy = counts(plan.changes)
+    promotion = plan.promotion
     return {
         "format_version": JSON_FORMAT_VERSION,
         "stack": plan.stack,
@@ -141,11 +159,33 @@ def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
         },
         "resource_drift": [_drift(d, secrets) for d in plan.drift],
         "resource_changes": [_change(c, secrets) for c in plan.changes],
-        "summary": {"add": add, "change": change, "destroy": destroy},
+        "summary": _summary(plan, add, change, destroy),
         "errors": [mask_text(e, secrets) for e in plan.errors],
         "warnings": [mask_text(w, secrets) for w in plan.warnings],
+        "notes": [mask_text(n, secrets) for n in plan.notes],
+        "tests": None
+        if plan.tests is None
+        else {
+            "total": plan.tests.total,
+            "failed": plan.tests.failed,
+            "first_failure": mask_text(plan.tests.first_failure, secrets),
+        },
         "runs": runs_json(plan),
         "applyable": plan.applyable,
+        "record_fixes": [
+            {**_identity(f.kept, f.ref), "dropped": list(f.dropped)} for f in plan.record_fixes
+        ],
+        "environment": plan.environment,
+        "commit": plan.commit,
+        "dirty": plan.dirty,
+        "promotion": None
+        if promotion is None
+        else {
+            "from": promotion.source,
+            "commit": promotion.commit,
+            "since": promotion.since,
+            "commits": [{"commit": c, "subject": s} for c, s in promotion.commits],
+        },
     }
 
 

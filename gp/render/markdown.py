@@ -15,13 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from gp.compile.objects import ObjectRef
-from gp.planner.plan import Action, PlanData
+from gp.planner.plan import Action, PlanData, ResourceChange
 from gp.redact import mask_text, secrets_of
 from gp.render.body import VERBS, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, dag_lines, summarized
 from gp.render.mermaid import diagram
 from gp.render.plan_runs import run_lines
-from gp.render.text import summary
+from gp.render.text import fix_lines, promotion_lines, summary
 
 LIMIT = 65_536
 _ROOM_FOR_NOTICE = 400
@@ -31,6 +31,7 @@ _ACTION_WORDS = {
     Action.UPDATE: "update",
     Action.DELETE: "destroy",
     Action.REPLACE: "replace",
+    Action.FORGET: "forget",
 }
 
 
@@ -78,7 +79,15 @@ def _truncated(title: str, body: list[str], room: int) -> str | None:
 
 
 def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
-    out = [f"## gp plan for stack {_code(plan.stack)}", "", f"**{summary(plan)}**", ""]
+    where = f"stack {_code(plan.stack)}"
+    if plan.environment:
+        where = f"environment {_code(plan.environment)} (stack {_code(plan.stack)})"
+    out = [f"## gp plan for {where}", "", f"**{summary(plan)}**", ""]
+    if plan.promotion is not None:
+        first, *rest = promotion_lines(plan)
+        out += [f"**{first}**", ""] + [f"- {_cell(line.strip())}" for line in rest] + [""]
+    for note in fix_lines(plan):
+        out += [f"> {_cell(mask_text(note, secrets))}", ""]
     destroyed = [c for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE)]
     if destroyed:
         names = ", ".join(_code(mask_text(c.address, secrets)) for c in destroyed)
@@ -92,6 +101,13 @@ def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
         out += [f"- {_cell(mask_text(e, secrets))}" for e in plan.errors] + [""]
     for warning in plan.warnings:
         out += [f"> :warning: {_cell(mask_text(warning, secrets))}", ""]
+    if plan.tests is not None:
+        mark = ":x:" if plan.tests.failed else ":white_check_mark:"
+        out += [f"**Tests (`gp test`) on this change:** {mark} {plan.tests.summary()}", ""]
+        if plan.tests.failed and plan.tests.first_failure:
+            out += [f"> first: `{_cell(mask_text(plan.tests.first_failure, secrets))}`", ""]
+    for note in plan.notes:
+        out += [f"> :information_source: {_cell(mask_text(note, secrets))}", ""]
     if plan.runs:
         out += ["**Runs of the templates that change:**", ""]
         out += [f"- {_cell(mask_text(line, secrets))}" for line in run_lines(plan)] + [""]
@@ -108,14 +124,26 @@ def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
                 f"| {_cell(_code(mask_text(d.address, secrets)))} | {_cell(_object(d.ref))} | {what} |"
             )
         out.append("")
-    acting = [c for c in plan.changes if c.action is not Action.NOOP]
+    acting = [c for c in plan.changes if c.acts]
     if acting:
         out += ["| Action | Address | Object |", "|---|---|---|"]
         for c in acting:
             address = _cell(_code(mask_text(c.address, secrets)))
-            out.append(f"| {_ACTION_WORDS[c.action]} | {address} | {_cell(_object(c.ref))} |")
+            if c.moved_from is not None:
+                address += f" (from {_cell(_code(mask_text(c.moved_from, secrets)))})"
+            action = "move" if c.only_moves else _ACTION_WORDS[c.action]
+            out.append(f"| {action} | {address} | {_cell(_object(c.ref))} |")
         out.append("")
     return out
+
+
+def _title(c: ResourceChange, secrets: Sequence[str]) -> str:
+    def code(address: str) -> str:
+        return f"<code>{html.escape(mask_text(address, secrets))}</code>"
+
+    if c.only_moves and c.moved_from is not None:
+        return f"{code(c.moved_from)} has moved to {code(c.address)}"
+    return f"{code(c.address)} {VERBS[c.action]}"
 
 
 def _dag_sections(plan: PlanData, secrets: Sequence[str]) -> list[tuple[str, str]]:
@@ -180,21 +208,22 @@ def render_plan_markdown(
             )
         )
     for c in plan.changes:
-        if c.action is not Action.NOOP:
-            title = f"<code>{html.escape(mask_text(c.address, secrets))}</code> {VERBS[c.action]}"
-            blocks.append((title, _diff_text(change_lines(c, secrets, verbose), secrets)))
+        if c.acts:
+            blocks.append(
+                (_title(c, secrets), _diff_text(change_lines(c, secrets, verbose), secrets))
+            )
     shown = 0
     cut = False
-    for title, body in blocks:
+    for name, body in blocks:
         if summary_cut:
             break
-        block = _details(title, body)
+        block = _details(name, body)
         room = limit - len(text) - _ROOM_FOR_NOTICE
         if len(block) <= room:
             text += "\n" + block
             shown += 1
             continue
-        partial = _truncated(title, body, room - 1)
+        partial = _truncated(name, body, room - 1)
         if partial is not None:
             text += "\n" + partial
             cut = True

@@ -21,7 +21,8 @@ def _cron(use: CronUse) -> str:
         if use.stack
         else "not managed by gp"
     )
-    return f"{use.namespace}/{use.name} ({owner}{', suspended' if use.suspended else ''})"
+    when = ", suspended" if use.suspended else f", next run {use.next_run}" if use.next_run else ""
+    return f"{use.namespace}/{use.name} ({owner}{when})"
 
 
 def impact_lines(impact: RunImpact) -> list[str]:
@@ -54,6 +55,7 @@ def runs_json(plan: PlanData) -> list[dict[str, Any]]:
                     "stack": c.stack,
                     "address": c.address,
                     "suspended": c.suspended,
+                    "next_run": c.next_run,
                 }
                 for c in r.crons
             ],

@@ -68,6 +68,8 @@ def _local(stamp: str | None) -> str:
 def version_text(run: RunSnapshot) -> str:
     if not run.version:
         return ""
+    if run.ran_live:
+        return f"{run.version} (live)"
     return run.version + (f"@{run.commit[:7]}" if run.commit else "")
 
 
@@ -113,6 +115,7 @@ def run_dict(run: RunSnapshot, now: datetime, nodes: bool = False) -> dict[str, 
             "inputs_hash": run.inputs_hash,
         },
         "submitted_by": run.submitted_by,
+        "ran_live_template": run.ran_live,
         "cron": run.cron,
         "parameters": dict(run.parameters),
     }

@@ -12,13 +12,34 @@ NO_CHANGES = "No changes. Your pipelines match the configuration."
 
 
 def counts(changes: Iterable[ResourceChange]) -> tuple[int, int, int]:
-    """(added, changed, destroyed); a replacement is one added and one destroyed."""
+    """(added, changed, destroyed); a replacement is one added and one destroyed, a move that
+    changes nothing else is none of them."""
     add = change = destroy = 0
     for c in changes:
         add += c.action in (Action.CREATE, Action.REPLACE)
-        change += c.action is Action.UPDATE
+        change += c.action is Action.UPDATE and not c.only_moves
         destroy += c.action in (Action.DELETE, Action.REPLACE)
     return add, change, destroy
+
+
+def extra_counts(changes: Iterable[ResourceChange], verbs: tuple[str, str]) -> str:
+    """ ", 1 to move, 2 to forget" (or "moved"/"forgotten"): only the ones there are."""
+    changes = list(changes)
+    moved = sum(c.moved_from is not None for c in changes)
+    forgot = sum(c.action is Action.FORGET for c in changes)
+    parts = [f"{moved} {verbs[0]}" if moved else "", f"{forgot} {verbs[1]}" if forgot else ""]
+    return "".join(f", {p}" for p in parts if p)
+
+
+def fix_lines(plan: PlanData) -> list[str]:
+    """What the plan repairs in a record an earlier gp wrote."""
+    return [
+        f"The stack's record lists {fix.ref.kind} {fix.ref.namespace or ''}"
+        f"{'/' if fix.ref.namespace else ''}{fix.ref.name} under "
+        f"{', '.join(sorted((fix.kept, *fix.dropped)))} (an earlier gp kept old addresses "
+        f"after a move); applying this plan keeps it once, as {fix.kept}."
+        for fix in plan.record_fixes
+    ]
 
 
 def summary(plan: PlanData) -> str:
@@ -36,15 +57,27 @@ def summary(plan: PlanData) -> str:
             f"Refresh: {n} object{'s' if n != 1 else ''} changed outside gp; applying records them."
         )
     add, change, destroy = counts(plan.changes)
-    return f"Plan: {add} to add, {change} to change, {destroy} to destroy."
+    extra = extra_counts(plan.changes, ("to move", "to forget"))
+    fixes = len(plan.record_fixes)
+    if fixes:
+        extra += f", {fixes} record entr{'y' if fixes == 1 else 'ies'} to repair"
+    return f"Plan: {add} to add, {change} to change, {destroy} to destroy{extra}."
 
 
 def summary_only(plan: PlanData) -> bool:
-    """Whether the plan's text is its summary alone: no drift, action, run or warning."""
-    acting = plan.mode is not Mode.REFRESH_ONLY and any(
-        c.action is not Action.NOOP for c in plan.changes
+    """Whether ``text.plan_text`` draws the summary alone: no drift, promotion, action, run,
+    warning, tests, repair or note (a section added there is added here too)."""
+    acting = plan.mode is not Mode.REFRESH_ONLY and any(c.acts for c in plan.changes)
+    return not (
+        plan.drift
+        or plan.promotion is not None
+        or acting
+        or plan.runs
+        or plan.warnings
+        or plan.tests is not None
+        or plan.record_fixes
+        or plan.notes
     )
-    return not (plan.drift or acting or plan.runs or plan.warnings)
 
 
 class Styled:

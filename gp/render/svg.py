@@ -1,10 +1,9 @@
 """A DAG as a standalone SVG picture, for notebooks (``gp.Stack.graph``, plans, runs).
 
-The layout is computed here rather than by Graphviz so that the picture needs nothing beyond
-gp itself: tasks are placed left to right by rank (the longest chain of dependencies before
-them), and within a rank ordered by the mean position of what they wait for, which keeps fan-out
-and fan-in shapes untangled. Colours are inline attributes, not a stylesheet: notebook frontends
-drop ``<style>`` from untrusted output but keep attributes.
+The layout is the UI's (gp/render/layout.py): Graphviz's dot where it is installed, gp's
+layered layout with routed edges where it is not, so the notebook and the UI draw one picture
+and no edge passes through a box. Colours are inline attributes, not a stylesheet: notebook
+frontends drop ``<style>`` from untrusted output but keep attributes.
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from dataclasses import dataclass
 from html import escape
 
 from gp.render.graph import Dag
+from gp.render.layout import LINE_H, Box, Layouts
 
-CHAR_W, LINE_H = 7.0, 15.0
-GAP_X, GAP_Y, PAD = 60.0, 18.0, 10.0
+PAD = 10.0
 
 # Fill and stroke by status: a plan's DAG changes, a run's node phases, or plain.
 COLOURS = {
@@ -59,65 +58,20 @@ def nodes_of(dag: Dag) -> tuple[list[DrawnNode], list[Edge]]:
     return nodes, [Edge(src, dst, label) for src, dst, label in dag.edges]
 
 
-def _ranks(keys: list[str], edges: Sequence[Edge]) -> dict[str, int]:
-    rank = dict.fromkeys(keys, 0)
-    # Longest path by relaxation; a cycle (which validate reports) stops after len(keys) rounds.
-    for _ in range(len(keys)):
-        moved = False
-        for e in edges:
-            if e.source in rank and e.target in rank and rank[e.target] < rank[e.source] + 1:
-                rank[e.target] = rank[e.source] + 1
-                moved = True
-        if not moved:
-            break
-    return rank
+def layout(nodes: Sequence[DrawnNode], edges: Sequence[Edge], layouts: Layouts | None = None):
+    """Where each box and edge goes: gp/render/layout.py's layout, the one the UI draws with
+    (Graphviz's dot where installed, else gp's layered layout)."""
+    return (layouts or Layouts(size=1)).layout(
+        [Box(n.key, n.lines) for n in nodes], [(e.source, e.target, e.label) for e in edges]
+    )
 
 
-def _size(node: DrawnNode) -> tuple[float, float]:
-    longest = max((len(line) for line in node.lines), default=4)
-    return max(80.0, longest * CHAR_W + 20), len(node.lines) * LINE_H + 14
-
-
-def layout(
-    nodes: Sequence[DrawnNode], edges: Sequence[Edge]
-) -> tuple[dict[str, tuple[float, float, float, float]], float, float]:
-    """Each node's box (x, y, width, height) and the picture's width and height."""
-    keys = [n.key for n in nodes]
-    rank = _ranks(keys, edges)
-    columns: dict[int, list[str]] = {}
-    for key in keys:
-        columns.setdefault(rank[key], []).append(key)
-    sizes = {n.key: _size(n) for n in nodes}
-    order: dict[str, float] = {}
-    for r in sorted(columns):
-        col = columns[r]
-        if r:
-
-            def weight(k: str, col: list[str] = col) -> float:
-                before = [order[e.source] for e in edges if e.target == k and e.source in order]
-                return sum(before) / len(before) if before else float(col.index(k))
-
-            col.sort(key=weight)
-        for i, k in enumerate(col):
-            order[k] = float(i)
-    heights = {
-        r: sum(sizes[k][1] for k in col) + GAP_Y * (len(col) - 1) for r, col in columns.items()
-    }
-    tallest = max(heights.values(), default=0.0)
-    boxes: dict[str, tuple[float, float, float, float]] = {}
-    x = PAD
-    for r in sorted(columns):
-        width = max(sizes[k][0] for k in columns[r])
-        y = PAD + (tallest - heights[r]) / 2
-        for k in columns[r]:
-            w, h = sizes[k]
-            boxes[k] = (x + (width - w) / 2, y, w, h)
-            y += h + GAP_Y
-        x += width + GAP_X
-    return boxes, max(x - GAP_X + PAD, 2 * PAD), tallest + 2 * PAD
-
-
-def draw(nodes: Sequence[DrawnNode], edges: Sequence[Edge], title: str = "") -> str:
+def draw(
+    nodes: Sequence[DrawnNode],
+    edges: Sequence[Edge],
+    title: str = "",
+    layouts: Layouts | None = None,
+) -> str:
     """The DAG as an ``<svg>`` element; a dependency on an undeclared task gets a dashed box."""
     known = {n.key for n in nodes}
     extra = {
@@ -126,51 +80,58 @@ def draw(nodes: Sequence[DrawnNode], edges: Sequence[Edge], title: str = "") -> 
         if e.source not in known
     }
     nodes = [*nodes, *extra.values()]
-    boxes, width, height = layout(nodes, edges)
+    placed = layout(nodes, edges, layouts)
+    width, height = placed.width + 2 * PAD, placed.height + 2 * PAD
     top = 18.0 if title else 0.0
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height + top:.0f}" '
-        f'viewBox="0 {-top:.0f} {width:.0f} {height + top:.0f}" role="img" '
-        f'aria-label="{escape(title or "DAG")}" font-family="sans-serif" font-size="12">',
+        f'viewBox="{-PAD:.0f} {-PAD - top:.0f} {width:.0f} {height + top:.0f}" role="img" '
+        f'aria-label="{escape(title or "DAG")}" font-family="sans-serif" font-size="12" '
+        f'data-layout="{placed.engine}">',
         '<defs><marker id="gp-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
         'markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>',
     ]
     if title:
-        out.append(f'<text x="{PAD:.0f}" y="-4" font-weight="bold">{escape(title)}</text>')
-    for e in edges:
-        if e.source not in boxes or e.target not in boxes:
+        out.append(f'<text x="0" y="{-PAD - 4:.0f}" font-weight="bold">{escape(title)}</text>')
+    status = {(e.source, e.target, e.label): e.status for e in edges}
+    for curve in placed.curves:
+        if not curve.points:
             continue
-        sx, sy, sw, sh = boxes[e.source]
-        tx, ty, _, th = boxes[e.target]
-        x0, y0, x1, y1 = sx + sw, sy + sh / 2, tx, ty + th / 2
-        mid = (x0 + x1) / 2
-        stroke = COLOURS.get(e.status, COLOURS[""])[1]
-        dash = ' stroke-dasharray="5,3"' if e.status == "removed" else ""
+        kind = status.get((curve.source, curve.target, curve.label), "")
+        stroke = COLOURS.get(kind, COLOURS[""])[1]
+        dash = ' stroke-dasharray="5,3"' if kind == "removed" else ""
+        (x0, y0), rest = curve.points[0], curve.points[1:]
+        path = f"M{x0:.1f},{y0:.1f} C" + " ".join(f"{x:.1f},{y:.1f}" for x, y in rest)
         out.append(
-            f'<path d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}" '
-            f'fill="none" stroke="{stroke}"{dash} marker-end="url(#gp-arrow)">'
-            f"<title>{escape(e.source)} -&gt; {escape(e.target)}</title></path>"
+            f'<g data-source="{escape(curve.source)}" data-target="{escape(curve.target)}">'
+            f'<path d="{path}" fill="none" stroke="{stroke}"{dash} marker-end="url(#gp-arrow)">'
+            f"<title>{escape(curve.source)} -&gt; {escape(curve.target)}</title></path>"
         )
-        if e.label:
+        if curve.label and curve.label_at:
+            lx, ly = curve.label_at
             out.append(
-                f'<text x="{mid:.1f}" y="{(y0 + y1) / 2 - 3:.1f}" text-anchor="middle" '
-                f'font-size="10" fill="{stroke}">{escape(e.label)}</text>'
+                f'<text x="{lx:.1f}" y="{ly + 3:.1f}" text-anchor="middle" font-size="10" '
+                f'fill="{stroke}">{escape(curve.label)}</text>'
             )
+        out.append("</g>")
     for node in nodes:
-        x, y, w, h = boxes[node.key]
+        box = placed.boxes.get(node.key)
+        if box is None:
+            continue
         fill, stroke = COLOURS.get(node.status, COLOURS[""])
         dash = ' stroke-dasharray="4,3"' if node.status in ("unknown", "removed") else ""
         out.append(f'<g data-task="{escape(node.key)}" data-status="{escape(node.status)}">')
         if node.tooltip:
             out.append(f"<title>{escape(node.tooltip)}</title>")
         out.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" '
-            f'fill="{fill}" stroke="{stroke}"{dash}/>'
+            f'<rect x="{box.x - box.w / 2:.1f}" y="{box.y - box.h / 2:.1f}" width="{box.w:.1f}" '
+            f'height="{box.h:.1f}" rx="6" fill="{fill}" stroke="{stroke}"{dash}/>'
         )
+        first = box.y - (len(node.lines) - 1) * LINE_H / 2
         for i, line in enumerate(node.lines):
             weight = ' font-weight="bold"' if i == 0 else ' font-size="10" fill="#57606a"'
             out.append(
-                f'<text x="{x + w / 2:.1f}" y="{y + 7 + LINE_H * (i + 0.75):.1f}" '
+                f'<text x="{box.x:.1f}" y="{first + i * LINE_H + 4:.1f}" '
                 f'text-anchor="middle"{weight}>{escape(line)}</text>'
             )
         out.append("</g>")

@@ -56,6 +56,18 @@ def _summary(check: Check) -> str:
     return f"{check.backend}: {'pass' if check.ok else 'FAIL'}, workflow {what}, {seconds}"
 
 
+def first_failure(report: TestReport, shown: Shown = str) -> str:
+    """The first failing test in one line, as a plan quotes it: 'test "B fails"
+    (diamond.gptest.hcl:14): task "D": expected Omitted, got Succeeded'; "" when all pass."""
+    for result in report.results:
+        if result.ok:
+            continue
+        check = next(c for c in result.checks if not c.ok)
+        lines = _check_lines(check, False)
+        return f'test "{result.case.name}" ({_where(result, shown)}): {lines[0] if lines else "failed"}'
+    return ""
+
+
 def render_text(report: TestReport, shown: Shown = str) -> str:
     out = []
     for result in report.results:

@@ -18,15 +18,17 @@ from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, lay
 from gp.render.dagsummary import TITLE, change_summary, summarized
 from gp.render.plan_runs import run_lines
 from gp.render.stack import stack_text
-from gp.render.summary import NO_CHANGES, counts, summary
+from gp.render.summary import NO_CHANGES, counts, extra_counts, fix_lines, summary
 
-__all__ = ["NO_CHANGES", "counts", "summary"]  # their home is gp/render/summary.py
+# Their home is gp/render/summary.py (drawn without rich); other renderers import them here.
+__all__ = ["NO_CHANGES", "counts", "extra_counts", "fix_lines", "summary"]
 
 LEGEND = {
     Action.CREATE: "create",
     Action.UPDATE: "update in-place",
     Action.DELETE: "destroy",
     Action.REPLACE: "destroy and then create replacement",
+    Action.FORGET: "forget (no longer managed; the object stays)",
 }
 
 
@@ -77,16 +79,23 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
     out = Text()
     if plan.drift:
         _drift_section(plan, out, secrets)
-    acting = [c for c in plan.changes if c.action is not Action.NOOP]
+    if plan.promotion is not None:
+        for line in promotion_lines(plan):
+            out.append(
+                mask_text(line, secrets) + "\n", style="bold" if line.startswith("Promot") else None
+            )
+        out.append("\n")
+    acting = [c for c in plan.changes if c.acts]
     if plan.mode is not Mode.REFRESH_ONLY and acting:
         _dag_section(plan, out, secrets)
-        out.append("Object actions are indicated with the following symbols:\n")
-        used = {c.action for c in acting}
+        used = {c.action for c in acting if not c.only_moves}
+        if used:
+            out.append("Object actions are indicated with the following symbols:\n")
         for action, words in LEGEND.items():
             if action in used:
                 out.append(f"{MARKERS[action]:>3}", style=STYLES[MARKERS[action]])
                 out.append(f" {words}\n")
-        out.append("\ngp will perform the following actions:\n\n")
+        out.append(f"{chr(10) if used else ''}gp will perform the following actions:\n\n")
         for change in acting:
             _emit(out, change_lines(change, secrets, verbose), secrets)
             out.append("\n")
@@ -98,7 +107,37 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
     for warning in plan.warnings:
         out.append("Warning: ", style="bold yellow")
         out.append(mask_text(warning, secrets) + "\n\n")
+    if plan.tests is not None:
+        out.append("Tests (gp test) on this change: ", style="bold")
+        out.append(plan.tests.summary() + "\n", style="red" if plan.tests.failed else "green")
+        if plan.tests.failed and plan.tests.first_failure:
+            out.append(f"  first: {mask_text(plan.tests.first_failure, secrets)}\n")
+        out.append("\n")
+    for note in fix_lines(plan):
+        out.append("Note: ", style="bold")
+        out.append(mask_text(note, secrets) + "\n\n")
+    for note in plan.notes:
+        out.append("Note: ", style="bold cyan")
+        out.append(mask_text(note, secrets) + "\n\n")
     out.append(summary(plan) + "\n", style="bold")
+    return out
+
+
+def promotion_lines(plan: PlanData) -> list[str]:
+    """The head of a promotion's plan: from where, which commit, and the commits it brings."""
+    p = plan.promotion
+    if p is None:
+        return []
+    env = plan.environment or plan.stack
+    out = [f"Promoting {p.source}'s commit {p.commit[:12]} to {env}"]
+    if p.since is None:
+        out.append(f"({env} has no commit on record: everything up to {p.commit[:12]})")
+    elif not p.commits:
+        out.append(f"({env} is at {p.since[:12]} already)")
+    else:
+        n = len(p.commits)
+        out.append(f"{n} commit{'s' if n != 1 else ''} since {env}'s {p.since[:12]}:")
+        out += [f"  {short} {subject}" for short, subject in p.commits]
     return out
 
 
@@ -122,7 +161,8 @@ def _as(text: Text, color: bool | None) -> Text | str:
 
 def _result_counts(result: ApplyReport) -> str:
     add, change, destroy = counts(result.applied)
-    return f"Resources: {add} added, {change} changed, {destroy} destroyed."
+    extra = extra_counts(result.applied, ("moved", "forgotten"))
+    return f"Resources: {add} added, {change} changed, {destroy} destroyed{extra}."
 
 
 def apply_text(result: ApplyReport, sensitive: Iterable[str] = ()) -> Text:

@@ -8,12 +8,19 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.errors import RunError
+from gp.errors import Refusal, RunError, RunRefused
 from gp.planner.plan import Action, PlanData, StackRecord
 from gp.runs import history
-from gp.runs.model import RunSnapshot, run_from_workflow
+from gp.runs.model import CRON_LABEL, RunSnapshot, run_from_workflow
 from gp.runs.params import Declared, check, declared_parameters, overlay
-from gp.runs.submit import Origin, Submission, build_workflow, user_annotations
+from gp.runs.submit import (
+    RESUBMITTED_FROM_LABEL,
+    Origin,
+    Submission,
+    build_workflow,
+    template_digest,
+    user_annotations,
+)
 from gp.runs.version import version_of
 from gp.suggest import did_you_mean
 
@@ -35,6 +42,10 @@ class RunsEngine(Protocol):
     def watch_workflow(self, namespace: str, name: str) -> Iterator[dict]: ...
 
     def shutdown(self, namespace: str, name: str, mode: str) -> dict: ...
+
+    def update_workflow(self, body: dict) -> dict: ...
+
+    def delete_pod(self, namespace: str, name: str) -> None: ...
 
     def list_pods(self, namespace: str, workflow: str) -> list[dict]: ...
 
@@ -88,15 +99,20 @@ def runnable(objects_: Sequence[CompiledObject], address: str) -> CompiledObject
 
 def drift_of(ctx: RunContext, obj: CompiledObject) -> str | None:
     """Why the live object is not what the module declares, or None when it is."""
-    plan = ctx.plan((obj.address,))
-    if any(d.address == obj.address for d in plan.drift):
-        return f"{obj.address} was changed outside gp since it was applied"
-    change = next((c for c in plan.changes if c.address == obj.address), None)
+    return drift_reason(ctx.plan((obj.address,)), obj.address)
+
+
+def drift_reason(plan: PlanData, address: str) -> str | None:
+    """Why the live object at ``address`` is not what the module declares, read from a plan
+    of it; None when it is."""
+    if any(d.address == address for d in plan.drift):
+        return f"{address} was changed outside gp since it was applied"
+    change = next((c for c in plan.changes if c.address == address), None)
     if change is None or change.action is Action.NOOP:
         return None
     if change.action is Action.CREATE:
-        return f"{obj.address} is not applied yet"
-    return f"{obj.address} differs from the module (gp plan shows how)"
+        return f"{address} is not applied yet"
+    return f"{address} differs from the module"
 
 
 def _namespace(ctx: RunContext, obj: CompiledObject) -> str:
@@ -135,11 +151,43 @@ def _declared(
     return overlay(base + unset, values), cron, obj.address
 
 
-def _origin(ctx: RunContext, obj: CompiledObject) -> Origin:
-    entry = ctx.record().entries.get(obj.address)
-    applied = entry.applied if entry is not None else obj.manifest
-    version = version_of(applied, ctx.inputs_hash, ctx.commit())
-    return Origin(ctx.stack, obj.address, ctx.who, version)
+def _template_of(ctx: RunContext, obj: CompiledObject) -> tuple[str, str | None, str] | None:
+    """What a cron runs: (kind, namespace, name) of the template it references."""
+    spec = ((obj.manifest.get("spec") or {}).get("workflowSpec") or {}).get("workflowTemplateRef")
+    if not isinstance(spec, dict) or not spec.get("name"):
+        return None
+    if spec.get("clusterScope"):
+        return ("ClusterWorkflowTemplate", None, str(spec["name"]))
+    return ("WorkflowTemplate", _namespace(ctx, obj), str(spec["name"]))
+
+
+def _origin(ctx: RunContext, obj: CompiledObject, live_reason: str | None = None) -> Origin:
+    """Who runs which version. A cron's run carries the version of the template it runs (the
+    cron's own spec is not the pipeline). A run of the live object despite drift carries the
+    live template's digest, the reason, and no commit: the module's commit is not what ran."""
+    target: CompiledObject | None = obj
+    ref = _template_of(ctx, obj) if obj.ref.kind == "CronWorkflow" else None
+    if ref is not None:
+        kind, ns, name = ref
+        target = next(
+            (
+                o
+                for o in ctx.objects
+                if (o.ref.kind, o.ref.name) == (kind, name)
+                and (kind != "WorkflowTemplate" or _namespace(ctx, o) == ns)
+            ),
+            None,
+        )
+    if live_reason is not None or target is None:
+        kind, ns, name = ref or (obj.ref.kind, _namespace(ctx, obj), obj.ref.name)
+        live = ctx.engine.get_object(kind, ns, name) or {}
+        version = version_of(live, ctx.inputs_hash, None)
+        return Origin(ctx.stack, obj.address, ctx.who, version, live_reason)
+    entry = ctx.record().entries.get(target.address)
+    applied = entry.applied if entry is not None else target.manifest
+    return Origin(
+        ctx.stack, obj.address, ctx.who, version_of(applied, ctx.inputs_hash, ctx.commit())
+    )
 
 
 def submit(
@@ -150,16 +198,13 @@ def submit(
     name: str | None = None,
     allow_drift: bool = False,
     annotations: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> RunSnapshot:
     """Check, then submit one run of ``address``; nothing is sent when a check fails."""
     obj = runnable(ctx.objects, address)
-    if not allow_drift:
-        reason = drift_of(ctx, obj)
-        if reason:
-            raise RunError(
-                f"{reason}; the run would not be what the module says. Apply first, "
-                "or pass --allow-drift to run the live version anyway"
-            )
+    reason = drift_of(ctx, obj)
+    if reason and not allow_drift:
+        raise RunRefused([Refusal(f"{reason}; the run would not be what the module says", "drift")])
     declared, cron, what = _declared(ctx, obj)
     given = check(declared, dict(parameters or {}), what)
     ns = _namespace(ctx, obj)
@@ -171,8 +216,9 @@ def submit(
         parameters=given,
         name=name,
         annotations=dict(annotations or {}),
+        labels=dict(labels or {}),
     )
-    created = ctx.engine.create_workflow(build_workflow(sub, _origin(ctx, obj)))
+    created = ctx.engine.create_workflow(build_workflow(sub, _origin(ctx, obj, reason)))
     return with_spec(ctx, run_from_workflow(created))
 
 
@@ -199,6 +245,7 @@ def resubmit(
         merged,
         allow_drift=allow_drift,
         annotations=user_annotations(old.annotations),
+        labels={RESUBMITTED_FROM_LABEL: old.name},
     )
 
 
@@ -240,16 +287,60 @@ def watch(ctx: RunContext, ident: str) -> Generator[RunSnapshot, None, None]:
 def runs(
     ctx: RunContext, address: str | None = None, status: str | None = None, limit: int | None = None
 ) -> list[RunSnapshot]:
+    """The stack's runs: those gp submitted (its labels) and those its crons started (Argo's
+    cron label), each of the latter with its cron's address and, when it ran the template as
+    last applied, that version."""
     if address is not None:
         runnable(ctx.objects, address)
     selector = history.selector(ctx.stack, address)
-    found = [
-        [run_from_workflow(wf) for wf in ctx.engine.list_workflows(ns, selector)]
-        for ns in ctx.namespaces
-    ]
+    crons = {
+        (_namespace(ctx, o), o.ref.name): o for o in ctx.objects if o.ref.kind == "CronWorkflow"
+    }
+    found = []
+    for ns in ctx.namespaces:
+        listed = [run_from_workflow(wf) for wf in ctx.engine.list_workflows(ns, selector)]
+        names = sorted(name for cron_ns, name in crons if cron_ns == ns)
+        if names:
+            by_cron = f"{CRON_LABEL} in ({','.join(names)})"
+            listed += [
+                _cron_started(ctx, run_from_workflow(wf), crons)
+                for wf in ctx.engine.list_workflows(ns, by_cron)
+            ]
+        found.append(listed)
     return history.newest_first(
         history.merge_namespaces(found), address, history.normal_status(status), limit
     )
+
+
+def _pruned(value: Any) -> Any:
+    """``value`` without the empty fields Argo's controller adds to the templates it stores
+    (``inputs: {}``, ``metadata: {}``, a container's ``name: ""``)."""
+    if isinstance(value, dict):
+        out = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v not in ({}, [], None, "")}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def _cron_started(
+    ctx: RunContext, run: RunSnapshot, crons: Mapping[tuple[str, str], CompiledObject]
+) -> RunSnapshot:
+    """A run Argo's controller started from one of the stack's crons, attributed to it."""
+    cron = crons.get((run.namespace, run.cron or ""))
+    if cron is None or run.address:
+        return run
+    version = run.version
+    ref = _template_of(ctx, cron)
+    target = next(
+        (o for o in ctx.objects if ref and (o.ref.kind, o.ref.name) == (ref[0], ref[2])), None
+    )
+    entry = ctx.record().entries.get(target.address) if target is not None else None
+    ran = _pruned((run.spec or {}).get("templates"))
+    if version is None and entry is not None and ran:
+        if ran == _pruned((entry.applied.get("spec") or {}).get("templates")):
+            version = template_digest(entry.applied)
+    return replace(run, address=cron.address, stack=ctx.stack, version=version)
 
 
 def stop(ctx: RunContext, ident: str, terminate: bool = False) -> RunSnapshot:
@@ -257,4 +348,21 @@ def stop(ctx: RunContext, ident: str, terminate: bool = False) -> RunSnapshot:
     if run.done:
         raise RunError(f"{run.name} has already finished ({run.phase})")
     ctx.engine.shutdown(run.namespace, run.name, "Terminate" if terminate else "Stop")
+    return get(ctx, f"{run.namespace}/{run.name}")
+
+
+def retry(ctx: RunContext, ident: str, nodes: Sequence[str] = (), now: str = "") -> RunSnapshot:
+    """Argo's retry (gp/runs/retry.py): the failed and errored nodes (and ``nodes``) run again
+    in the same Workflow; their pods are deleted first, as the Argo server does."""
+    from datetime import UTC, datetime
+
+    from gp.runs.retry import formulate_retry
+
+    run = get(ctx, ident)
+    wf = ctx.engine.get_workflow(run.namespace, run.name) or {}
+    stamp = now or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    new, pods = formulate_retry(wf, stamp, nodes)
+    for pod in pods:
+        ctx.engine.delete_pod(run.namespace, pod)
+    ctx.engine.update_workflow(new)
     return get(ctx, f"{run.namespace}/{run.name}")

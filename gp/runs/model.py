@@ -16,6 +16,8 @@ ADDRESS_ANNOTATION = "gp.dev/address"  # the address exactly
 INPUTS_HASH_ANNOTATION = "gp.dev/inputs-hash"
 SUBMITTED_BY_ANNOTATION = "gp.dev/submitted-by"
 DIRTY_ANNOTATION = "gp.dev/git-dirty"
+# A run of the live template that differed from the module (--allow-drift): why it differed.
+RAN_LIVE_ANNOTATION = "gp.dev/ran-live-template"
 # Argo's own marks.
 CRON_LABEL = "workflows.argoproj.io/cron-workflow"
 CREATOR_LABEL = "workflows.argoproj.io/creator"
@@ -91,6 +93,11 @@ class RunSnapshot:
     spec: Mapping[str, Any] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
     shutdown: str | None = None
+
+    @property
+    def ran_live(self) -> str | None:
+        """Why the template it ran differed from the module (a run with --allow-drift)."""
+        return self.annotations.get(RAN_LIVE_ANNOTATION)
 
     @property
     def done(self) -> bool:

@@ -1,6 +1,7 @@
 """Run parameters: what the template declares, what the user gave, and whether they fit.
 
-Checked before anything is sent, so a typo never becomes a failed run on the cluster.
+Checked before anything is sent, so a typo never becomes a failed run on the cluster. Problems
+are gp.RunRefused, in the Python API's words; the CLI and the UI say them in theirs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from gp.errors import Diagnostic, DiagnosticsError, RunError
+from gp.errors import Refusal, RunError, RunRefused
 from gp.suggest import did_you_mean
 
 
@@ -88,23 +89,23 @@ def check(declared: Sequence[Declared], given: Mapping[str, str], what: str) -> 
     """The run's arguments: declared defaults with ``given`` on top. Every problem is reported
     at once; nothing is returned (and so nothing submitted) when there is one."""
     known = {d.name: d for d in declared}
-    problems: list[str] = []
+    problems: list[Refusal] = []
     for name in given:
         if name not in known:
             hint = did_you_mean(name, known)
             names = ", ".join(known) or "none"
-            problems.append(f'{what} has no parameter "{name}"{hint} (it declares: {names})')
+            problems.append(
+                Refusal(f'{what} has no parameter "{name}"{hint} (it declares: {names})')
+            )
     for d in declared:
         value = given.get(d.name, d.value)
         if value is None and d.required:
-            problems.append(f'{what} needs the parameter "{d.name}": give -p {d.name}=VALUE')
+            problems.append(Refusal(f'{what} needs the parameter "{d.name}"', "parameter", d.name))
         elif value is not None and d.enum and value not in d.enum:
             allowed = ", ".join(d.enum)
-            problems.append(f'parameter "{d.name}" is {value!r}, not one of its values: {allowed}')
+            problems.append(
+                Refusal(f'parameter "{d.name}" is {value!r}, not one of its values: {allowed}')
+            )
     if problems:
-        raise (
-            DiagnosticsError([Diagnostic(p) for p in problems])
-            if len(problems) > 1
-            else RunError(problems[0])
-        )
+        raise RunRefused(problems)
     return {d.name: given[d.name] for d in declared if d.name in given}

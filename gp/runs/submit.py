@@ -18,12 +18,15 @@ from gp.runs.model import (
     CRON_LABEL,
     DIRTY_ANNOTATION,
     INPUTS_HASH_ANNOTATION,
+    RAN_LIVE_ANNOTATION,
     STACK_LABEL,
     SUBMITTED_BY_ANNOTATION,
     VERSION_LABEL,
 )
 
 API_VERSION = "argoproj.io/v1alpha1"
+# What `argo resubmit` labels the new run with: the run it was made from.
+RESUBMITTED_FROM_LABEL = "workflows.argoproj.io/resubmitted-from-workflow"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 # Marks that belong to gp or Argo: never copied from one run to the next.
 _OWN_PREFIXES = ("gp.dev/", "workflows.argoproj.io/")
@@ -64,6 +67,9 @@ class Origin:
     address: str
     submitted_by: str
     version: Version | None = None
+    # Set when the run executes the live template although it differs from the module
+    # (--allow-drift): why it differs. The run is labelled with the live template's digest.
+    live_reason: str | None = None
 
 
 def gp_marks(origin: Origin) -> tuple[dict[str, str], dict[str, str]]:
@@ -78,6 +84,8 @@ def gp_marks(origin: Origin) -> tuple[dict[str, str], dict[str, str]]:
             annotations[INPUTS_HASH_ANNOTATION] = v.inputs_hash
         if v.dirty:
             annotations[DIRTY_ANNOTATION] = "true"
+    if origin.live_reason:
+        annotations[RAN_LIVE_ANNOTATION] = origin.live_reason
     return labels, annotations
 
 
@@ -102,6 +110,7 @@ class Submission:
     parameters: Mapping[str, str] = field(default_factory=dict)
     name: str | None = None  # exact name; else generated from the template's
     annotations: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)  # Argo's own (resubmitted-from)
 
 
 def _arguments(base: Mapping[str, Any], parameters: Mapping[str, str]) -> dict[str, Any]:
@@ -142,7 +151,7 @@ def build_workflow(sub: Submission, origin: Origin) -> dict[str, Any]:
         spec["arguments"] = args
     meta: dict[str, Any] = {
         "namespace": sub.namespace,
-        "labels": labels,
+        "labels": {**labels, **sub.labels},
         "annotations": annotations,
     }
     if sub.name:

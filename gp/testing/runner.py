@@ -12,13 +12,15 @@ import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.errors import ConfigError, NotModelledError, SimulationError
+from gp.errors import ConfigError, GPError, NotModelledError, SimulationError
+from gp.planner.plan import Action, PlanData
 from gp.simulate import Scenario, SimulatedRun, simulate
 from gp.suggest import did_you_mean
-from gp.testing.files import TestCase
+from gp.testing.files import TestCase, load_tests, test_files
 
 
 class TestBackend(Protocol):
@@ -199,3 +201,22 @@ def run_tests(
         scenario = scenario_for(case, objects)
         results.append(TestResult(case, tuple(run_case(case, scenario, b) for b in backends)))
     return TestReport(tuple(results))
+
+
+def plan_tests(
+    plan: PlanData, objects: Sequence[CompiledObject], root: Path
+) -> TestReport | str | None:
+    """The module's tests as a reviewer's check of a plan, on the simulator against the code
+    it applies: the report; why the tests do not load; or None when the module has no test
+    files or the plan changes no pipeline."""
+    changing = any(
+        c.ref.kind in PIPELINE_KINDS and c.action not in (Action.NOOP, Action.DELETE)
+        for c in plan.changes
+    )
+    if not changing or not test_files(root):
+        return None
+    try:
+        return run_tests(objects, load_tests(root), (SimulatorBackend(),), None)
+    except GPError as err:
+        first = err.diagnostics[0].message if err.diagnostics else err.message
+        return f"the tests do not load: {first}"

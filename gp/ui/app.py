@@ -24,7 +24,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from gp.errors import GPError
-from gp.ui.layout import Layouts
+from gp.render.layout import Layouts
+from gp.ui import envs
 from gp.ui.security import CSRF_FIELD, TOKEN_COOKIE, Guard
 from gp.ui.source import StackSource
 
@@ -48,6 +49,10 @@ class UI:
     # How long the live page's event stream waits between reads of a run (seconds).
     poll: float = 1.0
     templates: Jinja2Templates = field(init=False)
+    # The sources of the environments other than ``source``'s, and the module's environment
+    # names with what they were read from (gp/ui/envs.py).
+    sources: dict[str, StackSource] = field(default_factory=dict)
+    env_names: tuple[tuple, list[str], str | None] | None = None
 
     def __post_init__(self) -> None:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -58,7 +63,13 @@ class UI:
     def render(
         self, request: Request, name: str, context: dict[str, Any], status: int = 200
     ) -> Response:
-        context = {"csrf": request.state.csrf, "stack": None, **context}
+        context = {
+            "csrf": request.state.csrf,
+            "stack": None,
+            "env": getattr(request.state, "env", None),
+            "envs": getattr(request.state, "envs", []),
+            **context,
+        }
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -77,7 +88,8 @@ def page(template: str | None = None):
                 return ui.guard.finish(request, refused)
             form = await request.form() if request.method == "POST" else None
             try:
-                result = await run_in_threadpool(fn, ui, request, form)
+                bound = await run_in_threadpool(envs.for_request, ui, request)
+                result = await run_in_threadpool(fn, bound, request, form)
             except GPError as err:
                 # A refused action (bad parameters, a finished run) is the request's fault.
                 status = 400 if request.method == "POST" else 500
@@ -124,17 +136,19 @@ def make_app(
 ) -> Starlette:
     """The UI for ``source``. ``token``: required from every browser (set when listening
     beyond loopback). ``allowed_hosts``: the Host names served (None: any)."""
-    from gp.ui import pages, plan_page, runs_pages
+    from gp.ui import cron_pages, pages, plan_page, runs_pages
 
     ui = UI(source, Guard(token, allowed_hosts), poll=poll)
     if now is not None:
         ui.now = now
     routes = [
         *runs_pages.routes(page),
+        *cron_pages.routes(page),
         Route("/", page("stack.html")(pages.stack), methods=["GET"]),
         Route("/pipelines/{address:path}", page("pipeline.html")(pages.pipeline), methods=["GET"]),
-        Route("/schedules", page("schedules.html")(pages.schedules), methods=["GET"]),
         Route("/plan", page("plan.html")(plan_page.plan), methods=["GET"]),
+        Route("/envs", page("envs.html")(envs.page), methods=["GET"]),
+        Route("/env", page()(envs.choose), methods=["POST"]),
         Route("/login", page()(_login), methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

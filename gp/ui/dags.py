@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from gp.planner.plan import DagChange
 from gp.render.graph import Dag, dags_of
-from gp.ui.layout import Layouts
+from gp.render.layout import Layouts
 from gp.ui.svg import GraphEdge, GraphNode, draw
 
 

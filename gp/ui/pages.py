@@ -11,12 +11,15 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from gp import operations
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.planner.plan import Action, PlanData, Target
+from gp.errors import GPError
+from gp.planner.plan import Action, PlanData, Target, identity
 from gp.planner.schedule import next_runs, schedules_of
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
+from gp.runs.actions import drift_reason
 from gp.ui import runs_pages
 from gp.ui.dags import template_dags
 from gp.ui.source import Loaded, shown_manifest
@@ -64,6 +67,7 @@ def _states(plan: PlanData) -> dict[str, tuple[str, str]]:
         Action.UPDATE: ("changed", "changed in the code: would update"),
         Action.REPLACE: ("changed", "changed in the code: would replace"),
         Action.DELETE: ("removed", "not in the code: would delete"),
+        Action.FORGET: ("removed", "removed from the code: would stop managing it"),
     }
     out = {c.address: words[c.action] for c in plan.changes}
     for d in plan.drift:
@@ -88,13 +92,17 @@ def stack(ui, request, form) -> dict:
     declared = {o.address: o for o in loaded.compiled.objects}
     query = request.query_params.get("q", "").strip().lower()
     rows = []
-    when = " ".join(
-        x
-        for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "")
-        if x
-    )
-    for address in sorted(set(declared) | set(record.entries)):
+    # A recorded object the module now declares under another address (a move not applied
+    # yet) is one row, under its new address.
+    moving = {identity(o.ref) for o in declared.values()}
+    recorded = {
+        a for a, e in record.entries.items() if a in declared or identity(e.ref) not in moving
+    }
+    for address in sorted(set(declared) | recorded):
         obj, entry = declared.get(address), record.entries.get(address)
+        if entry is None and obj is not None:
+            found = record.address_of(obj.ref)
+            entry = record.entries.get(found) if found else None
         ref = obj.ref if obj else entry.ref
         if query and query not in address.lower() and query not in ref.name.lower():
             continue
@@ -106,7 +114,7 @@ def stack(ui, request, form) -> dict:
                 f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name,
                 state,
                 words,
-                when if entry else "never",
+                _applied(entry),
                 version(entry.applied) if entry else "",
                 obj is not None and ref.kind in PIPELINE_KINDS,
             )
@@ -129,6 +137,13 @@ def stack(ui, request, form) -> dict:
     return (
         {**context, "template": "stack_rows.html"} if request.headers.get("hx-request") else context
     )
+
+
+def _applied(entry) -> str:
+    """When gp last wrote this object; records written before gp kept it per object say so."""
+    if entry is None:
+        return "never"
+    return entry.applied_at or "before gp kept it per object"
 
 
 def _parameters(spec: Mapping[str, Any]) -> list[dict]:
@@ -207,7 +222,18 @@ def pipeline(ui, request, form) -> dict:
         "template_of": _template_of(loaded, obj) if obj.ref.kind == "CronWorkflow" else None,
     }
     context.update(runs_pages.pipeline_runs(ui, request, loaded, obj))
+    context["live_differs"] = _live_differs(ui, loaded, address)
     return context
+
+
+def _live_differs(ui, loaded: Loaded, address: str) -> str | None:
+    """Why the live object is not what the page draws (a plan of this address alone), or
+    None; a target that cannot be read says nothing here (the plan page says why)."""
+    try:
+        plan = operations.plan(loaded.compiled, loaded.provider, targets=(address,))
+    except GPError:
+        return None
+    return drift_reason(plan, address)
 
 
 def describe(expr: str) -> str:
@@ -250,20 +276,3 @@ def cron_view(obj: CompiledObject, now, secrets) -> dict:
         "concurrency": spec.get("concurrencyPolicy") or "Allow",
         "template": ref.get("name"),
     }
-
-
-def schedules(ui, request, form) -> dict:
-    loaded = ui.source.load()
-    secrets = secrets_of(loaded.compiled.module.sensitive_values)
-    now = ui.now()
-    crons = [
-        cron_view(o, now, secrets) for o in loaded.compiled.objects if o.ref.kind == "CronWorkflow"
-    ]
-    context = {
-        "title": "Schedules",
-        "stack": loaded.compiled.module.stack,
-        "crons": crons,
-        "now": now.isoformat(),
-    }
-    context.update(runs_pages.last_runs(ui, loaded, crons))
-    return context

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from gp.planner.plan import Action, PlanData
+from gp.planner.plan import PlanData
 from gp.redact import mask_text, secrets_of
 from gp.render.body import MARKERS, change_lines, drift_lines
 from gp.render.dagsummary import change_summary
+from gp.render.plan_runs import run_lines
 from gp.render.text import summary
 from gp.render.values import Line
 from gp.ui.dags import change_dag
@@ -58,7 +59,7 @@ def plan_view(ui, plan: PlanData, secrets) -> dict:
     ]
     changes = []
     for c in plan.changes:
-        if c.action is Action.NOOP:
+        if not c.acts:
             continue
         dags = []
         for dag in c.dag:
@@ -76,7 +77,10 @@ def plan_view(ui, plan: PlanData, secrets) -> dict:
             )
         changes.append(
             ChangeView(
-                c.address, c.action.value, _lines(change_lines(c, secrets), secrets), tuple(dags)
+                c.address,
+                "move" if c.only_moves else c.action.value,
+                _lines(change_lines(c, secrets), secrets),
+                tuple(dags),
             )
         )
     counts = {a.value: sum(1 for c in plan.changes if c.action is a) for a in MARKERS}
@@ -86,6 +90,11 @@ def plan_view(ui, plan: PlanData, secrets) -> dict:
         "changes": changes,
         "counts": counts,
         "errors": [mask_text(e, secrets) for e in plan.errors],
+        "warnings": [mask_text(w, secrets) for w in plan.warnings],
+        "notes": [mask_text(n, secrets) for n in plan.notes],
+        "tests": plan.tests,
+        "first_failure": mask_text(plan.tests.first_failure, secrets) if plan.tests else "",
+        "runs": [mask_text(line, secrets) for line in run_lines(plan)],
         "target": describe_target(plan.target),
         "plan": plan,
     }

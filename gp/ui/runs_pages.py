@@ -1,4 +1,4 @@
-"""Run pages: /runs, /runs/<name>, the run form, stop and resubmit, the live event stream.
+"""Run pages: /runs, /runs/<name>, the run form, stop, retry and resubmit, the live event stream.
 
 The actions (run, stop, resubmit, logs) are the Python API's, as the CLI's `gp run`,
 `gp stop`, `gp resubmit` and `gp logs` are: gp.Stack and gp.Run over the UI's inputs. The
@@ -23,12 +23,13 @@ from gp import operations
 from gp.api import Stack
 from gp.api.runs import masked
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject, ObjectRef
-from gp.errors import GPError
+from gp.errors import GPError, RunRefused
 from gp.redact import mask_text, secrets_of
 from gp.render.graph import dags_of
 from gp.runs import actions
 from gp.runs.dag import rows_of
 from gp.runs.history import STATUSES
+from gp.runs.why import failure_reason
 from gp.ui.dags import run_dag
 
 PAGE = 50
@@ -125,6 +126,7 @@ def _state(run, now) -> dict:
     return {
         "phase": run.phase,
         "message": run.message or "",
+        "why": failure_reason(run),
         "done": run.done,
         "started": run.started_at or "—",
         "tasks": {
@@ -178,6 +180,7 @@ def run_page(ui, request, form) -> dict:
         rows=rows,
         dags=_drawn(ui, run, phases),
         outputs=outputs,
+        why=failure_reason(run),
         duration=_duration(_seconds(run, ui.now())),
         events=f"/runs/{run.namespace}/{run.name}/events",
         rows_shown=rows,
@@ -233,12 +236,31 @@ def _params(form) -> dict[str, str]:
     return {k[2:]: str(v) for k, v in (form or {}).items() if k.startswith("p:")}
 
 
-def submit(ui, request, form) -> Response:
-    run = _stack(ui).run(
-        request.path_params["address"],
-        _params(form),
-        allow_drift=(form or {}).get("allow_drift") == "on",
-    )
+# What to do about a refused run, in the form's words (never a command-line flag).
+UI_WORDS = {
+    "parameter": "fill in {name}",
+    "drift": "apply first (the Plan page shows how it differs), or tick “run even if the live "
+    "template differs from the module” to run the live version anyway",
+}
+
+
+def submit(ui, request, form) -> Response | dict:
+    """Run it; a refused run shows the pipeline page again, with the values given and why."""
+    from gp.ui import pages
+
+    values, allow = _params(form), (form or {}).get("allow_drift") == "on"
+    try:
+        run = _stack(ui).run(request.path_params["address"], values, allow_drift=allow)
+    except RunRefused as err:
+        context = pages.pipeline(ui, request, form)
+        context.update(
+            refused=err.say(UI_WORDS).lines,
+            given=values,
+            allow_drift=allow,
+            template="pipeline.html",
+            status=400,
+        )
+        return context
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 
@@ -253,10 +275,24 @@ def resubmit(ui, request, form) -> Response:
     return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
 
 
+def retry(ui, request, form) -> Response:
+    run = _stack(ui).get_run(request.path_params["ident"]).retry()
+    return RedirectResponse(f"/runs/{run.namespace}/{run.name}", status_code=303)
+
+
 def logs(ui, request, form) -> dict:
+    """A task's logs: a panel swapped into the run page (htmx), or the whole page when the link
+    is opened on its own (a new tab, no script)."""
     task = request.query_params.get("task") or None
     run = _stack(ui).get_run(request.path_params["ident"])
-    return {"lines": [(line.task, line.text) for line in run.log_lines(task)], "task": task}
+    return {
+        "lines": [(line.task, line.text) for line in run.log_lines(task)],
+        "task": task,
+        "full": request.headers.get("HX-Request") != "true",
+        "title": f"Logs of {task or run.name}",
+        "namespace": run.namespace,
+        "name": run.name,
+    }
 
 
 def routes(page) -> list[Route]:
@@ -266,6 +302,7 @@ def routes(page) -> list[Route]:
         Route("/runs/{ident:path}/logs", page("logs.html")(logs), methods=["GET"]),
         Route("/runs/{ident:path}/stop", page()(stop), methods=["POST"]),
         Route("/runs/{ident:path}/resubmit", page()(resubmit), methods=["POST"]),
+        Route("/runs/{ident:path}/retry", page()(retry), methods=["POST"]),
         Route("/runs/{ident:path}", page("run.html")(run_page), methods=["GET"]),
         Route("/pipelines/{address:path}/run", page()(submit), methods=["POST"]),
     ]

@@ -1,4 +1,4 @@
-"""A DAG as inline SVG: dot's layout, gp's drawing.
+"""A DAG as inline SVG: the layout of gp/render/layout.py (dot where installed), gp's drawing.
 
 Every box is a ``<g class="task ...">`` with ``data-task`` (its name) and, for a run,
 ``data-phase``, so the stylesheet colours it and the live page updates it by name. Its
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from gp.ui.layout import Box, Layouts
+from gp.render.layout import Box, Layouts
 
 PAD = 8.0
 

@@ -91,3 +91,29 @@ def test_a_plan_draws_a_changed_task_as_changed(workspace, serve, page):
     assert page.locator("svg.dag g.edge.removed").count() >= 1
     assert page.problems == []
     shoot(page, "plan")
+
+
+def test_the_environment_selector_and_the_environments_page(workspace, serve, page):
+    root = workspace / "examples/environments"
+    assert main(["apply", "-C", str(root), "--env", "dev", "--auto-approve"]) == 0
+    ui = serve(root)
+    _load(page, ui.url + "/")
+    assert page.locator("select[name=env]").input_value() == "dev"  # the module's default
+    assert "nightly-dev" in page.locator("h1").inner_text()
+    page.wait_for_selector(".state.in-sync")
+    # Choosing prod in the header reloads the page on prod, where nothing is applied yet.
+    with page.expect_navigation():
+        page.select_option("select[name=env]", "prod")
+    page.wait_for_load_state("networkidle")
+    assert "nightly-prod" in page.locator("h1").inner_text()
+    page.wait_for_selector(".state.missing")
+    _load(page, ui.url + "/schedules")
+    assert page.locator("select[name=env]").input_value() == "prod"  # kept across pages
+    _load(page, ui.url + "/envs")
+    cards = page.locator("section.env")
+    assert cards.count() == 2
+    assert cards.nth(0).get_attribute("data-env") == "dev"
+    assert "never" in cards.nth(1).inner_text() and "from dev" in cards.nth(1).inner_text()
+    assert "current" in (cards.nth(1).get_attribute("class") or "")
+    shoot(page, "environments")
+    assert page.problems == []

@@ -88,6 +88,16 @@ class Runs:
                 raise AssertionError(f"{name} not done after {timeout_s:.0f}s: {summary(wf)}")
             time.sleep(0.3)
 
+    def wait_for(self, matches, timeout_s: float = 150.0) -> dict:
+        """The first Workflow of the namespace that ``matches`` (one the controller makes)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            found = [wf for wf in self.list() if matches(wf)]
+            if found:
+                return found[0]
+            time.sleep(1)
+        raise AssertionError(f"no matching Workflow after {timeout_s:.0f}s")
+
 
 def task_nodes(wf: dict) -> dict[str, dict]:
     """Every node but the run's own, by display name (the task or step name)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,11 @@ class Cluster:
             if exc.status == 404:
                 return None
             raise
+
+
+def record_addresses(data: dict) -> list[str]:
+    """The addresses a record ConfigMap's data lists: its objects are keyed by identity."""
+    return sorted(o["address"] for o in json.loads(data["record.json"])["objects"].values())
 
 
 def image_of(template: dict, step: str = "extract") -> str:

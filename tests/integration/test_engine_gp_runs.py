@@ -233,6 +233,8 @@ def test_the_plan_knows_runs_in_progress_and_crons(applied, gp, runs, cluster, m
     code, out, err = gp("plan", "--format", "json")
     assert code == 0, err
     data = json.loads(out)
+    next_run = data["runs"][0]["crons"][0].pop("next_run")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT02:00:00\+00:00", next_run), next_run
     assert data["runs"] == [
         {
             "address": ADDR,
@@ -251,8 +253,8 @@ def test_the_plan_knows_runs_in_progress_and_crons(applied, gp, runs, cluster, m
     code, out, _ = gp("plan")
     assert f"{ADDR}: 1 run in progress ({name}) keeps the spec it started with" in out
     assert (
-        f"{ADDR}: run by the CronWorkflow {runs.ns}/nightly (stack runs, cron_workflow.nightly)"
-        in out
+        f"{ADDR}: run by the CronWorkflow {runs.ns}/nightly (stack runs, cron_workflow.nightly, "
+        f"next run {next_run})" in out
     )
     # A cron outside the stack runs the template the plan deletes: a warning.
     cluster.create(

@@ -18,6 +18,7 @@ from life_helpers import (
     block_line,
     etl,
     image_of,
+    record_addresses,
     write_module,
 )
 
@@ -61,8 +62,10 @@ def test_apply_then_plan_again_shows_no_changes(module, gp, cluster, namespace):
     assert template["metadata"]["labels"][STACK_LABEL] == "life"
     assert cron["spec"]["schedules"] == ["0 2 * * *"]
     assert cron["spec"]["workflowSpec"]["workflowTemplateRef"]["name"] == "etl"
-    record = json.loads(cluster.record()["record.json"])
-    assert sorted(record["objects"]) == ["cron_workflow.etl-nightly", "workflow_template.etl"]
+    assert record_addresses(cluster.record()) == [
+        "cron_workflow.etl-nightly",
+        "workflow_template.etl",
+    ]
 
     code, out, err = gp("plan", "--detailed-exitcode")
     assert (code, err) == (0, "")
@@ -178,9 +181,7 @@ def test_removed_block_is_pruned(module, gp, cluster):
     assert "Apply complete! Resources: 0 added, 0 changed, 1 destroyed." in out
     assert cluster.get("CronWorkflow", "etl-nightly") is None
     assert cluster.get("WorkflowTemplate", "etl") is not None
-    assert sorted(json.loads(cluster.record()["record.json"])["objects"]) == [
-        "workflow_template.etl"
-    ]
+    assert record_addresses(cluster.record()) == ["workflow_template.etl"]
     assert gp("plan", "--detailed-exitcode")[0] == 0
 
 
@@ -469,8 +470,8 @@ def test_api_server_going_away_mid_apply_reports_and_rerun_converges(
             again = Cluster(api, "flaky-life")
             assert again.names("WorkflowTemplate") == {"a", "b", "c"}
             assert again.names("CronWorkflow") == {"etl-nightly"}
-            record = json.loads(again.record()["record.json"])
-        assert sorted(record["objects"]) == [
+            record = again.record()
+        assert record_addresses(record) == [
             "cron_workflow.etl-nightly",
             "workflow_template.a",
             "workflow_template.b",

@@ -78,6 +78,9 @@ def test_the_notebook_runs_on_the_dev_cluster(engine, namespace, tmp_path, monke
     assert "<svg" in _html(nb, "diamond-graph") and 'data-task="D"' in _html(nb, "diamond-graph")
     assert _value(nb, "diamond-summary") == {"add": 1, "change": 0, "destroy": 0}
     assert "Plan: 1 to add, 0 to change, 0 to destroy." in _html(nb, "diamond-plan")
+    # The plan appears once: its rich HTML, no second copy written by rich to the output.
+    shown = [o for o in _outputs(nb, "diamond-plan") if o["output_type"] != "stream"]
+    assert len(shown) == 1 and _printed(nb, "diamond-plan") == ""
     assert "Apply complete! Resources: 1 added" in _html(nb, "diamond-apply")
     assert _value(nb, "diamond-run") == "Succeeded"
     # watch() drew the run in one output it updated in place, ending with the final phase.
@@ -99,6 +102,9 @@ def test_the_notebook_runs_on_the_dev_cluster(engine, namespace, tmp_path, monke
     assert phases["sen2cor-290"] == "Failed" and phases["sen2cor-280"] == "Succeeded"
     assert phases["finalize"] == "Succeeded"
     assert "finalize: Succeeded" in _printed(nb, "sen2cor-logs")
+    refused = _printed(nb, "sen2cor-bad-params")
+    assert 'has no parameter "tiles"; did you mean "tile"?' in refused
+    assert "-p " not in refused and "--" not in refused
     history = _value(nb, "sen2cor-history")
     assert (
         len(history) == 1 and history[0][1] == "Succeeded" and history[0][2] == {"tile": "T11UNQ"}

@@ -195,7 +195,8 @@ def test_record_configmap_holds_what_was_applied(provider, kube, namespace):
     cm = client.CoreV1Api(kube).read_namespaced_config_map(f"gp-stack-{STACK}", namespace)
     assert cm.data["applied-by"] == "ci@runner"
     record = json.loads(cm.data["record.json"])
-    assert record["objects"]["workflowtemplate.t"]["applied"] == t
+    entry = record["objects"][f"WorkflowTemplate/{namespace}/t"]
+    assert (entry["address"], entry["applied"]) == ("workflowtemplate.t", t)
     assert cm.metadata.labels[STACK_LABEL] == STACK
 
 

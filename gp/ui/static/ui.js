@@ -18,6 +18,32 @@
     ev.detail.headers["X-CSRF-Token"] = document.body.dataset.csrf;
   });
   document.addEventListener("htmx:afterSwap", function (ev) { localTimes(ev.target); });
+  // The header's environment selector switches as soon as one is chosen (the page's policy
+  // allows no inline handlers).
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches("select[data-submit-on-change]")) {
+      ev.target.form.submit();
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    var panel = document.getElementById("logs");
+    if (panel && ev.detail.target && ev.detail.target.id === "logs") {
+      panel.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+  });
+
+  // Forms that act on something running (Stop, Retry) ask first; the question is the form's.
+  document.addEventListener("submit", function (ev) {
+    var question = ev.target.dataset && ev.target.dataset.confirm;
+    if (question && !window.confirm(question)) { ev.preventDefault(); }
+  });
+  document.addEventListener("click", function (ev) {
+    var close = ev.target.closest && ev.target.closest("[data-close]");
+    if (!close) { return; }
+    ev.preventDefault();
+    var panel = document.getElementById(close.dataset.close);
+    if (panel) { panel.replaceChildren(); panel.className = ""; }
+  });
 
   // A run page listens to /runs/<ns>/<name>/events: each message is the run's phase and the
   // phase of every task; the boxes and table cells carry data-task, so they update in place.
@@ -31,6 +57,15 @@
       if (phase) { phase.textContent = run.phase; phase.className = "phase " + run.phase; }
       var msg = document.getElementById("run-message");
       if (msg) { msg.textContent = run.message || ""; }
+      var why = document.getElementById("run-why");
+      if (why) {
+        why.hidden = !run.why.length;
+        var list = why.querySelector("ul");
+        list.replaceChildren();
+        run.why.forEach(function (text) {
+          var item = document.createElement("li"); item.textContent = text; list.appendChild(item);
+        });
+      }
       var dur = document.getElementById("run-duration");
       if (dur) { dur.textContent = run.duration || ""; }
       var started = document.getElementById("run-started");
@@ -52,6 +87,9 @@
         }
       });
       document.querySelectorAll(".when-running").forEach(function (el) { el.hidden = run.done; });
+      document.querySelectorAll(".when-failed").forEach(function (el) {
+        el.hidden = !(run.phase === "Failed" || run.phase === "Error");
+      });
       if (run.done) { source.close(); }
     });
   });

@@ -8,6 +8,7 @@ It stands in for gp/providers/kubernetes_runs.KubeEngine behind the directory pr
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -187,12 +188,17 @@ class FakeEngine:
         return copy.deepcopy(self.workflows.get((namespace, name)))
 
     def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]:
-        wanted = dict(part.split("=", 1) for part in selector.split(",") if part)
+        # "k=v" and "k in (a,b)", joined by commas outside parentheses, as the API server reads them.
+        wanted: dict[str, set[str]] = {}
+        for key, values in re.findall(r"([^,=\s]+)\s+in\s+\(([^)]*)\)", selector):
+            wanted[key] = {v.strip() for v in values.split(",")}
+        for key, value in re.findall(r"(?:^|,)([^,=\s]+)=([^,]*)", selector):
+            wanted[key] = {value}
         return [
             copy.deepcopy(wf)
             for (ns, _), wf in self.workflows.items()
             if namespace in (None, ns)
-            and all(wf["metadata"].get("labels", {}).get(k) == v for k, v in wanted.items())
+            and all(wf["metadata"].get("labels", {}).get(k) in v for k, v in wanted.items())
         ]
 
     def watch_workflow(self, namespace: str, name: str) -> Iterator[dict]:

@@ -178,3 +178,18 @@ def test_run_submits_values_as_json_and_resubmit_keeps_them(stack, engine):
     with pytest.raises(gp.RunError, match="nope"):
         stack.run(ADDR, nope="x")
     assert len(engine.created) == 2
+
+
+def test_parameter_problems_are_a_run_error_in_the_apis_words(stack, engine):
+    with pytest.raises(gp.RunRefused) as drift:
+        stack.run(ADDR, tile="T1")
+    assert drift.value.message.endswith(
+        "apply first (Stack.plan shows how it differs), or pass allow_drift=True to run the "
+        "live version anyway"
+    )
+    with pytest.raises(gp.RunRefused) as refused:
+        stack.run(ADDR, allow_drift=True, tiles="T1")
+    assert isinstance(refused.value, gp.RunError)
+    lines = [d.message for d in refused.value.diagnostics]
+    assert any('has no parameter "tiles"; did you mean "tile"?' in line for line in lines), lines
+    assert all("-p " not in line and "--" not in line for line in lines), lines

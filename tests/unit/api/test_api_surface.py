@@ -25,7 +25,11 @@ PUBLIC = {
     "Graph",
     "TestResults",
     "StackState",
+    "StateChange",
+    "EnvironmentStatus",
+    "EnvironmentRequired",
     "Run",
+    "RunRefused",
     "Node",
     "LogLine",
     "Diagnostic",
@@ -45,6 +49,8 @@ PUBLIC = {
 }
 
 STACK_METHODS = {
+    "suspend_cron",
+    "resume_cron",
     "validate",
     "compile",
     "objects",
@@ -66,10 +72,17 @@ STACK_METHODS = {
     "from_arguments",
     "root",
     "inputs",
+    "env",
+    "with_env",
+    "environments",
+    "promote",
+    "promotion",
+    "plan_environments",
 }
 
 
 RUN_MEMBERS = {
+    "retry",
     "raw",
     "snapshot",
     "name",
@@ -139,7 +152,7 @@ def test_the_stack_offers_what_docs_python_md_describes():
     doc = (REPO / "docs" / "python.md").read_text()
     for name in PUBLIC - {"__version__"}:
         assert f"gp.{name}" in doc, name
-    for method in STACK_METHODS - {"from_inputs", "root", "inputs", "compile"}:
+    for method in STACK_METHODS - {"from_inputs", "root", "inputs", "compile", "env"}:
         assert f".{method}(" in doc, method
 
 

@@ -46,7 +46,11 @@ def test_record_names_what_the_stack_owns_and_who_applied(provider, b, clock):
     doc = json.loads((provider.root / ".gp" / "geo.json").read_text())
     assert doc["applied_by"] == "ci@runner"
     assert doc["applied_at"] == "2030-01-01T00:00:00Z"
-    assert doc["objects"]["workflowtemplate.sen2cor"]["applied"] == wt
+    assert doc["format_version"] == "2"
+    # Keyed by identity; the address is an attribute.
+    entry = doc["objects"]["WorkflowTemplate/pipeline/sen2cor"]
+    assert (entry["address"], entry["applied"]) == ("workflowtemplate.sen2cor", wt)
+    assert doc["objects"]["ClusterWorkflowTemplate/shared"]["namespace"] is None
     record = provider.owned("geo")
     assert set(record.entries) == {"workflowtemplate.sen2cor", "clusterworkflowtemplate.shared"}
     assert record.entries["clusterworkflowtemplate.shared"].ref.namespace is None

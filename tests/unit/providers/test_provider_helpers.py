@@ -90,7 +90,8 @@ def test_record_json_round_trip_and_errors():
     )
     text = record_to_json(record)
     assert record_from_json(text, "geo", "here") == record
-    assert json.loads(text)["objects"]["cluster_workflow_template.shared"]["namespace"] is None
+    stored = json.loads(text)["objects"]["ClusterWorkflowTemplate/shared"]
+    assert (stored["address"], stored["namespace"]) == ("cluster_workflow_template.shared", None)
     with pytest.raises(
         ProviderError, match="the stack record here belongs to stack 'geo', not 'other'"
     ):

@@ -35,10 +35,17 @@ def test_json_top_level_shape():
         "summary",
         "errors",
         "warnings",
+        "notes",
+        "tests",
         "runs",
         "applyable",
+        "record_fixes",
+        "environment",
+        "commit",
+        "dirty",
+        "promotion",
     ]
-    assert data["format_version"] == "1.1" and data["stack"] == "geo" and data["mode"] == "normal"
+    assert data["format_version"] == "1.2" and data["stack"] == "geo" and data["mode"] == "normal"
     assert data["target"] == {
         "provider": "kubernetes",
         "server": "https://kube.example:6443",
@@ -242,3 +249,29 @@ def test_cli_entry_points():
             }
         ],
     }
+
+
+def test_all_environments_in_one_comment_within_the_limit():
+    import dataclasses
+
+    from gp.api import Plan
+    from gp.api.envs import render_all
+    from gp.errors import ProviderError
+
+    plans = {
+        name: Plan(dataclasses.replace(make(big_plan(60)), stack=f"geo-{name}", environment=name))
+        for name in ("dev", "staging")
+    }
+    both = {**plans, "prod": ProviderError("cannot reach the Kubernetes API at https://prod")}
+    md = render_all(both, "markdown")
+    assert len(md) <= LIMIT
+    sections = md.split("\n---\n\n")
+    assert [s.splitlines()[0] for s in sections] == [
+        "## gp plan for environment `dev` (stack `geo-dev`)",
+        "## gp plan for environment `staging` (stack `geo-staging`)",
+        "## gp plan for environment `prod`",
+    ]
+    for section in sections[:2]:  # each shortened within its share, its summary whole
+        assert "**Plan: 60 to add, 0 to change, 0 to destroy.**" in section
+        assert "This comment was shortened to stay under" in section
+    assert "**Could not plan:** cannot reach the Kubernetes API at https://prod" in sections[2]

@@ -119,3 +119,31 @@ def test_a_saved_plan_keeps_runs_and_warnings():
     plan = replace(plan, runs=impacts, warnings=warnings)
     loaded = load_plan(save_plan(plan))
     assert (loaded.runs, loaded.warnings) == (plan.runs, plan.warnings) and loaded.runs
+
+
+def test_the_stacks_own_crons_are_named_without_an_engine_with_their_next_run():
+    """A directory plan has no live crons to read: the stack's crons come from the plan."""
+    from datetime import UTC, datetime
+
+    cron = _cron("nightly", "geo")
+    cron["metadata"]["annotations"] = {"gp.dev/address": "cron_workflow.nightly"}
+    cron["spec"].update(schedule="0 2 * * *", timezone="America/Toronto")
+    plan = _plan(
+        _change(WT, Action.UPDATE, "workflow_template.sen2cor", {}),
+        _change(CRON, Action.NOOP, "cron_workflow.nightly", cron),
+    )
+    now = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+    impacts, _ = assess(plan, [], [], now)
+    (use,) = impacts[0].crons
+    assert (use.name, use.stack, use.next_run) == ("nightly", "geo", "2024-06-02T02:00:00-04:00")
+    assert run_lines(replace(plan, runs=impacts)) == [
+        "workflow_template.sen2cor: run by the CronWorkflow pipeline/nightly (stack geo, "
+        "cron_workflow.nightly, next run 2024-06-02T02:00:00-04:00)"
+    ]
+    # A cron the plan deletes no longer runs it; a live cron outside the stack still does.
+    gone = _plan(
+        _change(WT, Action.UPDATE, "workflow_template.sen2cor", {}),
+        _change(CRON, Action.DELETE, "cron_workflow.nightly"),
+    )
+    impacts, _ = assess(gone, [], [_cron("nightly", "geo"), _cron("theirs")], now)
+    assert [c.name for c in impacts[0].crons] == ["theirs"]

@@ -1,7 +1,7 @@
 import pytest
 from run_fixtures import SPEC
 
-from gp.errors import DiagnosticsError, RunError
+from gp.errors import RunError, RunRefused
 from gp.runs.params import check, declared_parameters, overlay, parse_assignments, read_param_file
 
 DECLARED = declared_parameters(SPEC)
@@ -19,7 +19,7 @@ def test_given_values_are_returned_when_all_fit():
 
 
 def test_unknown_name_is_named_with_the_closest_match():
-    with pytest.raises(DiagnosticsError) as err:
+    with pytest.raises(RunRefused) as err:
         check(DECLARED, {"tiel": "x"}, "workflow_template.sen2cor")
     messages = [d.message for d in err.value.diagnostics]
     assert (
@@ -31,7 +31,7 @@ def test_unknown_name_is_named_with_the_closest_match():
 
 
 def test_missing_required_parameter():
-    with pytest.raises(RunError, match='needs the parameter "bucket": give -p bucket=VALUE'):
+    with pytest.raises(RunError, match='needs the parameter "bucket": pass bucket=VALUE'):
         check(DECLARED, {}, "p")
 
 

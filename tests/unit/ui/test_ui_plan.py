@@ -141,3 +141,47 @@ def test_no_page_shows_a_sensitive_value(workspace):
         page = client.get(url).text
         for shown in (SECRET, "another-secret-value", "hunter2", "another-secret"):
             assert shown not in page, (url, shown)
+
+
+def test_the_plan_names_the_crons_of_a_changed_template_with_their_next_run(workspace):
+    root = workspace / "examples/nightly"
+    apply(root)
+    main_file = root / "main.gp.hcl"
+    main_file.write_text(
+        main_file.read_text().replace('"geo/sen2cor:2.9.0"', '"geo/sen2cor:2.9.1"')
+    )
+    page = client_for(root).get("/plan").text
+    section = page[page.index("Runs of the templates that change") :]
+    assert re.search(
+        r"workflow_template.sen2cor-nightly: run by the CronWorkflow pipeline/nightly-sen2cor "
+        r"\(stack nightly, cron_workflow.nightly-sen2cor, next run \d{4}-\d\d-\d\dT02:00:00-0[45]:00\)",
+        section,
+    )
+
+
+def test_suspend_and_resume_buttons_on_schedules(workspace):
+    from ui_helpers import csrf_of
+
+    root = workspace / "examples/nightly"
+    apply(root)
+    client = client_for(root)
+    page = client.get("/schedules").text
+    assert 'action="/schedules/cron_workflow.nightly-sen2cor/suspend"' in page
+    reply = client.post(
+        "/schedules/cron_workflow.nightly-sen2cor/suspend",
+        data={"reason": "archive full", "csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303, reply.text
+    page = client.get("/schedules").text
+    assert re.search(r"Suspended by \S+ since \S+: archive full</strong>", page)
+    assert 'action="/schedules/cron_workflow.nightly-sen2cor/resume"' in page
+    plan_page = client.get("/plan").text
+    assert "(override, kept)" in plan_page and "No changes." in plan_page
+    reply = client.post(
+        "/schedules/cron_workflow.nightly-sen2cor/resume",
+        data={"csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303
+    assert "override" not in client.get("/schedules").text

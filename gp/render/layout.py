@@ -1,9 +1,11 @@
-"""Graph layout by Graphviz's `dot`: where each box and each edge's curve go.
+"""Where the boxes and edges of a DAG drawing go: one layout for the UI and the notebook.
 
-gp draws the SVG itself (so that boxes carry the classes and data attributes the pages style and
-update live), but the placement is dot's: ranks, crossing reduction and splines are what a
-hand-written layout would get wrong. Layouts are cached by the graph's shape, so a page shown
-again, or a run's DAG redrawn with new phases, does not lay out again.
+Graphviz's ``dot`` places them where it is installed (gp/external/graphviz.py runs it): ranks,
+crossing reduction and splines routed around the boxes. Without it, a layered layout of gp's
+own (gp/render/layered.py) does the same job in the same shape: columns by rank, long edges
+routed through the gaps between the boxes of the columns they cross. Either way no edge is drawn
+through a box that is not one of its ends. Layouts are cached by the graph's shape, so a page
+shown again, or a run's DAG redrawn with new phases, does not lay out again.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Lock
 
+from gp.errors import GPError
 from gp.external.graphviz import dot_json, find_dot
 
 POINTS = 72.0  # dot's unit: points, 72 an inch
 CHAR_W = 7.2  # the width of one character of the boxes' 12px font, in points (generous)
 LINE_H = 16.0
+NODESEP, RANKSEP = 18.0, 40.0  # between boxes of a column, between columns (dot's points)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class Curve:
     source: str
     target: str
     label: str
-    points: tuple[tuple[float, float], ...]  # cubic bezier control points, y down
+    points: tuple[tuple[float, float], ...]  # cubic bezier: a start, then 3 points a piece
     label_at: tuple[float, float] | None
 
 
@@ -58,45 +62,62 @@ class Layout:
     height: float
     boxes: dict[str, Placed]
     curves: tuple[Curve, ...]
+    engine: str = "dot"  # "dot" or "layered": which placed it
+
+
+Edges = Sequence[tuple[str, str, str]]  # (source, target, label)
 
 
 class Layouts:
-    """dot, with a small cache of recent layouts (the UI holds one; there is no global)."""
+    """The layout of a drawing, with a small cache of recent ones (the UI holds one; a notebook
+    makes one per picture; there is no global). ``dot`` is the path of Graphviz's dot; found on
+    the PATH when not given; ``use_dot=False`` takes the layered layout whatever is installed."""
 
-    def __init__(self, size: int = 256, dot: str | None = None) -> None:
+    def __init__(self, size: int = 256, dot: str | None = None, use_dot: bool = True) -> None:
         self._cache: OrderedDict[str, Layout] = OrderedDict()
         self._size = size
         self._lock = Lock()
-        self._dot = dot or find_dot()
+        self._dot = (dot or find_dot()) if use_dot else None
 
-    def layout(self, boxes: Sequence[Box], edges: Sequence[tuple[str, str, str]]) -> Layout:
+    @property
+    def engine(self) -> str:
+        return "dot" if self._dot else "layered"
+
+    def layout(self, boxes: Sequence[Box], edges: Edges) -> Layout:
         source = _dot_source(boxes, edges)
-        key = hashlib.sha256(source.encode()).hexdigest()
+        key = hashlib.sha256(f"{self.engine}\n{source}".encode()).hexdigest()
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        found = self._run(source, [b.key for b in boxes], edges)
+        found = self._run(source, boxes, edges)
         with self._lock:
             self._cache[key] = found
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return found
 
-    def _run(self, source: str, keys: list[str], edges) -> Layout:
-        return _parse(dot_json(source, self._dot), keys, edges)
+    def _run(self, source: str, boxes: Sequence[Box], edges: Edges) -> Layout:
+        if self._dot:
+            try:
+                return _parse(dot_json(source, self._dot), [b.key for b in boxes], edges)
+            except GPError:
+                pass  # a dot that fails (killed, broken) leaves the drawing to gp's own layout
+        from gp.render.layered import layered
+
+        return layered(boxes, edges)
 
 
 def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _dot_source(boxes: Sequence[Box], edges: Sequence[tuple[str, str, str]]) -> str:
+def _dot_source(boxes: Sequence[Box], edges: Edges) -> str:
     # Node ids are numbers: task names may hold anything, and the json output keeps the order.
     ids = {b.key: f"n{i}" for i, b in enumerate(boxes)}
     lines = [
         "digraph g {",
-        "  rankdir=LR; nodesep=0.25; ranksep=0.55;",
+        f"  rankdir=LR; nodesep={NODESEP / POINTS:.2f}; ranksep={RANKSEP / POINTS:.2f};",
         '  node [shape=box fixedsize=true label=""]; edge [arrowhead=none];',
     ]
     for b in boxes:
@@ -111,9 +132,12 @@ def _dot_source(boxes: Sequence[Box], edges: Sequence[tuple[str, str, str]]) -> 
     return "\n".join(lines) + "\n"
 
 
-def _parse(doc: dict, keys: list[str], edges) -> Layout:
+def _parse(doc: dict, keys: list[str], edges: Edges) -> Layout:
     _, _, width, height = (float(v) for v in doc["bb"].split(","))
-    flip = lambda x, y: (float(x), height - float(y))  # noqa: E731 - dot's y grows upwards
+
+    def flip(x: str | float, y: str | float) -> tuple[float, float]:
+        return float(x), height - float(y)  # dot's y grows upwards
+
     boxes: dict[str, Placed] = {}
     for obj in doc.get("objects") or []:
         name = obj.get("name", "")
@@ -134,4 +158,4 @@ def _parse(doc: dict, keys: list[str], edges) -> Layout:
                 points = tuple(flip(*p) for p in op["points"])
         label_at = flip(*e["lp"].split(",")) if e.get("lp") else None
         curves.append(Curve(src, dst, label, points, label_at))
-    return Layout(width, height, boxes, tuple(curves))
+    return Layout(width, height, boxes, tuple(curves), "dot")
