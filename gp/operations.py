@@ -317,7 +317,10 @@ def plan(
 
 def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
     """The plan with how the module's tests fare on its code (gp/testing/runner.plan_tests)."""
-    from gp.planner.plan import TestsOutcome
+    from gp.planner.plan import Action, TestsOutcome
+
+    if all(c.action in (Action.NOOP, Action.DELETE) for c in plan.changes):
+        return plan  # nothing for the tests to run on (plan_tests says so too): none loaded
     from gp.render.tests import first_failure
     from gp.testing.runner import plan_tests
 
