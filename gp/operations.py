@@ -196,32 +196,14 @@ def _store(
 
 
 def _checked(module: Module, memo: Blocks | None = None) -> tuple[list, int, list[Diagnostic]]:
-    """The compile results, the object count and validate's diagnostics.
-
-    An attribute that failed to evaluate is missing from its block, so the compiler may then
-    say the block lacks it ("needs workflow_template"); such findings, made at the position of
-    a block holding a failed attribute, would only echo the real error and are dropped.
-    """
+    """The compile results, the object count and validate's diagnostics (``compile.module.
+    checked``), with ``memo``'s compilations and findings where it has them."""
     from gp.compile.compiler import compile_decl
-    from gp.compile.module import compile_all, sort_diagnostics
+    from gp.compile.module import checked
 
     if memo is not None and memo.store is not None:
-        results, compile_diags = compile_all(module, memo.compiler(compile_decl), memo.checks)
-    else:
-        results, compile_diags = compile_all(module)
-    echoed = set()
-    blocks = (
-        sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
-        if module.diagnostics
-        else []
-    )
-    for diag in module.diagnostics:
-        if diag.pos:
-            before = [p for p in blocks if p.file == diag.pos.file and p <= diag.pos]
-            if before:
-                echoed.add(before[-1])  # the innermost block opened before the failure
-    kept = [d for d in compile_diags if d.pos not in echoed]
-    return results, len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
+        return checked(module, memo.compiler(compile_decl), memo.checks)
+    return checked(module)
 
 
 def test(

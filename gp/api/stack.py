@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from gp import operations
 from gp.api.plans import ApplyResult, Plan
 from gp.api.session import Session, chosen_targets
+from gp.api.stack_runs import StackRuns
 from gp.environments.loading import check_targets
 from gp.environments.loading import validate as validate_all
 from gp.errors import GPError
@@ -31,11 +32,9 @@ from gp.planner.plan import Mode
 if TYPE_CHECKING:
     # Imported where used: `gp plan` never loads the runs, environments, views or graphs.
     from gp.api.envs import EnvironmentStatus
-    from gp.api.runs import Run
     from gp.api.views import Diagnostics, Graph, StackState, TestResults
     from gp.compile.objects import ObjectRef
     from gp.providers.base import Progress
-    from gp.runs.actions import RunContext
 
 __all__ = ["Session", "Stack"]  # Session lives in gp/api/session.py
 
@@ -61,7 +60,7 @@ def _environment(
     return env, dict(os.environ if environ is None else environ)
 
 
-class Stack:
+class Stack(StackRuns):
     """A gp root module, ready to validate, plan, apply and run.
 
     ``vars`` and ``var_files`` are what `--var` and `--var-file` give (files first, then values;
@@ -389,56 +388,3 @@ class Stack:
         finally:
             provider.close()
         return module.stack
-
-    # -- runs (gp/api/runs.py) -------------------------------------------------------------
-
-    def run(
-        self,
-        address: str,
-        parameters: Mapping[str, Any] | None = None,
-        *,
-        name: str | None = None,
-        allow_drift: bool = False,
-        annotations: Mapping[str, str] | None = None,
-        **params: Any,
-    ) -> Run:
-        """Submit one run of the template or cron at ``address`` with these parameters (as
-        keywords, or ``parameters`` for names that are not Python identifiers), as `gp run`
-        does: checked against the template before anything is sent, and refused when the live
-        template differs from the module, unless ``allow_drift``. ``annotations`` go on the
-        run's Workflow (`gp run --annotation`)."""
-        from gp.api import runs as run_api
-
-        return run_api.submit(
-            self._run_context,
-            address,
-            {**dict(parameters or {}), **params},
-            name=name,
-            allow_drift=allow_drift,
-            annotations=annotations,
-        )
-
-    def runs(
-        self, address: str | None = None, *, status: str | None = None, limit: int | None = None
-    ) -> list[Run]:
-        """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
-        from gp.api import runs as run_api
-
-        return run_api.history(self._run_context, address, status=status, limit=limit)
-
-    def get_run(self, ident: str) -> Run:
-        """A run by NAME or NAMESPACE/NAME."""
-        from gp.api import runs as run_api
-
-        return run_api.get(self._run_context, ident)
-
-    @contextmanager
-    def _run_context(self) -> Iterator[RunContext]:
-        """The stack compiled, its provider and its engine, for one run operation; the
-        provider's connections are closed after. gp.ProviderError on a target with no engine."""
-        compiled = self.compile()
-        provider = operations.provider_for(compiled.module)
-        try:
-            yield operations.run_context(compiled, provider)
-        finally:
-            provider.close()

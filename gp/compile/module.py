@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 
 from gp.compile.check_context import Checked, CheckMemo, Context
 from gp.compile.checks import (
@@ -23,7 +24,7 @@ from gp.compile.rules import (
     check_workflow_spec,
     workflow_specs,
 )
-from gp.config.model import Module
+from gp.config.model import Block, Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
 
@@ -84,6 +85,37 @@ def compile_all(
             check_cron_arguments(r, template, checked[id(template)])
     diags = [_masked(d, module.sensitive_values) for r in results for d in r.ctx.diags]
     return results, sort_diagnostics(diags)
+
+
+def checked(
+    module: Module, compile_one: CompileOne | None = None, checks: CheckMemo | None = None
+) -> tuple[list[CompiledBlock], int, list[Diagnostic]]:
+    """The compile results, the object count and validate's diagnostics.
+
+    An attribute that failed to evaluate is missing from its block, so the compiler may then
+    say the block lacks it ("needs workflow_template"); such findings, made at the position of
+    a block holding a failed attribute, would only echo the real error and are dropped.
+    """
+    results, compile_diags = compile_all(module, compile_one, checks)
+    echoed = set()
+    blocks = (
+        sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
+        if module.diagnostics
+        else []
+    )
+    for diag in module.diagnostics:
+        if diag.pos:
+            before = [p for p in blocks if p.file == diag.pos.file and p <= diag.pos]
+            if before:
+                echoed.add(before[-1])  # the innermost block opened before the failure
+    kept = [d for d in compile_diags if d.pos not in echoed]
+    return results, len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
+
+
+def _block_positions(block: Block) -> Iterator[SourcePos]:
+    yield block.pos
+    for child in block.blocks:
+        yield from _block_positions(child)
 
 
 def _touched_by_evaluation_errors(module: Module) -> set[SourcePos]:

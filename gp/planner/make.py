@@ -20,6 +20,7 @@ from gp.config.refactors import relative
 from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.confirm import Confirm, Step, settle
 from gp.planner.diff import field_changes, prepare, without
+from gp.planner.drift import find_drift
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import strip_server_fields
 from gp.planner.overrides import keep_overrides
@@ -85,7 +86,8 @@ class _Planner:
         no diff can find a difference (projection and normalisation only ever remove what the
         two do not share), so the diff is skipped."""
         if live.ref not in self.prints:
-            self.prints[live.ref] = live.fingerprint or fingerprint(
+            # A provider may have made it as it read the object (``providers.live``).
+            self.prints[live.ref] = getattr(live, "fingerprint", None) or fingerprint(
                 strip_server_fields(live.manifest)
             )
         return self.prints[live.ref] == fingerprint(manifest)
@@ -159,43 +161,7 @@ class _Planner:
     # -- drift ---------------------------------------------------------------------------
 
     def drift(self) -> list[Drift]:
-        out = []
-        for address, entry in sorted(self.view.entries.items()):
-            if address not in self.selected:
-                continue
-            obj = self.live.objects.get(entry.ref)
-            if obj is None:
-                out.append(
-                    Drift(
-                        address,
-                        entry.ref,
-                        entry.applied,
-                        None,
-                        sensitive_paths=self.sensitive_paths(address),
-                    )
-                )
-                continue
-            if self.as_left(obj, entry.applied):
-                continue
-            ignore = self.ignore_paths(address)
-            applied = without(prepare(entry.applied), ignore)
-            now = project(
-                without(prepare(obj.manifest), ignore),
-                widen(applied, obj.foreign) if obj.foreign else applied,
-            )
-            fields = field_changes(applied, now)
-            if fields:
-                out.append(
-                    Drift(
-                        address,
-                        entry.ref,
-                        entry.applied,
-                        strip_server_fields(obj.manifest),
-                        fields,
-                        sensitive_paths=self.sensitive_paths(address),
-                    )
-                )
-        return out
+        return find_drift(self)
 
     # -- changes -------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ def target_key(config: ProviderConfig, root_dir: Path) -> tuple[str, ...]:
     if config.kind == "directory":
         full = Path(str(settings.get("path", ""))).expanduser()
         return ("directory", str((full if full.is_absolute() else root_dir / full).resolve()))
-    from gp.providers.kubeclient import check_kubeconfig, kubeconfig_paths
+    from gp.providers.kubeconfig import check_kubeconfig, kubeconfig_paths
 
     try:
         paths = kubeconfig_paths(settings, root_dir)

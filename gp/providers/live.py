@@ -21,6 +21,7 @@ class PackedLive(LiveObject):
     """A LiveObject whose manifest is decoded from its JSON when first asked for."""
 
     _data: bytes
+    fingerprint: bytes  # what the planner compares first (``planner.fingerprint``)
 
     def __init__(
         self,

@@ -14,7 +14,7 @@ from gp.providers.conflicts import conflict_message, decide, is_field_conflict, 
 from gp.providers.directory import DirectoryProvider
 from gp.providers.factory import make_provider
 from gp.providers.kinds import object_name
-from gp.providers.kubeclient import kubeconfig_paths, load_configuration, tune
+from gp.providers.kubeconfig import kubeconfig_paths, load_configuration, tune
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LeaseLock, micro_time
 from gp.providers.locking import parse_iso
