@@ -94,7 +94,7 @@ class KubernetesProvider:
         """Argo's runs on this cluster (gp run, watch, runs, logs, stop, resubmit)."""
         from gp.providers.kubernetes_runs import KubeEngine
 
-        return KubeEngine(self.kube, self._library_client())
+        return KubeEngine(self.kube, self._library_client)
 
     _settings: tuple[dict, Path] | None = None
 
