@@ -127,6 +127,7 @@ def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
     reads, blocks = Reads(), Blocks(inputs.cache_dir)
     module = load(inputs, partial=True, reads=reads, blocks=blocks)
     results, count, diagnostics = _checked(module, blocks)
+    blocks.release()
     if not module.diagnostics and not any(d.severity == "error" for d in diagnostics):
         _store(inputs, digest, reads, module, results, count, diagnostics)
     return count, diagnostics
@@ -168,6 +169,7 @@ def _outcome(inputs: Inputs) -> outcomes.Outcome:
     if module.diagnostics:
         raise DiagnosticsError(list(module.diagnostics))
     results, count, diagnostics = _checked(module, blocks)
+    blocks.release()
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         raise DiagnosticsError(errors)

@@ -94,6 +94,12 @@ class Blocks:
             h.update(b"\0" + part)
         return h.hexdigest()
 
+    def release(self) -> None:
+        """Forget this load's evaluations and compilations (the load's graph refers back to
+        this memo, so they would otherwise live until the collector's rarest pass)."""
+        self._made_of.clear()
+        self._compiled.clear()
+
     # -- gp.config.memo.BlockMemo -----------------------------------------------------------
 
     def key(self, parts: tuple[Any, ...]) -> str | None:

@@ -130,7 +130,7 @@ def load_module(
     outputs = _outputs(root, session)
     if not partial:
         session.raise_if_errors()
-    return Module(
+    module = Module(
         root_dir=root_dir,
         stack=stack,
         provider=session.provider,
@@ -144,6 +144,8 @@ def load_module(
         environments=environments,
         environment=chosen_env,
     )
+    session.release()
+    return module
 
 
 def _raw_input(name: str, value: RawValue):

@@ -92,6 +92,12 @@ class LoadSession:
             self._decls[key] = gather(module_dir, files, self.diags)
         return self._decls[key]
 
+    def release(self) -> None:
+        """Let go of what the load worked with (its values, trees and module instances refer to
+        one another, so they wait for the collector's rarest pass unless emptied here)."""
+        self.memo.clear()
+        self._decls.clear()
+
     def report(self, error: ConfigError) -> None:
         if not isinstance(error, Poisoned):
             self.diags.extend(error.diagnostics)

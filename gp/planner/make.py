@@ -21,7 +21,7 @@ from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.confirm import Confirm, Step, settle
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.drift import find_drift
-from gp.planner.fingerprint import fingerprint
+from gp.planner.fingerprint import digest
 from gp.planner.normalize import strip_server_fields
 from gp.planner.overrides import keep_overrides
 from gp.planner.ownership import describe, not_ours, read_refs, without_marks
@@ -87,10 +87,10 @@ class _Planner:
         two do not share), so the diff is skipped."""
         if live.ref not in self.prints:
             # A provider may have made it as it read the object (``providers.live``).
-            self.prints[live.ref] = getattr(live, "fingerprint", None) or fingerprint(
+            self.prints[live.ref] = getattr(live, "fingerprint", None) or digest(
                 strip_server_fields(live.manifest)
             )
-        return self.prints[live.ref] == fingerprint(manifest)
+        return self.prints[live.ref] == digest(manifest)
 
     def ignore_paths(self, address: str) -> tuple[Path, ...]:
         if address not in self.ignores:

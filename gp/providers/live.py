@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from gp.compile.objects import ObjectRef
-from gp.planner.fingerprint import fingerprint
+from gp.planner.fingerprint import digest
 from gp.planner.normalize import strip_server_fields
 from gp.planner.plan import LiveObject
 from gp.providers.fastjson import dumps_compact, loads
@@ -21,7 +21,7 @@ class PackedLive(LiveObject):
     """A LiveObject whose manifest is decoded from its JSON when first asked for."""
 
     _data: bytes
-    fingerprint: bytes  # what the planner compares first (``planner.fingerprint``)
+    fingerprint: bytes  # what the planner compares first (``planner.fingerprint.digest``)
 
     def __init__(
         self,
@@ -80,5 +80,5 @@ def packed(
         address,
         owned,
         foreign,
-        fingerprint(strip_server_fields(manifest)),
+        digest(strip_server_fields(manifest)),
     )

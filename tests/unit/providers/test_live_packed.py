@@ -6,7 +6,7 @@ from __future__ import annotations
 import pickle
 
 from gp.compile.objects import ObjectRef
-from gp.planner.fingerprint import fingerprint
+from gp.planner.fingerprint import digest
 from gp.planner.normalize import strip_server_fields
 from gp.planner.plan import LiveObject
 from gp.providers.live import packed
@@ -25,6 +25,6 @@ def test_a_packed_object_is_the_object_it_was_read_as():
     plain = LiveObject(REF, MANIFEST, "7", "workflow_template.t", True, None)
     assert live.manifest == MANIFEST and live.manifest is not MANIFEST  # decoded afresh
     assert live == plain
-    assert live.fingerprint == fingerprint(strip_server_fields(MANIFEST))
+    assert live.fingerprint == digest(strip_server_fields(MANIFEST))
     copied = pickle.loads(pickle.dumps(live))
     assert type(copied) is LiveObject and copied == plain
