@@ -22,8 +22,8 @@ from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
 from gp.planner.normalize import strip_server_fields
-from gp.planner.ownership import describe, not_ours, read_refs, without_marks
 from gp.planner.overrides import keep_overrides
+from gp.planner.ownership import describe, not_ours, read_refs, without_marks
 from gp.planner.paths import (
     Path,
     format_path,

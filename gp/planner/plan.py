@@ -125,6 +125,8 @@ class StackRecord:
     # uncommitted changes then (None: not in a git work tree).
     commit: str | None = None
     dirty: bool = False
+    # Fields operators set through gp (`gp cron suspend`) that plans keep (Override).
+    overrides: tuple[Override, ...] = ()
 
     def by_identity(self) -> dict[tuple[str, str | None, str], list[str]]:
         """The addresses of each object (more than one only in a record an earlier gp wrote)."""
@@ -137,7 +139,6 @@ class StackRecord:
         """The address the record holds ``ref`` under (the last one when it has duplicates)."""
         found = self.by_identity().get(identity(ref))
         return sorted(found)[-1] if found else None
-    overrides: tuple[Override, ...] = ()
 
 
 @dataclass(frozen=True)
