@@ -14,18 +14,18 @@ import json
 from collections.abc import Iterable
 from typing import Protocol
 
-from rich.console import Console
 from rich.text import Text
 
 from gp.errors import GPError
 from gp.planner.applied import ApplyReport
 from gp.planner.plan import PlanData, StackRecord, Target
-from gp.redact import mask_text, secrets_of
+from gp.redact import escape_controls, mask_text, secrets_of
 from gp.render import html as render_html
 from gp.render import json as render_json
 from gp.render import markdown as render_markdown
 from gp.render import text as render_text
 from gp.render.stack import stack_markdown, stack_text
+from gp.render.terminal import TerminalConsole
 from gp.suggest import did_you_mean
 
 Drawn = Text | str
@@ -123,9 +123,9 @@ def to_string(drawn: Drawn, *, color: bool) -> str:
     if isinstance(drawn, str):
         return drawn
     if not color:
-        return drawn.plain
+        return escape_controls(drawn.plain)
     out = io.StringIO()
-    Console(
+    TerminalConsole(
         file=out, force_terminal=True, color_system="standard", soft_wrap=True, highlight=False
     ).print(drawn, end="")
     return out.getvalue()

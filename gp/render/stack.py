@@ -8,6 +8,7 @@ from rich.text import Text
 
 from gp.planner.plan import StackRecord, Target
 from gp.redact import mask_text, secrets_of
+from gp.render.mdtext import cell, code
 
 
 def _object(namespace: str | None, name: str) -> str:
@@ -60,17 +61,19 @@ def stack_markdown(
 ) -> str:
     """The same listing as a table, for a pull-request comment or a wiki page."""
     secrets = secrets_of(sensitive)
-    lines = [f"## gp stack `{record.stack}`{_where(target)}", ""]
+    lines = [f"## gp stack {code(record.stack)}{_where(target)}", ""]
     if not record.entries:
         return "\n".join(lines + ["Owns no objects.", ""])
     if record.applied_at or record.applied_by:
         lines += [
-            f"Last applied {record.applied_at or ''} by {record.applied_by or 'unknown'}.",
+            f"Last applied {code(record.applied_at or '?')} by "
+            f"{code(record.applied_by) if record.applied_by else 'unknown'}.",
             "",
         ]
     lines += ["| Address | Kind | Object |", "|---|---|---|"]
     for address, e in sorted(record.entries.items()):
         lines.append(
-            f"| `{mask_text(address, secrets)}` | {e.ref.kind} | {_object(e.ref.namespace, e.ref.name)} |"
+            f"| {cell(code(mask_text(address, secrets)))} | {e.ref.kind} "
+            f"| {cell(code(_object(e.ref.namespace, e.ref.name)))} |"
         )
     return "\n".join(lines) + "\n"

@@ -1,0 +1,40 @@
+"""Text in markdown (a pull request's comment): what gp says is markup, what it quotes is not.
+
+Names and values from the configuration or the cluster go in code spans (``code``), where
+GitHub renders no link, image, emphasis or @mention; free text that quotes them (an error, a
+warning) has every markdown character backslash-escaped and each ``@`` in a code span of its
+own, since GitHub finds mentions in the rendered text, after backslashes are gone
+(``prose``). Neither lets a newline or a control character through.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gp.redact import escape_controls
+
+# ASCII punctuation that starts or ends markdown or HTML (CommonMark escapes any of them).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:=\"'])")
+
+
+def _one_line(text: str) -> str:
+    return escape_controls(text.replace("\r\n", " ").replace("\n", " "))
+
+
+def code(text: str) -> str:
+    """``text`` as a code span, whatever backticks it holds."""
+    text = _one_line(text)
+    ticks = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (ticks + 1)
+    pad = " " if ticks or text.startswith(" ") or text.endswith(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def prose(text: str) -> str:
+    """Free text shown as written: no markup of its own, no mention."""
+    return _SPECIAL.sub(r"\\\1", _one_line(text)).replace("@", "`@`")
+
+
+def cell(text: str) -> str:
+    """Markdown for a table cell: a pipe, even in a code span, would end the cell."""
+    return text.replace("|", "\\|")
