@@ -9,6 +9,7 @@ clear the screen or set the terminal's title, with colour or without.
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from rich.console import Console
 from rich.segment import Segment
 

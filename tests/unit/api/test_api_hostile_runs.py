@@ -4,7 +4,7 @@ whoever can create objects is shown as data, odd run names are refused before an
 from __future__ import annotations
 
 import pytest
-from fake_engine import failed_run, pod, workflow
+from fake_engine import failed_run, pod
 
 from gp.cli.main import main
 

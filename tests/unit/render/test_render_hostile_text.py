@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from markdown_it import MarkdownIt
-from render_builders import TARGET, make, update_template
+from render_builders import make, update_template
 
 from gp.planner.plan import CronUse, RecordEntry, RunImpact, StackRecord
 from gp.render.formats import renderer, to_string
