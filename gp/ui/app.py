@@ -18,14 +18,14 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from gp.errors import GPError
 from gp.ui.layout import Layouts
-from gp.ui.security import CSRF_FIELD, TOKEN_COOKIE, Guard
+from gp.ui.security import CSRF_FIELD, SESSION_COOKIE, Guard
 from gp.ui.source import StackSource
 
 HERE = Path(__file__).parent
@@ -107,11 +107,7 @@ def page(template: str | None = None):
 
 
 def _login(ui: UI, request: Request, form) -> Response:
-    if not ui.guard.login(str((form or {}).get("token", ""))):
-        return RedirectResponse("/?wrong=1", status_code=303)
-    reply = RedirectResponse("/", status_code=303)
-    reply.set_cookie(TOKEN_COOKIE, ui.guard.token or "", httponly=True, samesite="strict")
-    return reply
+    return ui.guard.login(request, str((form or {}).get("token", "")))
 
 
 def make_app(
@@ -121,12 +117,14 @@ def make_app(
     allowed_hosts: tuple[str, ...] | None = None,
     poll: float = 1.0,
     now: Callable[[], datetime] | None = None,
+    cookie: str = SESSION_COOKIE,
 ) -> Starlette:
-    """The UI for ``source``. ``token``: required from every browser (set when listening
-    beyond loopback). ``allowed_hosts``: the Host names served (None: any)."""
+    """The UI for ``source``. ``token``: required from every browser (None: `--no-token`).
+    ``allowed_hosts``: the Host names served (None: any). ``cookie``: the session cookie's
+    name (the server names it for its port)."""
     from gp.ui import pages, plan_page, runs_pages
 
-    ui = UI(source, Guard(token, allowed_hosts), poll=poll)
+    ui = UI(source, Guard(token, allowed_hosts, cookie), poll=poll)
     if now is not None:
         ui.now = now
     routes = [
