@@ -35,7 +35,7 @@ def test_a_null_origin_is_refused_on_every_post(workspace):
 
 
 def test_the_csrf_value_is_bound_to_the_session_and_its_cookie_is_httponly(workspace):
-    client, csrf = _signed_in(workspace)
+    _client, csrf = _signed_in(workspace)
     first = client_for(workspace / SEN2COR).get("/")
     for header in first.headers.get_list("set-cookie"):
         assert "httponly" in header.lower() and "samesite=strict" in header.lower(), header
