@@ -137,8 +137,17 @@ class LockError(ProviderError):
 
 class RunError(GPError):
     """A run that cannot be submitted, stopped or resubmitted as asked (parameters, drift, a
-    pipeline or task not declared, a run already ended), a run not found, or a wait that timed
-    out."""
+    pipeline or task not declared, a run already ended, a run of another stack), a run not
+    found, or a wait that timed out. ``cli_hint``: what the command line adds (its flag), since
+    the message itself is the Python API's and the UI's too."""
+
+    def __init__(self, message: str, pos: SourcePos | None = None, *, cli_hint: str | None = None):
+        super().__init__(message, pos)
+        self.cli_hint = cli_hint
+
+
+class RunNotFoundError(RunError):
+    """No run of that name where it was looked for."""
 
 
 class ApplyError(ProviderError):

@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from gp.errors import GPError
+from gp.errors import GPError, RunError, RunNotFoundError, UnreachableError
 from gp.ui.layout import Layouts
 from gp.ui.security import CSRF_FIELD, SESSION_COOKIE, Guard
 from gp.ui.source import StackSource
@@ -65,6 +65,18 @@ class UI:
 Handler = Callable[[UI, Request, Any], Any]
 
 
+def error_status(err: GPError, method: str) -> int:
+    """A run not found is 404, a request gp refuses (a bad name, a finished run, bad
+    parameters) 400, an unreachable cluster 503; what else fails a page is the server's."""
+    if isinstance(err, RunNotFoundError):
+        return 404
+    if isinstance(err, UnreachableError):
+        return 503
+    if isinstance(err, RunError) or method == "POST":
+        return 400
+    return 500
+
+
 def page(template: str | None = None):
     """An endpoint: the guard's checks, the handler off the event loop (it compiles, plans and
     lays out), its context rendered with ``template``, gp's errors as an error page."""
@@ -79,16 +91,15 @@ def page(template: str | None = None):
             try:
                 result = await run_in_threadpool(fn, ui, request, form)
             except GPError as err:
-                # A refused action (bad parameters, a finished run) is the request's fault.
-                status = 400 if request.method == "POST" else 500
-                response = ui.render(
-                    request, "error.html", {"title": "Error", "error": err}, status
-                )
+                status = error_status(err, request.method)
+                title = "Not found" if status == 404 else "Error"
+                response = ui.render(request, "error.html", {"title": title, "error": err}, status)
             except HTTPException as exc:
+                title = "Not found" if exc.status_code == 404 else "Not here"
                 response = ui.render(
                     request,
                     "error.html",
-                    {"title": "Not found", "message": exc.detail},
+                    {"title": title, "message": exc.detail},
                     exc.status_code,
                 )
             else:

@@ -19,7 +19,7 @@ from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
 from gp.ui import runs_pages
 from gp.ui.dags import template_dags
-from gp.ui.source import Loaded, shown_manifest
+from gp.ui.source import Loaded, form_parameters, shown_manifest
 
 FIRES = 5
 
@@ -131,24 +131,6 @@ def stack(ui, request, form) -> dict:
     )
 
 
-def _parameters(spec: Mapping[str, Any]) -> list[dict]:
-    out = []
-    for p in (spec.get("arguments") or {}).get("parameters") or []:
-        enum = [str(e) for e in p.get("enum") or []]
-        default = p.get("value", p.get("default"))
-        out.append(
-            {
-                "name": str(p.get("name")),
-                "type": "enum" if enum else "string",
-                "enum": enum,
-                "default": None if default is None else str(default),
-                "from": bool(p.get("valueFrom")),
-                "description": p.get("description") or "",
-            }
-        )
-    return out
-
-
 def _crons_of(loaded: Loaded, obj: CompiledObject) -> list[CompiledObject]:
     cluster = obj.ref.kind == "ClusterWorkflowTemplate"
     out = []
@@ -191,8 +173,6 @@ def pipeline(ui, request, form) -> dict:
         raise HTTPException(404, f"no pipeline {address} in this module")
     secrets = secrets_of(loaded.compiled.module.sensitive_values)
     shown = mask_value(shown_manifest(obj), secrets)
-    spec = shown.get("spec") or {}
-    wf_spec = spec.get("workflowSpec") or {} if obj.ref.kind == "CronWorkflow" else spec
     context = {
         "title": address,
         "stack": loaded.compiled.module.stack,
@@ -200,7 +180,7 @@ def pipeline(ui, request, form) -> dict:
         "address": address,
         "where": where(obj, loaded.compiled.module.root_dir),
         "dags": template_dags(ui.layouts, shown, address, obj),
-        "parameters": _parameters(wf_spec),
+        "parameters": form_parameters(shown, obj.ref.kind),
         "yaml": manifest_yaml(shown),
         "crons": [cron_view(c, ui.now(), secrets) for c in _crons_of(loaded, obj)],
         "cron": cron_view(obj, ui.now(), secrets) if obj.ref.kind == "CronWorkflow" else None,

@@ -16,6 +16,7 @@ from gp.planner.masking import mask_at
 from gp.planner.paths import keyed_path
 from gp.planner.plan import PlanData
 from gp.providers.base import Provider
+from gp.redact import MASK
 
 
 def shown_manifest(obj: CompiledObject) -> dict[str, Any]:
@@ -24,6 +25,33 @@ def shown_manifest(obj: CompiledObject) -> dict[str, Any]:
     if len(marks) != len(obj.sensitive_paths):
         marks.append(())  # a mark on a list item's name: mask the whole object, not nothing
     return mask_at(obj.manifest, (), marks)
+
+
+def form_parameters(shown: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The parameters of a shown (masked) template or cron, as the run form offers them. A
+    default that is sensitive shows as the mask and is never offered as a value: left empty,
+    the run takes the template's own (``sensitive``). A default of several lines is edited in
+    a textarea (``multiline``)."""
+    spec = shown.get("spec") or {}
+    wf_spec = (spec.get("workflowSpec") or {}) if kind == "CronWorkflow" else spec
+    out = []
+    for p in (wf_spec.get("arguments") or {}).get("parameters") or []:
+        enum = [str(e) for e in p.get("enum") or []]
+        default = p.get("value", p.get("default"))
+        text = None if default is None else str(default)
+        out.append(
+            {
+                "name": str(p.get("name")),
+                "type": "enum" if enum else "string",
+                "enum": enum,
+                "default": text,
+                "sensitive": text == MASK,
+                "multiline": text is not None and "\n" in text,
+                "from": bool(p.get("valueFrom")),
+                "description": p.get("description") or "",
+            }
+        )
+    return out
 
 
 def _fingerprint(folders: set[Path]) -> tuple:

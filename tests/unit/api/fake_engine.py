@@ -187,12 +187,19 @@ class FakeEngine:
         return copy.deepcopy(self.workflows.get((namespace, name)))
 
     def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]:
-        wanted = dict(part.split("=", 1) for part in selector.split(",") if part)
+        """Label selectors as the API server reads them: ``k=v,...`` or ``k in (a,b)``."""
+        if " in (" in selector:
+            key, _, values = selector.partition(" in (")
+            wanted = {key: set(values.rstrip(")").split(","))}
+        else:
+            wanted = {
+                k: {v} for k, v in (part.split("=", 1) for part in selector.split(",") if part)
+            }
         return [
             copy.deepcopy(wf)
             for (ns, _), wf in self.workflows.items()
             if namespace in (None, ns)
-            and all(wf["metadata"].get("labels", {}).get(k) == v for k, v in wanted.items())
+            and all(wf["metadata"].get("labels", {}).get(k) in v for k, v in wanted.items())
         ]
 
     def watch_workflow(self, namespace: str, name: str) -> Iterator[dict]:
@@ -209,6 +216,13 @@ class FakeEngine:
 
     def get_object(self, kind: str, namespace: str | None, name: str) -> dict | None:
         return copy.deepcopy(self.objects.get((kind, namespace, name)))
+
+    def list_objects(self, kind: str, namespace: str | None) -> list[dict]:
+        return [
+            copy.deepcopy(o)
+            for (k, ns, _), o in self.objects.items()
+            if k == kind and namespace in (None, ns)
+        ]
 
     def list_pods(self, namespace: str, workflow: str) -> list[dict]:
         return copy.deepcopy(self.pods.get(workflow, []))
