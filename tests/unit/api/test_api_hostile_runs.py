@@ -64,7 +64,7 @@ def test_an_odd_run_name_is_refused_before_any_request(gp, stack, engine, ident)
         real = getattr(engine, method)
         setattr(engine, method, lambda *a, _m=method, _r=real: asked.append(_m) or _r(*a))
     for argv in (("runs", "show", ident), ("logs", ident), ("watch", ident), ("stop", ident)):
-        code, out, err = gp(*argv)
+        code, _, err = gp(*argv)
         assert code == 1 and "is not a run name" in err, (argv, err)
     with pytest.raises(gp_errors.RunError, match="is not a run name"):
         stack.get_run(ident)
