@@ -13,7 +13,8 @@ from starlette.exceptions import HTTPException
 
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.planner.plan import Action, PlanData, Target
+from gp.errors import UnreachableError
+from gp.planner.plan import Action, PlanData, StackRecord, Target
 from gp.planner.schedule import next_runs, schedules_of
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
@@ -81,9 +82,13 @@ def stack(ui, request, form) -> dict:
     loaded = ui.source.load()
     module = loaded.compiled.module
     with_states = request.query_params.get("states") == "1"
-    plan = ui.source.plan(loaded) if with_states else None
+    problem = None  # the target cannot be reached: the module's rows still show
+    try:
+        record = loaded.provider.owned(module.stack)
+        plan = ui.source.plan(loaded) if with_states else None
+    except UnreachableError as err:
+        record, plan, problem = StackRecord(module.stack), None, err.message
     states = _states(plan) if plan else {}
-    record = loaded.provider.owned(module.stack)
     secrets = secrets_of(module.sensitive_values, plan.secrets if plan else ())
     declared = {o.address: o for o in loaded.compiled.objects}
     query = request.query_params.get("q", "").strip().lower()
@@ -99,6 +104,8 @@ def stack(ui, request, form) -> dict:
         if query and query not in address.lower() and query not in ref.name.lower():
             continue
         state, words = states.get(address, ("in-sync", "in sync")) if plan else ("pending", "…")
+        if problem:
+            state, words = "pending", "not compared: the target cannot be reached"
         rows.append(
             ObjectRow(
                 mask_text(address, secrets),
@@ -124,6 +131,7 @@ def stack(ui, request, form) -> dict:
         "record": record,
         "with_states": with_states,
         "errors": [mask_text(e, secrets) for e in plan.errors] if plan else [],
+        "problem": mask_text(problem, secrets) if problem else None,
         "q": query,
     }
     return (

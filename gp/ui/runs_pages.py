@@ -24,7 +24,7 @@ from gp import operations
 from gp.api import Stack
 from gp.api.runs import masked
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject, ObjectRef
-from gp.errors import GPError
+from gp.errors import GPError, UnreachableError
 from gp.redact import MASK, mask_text, secrets_of
 from gp.render.graph import dags_of
 from gp.runs import actions
@@ -70,18 +70,23 @@ def pipeline_runs(ui, request, loaded, obj) -> dict:
     if ctx is None:
         return {"no_engine": why, "runs": []}
     secrets = _secrets(loaded)
-    return {
-        "no_engine": None,
-        "runs": [_masked(r, secrets) for r in actions.runs(ctx, obj.address, limit=10)],
-    }
+    try:
+        found = actions.runs(ctx, obj.address, limit=10)
+    except UnreachableError as err:  # the DAG and the YAML above need no cluster
+        return {"no_engine": mask_text(err.message, secrets), "runs": []}
+    return {"no_engine": None, "runs": [_masked(r, secrets) for r in found]}
 
 
 def last_runs(ui, loaded, crons) -> dict:
     ctx, why = engine_of(loaded)
     if ctx is None:
         return {"no_engine": why, "last": {}}
+    try:
+        found = actions.runs(ctx)
+    except UnreachableError as err:
+        return {"no_engine": mask_text(err.message, _secrets(loaded)), "last": {}}
     last = {}
-    for run in actions.runs(ctx):  # newest first: the first of each cron is its last
+    for run in found:  # newest first: the first of each cron is its last
         if run.cron and run.cron not in last:
             last[run.cron] = run
     return {"no_engine": None, "last": last}
@@ -109,8 +114,12 @@ def runs_list(ui, request, form) -> dict:
     }
     if ctx is None:
         return context
-    found = actions.runs(ctx, pipeline, phase)
     secrets = _secrets(loaded)
+    try:
+        found = actions.runs(ctx, pipeline, phase)
+    except UnreachableError as err:
+        context["no_engine"] = mask_text(err.message, secrets)
+        return context
     context.update(
         runs=[_masked(r, secrets) for r in found[start : start + PAGE]], total=len(found)
     )

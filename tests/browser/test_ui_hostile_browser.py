@@ -88,3 +88,28 @@ def test_a_form_posted_through_a_redirect_from_another_port_is_refused(workspace
         assert attacker.seen_cookies and "gp_ui" not in attacker.seen_cookies[0]
     finally:
         attacker.close()
+
+
+def test_a_live_run_page_says_when_its_run_is_deleted(tmp_path, serve, page, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "api"))
+    from api_helpers import write_module
+    from fake_engine import MODULE, FakeEngine, install, workflow
+
+    import gp
+
+    stack = gp.Stack(write_module(tmp_path / "mod", MODULE))
+    engine = install(monkeypatch, FakeEngine(stack.objects()))
+    stack.apply()
+    engine.add(workflow("wf-9", "Running"))
+    ui = serve(stack.root)
+    assert page.goto(f"{ui.url}/runs/pipeline/wf-9").status == 200
+    assert page.locator("#run-phase").inner_text() == "Running"
+    del engine.workflows[("pipeline", "wf-9")]  # someone deleted it
+    from playwright.sync_api import expect
+
+    expect(page.locator("#run-phase")).to_have_text("Unknown", timeout=15000)
+    assert "no run wf-9" in page.locator("#run-message").inner_text()
+    assert page.locator("#stop-button").is_hidden()
