@@ -24,12 +24,13 @@ def _closed_port() -> int:
 def unreachable(workspace: Path) -> Path:
     root = workspace / "examples/sen2cor"
     kubeconfig = root / "kubeconfig"
+    server = f"https://127.0.0.1:{_closed_port()}"
     kubeconfig.write_text(
         "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
-        "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:%d', "
+        f"clusters: [{{name: c, cluster: {{server: '{server}', "
         "insecure-skip-tls-verify: true}}]\n"
         "contexts: [{name: c, context: {cluster: c, user: u}}]\n"
-        "users: [{name: u, user: {token: t}}]\n" % _closed_port()
+        "users: [{name: u, user: {token: t}}]\n"
     )
     main = root / "main.gp.hcl"
     text = main.read_text()
