@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from gp.errors import Diagnostic
 from gp.planner.plan import StackRecord, Target
+from gp.planner.targets import address_order
 from gp.render import graph as render_graph
 from gp.render import html as render_html
 from gp.render import svg
@@ -156,7 +157,7 @@ class StackState:
     @property
     def addresses(self) -> list[str]:
         """The addresses the stack's record lists, sorted."""
-        return sorted(self.record.entries)
+        return sorted(self.record.entries, key=address_order)
 
     def render(self, fmt: str = "text", *, color: bool = False) -> str:
         """The listing as `gp show --format FMT` prints it: "text", "json", "markdown" or

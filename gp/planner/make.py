@@ -48,7 +48,7 @@ from gp.planner.plan import (
     Target,
 )
 from gp.planner.schedule import schedule_change
-from gp.planner.targets import select, unmatched
+from gp.planner.targets import address_order, select, unmatched
 
 Confirm = Callable[[CompiledObject, LiveObject], dict]
 
@@ -393,8 +393,8 @@ def make_plan(
         stack=stack,
         target=target,
         mode=mode,
-        changes=tuple(sorted(changes, key=lambda c: (c.address, c.ref))),
-        drift=tuple(drift),
+        changes=tuple(sorted(changes, key=lambda c: (address_order(c.address), c.ref))),
+        drift=tuple(sorted(drift, key=lambda d: address_order(d.address))),
         inputs_hash=inputs_hash,
         errors=tuple(dict.fromkeys(planner.errors)),
         objects=tuple(desired),

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from gp.errors import GPError
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import PlanData, StackRecord, Target
+from gp.planner.plan import Mode, PlanData, StackRecord, Target
 from gp.redact import escape_controls, mask_text, secrets_of
 from gp.render import html as render_html
 from gp.render import json as render_json
@@ -46,7 +46,8 @@ class TextRenderer:
         return render_text.plan_text(plan, sensitive, verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
-        return render_text.apply_text(report, secrets_of(plan.secrets, sensitive))
+        destroy = plan.mode is Mode.DESTROY
+        return render_text.apply_text(report, secrets_of(plan.secrets, sensitive), destroy)
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
         return stack_text(record, (), target)

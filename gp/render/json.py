@@ -20,6 +20,7 @@ from gp.planner.plan import (
     StackRecord,
     Target,
 )
+from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_fields, mask_value
 from gp.render.plan_runs import runs_json
@@ -168,7 +169,10 @@ def owned_json(record: StackRecord, target: Target | None = None) -> dict[str, A
         "applied_at": record.applied_at,
         "applied_by": record.applied_by,
         "objects": [
-            _identity(address, entry.ref) for address, entry in sorted(record.entries.items())
+            _identity(address, entry.ref)
+            for address, entry in sorted(
+                record.entries.items(), key=lambda item: address_order(item[0])
+            )
         ],
     }
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from gp.planner.plan import StackRecord, Target
+from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mdtext import cell, code
 
@@ -44,7 +45,7 @@ def stack_text(
     out.append(":\n\n")
     rows = [
         (mask_text(address, secrets), e.ref.kind, _object(e.ref.namespace, e.ref.name))
-        for address, e in sorted(record.entries.items())
+        for address, e in sorted(record.entries.items(), key=lambda item: address_order(item[0]))
     ]
     widths = [max(len(r[i]) for r in rows + [("ADDRESS", "KIND", "OBJECT")]) for i in range(3)]
     header = ("ADDRESS", "KIND", "OBJECT")
@@ -71,7 +72,7 @@ def stack_markdown(
             "",
         ]
     lines += ["| Address | Kind | Object |", "|---|---|---|"]
-    for address, e in sorted(record.entries.items()):
+    for address, e in sorted(record.entries.items(), key=lambda item: address_order(item[0])):
         lines.append(
             f"| {cell(code(mask_text(address, secrets)))} | {e.ref.kind} "
             f"| {cell(code(_object(e.ref.namespace, e.ref.name)))} |"

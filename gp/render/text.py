@@ -151,12 +151,17 @@ def _result_counts(result: ApplyReport) -> str:
     return f"Resources: {add} added, {change} changed, {destroy} destroyed."
 
 
-def apply_text(result: ApplyReport, sensitive: Iterable[str] = ()) -> Text:
-    """'Apply complete!' or, after a failure, what was applied, what failed, what was not tried."""
+def apply_text(result: ApplyReport, sensitive: Iterable[str] = (), destroy: bool = False) -> Text:
+    """'Apply complete!' ('Destroy complete!' for a destroy plan, as Terraform says) or, after a
+    failure, what was applied, what failed, what was not tried."""
     secrets = secrets_of(sensitive)
     out = Text()
-    if result.ok:
+    if result.ok and destroy:
+        gone = counts(result.applied)[2]
+        out.append(f"Destroy complete! Resources: {gone} destroyed.\n", style="bold green")
+    elif result.ok:
         out.append(f"Apply complete! {_result_counts(result)}\n", style="bold green")
+    if result.ok:
         if result.lock_lost:
             out.append(mask_text(_lost_after_the_end(result.lock_lost), secrets), style="bold red")
         return out

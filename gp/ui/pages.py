@@ -16,6 +16,7 @@ from gp.compile.objects import PIPELINE_KINDS, CompiledObject
 from gp.errors import UnreachableError
 from gp.planner.plan import Action, PlanData, StackRecord, Target
 from gp.planner.schedule import next_runs, schedules_of
+from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
 from gp.ui import runs_pages
@@ -98,7 +99,7 @@ def stack(ui, request, form) -> dict:
         for x in (record.applied_at or "", f"by {record.applied_by}" if record.applied_by else "")
         if x
     )
-    for address in sorted(set(declared) | set(record.entries)):
+    for address in sorted(set(declared) | set(record.entries), key=address_order):
         obj, entry = declared.get(address), record.entries.get(address)
         ref = obj.ref if obj else entry.ref
         if query and query not in address.lower() and query not in ref.name.lower():
