@@ -10,7 +10,6 @@ between cells sees the edit. The CLI's commands are thin wrappers over these met
 from __future__ import annotations
 
 import copy
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,42 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from gp import operations
+from gp.api import arguments as args
 from gp.api import runs as run_api
 from gp.api.plans import ApplyResult, Plan
 from gp.api.runs import Run
+from gp.api.session import Session, plan_mode
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
 from gp.compile.objects import ObjectRef
-from gp.errors import ApplyError, GPError, PlanError
+from gp.errors import GPError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import Mode
-from gp.planner.targets import address_problem
-from gp.providers.base import Interrupted, Progress, Provider, StackLock
+from gp.providers.base import Progress
 from gp.render.graph import dags_for
-from gp.runs.actions import RunContext
+from gp.runs.actions import RunContext, parse_ident
 
 __all__ = ["Session", "Stack"]
-
-
-def _var_args(
-    vars: Mapping[str, Any] | None, var_files: Sequence[str | os.PathLike[str]]
-) -> tuple[tuple[str, str], ...]:
-    """As the command line gives them: files first, then values (which win). A value that is
-    not a string is written as its HCL (JSON) literal: 3, true, ["a"], {"k" = "v"}."""
-    out = [("var-file", os.fspath(f)) for f in var_files]
-    for name, value in (vars or {}).items():
-        text = value if isinstance(value, str) else json.dumps(value)
-        out.append(("var", f"{name}={text}"))
-    return tuple(out)
-
-
-def _targets(target: str | None, targets: Sequence[str]) -> tuple[str, ...]:
-    chosen = tuple(targets) + ((target,) if target else ())
-    for address in chosen:
-        problem = address_problem(address)
-        if problem:
-            raise PlanError(f"target {address}: {problem}")
-    return chosen
 
 
 class Stack:
@@ -78,19 +56,20 @@ class Stack:
     ) -> None:
         override = None
         if provider is not None:
-            if len(provider) != 1:
+            if not isinstance(provider, Mapping) or len(provider) != 1:
                 raise GPError(
                     'provider= takes one provider: {"kubernetes": {...}} or {"directory": {...}}'
                 )
             [(kind, settings)] = provider.items()
+            args.mapping(f"provider's {kind} settings", settings)
             from gp.config.loader import provider_override  # the loader is heavy; only here
 
-            override = provider_override(kind, dict(settings or {}))
+            override = provider_override(str(kind), dict(settings or {}))
         self._inputs = operations.Inputs(
-            root_dir=Path(path).resolve(),
-            var_args=_var_args(vars, var_files),
-            env=dict(os.environ if env is None else env),
-            cache_dir=Path(cache_dir)
+            root_dir=Path(args.path("path", path)).resolve(),
+            var_args=args.var_args(vars, var_files),
+            env=dict(os.environ if env is None else args.strings_of("env", env)),
+            cache_dir=Path(args.path("cache_dir", cache_dir))
             if cache_dir is not None
             else operations.default_cache_dir() / "parse",
             provider=override,
@@ -170,11 +149,12 @@ class Stack:
     def graph(self, address: str | None = None) -> Graph:
         """The DAG of the template (or cron) at ``address``, of every object when None: an SVG
         picture in a notebook, text/dot/mermaid through ``Graph.format``."""
-        return Graph(dags_for(self.compile().objects, address))
+        return Graph(dags_for(self.compile().objects, args.optional_text("address", address)))
 
     def test(self, pattern: str | None = None, *, engine: bool = False) -> TestResults:
         """Run the module's `*.gptest.hcl` tests on the simulator (and, with ``engine``, on the
         Argo engine of the Kubernetes target), as `gp test` does."""
+        pattern, engine = args.optional_text("pattern", pattern), args.flag("engine", engine)
         return TestResults(operations.test(self._inputs, pattern=pattern, engine=engine))
 
     # -- on the target ---------------------------------------------------------------------
@@ -183,6 +163,7 @@ class Stack:
     def lock(self, timeout: float = 0.0, *, who: str | None = None) -> Iterator[Session]:
         """Hold the stack's lock (waiting up to ``timeout`` seconds) to plan and apply under
         it, as `gp apply` does from its plan to its last write."""
+        timeout = args.seconds("timeout", timeout)
         compiled = self.compile()
         provider = operations.provider_for(compiled.module)
         try:
@@ -202,11 +183,8 @@ class Stack:
     ) -> Plan:
         """Read the target and diff, under the stack's lock, as `gp plan` does. A plan that
         failed still returns (``plan.errors`` says why; apply refuses it)."""
-        (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
-        )  # before reading anything
-        with self.lock(lock_timeout) as session:
+        plan_mode(destroy, refresh_only), args.targets(target, targets)  # before reading anything
+        with self.lock(args.seconds("lock_timeout", lock_timeout)) as session:
             return session.plan(
                 target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
             )
@@ -228,12 +206,15 @@ class Stack:
         another stack or target; with no plan, plan and apply under one lock (what
         `gp apply --auto-approve` does). The result says what was applied, what failed and
         what was not attempted; gp.ApplyError (``err.result``) when the run broke off."""
+        if plan is not None and not isinstance(plan, (Plan, str, os.PathLike)):
+            raise GPError(
+                f"plan is a gp.Plan or a plan file's path, not {type(plan).__name__} ({plan!r})"
+            )
         saved = Plan.load(plan) if isinstance(plan, (str, os.PathLike)) else plan
-        (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
-        )  # before reading anything
-        with self.lock(lock_timeout) as session:
+        plan_mode(destroy, refresh_only), args.targets(target, targets)  # before reading anything
+        args.flag("force_conflicts", force_conflicts)
+        args.positive("parallelism", parallelism)
+        with self.lock(args.seconds("lock_timeout", lock_timeout)) as session:
             the_plan = (
                 saved
                 if saved is not None
@@ -306,21 +287,27 @@ class Stack:
         run's Workflow (`gp run --annotation`)."""
         return run_api.submit(
             self._run_context,
-            address,
-            {**dict(parameters or {}), **params},
-            name=name,
-            allow_drift=allow_drift,
-            annotations=annotations,
+            args.text("address", address),
+            {**dict(args.mapping("parameters", parameters)), **params},
+            name=args.optional_text("name", name),
+            allow_drift=args.flag("allow_drift", allow_drift),
+            annotations=args.strings_of("annotations", annotations),
         )
 
     def runs(
         self, address: str | None = None, *, status: str | None = None, limit: int | None = None
     ) -> list[Run]:
         """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
-        return run_api.history(self._run_context, address, status=status, limit=limit)
+        return run_api.history(
+            self._run_context,
+            args.optional_text("address", address),
+            status=args.optional_text("status", status),
+            limit=args.limit("limit", limit),
+        )
 
     def get_run(self, ident: str) -> Run:
-        """A run by NAME or NAMESPACE/NAME."""
+        """A run by NAME or NAMESPACE/NAME (Kubernetes names, checked before any request)."""
+        parse_ident(ident)
         return run_api.get(self._run_context, ident)
 
     @contextmanager
@@ -333,82 +320,3 @@ class Stack:
             yield operations.run_context(compiled, provider)
         finally:
             provider.close()
-
-
-class Session:
-    """The stack's lock, held (``Stack.lock``): plans made and applied under it."""
-
-    def __init__(
-        self, compiled: operations.CompiledStack, provider: Provider, held: StackLock
-    ) -> None:
-        self.compiled = compiled
-        self.provider = provider
-        self.held = held
-        self._made: list[object] = []  # plans made under this lock: they cannot be stale
-
-    @property
-    def lock_id(self) -> str:
-        """The id of the lock held (what `gp unlock` takes)."""
-        return self.held.lock_id
-
-    @property
-    def sensitive(self) -> frozenset[str]:
-        """The texts of the module's sensitive values, masked in whatever is shown."""
-        return self.compiled.module.sensitive_values
-
-    def plan(
-        self,
-        *,
-        target: str | None = None,
-        targets: Sequence[str] = (),
-        destroy: bool = False,
-        refresh_only: bool = False,
-    ) -> Plan:
-        """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
-        and it is not checked again."""
-        mode, chosen = (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            _targets(target, targets),
-        )
-        raw = operations.plan(self.compiled, self.provider, mode=mode, targets=chosen)
-        self._made.append(raw)
-        return Plan(raw, self.sensitive)
-
-    def check(self, plan: Plan) -> Plan:
-        """Refuse a plan made elsewhere (a saved one, or one made under an earlier lock) for
-        another stack or target, or whose objects changed since; returns it ready to apply
-        under this lock, masking the module's sensitive values too."""
-        operations.check_plan_applies(plan.raw, self.provider, self.compiled.module.stack)
-        self._made.append(plan.raw)
-        return Plan(plan.raw, plan.sensitive | self.sensitive)
-
-    def apply(
-        self,
-        plan: Plan,
-        *,
-        force_conflicts: bool = False,
-        parallelism: int = 10,
-        progress: Progress | None = None,
-        interrupted: Interrupted | None = None,
-    ) -> ApplyResult:
-        """Write ``plan``. A plan made (or checked) under this same lock is applied as is; any
-        other is first checked, as `gp apply PLANFILE` checks a saved plan."""
-        if not any(made is plan.raw for made in self._made):
-            plan = self.check(plan)
-        elif plan.raw.errors:
-            plan.raise_for_errors()
-        try:
-            raw = operations.apply(
-                plan.raw,
-                self.provider,
-                force_conflicts=force_conflicts,
-                parallelism=parallelism,
-                progress=progress,
-                lock=self.held,
-                interrupted=interrupted,
-            )
-        except ApplyError as err:
-            if isinstance(err.result, ApplyReport):
-                err.result = ApplyResult(err.result, plan)
-            raise
-        return ApplyResult(raw, plan)
