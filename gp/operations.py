@@ -89,9 +89,10 @@ def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -
     return module
 
 
-def compile_inputs(inputs: Inputs) -> CompiledStack:
-    """The module's objects; raises DiagnosticsError listing every problem."""
-    outcome = _outcome(inputs)
+def compile_inputs(inputs: Inputs, reads: Reads | None = None) -> CompiledStack:
+    """The module's objects; raises DiagnosticsError listing every problem. ``reads`` is
+    given what the load read (files, listings, tests), to watch them for changes."""
+    outcome = _outcome(inputs, reads)
     return CompiledStack(outcome.module, outcome.objects)
 
 
@@ -127,16 +128,18 @@ def _outcome_key(inputs: Inputs) -> str:
     return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env), inputs.provider)
 
 
-def _outcome(inputs: Inputs) -> outcomes.Outcome:
+def _outcome(inputs: Inputs, seen: Reads | None = None) -> outcomes.Outcome:
     """Load and compile, or the cached outcome of the same inputs. The load is partial so that
     a clean one serves validate too; with errors it raises what a full load raises."""
     digest = _outcome_key(inputs)
     cached = outcomes.lookup(inputs.cache_dir, digest)
     if cached is not None:
+        if seen is not None and cached.reads is not None:
+            seen.update(cached.reads)
         return cached.outcome()
     from gp.config.reads import Reads
 
-    reads = Reads()
+    reads = Reads() if seen is None else seen
     module = load(inputs, partial=True, reads=reads)
     if module.diagnostics:
         raise DiagnosticsError(list(module.diagnostics))

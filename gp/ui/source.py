@@ -4,7 +4,6 @@ provider, and plans made on request through gp.operations, as the CLI makes them
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -12,6 +11,7 @@ from typing import Any
 
 from gp import operations
 from gp.compile.objects import CompiledObject
+from gp.config.reads import Reads
 from gp.planner.masking import mask_at
 from gp.planner.paths import keyed_path
 from gp.planner.plan import PlanData
@@ -54,26 +54,10 @@ def form_parameters(shown: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return out
 
 
-def _fingerprint(folders: set[Path]) -> tuple:
-    """Every file's size and mtime under the module's folders: a changed file recompiles."""
-    out = []
-    for folder in sorted(folders):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in filenames:
-                try:
-                    st = os.stat(os.path.join(dirpath, name))
-                except OSError:
-                    continue
-                out.append((dirpath, name, st.st_size, st.st_mtime_ns))
-    return tuple(out)
-
-
 @dataclass(frozen=True)
 class Loaded:
     compiled: operations.CompiledStack
     provider: Provider
-    folders: frozenset[Path]
 
     def object(self, address: str) -> CompiledObject | None:
         return next((o for o in self.compiled.objects if o.address == address), None)
@@ -87,23 +71,20 @@ class StackSource:
         self.plan_file = plan_file
         self._lock = Lock()
         self._loaded: Loaded | None = None
-        self._seen: tuple | None = None
+        self._seen: Reads | None = None
 
     def load(self) -> Loaded:
-        """The compiled module; raises GPError (with file:line:col) when it does not compile."""
+        """The compiled module; raises GPError (with file:line:col) when it does not compile.
+        Compiled again when anything the load read changed: its files wherever they are
+        (``file()`` of a sibling folder, a dot-folder, a variables file), a folder listing, a
+        ``.git`` that moved the repository's boundary."""
         with self._lock:
-            if self._loaded is not None and _fingerprint(set(self._loaded.folders)) == self._seen:
+            if self._loaded is not None and self._seen is not None and self._seen.unchanged():
                 return self._loaded
-            compiled = operations.compile_inputs(self.inputs)
-            folders = {Path(self.inputs.root_dir).resolve()}
-            # Child modules from other folders (source = "../modules/x") are watched too.
-            folders |= {Path(o.pos.file).resolve().parent for o in compiled.objects if o.pos}
-            root = Path(self.inputs.root_dir).resolve()
-            folders = {f for f in folders if f == root or root not in f.parents}
-            self._loaded = Loaded(
-                compiled, operations.provider_for(compiled.module), frozenset(folders)
-            )
-            self._seen = _fingerprint(folders)
+            seen = Reads()
+            compiled = operations.compile_inputs(self.inputs, seen)
+            self._loaded = Loaded(compiled, operations.provider_for(compiled.module))
+            self._seen = seen
             return self._loaded
 
     def plan(self, loaded: Loaded | None = None) -> PlanData:
