@@ -198,27 +198,29 @@ def test(
     pattern: str | None = None,
     backends: Sequence[TestBackend] | None = None,
     engine: bool = False,
+    keep_workflows: bool = False,
 ) -> TestReport:
     """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
-    None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target;
-    raises DiagnosticsError for errors in the module or its test files."""
+    None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target
+    (each test's Workflow deleted once read, unless ``keep_workflows``); raises
+    DiagnosticsError for errors in the module or its test files."""
     from gp.testing import SimulatorBackend, load_tests, run_tests
 
     compiled = compile_inputs(inputs)
     cases = load_tests(inputs.root_dir, cache_dir=inputs.cache_dir)
     chosen = list(backends or (SimulatorBackend(),))
     if engine:
-        chosen.append(engine_backend(compiled.module))
+        chosen.append(engine_backend(compiled.module, keep_workflows))
     return run_tests(compiled.objects, cases, tuple(chosen), pattern)
 
 
-def engine_backend(module: Module) -> TestBackend:
+def engine_backend(module: Module, keep: bool = False) -> TestBackend:
     """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
     from gp.testing.engine import EngineBackend
 
     provider = provider_for(module)
     # A provider without an engine (the directory provider) says so in ProviderError.
-    return EngineBackend(provider.engine(), provider.target.namespace)
+    return EngineBackend(provider.engine(), provider.target.namespace, keep=keep)
 
 
 def _block_positions(block: Block):

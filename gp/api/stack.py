@@ -151,11 +151,17 @@ class Stack:
         picture in a notebook, text/dot/mermaid through ``Graph.format``."""
         return Graph(dags_for(self.compile().objects, args.optional_text("address", address)))
 
-    def test(self, pattern: str | None = None, *, engine: bool = False) -> TestResults:
+    def test(
+        self, pattern: str | None = None, *, engine: bool = False, keep_workflows: bool = False
+    ) -> TestResults:
         """Run the module's `*.gptest.hcl` tests on the simulator (and, with ``engine``, on the
-        Argo engine of the Kubernetes target), as `gp test` does."""
+        Argo engine of the Kubernetes target, deleting each test's Workflow once read unless
+        ``keep_workflows``), as `gp test` does."""
         pattern, engine = args.optional_text("pattern", pattern), args.flag("engine", engine)
-        return TestResults(operations.test(self._inputs, pattern=pattern, engine=engine))
+        keep = args.flag("keep_workflows", keep_workflows)
+        return TestResults(
+            operations.test(self._inputs, pattern=pattern, engine=engine, keep_workflows=keep)
+        )
 
     # -- on the target ---------------------------------------------------------------------
 

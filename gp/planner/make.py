@@ -72,6 +72,8 @@ class _Planner:
     stack: str = ""
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    # Record entries an interrupted apply of gp's wrote (found while looking for drift).
+    interrupted: list[Drift] = field(default_factory=list)
     # Each live object's fingerprint without server fields, made once for drift and changes.
     prints: dict[ObjectRef, bytes] = field(default_factory=dict)
 
@@ -165,7 +167,8 @@ class _Planner:
             )
             fields = field_changes(applied, now)
             if fields:
-                out.append(
+                written = self.interrupted if obj.interrupted_write else out
+                written.append(
                     Drift(
                         address,
                         entry.ref,
@@ -395,6 +398,7 @@ def make_plan(
         mode=mode,
         changes=tuple(sorted(changes, key=lambda c: (address_order(c.address), c.ref))),
         drift=tuple(sorted(drift, key=lambda d: address_order(d.address))),
+        interrupted=tuple(planner.interrupted),
         inputs_hash=inputs_hash,
         errors=tuple(dict.fromkeys(planner.errors)),
         objects=tuple(desired),

@@ -55,6 +55,9 @@ class LiveObject:
     # managers whose operation is Update), as a skeleton: nested dicts of field names (list
     # items by name) with None at the leaves. gp shows them as drift and takes them back.
     foreign: dict[str, Any] | None = None
+    # gp's own field manager last wrote the spec (managedFields), after the record was saved:
+    # a difference from the record is an interrupted apply's write, not drift.
+    interrupted_write: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,9 @@ class PlanData:
     # Runs in progress and crons of the templates that change (gp/runs/awareness.py).
     runs: tuple[RunImpact, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Objects an interrupted apply wrote (gp's field manager, after the record was saved):
+    # before is the record's, after the live object. Not drift: the next apply records them.
+    interrupted: tuple[Drift, ...] = ()
 
     @property
     def applyable(self) -> bool:
@@ -233,12 +239,14 @@ class PlanData:
             return False
         if self.mode is Mode.REFRESH_ONLY:
             # Applying a refresh-only plan only rewrites the record to what the target holds.
-            return bool(self.drift)
-        return any(c.action is not Action.NOOP for c in self.changes)
+            return bool(self.drift or self.interrupted)
+        return bool(self.interrupted) or any(c.action is not Action.NOOP for c in self.changes)
 
     @property
     def has_changes(self) -> bool:
-        """Whether anything would change (drift in refresh-only mode), for --detailed-exitcode."""
+        """Whether anything would change (drift in refresh-only mode), for --detailed-exitcode.
+        An interrupted apply's writes are a change to the record in a normal plan, never drift
+        (a refresh-only drift check stays quiet)."""
         if self.mode is Mode.REFRESH_ONLY:
             return bool(self.drift)
-        return any(c.action is not Action.NOOP for c in self.changes)
+        return bool(self.interrupted) or any(c.action is not Action.NOOP for c in self.changes)

@@ -253,6 +253,7 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "changes": [_change(c) for c in plan.changes],
         "runs": [_impact(r) for r in plan.runs],
         "warnings": list(plan.warnings),
+        "interrupted": [_drift(d) for d in plan.interrupted],
     }
 
 
@@ -322,6 +323,7 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         # Plans saved before run-awareness have neither.
         runs=tuple(_impact_from(r) for r in f.items("runs", optional=True)),
         warnings=f.strings("warnings", optional=True),
+        interrupted=tuple(_drift_from(x) for x in f.items("interrupted", optional=True)),
     )
 
 

@@ -93,8 +93,10 @@ def next_record(
     without writing it may no longer be true.
     """
     entries = dict(old.entries)
+    written = set()
     for change in applied:
         _with_change(entries, change)
+        written.add(change.address)
     if not plan_current:
         return StackRecord(old.stack, dict(sorted(entries.items())), applied_at, applied_by)
     for change in plan.changes:
@@ -102,6 +104,12 @@ def next_record(
         # taken back into the record once a plan finds it already as desired.
         if change.action is Action.NOOP and change.address not in entries and change.after:
             entries[change.address] = RecordEntry(change.ref, change.after, change.sensitive_paths)
+    for wrote in plan.interrupted:
+        # What an interrupted apply wrote is what gp applied: the record takes it in.
+        if wrote.address not in written and wrote.after is not None:
+            entries[wrote.address] = RecordEntry(
+                wrote.ref, strip_server_fields(wrote.after), wrote.sensitive_paths
+            )
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
         for drift in plan.drift:

@@ -141,6 +141,7 @@ def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
             "namespace": plan.target.namespace,
         },
         "resource_drift": [_drift(d, secrets) for d in plan.drift],
+        "interrupted_writes": [_drift(d, secrets) for d in plan.interrupted],
         "resource_changes": [_change(c, secrets) for c in plan.changes],
         "summary": {"add": add, "change": change, "destroy": destroy},
         "errors": [mask_text(e, secrets) for e in plan.errors],

@@ -91,6 +91,9 @@ def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
         out += ["**Runs of the templates that change:**", ""]
         lines = run_lines(plan, lambda text: _code(mask_text(text, secrets)))
         out += [f"- {line}" for line in lines] + [""]
+    if plan.interrupted:
+        names = ", ".join(_code(mask_text(d.address, secrets)) for d in plan.interrupted)
+        out += [f"**Written by an interrupted gp apply (not drift; recorded next):** {names}", ""]
     if plan.drift:
         out += [
             "**Objects changed outside gp:**",

@@ -53,7 +53,11 @@ def summary(plan: PlanData) -> str:
             f"Refresh: {n} object{'s' if n != 1 else ''} changed outside gp; applying records them."
         )
     add, change, destroy = counts(plan.changes)
-    return f"Plan: {add} to add, {change} to change, {destroy} to destroy."
+    line = f"Plan: {add} to add, {change} to change, {destroy} to destroy."
+    if plan.interrupted:
+        n = len(plan.interrupted)
+        line = f"{line[:-1]}; {n} object{'s' if n != 1 else ''} written by an interrupted apply to record."
+    return line
 
 
 def _emit(out: Text, lines: Sequence[Line], secrets: Sequence[str]) -> None:
@@ -86,6 +90,18 @@ def _drift_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
     out.append("\n" + "─" * 77 + "\n\n")
 
 
+def _interrupted_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
+    out.append("Objects written by an interrupted gp apply\n\n", style="bold")
+    out.append(
+        "An earlier gp apply was stopped (killed) after writing these and before saving the "
+        "stack's record; gp's field manager is their last writer, so this is not drift. "
+        "The next apply records them.\n\n"
+    )
+    for wrote in plan.interrupted:
+        out.append(f"  {mask_text(f'{wrote.address} ({wrote.ref})', secrets)}\n")
+    out.append("\n")
+
+
 def _dag_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
     """What the changes do to the pipelines, before the field diff that says how."""
     changes = summarized(plan)
@@ -103,6 +119,8 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
     out = Text()
     if plan.drift:
         _drift_section(plan, out, secrets)
+    if plan.interrupted:
+        _interrupted_section(plan, out, secrets)
     acting = [c for c in plan.changes if c.action is not Action.NOOP]
     if plan.mode is not Mode.REFRESH_ONLY and acting:
         _dag_section(plan, out, secrets)

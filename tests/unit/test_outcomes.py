@@ -179,7 +179,7 @@ def test_a_new_repository_boundary_is_seen(tmp_path: Path):
     cache = tmp_path / "cache"
     assert operations.validate(inputs(root, cache)) == (1, [])
     (tmp_path / "repo" / ".git").mkdir()  # git init: the repository is now tmp/repo
-    count, found = operations.validate(inputs(root, cache))
+    _count, found = operations.validate(inputs(root, cache))
     assert any("leads outside the repository" in d.message for d in found), found
     with pytest.raises(DiagnosticsError, match="leads outside the repository"):
         operations.compile_inputs(inputs(root, cache))
