@@ -22,11 +22,12 @@ from gp.simulate.templates import Templates, template_kind
 MAX_PASSES = 10_000
 MAX_ATTEMPTS = 100
 # controller.go's maxAllowedStackDepth: nested executeTemplate calls in one pass; the call that
-# reaches it makes an Error node instead of running its template (operator.go).
+# reaches it makes an Error node instead of running its template (operator.go). The message is
+# Argo 4.0's (its help links name the release).
 MAX_STACK_DEPTH = 100
 MAX_DEPTH_MESSAGE = (
     "Maximum recursion depth exceeded. See "
-    "https://argo-workflows.readthedocs.io/en/latest/scaling/#maximum-recursion-depth"
+    "https://argo-workflows.readthedocs.io/en/release-4.0/scaling/#maximum-recursion-depth"
 )
 
 
