@@ -70,6 +70,11 @@ _CONTROLS = {
     for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
     if chr(code) not in "\t\n"
 }
+# Bidirectional overrides and isolates reorder what a terminal shows (text that reads other
+# than it is): shown by their code point.
+_CONTROLS.update(
+    {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
 _CONTROLS_AND_NEWLINE = {**_CONTROLS, ord("\n"): "\\n"}
 
 

@@ -74,7 +74,15 @@ def _secrets(ctx: RunContext) -> tuple[str, ...]:
 def _strings(values: Mapping[str, Any]) -> dict[str, str]:
     """Parameter values as Argo takes them: a value that is not a string as its JSON, as
     `gp run --param-file` reads one (3, true, ["a"])."""
-    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+    out = {}
+    for key, value in values.items():
+        try:
+            out[key] = value if isinstance(value, str) else json.dumps(value)
+        except (TypeError, ValueError) as exc:
+            from gp.errors import RunError
+
+            raise RunError(f"parameter {key!r}: {exc}; give a string or a JSON value") from None
+    return out
 
 
 def masked(snapshot: RunSnapshot, secrets: Sequence[str]) -> RunSnapshot:

@@ -3,8 +3,8 @@
 Names and values from the configuration or the cluster go in code spans (``code``), where
 GitHub renders no link, image, emphasis or @mention; free text that quotes them (an error, a
 warning) has every markdown character backslash-escaped and each ``@`` in a code span of its
-own, since GitHub finds mentions in the rendered text, after backslashes are gone
-(``prose``). Neither lets a newline or a control character through.
+own, since GitHub finds mentions (and ``#123`` references) in the rendered text, after
+backslashes are gone (``prose``). Neither lets a newline or a control character through.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def code(text: str) -> str:
 
 def prose(text: str) -> str:
     """Free text shown as written: no markup of its own, no mention."""
-    return _SPECIAL.sub(r"\\\1", _one_line(text)).replace("@", "`@`")
+    escaped = _SPECIAL.sub(r"\\\1", _one_line(text))
+    return escaped.replace("\\#", "`#`").replace("@", "`@`")
 
 
 def cell(text: str) -> str:

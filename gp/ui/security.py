@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -45,9 +46,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_HOST_HEADER = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
+
+
 def host_of(header: str) -> str:
-    """The name in a Host header, without the port ('[::1]:8080' -> '::1')."""
-    return (urlsplit("//" + header).hostname or "") if header else ""
+    """The name in a Host header, without the port ('[::1]:8080' -> '::1'); "" for a header
+    that is not a host and port (userinfo, a path: no browser sends those)."""
+    if not header or not _HOST_HEADER.match(header):
+        return ""
+    return urlsplit("//" + header).hostname or ""
 
 
 def csrf_of(request: Request) -> str:

@@ -30,3 +30,4 @@ def test_control_characters_are_shown_escaped():
     assert escape_controls("tab\tand\nnewline") == "tab\tand\nnewline"
     assert escape_controls("one line\nonly", newlines=False) == "one line\\nonly"
     assert escape_controls("plain ü ✓") == "plain ü ✓"
+    assert escape_controls("abc\u202edcba") == "abc\\u202edcba"  # a bidi override reorders

@@ -59,3 +59,9 @@ def test_run_arguments(stack, engine):
     _refused(lambda: run.wait(timeout="1m"), "timeout", "seconds")
     _refused(lambda: run.logs(3), "task")
     assert [r.name for r in stack.runs(limit=1)] == ["wf-1"]  # the right ones still work
+
+
+def test_values_that_are_neither_strings_nor_json_and_plan_paths(stack, engine):
+    stack.apply()
+    _refused(lambda: stack.run(ADDR, tile=object()), "parameter 'tile'")
+    _refused(lambda: gp.Plan.load(3), "plan file's path")

@@ -46,6 +46,7 @@ def _assert_inert(markdown: str) -> None:
     assert "<a " not in html and "<img" not in html and "<strong>LGTM" not in html, html
     assert "<b>" not in html
     assert "@octocat" not in _outside_code(html)  # a mention only outside code
+    assert "#123" not in _outside_code(html)  # nor a reference to an issue
     assert "\x1b" not in markdown and "\r" not in markdown
 
 

@@ -104,4 +104,5 @@ def test_a_busy_port_is_an_error(workspace):
 
 def test_host_names():
     assert host_of("[::1]:8080") == "::1" and host_of("localhost") == "localhost"
+    assert host_of("evil@127.0.0.1") == "" and host_of("127.0.0.1/x") == ""
     assert is_loopback("127.0.0.2") and is_loopback("::1") and not is_loopback("0.0.0.0")
