@@ -125,3 +125,44 @@ def test_a_template_not_applied_yet_says_apply_without_flag_advice(gp, stack, en
     assert "changed outside gp" in refused.value.message and "--" not in refused.value.message
     code, _, err = gp("run", ADDR, "-p", "tile=T1")
     assert code == 1 and "--allow-drift" in err
+
+
+MULTI = """
+variable "key" {
+  type      = string
+  sensitive = true
+  default   = "-----BEGIN KEY-----\\nMIIEvQIBADANBgkqhkiG\\n-----END KEY-----"
+}
+
+workflow_template "signer" {
+  step "sign" {
+    container {
+      image   = "busybox:1.36"
+      command = ["sign"]
+      env     = { KEY = var.key }
+    }
+  }
+}
+"""
+
+
+def test_every_line_of_a_multi_line_secret_is_masked_in_logs_and_runs(
+    tmp_path, monkeypatch, capsys
+):
+    from api_helpers import write_module
+    from fake_engine import FakeEngine, install
+
+    import gp
+
+    stack = gp.Stack(write_module(tmp_path / "multi", MULTI))
+    engine = install(monkeypatch, FakeEngine(stack.objects()))
+    run = workflow(
+        "wf-7", "Failed", address="workflow_template.signer", message="bad MIIEvQIBADANBgkqhkiG"
+    )
+    engine.add(run)
+    engine.pods["wf-7"] = [pod("wf-7", "use", "Failed")]
+    engine.logs["wf-7-use-1"] = "2025-01-01T00:00:06Z read MIIEvQIBADANBgkqhkiG from env\n"
+    for argv in (("logs", "wf-7"), ("runs", "show", "wf-7")):
+        assert main([*argv, "-C", str(stack.root)]) == 0
+        out = capsys.readouterr().out
+        assert "MIIEvQIBADANBgkqhkiG" not in out and "(sensitive value)" in out, (argv, out)
