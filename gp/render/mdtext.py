@@ -13,8 +13,12 @@ import re
 
 from gp.redact import escape_controls
 
-# ASCII punctuation that starts or ends markdown or HTML (CommonMark escapes any of them).
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:=\"'])")
+# What opens or closes markup inline: emphasis, code, links and images, HTML, tables,
+# strikethrough, entities (CommonMark lets any ASCII punctuation be backslash-escaped).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&])")
+# GitHub's autolinks of bare addresses, and what would open a block at the start of a line.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)")
+_BLOCK_START = re.compile(r"^(\s*[-+=]|\s*\d+[.)])")
 
 
 def _one_line(text: str) -> str:
@@ -31,9 +35,11 @@ def code(text: str) -> str:
 
 
 def prose(text: str) -> str:
-    """Free text shown as written: no markup of its own, no mention."""
+    """Free text shown as written: no markup of its own, no link, no mention."""
     escaped = _SPECIAL.sub(r"\\\1", _one_line(text))
-    return escaped.replace("\\#", "`#`").replace("@", "`@`")
+    escaped = _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), escaped)
+    escaped = _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+    return escaped.replace("#", "`#`").replace("@", "`@`")
 
 
 def cell(text: str) -> str:

@@ -101,3 +101,13 @@ def test_runs_on_the_terminal_show_control_characters_escaped():
             shown = _printed(drawn, color)
             assert "^[[2J" in shown and "\x1b[2J" not in shown and "\x1b]0" not in shown
             assert "\r" not in shown
+
+
+def test_quoted_text_opens_no_block_in_a_list_item():
+    from gp.render.mdtext import prose
+
+    for text in ("- x", "12) x", "3. x", "# h", "> q", "+ y", "=== z", "```"):
+        html = _html(f"- {prose(text)}")
+        assert html.count("<li>") == 1, (text, html)
+        for tag in ("<ol", "<ul>\n<li><ul", "<h1", "<blockquote", "<pre", "<h2"):
+            assert tag not in html.replace("<ul>\n<li>", "", 1), (text, html)

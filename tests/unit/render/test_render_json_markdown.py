@@ -149,7 +149,7 @@ def test_markdown_diff_block_snapshot():
 def test_markdown_no_warning_without_destroy_and_errors_listed():
     md = render_plan_markdown(make([create_cron()], errors=("a|b: broken",)))
     assert ":warning:" not in md
-    assert "**Errors (this plan cannot be applied):**\n\n- a\\|b\\: broken\n" in md
+    assert "**Errors (this plan cannot be applied):**\n\n- a\\|b: broken\n" in md
 
 
 def test_markdown_fence_outlasts_backticks_in_values():
