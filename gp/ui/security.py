@@ -167,7 +167,9 @@ class Guard:
             "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
         )
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # Not no-referrer: with it, browsers send `Origin: null` on the UI's own form posts,
+        # which could then not be told from a form posted through a redirect.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -113,3 +113,17 @@ def test_a_live_run_page_says_when_its_run_is_deleted(tmp_path, serve, page, mon
     expect(page.locator("#run-phase")).to_have_text("Unknown", timeout=15000)
     assert "no run wf-9" in page.locator("#run-message").inner_text()
     assert page.locator("#stop-button").is_hidden()
+
+
+def test_the_uis_own_form_posts_from_its_own_origin(workspace, serve, page):
+    """The token form of the page itself: Chromium must send this origin, not `null` (it sends
+    `null` for every POST from a page whose Referrer-Policy is no-referrer)."""
+    ui = serve(workspace / "examples/sen2cor", token=True)
+    asked = page.goto(ui.url + "/")
+    assert asked.status == 401
+    page.fill("input[name=token]", ui.serving.token)
+    with page.expect_response(lambda r: r.url.endswith("/login")) as posted:
+        page.click("button")
+    assert posted.value.status == 303, posted.value.status
+    page.wait_for_load_state("load")
+    assert page.url.rstrip("/") == ui.url and "Stack" in page.content()
