@@ -94,9 +94,10 @@ def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -
     return module
 
 
-def compile_inputs(inputs: Inputs) -> CompiledStack:
-    """The module's objects; raises DiagnosticsError listing every problem."""
-    outcome = _outcome(inputs)
+def compile_inputs(inputs: Inputs, reads: Reads | None = None) -> CompiledStack:
+    """The module's objects; raises DiagnosticsError listing every problem. ``reads`` is
+    given what the load read (files, listings, tests), to watch them for changes."""
+    outcome = _outcome(inputs, reads)
     return CompiledStack(outcome.module, outcome.objects)
 
 
@@ -137,16 +138,18 @@ def _outcome_key(inputs: Inputs) -> str:
     )
 
 
-def _outcome(inputs: Inputs) -> outcomes.Outcome:
+def _outcome(inputs: Inputs, seen: Reads | None = None) -> outcomes.Outcome:
     """Load and compile, or the cached outcome of the same inputs. The load is partial so that
     a clean one serves validate too; with errors it raises what a full load raises."""
     digest = _outcome_key(inputs)
     cached = outcomes.lookup(inputs.cache_dir, digest)
     if cached is not None:
+        if seen is not None and cached.reads is not None:
+            seen.update(cached.reads)
         return cached.outcome()
     from gp.config.reads import Reads
 
-    reads = Reads()
+    reads = Reads() if seen is None else seen
     module = load(inputs, partial=True, reads=reads)
     if module.diagnostics:
         raise DiagnosticsError(list(module.diagnostics))
@@ -205,27 +208,29 @@ def test(
     pattern: str | None = None,
     backends: Sequence[TestBackend] | None = None,
     engine: bool = False,
+    keep_workflows: bool = False,
 ) -> TestReport:
     """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
-    None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target;
-    raises DiagnosticsError for errors in the module or its test files."""
+    None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target
+    (each test's Workflow deleted once read, unless ``keep_workflows``); raises
+    DiagnosticsError for errors in the module or its test files."""
     from gp.testing import SimulatorBackend, load_tests, run_tests
 
     compiled = compile_inputs(inputs)
     cases = load_tests(inputs.root_dir, cache_dir=inputs.cache_dir)
     chosen = list(backends or (SimulatorBackend(),))
     if engine:
-        chosen.append(engine_backend(compiled.module))
+        chosen.append(engine_backend(compiled.module, keep_workflows))
     return run_tests(compiled.objects, cases, tuple(chosen), pattern)
 
 
-def engine_backend(module: Module) -> TestBackend:
+def engine_backend(module: Module, keep: bool = False) -> TestBackend:
     """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
     from gp.testing.engine import EngineBackend
 
     provider = provider_for(module)
     # A provider without an engine (the directory provider) says so in ProviderError.
-    return EngineBackend(provider.engine(), provider.target.namespace)
+    return EngineBackend(provider.engine(), provider.target.namespace, keep=keep)
 
 
 def _block_positions(block: Block):

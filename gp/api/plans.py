@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gp import operations
+from gp.errors import PlanError
 from gp.planner import plan as planned
 from gp.planner.applied import ApplyReport
 from gp.planner.make import raise_for_errors
@@ -159,14 +160,14 @@ class Plan:
         try:
             target.write_text(self.to_json(), encoding="utf-8")
         except OSError as exc:
-            from gp.errors import PlanError
-
             raise PlanError(f"{target}: cannot write the plan: {exc.strerror or exc}") from exc
         return target
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Plan:
         """A plan saved by ``save`` or `gp plan --out`; raises gp.PlanError naming the file."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise PlanError(f"a plan file's path is a str or os.PathLike, not {path!r}")
         return cls(operations.read_plan_file(Path(path)))
 
     def render(self, fmt: str = "text", *, verbose: bool = False, color: bool = False) -> str:

@@ -54,6 +54,7 @@ class Entry:
     count: int
     diagnostics: tuple[Diagnostic, ...]
     payload: bytes  # the pickled (module, objects)
+    reads: Reads | None = None  # what the load read (set by lookup; stored beside the entry)
 
     def outcome(self) -> Outcome:
         module, objects = pickle.loads(self.payload)
@@ -137,7 +138,7 @@ def lookup(cache_dir: Path | None, digest: str) -> Entry | None:
         return None
     if tag != _FORMAT or not isinstance(entry, Entry) or not reads.unchanged():
         return None
-    return entry
+    return Entry(entry.count, entry.diagnostics, entry.payload, reads)
 
 
 def store(cache_dir: Path | None, digest: str, reads: Reads, outcome: Outcome) -> None:

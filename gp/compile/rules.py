@@ -14,6 +14,8 @@ from gp.compile.objects import TEMPLATE_KINDS
 from gp.suggest import did_you_mean
 
 TEMPLATE_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
+# Argo's workflowFieldMaxLength: templates, steps and DAG tasks (workflow/validate/validate.go).
+FIELD_NAME_MAX = 128
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 MAX_NAME = {"CronWorkflow": 52}
 DEFAULT_MAX_NAME = 63
@@ -121,6 +123,12 @@ def _check_name(what: str, name: Any, ctx: Ctx, path: Path) -> None:
     if not isinstance(name, str) or not TEMPLATE_NAME.match(name):
         ctx.error(
             f"{what} name {quote(str(name))} must match ^[a-zA-Z0-9][-a-zA-Z0-9]*$",
+            ctx.pos_of(path),
+        )
+    elif len(name) > FIELD_NAME_MAX:
+        ctx.error(
+            f"{what} name {quote(name[:20] + '...')} is {len(name)} characters, longer than "
+            f"Argo's {FIELD_NAME_MAX} characters (its controller refuses the run)",
             ctx.pos_of(path),
         )
 

@@ -77,7 +77,6 @@ def load_module(
         root_dir,
         order_args(var_files, vars, var_order),
         os.environ if env is None else env,
-        cache_dir,
         session.diags,
         on_parse,
         session.reads,

@@ -1,5 +1,5 @@
 """What a load looked at on disk: each file's content digest, each folder listing, each
-existence test. A cached outcome of the load (``gp.outcome_cache``) is reused only while every
+existence test (a ``.git`` looked for too: it sets the repository's boundary). A cached outcome of the load (``gp.outcome_cache``) is reused only while every
 one of these answers the same, so an edited, added or removed file is always seen."""
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ class Reads:
     def is_dir(self, path: Path) -> bool:
         return self._test("is_dir", path)
 
+    def exists(self, path: Path) -> bool:
+        return self._test("exists", path)
+
     def resolve(self, path: Path) -> Path:
         return Path(self._test("resolve", path))
 
@@ -54,6 +57,12 @@ class Reads:
         answer = _answer(test, path)
         self.tests[(test, str(path))] = answer
         return answer
+
+    def update(self, other: Reads) -> None:
+        """Take in what ``other`` recorded (a cached outcome's reads)."""
+        self.files.update(other.files)
+        self.listings.update(other.listings)
+        self.tests.update(other.tests)
 
     def unchanged(self) -> bool:
         """Whether every recorded answer is still the same (reads every recorded file again)."""
@@ -78,4 +87,6 @@ def _answer(test: str, path: Path):
         return path.is_file()
     if test == "is_dir":
         return path.is_dir()
+    if test == "exists":
+        return path.exists()
     return str(path.resolve())

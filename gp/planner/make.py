@@ -49,7 +49,7 @@ from gp.planner.plan import (
 from gp.planner.refactor import RecordView, owned_address, record_view, removal_for
 from gp.planner.schedule import schedule_change
 from gp.planner.taken import keep_ignored, taken_back, widen
-from gp.planner.targets import select, unmatched
+from gp.planner.targets import address_order, select, unmatched
 
 Confirm = Callable[[CompiledObject, LiveObject], dict]
 
@@ -72,6 +72,8 @@ class _Planner:
     root: pathlib.Path | None = None
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    # Record entries an interrupted apply of gp's wrote (found while looking for drift).
+    interrupted: list[Drift] = field(default_factory=list)
     # Each live object's fingerprint without server fields, made once for drift and changes.
     prints: dict[ObjectRef, bytes] = field(default_factory=dict)
 
@@ -178,7 +180,8 @@ class _Planner:
             )
             fields = field_changes(applied, now)
             if fields:
-                out.append(
+                written = self.interrupted if obj.interrupted_write else out
+                written.append(
                     Drift(
                         address,
                         entry.ref,
@@ -376,8 +379,9 @@ def make_plan(
         stack=stack,
         target=target,
         mode=mode,
-        changes=tuple(sorted(changes, key=lambda c: (c.address, c.ref))),
-        drift=tuple(drift),
+        changes=tuple(sorted(changes, key=lambda c: (address_order(c.address), c.ref))),
+        drift=tuple(sorted(drift, key=lambda d: address_order(d.address))),
+        interrupted=tuple(planner.interrupted),
         inputs_hash=inputs_hash,
         errors=tuple(dict.fromkeys(planner.errors)),
         objects=tuple(desired),

@@ -64,6 +64,9 @@ class LiveObject:
     # managers whose operation is Update), as a skeleton: nested dicts of field names (list
     # items by name) with None at the leaves. gp shows them as drift and takes them back.
     foreign: dict[str, Any] | None = None
+    # gp's own field manager last wrote the spec (managedFields), after the record was saved:
+    # a difference from the record is an interrupted apply's write, not drift.
+    interrupted_write: bool = False
 
 
 def identity(ref: ObjectRef) -> tuple[str, str | None, str]:
@@ -375,10 +378,17 @@ class PlanData:
     notes: tuple[str, ...] = ()
     # The module's tests on the new code, when it has some and the plan changes a pipeline.
     tests: TestsOutcome | None = None
+    # Objects an interrupted apply wrote (gp's field manager, after the record was saved):
+    # before is the record's, after the live object. Not drift: the next apply records them.
+    interrupted: tuple[Drift, ...] = ()
 
     @property
     def applyable(self) -> bool:
-        return not self.errors and (self.has_changes or self.restamps)
+        if self.errors:
+            return False
+        if self.mode is Mode.REFRESH_ONLY and self.interrupted:
+            return True  # it rewrites the record to what the target holds
+        return self.has_changes or self.restamps
 
     @property
     def restamps(self) -> bool:
@@ -391,10 +401,11 @@ class PlanData:
     @property
     def has_changes(self) -> bool:
         """Whether anything would change (drift in refresh-only mode, or a record fix), for
-        --detailed-exitcode."""
+        --detailed-exitcode. An interrupted apply's writes are a change to the record in a
+        normal plan, never drift (a refresh-only drift check stays quiet)."""
         if self.record_fixes:
             return True
         if self.mode is Mode.REFRESH_ONLY:
             # Applying a refresh-only plan only rewrites the record to what the target holds.
             return bool(self.drift)
-        return any(c.acts for c in self.changes)
+        return bool(self.interrupted) or any(c.acts for c in self.changes)

@@ -282,6 +282,7 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
             "failed": plan.tests.failed,
             "first_failure": plan.tests.first_failure,
         },
+        "interrupted": [_drift(d) for d in plan.interrupted],
     }
 
 
@@ -390,6 +391,7 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         overrides=_overrides_from(f),
         notes=f.strings("notes", optional=True),
         tests=_tests_from(f),
+        interrupted=tuple(_drift_from(x) for x in f.items("interrupted", optional=True)),
     )
 
 

@@ -39,7 +39,7 @@ from gp.providers.kubestore import RecordStore
 from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
-from gp.providers.managed import foreign_fields
+from gp.providers.managed import foreign_fields, gp_wrote_after
 from gp.providers.manifests import (
     address_of,
     labels_of,
@@ -128,7 +128,9 @@ class KubernetesProvider:
         ns = meta.get("namespace") if argo_kind(kind).namespaced else None
         return ObjectRef(manifest.get("apiVersion", ""), kind, ns, meta.get("name", ""))
 
-    def _live(self, manifest: dict[str, Any], stack: str) -> LiveObject:
+    def _live(
+        self, manifest: dict[str, Any], stack: str, recorded_at: str | None = None
+    ) -> LiveObject:
         managed = (manifest.get("metadata") or {}).get("managedFields") or []
         return LiveObject(
             ref=self._ref(manifest),
@@ -137,6 +139,7 @@ class KubernetesProvider:
             address=address_of(manifest),
             owned=owned_by(manifest, stack),
             foreign=foreign_fields(managed, self.field_manager),
+            interrupted_write=gp_wrote_after(managed, self.field_manager, recorded_at),
         )
 
     def _get(self, ref: ObjectRef) -> dict | None:
@@ -203,11 +206,11 @@ class KubernetesProvider:
             for item in items:
                 item.setdefault("apiVersion", api_version)
                 item.setdefault("kind", kind)
-                live = self._live(item, stack)
+                live = self._live(item, stack, record.applied_at)
                 objects[live.ref] = live
         missing = sorted({self._normal(r) for r in refs} - set(objects))
         for manifest in self._unlabelled(missing):
-            live = self._live(manifest, stack)
+            live = self._live(manifest, stack, record.applied_at)
             objects[live.ref] = live
         return LiveState(objects=objects, record=record)
 

@@ -69,6 +69,14 @@ class KubeEngine:
     def get_workflow(self, namespace: str, name: str) -> dict | None:
         return self.kube.get(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, name)
 
+    def delete_workflow(self, namespace: str, name: str) -> None:
+        """Delete a Workflow (its pods go with it); one already gone is fine."""
+        try:
+            self.kube.delete(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, name)
+        except ApiFailure as exc:
+            if exc.code != 404:
+                raise
+
     def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]:
         try:
             return self.kube.list_items(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, selector)

@@ -193,8 +193,10 @@ def next_record(
     without writing it may no longer be true.
     """
     entries = _Entries(old, plan.record_fixes)
+    written = set()
     for change in applied:
         entries.take(change, applied_at)
+        written.add(change.address)
 
     def made(overrides: Iterable[Override]) -> StackRecord:
         kept = dict(sorted(entries.by_address.items()))
@@ -220,6 +222,15 @@ def next_record(
                     change.address,
                     RecordEntry(change.ref, change.after, change.sensitive_paths, applied_at),
                 )
+    for wrote in plan.interrupted:
+        # What an interrupted apply wrote is what gp applied: the record takes it in.
+        if wrote.address not in written and wrote.after is not None:
+            entries.put(
+                wrote.address,
+                RecordEntry(
+                    wrote.ref, strip_server_fields(wrote.after), wrote.sensitive_paths, applied_at
+                ),
+            )
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
         for drift in plan.drift:

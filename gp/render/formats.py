@@ -14,18 +14,18 @@ import json
 from collections.abc import Iterable
 from typing import Protocol
 
-from rich.console import Console
 from rich.text import Text
 
 from gp.errors import GPError
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import PlanData, StackRecord, Target
-from gp.redact import mask_text, secrets_of
+from gp.planner.plan import Mode, PlanData, StackRecord, Target
+from gp.redact import escape_controls, mask_text, secrets_of
 from gp.render import html as render_html
 from gp.render import json as render_json
 from gp.render import markdown as render_markdown
 from gp.render import text as render_text
 from gp.render.stack import stack_markdown, stack_text
+from gp.render.terminal import TerminalConsole
 from gp.suggest import did_you_mean
 
 Drawn = Text | str
@@ -46,7 +46,8 @@ class TextRenderer:
         return render_text.plan_text(plan, sensitive, verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
-        return render_text.apply_text(report, secrets_of(plan.secrets, sensitive))
+        destroy = plan.mode is Mode.DESTROY
+        return render_text.apply_text(report, secrets_of(plan.secrets, sensitive), destroy)
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
         return stack_text(record, (), target)
@@ -123,9 +124,9 @@ def to_string(drawn: Drawn, *, color: bool) -> str:
     if isinstance(drawn, str):
         return drawn
     if not color:
-        return drawn.plain
+        return escape_controls(drawn.plain)
     out = io.StringIO()
-    Console(
+    TerminalConsole(
         file=out,
         force_terminal=True,
         force_jupyter=False,

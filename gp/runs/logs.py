@@ -72,12 +72,46 @@ def _check_task(run: RunSnapshot, task: str | None) -> None:
         )
 
 
+def _gone(run: RunSnapshot, pods: list[tuple[str, dict]], task: str | None) -> list[str]:
+    """The tasks (of ``task``) whose pod ran but no longer exists: deleted, or removed by
+    Argo's pod garbage collection."""
+    have = {
+        ((p.get("metadata") or {}).get("annotations") or {}).get(NODE_NAME_ANNOTATION)
+        for _, p in pods
+    }
+    return sorted(
+        {
+            n.display_name
+            for n in run.nodes
+            if n.type == "Pod"
+            and n.started_at
+            and _matches(n.display_name, task)
+            and n.name not in have
+        }
+    )
+
+
+def _gone_error(run: RunSnapshot, gone: list[str]) -> RunError:
+    pods = "pod" if len(gone) == 1 else "pods"
+    verb = "is" if len(gone) == 1 else "are"
+    return RunError(
+        f"the {pods} of {', '.join(gone)} in {run.name} {verb} gone (deleted, or removed by "
+        "Argo's pod garbage collection): the log cannot be read"
+    )
+
+
 def logs(ctx: RunContext, ident: str, task: str | None = None) -> list[LogLine]:
-    """Every line so far, in time order."""
+    """Every line so far, in time order. The tasks whose pod is gone: a RunError when no
+    line could be read, else a line saying so."""
     run = get(ctx, ident)
     _check_task(run, task)
     lines = []
-    for name, pod in _pods(ctx, run, task):
+    pods = _pods(ctx, run, task)
+    gone = _gone(run, pods, task)
+    if gone and not any(_started(p) for _, p in pods):
+        raise _gone_error(run, gone)
+    lines += [LogLine("", t, "(log not available: its pod is gone)") for t in gone]
+    for name, pod in pods:
         if not _started(pod):
             continue
         text = ctx.engine.pod_log(run.namespace, pod["metadata"]["name"], MAIN)
@@ -92,6 +126,11 @@ def follow(ctx: RunContext, ident: str, task: str | None = None) -> Iterator[Log
     logs have gone quiet (a simulated node never ends a followed log by itself)."""
     run = get(ctx, ident)
     _check_task(run, task)
+    if run.done:
+        pods = _pods(ctx, run, task)
+        gone = _gone(run, pods, task)
+        if gone and not any(_started(p) for _, p in pods):
+            raise _gone_error(run, gone)
     lines: queue.Queue = queue.Queue()
     readers: dict[str, tuple[threading.Thread, list]] = {}
 

@@ -21,6 +21,14 @@ from gp.simulate.templates import Templates, template_kind
 
 MAX_PASSES = 10_000
 MAX_ATTEMPTS = 100
+# controller.go's maxAllowedStackDepth: nested executeTemplate calls in one pass; the call that
+# reaches it makes an Error node instead of running its template (operator.go). The message is
+# Argo 4.0's (its help links name the release).
+MAX_STACK_DEPTH = 100
+MAX_DEPTH_MESSAGE = (
+    "Maximum recursion depth exceeded. See "
+    "https://argo-workflows.readthedocs.io/en/release-4.0/scaling/#maximum-recursion-depth"
+)
 
 
 @dataclass
@@ -58,6 +66,7 @@ class Engine:
         self.nodes = Nodes()
         self.tick = 0
         self.changed = False
+        self.depth = 0  # operator.go's currentStackDepth
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -149,6 +158,28 @@ class Engine:
     # --- executeTemplate ----------------------------------------------------------------------
 
     def execute_template(
+        self,
+        name: str,
+        holder: dict,
+        scope: Any,
+        args: dict[str, str],
+        local: dict[str, str],
+        opts: Opts,
+    ) -> SimNode:
+        self.depth += 1
+        try:
+            if self.depth >= MAX_STACK_DEPTH:
+                # A template that calls itself: dag.go and steps.go take the Error node as the
+                # task's result, so the error climbs the DAGs like a failed task's.
+                node = self.nodes.get(name)
+                if node is not None:
+                    return self.mark(node, ERROR, MAX_DEPTH_MESSAGE)
+                return self.new_node(name, "Skipped", ERROR, opts, message=MAX_DEPTH_MESSAGE)
+            return self._execute_template(name, holder, scope, args, local, opts)
+        finally:
+            self.depth -= 1
+
+    def _execute_template(
         self,
         name: str,
         holder: dict,

@@ -32,6 +32,8 @@ class WorkflowClient(Protocol):
 
     def get_workflow(self, namespace: str, name: str) -> dict | None: ...
 
+    def delete_workflow(self, namespace: str, name: str) -> None: ...
+
 
 def encode_scenario(
     outcomes: Mapping[str, Any],
@@ -147,17 +149,24 @@ def run_of(workflow: Mapping[str, Any]) -> SimulatedRun:
 
 
 class EngineBackend:
-    """Runs each scenario as a Workflow on ``client``'s cluster in ``namespace`` and waits."""
+    """Runs each scenario as a Workflow on ``client``'s cluster in ``namespace`` and waits;
+    the Workflow is deleted once read (with its pods), unless ``keep``."""
 
     name = "engine"
 
     def __init__(
-        self, client: WorkflowClient, namespace: str, timeout_s: float = 300.0, poll_s: float = 0.5
+        self,
+        client: WorkflowClient,
+        namespace: str,
+        timeout_s: float = 300.0,
+        poll_s: float = 0.5,
+        keep: bool = False,
     ):
         self.client = client
         self.namespace = namespace
         self.timeout_s = timeout_s
         self.poll_s = poll_s
+        self.keep = keep
 
     def submit(self, scenario: Scenario) -> str:
         created = self.client.create_workflow(workflow_for(scenario, self.namespace))
@@ -181,4 +190,9 @@ class EngineBackend:
             time.sleep(self.poll_s)
 
     def run(self, scenario: Scenario) -> SimulatedRun:
-        return self.wait(self.submit(scenario))
+        name = self.submit(scenario)
+        try:
+            return self.wait(name)
+        finally:
+            if not self.keep:  # read, or given up on: a test leaves nothing in the namespace
+                self.client.delete_workflow(self.namespace, name)

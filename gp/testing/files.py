@@ -9,6 +9,7 @@ expressions (`module.schedule[each.key].cron_workflow.tile`).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +72,25 @@ def load_tests(root_dir: Path, cache_dir: Path | None = None) -> list[TestCase]:
             with session.collecting():
                 cases.extend(_cases(inst, decl))
         diags.extend(session.errors())
+    diags.extend(_duplicates(cases, Path(root_dir)))
     if diags:
         raise DiagnosticsError(diags)
     return cases
+
+
+def _duplicates(cases: list[TestCase], root_dir: Path) -> list[Diagnostic]:
+    """A test name used twice (in one file or two): `gp test NAME` and the report could not
+    tell them apart. Said at the second, naming the first."""
+    first: dict[str, SourcePos] = {}
+    out = []
+    for case in cases:
+        seen = first.setdefault(case.name, case.pos)
+        if seen is not case.pos:
+            where = f"{os.path.relpath(seen.file, root_dir)}:{seen.line}:{seen.col}"
+            out.append(
+                Diagnostic(f'test "{case.name}" is declared twice: here and at {where}', case.pos)
+            )
+    return out
 
 
 def _cases(inst: ModuleInstance, decl: Decl) -> list[TestCase]:

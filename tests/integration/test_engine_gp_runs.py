@@ -275,10 +275,11 @@ def test_the_plan_knows_runs_in_progress_and_crons(applied, gp, runs, cluster, m
         for line in out.splitlines()
         if line.startswith("> :warning: ") and "CronWorkflow" in line
     ]
-    # The stack's own cron is deleted with the template: only the outside one is a warning.
+    # The stack's own cron is deleted with the template: only the outside one is a warning,
+    # its text quoted as text (markdown's characters escaped).
     assert warnings == [
-        f"> :warning: {ADDR}: the CronWorkflow {runs.ns}/theirs (no gp stack) runs "
-        "etl, which this plan deletes; its next runs will fail"
+        f"> :warning: {ADDR.replace('_', chr(92) + '_')}: the CronWorkflow {runs.ns}/theirs "
+        "(no gp stack) runs etl, which this plan deletes; its next runs will fail"
     ]
     code, out, _ = gp("plan")
     assert "Warning: workflow_template.etl: the CronWorkflow" in out

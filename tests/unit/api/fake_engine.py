@@ -216,6 +216,13 @@ class FakeEngine:
     def get_object(self, kind: str, namespace: str | None, name: str) -> dict | None:
         return copy.deepcopy(self.objects.get((kind, namespace, name)))
 
+    def list_objects(self, kind: str, namespace: str | None) -> list[dict]:
+        return [
+            copy.deepcopy(o)
+            for (k, ns, _), o in self.objects.items()
+            if k == kind and namespace in (None, ns)
+        ]
+
     def list_pods(self, namespace: str, workflow: str) -> list[dict]:
         return copy.deepcopy(self.pods.get(workflow, []))
 
