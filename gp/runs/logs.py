@@ -16,6 +16,7 @@ NODE_NAME_ANNOTATION = "workflows.argoproj.io/node-name"
 MAIN = "main"
 _POLL_S = 1.0
 # After the run ends, a followed log silent this long is read to its end.
+_FOLLOW_ATTEMPTS = 3
 _QUIET_S = 2.0
 
 
@@ -135,9 +136,19 @@ def follow(ctx: RunContext, ident: str, task: str | None = None) -> Iterator[Log
     readers: dict[str, tuple[threading.Thread, list]] = {}
 
     def read(name: str, pod: str, handle: list) -> None:
+        # A container that has just started may not be served yet (the node has not opened
+        # its log): ask again a few times before saying the log is not available.
+        for attempt in range(_FOLLOW_ATTEMPTS):
+            try:
+                stream = ctx.engine.follow_pod_log(run.namespace, pod, MAIN)
+                break
+            except GPError as exc:
+                if attempt + 1 == _FOLLOW_ATTEMPTS:
+                    lines.put(LogLine("", name, f"(log not available: {exc.message})"))
+                    return
+                time.sleep(_POLL_S)
+        handle.append(stream)
         try:
-            stream = ctx.engine.follow_pod_log(run.namespace, pod, MAIN)
-            handle.append(stream)
             for raw in stream:
                 stamp, rest = split_timestamp(raw)
                 lines.put(LogLine(stamp, name, rest))

@@ -335,7 +335,8 @@ def _in_pty(
 
 def test_a_terminal_watch_redraws_in_place_and_fits(applied, gp, runs):
     root = applied()
-    name = gp("run", ADDR, "-p", "tile=T1", "--annotation", scenario(delays={"extract": 3}))[
+    # Long enough for the watch to start (and draw twice) before the run ends, on a busy host.
+    name = gp("run", ADDR, "-p", "tile=T1", "--annotation", scenario(delays={"extract": 10}))[
         1
     ].split()[0]
     code, out = _in_pty(["watch", name, "-C", str(root)], rows=20, cols=50)
