@@ -22,6 +22,7 @@ from gp.compile.rules import (
     check_workflow_spec,
     workflow_specs,
 )
+from gp.compile.runtime_check import check_runtime, ref_targets
 from gp.config.model import Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
@@ -34,6 +35,7 @@ def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
     index = TemplateIndex(results)
     unsure = _touched_by_evaluation_errors(module)
     cron_targets = CronTargets(results)
+    run_by_ref = ref_targets(r.manifest for r in results if r.manifest)
     checked: dict[int, ReferenceCheck] = {}
     for r in results:
         if not r.manifest:
@@ -45,6 +47,7 @@ def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
         check_object_name(r)
         for spec, path in workflow_specs(r):
             check_workflow_spec(spec, path, r.ctx, local)
+            check_runtime(spec, path, r.ctx, r.kind, r.ref.name, run_by_ref)
             check_scripts(spec, path, r.ctx)
             if clean and r.decl.pos not in unsure:
                 meta = r.manifest.get("metadata") or {}

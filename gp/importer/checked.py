@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from gp.compile import compile_module
+from gp.compile.module import compile_all
+from gp.compile.runtime_check import runtime_messages
 from gp.config import load_module
 from gp.errors import ConfigError, DiagnosticsError
 from gp.importer import Generated, check_fidelity, generate
@@ -28,19 +30,26 @@ def generate_checked(objects: Sequence[dict], source_names: Sequence[str]) -> Ge
         module_dir = Path(tmp) / "import"
         module_dir.mkdir()
         (module_dir / _MODULE_FILE).write_text(generated.text)
-        try:
-            compiled = [c.manifest for c in compile_module(load_module(module_dir, env={}))]
-        except DiagnosticsError as e:
-            raise DiagnosticsError(
-                [
-                    ConfigError(_rejected(generated, source_names, d)).diagnostics[0]
-                    for d in e.diagnostics
-                ]
-            ) from None
+        results, diags = compile_all(load_module(module_dir, env={}))
+    compiled = [r.manifest for r in results]
+    # What Argo refuses only at run time is the YAML's own: the configuration says it as the
+    # YAML did, and the notes say what to fix (gp validate rejects it until then).
+    at_run_time = {m for c in compiled for m in runtime_messages(c)}
+    errors = [d for d in diags if d.severity == "error" and d.message not in at_run_time]
+    if errors:
+        raise DiagnosticsError(
+            [ConfigError(_rejected(generated, source_names, d)).diagnostics[0] for d in errors]
+        )
     problems = check_fidelity(objects, compiled, source_names)
     if problems:
         raise DiagnosticsError([ConfigError(p).diagnostics[0] for p in problems])
-    return generated
+    notes = [
+        f"{source_names[i]}: {obj.get('kind')} {c['metadata']['name']}: Argo refuses this at "
+        f"run time, so gp validate rejects it until it is fixed: {message}"
+        for i, (obj, c) in enumerate(zip(objects, compiled))
+        for message in runtime_messages(c)
+    ]
+    return replace(generated, notes=(*generated.notes, *notes))
 
 
 def _rejected(generated: Generated, source_names: Sequence[str], diag) -> str:

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from gp.compile.objects import TEMPLATE_KINDS
+from gp.compile.runtime import invalid_names, workflow_refusals
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.dag import execute_dag
 from gp.simulate.engine import Engine
-from gp.simulate.model import NodeResult, Scenario, SimulatedRun
+from gp.simulate.model import ERROR, FAILED, NodeResult, Scenario, SimulatedRun
 from gp.simulate.outcomes import relative
 from gp.simulate.steps import execute_steps
 from gp.simulate.templates import Templates
@@ -85,6 +86,12 @@ def simulate(scenario: Scenario) -> SimulatedRun:
         raise NotModelledError("spec.synchronization is not modelled")
     if not spec.get("entrypoint"):
         raise SimulationError("the pipeline has no entrypoint")
+    invalid = invalid_names(spec)
+    if invalid:  # the controller validates the Workflow again and fails it
+        return SimulatedRun(FAILED, (), invalid[0].message)
+    refused = workflow_refusals(spec)
+    if refused:  # operator.go fails the Workflow before its first node
+        return SimulatedRun(ERROR, (), refused[0].message)
     engine = Engine(
         scenario,
         Templates(spec, tuple(scenario.manifests)),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gp.compile.runtime import pod_refusal_text
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.model import ERROR, FAILED, PENDING, RUNNING, SUCCEEDED, Scenario
 from gp.simulate.nodes import Nodes, SimNode
@@ -210,15 +211,20 @@ class Engine:
     def _execute_pod(self, name: str, tmpl: dict, opts: Opts) -> SimNode:
         node = self.nodes.get(name)
         if node is None:
+            # Kubernetes refuses the pod (its name, a label, a volume...): the node errors at once.
+            refused = pod_refusal_text(tmpl, self.templates.spec, root=name == self.wf_name)
             node = self.new_node(
                 name,
                 "Pod",
-                PENDING,
+                ERROR if refused else PENDING,
                 opts,
                 task=opts.task or name,
                 attempt=opts.attempt,
                 template=tmpl,
+                message=refused or "",
             )
+            if refused:
+                node.started = self.tick  # Argo started the node, then failed to make its pod
         return node
 
     def _process_retries(self, retry: SimNode, strategy: dict) -> None:

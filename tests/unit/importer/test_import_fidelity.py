@@ -108,6 +108,24 @@ def test_a_workflow_is_declared_as_a_template_with_a_note():
     assert f'# imported from wf.yaml\n# {note}\nworkflow_template "hello" {{' in out.text
 
 
+def test_what_argo_refuses_at_run_time_is_imported_as_written_with_a_note():
+    # Couler's pipelines name their templates with capitals: every run would end in Error.
+    spec = {
+        "entrypoint": "main",
+        "templates": [
+            {"name": "main", "dag": {"tasks": [{"name": "A", "template": "A"}]}},
+            {"name": "A", "container": {"image": "alpine", "command": ["sh"]}},
+        ],
+    }
+    out = generate_checked([obj(spec)], ["couler.yaml"])
+    assert 'step "A" {' in out.text
+    [note] = out.notes
+    assert note.startswith(
+        "couler.yaml: WorkflowTemplate demo: Argo refuses this at run time, so gp validate "
+        'rejects it until it is fixed: template "A" runs in pods named'
+    )
+
+
 def test_dependencies_round_trip_as_dependencies():
     spec = {
         "entrypoint": "main",
