@@ -1,9 +1,9 @@
 """`gp test`'s text report: what each backend said about a node that ended in Error."""
 
+from gp import testing
 from gp.errors import SourcePos
 from gp.render.tests import render_text
 from gp.simulate import NodeResult, SimulatedRun
-from gp import testing
 from gp.testing import Check, Mismatch
 
 POD_ERROR = 'Pod "rt-test-x-A-1" is invalid: metadata.name: Invalid value'
