@@ -32,6 +32,11 @@ DEFAULT_IMAGE_COMMANDS: Mapping[str, list[str]] = {
     "alpine:3.20": ["/bin/sh"],
     "busybox": ["sh"],
 }
+# Where the dev cluster's artifacts "are": nothing is ever stored there, the simulated executor
+# only reports each declared output artifact at a key of this bucket, so that Argo passes it on.
+ARTIFACT_REPOSITORY = {
+    "s3": {"endpoint": "artifacts.sim.invalid:9000", "bucket": "sim", "insecure": True}
+}
 # The image Argo's pods would run argoexec from; KWOK never pulls it.
 EXECUTOR_IMAGE = "quay.io/argoproj/argoexec:v4.0.5"
 
@@ -110,6 +115,7 @@ def controller_configmap(image_commands: Mapping[str, list[str]]) -> dict:
             "metricsConfig": "enabled: false\n",
             "telemetryConfig": "enabled: false\n",
             "images": yaml.safe_dump(images, sort_keys=True),
+            "artifactRepository": yaml.safe_dump(ARTIFACT_REPOSITORY, sort_keys=True),
         },
     }
 

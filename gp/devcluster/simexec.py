@@ -100,10 +100,11 @@ class Executor:
         try:
             text, uid = self._scenario_text(ns, workflow)
             scenario = parse_scenario(text)
-            key = node_key(annotations.get(NODE_NAME, ""), workflow)
+            template = _template(pod)
+            key = node_key(annotations.get(NODE_NAME, ""), workflow, template.get("name") or "")
             outcome = outcome_for(scenario, key)
             if self.logs:
-                self.logs.started(ns, meta.name, command_line(_template(pod), key.path))
+                self.logs.started(ns, meta.name, command_line(template, key.path))
             time.sleep(delay_for(scenario, key))
             if self.logs:
                 self.logs.ended(ns, meta.name, key.path, outcome)
@@ -112,7 +113,7 @@ class Executor:
                 workflow,
                 uid,
                 annotations.get(NODE_ID, meta.name),
-                outputs_for(scenario, key, _template(pod)),
+                outputs_for(scenario, key, template, f"{workflow}/{meta.name}"),
             )
             patch = {OUTCOME_ANNOTATION: outcome}
             if outcome == "Failed":

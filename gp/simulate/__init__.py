@@ -23,19 +23,20 @@ from gp.simulate.templates import Templates
 
 
 def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
-    """The Workflow's name and spec: a template's own, or for a CronWorkflow its workflowSpec
-    over the template it refers to (as Argo merges workflowTemplateRef)."""
+    """The Workflow's name and spec: a template's own, or for a CronWorkflow its workflowSpec;
+    a spec with a workflowTemplateRef is merged over the template it names, as Argo does."""
     pipeline = scenario.pipeline
     kind = pipeline.get("kind")
     name = (pipeline.get("metadata") or {}).get("name") or "workflow"
     if kind in TEMPLATE_KINDS:
-        return name, dict(pipeline.get("spec") or {})
-    if kind != "CronWorkflow":
+        spec = dict(pipeline.get("spec") or {})
+    elif kind == "CronWorkflow":
+        spec = dict((pipeline.get("spec") or {}).get("workflowSpec") or {})
+    else:
         raise SimulationError(
             f"a {kind} is not a pipeline; name a workflow_template, "
             "cluster_workflow_template or cron_workflow"
         )
-    spec = dict((pipeline.get("spec") or {}).get("workflowSpec") or {})
     ref = spec.pop("workflowTemplateRef", None)
     if ref is None:
         return name, spec
@@ -52,7 +53,7 @@ def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
             base["arguments"] = {"parameters": params + list(own.values())}
             return name, base
     raise NotModelledError(
-        f"the CronWorkflow runs the {kind} {ref.get('name')!r}, which the module does not declare"
+        f"the pipeline runs the {kind} {ref.get('name')!r}, which the module does not declare"
     )
 
 

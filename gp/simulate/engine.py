@@ -109,19 +109,33 @@ class Engine:
                 raise SimulationError("the run is stuck: nothing can start and nothing is running")
 
     def _args(self, spec: dict) -> dict[str, str]:
-        return {
+        """What the entry template is given: the Workflow's parameters and artifacts."""
+        args = {
             k[len("workflow.parameters.") :]: v
             for k, v in self.globals.items()
             if k.startswith("workflow.parameters.")
         }
+        artifacts = {"artifacts": (spec.get("arguments") or {}).get("artifacts") or []}
+        return {**args, **self.templates.arguments(artifacts)}
 
     def _finish_pods(self) -> bool:
         done = False
         for node in list(self.nodes.by_name.values()):
             if node.type == "Pod" and node.phase == PENDING and node.started < self.tick:
                 node.phase, node.outputs = self.outcomes.result(node, self.nodes.get(node.task))
+                self.export(node.template or {}, node.outputs)
                 done = True
         return done
+
+    def export(self, tmpl: dict, outputs: dict) -> None:
+        """addOutputsToGlobalScope: outputs with a globalName become workflow.outputs.*."""
+        declared = tmpl.get("outputs") or {}
+        for kind in ("parameters", "artifacts"):
+            values = outputs.get(kind) or {}
+            for item in declared.get(kind) or []:
+                if item.get("globalName") and item.get("name") in values:
+                    key = f"workflow.outputs.{kind}.{item['globalName']}"
+                    self.globals[key] = values[item["name"]]
 
     def new_node(self, name: str, type_: str, phase: str, opts: Opts, **kw: Any) -> SimNode:
         self.changed = True
@@ -163,9 +177,10 @@ class Engine:
         if node is not None and node.fulfilled:
             return node
         inputs = self.templates.inputs(tmpl, args, {**self.globals, **local})
-        strategy = tmpl.get("retryStrategy") or self.templates.spec.get("retryStrategy")
+        # `retryStrategy: {}` retries without limit: present, not truthy, is what counts.
+        strategy = tmpl.get("retryStrategy", self.templates.spec.get("retryStrategy"))
         retry_name = None
-        if strategy:
+        if isinstance(strategy, dict):
             retry_name = name
             retry = node or self.new_node(name, "Retry", RUNNING, opts)
             self._process_retries(retry, strategy)

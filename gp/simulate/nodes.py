@@ -112,8 +112,13 @@ def node_tags(prefix: str, nodes: Nodes, node: SimNode) -> dict[str, str]:
         attempts = nodes.attempts(node)
         source = attempts[-1] if attempts else node
     tags = {f"{prefix}.status": node.phase}
+    if source.type == "Pod" and source.completed:
+        # The main container's exit code, as the dev cluster's pods end: 1 when Failed.
+        tags[f"{prefix}.exitCode"] = "1" if source.phase == FAILED else "0"
     if "result" in source.outputs:
         tags[f"{prefix}.outputs.result"] = source.outputs["result"]
     for key, value in (source.outputs.get("parameters") or {}).items():
         tags[f"{prefix}.outputs.parameters.{key}"] = value
+    for key, value in (source.outputs.get("artifacts") or {}).items():
+        tags[f"{prefix}.outputs.artifacts.{key}"] = value
     return tags
