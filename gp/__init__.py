@@ -31,6 +31,7 @@ _EXPORTS = {
     "TestResults": "gp.api.views",
     "StackState": "gp.api.views",
     "Run": "gp.api.runs",
+    "Backfill": "gp.api.backfill",
     "Node": "gp.runs.model",
     "LogLine": "gp.runs.logs",
     "Diagnostic": "gp.errors",
@@ -52,6 +53,7 @@ _EXPORTS = {
 __all__ = [
     "ApplyError",
     "ApplyResult",
+    "Backfill",
     "Change",
     "CompileError",
     "ConfigError",
@@ -81,6 +83,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from gp.api.backfill import Backfill as Backfill
     from gp.api.plans import ApplyResult as ApplyResult
     from gp.api.plans import Change as Change
     from gp.api.plans import FieldChange as FieldChange

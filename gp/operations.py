@@ -124,7 +124,9 @@ def render(inputs: Inputs, fmt: str) -> str:
 
 
 def _outcome_key(inputs: Inputs) -> str:
-    return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env), inputs.provider)
+    # Validate's warnings name a cron's next daylight-saving dates: an entry lasts one day.
+    day = datetime.now(UTC).date().isoformat()
+    return outcomes.key(inputs.root_dir, inputs.var_args, dict(inputs.env), inputs.provider, day)
 
 
 def _outcome(inputs: Inputs) -> outcomes.Outcome:

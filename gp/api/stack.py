@@ -19,6 +19,7 @@ from typing import Any
 
 from gp import operations
 from gp.api import runs as run_api
+from gp.api.backfill import Backfill
 from gp.api.plans import ApplyResult, Plan
 from gp.api.runs import Run
 from gp.api.views import Diagnostics, Graph, StackState, TestResults
@@ -312,6 +313,13 @@ class Stack:
             allow_drift=allow_drift,
             annotations=annotations,
         )
+
+    def backfill(self, address: str, start: str, end: str) -> Backfill:
+        """The runs the cron at ``address`` would have made from ``start`` (inclusive) to
+        ``end`` (exclusive), ISO 8601 times (with an offset, or read in the cron's zone), and
+        which of them already have a run, as `gp cron backfill` shows them; ``submit`` on the
+        result makes the missing ones."""
+        return Backfill.of(self._run_context, address, start, end)
 
     def runs(
         self, address: str | None = None, *, status: str | None = None, limit: int | None = None

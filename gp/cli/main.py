@@ -31,6 +31,7 @@ _COMMANDS = {
     "logs": "gp.cli.commands_runs:logs",
     "stop": "gp.cli.commands_runs:stop",
     "resubmit": "gp.cli.commands_runs:resubmit",
+    "cron": "gp.cli.commands_cron:cron",
     "destroy": "gp.cli.commands_plan:destroy",
     "show": "gp.cli.commands_plan:show",
     "fmt": "gp.cli.commands_module:fmt",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from datetime import UTC, date, datetime
 
 from gp.compile.checks import (
     CronTargets,
@@ -28,7 +29,12 @@ from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
 
 
-def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
+def compile_all(
+    module: Module, today: date | None = None
+) -> tuple[list[CompiledBlock], list[Diagnostic]]:
+    """Every object compiled and checked. ``today`` dates the warnings about a cron's next
+    daylight-saving transitions (the UTC date now when not given)."""
+    today = today or datetime.now(UTC).date()
     results = [compile_decl(d, module.provider, module.stack) for d in module.objects]
     check_duplicate_objects(results)
     local = TemplateNames.of(results)
@@ -54,7 +60,7 @@ def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
                 checked[id(r)] = ReferenceCheck(spec, path, r.ctx, r.kind, meta, index)
                 checked[id(r)].run()
         if r.kind == "CronWorkflow":
-            check_cron(r, cron_targets)
+            check_cron(r, cron_targets, today)
         check_ignore_changes(r)
         if clean:
             check_schema(r)

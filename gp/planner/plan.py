@@ -93,11 +93,13 @@ class FieldDiff:
 
 @dataclass(frozen=True)
 class SchedulePreview:
-    """A cron's schedules and zone with its next run times (ISO 8601, in that zone)."""
+    """A cron's schedules and zone with its next run times (ISO 8601, in that zone), and what
+    the controller does on the zone's next daylight-saving transition when that matters."""
 
     schedules: tuple[str, ...]
     timezone: str
     next_runs: tuple[str, ...]
+    transition: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

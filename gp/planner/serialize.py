@@ -68,13 +68,21 @@ def _fields_from(items: list[Fields]) -> tuple[FieldDiff, ...]:
 def _preview(p: SchedulePreview | None) -> dict | None:
     if p is None:
         return None
-    return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
+    out = {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
+    if p.transition:
+        out["transition"] = list(p.transition)
+    return out
 
 
 def _preview_from(d: Fields | None) -> SchedulePreview | None:
     if d is None:
         return None
-    return SchedulePreview(d.strings("schedules"), d.get("timezone", str), d.strings("next_runs"))
+    return SchedulePreview(
+        d.strings("schedules"),
+        d.get("timezone", str),
+        d.strings("next_runs"),
+        d.strings("transition", optional=True),
+    )
 
 
 def _dag(c: DagChange) -> dict:

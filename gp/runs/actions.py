@@ -135,6 +135,16 @@ def _declared(
     return overlay(base + unset, values), cron, obj.address
 
 
+def namespace_of(ctx: RunContext, obj: CompiledObject) -> str:
+    """Where ``obj`` and its runs are."""
+    return _namespace(ctx, obj)
+
+
+def origin_of(ctx: RunContext, obj: CompiledObject) -> Origin:
+    """The marks a run of ``obj`` carries: stack, address, who, the applied version."""
+    return _origin(ctx, obj)
+
+
 def _origin(ctx: RunContext, obj: CompiledObject) -> Origin:
     entry = ctx.record().entries.get(obj.address)
     applied = entry.applied if entry is not None else obj.manifest

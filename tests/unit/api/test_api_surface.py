@@ -20,6 +20,7 @@ PUBLIC = {
     "Plan",
     "Change",
     "FieldChange",
+    "Backfill",
     "ApplyResult",
     "Diagnostics",
     "Graph",
@@ -45,6 +46,7 @@ PUBLIC = {
 }
 
 STACK_METHODS = {
+    "backfill",
     "validate",
     "compile",
     "objects",
