@@ -24,6 +24,7 @@ from gp.compile.rules import (
     workflow_specs,
 )
 from gp.compile.runtime_check import check_runtime, ref_targets
+from gp.compile.sensitive import warn_plain
 from gp.config.model import Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
@@ -51,6 +52,7 @@ def compile_all(
         # So does the reference check: a parameter block that failed would make its uses unknown.
         clean = not any(d.severity == "error" for d in r.ctx.diags)
         check_object_name(r)
+        warn_plain(r.manifest, r.sensitive_paths, r.ctx)
         for spec, path in workflow_specs(r):
             check_workflow_spec(spec, path, r.ctx, local)
             check_runtime(spec, path, r.ctx, r.kind, r.ref.name, run_by_ref)

@@ -15,6 +15,7 @@ from typing import Any
 
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
+from gp.planner.masking import parse_marks, seal
 from gp.planner.normalize import strip_server_fields
 from gp.planner.plan import Action, Mode, PlanData, RecordEntry, ResourceChange, StackRecord
 from gp.providers.fastjson import dumps_pretty, loads
@@ -29,7 +30,8 @@ def record_to_json(record: StackRecord) -> str:
             "kind": entry.ref.kind,
             "namespace": entry.ref.namespace,
             "name": entry.ref.name,
-            "applied": entry.applied,
+            # A sensitive value is never stored: its fingerprint is (enough to see drift).
+            "applied": seal(entry.applied, parse_marks(entry.sensitive_paths)),
             **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
         }
         for address, entry in record.entries.items()
