@@ -83,7 +83,7 @@ def run_on_engine(
             client.CoreV1Api(api).create_namespace({"metadata": {"name": NAMESPACE}})
             apply_library(api, NAMESPACE, library)
             engine = KubernetesProvider(api, NAMESPACE).engine()
-            backend = EngineBackend(engine, NAMESPACE, timeout_s=120)
+            backend = EngineBackend(engine, NAMESPACE, timeout_s=90)
             objs = client.CustomObjectsApi(api)
 
             def delete(name: str) -> None:

@@ -27,11 +27,20 @@ import yaml
 from bench.argo_examples_outputs import OUTPUTS
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.devcluster.build import BuildPaths, default_cache_root
+from gp.devcluster.engine import NODE_LABELS as DEV_NODE_LABELS
+from gp.devcluster.engine_flags import NODE_NAME
 from gp.devcluster.engine_build import EnginePaths
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate import Scenario, SimulatedRun, simulate, workflow_spec
 from gp.testing.keys import pipeline_tasks
 
+# The labels of the dev cluster's one node (gp/devcluster/engine.py, engine_flags.py).
+NODE_LABELS = {
+    **DEV_NODE_LABELS,
+    "kubernetes.io/hostname": NODE_NAME,
+    "kubernetes.io/os": "linux",
+    "kubernetes.io/arch": "amd64",
+}
 PIPELINE_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 RESULTS = Path(__file__).resolve().parent / "ARGO_EXAMPLES.md"
 # What the dev cluster cannot give a run: an artifact store or a bucket, a database, a service
@@ -95,6 +104,12 @@ def _needs(doc: Any) -> str:
             for k, v in value.items():
                 if k in _ELSEWHERE and (k != "http" or key in ("artifacts", "")):
                     found.append(_ELSEWHERE[k])
+                if k == "nodeSelector" and isinstance(v, dict):
+                    found.extend(
+                        f"a node labelled {name}={want}"
+                        for name, want in v.items()
+                        if NODE_LABELS.get(name) != want and "{{" not in str(want)
+                    )
                 walk(v, k)
         elif isinstance(value, list):
             for v in value:

@@ -211,13 +211,20 @@ def test(
     return run_tests(compiled.objects, cases, tuple(chosen), pattern)
 
 
+REFERENCE_MODES = ("Strict", "Secure")
+
+
 def engine_backend(module: Module) -> TestBackend:
     """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
+    from gp.runs.awareness import template_referencing
     from gp.testing.engine import EngineBackend
 
     provider = provider_for(module)
     # A provider without an engine (the directory provider) says so in ProviderError.
-    return EngineBackend(provider.engine(), provider.target.namespace)
+    engine = provider.engine()
+    # A controller in reference mode runs only Workflows that name an applied template.
+    mode = template_referencing(engine.controller_config())
+    return EngineBackend(engine, provider.target.namespace, by_reference=mode in REFERENCE_MODES)
 
 
 def _block_positions(block: Block):
@@ -297,7 +304,10 @@ def with_runs(plan: PlanData, provider: Provider) -> PlanData:
     )
     workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
     crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
-    runs, warnings = awareness.assess(plan, workflows, crons)
+    config = engine.controller_config()
+    runs, warnings = awareness.assess(
+        plan, workflows, crons, awareness.template_referencing(config)
+    )
     return replace(plan, runs=runs, warnings=warnings)
 
 

@@ -17,7 +17,7 @@ class Action(str, Enum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
-    REPLACE = "replace"  # delete then create
+    REPLACE = "replace"  # a new name or namespace: create the new object, then delete the old
     NOOP = "no-op"
 
 
@@ -203,6 +203,10 @@ class RunImpact:
     address: str
     running: tuple[str, ...] = ()  # names of runs in progress
     crons: tuple[CronUse, ...] = ()
+    # The controller's workflowRestrictions.templateReferencing: "Strict", "Secure", "" (not
+    # set), None when gp could not read workflow-controller-configmap. Under Secure a run in
+    # progress errors once its template changes (argo #13850).
+    referencing: str | None = ""
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,7 @@ def _impact(r: RunImpact) -> dict[str, Any]:
     return {
         "address": r.address,
         "running": list(r.running),
+        "referencing": r.referencing,
         "crons": [
             {
                 "namespace": c.namespace,
@@ -295,6 +296,7 @@ def _impact_from(d: Fields) -> RunImpact:
             )
             for c in d.items("crons")
         ),
+        d.get("referencing", str, optional=True) if "referencing" in d.data else "",
     )
 
 

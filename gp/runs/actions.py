@@ -42,6 +42,8 @@ class RunsEngine(Protocol):
 
     def follow_pod_log(self, namespace: str, pod: str, container: str) -> Any: ...
 
+    def controller_config(self) -> dict | None: ...
+
 
 @dataclass(frozen=True)
 class RunContext:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import yaml
+
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.planner.plan import Action, CronUse, PlanData, ResourceChange, RunImpact
 from gp.runs.model import ADDRESS_ANNOTATION, DONE_PHASES, STACK_LABEL
@@ -62,8 +64,29 @@ def _cron_kept(plan: PlanData, use: CronUse, change: ResourceChange) -> bool:
     return True
 
 
+def template_referencing(config: Mapping[str, str] | None) -> str | None:
+    """workflowRestrictions.templateReferencing of the controller's configmap data: "Strict",
+    "Secure", "" when not set; None when the configmap could not be read."""
+    if config is None:
+        return None
+    restrictions: Any = None
+    try:
+        if config.get("workflowRestrictions"):
+            restrictions = yaml.safe_load(config["workflowRestrictions"])
+        elif config.get("config"):  # the older form: the whole configuration under one key
+            restrictions = (yaml.safe_load(config["config"]) or {}).get("workflowRestrictions")
+    except yaml.YAMLError:
+        return None
+    if not isinstance(restrictions, dict):
+        return ""
+    return str(restrictions.get("templateReferencing") or "")
+
+
 def assess(
-    plan: PlanData, workflows: Iterable[Mapping[str, Any]], crons: Iterable[Mapping[str, Any]]
+    plan: PlanData,
+    workflows: Iterable[Mapping[str, Any]],
+    crons: Iterable[Mapping[str, Any]],
+    referencing: str | None = "",
 ) -> tuple[tuple[RunImpact, ...], tuple[str, ...]]:
     workflows, crons = list(workflows), list(crons)
     impacts, warnings = [], []
@@ -87,7 +110,7 @@ def assess(
             key=lambda u: (u.namespace, u.name),
         )
         if running or uses:
-            impacts.append(RunImpact(change.address, tuple(running), tuple(uses)))
+            impacts.append(RunImpact(change.address, tuple(running), tuple(uses), referencing))
         deleted = change.action is Action.DELETE or (
             change.action is Action.REPLACE and _old_ref(change).name != change.ref.name
         )
