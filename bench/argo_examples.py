@@ -28,8 +28,8 @@ from bench.argo_examples_outputs import OUTPUTS
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.devcluster.build import BuildPaths, default_cache_root
 from gp.devcluster.engine import NODE_LABELS as DEV_NODE_LABELS
-from gp.devcluster.engine_flags import NODE_NAME
 from gp.devcluster.engine_build import EnginePaths
+from gp.devcluster.engine_flags import NODE_NAME
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate import Scenario, SimulatedRun, simulate, workflow_spec
 from gp.testing.keys import pipeline_tasks

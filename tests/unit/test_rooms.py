@@ -16,11 +16,7 @@ GP = Path(__file__).resolve().parents[2] / "gp"
 # store, the CLI (--out files), the public API (Plan.save) and the dev cluster (a test bed).
 WRITERS = ("providers/", "blobs.py", "cli/", "api/", "devcluster/")
 # Known breaches, each with why; this list only shrinks.
-WRITES_ALLOWED = {
-    # gp import --generate-config compiles the text it wrote from a scratch folder (the loader
-    # reads folders); loading from memory would remove it.
-    "importer/checked.py",
-}
+WRITES_ALLOWED: set[str] = set()
 # Where text may be printed: the renderers' callers that own a terminal, and the dev cluster's
 # command line.
 PRINTERS = ("cli/", "devcluster/")
