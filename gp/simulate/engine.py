@@ -124,8 +124,24 @@ class Engine:
             if node.type == "Pod" and node.phase == PENDING and node.started < self.tick:
                 node.phase, node.outputs = self.outcomes.result(node, self.nodes.get(node.task))
                 self.export(node.template or {}, node.outputs)
+                self._containers(node)
                 done = True
         return done
+
+    def _containers(self, pod: SimNode) -> None:
+        """A container set's pod has a node per container (``<pod>.<name>``). The scenario's
+        outcome is the pod's: every container fails with a Failed pod; an Error (the executor
+        failing) leaves them Succeeded, as on the dev cluster."""
+        cset = (pod.template or {}).get("containerSet")
+        if not isinstance(cset, dict):
+            return
+        for ctr in cset.get("containers") or []:
+            name = f"{pod.name}.{ctr.get('name') or 'main'}"
+            phase = FAILED if pod.phase == FAILED else SUCCEEDED
+            child = SimNode(name, ctr.get("name") or "main", "Container", phase, pod.boundary)
+            child.started = pod.started
+            self.nodes.add(child)
+            self.nodes.add_child(pod.name, name)
 
     def export(self, tmpl: dict, outputs: dict) -> None:
         """addOutputsToGlobalScope: outputs with a globalName become workflow.outputs.*."""

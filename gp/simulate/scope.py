@@ -31,6 +31,16 @@ def substitute(text: str, scope: Mapping[str, str], *, allow_items: bool = True)
             return scope[key]
         if allow_items and (key == "item" or key.startswith(_LEAVE)):
             return m.group(0)
+        if key.startswith(_STRICT) and key.endswith(".exitCode"):
+            raise SimulationError(
+                f"{{{{{key}}}}} has no value in this run: only a pod that ran has an exit "
+                "code (the simulator gives 0, or 1 when the pod Failed); check that the step "
+                "runs a container or script and is an ancestor of the one that reads it"
+            )
+        if key.startswith(_STRICT) and key.endswith(
+            (".ip", ".hostNodeName", ".startedAt", ".finishedAt", ".id")
+        ):
+            raise NotModelledError(f"{{{{{key}}}}} (a value of the running pod) is not modelled")
         if key.startswith(_STRICT):
             raise SimulationError(
                 f"{{{{{key}}}}} has no value in this run (Argo would wait for it "

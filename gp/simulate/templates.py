@@ -10,7 +10,7 @@ from gp.compile.objects import TEMPLATE_KINDS
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.scope import substitute
 
-_POD = ("container", "script", "resource")
+_POD = ("container", "script", "resource", "containerSet")
 ARTIFACT = "artifact:"  # how an artifact stands in a scope: only its presence is modelled
 # Where an artifact can come from besides a task's outputs (workflow/v1alpha1 ArtifactLocation).
 ARTIFACT_SOURCES = (
@@ -26,7 +26,7 @@ ARTIFACT_SOURCES = (
     "azure",
     "plugin",
 )
-_OTHER = ("containerSet", "suspend", "http", "plugin", "data")
+_OTHER = ("suspend", "http", "plugin", "data")
 
 
 def template_kind(tmpl: Mapping[str, Any]) -> str:

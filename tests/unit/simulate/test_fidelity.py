@@ -121,3 +121,39 @@ def test_inline_templates_run_as_pods_of_no_name():
     m = dag_template([{"name": "a", "inline": {"container": {"image": "alpine"}}}])
     r = run(m, {"a": "Failed"})
     assert r.phase == "Failed" and r.find("a").phase == "Failed"
+
+
+def test_an_exit_code_that_cannot_exist_is_not_asked_of_the_test_s_outputs():
+    # The old advice ("give the task's value in the test's outputs") led to a rejected key.
+    inner = {"name": "inner", "dag": {"tasks": [{"name": "x", "template": "say"}]}}
+    m = steps_template(
+        [
+            [{"name": "nested", "template": "inner"}],
+            [{"name": "after", "template": "say", "when": "{{steps.nested.exitCode}} == 0"}],
+        ],
+        templates=[inner],
+    )
+    with pytest.raises(SimulationError, match="only a pod that ran has an exit code") as err:
+        run(m)
+    assert "outputs" not in str(err.value)
+
+
+def test_a_container_set_is_one_pod_with_a_node_per_container():
+    cset = {
+        "name": "set",
+        "containerSet": {
+            "containers": [
+                {"name": "a", "image": "alpine"},
+                {"name": "b", "image": "alpine", "dependencies": ["a"]},
+            ]
+        },
+    }
+    m = dag_template([{"name": "s", "template": "set"}], templates=[cset])
+    ok = run(m)
+    assert {n.name: (n.type, n.phase) for n in ok.nodes if n.name.startswith("s")} == {
+        "s": ("Pod", "Succeeded"),
+        "s.a": ("Container", "Succeeded"),
+        "s.b": ("Container", "Succeeded"),
+    }
+    failed = run(m, {"s": "Failed"})
+    assert failed.phase == "Failed" and failed.find("s.b").phase == "Failed"
