@@ -29,18 +29,13 @@ from gp.compile.objects import TEMPLATE_KINDS
 from gp.devcluster.build import BuildPaths, default_cache_root
 from gp.devcluster.engine import NODE_LABELS as DEV_NODE_LABELS
 from gp.devcluster.engine_build import EnginePaths
-from gp.devcluster.engine_flags import NODE_NAME
+from gp.devcluster.engine_flags import node_manifest
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate import Scenario, SimulatedRun, simulate, workflow_spec
 from gp.testing.keys import pipeline_tasks
 
-# The labels of the dev cluster's one node (gp/devcluster/engine.py, engine_flags.py).
-NODE_LABELS = {
-    **DEV_NODE_LABELS,
-    "kubernetes.io/hostname": NODE_NAME,
-    "kubernetes.io/os": "linux",
-    "kubernetes.io/arch": "amd64",
-}
+# The labels of the dev cluster's one node.
+NODE_LABELS = node_manifest(DEV_NODE_LABELS)["metadata"]["labels"]
 PIPELINE_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 RESULTS = Path(__file__).resolve().parent / "ARGO_EXAMPLES.md"
 # What the dev cluster cannot give a run: an artifact store or a bucket, a database, a service
@@ -60,6 +55,7 @@ _ELSEWHERE = {
     "secretKeySecret": "a bucket's credentials",
     "volumeClaimTemplates": "a storage provisioner",
     "persistentVolumeClaim": "a PersistentVolumeClaim",
+    "artifactRepositoryRef": "a ConfigMap of artifact repositories",
 }
 
 
@@ -108,7 +104,8 @@ def _needs(doc: Any) -> str:
                     found.extend(
                         f"a node labelled {name}={want}"
                         for name, want in v.items()
-                        if NODE_LABELS.get(name) != want and "{{" not in str(want)
+                        if ("{{" not in str(want) and NODE_LABELS.get(name) != want)
+                        or ("{{" in str(want) and name not in NODE_LABELS)
                     )
                 walk(v, k)
         elif isinstance(value, list):

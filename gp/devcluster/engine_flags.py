@@ -132,6 +132,9 @@ def node_manifest(labels: Mapping[str, str]) -> dict:
                 "kubernetes.io/hostname": NODE_NAME,
                 "kubernetes.io/os": "linux",
                 "kubernetes.io/arch": "amd64",
+                # Deprecated, still set by kubelets, and still selected on (Argo's examples).
+                "beta.kubernetes.io/os": "linux",
+                "beta.kubernetes.io/arch": "amd64",
                 **labels,
             },
             "annotations": {"node.alpha.kubernetes.io/ttl": "0"},

@@ -151,7 +151,9 @@ def outputs_for(
         if value is None:
             value = (p.get("valueFrom") or {}).get("default")
         if value is not None:
-            params.append({"name": name, "value": str(value)})
+            # As argoexec reports them: the declaration (globalName...) with its value.
+            declared = {k: v for k, v in p.items() if k not in ("valueFrom", "value", "default")}
+            params.append({**declared, "name": name, "value": str(value)})
     outputs: dict[str, Any] = {}
     if params:
         outputs["parameters"] = params
@@ -159,7 +161,7 @@ def outputs_for(
         outputs["result"] = given["result"]
     artifacts = [
         {
-            "name": a["name"],
+            **a,
             "path": a.get("path", ""),
             "s3": {**ARTIFACT_REPOSITORY["s3"], "key": f"{location}/{a['name']}.tgz"},
         }

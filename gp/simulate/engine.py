@@ -223,6 +223,15 @@ class Engine:
                 name.rsplit(".", 1)[-1],
             )
         kind = template_kind(tmpl)
+        if tmpl.get("failFast") and (
+            tmpl.get("parallelism") or self.templates.spec.get("parallelism")
+        ):
+            # checkParallelism: with a limit, items start over several passes, and failFast
+            # stops starting them at the first failure: what runs depends on timing.
+            raise NotModelledError(
+                f"template {tmpl.get('name')!r}: failFast with a parallelism limit is not "
+                "modelled (which items start depends on when the others end)"
+            )
         if kind == "pod":
             node = self._execute_pod(name, tmpl, opts)
         elif kind in self.composites:
