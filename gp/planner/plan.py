@@ -161,7 +161,7 @@ class ResourceChange:
     after: dict[str, Any] | None
     resource_version: str | None  # of the live object read, None when there was none
     fields: tuple[FieldDiff, ...] = ()
-    # On replace: the live object that is deleted before ``ref`` is created.
+    # On replace: the live object that is deleted once ``ref`` is created (gp/providers/replacing.py).
     prior_ref: ObjectRef | None = None
     schedule: ScheduleChange | None = None
     # Fields others set by ordinary edits that gp's configuration does not set: server-side
