@@ -60,4 +60,7 @@ OUTPUTS: dict[str, dict[str, dict[str, str]]] = {
     "memoize-simple.yaml": {"world-to-file": {"hello": "world"}},
     "withsequence-nested-result.yaml": {"hello-a": {"result": "2"}, "hello-b": {"result": "1"}},
     "global-outputs.yaml": {"generate": {"hello-param": "hello world"}},
+    "artifact-path-placeholders.yaml": {"head-lines": {"actual-lines-count": "3"}},
+    "container-set-template/outputs-result-workflow.yaml": {"a": {"result": "hi"}},
+    "container-set-template/workspace-workflow.yaml": {"main": {"out": "hi"}},
 }
