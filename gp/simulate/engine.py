@@ -129,19 +129,17 @@ class Engine:
         return done
 
     def _containers(self, pod: SimNode) -> None:
-        """A container set's pod has a node per container (``<pod>.<name>``). The scenario's
-        outcome is the pod's: every container fails with a Failed pod; an Error (the executor
-        failing) leaves them Succeeded, as on the dev cluster."""
+        """The containers of a set end with their pod. The scenario's outcome is the pod's, as
+        the dev cluster ends them: a Failed pod fails its `main` container, or every container
+        when none is named so; an Error (the executor failing) leaves them Succeeded."""
         cset = (pod.template or {}).get("containerSet")
         if not isinstance(cset, dict):
             return
-        for ctr in cset.get("containers") or []:
-            name = f"{pod.name}.{ctr.get('name') or 'main'}"
-            phase = FAILED if pod.phase == FAILED else SUCCEEDED
-            child = SimNode(name, ctr.get("name") or "main", "Container", phase, pod.boundary)
-            child.started = pod.started
-            self.nodes.add(child)
-            self.nodes.add_child(pod.name, name)
+        names = [c.get("name") or "main" for c in cset.get("containers") or []]
+        for name in names:
+            failed = pod.phase == FAILED and ("main" not in names or name == "main")
+            child = self.nodes[f"{pod.name}.{name}"]
+            child.phase, child.started = (FAILED if failed else SUCCEEDED), pod.started
 
     def export(self, tmpl: dict, outputs: dict) -> None:
         """addOutputsToGlobalScope: outputs with a globalName become workflow.outputs.*."""
@@ -265,7 +263,23 @@ class Engine:
             )
             if refused:
                 node.started = self.tick  # Argo started the node, then failed to make its pod
+            else:
+                self._container_nodes(node, tmpl)
         return node
+
+    def _container_nodes(self, pod: SimNode, tmpl: dict) -> None:
+        """container_set_template.go: a node per container of a set, made with the pod, linked
+        as the set's graph (a container without dependencies hangs from the pod)."""
+        cset = tmpl.get("containerSet")
+        if not isinstance(cset, dict):
+            return
+        for ctr in cset.get("containers") or []:
+            name = ctr.get("name") or "main"
+            self.nodes.add(SimNode(f"{pod.name}.{name}", name, "Container", PENDING, pod.name))
+        for ctr in cset.get("containers") or []:
+            child = f"{pod.name}.{ctr.get('name') or 'main'}"
+            for parent in ctr.get("dependencies") or [None]:
+                self.nodes.add_child(f"{pod.name}.{parent}" if parent else pod.name, child)
 
     def _process_retries(self, retry: SimNode, strategy: dict) -> None:
         """operator.go processNodeRetries: the retry node takes its last attempt's phase once

@@ -66,6 +66,14 @@ class Nodes:
     def outbound(self, name: str) -> list[str]:
         """Argo's getOutboundNodes: the nodes a dependent of ``name`` hangs from."""
         node = self.by_name[name]
+        containers = [c for c in node.children if self._container_of(c, name)]
+        if node.type == "Pod" and containers:
+            # A container set's pod: its outbound nodes are its last containers.
+            return [o for c in containers for o in self.outbound(c)]
+        if node.type == "Container":
+            pod = node.boundary or ""
+            inner = [c for c in node.children if self._container_of(c, pod)]
+            return [o for c in inner for o in self.outbound(c)] if inner else [name]
         if node.type in ("Skipped", "Pod"):
             return [name]
         if node.type == "TaskGroup":
@@ -76,6 +84,10 @@ class Nodes:
             # The last child, which is the exit handler when the task has one: Argo's order.
             return [node.children[-1]] if node.children else []
         return [o for out in node.outbound for o in self.outbound(out)]
+
+    def _container_of(self, child: str, pod: str) -> bool:
+        node = self.by_name.get(child)
+        return node is not None and node.type == "Container" and node.boundary == pod
 
     def hooks_fulfilled(self, node: SimNode) -> bool:
         """common.CheckAllHooksFullfilled: a dependency counts as done once its hooks are."""

@@ -157,3 +157,24 @@ def test_a_container_set_is_one_pod_with_a_node_per_container():
     }
     failed = run(m, {"s": "Failed"})
     assert failed.phase == "Failed" and failed.find("s.b").phase == "Failed"
+
+
+def test_a_task_after_a_container_set_hangs_from_its_last_containers():
+    # outputs-result-workflow.yaml on the engine: with the set's pod in Error its `main`
+    # container still Succeeded, the next task (omitted) hangs from it, and the DAG succeeds.
+    group = {"name": "group", "containerSet": {"containers": [{"name": "main", "image": "i"}]}}
+    m = dag_template(
+        [
+            {"name": "a", "template": "group"},
+            {"name": "b", "template": "say", "dependencies": ["a"]},
+        ],
+        templates=[group],
+    )
+    r = run(m, {"a": "Error"})
+    assert (r.find("a").phase, r.find("a.main").phase, r.find("b").phase) == (
+        "Error",
+        "Succeeded",
+        "Omitted",
+    )
+    assert r.phase == "Succeeded"
+    assert run(m, {"a": "Failed"}).find("a.main").phase == "Failed"
