@@ -130,11 +130,14 @@ def render(inputs: Inputs, fmt: str) -> str:
 
 
 def _outcome_key(inputs: Inputs) -> str:
+    # Validate's warnings name a cron's next daylight-saving dates: an entry lasts one day.
+    day = datetime.now(UTC).date().isoformat()
     return outcomes.key(
         inputs.root_dir,
         inputs.var_args,
         dict(inputs.env),
         (inputs.provider, inputs.environment, inputs.target_dir),
+        day,
     )
 
 
@@ -224,13 +227,22 @@ def test(
     return run_tests(compiled.objects, cases, tuple(chosen), pattern)
 
 
+REFERENCE_MODES = ("Strict", "Secure")
+
+
 def engine_backend(module: Module, keep: bool = False) -> TestBackend:
     """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
+    from gp.runs.awareness import template_referencing
     from gp.testing.engine import EngineBackend
 
     provider = provider_for(module)
     # A provider without an engine (the directory provider) says so in ProviderError.
-    return EngineBackend(provider.engine(), provider.target.namespace, keep=keep)
+    engine = provider.engine()
+    # A controller in reference mode runs only Workflows that name an applied template.
+    mode = template_referencing(engine.controller_config())
+    return EngineBackend(
+        engine, provider.target.namespace, keep=keep, by_reference=mode in REFERENCE_MODES
+    )
 
 
 def _block_positions(block: Block):

@@ -22,6 +22,7 @@ from gp.api import arguments as args
 from gp.api import envs
 from gp.api import runs as run_api
 from gp.api import state as state_ops
+from gp.api.backfill import Backfill
 from gp.api.envs import EnvironmentStatus
 from gp.api.plans import ApplyResult, Plan
 from gp.api.runs import Run
@@ -383,6 +384,13 @@ class Stack:
             allow_drift=args.flag("allow_drift", allow_drift),
             annotations=args.strings_of("annotations", annotations),
         )
+
+    def backfill(self, address: str, start: str, end: str) -> Backfill:
+        """The runs the cron at ``address`` would have made from ``start`` (inclusive) to
+        ``end`` (exclusive), ISO 8601 times (with an offset, or read in the cron's zone), and
+        which of them already have a run, as `gp cron backfill` shows them; ``submit`` on the
+        result makes the missing ones."""
+        return Backfill.of(self._run_context, address, start, end)
 
     def runs(
         self, address: str | None = None, *, status: str | None = None, limit: int | None = None

@@ -66,9 +66,11 @@ def key(
     var_args: Sequence[tuple[str, str]],
     env: dict[str, str],
     provider: object = None,
+    day: str = "",
 ) -> str:
     """Every input of a load: ``provider`` is a provider given in place of the module's block
-    (the Python API's ``provider=``), which sets the objects' namespace and the target."""
+    (the Python API's ``provider=``), which sets the objects' namespace and the target; ``day``
+    the date validate's warnings are dated from (a cron's next daylight-saving transitions)."""
     h = hashlib.sha256(_FORMAT)
     for part in (
         __version__,
@@ -77,6 +79,7 @@ def key(
         os.getcwd(),
         repr(tuple(var_args)),
         repr(provider),
+        day,
         repr(sorted((k, v) for k, v in env.items() if k.startswith("GP_VAR_"))),
         _code_fingerprint(),
     ):

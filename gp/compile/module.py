@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from datetime import UTC, date, datetime
 
 from gp.compile.checks import (
     CronTargets,
@@ -22,18 +23,26 @@ from gp.compile.rules import (
     check_workflow_spec,
     workflow_specs,
 )
+from gp.compile.runtime_check import check_runtime, ref_targets
+from gp.compile.sensitive import warn_plain
 from gp.config.model import Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
 
 
-def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
+def compile_all(
+    module: Module, today: date | None = None
+) -> tuple[list[CompiledBlock], list[Diagnostic]]:
+    """Every object compiled and checked. ``today`` dates the warnings about a cron's next
+    daylight-saving transitions (the UTC date now when not given)."""
+    today = today or datetime.now(UTC).date()
     results = [compile_decl(d, module.provider, module.stack) for d in module.objects]
     check_duplicate_objects(results)
     local = TemplateNames.of(results)
     index = TemplateIndex(results)
     unsure = _touched_by_evaluation_errors(module)
     cron_targets = CronTargets(results)
+    run_by_ref = ref_targets(r.manifest for r in results if r.manifest)
     checked: dict[int, ReferenceCheck] = {}
     for r in results:
         if not r.manifest:
@@ -43,15 +52,17 @@ def compile_all(module: Module) -> tuple[list[CompiledBlock], list[Diagnostic]]:
         # So does the reference check: a parameter block that failed would make its uses unknown.
         clean = not any(d.severity == "error" for d in r.ctx.diags)
         check_object_name(r)
+        warn_plain(r.manifest, r.sensitive_paths, r.ctx)
         for spec, path in workflow_specs(r):
             check_workflow_spec(spec, path, r.ctx, local)
+            check_runtime(spec, path, r.ctx, r.kind, r.ref.name, run_by_ref)
             check_scripts(spec, path, r.ctx)
             if clean and r.decl.pos not in unsure:
                 meta = r.manifest.get("metadata") or {}
                 checked[id(r)] = ReferenceCheck(spec, path, r.ctx, r.kind, meta, index)
                 checked[id(r)].run()
         if r.kind == "CronWorkflow":
-            check_cron(r, cron_targets)
+            check_cron(r, cron_targets, today)
         check_ignore_changes(r)
         if clean:
             check_schema(r)

@@ -82,6 +82,41 @@ class Reads:
         return True
 
 
+class MemoryReads(Reads):
+    """A module that exists only in memory: ``files`` (path -> text) are its files, and every
+    folder above them; nothing is read from disk. `gp import --generate-config` loads the
+    configuration it wrote this way before writing it anywhere."""
+
+    def __init__(self, files: dict[Path, str]):
+        super().__init__()
+        self.texts = {Path(p): t for p, t in files.items()}
+        self.folders = {parent for p in self.texts for parent in p.parents}
+
+    def read_bytes(self, path: Path) -> bytes:
+        if Path(path) not in self.texts:
+            raise FileNotFoundError(f"{path} is not part of the module")
+        data = self.texts[Path(path)].encode("utf-8")
+        self.files[str(path)] = digest(data)
+        return data
+
+    def glob(self, folder: Path, pattern: str) -> list[Path]:
+        found = sorted(p for p in self.texts if p.parent == Path(folder) and p.match(pattern))
+        self.listings[(str(folder), pattern)] = tuple(p.name for p in found)
+        return found
+
+    def is_file(self, path: Path) -> bool:
+        return Path(path) in self.texts
+
+    def is_dir(self, path: Path) -> bool:
+        return Path(path) in self.folders
+
+    def resolve(self, path: Path) -> Path:
+        return Path(path)
+
+    def unchanged(self) -> bool:
+        return True  # nothing on disk to change
+
+
 def _answer(test: str, path: Path):
     if test == "is_file":
         return path.is_file()

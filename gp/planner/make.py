@@ -21,6 +21,7 @@ from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.dag import dag_changes
 from gp.planner.diff import field_changes, prepare, without
 from gp.planner.fingerprint import fingerprint
+from gp.planner.masking import parse_marks, seal
 from gp.planner.normalize import strip_server_fields
 from gp.planner.overrides import keep_overrides
 from gp.planner.ownership import describe, not_ours, read_refs, without_marks
@@ -173,9 +174,11 @@ class _Planner:
             if self.as_left(obj, entry.applied):
                 continue
             ignore = self.ignore_paths(address)
-            applied = without(prepare(entry.applied), ignore)
+            # The record keeps sensitive values as fingerprints: compare the live object's so.
+            marks = parse_marks(entry.sensitive_paths)
+            applied = without(prepare(seal(entry.applied, marks)), ignore)
             now = project(
-                without(prepare(obj.manifest), ignore),
+                without(prepare(seal(obj.manifest, marks)), ignore),
                 widen(applied, obj.foreign) if obj.foreign else applied,
             )
             fields = field_changes(applied, now)

@@ -19,7 +19,7 @@ class Action(str, Enum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
-    REPLACE = "replace"  # delete then create
+    REPLACE = "replace"  # a new name or namespace: create the new object, then delete the old
     NOOP = "no-op"
     # A `removed` block with `destroy = false` (or `gp state rm`): the object stays where it is,
     # without gp's ownership marks, and leaves the record (Terraform's "forget").
@@ -160,11 +160,13 @@ class FieldDiff:
 
 @dataclass(frozen=True)
 class SchedulePreview:
-    """A cron's schedules and zone with its next run times (ISO 8601, in that zone)."""
+    """A cron's schedules and zone with its next run times (ISO 8601, in that zone), and what
+    the controller does on the zone's next daylight-saving transition when that matters."""
 
     schedules: tuple[str, ...]
     timezone: str
     next_runs: tuple[str, ...]
+    transition: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ class ResourceChange:
     after: dict[str, Any] | None
     resource_version: str | None  # of the live object read, None when there was none
     fields: tuple[FieldDiff, ...] = ()
-    # On replace: the live object that is deleted before ``ref`` is created.
+    # On replace: the live object that is deleted once ``ref`` is created (gp/providers/replacing.py).
     prior_ref: ObjectRef | None = None
     schedule: ScheduleChange | None = None
     # Fields others set by ordinary edits that gp's configuration does not set: server-side
@@ -292,6 +294,10 @@ class RunImpact:
     address: str
     running: tuple[str, ...] = ()  # names of runs in progress
     crons: tuple[CronUse, ...] = ()
+    # The controller's workflowRestrictions.templateReferencing: "Strict", "Secure", "" (not
+    # set), None when gp could not read workflow-controller-configmap. Under Secure a run in
+    # progress errors once its template changes (argo #13850).
+    referencing: str | None = ""
 
 
 @dataclass(frozen=True)

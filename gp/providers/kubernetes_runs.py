@@ -24,6 +24,9 @@ WORKFLOWS = "workflows"
 MERGE_PATCH = "application/merge-patch+json"
 WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 _WATCH_WINDOW_S = 30
+CONTROLLER_CONFIGMAP = "workflow-controller-configmap"
+# Where Argo's installs put the controller (the quick start, the Helm chart's usual namespace).
+CONTROLLER_NAMESPACES = ("argo", "argo-workflows")
 # A followed log may stay silent while its container works; a day is "no timeout".
 _FOLLOW_READ_S = 86400
 
@@ -179,6 +182,26 @@ class KubeEngine:
             if exc.code == 404:
                 return []
             raise
+
+    # -- the controller ----------------------------------------------------------------
+
+    def controller_config(self, namespaces: tuple[str, ...] = CONTROLLER_NAMESPACES) -> dict | None:
+        """The data of Argo's workflow-controller-configmap, from the first of ``namespaces``
+        that has one and lets us read it; None when none does (not installed there, or RBAC
+        forbids reading it: gp asks, it never needs to)."""
+        for ns in namespaces:
+            try:
+                cm = self.core.read_namespaced_config_map(CONTROLLER_CONFIGMAP, ns)
+            except ApiException as exc:
+                if exc.status in (401, 403, 404):
+                    continue
+                raise ApiFailure(
+                    f"reading {ns}/{CONTROLLER_CONFIGMAP}", int(exc.status or 0), error_status(exc)
+                ) from exc
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise self.kube._unreachable(exc) from exc
+            return dict(cm.data or {})
+        return None
 
     # -- pods and logs ------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
+from gp.planner.masking import parse_marks, seal
 from gp.planner.normalize import strip_server_fields
 from gp.planner.overrides import override_from_dict, override_to_dict
 from gp.planner.plan import (
@@ -59,7 +60,8 @@ def _entry_to_json(address: str, entry: RecordEntry) -> dict[str, Any]:
         "kind": entry.ref.kind,
         "namespace": entry.ref.namespace,
         "name": entry.ref.name,
-        "applied": entry.applied,
+        # A sensitive value is never stored: its fingerprint is (enough to see drift).
+        "applied": seal(entry.applied, parse_marks(entry.sensitive_paths)),
         **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
         **({"applied_at": entry.applied_at} if entry.applied_at else {}),
     }

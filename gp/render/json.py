@@ -70,7 +70,12 @@ def _masked(value: Any, marks: Sequence[Path], secrets: Sequence[str]) -> Any:
 def _preview(p: SchedulePreview | None) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
+    return {
+        "schedules": list(p.schedules),
+        "timezone": p.timezone,
+        "next_runs": list(p.next_runs),
+        "transition": list(p.transition),
+    }
 
 
 def _dag(c: DagChange, secrets: Sequence[str]) -> dict[str, Any]:

@@ -41,11 +41,21 @@ def impact_lines(impact: RunImpact, quote: Quote = _as_is) -> list[str]:
     n = len(impact.running)
     address = quote(impact.address)
     if n:
-        out.append(
-            f"{address}: {n} run{'s' if n != 1 else ''} in progress "
-            f"({_names(impact.running, quote)}) keep{'s' if n == 1 else ''} the spec "
-            f"{'it' if n == 1 else 'they'} started with"
-        )
+        running = _names(impact.running, quote)
+        runs = f"{address}: {n} run{'s' if n != 1 else ''} in progress ({running})"
+        keep = f"keep{'s' if n == 1 else ''} the spec {'it' if n == 1 else 'they'} started with"
+        if impact.referencing == "Secure":
+            out.append(
+                f"{runs} will end in Error: the controller's templateReferencing is Secure, "
+                "which fails a run whose template changes while it runs (argo #13850)"
+            )
+        elif impact.referencing is None:
+            out.append(
+                f"{runs} {keep}, unless the controller's templateReferencing is Secure "
+                "(gp could not read workflow-controller-configmap): then they end in Error"
+            )
+        else:
+            out.append(f"{runs} {keep}")
     for use in impact.crons:
         out.append(f"{address}: run by the CronWorkflow {_cron(use, quote)}")
     return out
@@ -60,6 +70,7 @@ def runs_json(plan: PlanData) -> list[dict[str, Any]]:
         {
             "address": r.address,
             "running": list(r.running),
+            "referencing": r.referencing,
             "crons": [
                 {
                     "namespace": c.namespace,

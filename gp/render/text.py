@@ -23,7 +23,7 @@ LEGEND = {
     Action.CREATE: "create",
     Action.UPDATE: "update in-place",
     Action.DELETE: "destroy",
-    Action.REPLACE: "destroy and then create replacement",
+    Action.REPLACE: "create replacement and then destroy",
     Action.FORGET: "forget (no longer managed; the object stays)",
 }
 NO_CHANGES = "No changes. Your pipelines match the configuration."

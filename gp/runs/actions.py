@@ -56,6 +56,8 @@ class RunsEngine(Protocol):
 
     def follow_pod_log(self, namespace: str, pod: str, container: str) -> Any: ...
 
+    def controller_config(self) -> dict | None: ...
+
 
 @dataclass(frozen=True)
 class RunContext:
@@ -191,6 +193,16 @@ def _origin(ctx: RunContext, obj: CompiledObject, live_reason: str | None = None
     return Origin(
         ctx.stack, obj.address, ctx.who, version_of(applied, ctx.inputs_hash, ctx.commit())
     )
+
+
+def namespace_of(ctx: RunContext, obj: CompiledObject) -> str:
+    """Where ``obj`` and its runs are."""
+    return _namespace(ctx, obj)
+
+
+def origin_of(ctx: RunContext, obj: CompiledObject) -> Origin:
+    """The marks a run of ``obj`` carries: stack, address, who, the applied version."""
+    return _origin(ctx, obj)
 
 
 def submit(

@@ -19,13 +19,14 @@ from gp.config import ast
 from gp.config.decls import Decl, attr_map, check_allowed, gather_tests
 from gp.config.evaluator import Evaluator
 from gp.config.expansion import expand
+from gp.config.fmt import TEST_SUFFIX
 from gp.config.instance import ModuleInstance
 from gp.config.parse import parse_files
 from gp.config.session import LoadSession, at
 from gp.errors import ConfigError, Diagnostic, DiagnosticsError, SourcePos
 from gp.simulate.model import NODE_PHASES, OUTCOME_PHASES, WORKFLOW_PHASES
 
-TEST_GLOB = "*.gptest.hcl"
+TEST_GLOB = f"*{TEST_SUFFIX}"
 _TEST_ATTRS = ("pipeline", "arguments", "outcomes", "outputs", "for_each", "count")
 _EXPECT_ATTRS = ("phase", "tasks", "order")
 
@@ -56,10 +57,17 @@ def test_files(root_dir: Path) -> list[Path]:
 
 
 def load_tests(root_dir: Path, cache_dir: Path | None = None) -> list[TestCase]:
-    """Every test of the module's test files; raises DiagnosticsError listing every problem."""
+    """Every test of the module's test files; raises DiagnosticsError listing every problem,
+    and ConfigError when there is no test at all (a run of nothing is not a pass)."""
     cases: list[TestCase] = []
     diags: list[Diagnostic] = []
-    for path in test_files(Path(root_dir)):
+    paths = test_files(Path(root_dir))
+    if not paths:
+        raise ConfigError(
+            f"no tests: gp test looked for {TEST_GLOB} files in {root_dir} and "
+            f"{Path(root_dir) / 'tests'} and found none"
+        )
+    for path in paths:
         try:
             files = parse_files([path], cache_dir)
         except DiagnosticsError as e:
@@ -75,6 +83,11 @@ def load_tests(root_dir: Path, cache_dir: Path | None = None) -> list[TestCase]:
     diags.extend(_duplicates(cases, Path(root_dir)))
     if diags:
         raise DiagnosticsError(diags)
+    if not cases:
+        raise ConfigError(
+            f"no tests: {', '.join(str(p) for p in paths)} declare no test block",
+            SourcePos(str(paths[0]), 1, 1),
+        )
     return cases
 
 

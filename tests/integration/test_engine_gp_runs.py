@@ -239,6 +239,7 @@ def test_the_plan_knows_runs_in_progress_and_crons(applied, gp, runs, cluster, m
         {
             "address": ADDR,
             "running": [name],
+            "referencing": "",  # the dev cluster's controller is not in reference mode
             "crons": [
                 {
                     "namespace": runs.ns,

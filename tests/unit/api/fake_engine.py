@@ -216,6 +216,10 @@ class FakeEngine:
     def get_object(self, kind: str, namespace: str | None, name: str) -> dict | None:
         return copy.deepcopy(self.objects.get((kind, namespace, name)))
 
+    def controller_config(self) -> dict | None:
+        """A controller with its default configuration (no workflow-controller-configmap keys)."""
+        return {}
+
     def list_objects(self, kind: str, namespace: str | None) -> list[dict]:
         return [
             copy.deepcopy(o)

@@ -52,7 +52,7 @@ Object actions are indicated with the following symbols:
   + create
   ~ update in-place
   - destroy
--/+ destroy and then create replacement
+-/+ create replacement and then destroy
 
 gp will perform the following actions:
 
