@@ -153,7 +153,7 @@ CASES = [
     (
         "step-name-length",
         step(name="s" * 129) + '\n  entrypoint = "main"',
-        "is 129 characters long; Argo allows at most 128",
+        "is 129 characters, longer than Argo's 128 characters",
         "must be no more than 128 characters",
     ),
 ]
