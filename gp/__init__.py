@@ -34,6 +34,7 @@ _EXPORTS = {
     "TestResults": "gp.api.views",
     "StackState": "gp.api.views",
     "Run": "gp.api.runs",
+    "Backfill": "gp.api.backfill",
     "Node": "gp.runs.model",
     "LogLine": "gp.runs.logs",
     "Diagnostic": "gp.errors",
@@ -56,6 +57,7 @@ _EXPORTS = {
 __all__ = [
     "ApplyError",
     "ApplyResult",
+    "Backfill",
     "Change",
     "CompileError",
     "ConfigError",
@@ -89,6 +91,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from gp.api.backfill import Backfill as Backfill
     from gp.api.plans import ApplyResult as ApplyResult
     from gp.api.plans import Change as Change
     from gp.api.plans import FieldChange as FieldChange

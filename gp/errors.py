@@ -149,8 +149,12 @@ class LockError(ProviderError):
 
 class RunError(GPError):
     """A run that cannot be submitted, stopped or resubmitted as asked (parameters, drift, a
-    pipeline or task not declared, a run already ended), a run not found, or a wait that timed
-    out."""
+    pipeline or task not declared, a run already ended, a run of another stack), a run not
+    found, or a wait that timed out."""
+
+
+class RunNotFoundError(RunError):
+    """No run of that name where it was looked for."""
 
 
 @dataclass(frozen=True)

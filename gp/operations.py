@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     # the compiler or the Argo schema, and an offline command never loads a client.
     from gp.cache.blocks import Blocks
     from gp.compile.objects import CompiledObject
-    from gp.config.model import Block, Module, ProviderConfig
+    from gp.config.model import Module, ProviderConfig
     from gp.config.reads import Reads
     from gp.planner.applied import ApplyReport
     from gp.planner.plan import Mode, PlanData
@@ -80,15 +80,9 @@ def load(
     reads: Reads | None = None,
     blocks: Blocks | None = None,
 ) -> Module:
-    """The module evaluated; with ``blocks``, object blocks whose inputs did not change since an
-    earlier load are not evaluated again (``gp.cache.blocks``)."""
-    from gp.compile.compiler import compile_decl, compile_object
+    """The module evaluated (object blocks whose inputs did not change: from ``blocks``)."""
+    from gp.compile import compile_object
     from gp.config import load_module
-
-    def compile_ref(decl, provider, stack):  # `x.manifest` and references to objects
-        if blocks is None:
-            return compile_object(decl, provider, stack)
-        return compile_object(decl, provider, stack, blocks.compiler(compile_decl))
 
     module = load_module(
         inputs.root_dir,
@@ -97,7 +91,7 @@ def load(
             ("file" if kind == "var-file" else "var", value) for kind, value in inputs.var_args
         ],
         env=inputs.env,
-        compile_object=compile_ref,
+        compile_object=blocks.object_compiler() if blocks is not None else compile_object,
         cache_dir=inputs.cache_dir,
         reads=reads,
         environment=inputs.environment,
@@ -109,9 +103,10 @@ def load(
     return module
 
 
-def compile_inputs(inputs: Inputs) -> CompiledStack:
-    """The module's objects; raises DiagnosticsError listing every problem."""
-    outcome = _outcome(inputs)
+def compile_inputs(inputs: Inputs, reads: Reads | None = None) -> CompiledStack:
+    """The module's objects; raises DiagnosticsError listing every problem. ``reads`` is
+    given what the load read (files, listings, tests), to watch them for changes."""
+    outcome = _outcome(inputs, reads)
     return CompiledStack(outcome.module, outcome.objects)
 
 
@@ -121,13 +116,10 @@ def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
     cached = outcomes.lookup(inputs.cache_dir, digest)
     if cached is not None:
         return cached.count, list(cached.diagnostics)
-    from gp.cache.blocks import Blocks
     from gp.config.reads import Reads
 
-    reads, blocks = Reads(), Blocks(inputs.cache_dir)
-    module = load(inputs, partial=True, reads=reads, blocks=blocks)
-    results, count, diagnostics = _checked(module, blocks)
-    blocks.release()
+    reads = Reads()
+    module, results, count, diagnostics = _checked(inputs, reads)
     if not module.diagnostics and not any(d.severity == "error" for d in diagnostics):
         _store(inputs, digest, reads, module, results, count, diagnostics)
     return count, diagnostics
@@ -146,30 +138,30 @@ def render(inputs: Inputs, fmt: str) -> str:
 
 
 def _outcome_key(inputs: Inputs) -> str:
+    # Validate's warnings name a cron's next daylight-saving dates: an entry lasts one day.
+    day = datetime.now(UTC).date().isoformat()
     return outcomes.key(
         inputs.root_dir,
         inputs.var_args,
         dict(inputs.env),
         (inputs.provider, inputs.environment, inputs.target_dir),
+        day,
     )
 
 
-def _outcome(inputs: Inputs) -> outcomes.Outcome:
+def _outcome(inputs: Inputs, seen: Reads | None = None) -> outcomes.Outcome:
     """Load and compile, or the cached outcome of the same inputs. The load is partial so that
     a clean one serves validate too; with errors it raises what a full load raises."""
     digest = _outcome_key(inputs)
     cached = outcomes.lookup(inputs.cache_dir, digest)
     if cached is not None:
+        if seen is not None and cached.reads is not None:
+            seen.update(cached.reads)
         return cached.outcome()
-    from gp.cache.blocks import Blocks
     from gp.config.reads import Reads
 
-    reads, blocks = Reads(), Blocks(inputs.cache_dir)
-    module = load(inputs, partial=True, reads=reads, blocks=blocks)
-    if module.diagnostics:
-        raise DiagnosticsError(list(module.diagnostics))
-    results, count, diagnostics = _checked(module, blocks)
-    blocks.release()
+    reads = Reads() if seen is None else seen
+    module, results, count, diagnostics = _checked(inputs, reads, strict=True)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         raise DiagnosticsError(errors)
@@ -185,10 +177,8 @@ def _store(
     count: int,
     diagnostics: list[Diagnostic],
 ) -> outcomes.Outcome:
-    import dataclasses
-
     outcome = outcomes.Outcome(
-        dataclasses.replace(module, objects=[]),
+        replace(module, objects=[]),
         count,
         tuple(r.to_object() for r in results),
         tuple(diagnostics),
@@ -197,15 +187,19 @@ def _store(
     return outcome
 
 
-def _checked(module: Module, memo: Blocks | None = None) -> tuple[list, int, list[Diagnostic]]:
-    """The compile results, the object count and validate's diagnostics (``compile.module.
-    checked``), with ``memo``'s compilations and findings where it has them."""
-    from gp.compile.compiler import compile_decl
+def _checked(inputs: Inputs, reads: Reads, strict: bool = False) -> tuple[Module, list, int, list]:
+    """The module loaded (``strict``: raising its errors) and ``compile.module.checked``, with
+    what the block memo (``gp.cache.blocks``) kept of earlier loads."""
+    from gp.cache.blocks import Blocks
     from gp.compile.module import checked
 
-    if memo is not None and memo.store is not None:
-        return checked(module, memo.compiler(compile_decl), memo.checks)
-    return checked(module)
+    blocks = Blocks(inputs.cache_dir)
+    module = load(inputs, partial=True, reads=reads, blocks=blocks)
+    if strict and module.diagnostics:
+        raise DiagnosticsError(list(module.diagnostics))
+    found = checked(module, blocks.compiler(), blocks.checks) if blocks.store else checked(module)
+    blocks.release()  # the load's graph refers back to it: let go of what it kept
+    return (module, *found)
 
 
 def test(
@@ -214,33 +208,38 @@ def test(
     pattern: str | None = None,
     backends: Sequence[TestBackend] | None = None,
     engine: bool = False,
+    keep_workflows: bool = False,
 ) -> TestReport:
     """`gp test`: the module's `*.gptest.hcl` tests, run on ``backends`` (the simulator when
-    None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target;
-    raises DiagnosticsError for errors in the module or its test files."""
+    None) and, with ``engine``, also on the Argo engine of the module's Kubernetes target
+    (each test's Workflow deleted once read, unless ``keep_workflows``); raises
+    DiagnosticsError for errors in the module or its test files."""
     from gp.testing import SimulatorBackend, load_tests, run_tests
 
     compiled = compile_inputs(inputs)
     cases = load_tests(inputs.root_dir, cache_dir=inputs.cache_dir)
     chosen = list(backends or (SimulatorBackend(),))
     if engine:
-        chosen.append(engine_backend(compiled.module))
+        chosen.append(engine_backend(compiled.module, keep_workflows))
     return run_tests(compiled.objects, cases, tuple(chosen), pattern)
 
 
-def engine_backend(module: Module) -> TestBackend:
+REFERENCE_MODES = ("Strict", "Secure")
+
+
+def engine_backend(module: Module, keep: bool = False) -> TestBackend:
     """The tests' engine backend: runs in the provider's namespace, through its runs engine."""
+    from gp.runs.awareness import template_referencing
     from gp.testing.engine import EngineBackend
 
     provider = provider_for(module)
     # A provider without an engine (the directory provider) says so in ProviderError.
-    return EngineBackend(provider.engine(), provider.target.namespace)
-
-
-def _block_positions(block: Block):
-    yield block.pos
-    for child in block.blocks:
-        yield from _block_positions(child)
+    engine = provider.engine()
+    # A controller in reference mode runs only Workflows that name an applied template.
+    mode = template_referencing(engine.controller_config())
+    return EngineBackend(
+        engine, provider.target.namespace, keep=keep, by_reference=mode in REFERENCE_MODES
+    )
 
 
 def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
@@ -269,9 +268,8 @@ def plan(
     now: datetime | None = None,
     parallelism: int = 10,
 ) -> PlanData:
-    """Read the target and diff (``mode`` None: a normal plan); the server confirms the
-    updates ``parallelism`` at a time. The caller holds the stack's lock around plan and
-    apply."""
+    """Read the target and diff (``mode`` None: a normal plan), the server confirming updates
+    ``parallelism`` at a time. The caller holds the stack's lock around plan and apply."""
     from gp.external.git import git_commit
     from gp.planner import make_plan
     from gp.planner.plan import Mode
@@ -319,8 +317,7 @@ def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
 
 
 def with_runs(plan: PlanData, provider: Provider) -> PlanData:
-    """The plan with the runs and crons of each template it changes or deletes
-    (gp/runs/awareness.py), through the provider's engine when it has one."""
+    """The plan with the runs and crons of the templates it changes (gp/runs/awareness.py)."""
     from gp.planner.plan import Action
 
     if not any(c.action in (Action.UPDATE, Action.DELETE, Action.REPLACE) for c in plan.changes):

@@ -2,14 +2,19 @@
 """Keep one gp plan comment on a pull request: create it, update it on each push, and when
 the plan has no changes any more, delete it (--on-empty delete) or say so (--on-empty note).
 
-The comment is found by a hidden marker (an HTML comment naming the module directory), so
-each module has its own comment and a push never adds another one. Only the standard library;
-the GitHub API calls go through one ``Transport`` function, which the tests replace.
+The comment is found by a hidden marker (an HTML comment naming the module directory) and
+its author (the token's own login), so each module has its own comment, a push never adds
+another one, and a person's comment that quotes the marker is never edited or deleted. Only the
+standard library; the GitHub API calls go through one ``Transport`` function, which the tests
+replace.
 
     python3 pr_comment.py --repo OWNER/NAME --pr 42 --body-file plan.md --changes true \\
-        --key pipelines [--on-empty note|delete]
+        --key pipelines [--on-empty note|delete] [--author LOGIN]
 
 GITHUB_TOKEN (or GH_TOKEN) authenticates; GITHUB_API_URL overrides https://api.github.com.
+The author is the token's login (GET /user); the Actions token may not read it, and then its
+comments' author, github-actions[bot], is assumed: --author names another (a GitHub App's
+"NAME[bot]").
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -26,10 +33,23 @@ from typing import Any
 Transport = Callable[[str, str, dict | None], "tuple[int, Any]"]
 LIMIT = 65_536
 NO_CHANGES = "**No changes.** The pipelines match the configuration of this pull request."
+# Who posts with the GITHUB_TOKEN of a GitHub Actions run (that token cannot read GET /user).
+ACTIONS_LOGIN = "github-actions[bot]"
 
 
 def marker(key: str) -> str:
-    return f"<!-- gp-plan-comment: {key} -->"
+    """The hidden HTML comment naming the key; a key cannot end it early ("-->")."""
+    safe = re.sub(r"[<>&%\x00-\x1f\x7f]", lambda m: f"%{ord(m.group()):02X}", key)
+    return f"<!-- gp-plan-comment: {safe} -->"
+
+
+def whoami(call: Transport) -> str:
+    """The token's own login, or the Actions token's comment author when it may not say."""
+    try:
+        status, user = call("GET", "/user", None)
+    except urllib.error.HTTPError:
+        return ACTIONS_LOGIN
+    return str((user or {}).get("login") or ACTIONS_LOGIN) if status == 200 else ACTIONS_LOGIN
 
 
 def github(token: str, api: str = "https://api.github.com") -> Transport:
@@ -53,15 +73,18 @@ def github(token: str, api: str = "https://api.github.com") -> Transport:
     return call
 
 
-def find_comment(call: Transport, repo: str, pr: int, key: str) -> dict | None:
-    """The comment carrying the marker, through every page of the pull request's comments."""
+def find_comment(call: Transport, repo: str, pr: int, key: str, author: str) -> dict | None:
+    """Our comment: the one that starts with the marker and was written by ``author``, through
+    every page of the pull request's comments."""
     page = 1
     while True:
         _, comments = call(
             "GET", f"/repos/{repo}/issues/{pr}/comments?per_page=100&page={page}", None
         )
         for comment in comments or []:
-            if marker(key) in (comment.get("body") or ""):
+            if (comment.get("user") or {}).get("login") == author and (
+                comment.get("body") or ""
+            ).startswith(marker(key)):
                 return comment
         if not comments or len(comments) < 100:
             return None
@@ -85,9 +108,11 @@ def sync(
     plan_md: str,
     changes: bool,
     on_empty: str = "note",
+    author: str | None = None,
 ) -> str:
-    """Make the pull request's gp comment match the plan; returns what it did."""
-    existing = find_comment(call, repo, pr, key)
+    """Make the pull request's gp comment match the plan; returns what it did. ``author``:
+    whose comment is ours (None: the token's own login)."""
+    existing = find_comment(call, repo, pr, key, author or whoami(call))
     if not changes:
         if existing is None:
             return "nothing"  # no changes, and none were ever reported: stay quiet
@@ -113,6 +138,7 @@ def main(argv: list | None = None) -> int:
     ap.add_argument("--changes", choices=["true", "false"], required=True)
     ap.add_argument("--key", default="default", help="one comment per key (the module directory)")
     ap.add_argument("--on-empty", choices=["note", "delete"], default="note")
+    ap.add_argument("--author", help="the login our comments carry (default: the token's)")
     args = ap.parse_args(argv)
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     if not token:
@@ -121,7 +147,16 @@ def main(argv: list | None = None) -> int:
     with open(args.body_file, encoding="utf-8") as f:
         plan_md = f.read()
     call = github(token, os.environ.get("GITHUB_API_URL", "https://api.github.com"))
-    did = sync(call, args.repo, args.pr, args.key, plan_md, args.changes == "true", args.on_empty)
+    did = sync(
+        call,
+        args.repo,
+        args.pr,
+        args.key,
+        plan_md,
+        args.changes == "true",
+        args.on_empty,
+        args.author,
+    )
     print(f"gp plan comment: {did}")
     return 0
 

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gp import operations
+from gp.api import arguments as args
 from gp.api.plans import Plan
-from gp.api.session import Session, chosen_targets
+from gp.api.session import Session
 from gp.environments.loading import any_module, check_targets, for_env
 from gp.environments.promote import promoting
 from gp.environments.status import EnvironmentStatus, statuses
@@ -60,7 +61,7 @@ def plans(
     """A plan of every environment, each under its own lock; an environment that cannot be
     planned (unreachable, say) gives its error instead."""
     mode = Mode.of(destroy=destroy, refresh_only=refresh_only)
-    chosen = chosen_targets(None, targets)
+    chosen = args.targets(None, targets)
     names = environment_names(inputs)
     if not names:
         raise GPError("--all-envs: this module declares no environments")

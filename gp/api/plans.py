@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gp import operations
+from gp.errors import PlanError
 
 if TYPE_CHECKING:
     # Imported where used: a plan printed as text never loads the JSON, HTML or plan-file code.
@@ -168,14 +169,14 @@ class Plan:
         try:
             target.write_text(self.to_json(), encoding="utf-8")
         except OSError as exc:
-            from gp.errors import PlanError
-
             raise PlanError(f"{target}: cannot write the plan: {exc.strerror or exc}") from exc
         return target
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Plan:
         """A plan saved by ``save`` or `gp plan --out`; raises gp.PlanError naming the file."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise PlanError(f"a plan file's path is a str or os.PathLike, not {path!r}")
         return cls(operations.read_plan_file(Path(path)))
 
     def render(self, fmt: str = "text", *, verbose: bool = False, color: bool = False) -> str:

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, closing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from gp.api import arguments as args
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
 from gp.runs import actions as runs_api
@@ -73,7 +74,15 @@ def _secrets(ctx: RunContext) -> tuple[str, ...]:
 def _strings(values: Mapping[str, Any]) -> dict[str, str]:
     """Parameter values as Argo takes them: a value that is not a string as its JSON, as
     `gp run --param-file` reads one (3, true, ["a"])."""
-    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+    out = {}
+    for key, value in values.items():
+        try:
+            out[key] = value if isinstance(value, str) else json.dumps(value)
+        except (TypeError, ValueError) as exc:
+            from gp.errors import RunError
+
+            raise RunError(f"parameter {key!r}: {exc}; give a string or a JSON value") from None
+    return out
 
 
 def masked(snapshot: RunSnapshot, secrets: Sequence[str]) -> RunSnapshot:
@@ -201,6 +210,8 @@ class Run:
         """This run, re-read, now and after each change until it ends (`gp watch` draws each);
         the last one yielded is done. Raises gp.RunError when ``timeout`` seconds pass first
         (the run goes on)."""
+        if timeout is not None:
+            timeout = args.seconds("timeout", timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._open() as ctx, closing(runs_api.watch(ctx, self.ident)) as changes:
             for snapshot in changes:
@@ -223,6 +234,8 @@ class Run:
     def wait(self, timeout: float | None = None) -> str:
         """Wait for the run to end; returns "Succeeded", "Failed" or "Error". Raises
         gp.RunError when ``timeout`` seconds pass first (the run goes on)."""
+        if timeout is not None:
+            args.seconds("timeout", timeout)
         if self.done:
             return self.phase
         return self._follow(None, timeout)
@@ -241,6 +254,7 @@ class Run:
     def logs(self, task: str | None = None) -> str:
         """The main containers' logs so far, in time order: of ``task`` only, or of every task
         with each line prefixed by its task. Masked."""
+        task = args.optional_text("task", task)
         shown = [ln.text if task else f"{ln.task}: {ln.text}" for ln in self.log_lines(task)]
         return "\n".join(shown) + ("\n" if shown else "")
 
@@ -251,6 +265,7 @@ class Run:
         A task the run does not have raises gp.RunError (on the first line asked for)."""
         from gp.runs import logs as runs_logs
 
+        task = args.optional_text("task", task)
         with self._open() as ctx:
             read = runs_logs.follow if follow else runs_logs.logs
             for line in read(ctx, self.ident, task):
@@ -263,6 +278,7 @@ class Run:
     def stop(self, terminate: bool = False) -> Run:
         """Stop the run (exit handlers still run), or terminate it; returns itself, re-read.
         Raises gp.RunError when it has already ended."""
+        terminate = args.flag("terminate", terminate)
         with self._open() as ctx:
             self._run = runs_api.stop(ctx, self.ident, terminate)
         return self
@@ -289,8 +305,8 @@ class Run:
             made = runs_api.resubmit(
                 ctx,
                 self.ident,
-                _strings({**dict(parameters or {}), **params}),
-                allow_drift=allow_drift,
+                _strings({**dict(args.mapping("parameters", parameters)), **params}),
+                allow_drift=args.flag("allow_drift", allow_drift),
             )
             return Run(self._open, made, _secrets(ctx))
 

@@ -8,24 +8,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from gp import operations
+from gp.api import arguments as args
 from gp.api.plans import ApplyResult, Plan
 from gp.errors import ApplyError, PlanError, StalePlanError
 from gp.planner.applied import ApplyReport
 from gp.planner.overrides import override_plan
 from gp.planner.plan import Mode, PlanData, Target
-from gp.planner.targets import address_problem
 from gp.providers.base import Interrupted, Progress, Provider, StackLock
 
 __all__ = ["Session"]
-
-
-def chosen_targets(target: str | None, targets: Sequence[str]) -> tuple[str, ...]:
-    chosen = tuple(targets) + ((target,) if target else ())
-    for address in chosen:
-        problem = address_problem(address)
-        if problem:
-            raise PlanError(f"target {address}: {problem}")
-    return chosen
 
 
 def check_plan_applies(
@@ -64,6 +55,13 @@ def describe_target(target: Target) -> str:
     return f"{target.provider} {where} (namespace {target.namespace})"
 
 
+def plan_mode(destroy: object, refresh_only: object) -> Mode:
+    """The plan's mode from the keywords, each checked to be a bool."""
+    return Mode.of(
+        destroy=args.flag("destroy", destroy), refresh_only=args.flag("refresh_only", refresh_only)
+    )
+
+
 class Session:
     """The stack's lock, held (``Stack.lock``): plans made and applied under it."""
 
@@ -96,12 +94,13 @@ class Session:
     ) -> Plan:
         """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
         and it is not checked again."""
-        mode, chosen = (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            chosen_targets(target, targets),
-        )
+        mode, chosen = plan_mode(destroy, refresh_only), args.targets(target, targets)
         raw = operations.plan(
-            self.compiled, self.provider, mode=mode, targets=chosen, parallelism=parallelism
+            self.compiled,
+            self.provider,
+            mode=mode,
+            targets=chosen,
+            parallelism=args.positive("parallelism", parallelism),
         )
         self._made.append(raw)
         return Plan(raw, self.sensitive)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -19,15 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gp import operations
+from gp.api import arguments as args
 from gp.api.plans import ApplyResult, Plan
-from gp.api.session import Session, chosen_targets
+from gp.api.session import Session, plan_mode
 from gp.api.stack_runs import StackRuns
 from gp.environments.loading import check_targets
 from gp.environments.loading import validate as validate_all
 from gp.errors import GPError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import Mode
 
 if TYPE_CHECKING:
     # Imported where used: `gp plan` never loads the runs, environments, views or graphs.
@@ -39,25 +38,11 @@ if TYPE_CHECKING:
 __all__ = ["Session", "Stack"]  # Session lives in gp/api/session.py
 
 
-def _var_args(
-    vars: Mapping[str, Any] | None, var_files: Sequence[str | os.PathLike[str]]
-) -> tuple[tuple[str, str], ...]:
-    """As the command line gives them: files first, then values (which win). A value that is
-    not a string is written as its HCL (JSON) literal: 3, true, ["a"], {"k" = "v"}."""
-    out = [("var-file", os.fspath(f)) for f in var_files]
-    for name, value in (vars or {}).items():
-        text = value if isinstance(value, str) else json.dumps(value)
-        out.append(("var", f"{name}={text}"))
-    return tuple(out)
-
-
-def _environment(
-    env: str | Mapping[str, str] | None, environ: Mapping[str, str] | None
-) -> tuple[str | None, dict[str, str]]:
+def _environment(env: object, environ: object) -> tuple[str | None, dict[str, str]]:
     """(environment name, process environment); a mapping as ``env`` is what it meant before."""
     if env is not None and not isinstance(env, str):
-        return None, dict(env)
-    return env, dict(os.environ if environ is None else environ)
+        return None, dict(args.strings_of("env", env))
+    return env, dict(os.environ if environ is None else args.strings_of("environ", environ))
 
 
 class Stack(StackRuns):
@@ -85,20 +70,21 @@ class Stack(StackRuns):
     ) -> None:
         override = None
         if provider is not None:
-            if len(provider) != 1:
+            if not isinstance(provider, Mapping) or len(provider) != 1:
                 raise GPError(
                     'provider= takes one provider: {"kubernetes": {...}} or {"directory": {...}}'
                 )
             [(kind, settings)] = provider.items()
+            args.mapping(f"provider's {kind} settings", settings)
             from gp.config.loader import provider_override  # the loader is heavy; only here
 
-            override = provider_override(kind, dict(settings or {}))
+            override = provider_override(str(kind), dict(settings or {}))
         name, process = _environment(env, environ)
         self._inputs = operations.Inputs(
-            root_dir=Path(path).resolve(),
-            var_args=_var_args(vars, var_files),
+            root_dir=Path(args.path("path", path)).resolve(),
+            var_args=args.var_args(vars, var_files),
             env=process,
-            cache_dir=Path(cache_dir)
+            cache_dir=Path(args.path("cache_dir", cache_dir))
             if cache_dir is not None
             else operations.default_cache_dir() / "parse",
             provider=override,
@@ -241,14 +227,21 @@ class Stack(StackRuns):
         from gp.api.views import Graph
         from gp.render.graph import dags_for
 
-        return Graph(dags_for(self.compile().objects, address))
+        return Graph(dags_for(self.compile().objects, args.optional_text("address", address)))
 
-    def test(self, pattern: str | None = None, *, engine: bool = False) -> TestResults:
+    def test(
+        self, pattern: str | None = None, *, engine: bool = False, keep_workflows: bool = False
+    ) -> TestResults:
         """Run the module's `*.gptest.hcl` tests on the simulator (and, with ``engine``, on the
-        Argo engine of the Kubernetes target), as `gp test` does."""
+        Argo engine of the Kubernetes target, deleting each test's Workflow once read unless
+        ``keep_workflows``), as `gp test` does."""
         from gp.api.views import TestResults
 
-        return TestResults(operations.test(self._inputs, pattern=pattern, engine=engine))
+        pattern, engine = args.optional_text("pattern", pattern), args.flag("engine", engine)
+        keep = args.flag("keep_workflows", keep_workflows)
+        return TestResults(
+            operations.test(self._inputs, pattern=pattern, engine=engine, keep_workflows=keep)
+        )
 
     # -- on the target ---------------------------------------------------------------------
 
@@ -256,6 +249,7 @@ class Stack(StackRuns):
     def lock(self, timeout: float = 0.0, *, who: str | None = None) -> Iterator[Session]:
         """Hold the stack's lock (waiting up to ``timeout`` seconds) to plan and apply under
         it, as `gp apply` does from its plan to its last write."""
+        timeout = args.seconds("timeout", timeout)
         compiled = self.compile()
         check_targets(compiled.module)
         provider = operations.provider_for(compiled.module, self._inputs.cache_dir)
@@ -278,11 +272,9 @@ class Stack(StackRuns):
         """Read the target and diff, under the stack's lock, as `gp plan` does; the server
         confirms ``parallelism`` updates at a time. A plan that failed still returns
         (``plan.errors`` says why; apply refuses it)."""
-        (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            chosen_targets(target, targets),
-        )  # before reading anything
-        with self.lock(lock_timeout) as session:
+        plan_mode(destroy, refresh_only), args.targets(target, targets)  # before reading anything
+        args.positive("parallelism", parallelism)
+        with self.lock(args.seconds("lock_timeout", lock_timeout)) as session:
             return session.plan(
                 target=target,
                 targets=targets,
@@ -308,12 +300,15 @@ class Stack(StackRuns):
         another stack or target; with no plan, plan and apply under one lock (what
         `gp apply --auto-approve` does). The result says what was applied, what failed and
         what was not attempted; gp.ApplyError (``err.result``) when the run broke off."""
+        if plan is not None and not isinstance(plan, (Plan, str, os.PathLike)):
+            raise GPError(
+                f"plan is a gp.Plan or a plan file's path, not {type(plan).__name__} ({plan!r})"
+            )
         saved = Plan.load(plan) if isinstance(plan, (str, os.PathLike)) else plan
-        (
-            Mode.of(destroy=destroy, refresh_only=refresh_only),
-            chosen_targets(target, targets),
-        )  # before reading anything
-        with self.lock(lock_timeout) as session:
+        plan_mode(destroy, refresh_only), args.targets(target, targets)  # before reading anything
+        args.flag("force_conflicts", force_conflicts)
+        args.positive("parallelism", parallelism)
+        with self.lock(args.seconds("lock_timeout", lock_timeout)) as session:
             the_plan = (
                 saved
                 if saved is not None
@@ -358,11 +353,11 @@ class Stack(StackRuns):
     def state(self) -> StackState:
         """What the stack owns on its target, from its record (`gp show`); its methods change
         the record by hand (`gp state`)."""
-        from gp.api.views import StackState
-
         module = operations.load(self._inputs)
         provider = operations.provider_for(module)
         try:
+            from gp.api.views import StackState
+
             return StackState(provider.owned(module.stack), provider.target, self._inputs)
         finally:
             provider.close()

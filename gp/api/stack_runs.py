@@ -1,5 +1,5 @@
-"""``gp.Stack``'s runs (gp/api/runs.py): submitted, listed and read against the stack's
-compiled module and its target's engine."""
+"""``gp.Stack``'s runs (gp/api/runs.py): submitted, listed, backfilled and read against the
+stack's compiled module and its target's engine."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from gp import operations
+from gp.api import arguments as args
 
 if TYPE_CHECKING:
+    from gp.api.backfill import Backfill
     from gp.api.runs import Run
     from gp.runs.actions import RunContext
 
@@ -39,12 +41,21 @@ class StackRuns:
 
         return run_api.submit(
             self._run_context,
-            address,
-            {**dict(parameters or {}), **params},
-            name=name,
-            allow_drift=allow_drift,
-            annotations=annotations,
+            args.text("address", address),
+            {**dict(args.mapping("parameters", parameters)), **params},
+            name=args.optional_text("name", name),
+            allow_drift=args.flag("allow_drift", allow_drift),
+            annotations=args.strings_of("annotations", annotations),
         )
+
+    def backfill(self, address: str, start: str, end: str) -> Backfill:
+        """The runs the cron at ``address`` would have made from ``start`` (inclusive) to
+        ``end`` (exclusive), ISO 8601 times (with an offset, or read in the cron's zone), and
+        which of them already have a run, as `gp cron backfill` shows them; ``submit`` on the
+        result makes the missing ones."""
+        from gp.api.backfill import Backfill
+
+        return Backfill.of(self._run_context, address, start, end)
 
     def runs(
         self, address: str | None = None, *, status: str | None = None, limit: int | None = None
@@ -52,12 +63,19 @@ class StackRuns:
         """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
         from gp.api import runs as run_api
 
-        return run_api.history(self._run_context, address, status=status, limit=limit)
+        return run_api.history(
+            self._run_context,
+            args.optional_text("address", address),
+            status=args.optional_text("status", status),
+            limit=args.limit("limit", limit),
+        )
 
     def get_run(self, ident: str) -> Run:
-        """A run by NAME or NAMESPACE/NAME."""
+        """A run by NAME or NAMESPACE/NAME (Kubernetes names, checked before any request)."""
         from gp.api import runs as run_api
+        from gp.runs.actions import parse_ident
 
+        parse_ident(ident)
         return run_api.get(self._run_context, ident)
 
     @contextmanager

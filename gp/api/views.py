@@ -10,6 +10,7 @@ from gp.api import state as state_ops
 from gp.api.state import StateChange
 from gp.errors import Diagnostic, GPError
 from gp.planner.plan import StackRecord, Target
+from gp.planner.targets import address_order
 from gp.render import graph as render_graph
 from gp.render import html as render_html
 from gp.render import svg
@@ -164,7 +165,7 @@ class StackState:
     @property
     def addresses(self) -> list[str]:
         """The addresses the stack's record lists, sorted."""
-        return sorted(self.record.entries)
+        return sorted(self.record.entries, key=address_order)
 
     def list(self, *addresses: str) -> list[str]:
         """The addresses, or those ``addresses`` name (`gp state list`)."""

@@ -17,6 +17,7 @@ import json
 import math
 import pickle
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,9 +142,17 @@ class Blocks:
 
     # -- compilations -------------------------------------------------------------------------
 
-    def compiler(self, compile_decl: CompileOne) -> CompileOne:
+    def compiler(self) -> CompileOne:
         """``compile_decl``, its results kept for the evaluations this memo knows."""
+        from gp.compile.compiler import compile_decl
+
         return lambda decl, provider, stack: self.compiled(decl, provider, stack, compile_decl)
+
+    def object_compiler(self) -> Callable[[ObjectDecl, ProviderConfig, str], dict[str, Any]]:
+        """``compile_object`` (what `x.manifest` and references to objects hold) through it."""
+        from gp.compile.compiler import compile_object
+
+        return lambda decl, provider, stack: compile_object(decl, provider, stack, self.compiler())
 
     def compiled(
         self, decl: ObjectDecl, provider: ProviderConfig, stack: str, compile_decl: CompileOne

@@ -55,6 +55,7 @@ class Entry:
     count: int
     diagnostics: tuple[Diagnostic, ...]
     payload: bytes  # the pickled (module, objects)
+    reads: Reads | None = None  # what the load read (set by lookup; stored beside the entry)
 
     def outcome(self) -> Outcome:
         module, objects = pickle.loads(self.payload)
@@ -66,9 +67,11 @@ def key(
     var_args: Sequence[tuple[str, str]],
     env: dict[str, str],
     provider: object = None,
+    day: str = "",
 ) -> str:
     """Every input of a load: ``provider`` is a provider given in place of the module's block
-    (the Python API's ``provider=``), which sets the objects' namespace and the target."""
+    (the Python API's ``provider=``), which sets the objects' namespace and the target; ``day``
+    the date validate's warnings are dated from (a cron's next daylight-saving transitions)."""
     h = hashlib.sha256(_FORMAT)
     for part in (
         __version__,
@@ -77,6 +80,7 @@ def key(
         os.getcwd(),
         repr(tuple(var_args)),
         repr(provider),
+        day,
         repr(sorted((k, v) for k, v in env.items() if k.startswith("GP_VAR_"))),
         code_fingerprint(),
     ):
@@ -140,7 +144,7 @@ def lookup(cache_dir: Path | None, digest: str) -> Entry | None:
         return None
     if tag != _FORMAT or not isinstance(entry, Entry) or not reads.unchanged():
         return None
-    return entry
+    return Entry(entry.count, entry.diagnostics, entry.payload, reads)
 
 
 def store(cache_dir: Path | None, digest: str, reads: Reads, outcome: Outcome) -> None:

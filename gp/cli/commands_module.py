@@ -103,7 +103,7 @@ def _validation_doc(diagnostics) -> dict:
 @click.option("--recursive", is_flag=True, help="Also format modules in subdirectories.")
 @common_options
 def fmt(check: bool, show_diff: bool, recursive: bool, root: Path, no_color: bool) -> None:
-    """Rewrite *.gp.hcl files in canonical style."""
+    """Rewrite *.gp.hcl files and their *.gptest.hcl tests in canonical style."""
     from gp.config import fmt as hclfmt
 
     changed: list[Path] = []

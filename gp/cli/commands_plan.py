@@ -333,9 +333,15 @@ def show(planfile, fmt_, verbose, var_args, root, no_color) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write HCL that compiles back to the given YAML files' objects.",
 )
+@click.option(
+    "--merge-duplicates",
+    is_flag=True,
+    help="With --generate-config: keep one of each identical entry a list repeats (this "
+    "changes the objects).",
+)
 @var_options
 @common_options
-def import_(args, generate, var_args, root, no_color) -> None:
+def import_(args, generate, merge_duplicates, var_args, root, no_color) -> None:
     """Adopt a live object, or write HCL for existing YAML.
 
     \b
@@ -343,7 +349,7 @@ def import_(args, generate, var_args, root, no_color) -> None:
     gp import --generate-config OUT.gp.hcl FILE.yaml... writes HCL that compiles back to them.
     """
     if generate:
-        _generate(generate, args, root, no_color)
+        _generate(generate, args, root, no_color, merge_duplicates)
         return
     if len(args) != 2:
         raise click.UsageError("expected ADDR NAMESPACE/NAME (or --generate-config OUT YAML...)")
@@ -355,7 +361,9 @@ def import_(args, generate, var_args, root, no_color) -> None:
     )
 
 
-def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool) -> None:
+def _generate(
+    out_path: Path, files: tuple[str, ...], root: Path, no_color: bool, merge: bool = False
+) -> None:
     from gp.importer import load_yaml_objects
     from gp.importer.checked import generate_checked
 
@@ -365,7 +373,7 @@ def _generate(out_path: Path, files: tuple[str, ...], root: Path, no_color: bool
             f"{target} already exists; choose a new file for the generated configuration"
         )
     objects, names = load_yaml_objects([Path(f) for f in files])
-    generated = generate_checked(objects, names)
+    generated = generate_checked(objects, names, target, merge)
     target.write_text(generated.text)
     console = error_console(no_color)
     for note in generated.notes:

@@ -27,13 +27,28 @@ from gp.render.tests import render_json, render_text
     "--engine",
     is_flag=True,
     help="Also run each test on the Argo engine of the module's Kubernetes target (the dev "
-    "cluster, whose pods are simulated) and show both results side by side.",
+    "cluster, whose pods are simulated) and show both results side by side. Each test's "
+    "Workflow is deleted once read.",
+)
+@click.option(
+    "--keep-workflows",
+    is_flag=True,
+    help="With --engine: keep each test's Workflow (labelled gp.dev/test=true) to look at.",
 )
 @var_options
 @common_options
-def test(pattern: str | None, fmt: str, engine: bool, var_args, root: Path, no_color: bool) -> None:
+def test(
+    pattern: str | None,
+    fmt: str,
+    engine: bool,
+    keep_workflows: bool,
+    var_args,
+    root: Path,
+    no_color: bool,
+) -> None:
     """Run the *.gptest.hcl tests of the module's pipeline logic, offline."""
-    report = stack_for(root, var_args).test(pattern, engine=engine).report
+    stack = stack_for(root, var_args)
+    report = stack.test(pattern, engine=engine, keep_workflows=keep_workflows).report
     if fmt == "json":
         click.echo(render_json(report, shown_file), nl=False)
     else:

@@ -21,13 +21,13 @@ def _no_color(flag: bool) -> bool:
 
 
 def _console(no_color: bool, stderr: bool) -> Console:
-    from rich.console import Console
+    from gp.render.terminal import TerminalConsole
 
     plain = _no_color(no_color)
     # rich's no_color drops colours but keeps bold and dim; no colour system drops every style,
     # so --no-color output holds no ANSI escapes at all. soft_wrap: plans piped to files or CI
-    # logs never wrap mid-path.
-    return Console(
+    # logs never wrap mid-path. Control characters in what is printed are shown escaped.
+    return TerminalConsole(
         stderr=stderr,
         no_color=plain,
         color_system=None if plain else "auto",

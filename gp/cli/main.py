@@ -73,8 +73,9 @@ def report_error(err: GPError, no_color: bool = False) -> None:
     console = error_console(no_color)
     for diag in err.diagnostics:
         where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""
+        message = diag.message
         # Messages quote paths such as templates["x"][0]: never read them as rich markup.
-        console.print(f"[bold red]Error:[/] {escape(where + diag.message)}", highlight=False)
+        console.print(f"[bold red]Error:[/] {escape(where + message)}", highlight=False)
 
 
 def chdir_from(args: list[str]) -> Path | None:

@@ -8,6 +8,8 @@ names, for one object, every other object behind them:
   name (``TemplateNames`` and ``TemplateIndex`` look them up);
 - a cron's ``workflow_template``: the module's templates of that address or name
   (``CronTargets``);
+- a template that others run by ``templateRef``: those others (``runtime_check.ref_targets``:
+  how its templates run depends on whether anything calls them);
 - the duplicate check, whose finding is made before the per-object checks and is given to them
   as whether the object compiled cleanly.
 
@@ -50,14 +52,14 @@ class Checked:
 
 class CheckMemo(Protocol):
     def recall(
-        self, r: CompiledBlock, context: list[CompiledBlock], flags: tuple[bool, ...]
+        self, r: CompiledBlock, context: list[CompiledBlock], flags: tuple[object, ...]
     ) -> Checked | None: ...
 
     def keep(
         self,
         r: CompiledBlock,
         context: list[CompiledBlock],
-        flags: tuple[bool, ...],
+        flags: tuple[object, ...],
         checked: Checked,
     ) -> None: ...
 
@@ -72,7 +74,11 @@ class Context:
         self.by_ref: dict[tuple[bool, str], list[CompiledBlock]] = {}
         self.by_address: dict[str, list[CompiledBlock]] = {}
         self.by_name: dict[str, list[CompiledBlock]] = {}
+        self.callers: dict[tuple[bool, str], list[CompiledBlock]] = {}
+        self.refs = {id(r): sorted(template_refs(r.manifest.get("spec"))) for r in results}
         for r in results:
+            for key in self.refs[id(r)]:
+                self.callers.setdefault(key, []).append(r)
             if r.kind in TEMPLATE_KINDS:
                 key = (r.kind == "ClusterWorkflowTemplate", r.ref.name)
                 self.by_ref.setdefault(key, []).append(r)
@@ -82,8 +88,10 @@ class Context:
     def of(self, r: CompiledBlock) -> list[CompiledBlock]:
         """Every other object ``r``'s checks may read, in a stable order."""
         out: list[CompiledBlock] = []
-        for key in sorted(template_refs(r.manifest.get("spec"))):
+        for key in self.refs[id(r)]:
             out.extend(self.by_ref.get(key, ()))
+        if r.kind in TEMPLATE_KINDS:
+            out.extend(self.callers.get((r.kind == "ClusterWorkflowTemplate", r.ref.name), ()))
         ref = r.cron_ref
         if ref is not None:
             if ref.address is not None:

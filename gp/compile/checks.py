@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from croniter import croniter
 
 from gp.compile.compiler import CompiledBlock
 from gp.compile.context import Ctx, Path, quote
+from gp.compile.cron_dst import dst_events
+from gp.compile.cron_time import CronError
+from gp.compile.cron_time import parse as parse_cron
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.compile.schema import FieldKind, SchemaNode, node, object_model
 from gp.config.fieldpath import ItemName, parse_path
@@ -45,6 +49,10 @@ def schedule_problem(expr: str) -> str | None:
             f"descriptor such as @hourly, found {len(fields)}"
         )
     if croniter.is_valid(expr):
+        try:
+            parse_cron(expr)  # what Argo's controller parses it with
+        except CronError as e:
+            return f"Argo's cron parser (robfig/cron) refuses it: {e}"
         return None
     for i, (name, allowed) in enumerate(CRON_FIELDS):
         alone = ["*"] * 5
@@ -77,9 +85,10 @@ class CronTargets:
                 self.by_name.setdefault(x.ref.name, []).append(x)
 
 
-def check_cron(r: CompiledBlock, targets: CronTargets) -> None:
+def check_cron(r: CompiledBlock, targets: CronTargets, today: date | None = None) -> None:
     spec = r.manifest.get("spec") or {}
     ctx = r.ctx
+    valid: list[tuple[int, str]] = []
     for i, expr in enumerate(spec.get("schedules") or []):
         problem = schedule_problem(expr) if isinstance(expr, str) else "a schedule is a string"
         if problem:
@@ -87,6 +96,8 @@ def check_cron(r: CompiledBlock, targets: CronTargets) -> None:
                 f"invalid schedule {quote(str(expr))}: {problem}",
                 ctx.pos_of(("spec", "schedules", i)),
             )
+        else:
+            valid.append((i, expr))
     policy = spec.get("concurrencyPolicy")
     if policy is not None and policy not in CONCURRENCY_POLICIES:
         ctx.error(
@@ -100,6 +111,15 @@ def check_cron(r: CompiledBlock, targets: CronTargets) -> None:
             f"unknown time zone {quote(str(tz))}: expected an IANA name such as America/Toronto",
             ctx.pos_of(("spec", "timezone")),
         )
+    elif tz and today is not None:
+        for i, expr in valid:
+            for event in dst_events((expr,), str(tz), today):
+                ctx.warn(
+                    f"schedule {quote(expr)}: {event.text(str(tz))}; schedule it outside the "
+                    'hours the clocks change, or use timezone = "UTC", if it must run once '
+                    "every day",
+                    ctx.pos_of(("spec", "schedules", i)),
+                )
     ref = r.cron_ref
     if ref is None:
         return

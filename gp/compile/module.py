@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
 from gp.compile.check_context import Checked, CheckMemo, Context
 from gp.compile.checks import (
@@ -24,17 +25,24 @@ from gp.compile.rules import (
     check_workflow_spec,
     workflow_specs,
 )
+from gp.compile.runtime_check import check_runtime, ref_targets
+from gp.compile.sensitive import warn_plain
 from gp.config.model import Block, Module
 from gp.errors import Diagnostic, DiagnosticsError, SourcePos
 from gp.redact import mask_text
 
 
 def compile_all(
-    module: Module, compile_one: CompileOne | None = None, checks: CheckMemo | None = None
+    module: Module,
+    today: date | None = None,
+    compile_one: CompileOne | None = None,
+    checks: CheckMemo | None = None,
 ) -> tuple[list[CompiledBlock], list[Diagnostic]]:
-    """``compile_one`` compiles each object in place of ``compile_decl`` (a memo of it);
-    ``checks`` keeps each object's findings while it and what they read are the same
-    (``check_context``)."""
+    """Every object compiled and checked. ``today`` dates the warnings about a cron's next
+    daylight-saving transitions (the UTC date now when not given). ``compile_one`` compiles
+    each object in place of ``compile_decl`` (a memo of it); ``checks`` keeps each object's
+    findings while it and what they read are the same (``check_context``)."""
+    today = today or datetime.now(UTC).date()
     one = compile_one or compile_decl
     results = [one(d, module.provider, module.stack) for d in module.objects]
     check_duplicate_objects(results)
@@ -42,6 +50,7 @@ def compile_all(
     index = TemplateIndex(results)
     unsure = _touched_by_evaluation_errors(module)
     cron_targets = CronTargets(results)
+    run_by_ref = ref_targets(r.manifest for r in results if r.manifest)
     context = Context(results) if checks is not None else None
     checked: dict[int, Submitted] = {}
     ran: ReferenceCheck | None
@@ -52,7 +61,7 @@ def compile_all(
         # shows up again as "Field required"), so its schema check waits for a clean compile.
         # So does the reference check: a parameter block that failed would make its uses unknown.
         clean = not any(d.severity == "error" for d in r.ctx.diags)
-        flags = (clean, r.decl.pos in unsure)
+        flags = (clean, r.decl.pos in unsure, today.isoformat())
         around = context.of(r) if context is not None else []
         known = checks.recall(r, around, flags) if checks is not None else None
         if known is not None:
@@ -62,8 +71,10 @@ def compile_all(
             continue
         before, ran = len(r.ctx.diags), None
         check_object_name(r)
+        warn_plain(r.manifest, r.sensitive_paths, r.ctx)
         for spec, path in workflow_specs(r):
             check_workflow_spec(spec, path, r.ctx, local)
+            check_runtime(spec, path, r.ctx, r.kind, r.ref.name, run_by_ref)
             check_scripts(spec, path, r.ctx)
             if clean and r.decl.pos not in unsure:
                 meta = r.manifest.get("metadata") or {}
@@ -71,7 +82,7 @@ def compile_all(
                 ran.run()
                 checked[id(r)] = ran
         if r.kind == "CronWorkflow":
-            check_cron(r, cron_targets)
+            check_cron(r, cron_targets, today)
         check_ignore_changes(r)
         if clean:
             check_schema(r, checks.schema_errors if checks is not None else None)
@@ -96,7 +107,7 @@ def checked(
     say the block lacks it ("needs workflow_template"); such findings, made at the position of
     a block holding a failed attribute, would only echo the real error and are dropped.
     """
-    results, compile_diags = compile_all(module, compile_one, checks)
+    results, compile_diags = compile_all(module, compile_one=compile_one, checks=checks)
     echoed = set()
     blocks = (
         sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})

@@ -10,11 +10,12 @@ from typing import Any
 from gp.compile.compiler import CompiledBlock
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.depends import FAN_OUT_RESULTS, DependsSyntaxError, parse, refs
+from gp.compile.kube_names import DNS_SUBDOMAIN
 from gp.compile.objects import TEMPLATE_KINDS
+from gp.compile.runtime import MAX_FIELD_NAME
 from gp.suggest import did_you_mean
 
 TEMPLATE_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
-DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 MAX_NAME = {"CronWorkflow": 52}
 DEFAULT_MAX_NAME = 63
 
@@ -69,13 +70,18 @@ def check_duplicate_objects(results: list[CompiledBlock]) -> None:
 
 
 def workflow_specs(r: CompiledBlock) -> Iterator[tuple[dict, Path]]:
-    spec = r.manifest.get("spec")
+    return workflow_specs_of(r.manifest)
+
+
+def workflow_specs_of(manifest: dict) -> Iterator[tuple[dict, Path]]:
+    spec = manifest.get("spec")
+    kind = manifest.get("kind")
     if not isinstance(spec, dict):
         return
-    if r.kind == "CronWorkflow":
+    if kind == "CronWorkflow":
         if isinstance(spec.get("workflowSpec"), dict):
             yield spec["workflowSpec"], ("spec", "workflowSpec")
-    elif r.kind in (*TEMPLATE_KINDS, "Workflow"):
+    elif kind in (*TEMPLATE_KINDS, "Workflow"):
         yield spec, ("spec",)
 
 
@@ -121,6 +127,12 @@ def _check_name(what: str, name: Any, ctx: Ctx, path: Path) -> None:
     if not isinstance(name, str) or not TEMPLATE_NAME.match(name):
         ctx.error(
             f"{what} name {quote(str(name))} must match ^[a-zA-Z0-9][-a-zA-Z0-9]*$",
+            ctx.pos_of(path),
+        )
+    elif len(name) > MAX_FIELD_NAME:
+        ctx.error(
+            f"{what} name {quote(name[:20] + '...')} is {len(name)} characters, longer than "
+            f"Argo's {MAX_FIELD_NAME} characters (its controller refuses the run)",
             ctx.pos_of(path),
         )
 

@@ -38,6 +38,29 @@ def check_identity(body: Block, ctx: Ctx) -> None:
             )
 
 
+def warn_plain(manifest: dict[str, Any], paths: Iterable[Path], ctx: Ctx) -> None:
+    """A sensitive value in a manifest is in plain text wherever the manifest goes: the
+    cluster's object (readable by whoever reads WorkflowTemplates), a GitOps folder. gp masks it
+    in its own output only; the value belongs in a Kubernetes Secret, referenced by name."""
+    from gp.compile.checks import format_path
+
+    for path in paths:
+        where = format_path(manifest, path) or "the object"
+        env = len(path) >= 2 and path[-1] == "value" and "env" in path
+        fix = (
+            'value_from { secret_key_ref { name = "SECRET", key = "KEY" } } instead of value'
+            if env
+            else "an env entry whose value_from has a secret_key_ref, and read the variable"
+        )
+        ctx.warn(
+            f"a sensitive value is written in plain text at {where}: gp masks it in its own "
+            "output, but the object (and a GitOps folder) holds it as it is, for anyone who "
+            f"can read it; keep it in a Kubernetes Secret and use {fix} (docs/language.md, "
+            '"Sensitive values")',
+            ctx.pos_of(path),
+        )
+
+
 def sensitive_paths(body: Block, manifest: dict[str, Any], ctx: Ctx) -> tuple[Path, ...]:
     found: set[Path] = set()
     for attr, blocks in _marked_attrs(body, ()):

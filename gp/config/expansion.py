@@ -30,6 +30,11 @@ class Expansion:
         return f"[{key}]" if self.mode == "count" else f"[{json.dumps(key, ensure_ascii=False)}]"
 
 
+# A typo (1000000 for 1000) would build objects until memory runs out, and a number beyond
+# Python's range would fail deep inside; a stack holds a few thousand objects at most.
+MAX_COUNT = 10_000
+
+
 def expand(ev: Evaluator, attrs: dict[str, ast.Attribute], file: str, what: str) -> Expansion:
     """How the block with ``attrs`` expands; ``ev`` evaluates its count or for_each."""
     if "count" in attrs and "for_each" in attrs:
@@ -51,7 +56,14 @@ def expand(ev: Evaluator, attrs: dict[str, ast.Attribute], file: str, what: str)
             raise ev.error(
                 f"Invalid count: a number is required, not a {type_name(value)}", node
             ) from None
-        if not float(n).is_integer() or n < 0:
+        if n > MAX_COUNT:
+            shown = f"{n:.3g}" if isinstance(n, float) else (str(n) if n < 10**12 else "more")
+            raise ev.error(
+                f"Invalid count: at most {MAX_COUNT} objects per block, not {shown} "
+                "(a count this large is most likely a typo)",
+                node,
+            )
+        if n != n or not float(n).is_integer() or n < 0:
             raise ev.error("Invalid count: a whole number of zero or more is required", node)
         keys = tuple(range(int(n)))
         return Expansion("count", keys, tuple({"count": {"index": k}} for k in keys), ev.frame)

@@ -24,6 +24,7 @@ from gp.errors import ConfigError, SourcePos
 
 INDENT = "  "
 FILE_SUFFIX = ".gp.hcl"
+TEST_SUFFIX = ".gptest.hcl"  # `gp test`'s files, beside the module and in its tests/ folder
 
 _OPENERS = {"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"}
 _CLOSERS = {"RBRACE", "RSQB", "RPAR"}
@@ -67,10 +68,18 @@ def unified_diff(before: str, after: str, filename: str) -> str:
 
 
 def find_files(root: Path, recursive: bool) -> list[Path]:
-    """The files ``gp fmt`` looks at: ``root`` itself if it is a file, else its ``*.gp.hcl``."""
+    """The files ``gp fmt`` looks at: ``root`` itself if it is a file, else its ``*.gp.hcl``
+    and its tests (``*.gptest.hcl`` beside them and in ``tests/``)."""
     if root.is_file():
         return [root]
-    candidates = root.rglob(f"*{FILE_SUFFIX}") if recursive else root.glob(f"*{FILE_SUFFIX}")
+    candidates: list[Path] = []
+    for suffix in (FILE_SUFFIX, TEST_SUFFIX):
+        if recursive:
+            candidates += root.rglob(f"*{suffix}")
+        else:
+            candidates += root.glob(f"*{suffix}")
+    if not recursive:
+        candidates += (root / "tests").glob(f"*{TEST_SUFFIX}")
     # Hidden directories (.git, .terraform-like caches) are never the user's modules.
     return sorted(
         p

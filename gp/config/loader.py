@@ -58,21 +58,22 @@ def load_module(
     (``gp.config.memo``).
     """
     root_dir = Path(root_dir)
-    if not root_dir.is_dir():
+    reads = reads if reads is not None else Reads()
+    if not reads.is_dir(root_dir):
         raise ConfigError(f'Module directory "{root_dir}" does not exist')
     session = LoadSession(
         root_dir,
         cache_dir=cache_dir,
         on_parse=on_parse,
         compile_object=compile_object,
-        reads=reads if reads is not None else Reads(),
+        reads=reads,
         blocks=blocks,
     )
     decls = session.declarations(root_dir)
     if decls is None:
         session.raise_if_errors()
     assert decls is not None
-    if not any(root_dir.glob("*.gp.hcl")):
+    if not reads.glob(root_dir, "*.gp.hcl"):
         raise ConfigError(f'No *.gp.hcl files in "{root_dir}"')
     chosen_env = envs.chosen(decls, environment)
     own_values = (
@@ -82,7 +83,6 @@ def load_module(
         root_dir,
         order_args(var_files, vars, var_order),
         os.environ if env is None else env,
-        cache_dir,
         session.diags,
         on_parse,
         session.reads,

@@ -1,5 +1,5 @@
 """What a load looked at on disk: each file's content digest, each folder listing, each
-existence test. A cached outcome of the load (``gp.outcome_cache``) is reused only while every
+existence test (a ``.git`` looked for too: it sets the repository's boundary). A cached outcome of the load (``gp.outcome_cache``) is reused only while every
 one of these answers the same, so an edited, added or removed file is always seen."""
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ class Reads:
     def is_dir(self, path: Path) -> bool:
         return self._test("is_dir", path)
 
+    def exists(self, path: Path) -> bool:
+        return self._test("exists", path)
+
     def resolve(self, path: Path) -> Path:
         return Path(self._test("resolve", path))
 
@@ -69,6 +72,12 @@ class Reads:
         answer = _answer(test, path)
         self._note("tests", (test, str(path)), answer)
         return answer
+
+    def update(self, other: Reads) -> None:
+        """Take in what ``other`` recorded (a cached outcome's reads)."""
+        self.files.update(other.files)
+        self.listings.update(other.listings)
+        self.tests.update(other.tests)
 
     def unchanged(self) -> bool:
         """Whether every recorded answer is still the same (reads every recorded file again)."""
@@ -88,9 +97,46 @@ class Reads:
         return True
 
 
+class MemoryReads(Reads):
+    """A module that exists only in memory: ``files`` (path -> text) are its files, and every
+    folder above them; nothing is read from disk. `gp import --generate-config` loads the
+    configuration it wrote this way before writing it anywhere."""
+
+    def __init__(self, files: dict[Path, str]):
+        super().__init__()
+        self.texts = {Path(p): t for p, t in files.items()}
+        self.folders = {parent for p in self.texts for parent in p.parents}
+
+    def read_bytes(self, path: Path) -> bytes:
+        if Path(path) not in self.texts:
+            raise FileNotFoundError(f"{path} is not part of the module")
+        data = self.texts[Path(path)].encode("utf-8")
+        self.files[str(path)] = digest(data)
+        return data
+
+    def glob(self, folder: Path, pattern: str) -> list[Path]:
+        found = sorted(p for p in self.texts if p.parent == Path(folder) and p.match(pattern))
+        self.listings[(str(folder), pattern)] = tuple(p.name for p in found)
+        return found
+
+    def is_file(self, path: Path) -> bool:
+        return Path(path) in self.texts
+
+    def is_dir(self, path: Path) -> bool:
+        return Path(path) in self.folders
+
+    def resolve(self, path: Path) -> Path:
+        return Path(path)
+
+    def unchanged(self) -> bool:
+        return True  # nothing on disk to change
+
+
 def _answer(test: str, path: Path):
     if test == "is_file":
         return path.is_file()
     if test == "is_dir":
         return path.is_dir()
+    if test == "exists":
+        return path.exists()
     return str(path.resolve())

@@ -58,7 +58,7 @@ class LoadSession:
     repository: Path | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.repository = repository_root(self.root_dir)
+        self.repository = repository_root(self.root_dir, self.reads)
 
     def declarations(
         self, module_dir: Path, call: SourcePos | None = None, caller: str = ""
@@ -168,11 +168,13 @@ def _link_problem(path: Path) -> str:
     return "not a regular file"
 
 
-def repository_root(root_dir: Path) -> Path | None:
-    """The work tree holding the root module: the nearest folder with ``.git``, if any."""
-    start = root_dir.resolve()
+def repository_root(root_dir: Path, reads: Reads | None = None) -> Path | None:
+    """The work tree holding the root module: the nearest folder with ``.git``, if any. Each
+    folder asked is recorded in ``reads``: a `git init` later moves the boundary."""
+    reads = reads if reads is not None else Reads()
+    start = reads.resolve(root_dir)
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+        if reads.exists(folder / ".git"):
             return folder
     return None
 

@@ -58,7 +58,6 @@ def collect(
     root_dir: Path,
     args: Sequence[VarArg],
     env: Mapping[str, str],
-    cache_dir: Path | None,
     diags: list[Diagnostic],
     on_parse=None,
     reads: Reads | None = None,
@@ -74,7 +73,7 @@ def collect(
     files = [root_dir / VARS_FILE] if reads.is_file(root_dir / VARS_FILE) else []
     files += reads.glob(root_dir, AUTO_VARS_GLOB)
     for path in files:
-        _read_file(path, values, cache_dir, diags, on_parse, reads)
+        _read_file(path, values, diags, on_parse, reads)
     values.update(environment or {})
     for kind, text in args:
         if kind == "file":
@@ -82,7 +81,7 @@ def collect(
             if not reads.is_file(path):
                 diags.append(Diagnostic(f'Variables file "{text}" does not exist'))
                 continue
-            _read_file(path, values, cache_dir, diags, on_parse, reads)
+            _read_file(path, values, diags, on_parse, reads)
         else:
             name, sep, value = text.partition("=")
             if not sep or not name.strip():
@@ -95,13 +94,14 @@ def collect(
 def _read_file(
     path: Path,
     values: dict[str, RawValue],
-    cache_dir: Path | None,
     diags: list[Diagnostic],
     on_parse,
     reads: Reads,
 ) -> None:
     try:
-        (parsed,) = parse_files([path], cache_dir, on_parse=on_parse, reads=reads)
+        # Never through the parse cache: a variables file holds secrets, and its syntax tree
+        # would stay on disk after the file is deleted. It is small; parsing it is cheap.
+        (parsed,) = parse_files([path], None, on_parse=on_parse, reads=reads)
     except ConfigError as e:
         diags.extend(e.diagnostics)
         return

@@ -32,6 +32,11 @@ DEFAULT_IMAGE_COMMANDS: Mapping[str, list[str]] = {
     "alpine:3.20": ["/bin/sh"],
     "busybox": ["sh"],
 }
+# Where the dev cluster's artifacts "are": nothing is ever stored there, the simulated executor
+# only reports each declared output artifact at a key of this bucket, so that Argo passes it on.
+ARTIFACT_REPOSITORY = {
+    "s3": {"endpoint": "artifacts.sim.invalid:9000", "bucket": "sim", "insecure": True}
+}
 # The image Argo's pods would run argoexec from; KWOK never pulls it.
 EXECUTOR_IMAGE = "quay.io/argoproj/argoexec:v4.0.5"
 
@@ -110,6 +115,7 @@ def controller_configmap(image_commands: Mapping[str, list[str]]) -> dict:
             "metricsConfig": "enabled: false\n",
             "telemetryConfig": "enabled: false\n",
             "images": yaml.safe_dump(images, sort_keys=True),
+            "artifactRepository": yaml.safe_dump(ARTIFACT_REPOSITORY, sort_keys=True),
         },
     }
 
@@ -126,6 +132,9 @@ def node_manifest(labels: Mapping[str, str]) -> dict:
                 "kubernetes.io/hostname": NODE_NAME,
                 "kubernetes.io/os": "linux",
                 "kubernetes.io/arch": "amd64",
+                # Deprecated, still set by kubelets, and still selected on (Argo's examples).
+                "beta.kubernetes.io/os": "linux",
+                "beta.kubernetes.io/arch": "amd64",
                 **labels,
             },
             "annotations": {"node.alpha.kubernetes.io/ttl": "0"},

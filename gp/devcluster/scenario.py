@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # `gp test --engine` writes what this reads: one encoder for both.
+from gp.devcluster.engine_flags import ARTIFACT_REPOSITORY
 from gp.testing.engine import SCENARIO_ANNOTATION, encode_scenario
 
 OUTCOME_ANNOTATION = "sim.gp.dev/outcome"
@@ -76,19 +77,23 @@ class NodeKey:
     """A pod's node, as the scenario names it."""
 
     path: str  # the node name below the workflow: `outer.inner(0:a)`, `[0].step`
-    task: str  # the task or step name: `inner`
+    task: str  # the task or step name: `inner`; the template's for the Workflow's own pod
     item: str | None  # `inner(0:a)` for a fan-out child
     attempt: int  # retry attempt, 0 for the first
 
 
-def node_key(node_name: str, workflow: str) -> NodeKey:
-    """``wf.outer.inner(0:a)(1)`` -> path ``outer.inner(0:a)``, task ``inner``, attempt 1."""
+def node_key(node_name: str, workflow: str, template: str = "") -> NodeKey:
+    """``wf.outer.inner(0:a)(1)`` -> path ``outer.inner(0:a)``, task ``inner``, attempt 1.
+    The Workflow's own pod (``wf``, or ``wf(1)`` when retried) is keyed by its ``template``,
+    since the Workflow's name is generated."""
     path = node_name[len(workflow) :] if node_name.startswith(workflow) else node_name
     path = path.lstrip(".")
     attempt = 0
     m = _RETRY.match(path)
     if m:
         path, attempt = m.group("base"), int(m.group("n"))
+    if not path and template:
+        path = template
     last = _last_component(path)
     m = _ITEM.match(last)
     item, task = (last, m.group("base")) if m else (None, last)
@@ -128,25 +133,41 @@ def delay_for(scenario: EngineScenario, key: NodeKey) -> float:
     return float(_lookup(scenario.delays, key) or 0.0)
 
 
-def outputs_for(scenario: EngineScenario, key: NodeKey, template: Mapping[str, Any]) -> dict:
+def outputs_for(
+    scenario: EngineScenario, key: NodeKey, template: Mapping[str, Any], location: str = "sim"
+) -> dict:
     """The ``outputs`` of the node's WorkflowTaskResult, as argoexec's wait container reports them.
 
     Each declared output parameter takes the scenario's value, else its ``valueFrom.default``;
     one with neither is left out, as argoexec leaves out a value it could not read. ``result``
-    comes from the scenario only.
+    comes from the scenario only. Every declared output artifact is reported saved under
+    ``location`` in the dev cluster's artifact repository, which stores nothing.
     """
     given = _lookup(scenario.outputs, key) or {}
-    params = []
+    params: list[dict[str, str]] = []
     for p in (template.get("outputs") or {}).get("parameters") or []:
         name = p.get("name")
         value = given.get(name)
         if value is None:
             value = (p.get("valueFrom") or {}).get("default")
         if value is not None:
-            params.append({"name": name, "value": str(value)})
+            # As argoexec reports them: the declaration (globalName...) with its value.
+            declared = {k: v for k, v in p.items() if k not in ("valueFrom", "value", "default")}
+            params.append({**declared, "name": name, "value": str(value)})
     outputs: dict[str, Any] = {}
     if params:
         outputs["parameters"] = params
     if "result" in given:
         outputs["result"] = given["result"]
+    artifacts = [
+        {
+            **a,
+            "path": a.get("path", ""),
+            "s3": {**ARTIFACT_REPOSITORY["s3"], "key": f"{location}/{a['name']}.tgz"},
+        }
+        for a in (template.get("outputs") or {}).get("artifacts") or []
+        if isinstance(a, dict) and a.get("name")
+    ]
+    if artifacts:  # as argoexec reports what it saved; the bytes exist nowhere
+        outputs["artifacts"] = artifacts
     return outputs

@@ -47,6 +47,7 @@ WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 NODE_ID = "workflows.argoproj.io/node-id"
 NODE_NAME = "workflows.argoproj.io/node-name"
 COMPLETED_LABEL = "workflows.argoproj.io/report-outputs-completed"
+SWEEP_S = 2.0
 
 
 def _log(text: str) -> None:
@@ -100,10 +101,11 @@ class Executor:
         try:
             text, uid = self._scenario_text(ns, workflow)
             scenario = parse_scenario(text)
-            key = node_key(annotations.get(NODE_NAME, ""), workflow)
+            template = _template(pod)
+            key = node_key(annotations.get(NODE_NAME, ""), workflow, template.get("name") or "")
             outcome = outcome_for(scenario, key)
             if self.logs:
-                self.logs.started(ns, meta.name, command_line(_template(pod), key.path))
+                self.logs.started(ns, meta.name, command_line(template, key.path))
             time.sleep(delay_for(scenario, key))
             if self.logs:
                 self.logs.ended(ns, meta.name, key.path, outcome)
@@ -112,7 +114,7 @@ class Executor:
                 workflow,
                 uid,
                 annotations.get(NODE_ID, meta.name),
-                outputs_for(scenario, key, _template(pod)),
+                outputs_for(scenario, key, template, f"{workflow}/{meta.name}"),
             )
             patch = {OUTCOME_ANNOTATION: outcome}
             if outcome == "Failed":
@@ -130,6 +132,10 @@ class Executor:
                 _log(f"{ns}/{meta.name}: {e.status} {e.reason}")
                 with self.lock:
                     self.seen.discard(meta.uid)
+        except Exception as e:  # never lose a pod silently: the next sweep offers it again
+            _log(f"{ns}/{meta.name}: {type(e).__name__}: {e}")
+            with self.lock:
+                self.seen.discard(meta.uid)
 
     def _report(self, ns: str, workflow: str, uid: str, node_id: str, outputs: dict) -> None:
         body = {
@@ -165,8 +171,23 @@ class Executor:
                 {"metadata": {"labels": body["metadata"]["labels"]}, "outputs": outputs},
             )
 
+    def sweep(self, every_s: float = SWEEP_S) -> None:
+        """List Argo's pods every few seconds and offer each: the watch has been seen to stall
+        (a blocked read, no event and no error) under a busy API server, and a run must not
+        wait for it. ``offer`` takes each pod once, whichever path sees it first."""
+        while True:
+            time.sleep(every_s)
+            try:
+                for pod in self.core.list_pod_for_all_namespaces(
+                    label_selector=WORKFLOW_LABEL, _request_timeout=30
+                ).items:
+                    self.offer(pod)
+            except Exception as e:  # the next sweep tries again
+                _log(f"sweep failed ({type(e).__name__}: {e})")
+
     def run(self) -> None:
         """List, then watch, Argo's pods in every namespace; relist when the watch breaks."""
+        threading.Thread(target=self.sweep, name="sweep", daemon=True).start()
         while True:
             try:
                 pods = self.core.list_pod_for_all_namespaces(label_selector=WORKFLOW_LABEL)
@@ -177,6 +198,7 @@ class Executor:
                     label_selector=WORKFLOW_LABEL,
                     resource_version=pods.metadata.resource_version,
                     timeout_seconds=300,
+                    _request_timeout=330,  # a read that hangs past the server's end raises
                 )
                 for event in stream:
                     if event["type"] in ("ADDED", "MODIFIED"):

@@ -20,6 +20,7 @@ from gp.errors import ConfigError
 from gp.importer.by_schema import CannotExpress, attrs_first
 from gp.importer.fidelity import differences
 from gp.importer.hcl_writer import HclAttr, HclBlock, Raw, is_identifier, render_body
+from gp.importer.repeats import repeats
 from gp.importer.spec_forms import cron_items, workflow_spec_items
 
 BLOCK_TYPES = {
@@ -47,6 +48,7 @@ class Generated:
     text: str
     notes: tuple[str, ...]
     addresses: tuple[str, ...]  # one per object, in order
+    names: tuple[str, ...] = ()  # each object's name as declared (a repeated name made unique)
 
 
 def generate_config(objects: Sequence[dict], *, source_names: Sequence[str] | None = None) -> str:
@@ -54,7 +56,11 @@ def generate_config(objects: Sequence[dict], *, source_names: Sequence[str] | No
     return generate(objects, source_names=source_names).text
 
 
-def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = None) -> Generated:
+def generate(
+    objects: Sequence[dict], *, source_names: Sequence[str] | None = None, short: bool = True
+) -> Generated:
+    """The configuration for ``objects``; ``short``: gp's short forms where they apply
+    (gp/importer/short_forms.py), else Argo's structure block for block."""
     if source_names is not None and len(source_names) != len(objects):
         raise ValueError("source_names must name every object")
     labels = _Labels()
@@ -62,17 +68,18 @@ def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = No
         (obj, _block_type(obj, i, source_names), _object_name(obj, i, source_names))
         for i, obj in enumerate(objects)
     ]
+    notes: list[str] = []
+    planned = _unique_names(planned, source_names, notes)
     blocks_by_name = {}
     for obj, block_type, name in planned:
         label = labels.take(block_type, name)
         blocks_by_name[(block_type, _namespace(obj), name)] = label
     out: list[HclBlock] = []
-    notes: list[str] = []
     addresses: list[str] = []
     for i, (obj, block_type, name) in enumerate(planned):
         label = blocks_by_name[(block_type, _namespace(obj), name)]
         try:
-            block = _object_block(obj, block_type, label, name, blocks_by_name)
+            block = _object_block(obj, block_type, label, name, blocks_by_name, short)
         except CannotExpress as e:
             raise CannotExpress(
                 f"{_where(i, source_names)}: {obj['kind']} {name}: {e.message}"
@@ -82,20 +89,67 @@ def generate(objects: Sequence[dict], *, source_names: Sequence[str] | None = No
             note = workflow_note(obj, name)
             comment.append(note)
             notes.append(f"{_where(i, source_names)}: {note}")
+        for where, extra in repeats(obj):
+            notes.append(
+                f"{_where(i, source_names)}: {obj['kind']} {name}: {where} holds {extra} "
+                f"repeated entr{'y' if extra == 1 else 'ies'}, written as the YAML has them "
+                "(--merge-duplicates keeps one of each, which changes the object)"
+            )
         block.comment = "\n".join(comment) or None
         out.append(block)
         addresses.append(f"{block_type}.{label}")
     text = render_body(out) + "\n"
-    return Generated(format_source(text, "generated.gp.hcl"), tuple(notes), tuple(addresses))
+    return Generated(
+        format_source(text, "generated.gp.hcl"),
+        tuple(notes),
+        tuple(addresses),
+        tuple(name for _, _, name in planned),
+    )
+
+
+def _unique_names(
+    planned: list[tuple[dict, str, str]], source_names: Sequence[str] | None, notes: list[str]
+) -> list[tuple[dict, str, str]]:
+    """Objects of one kind with one name in one namespace (every Couler pipeline is a Workflow
+    named ``runpy``): the first keeps the name, the next become ``runpy-2``, ``runpy-3``, ...
+    each said in a note, since two objects cannot share a name."""
+    taken: dict[tuple[str, str | None], set[str]] = {}
+    for obj, block_type, name in planned:
+        taken.setdefault((block_type, _namespace(obj)), set()).add(name)
+    first: dict[tuple[str, str | None, str], int] = {}
+    out = []
+    for i, (obj, block_type, name) in enumerate(planned):
+        key = (block_type, _namespace(obj), name)
+        if key not in first:
+            first[key] = i
+            out.append((obj, block_type, name))
+            continue
+        names = taken[key[:2]]
+        n = 2
+        while f"{name}-{n}" in names:
+            n += 1
+        unique = f"{name}-{n}"
+        names.add(unique)
+        notes.append(
+            f"{_where(i, source_names)}: {obj['kind']} {name}: "
+            f"{_where(first[key], source_names)} has one of that name too; this one is "
+            f'declared as "{unique}"'
+        )
+        out.append((obj, block_type, unique))
+    return out
 
 
 def check_fidelity(
-    objects: Sequence[dict], compiled: Sequence[dict], source_names: Sequence[str] | None = None
+    objects: Sequence[dict],
+    compiled: Sequence[dict],
+    source_names: Sequence[str] | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[str]:
-    """Where each object's block compiled to something else than the object, one line per place."""
+    """Where each object's block compiled to something else than the object, one line per
+    place; ``names`` are the names the objects were declared with (``Generated.names``)."""
     found = []
     for i, (obj, got) in enumerate(zip(objects, compiled)):
-        name = _object_name(obj, i, source_names)
+        name = names[i] if names else _object_name(obj, i, source_names)
         for problem in differences(obj, _kept_metadata(obj, name), got):
             found.append(
                 f"{_where(i, source_names)}: {obj['kind']} {name}: gp cannot express {problem}"
@@ -161,7 +215,9 @@ class _Labels:
         return label
 
 
-def _object_block(obj: dict, block_type: str, label: str, name: str, known: dict) -> HclBlock:
+def _object_block(
+    obj: dict, block_type: str, label: str, name: str, known: dict, short: bool = True
+) -> HclBlock:
     items = _metadata_items(obj, label, name)
     if block_type == "manifest":
         content = {k: v for k, v in obj.items() if k != "status"}
@@ -169,9 +225,9 @@ def _object_block(obj: dict, block_type: str, label: str, name: str, known: dict
         return HclBlock("manifest", (label,), [HclAttr("content", content)])
     spec = obj.get("spec") or {}
     if block_type == "cron_workflow":
-        items += cron_items(spec, lambda ref: _template_ref(ref, obj, known))
+        items += cron_items(spec, lambda ref: _template_ref(ref, obj, known), short)
     else:
-        items += workflow_spec_items(spec)
+        items += workflow_spec_items(spec, short=short)
     return HclBlock(block_type, (label,), attrs_first(items))
 
 

@@ -17,12 +17,16 @@ from typing import Any
 from gp.compile import schema
 from gp.importer.by_schema import attrs_first, model_items, to_value
 from gp.importer.hcl_writer import HclAttr, HclBlock, Raw
+from gp.importer.short_forms import explicit_block, inlinable, own_step
 
 STEP_BODIES = ("container", "script", "resource", "suspend", "http", "containerSet", "data")
 IMPLICIT_DAG = "main"
 
 
-def workflow_spec_items(spec: dict, where: str = "spec") -> list[HclAttr | HclBlock]:
+def workflow_spec_items(
+    spec: dict, where: str = "spec", short: bool = True
+) -> list[HclAttr | HclBlock]:
+    """``short``: gp's short forms where they compile to the same object (short_forms.py)."""
     node = schema.workflow_spec()
     steps = _implicit_dag_steps(spec, where)
     skip = {"templates", "arguments"}
@@ -33,13 +37,16 @@ def workflow_spec_items(spec: dict, where: str = "spec") -> list[HclAttr | HclBl
     templates = spec.get("templates")
     if isinstance(templates, list):
         inlined = {s.labels[0] for s in steps} | {IMPLICIT_DAG} if steps else set()
+        own = inlinable(spec) - inlined if short and _named_dicts(templates) else set()
+        by_name = {t["name"]: (i, t) for i, t in enumerate(templates)} if own or short else {}
+        ctx = _Short(own, by_name, where, short)
         if steps:
             items += steps
-        items += [
-            template_block(t, f"{where}.templates[{i}]")
-            for i, t in enumerate(templates)
-            if t.get("name") not in inlined
-        ]
+        for i, t in enumerate(templates):
+            if t.get("name") in inlined or t.get("name") in own:
+                continue
+            explicit = explicit_block(t, f"{where}.templates[{i}]") if short else None
+            items.append(explicit or template_block(t, f"{where}.templates[{i}]", ctx))
     elif templates is not None:
         items.append(
             HclAttr(
@@ -73,7 +80,29 @@ def _arguments_items(spec: dict, where: str) -> list[HclAttr | HclBlock]:
     return model_items({"arguments": args}, node, where=where)
 
 
-def template_block(tmpl: dict, where: str) -> HclBlock:
+class _Short:
+    """The templates written inside the step that runs them, and where each one is."""
+
+    def __init__(
+        self, own: set[str], by_name: dict[str, tuple[int, dict]], where: str, enabled: bool
+    ):
+        self.own, self.by_name, self.where = own, by_name, where
+        self.enabled = enabled  # the short forms at all
+
+    def block(self, block_type: str, item: dict, node: Any, task_where: str) -> HclBlock:
+        name = item.get("template")
+        if name in self.own:
+            i, tmpl = self.by_name[name]
+            return own_step(
+                block_type, item, tmpl, node, f"{self.where}.templates[{i}]", task_where
+            )
+        return _task_block(block_type, item, node, task_where)
+
+
+_LONG = _Short(set(), {}, "", False)
+
+
+def template_block(tmpl: dict, where: str, short: _Short = _LONG) -> HclBlock:
     """`template "NAME" {}`: template fields by schema, a DAG's tasks and steps' groups as blocks."""
     node = schema.template()
     body = model_items(tmpl, node, skip=("name", "dag", "steps"), where=where)
@@ -82,7 +111,7 @@ def template_block(tmpl: dict, where: str) -> HclBlock:
         dag_node = node.by_argo_name("dag").child  # type: ignore[union-attr]
         dag_body = model_items(dag, dag_node, skip=("tasks",), where=f"{where}.dag")
         dag_body += [
-            _task_block("task", t, schema.dag_task(), f"{where}.dag.tasks[{i}]")
+            short.block("task", t, schema.dag_task(), f"{where}.dag.tasks[{i}]")
             for i, t in enumerate(dag.get("tasks", []))
         ]
         body.append(HclBlock("dag", (), dag_body))
@@ -92,22 +121,46 @@ def template_block(tmpl: dict, where: str) -> HclBlock:
     if isinstance(steps, list) and all(isinstance(g, list) and _named_dicts(g) for g in steps):
         body.append(
             HclBlock(
-                "steps", (), [_step_group(g, f"{where}.steps[{i}]") for i, g in enumerate(steps)]
+                "steps",
+                (),
+                [_step_group(g, f"{where}.steps[{i}]", short) for i, g in enumerate(steps)],
             )
         )
     elif steps is not None:
         body.append(HclAttr("steps", to_value(steps, node.by_argo_name("steps"), f"{where}.steps")))
+    if short.enabled:
+        named = _named_block(tmpl, body)
+        if named is not None:
+            return named
     return HclBlock("template", (tmpl.get("name", ""),), attrs_first(body))
 
 
-def _step_group(group: list[dict], where: str) -> HclBlock:
+def _named_block(tmpl: dict, body: list[HclAttr | HclBlock]) -> HclBlock | None:
+    """`dag "NAME" {}` / `steps "NAME" {}`: the inner block's contents beside the template's
+    fields, when no name means both (a dag's `target`, say, is the dag's)."""
+    inner = [b for b in body if isinstance(b, HclBlock) and b.type in ("dag", "steps")]
+    if len(inner) != 1 or "dependencies" in str(tmpl.get("dag")):
+        return None
+    (block,) = inner
+    kind = block.type
+    if kind == "dag":
+        dag_fields = {
+            f.argo_name for f in schema.template().by_argo_name("dag").child.fields.values()
+        }  # type: ignore[union-attr]
+        if {k for k in tmpl if k not in ("name", "dag")} & (dag_fields | {"task", "step"}):
+            return None
+    rest = [b for b in body if b is not block]
+    return HclBlock(kind, (tmpl.get("name", ""),), attrs_first([*block.body, *rest]))
+
+
+def _step_group(group: list[dict], where: str, short: _Short) -> HclBlock:
     if len(group) == 1:
-        return _task_block("step", group[0], schema.workflow_step(), f"{where}[0]")
+        return short.block("step", group[0], schema.workflow_step(), f"{where}[0]")
     return HclBlock(
         "parallel",
         (),
         [
-            _task_block("step", s, schema.workflow_step(), f"{where}[{i}]")
+            short.block("step", s, schema.workflow_step(), f"{where}[{i}]")
             for i, s in enumerate(group)
         ],
     )
@@ -198,7 +251,9 @@ def _named_dicts(items: Any) -> bool:
     )
 
 
-def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[HclAttr | HclBlock]:
+def cron_items(
+    spec: dict, template_ref: Callable[[dict], Raw | None], short: bool = True
+) -> list[HclAttr | HclBlock]:
     node = schema.cron_workflow_spec()
     items: list[HclAttr | HclBlock] = []
     if "schedule" in spec:
@@ -206,14 +261,14 @@ def cron_items(spec: dict, template_ref: Callable[[dict], Raw | None]) -> list[H
     items += model_items(spec, node, skip=("schedule", "workflowSpec"), where="spec")
     wf = spec.get("workflowSpec")
     if isinstance(wf, dict):
-        items += _cron_workflow(wf, template_ref)
+        items += _cron_workflow(wf, template_ref, short)
     elif wf is not None:
         items.append(HclAttr("workflow_spec", wf))
     return attrs_first(items)
 
 
 def _cron_workflow(
-    wf: dict, template_ref: Callable[[dict], Raw | None]
+    wf: dict, template_ref: Callable[[dict], Raw | None], short: bool = True
 ) -> list[HclAttr | HclBlock]:
     """`workflow_template = workflow_template.X` and `arguments = {...}`, else a workflow_spec block."""
     ref = wf.get("workflowTemplateRef")
@@ -229,7 +284,7 @@ def _cron_workflow(
         if args_map:
             items.append(HclAttr("arguments", args_map))
         return items
-    return [HclBlock("workflow_spec", (), workflow_spec_items(wf, "spec.workflowSpec"))]
+    return [HclBlock("workflow_spec", (), workflow_spec_items(wf, "spec.workflowSpec", short))]
 
 
 def _arguments_map(args: Any) -> dict | None:

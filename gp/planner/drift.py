@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from gp.planner.diff import field_changes, prepare, without
+from gp.planner.masking import parse_marks, seal
 from gp.planner.normalize import strip_server_fields
 from gp.planner.paths import Path, project
 from gp.planner.plan import Drift, LiveObject, LiveState
@@ -19,6 +20,7 @@ class Planner(Protocol):
     view: RecordView
     selected: frozenset[str]
     live: LiveState
+    interrupted: list[Drift]  # the record's entries an interrupted apply of gp's wrote
 
     def as_left(self, live: LiveObject, manifest: dict[str, Any]) -> bool: ...
 
@@ -28,7 +30,8 @@ class Planner(Protocol):
 
 
 def find_drift(p: Planner) -> list[Drift]:
-    """Each object the record lists that the target no longer holds as gp left it."""
+    """Each object the record lists that the target no longer holds as gp left it (one an
+    interrupted apply of gp's wrote goes to ``p.interrupted`` instead)."""
     out = []
     for address, entry in sorted(p.view.entries.items()):
         if address not in p.selected:
@@ -48,14 +51,17 @@ def find_drift(p: Planner) -> list[Drift]:
         if p.as_left(obj, entry.applied):
             continue
         ignore = p.ignore_paths(address)
-        applied = without(prepare(entry.applied), ignore)
+        # The record keeps sensitive values as fingerprints: compare the live object's so.
+        marks = parse_marks(entry.sensitive_paths)
+        applied = without(prepare(seal(entry.applied, marks)), ignore)
         now = project(
-            without(prepare(obj.manifest), ignore),
+            without(prepare(seal(obj.manifest, marks)), ignore),
             widen(applied, obj.foreign) if obj.foreign else applied,
         )
         fields = field_changes(applied, now)
         if fields:
-            out.append(
+            written = p.interrupted if obj.interrupted_write else out
+            written.append(
                 Drift(
                     address,
                     entry.ref,

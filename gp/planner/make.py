@@ -50,7 +50,7 @@ from gp.planner.plan import (
 from gp.planner.refactor import RecordView, owned_address, record_view, removal_for
 from gp.planner.schedule import schedule_change
 from gp.planner.taken import keep_ignored, taken_back, widen
-from gp.planner.targets import select, unmatched
+from gp.planner.targets import address_order, select, unmatched
 
 # What `ignore_changes = all` leaves alone once the object exists: everything but its identity.
 IGNORE_ALL: tuple[Path, ...] = (("spec",), ("metadata", "labels"), ("metadata", "annotations"))
@@ -78,6 +78,8 @@ class _Planner:
     parallelism: int = 1  # confirmations asked at once
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    # Record entries an interrupted apply of gp's wrote (found while looking for drift).
+    interrupted: list[Drift] = field(default_factory=list)
     # Each live object's fingerprint without server fields, made once for drift and changes.
     prints: dict[ObjectRef, bytes] = field(default_factory=dict)
 
@@ -354,8 +356,9 @@ def make_plan(
         stack=stack,
         target=target,
         mode=mode,
-        changes=tuple(sorted(changes, key=lambda c: (c.address, c.ref))),
-        drift=tuple(drift),
+        changes=tuple(sorted(changes, key=lambda c: (address_order(c.address), c.ref))),
+        drift=tuple(sorted(drift, key=lambda d: address_order(d.address))),
+        interrupted=tuple(planner.interrupted),
         inputs_hash=inputs_hash,
         errors=tuple(dict.fromkeys(planner.errors)),
         objects=tuple(desired),

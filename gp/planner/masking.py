@@ -7,13 +7,19 @@ was sensitive when it was applied, though the configuration no longer says so.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from gp.planner.paths import Path, keyed, parse_path, plain, starts_with
+from gp.planner.paths import Path, get_path, keyed, parse_path, plain, set_path, starts_with
 from gp.redact import MASK
 
-__all__ = ["mask_at", "parse_marks"]
+__all__ = ["FINGERPRINT", "mask_at", "parse_marks", "seal"]
+
+# What the stack's record keeps of a sensitive value: enough to see that it changed, nothing
+# to read it back with.
+FINGERPRINT = "gp-sha256:"
 
 
 def parse_marks(marks: Iterable[str]) -> tuple[Path, ...]:
@@ -55,3 +61,25 @@ def _replace(tree: Any, rel: Path) -> Any:
     if isinstance(tree, list) and isinstance(seg, int) and 0 <= seg < len(tree):
         return [*tree[:seg], _replace(tree[seg], rest), *tree[seg + 1 :]]
     return tree
+
+
+def seal(manifest: Any, marks: Sequence[Path]) -> Any:
+    """``manifest`` with the value at each sensitive path replaced by its fingerprint, as the
+    stack's record stores it. Sealing twice changes nothing, so a sealed record and a live
+    object sealed at the same paths compare equal exactly when the values are equal. A path
+    that names the whole object (a damaged mark) seals its spec."""
+    if not marks or not isinstance(manifest, dict):
+        return manifest
+    tree = keyed(manifest)
+    for mark in sorted({("spec",) if not m else tuple(m) for m in marks}, key=len):
+        found, value = get_path(tree, mark)
+        if found:
+            set_path(tree, mark, fingerprint_of(plain(value)))
+    return plain(tree)
+
+
+def fingerprint_of(value: Any) -> str:
+    if isinstance(value, str) and value.startswith(FINGERPRINT):
+        return value
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return FINGERPRINT + hashlib.sha256(text.encode()).hexdigest()

@@ -19,7 +19,7 @@ class Action(str, Enum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
-    REPLACE = "replace"  # delete then create
+    REPLACE = "replace"  # a new name or namespace: create the new object, then delete the old
     NOOP = "no-op"
     # A `removed` block with `destroy = false` (or `gp state rm`): the object stays where it is,
     # without gp's ownership marks, and leaves the record (Terraform's "forget").
@@ -64,6 +64,9 @@ class LiveObject:
     # managers whose operation is Update), as a skeleton: nested dicts of field names (list
     # items by name) with None at the leaves. gp shows them as drift and takes them back.
     foreign: dict[str, Any] | None = None
+    # gp's own field manager last wrote the spec (managedFields), after the record was saved:
+    # a difference from the record is an interrupted apply's write, not drift.
+    interrupted_write: bool = False
 
 
 def identity(ref: ObjectRef) -> tuple[str, str | None, str]:
@@ -157,11 +160,13 @@ class FieldDiff:
 
 @dataclass(frozen=True)
 class SchedulePreview:
-    """A cron's schedules and zone with its next run times (ISO 8601, in that zone)."""
+    """A cron's schedules and zone with its next run times (ISO 8601, in that zone), and what
+    the controller does on the zone's next daylight-saving transition when that matters."""
 
     schedules: tuple[str, ...]
     timezone: str
     next_runs: tuple[str, ...]
+    transition: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,7 +230,7 @@ class ResourceChange:
     after: dict[str, Any] | None
     resource_version: str | None  # of the live object read, None when there was none
     fields: tuple[FieldDiff, ...] = ()
-    # On replace: the live object that is deleted before ``ref`` is created.
+    # On replace: the live object that is deleted once ``ref`` is created (gp/providers/replacing.py).
     prior_ref: ObjectRef | None = None
     schedule: ScheduleChange | None = None
     # Fields others set by ordinary edits that gp's configuration does not set: server-side
@@ -289,6 +294,10 @@ class RunImpact:
     address: str
     running: tuple[str, ...] = ()  # names of runs in progress
     crons: tuple[CronUse, ...] = ()
+    # The controller's workflowRestrictions.templateReferencing: "Strict", "Secure", "" (not
+    # set), None when gp could not read workflow-controller-configmap. Under Secure a run in
+    # progress errors once its template changes (argo #13850).
+    referencing: str | None = ""
 
 
 @dataclass(frozen=True)
@@ -375,10 +384,17 @@ class PlanData:
     notes: tuple[str, ...] = ()
     # The module's tests on the new code, when it has some and the plan changes a pipeline.
     tests: TestsOutcome | None = None
+    # Objects an interrupted apply wrote (gp's field manager, after the record was saved):
+    # before is the record's, after the live object. Not drift: the next apply records them.
+    interrupted: tuple[Drift, ...] = ()
 
     @property
     def applyable(self) -> bool:
-        return not self.errors and (self.has_changes or self.restamps)
+        if self.errors:
+            return False
+        if self.mode is Mode.REFRESH_ONLY and self.interrupted:
+            return True  # it rewrites the record to what the target holds
+        return self.has_changes or self.restamps
 
     @property
     def restamps(self) -> bool:
@@ -391,10 +407,11 @@ class PlanData:
     @property
     def has_changes(self) -> bool:
         """Whether anything would change (drift in refresh-only mode, or a record fix), for
-        --detailed-exitcode."""
+        --detailed-exitcode. An interrupted apply's writes are a change to the record in a
+        normal plan, never drift (a refresh-only drift check stays quiet)."""
         if self.record_fixes:
             return True
         if self.mode is Mode.REFRESH_ONLY:
             # Applying a refresh-only plan only rewrites the record to what the target holds.
             return bool(self.drift)
-        return any(c.acts for c in self.changes)
+        return bool(self.interrupted) or any(c.acts for c in self.changes)

@@ -6,10 +6,12 @@ a cron string. Computed from the ``now`` the caller gives: the planner never rea
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from gp.compile.cron_dst import HORIZON_DAYS, dst_events
+from gp.compile.cron_time import CronError, fires
 from gp.planner.plan import ScheduleChange, SchedulePreview
 
 RUNS = 3
@@ -27,7 +29,8 @@ def schedules_of(manifest: dict[str, Any] | None) -> tuple[tuple[str, ...], str]
 def next_runs(
     schedules: tuple[str, ...], tz: str, now: datetime, count: int = RUNS
 ) -> tuple[str, ...]:
-    """The next ``count`` run times over all schedules, in ``tz`` (UTC when empty), ISO 8601.
+    """The next ``count`` run times over all schedules, in ``tz`` (UTC when empty), ISO 8601,
+    as Argo's controller computes them (robfig/cron, ported in gp.compile.cron_time).
 
     Argo's controller uses its own local zone when none is given; gp assumes UTC there.
     """
@@ -35,24 +38,37 @@ def next_runs(
         zone = ZoneInfo(tz) if tz else UTC
     except (ZoneInfoNotFoundError, ValueError):
         return ()
-    from croniter import CroniterError, croniter  # only a plan that changes a cron needs it
-
-    start = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(zone)
+    start = now if now.tzinfo else now.replace(tzinfo=UTC)
+    end = start + timedelta(days=HORIZON_DAYS)
     runs: set[datetime] = set()
     for expr in schedules:
         try:
-            it = croniter(expr, start)
-            runs.update(it.get_next(datetime) for _ in range(count))
-        except (CroniterError, ValueError, KeyError):
+            for i, when in enumerate(fires(expr, tz, start + timedelta(seconds=1), end)):
+                runs.add(when.astimezone(UTC))  # instants: a repeated wall time is two runs
+                if i + 1 >= count:
+                    break
+        except (CronError, ValueError, KeyError):
             continue  # validate reports bad expressions; the preview just leaves them out
-    return tuple(when.isoformat() for when in sorted(runs)[:count])
+    return tuple(when.astimezone(zone).isoformat() for when in sorted(runs)[:count])
+
+
+def next_transition(schedules: tuple[str, ...], tz: str, now: datetime) -> tuple[str, ...]:
+    """What the controller does to these schedules on the zone's next clock change, if
+    anything: a wall-clock time it skips or runs twice."""
+    events = dst_events(schedules, tz, now.date())
+    if not events:
+        return ()
+    first = min(e.day for e in events)
+    return tuple(e.text(tz) for e in events if e.day == first)
 
 
 def _preview(manifest: dict[str, Any] | None, now: datetime) -> SchedulePreview | None:
     if manifest is None:
         return None
     schedules, tz = schedules_of(manifest)
-    return SchedulePreview(schedules, tz, next_runs(schedules, tz, now))
+    return SchedulePreview(
+        schedules, tz, next_runs(schedules, tz, now), next_transition(schedules, tz, now)
+    )
 
 
 def schedule_change(

@@ -73,13 +73,21 @@ def _fields_from(items: list[Fields]) -> tuple[FieldDiff, ...]:
 def _preview(p: SchedulePreview | None) -> dict | None:
     if p is None:
         return None
-    return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
+    out = {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
+    if p.transition:
+        out["transition"] = list(p.transition)
+    return out
 
 
 def _preview_from(d: Fields | None) -> SchedulePreview | None:
     if d is None:
         return None
-    return SchedulePreview(d.strings("schedules"), d.get("timezone", str), d.strings("next_runs"))
+    return SchedulePreview(
+        d.strings("schedules"),
+        d.get("timezone", str),
+        d.strings("next_runs"),
+        d.strings("transition", optional=True),
+    )
 
 
 def _dag(c: DagChange) -> dict:
@@ -282,6 +290,7 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
             "failed": plan.tests.failed,
             "first_failure": plan.tests.first_failure,
         },
+        "interrupted": [_drift(d) for d in plan.interrupted],
     }
 
 
@@ -311,6 +320,7 @@ def _impact(r: RunImpact) -> dict[str, Any]:
     return {
         "address": r.address,
         "running": list(r.running),
+        "referencing": r.referencing,
         "crons": [
             {
                 "namespace": c.namespace,
@@ -340,6 +350,7 @@ def _impact_from(d: Fields) -> RunImpact:
             )
             for c in d.items("crons")
         ),
+        d.get("referencing", str, optional=True) if "referencing" in d.data else "",
     )
 
 
@@ -390,6 +401,7 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         overrides=_overrides_from(f),
         notes=f.strings("notes", optional=True),
         tests=_tests_from(f),
+        interrupted=tuple(_drift_from(x) for x in f.items("interrupted", optional=True)),
     )
 
 

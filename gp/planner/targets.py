@@ -15,6 +15,18 @@ _OBJECT = rf"(?:{'|'.join(OBJECT_KINDS)})\.{_NAME}(?:{_KEY})?"
 ADDRESS = re.compile(rf"(?:{_MODULE}\.)*(?:{_OBJECT}|{_MODULE})")
 
 
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def address_order(address: str) -> tuple[str | int, ...]:
+    """The key that lists addresses as people count: ``t[2]`` before ``t[10]`` (text between
+    the indexes compares as text, each index as a number)."""
+    parts: list[str | int] = []
+    for i, part in enumerate(_INDEX.split(address)):
+        parts.append(int(part) if i % 2 else part)
+    return tuple(parts)
+
+
 def address_problem(target: str) -> str | None:
     """Why ``target`` is not an address gp could ever match; None when it is well formed."""
     if ADDRESS.fullmatch(target.strip()):

@@ -14,10 +14,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from gp.errors import GPError, PlanError, ProviderError
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import PlanData, ResourceChange, StackRecord, Target
+from gp.planner.plan import Action, PlanData, ResourceChange, StackRecord, Target
 from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.ordering import schedule
 from gp.providers.record import next_record
+from gp.providers.replacing import split
 
 # Performs one change; raises to fail it (a GPError's message is the reason shown).
 Write = Callable[[ResourceChange], None]
@@ -52,8 +53,12 @@ def run_changes(
     write starts, those in flight finish, and the rest are reported as not attempted. Writes
     are handed to the pool only as workers free up, so a stop leaves nothing queued behind it.
     """
-    plan = schedule(changes, depends_on)
+    doing = [c for c in changes if c.action is not Action.NOOP]
+    parts = split(doing)  # a replace: the new object with the writes, the old one deleted last
+    plan = schedule(parts.work, depends_on)
     todo = plan.changes
+    for deletion, creation in parts.cleanup.items():
+        plan.hard_deps.setdefault(deletion, set()).add(creation)  # never without its successor
     status: dict[int, str | None] = {}  # index -> None (applied) or the failure reason
     advice: dict[str, str] = {}
     skipped: set[int] = set()
@@ -97,6 +102,10 @@ def run_changes(
                 break
     result = ApplyReport(advice=advice, stopped=stops[0] if stops else None)
     for i, change in enumerate(todo):
+        if i not in parts.cleanup:
+            change = doing[parts.original[i]]  # a replace is reported as the replace it is
+        elif status.get(i) is None and i not in skipped and (i in status or not stops):
+            continue  # the old object is gone: part of its replace, already reported
         if i in skipped or (i not in status and stops):
             result.not_attempted.append(change)
         elif status.get(i) is None:

@@ -40,7 +40,7 @@ from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
 from gp.providers.live import packed
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
-from gp.providers.managed import foreign_fields
+from gp.providers.managed import foreign_fields, gp_wrote_after
 from gp.providers.manifests import (
     address_of,
     labels_of,
@@ -128,7 +128,9 @@ class KubernetesProvider:
         ns = meta.get("namespace") if argo_kind(kind).namespaced else None
         return ObjectRef(manifest.get("apiVersion", ""), kind, ns, meta.get("name", ""))
 
-    def _live(self, manifest: dict[str, Any], stack: str) -> LiveObject:
+    def _live(
+        self, manifest: dict[str, Any], stack: str, recorded_at: str | None = None
+    ) -> LiveObject:
         """As the plan keeps it: fingerprinted, its tree let go (``live.packed``)."""
         managed = (manifest.get("metadata") or {}).get("managedFields") or []
         return packed(
@@ -138,6 +140,7 @@ class KubernetesProvider:
             address_of(manifest),
             owned_by(manifest, stack),
             foreign_fields(managed, self.field_manager),
+            gp_wrote_after(managed, self.field_manager, recorded_at),
         )
 
     def _get(self, ref: ObjectRef) -> dict | None:
@@ -179,7 +182,9 @@ class KubernetesProvider:
         workers = 10 if len(refs) >= PARALLEL_FROM else 1
         selector = f"{STACK_LABEL}={stack}"
         found = parallel(
-            lambda scope: listed(self.kube, scope, selector, lambda m: self._live(m, stack)),
+            lambda scope: listed(
+                self.kube, scope, selector, lambda m: self._live(m, stack, record.applied_at)
+            ),
             scopes,
             workers,
         )
@@ -187,7 +192,7 @@ class KubernetesProvider:
             objects[live.ref] = live
         missing = sorted({self._normal(r) for r in refs} - set(objects))
         for manifest in unlabelled(self.kube, missing, self._get):
-            live = self._live(manifest, stack)
+            live = self._live(manifest, stack, record.applied_at)
             objects[live.ref] = live
         return LiveState(objects=objects, record=record)
 

@@ -21,6 +21,9 @@ WORKFLOWS = "workflows"
 MERGE_PATCH = "application/merge-patch+json"
 WORKFLOW_LABEL = "workflows.argoproj.io/workflow"
 _WATCH_WINDOW_S = 30
+CONTROLLER_CONFIGMAP = "workflow-controller-configmap"
+# Where Argo's installs put the controller (the quick start, the Helm chart's usual namespace).
+CONTROLLER_NAMESPACES = ("argo", "argo-workflows")
 # A followed log may stay silent while its container works; a day is "no timeout".
 _FOLLOW_READ_S = 86400
 
@@ -83,6 +86,14 @@ class KubeEngine:
 
     def get_workflow(self, namespace: str, name: str) -> dict | None:
         return self.kube.get(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, name)
+
+    def delete_workflow(self, namespace: str, name: str) -> None:
+        """Delete a Workflow (its pods go with it); one already gone is fine."""
+        try:
+            self.kube.delete(ARGO_GROUP, ARGO_VERSION, WORKFLOWS, namespace, name)
+        except ApiFailure as exc:
+            if exc.code != 404:
+                raise
 
     def list_workflows(self, namespace: str | None, selector: str = "") -> list[dict]:
         try:
@@ -189,6 +200,24 @@ class KubeEngine:
             if exc.code == 404:
                 return []
             raise
+
+    # -- the controller ----------------------------------------------------------------
+
+    def controller_config(self, namespaces: tuple[str, ...] = CONTROLLER_NAMESPACES) -> dict | None:
+        """The data of Argo's workflow-controller-configmap, from the first of ``namespaces``
+        that has one and lets us read it; None when none does (not installed there, or RBAC
+        forbids reading it: gp asks, it never needs to)."""
+        for ns in namespaces:
+            try:  # plain REST: a plan that reads it loads no client library
+                cm = self.kube.get_config_map(ns, CONTROLLER_CONFIGMAP)
+            except ApiFailure as exc:
+                if exc.code in (401, 403):
+                    continue
+                raise
+            if cm is None:
+                continue
+            return dict(cm.get("data") or {})
+        return None
 
     # -- pods and logs ------------------------------------------------------------------
 

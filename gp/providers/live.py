@@ -31,6 +31,7 @@ class PackedLive(LiveObject):
         address: str | None,
         owned: bool,
         foreign: dict[str, Any] | None,
+        interrupted_write: bool,
         print_: bytes,
     ) -> None:
         for name, value in (
@@ -39,6 +40,7 @@ class PackedLive(LiveObject):
             ("address", address),
             ("owned", owned),
             ("foreign", foreign),
+            ("interrupted_write", interrupted_write),
             ("fingerprint", print_),
             ("_data", data),
         ):
@@ -61,7 +63,15 @@ class PackedLive(LiveObject):
 
 
 def _fields(o: LiveObject) -> tuple[Any, ...]:
-    return (o.ref, o.manifest, o.resource_version, o.address, o.owned, o.foreign)
+    return (
+        o.ref,
+        o.manifest,
+        o.resource_version,
+        o.address,
+        o.owned,
+        o.foreign,
+        o.interrupted_write,
+    )
 
 
 def packed(
@@ -71,6 +81,7 @@ def packed(
     address: str | None,
     owned: bool,
     foreign: dict[str, Any] | None,
+    interrupted_write: bool = False,
 ) -> LiveObject:
     """``manifest`` fingerprinted and kept as JSON (the tree itself is let go)."""
     return PackedLive(
@@ -80,5 +91,6 @@ def packed(
         address,
         owned,
         foreign,
+        interrupted_write,
         digest(strip_server_fields(manifest)),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from gp.planner.paths import ItemName, parse_path
@@ -39,6 +40,41 @@ def foreign_fields(managed: Iterable[dict[str, Any]], own_manager: str) -> dict[
         else:
             _merge(skeleton.setdefault("spec", {}), fields)
     return skeleton or None
+
+
+def spec_writer(managed: Iterable[dict[str, Any]]) -> tuple[str, str] | None:
+    """(manager, time) of the entry that last wrote the spec (status subresource writes and
+    entries without the spec aside); None when none says."""
+    found: tuple[str, str] | None = None
+    for entry in managed:
+        if entry.get("subresource") or _TRACKED_ROOT not in (entry.get("fieldsV1") or {}):
+            continue
+        when = str(entry.get("time") or "")
+        if when and (found is None or when >= found[1]):
+            found = (str(entry.get("manager") or ""), when)
+    return found
+
+
+def gp_wrote_after(
+    managed: Iterable[dict[str, Any]], own_manager: str, recorded_at: str | None
+) -> bool:
+    """Whether ``own_manager`` (gp's) last wrote the spec, after the record was saved at
+    ``recorded_at``: then the object differs from the record because an apply was killed
+    between its writes and its record, not because someone changed it."""
+    writer = spec_writer(managed)
+    if writer is None or writer[0] != own_manager:
+        return False
+    wrote, recorded = _moment(writer[1]), _moment(recorded_at)
+    return wrote is not None and (recorded is None or wrote > recorded)
+
+
+def _moment(stamp: str | None) -> datetime | None:
+    """An RFC 3339 time to the second (managedFields have no finer resolution)."""
+    try:
+        parsed = datetime.fromisoformat((stamp or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(microsecond=0) if parsed.tzinfo else None
 
 
 def _skeleton(fields: dict[str, Any]) -> dict[str, Any] | None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from gp.compile.objects import ObjectRef
 from gp.errors import ProviderError
+from gp.planner.masking import parse_marks, seal
 from gp.planner.normalize import strip_server_fields
 from gp.planner.overrides import override_from_dict, override_to_dict
 from gp.planner.plan import (
@@ -59,7 +60,8 @@ def _entry_to_json(address: str, entry: RecordEntry) -> dict[str, Any]:
         "kind": entry.ref.kind,
         "namespace": entry.ref.namespace,
         "name": entry.ref.name,
-        "applied": entry.applied,
+        # A sensitive value is never stored: its fingerprint is (enough to see drift).
+        "applied": seal(entry.applied, parse_marks(entry.sensitive_paths)),
         **({"sensitive": list(entry.sensitive_paths)} if entry.sensitive_paths else {}),
         **({"applied_at": entry.applied_at} if entry.applied_at else {}),
     }
@@ -193,8 +195,10 @@ def next_record(
     without writing it may no longer be true.
     """
     entries = _Entries(old, plan.record_fixes)
+    written = set()
     for change in applied:
         entries.take(change, applied_at)
+        written.add(change.address)
 
     def made(overrides: Iterable[Override]) -> StackRecord:
         kept = dict(sorted(entries.by_address.items()))
@@ -220,6 +224,15 @@ def next_record(
                     change.address,
                     RecordEntry(change.ref, change.after, change.sensitive_paths, applied_at),
                 )
+    for wrote in plan.interrupted:
+        # What an interrupted apply wrote is what gp applied: the record takes it in.
+        if wrote.address not in written and wrote.after is not None:
+            entries.put(
+                wrote.address,
+                RecordEntry(
+                    wrote.ref, strip_server_fields(wrote.after), wrote.sensitive_paths, applied_at
+                ),
+            )
     if plan.mode is Mode.REFRESH_ONLY:
         # Refresh-only accepts the drift: the live objects become the new base.
         for drift in plan.drift:

@@ -96,7 +96,10 @@ def _preview_line(label: str, p: SchedulePreview | None) -> Line:
         return Line(1, "", f"{title}: none")
     zone = p.timezone or "UTC"
     runs = ", ".join(p.next_runs) or "never"
-    return Line(1, "", f"{title}: {fmt(list(p.schedules))} {zone}; next runs {runs}")
+    text = f"{title}: {fmt(list(p.schedules))} {zone}; next runs {runs}"
+    if p.transition:  # what the controller does when the clocks next change
+        text += "; at the next clock change: " + "; ".join(p.transition)
+    return Line(1, "", text)
 
 
 def change_body(

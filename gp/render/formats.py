@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from gp.errors import GPError
-from gp.redact import mask_text, secrets_of
+from gp.planner.plan import Mode
+from gp.redact import escape_controls, mask_text, secrets_of
 from gp.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -51,9 +52,10 @@ class TextRenderer:
         return render_text.plan_text(plan, sensitive, verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
+        destroy = plan.mode is Mode.DESTROY
         from gp.render import text as render_text
 
-        return render_text.apply_text(report, secrets_of(plan.secrets, sensitive))
+        return render_text.apply_text(report, secrets_of(plan.secrets, sensitive), destroy)
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
         from gp.render.stack import stack_text
@@ -147,11 +149,11 @@ def to_string(drawn: Drawn, *, color: bool) -> str:
     if isinstance(drawn, str):
         return drawn
     if not color:
-        return drawn.plain
-    from rich.console import Console
+        return escape_controls(drawn.plain)
+    from gp.render.terminal import TerminalConsole
 
     out = io.StringIO()
-    Console(
+    TerminalConsole(
         file=out,
         force_terminal=True,
         force_jupyter=False,

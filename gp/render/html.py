@@ -154,7 +154,8 @@ def plan_html(plan: PlanData, sensitive: Iterable[str] = ()) -> str:
 
 def apply_html(result: ApplyReport, plan: PlanData | None, sensitive: Iterable[str] = ()) -> str:
     secrets = secrets_of(plan.secrets if plan else (), sensitive)
-    return rich_html(apply_text(result, secrets))
+    destroy = plan is not None and plan.mode is Mode.DESTROY
+    return rich_html(apply_text(result, secrets, destroy))
 
 
 def diagnostics_html(diagnostics: Sequence[Diagnostic], objects: int | None = None) -> str:

@@ -20,6 +20,7 @@ from gp.planner.plan import (
     StackRecord,
     Target,
 )
+from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_fields, mask_value
 from gp.render.plan_runs import runs_json
@@ -69,7 +70,12 @@ def _masked(value: Any, marks: Sequence[Path], secrets: Sequence[str]) -> Any:
 def _preview(p: SchedulePreview | None) -> dict[str, Any] | None:
     if p is None:
         return None
-    return {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
+    return {
+        "schedules": list(p.schedules),
+        "timezone": p.timezone,
+        "next_runs": list(p.next_runs),
+        "transition": list(p.transition),
+    }
 
 
 def _dag(c: DagChange, secrets: Sequence[str]) -> dict[str, Any]:
@@ -158,6 +164,7 @@ def plan_json(plan: PlanData, sensitive: Iterable[str] = ()) -> dict[str, Any]:
             "namespace": plan.target.namespace,
         },
         "resource_drift": [_drift(d, secrets) for d in plan.drift],
+        "interrupted_writes": [_drift(d, secrets) for d in plan.interrupted],
         "resource_changes": [_change(c, secrets) for c in plan.changes],
         "summary": _summary(plan, add, change, destroy),
         "errors": [mask_text(e, secrets) for e in plan.errors],
@@ -208,7 +215,10 @@ def owned_json(record: StackRecord, target: Target | None = None) -> dict[str, A
         "applied_at": record.applied_at,
         "applied_by": record.applied_by,
         "objects": [
-            _identity(address, entry.ref) for address, entry in sorted(record.entries.items())
+            _identity(address, entry.ref)
+            for address, entry in sorted(
+                record.entries.items(), key=lambda item: address_order(item[0])
+            )
         ],
     }
 

@@ -16,9 +16,11 @@ from dataclasses import replace
 
 from gp.compile.objects import ObjectRef
 from gp.planner.plan import Action, PlanData, ResourceChange
-from gp.redact import mask_text, secrets_of
+from gp.redact import escape_controls, mask_text, secrets_of
 from gp.render.body import VERBS, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, dag_lines, summarized
+from gp.render.mdtext import cell, prose
+from gp.render.mdtext import code as _code
 from gp.render.mermaid import diagram
 from gp.render.plan_runs import run_lines
 from gp.render.text import fix_lines, promotion_lines, summary
@@ -36,14 +38,7 @@ _ACTION_WORDS = {
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    ticks = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (ticks + 1)
-    pad = " " if ticks else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    return cell(text).replace("\n", " ")
 
 
 def _object(ref: ObjectRef) -> str:
@@ -62,7 +57,7 @@ def _diff_text(lines: Sequence[Line], secrets: Sequence[str]) -> list[str]:
 
 
 def _details(title: str, body: list[str]) -> str:
-    content = "\n".join(body)
+    content = escape_controls("\n".join(body))
     fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", content)), default=0) + 1)
     return f"<details><summary>{title}</summary>\n\n{fence}diff\n{content}\n{fence}\n\n</details>\n"
 
@@ -98,19 +93,23 @@ def _head(plan: PlanData, secrets: Sequence[str]) -> list[str]:
         ]
     if plan.errors:
         out += ["**Errors (this plan cannot be applied):**", ""]
-        out += [f"- {_cell(mask_text(e, secrets))}" for e in plan.errors] + [""]
+        out += [f"- {prose(mask_text(e, secrets))}" for e in plan.errors] + [""]
     for warning in plan.warnings:
-        out += [f"> :warning: {_cell(mask_text(warning, secrets))}", ""]
+        out += [f"> :warning: {prose(mask_text(warning, secrets))}", ""]
     if plan.tests is not None:
         mark = ":x:" if plan.tests.failed else ":white_check_mark:"
         out += [f"**Tests (`gp test`) on this change:** {mark} {plan.tests.summary()}", ""]
         if plan.tests.failed and plan.tests.first_failure:
-            out += [f"> first: `{_cell(mask_text(plan.tests.first_failure, secrets))}`", ""]
+            out += [f"> first: {_code(mask_text(plan.tests.first_failure, secrets))}", ""]
     for note in plan.notes:
-        out += [f"> :information_source: {_cell(mask_text(note, secrets))}", ""]
+        out += [f"> :information_source: {prose(mask_text(note, secrets))}", ""]
     if plan.runs:
         out += ["**Runs of the templates that change:**", ""]
-        out += [f"- {_cell(mask_text(line, secrets))}" for line in run_lines(plan)] + [""]
+        lines = run_lines(plan, lambda text: _code(mask_text(text, secrets)))
+        out += [f"- {line}" for line in lines] + [""]
+    if plan.interrupted:
+        names = ", ".join(_code(mask_text(d.address, secrets)) for d in plan.interrupted)
+        out += [f"**Written by an interrupted gp apply (not drift; recorded next):** {names}", ""]
     if plan.drift:
         out += [
             "**Objects changed outside gp:**",

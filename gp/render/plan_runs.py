@@ -3,6 +3,7 @@ the warning when a deleted template is still run by a cron. Shared by text, JSON
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gp.planner.plan import CronUse, PlanData, RunImpact
@@ -10,37 +11,58 @@ from gp.planner.plan import CronUse, PlanData, RunImpact
 _SHOWN_NAMES = 5
 
 
-def _names(names: tuple[str, ...]) -> str:
+# How a name read from the cluster is quoted: as is on a terminal, in a code span in markdown.
+Quote = Callable[[str], str]
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _names(names: tuple[str, ...], quote: Quote) -> str:
     more = len(names) - _SHOWN_NAMES
-    return ", ".join(names[:_SHOWN_NAMES]) + (f" and {more} more" if more > 0 else "")
+    shown = ", ".join(quote(n) for n in names[:_SHOWN_NAMES])
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _cron(use: CronUse) -> str:
+def _cron(use: CronUse, quote: Quote) -> str:
     owner = (
-        (f"stack {use.stack}" + (f", {use.address}" if use.address else ""))
+        (f"stack {quote(use.stack)}" + (f", {quote(use.address)}" if use.address else ""))
         if use.stack
         else "not managed by gp"
     )
+    name = quote(f"{use.namespace}/{use.name}")
     when = ", suspended" if use.suspended else f", next run {use.next_run}" if use.next_run else ""
-    return f"{use.namespace}/{use.name} ({owner}{when})"
+    return f"{name} ({owner}{when})"
 
 
-def impact_lines(impact: RunImpact) -> list[str]:
+def impact_lines(impact: RunImpact, quote: Quote = _as_is) -> list[str]:
     out = []
     n = len(impact.running)
+    address = quote(impact.address)
     if n:
-        out.append(
-            f"{impact.address}: {n} run{'s' if n != 1 else ''} in progress "
-            f"({_names(impact.running)}) keep{'s' if n == 1 else ''} the spec "
-            f"{'it' if n == 1 else 'they'} started with"
-        )
+        running = _names(impact.running, quote)
+        runs = f"{address}: {n} run{'s' if n != 1 else ''} in progress ({running})"
+        keep = f"keep{'s' if n == 1 else ''} the spec {'it' if n == 1 else 'they'} started with"
+        if impact.referencing == "Secure":
+            out.append(
+                f"{runs} will end in Error: the controller's templateReferencing is Secure, "
+                "which fails a run whose template changes while it runs (argo #13850)"
+            )
+        elif impact.referencing is None:
+            out.append(
+                f"{runs} {keep}, unless the controller's templateReferencing is Secure "
+                "(gp could not read workflow-controller-configmap): then they end in Error"
+            )
+        else:
+            out.append(f"{runs} {keep}")
     for use in impact.crons:
-        out.append(f"{impact.address}: run by the CronWorkflow {_cron(use)}")
+        out.append(f"{address}: run by the CronWorkflow {_cron(use, quote)}")
     return out
 
 
-def run_lines(plan: PlanData) -> list[str]:
-    return [line for impact in plan.runs for line in impact_lines(impact)]
+def run_lines(plan: PlanData, quote: Quote = _as_is) -> list[str]:
+    return [line for impact in plan.runs for line in impact_lines(impact, quote)]
 
 
 def runs_json(plan: PlanData) -> list[dict[str, Any]]:
@@ -48,6 +70,7 @@ def runs_json(plan: PlanData) -> list[dict[str, Any]]:
         {
             "address": r.address,
             "running": list(r.running),
+            "referencing": r.referencing,
             "crons": [
                 {
                     "namespace": c.namespace,

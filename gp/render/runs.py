@@ -74,7 +74,11 @@ def version_text(run: RunSnapshot) -> str:
 
 
 def who(run: RunSnapshot) -> str:
-    return f"cron {run.cron}" if run.cron else (run.submitted_by or "")
+    if run.scheduled:
+        return f"scheduled (cron {run.cron})"
+    if run.cron:
+        return f"{run.submitted_by} (cron {run.cron})" if run.submitted_by else f"cron {run.cron}"
+    return run.submitted_by or ""
 
 
 def runs_table(runs: Sequence[RunSnapshot], now: datetime) -> Table | Text:
@@ -117,6 +121,7 @@ def run_dict(run: RunSnapshot, now: datetime, nodes: bool = False) -> dict[str, 
         "submitted_by": run.submitted_by,
         "ran_live_template": run.ran_live,
         "cron": run.cron,
+        "scheduled": run.scheduled,
         "parameters": dict(run.parameters),
     }
     if nodes:

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from gp.planner.plan import StackRecord, Target
+from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
+from gp.render.mdtext import cell, code
 
 
 def _object(namespace: str | None, name: str) -> str:
@@ -43,7 +45,7 @@ def stack_text(
     out.append(":\n\n")
     rows = [
         (mask_text(address, secrets), e.ref.kind, _object(e.ref.namespace, e.ref.name))
-        for address, e in sorted(record.entries.items())
+        for address, e in sorted(record.entries.items(), key=lambda item: address_order(item[0]))
     ]
     widths = [max(len(r[i]) for r in rows + [("ADDRESS", "KIND", "OBJECT")]) for i in range(3)]
     header = ("ADDRESS", "KIND", "OBJECT")
@@ -60,17 +62,19 @@ def stack_markdown(
 ) -> str:
     """The same listing as a table, for a pull-request comment or a wiki page."""
     secrets = secrets_of(sensitive)
-    lines = [f"## gp stack `{record.stack}`{_where(target)}", ""]
+    lines = [f"## gp stack {code(record.stack)}{_where(target)}", ""]
     if not record.entries:
         return "\n".join(lines + ["Owns no objects.", ""])
     if record.applied_at or record.applied_by:
         lines += [
-            f"Last applied {record.applied_at or ''} by {record.applied_by or 'unknown'}.",
+            f"Last applied {code(record.applied_at or '?')} by "
+            f"{code(record.applied_by) if record.applied_by else 'unknown'}.",
             "",
         ]
     lines += ["| Address | Kind | Object |", "|---|---|---|"]
-    for address, e in sorted(record.entries.items()):
+    for address, e in sorted(record.entries.items(), key=lambda item: address_order(item[0])):
         lines.append(
-            f"| `{mask_text(address, secrets)}` | {e.ref.kind} | {_object(e.ref.namespace, e.ref.name)} |"
+            f"| {cell(code(mask_text(address, secrets)))} | {e.ref.kind} "
+            f"| {cell(code(_object(e.ref.namespace, e.ref.name)))} |"
         )
     return "\n".join(lines) + "\n"

@@ -61,16 +61,22 @@ def summary(plan: PlanData) -> str:
     fixes = len(plan.record_fixes)
     if fixes:
         extra += f", {fixes} record entr{'y' if fixes == 1 else 'ies'} to repair"
-    return f"Plan: {add} to add, {change} to change, {destroy} to destroy{extra}."
+    line = f"Plan: {add} to add, {change} to change, {destroy} to destroy{extra}."
+    if plan.interrupted:
+        n = len(plan.interrupted)
+        line = f"{line[:-1]}; {n} object{'s' if n != 1 else ''} written by an interrupted apply to record."
+    return line
 
 
 def summary_only(plan: PlanData) -> bool:
-    """Whether ``text.plan_text`` draws the summary alone: no drift, promotion, action, run,
-    warning, tests, repair or note (a section added there is added here too)."""
+    """Whether ``text.plan_text`` draws the summary alone: no drift, promotion, interrupted
+    write, action, run, warning, tests, repair or note (a section added there is added here
+    too)."""
     acting = plan.mode is not Mode.REFRESH_ONLY and any(c.acts for c in plan.changes)
     return not (
         plan.drift
         or plan.promotion is not None
+        or plan.interrupted
         or acting
         or plan.runs
         or plan.warnings

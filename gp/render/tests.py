@@ -24,8 +24,23 @@ def _dag(run: SimulatedRun) -> list[str]:
     return [
         f"{n.name.ljust(width)}  {n.phase}"
         + (f"  (started at step {n.started})" if n.started else "")
+        + (f"  {n.message}" if n.phase == "Error" and n.message else "")
         for n in nodes
     ]
+
+
+def _error_messages(check: Check) -> list[str]:
+    """Why nodes ended in Error, as the backend said (Argo's own words on the engine)."""
+    if check.run is None:
+        return []
+    lines = [
+        f'[{check.backend}] "{n.name}" Error: {n.message}'
+        for n in check.run.nodes
+        if n.name and n.phase == "Error" and n.message
+    ]
+    if check.run.phase == "Error" and check.run.message and not lines:
+        lines.append(f"[{check.backend}] workflow Error: {check.run.message}")
+    return lines
 
 
 def _check_lines(check: Check, label: bool) -> list[str]:
@@ -77,6 +92,9 @@ def render_text(report: TestReport, shown: Shown = str) -> str:
         if several:  # side by side: what each backend made of the test, and where they differ
             out.append("      " + " | ".join(_summary(c) for c in result.checks))
             out.extend(f"      disagree: {line}" for line in result.disagreements)
+            for check in result.checks:
+                if check.backend != "simulator":
+                    out.extend(f"      {line}" for line in _error_messages(check))
         if not result.ok:
             for check in result.checks:
                 out.extend("      " + line for line in _check_lines(check, several))

@@ -27,7 +27,7 @@ LEGEND = {
     Action.CREATE: "create",
     Action.UPDATE: "update in-place",
     Action.DELETE: "destroy",
-    Action.REPLACE: "destroy and then create replacement",
+    Action.REPLACE: "create replacement and then destroy",
     Action.FORGET: "forget (no longer managed; the object stays)",
 }
 
@@ -62,6 +62,18 @@ def _drift_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
     out.append("\n" + "─" * 77 + "\n\n")
 
 
+def _interrupted_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
+    out.append("Objects written by an interrupted gp apply\n\n", style="bold")
+    out.append(
+        "An earlier gp apply was stopped (killed) after writing these and before saving the "
+        "stack's record; gp's field manager is their last writer, so this is not drift. "
+        "The next apply records them.\n\n"
+    )
+    for wrote in plan.interrupted:
+        out.append(f"  {mask_text(f'{wrote.address} ({wrote.ref})', secrets)}\n")
+    out.append("\n")
+
+
 def _dag_section(plan: PlanData, out: Text, secrets: Sequence[str]) -> None:
     """What the changes do to the pipelines, before the field diff that says how."""
     changes = summarized(plan)
@@ -85,6 +97,8 @@ def plan_text(plan: PlanData, sensitive: Iterable[str] = (), verbose: bool = Fal
                 mask_text(line, secrets) + "\n", style="bold" if line.startswith("Promot") else None
             )
         out.append("\n")
+    if plan.interrupted:
+        _interrupted_section(plan, out, secrets)
     acting = [c for c in plan.changes if c.acts]
     if plan.mode is not Mode.REFRESH_ONLY and acting:
         _dag_section(plan, out, secrets)
@@ -165,12 +179,17 @@ def _result_counts(result: ApplyReport) -> str:
     return f"Resources: {add} added, {change} changed, {destroy} destroyed{extra}."
 
 
-def apply_text(result: ApplyReport, sensitive: Iterable[str] = ()) -> Text:
-    """'Apply complete!' or, after a failure, what was applied, what failed, what was not tried."""
+def apply_text(result: ApplyReport, sensitive: Iterable[str] = (), destroy: bool = False) -> Text:
+    """'Apply complete!' ('Destroy complete!' for a destroy plan, as Terraform says) or, after a
+    failure, what was applied, what failed, what was not tried."""
     secrets = secrets_of(sensitive)
     out = Text()
-    if result.ok:
+    if result.ok and destroy:
+        gone = counts(result.applied)[2]
+        out.append(f"Destroy complete! Resources: {gone} destroyed.\n", style="bold green")
+    elif result.ok:
         out.append(f"Apply complete! {_result_counts(result)}\n", style="bold green")
+    if result.ok:
         if result.lock_lost:
             out.append(mask_text(_lost_after_the_end(result.lock_lost), secrets), style="bold red")
         return out

@@ -3,21 +3,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.errors import Refusal, RunError, RunRefused
+from gp.errors import Refusal, RunError, RunNotFoundError, RunRefused
 from gp.planner.plan import Action, PlanData, StackRecord
 from gp.runs import history
 from gp.runs.model import CRON_LABEL, RunSnapshot, run_from_workflow
 from gp.runs.params import Declared, check, declared_parameters, overlay
 from gp.runs.submit import (
+    OWN_PREFIXES,
     RESUBMITTED_FROM_LABEL,
     Origin,
     Submission,
     build_workflow,
+    label_value,
     template_digest,
     user_annotations,
 )
@@ -52,6 +55,8 @@ class RunsEngine(Protocol):
     def pod_log(self, namespace: str, pod: str, container: str) -> str: ...
 
     def follow_pod_log(self, namespace: str, pod: str, container: str) -> Any: ...
+
+    def controller_config(self) -> dict | None: ...
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,16 @@ def _origin(ctx: RunContext, obj: CompiledObject, live_reason: str | None = None
     )
 
 
+def namespace_of(ctx: RunContext, obj: CompiledObject) -> str:
+    """Where ``obj`` and its runs are."""
+    return _namespace(ctx, obj)
+
+
+def origin_of(ctx: RunContext, obj: CompiledObject) -> Origin:
+    """The marks a run of ``obj`` carries: stack, address, who, the applied version."""
+    return _origin(ctx, obj)
+
+
 def submit(
     ctx: RunContext,
     address: str,
@@ -202,8 +217,13 @@ def submit(
 ) -> RunSnapshot:
     """Check, then submit one run of ``address``; nothing is sent when a check fails."""
     obj = runnable(ctx.objects, address)
+    if name is not None:
+        check_name(name)
+    _check_annotations(annotations or {})
     reason = drift_of(ctx, obj)
     if reason and not allow_drift:
+        if "not applied yet" in reason:  # nothing live to run: allowing drift would not help
+            raise RunRefused([Refusal(f"{reason}; apply it first")])
         raise RunRefused([Refusal(f"{reason}; the run would not be what the module says", "drift")])
     declared, cron, what = _declared(ctx, obj)
     given = check(declared, dict(parameters or {}), what)
@@ -230,7 +250,7 @@ def resubmit(
     allow_drift: bool = False,
 ) -> RunSnapshot:
     """A new run of the same pipeline with the old run's parameters, ``parameters`` on top."""
-    old = get(ctx, ident)
+    old = _own(ctx, get(ctx, ident), "resubmits")
     if not old.address:
         raise RunError(
             f"{old.name} was not submitted by gp (it has no gp.dev/address); "
@@ -249,19 +269,87 @@ def resubmit(
     )
 
 
-def _split(ctx: RunContext, ident: str) -> tuple[Sequence[str], str]:
-    ns, _, name = ident.rpartition("/")
-    return ((ns,) if ns else ctx.namespaces), name
+# Kubernetes' names: a Workflow's is a DNS subdomain, a namespace's a DNS label.
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_NAME_RULE = (
+    "a run is NAME or NAMESPACE/NAME, Kubernetes names: lowercase letters, digits, '-' "
+    "(and '.' in NAME), starting and ending with a letter or digit"
+)
+
+
+def check_name(name: object) -> str:
+    """``name`` if it can name a Workflow; RunError before any request otherwise."""
+    if not isinstance(name, str):
+        raise RunError(f"a run's name is a string, not {type(name).__name__}")
+    if len(name) > 253 or not _SUBDOMAIN.match(name):
+        raise RunError(f"{name!r} is not a run name: {_NAME_RULE}")
+    return name
+
+
+def parse_ident(ident: object) -> tuple[str | None, str]:
+    """(namespace or None, name) of NAME or NAMESPACE/NAME, checked as Kubernetes names: an
+    empty or odd name would read the whole Workflow list as if it were one run."""
+    if not isinstance(ident, str):
+        raise RunError(f"a run is named by a string NAME or NAMESPACE/NAME, not {ident!r}")
+    ns, sep, name = ident.rpartition("/")
+    if sep and (len(ns) > 63 or not _LABEL.match(ns)):
+        raise RunError(f"{ident!r} is not a run name: {_NAME_RULE}")
+    try:
+        check_name(name)
+    except RunError:
+        raise RunError(f"{ident!r} is not a run name: {_NAME_RULE}") from None
+    return (ns if sep else None), name
+
+
+def _check_annotations(annotations: Mapping[str, str]) -> None:
+    for key in annotations:
+        if str(key).startswith(OWN_PREFIXES):
+            owner = "gp" if str(key).startswith("gp.dev/") else "Argo"
+            raise RunError(
+                f"annotation {key} is set by {owner} on every run; a run cannot choose its own"
+            )
 
 
 def get(ctx: RunContext, ident: str) -> RunSnapshot:
     """A run by NAME (looked for in the stack's namespaces) or NAMESPACE/NAME."""
-    namespaces, name = _split(ctx, ident)
-    for ns in namespaces:
-        wf = ctx.engine.get_workflow(ns, name)
+    ns, name = parse_ident(ident)
+    namespaces = (ns,) if ns else ctx.namespaces
+    for where in namespaces:
+        wf = ctx.engine.get_workflow(where, name)
         if wf is not None:
             return with_spec(ctx, run_from_workflow(wf))
-    raise RunError(f"no run {name} in namespace {', '.join(namespaces)}; gp runs lists them")
+    raise RunNotFoundError(
+        f"no run {name} in namespace {', '.join(namespaces)}; gp runs lists them"
+    )
+
+
+def _crons(ctx: RunContext) -> dict[tuple[str, str], str]:
+    """The stack's CronWorkflows: (namespace, name) -> address."""
+    return {
+        (o.ref.namespace or ctx.namespace, o.ref.name): o.address
+        for o in ctx.objects
+        if o.ref.kind == "CronWorkflow"
+    }
+
+
+def of_stack(ctx: RunContext, run: RunSnapshot) -> bool:
+    """Whether ``run`` is one of the stack's: in its namespaces, labelled with it, or started
+    on schedule by one of its crons."""
+    if run.namespace not in ctx.namespaces:
+        return False
+    if run.stack is not None:
+        return run.stack == label_value(ctx.stack)
+    return run.scheduled and (run.namespace, run.cron or "") in _crons(ctx)
+
+
+def _own(ctx: RunContext, run: RunSnapshot, doing: str) -> RunSnapshot:
+    if not of_stack(ctx, run):
+        raise RunError(
+            f"{run.namespace}/{run.name} is not a run of the stack {ctx.stack}: gp {doing} only "
+            "the runs it or the stack's crons started, in the stack's namespaces"
+        )
+    return run
 
 
 def with_spec(ctx: RunContext, run: RunSnapshot) -> RunSnapshot:
@@ -344,7 +432,7 @@ def _cron_started(
 
 
 def stop(ctx: RunContext, ident: str, terminate: bool = False) -> RunSnapshot:
-    run = get(ctx, ident)
+    run = _own(ctx, get(ctx, ident), "stops")
     if run.done:
         raise RunError(f"{run.name} has already finished ({run.phase})")
     ctx.engine.shutdown(run.namespace, run.name, "Terminate" if terminate else "Stop")

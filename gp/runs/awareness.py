@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import yaml
+
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.planner.plan import Action, CronUse, PlanData, ResourceChange, RunImpact
 from gp.planner.schedule import next_runs, schedules_of
@@ -91,11 +93,30 @@ def _cron_kept(plan: PlanData, use: CronUse, change: ResourceChange) -> bool:
     return True
 
 
+def template_referencing(config: Mapping[str, str] | None) -> str | None:
+    """workflowRestrictions.templateReferencing of the controller's configmap data: "Strict",
+    "Secure", "" when not set; None when the configmap could not be read."""
+    if config is None:
+        return None
+    restrictions: Any = None
+    try:
+        if config.get("workflowRestrictions"):
+            restrictions = yaml.safe_load(config["workflowRestrictions"])
+        elif config.get("config"):  # the older form: the whole configuration under one key
+            restrictions = (yaml.safe_load(config["config"]) or {}).get("workflowRestrictions")
+    except yaml.YAMLError:
+        return None
+    if not isinstance(restrictions, dict):
+        return ""
+    return str(restrictions.get("templateReferencing") or "")
+
+
 def assess(
     plan: PlanData,
     workflows: Iterable[Mapping[str, Any]],
     crons: Iterable[Mapping[str, Any]],
     now: datetime | None = None,
+    referencing: str | None = "",
 ) -> tuple[tuple[RunImpact, ...], tuple[str, ...]]:
     """``crons``: the live ones (none without an engine); the stack's own are read from the
     plan. The warnings read the live crons alone: they are what runs until apply."""
@@ -111,7 +132,7 @@ def assess(
         )
         uses = _uses(after, change, now)
         if running or uses:
-            impacts.append(RunImpact(change.address, tuple(running), tuple(uses)))
+            impacts.append(RunImpact(change.address, tuple(running), tuple(uses), referencing))
         deleted = change.action is Action.DELETE or (
             change.action is Action.REPLACE and _old_ref(change).name != change.ref.name
         )
@@ -135,6 +156,7 @@ def with_runs(plan: PlanData, engine: RunsEngine | None) -> PlanData:
         return plan
     workflows: list[dict] = []
     crons: list[dict] = []
+    referencing: str | None = ""
     if engine is not None:
         cluster_wide = any(c.ref.kind == "ClusterWorkflowTemplate" for c in changing)
         own = {plan.target.namespace} | {c.ref.namespace for c in changing if c.ref.namespace}
@@ -143,8 +165,9 @@ def with_runs(plan: PlanData, engine: RunsEngine | None) -> PlanData:
             namespaces = [*sorted(own)]
         workflows = [wf for ns in namespaces for wf in engine.list_workflows(ns)]
         crons = [c for ns in namespaces for c in engine.list_objects("CronWorkflow", ns)]
+        referencing = template_referencing(engine.controller_config())
     now = datetime.fromisoformat(plan.created_at) if plan.created_at else None
-    runs, warnings = assess(plan, workflows, crons, now)
+    runs, warnings = assess(plan, workflows, crons, now, referencing)
     return replace(plan, runs=runs, warnings=plan.warnings + warnings)
 
 

@@ -16,6 +16,7 @@ NODE_NAME_ANNOTATION = "workflows.argoproj.io/node-name"
 MAIN = "main"
 _POLL_S = 1.0
 # After the run ends, a followed log silent this long is read to its end.
+_FOLLOW_ATTEMPTS = 3
 _QUIET_S = 2.0
 
 
@@ -72,12 +73,46 @@ def _check_task(run: RunSnapshot, task: str | None) -> None:
         )
 
 
+def _gone(run: RunSnapshot, pods: list[tuple[str, dict]], task: str | None) -> list[str]:
+    """The tasks (of ``task``) whose pod ran but no longer exists: deleted, or removed by
+    Argo's pod garbage collection."""
+    have = {
+        ((p.get("metadata") or {}).get("annotations") or {}).get(NODE_NAME_ANNOTATION)
+        for _, p in pods
+    }
+    return sorted(
+        {
+            n.display_name
+            for n in run.nodes
+            if n.type == "Pod"
+            and n.started_at
+            and _matches(n.display_name, task)
+            and n.name not in have
+        }
+    )
+
+
+def _gone_error(run: RunSnapshot, gone: list[str]) -> RunError:
+    pods = "pod" if len(gone) == 1 else "pods"
+    verb = "is" if len(gone) == 1 else "are"
+    return RunError(
+        f"the {pods} of {', '.join(gone)} in {run.name} {verb} gone (deleted, or removed by "
+        "Argo's pod garbage collection): the log cannot be read"
+    )
+
+
 def logs(ctx: RunContext, ident: str, task: str | None = None) -> list[LogLine]:
-    """Every line so far, in time order."""
+    """Every line so far, in time order. The tasks whose pod is gone: a RunError when no
+    line could be read, else a line saying so."""
     run = get(ctx, ident)
     _check_task(run, task)
     lines = []
-    for name, pod in _pods(ctx, run, task):
+    pods = _pods(ctx, run, task)
+    gone = _gone(run, pods, task)
+    if gone and not any(_started(p) for _, p in pods):
+        raise _gone_error(run, gone)
+    lines += [LogLine("", t, "(log not available: its pod is gone)") for t in gone]
+    for name, pod in pods:
         if not _started(pod):
             continue
         text = ctx.engine.pod_log(run.namespace, pod["metadata"]["name"], MAIN)
@@ -92,13 +127,28 @@ def follow(ctx: RunContext, ident: str, task: str | None = None) -> Iterator[Log
     logs have gone quiet (a simulated node never ends a followed log by itself)."""
     run = get(ctx, ident)
     _check_task(run, task)
+    if run.done:
+        pods = _pods(ctx, run, task)
+        gone = _gone(run, pods, task)
+        if gone and not any(_started(p) for _, p in pods):
+            raise _gone_error(run, gone)
     lines: queue.Queue = queue.Queue()
     readers: dict[str, tuple[threading.Thread, list]] = {}
 
     def read(name: str, pod: str, handle: list) -> None:
+        # A container that has just started may not be served yet (the node has not opened
+        # its log): ask again a few times before saying the log is not available.
+        for attempt in range(_FOLLOW_ATTEMPTS):
+            try:
+                stream = ctx.engine.follow_pod_log(run.namespace, pod, MAIN)
+                break
+            except GPError as exc:
+                if attempt + 1 == _FOLLOW_ATTEMPTS:
+                    lines.put(LogLine("", name, f"(log not available: {exc.message})"))
+                    return
+                time.sleep(_POLL_S)
+        handle.append(stream)
         try:
-            stream = ctx.engine.follow_pod_log(run.namespace, pod, MAIN)
-            handle.append(stream)
             for raw in stream:
                 stamp, rest = split_timestamp(raw)
                 lines.put(LogLine(stamp, name, rest))

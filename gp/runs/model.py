@@ -107,6 +107,12 @@ class RunSnapshot:
     def succeeded(self) -> bool:
         return self.phase == "Succeeded"
 
+    @property
+    def scheduled(self) -> bool:
+        """Started by its CronWorkflow on its schedule (Argo marks it with the cron's label
+        only), not submitted by gp."""
+        return self.cron is not None and ADDRESS_ANNOTATION not in self.annotations
+
     def node_by_name(self) -> dict[str, Node]:
         return {n.name: n for n in self.nodes}
 

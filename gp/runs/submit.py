@@ -29,7 +29,7 @@ API_VERSION = "argoproj.io/v1alpha1"
 RESUBMITTED_FROM_LABEL = "workflows.argoproj.io/resubmitted-from-workflow"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 # Marks that belong to gp or Argo: never copied from one run to the next.
-_OWN_PREFIXES = ("gp.dev/", "workflows.argoproj.io/")
+OWN_PREFIXES = ("gp.dev/", "workflows.argoproj.io/")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def user_annotations(annotations: Mapping[str, str]) -> dict[str, str]:
     return {
         k: v
         for k, v in annotations.items()
-        if not k.startswith(_OWN_PREFIXES)
+        if not k.startswith(OWN_PREFIXES)
         and k != "kubectl.kubernetes.io/last-applied-configuration"
     }
 

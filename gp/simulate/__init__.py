@@ -12,29 +12,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from gp.compile.objects import TEMPLATE_KINDS
+from gp.compile.runtime import invalid_names, workflow_refusals
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.dag import execute_dag
 from gp.simulate.engine import Engine
-from gp.simulate.model import NodeResult, Scenario, SimulatedRun
+from gp.simulate.model import ERROR, FAILED, NodeResult, Scenario, SimulatedRun
 from gp.simulate.outcomes import relative
 from gp.simulate.steps import execute_steps
 from gp.simulate.templates import Templates
 
 
 def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
-    """The Workflow's name and spec: a template's own, or for a CronWorkflow its workflowSpec
-    over the template it refers to (as Argo merges workflowTemplateRef)."""
+    """The Workflow's name and spec: a template's own, or for a CronWorkflow its workflowSpec;
+    a spec with a workflowTemplateRef is merged over the template it names, as Argo does."""
     pipeline = scenario.pipeline
     kind = pipeline.get("kind")
     name = (pipeline.get("metadata") or {}).get("name") or "workflow"
     if kind in TEMPLATE_KINDS:
-        return name, dict(pipeline.get("spec") or {})
-    if kind != "CronWorkflow":
+        spec = dict(pipeline.get("spec") or {})
+    elif kind == "CronWorkflow":
+        spec = dict((pipeline.get("spec") or {}).get("workflowSpec") or {})
+    else:
         raise SimulationError(
             f"a {kind} is not a pipeline; name a workflow_template, "
             "cluster_workflow_template or cron_workflow"
         )
-    spec = dict((pipeline.get("spec") or {}).get("workflowSpec") or {})
     ref = spec.pop("workflowTemplateRef", None)
     if ref is None:
         return name, spec
@@ -51,7 +53,7 @@ def workflow_spec(scenario: Scenario) -> tuple[str, dict[str, Any]]:
             base["arguments"] = {"parameters": params + list(own.values())}
             return name, base
     raise NotModelledError(
-        f"the CronWorkflow runs the {kind} {ref.get('name')!r}, which the module does not declare"
+        f"the pipeline runs the {kind} {ref.get('name')!r}, which the module does not declare"
     )
 
 
@@ -85,6 +87,12 @@ def simulate(scenario: Scenario) -> SimulatedRun:
         raise NotModelledError("spec.synchronization is not modelled")
     if not spec.get("entrypoint"):
         raise SimulationError("the pipeline has no entrypoint")
+    invalid = invalid_names(spec)
+    if invalid:  # the controller validates the Workflow again and fails it
+        return SimulatedRun(FAILED, (), invalid[0].message)
+    refused = workflow_refusals(spec)
+    if refused:  # operator.go fails the Workflow before its first node
+        return SimulatedRun(ERROR, (), refused[0].message)
     engine = Engine(
         scenario,
         Templates(spec, tuple(scenario.manifests)),

@@ -1,17 +1,19 @@
 """DAG templates, following workflow/controller/dag.go (executeDAG, executeDAGTask,
-evaluateDependsLogic, assessDAGPhase) and workflow/common/ancestry.go."""
+buildLocalScopeFromTask, resolveDependencyReferences); how tasks and the DAG end is in
+``dag_phase``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from gp.compile import depends as dep
-from gp.errors import NotModelledError, SimulationError
+from gp.errors import SimulationError
+from gp.simulate.aggregate import AggregateError, aggregate
+from gp.simulate.dag_phase import assess, check_style, dag_outputs, eval_depends, leaves, results
 from gp.simulate.engine import Engine, Opts
-from gp.simulate.model import ERROR, FAILED, OMITTED, RUNNING, SKIPPED, SUCCEEDED
+from gp.simulate.model import ERROR, OMITTED, RUNNING, SKIPPED, SUCCEEDED
 from gp.simulate.nodes import SimNode, node_tags
-from gp.simulate.scope import item_scope, parse_items, substitute, substitute_value
+from gp.simulate.scope import fan_out_items, item_scope, substitute, substitute_value
 from gp.simulate.when import WhenError, evaluate
 
 
@@ -20,7 +22,7 @@ class DagContext:
         self.eng, self.boundary, self.scope, self.local = eng, name, scope, local
         self.tmpl = tmpl
         self.tasks = {t["name"]: t for t in tmpl["dag"].get("tasks") or []}
-        _check_style(tmpl.get("name", name), self.tasks.values())
+        check_style(tmpl.get("name", name), self.tasks.values())
         self.visited: set[str] = set()
         self._logic: dict[str, dep.Expr | None] = {}
 
@@ -73,44 +75,29 @@ def execute_dag(
     node = eng.nodes.get(name) or eng.new_node(name, "DAG", RUNNING, opts)
     dag = tmpl["dag"]
     ctx = DagContext(eng, name, tmpl, scope, {**eng.globals, **inputs})
-    targets = dag["target"].split(" ") if dag.get("target") else _leaves(ctx)
-    for target in targets:
-        _execute_task(ctx, target)
-    phase = _assess(ctx, targets)
+    # The template is substituted before it runs: a target may come from a parameter.
+    target = substitute(str(dag.get("target") or ""), ctx.local)
+    targets = target.split(" ") if target else leaves(ctx)
+    for task in targets:
+        _execute_task(ctx, task)
+    phase = assess(ctx, targets)
     if phase == RUNNING:
         return node
     done = [n for n in (ctx.node(t) for t in targets) if n is not None]
     node.outbound = [o for n in done for o in eng.nodes.outbound(n.name)]
     if phase == SUCCEEDED:
-        node.outputs = _dag_outputs(ctx)
+        try:
+            node.outputs = dag_outputs(ctx)
+            eng.export(tmpl, node.outputs)
+        except AggregateError as e:
+            return eng.mark(node, ERROR, str(e))
     return eng.mark(node, phase)
 
 
-def _check_style(template: str, tasks) -> None:
-    """What Argo refuses at submit time (validate.go) never runs: the simulator says so instead
-    of running it."""
-    tasks = list(tasks)
-    if any(t.get("depends") for t in tasks) and any(t.get("dependencies") for t in tasks):
-        raise SimulationError(
-            f"Argo refuses template {template!r}: a DAG cannot use both depends and dependencies"
-        )
-    if any(t.get("depends") for t in tasks) and any(t.get("continueOn") for t in tasks):
-        raise SimulationError(
-            f"Argo refuses template {template!r}: continueOn cannot be used "
-            "with depends (use A.Failed or A.Errored in depends)"
-        )
-
-
-def _leaves(ctx: DagContext) -> list[str]:
-    leaf = dict.fromkeys(ctx.tasks, True)
-    for task in ctx.tasks:
-        for parent in ctx.dependencies(task):
-            leaf[parent] = False
-    return sorted(t for t, is_leaf in leaf.items() if is_leaf)  # dag.go sorts the targets
-
-
 def _task_scope(ctx: DagContext, task: str) -> dict[str, str]:
-    """buildLocalScopeFromTask: the tags a task may read, those of its ancestors only."""
+    """buildLocalScopeFromTask: the tags a task may read, those of its ancestors only. A
+    fan-out's are aggregated (AggregateError when Argo cannot); a skipped or omitted ancestor
+    gives its declared output parameters as empty strings (Argo v4)."""
     out = dict(ctx.local)
     for ancestor in ctx.ancestors(task):
         node = ctx.node(ancestor)
@@ -119,59 +106,13 @@ def _task_scope(ctx: DagContext, task: str) -> dict[str, str]:
         prefix = f"tasks.{ancestor}"
         if node.type == "TaskGroup":
             kids = [ctx.eng.nodes[c] for c in node.children if c in ctx.eng.nodes.by_name]
-            out[f"{prefix}.outputs.parameters"] = json.dumps(
-                [k.outputs.get("parameters") or {} for k in kids], separators=(",", ":")
-            )
-            results = [k.outputs["result"] for k in kids if "result" in k.outputs]
-            if results:
-                out[f"{prefix}.outputs.result"] = json.dumps(results, separators=(",", ":"))
+            out.update(aggregate(prefix, kids))
         out.update(node_tags(prefix, ctx.eng.nodes, node))
+        if node.phase in (SKIPPED, OMITTED) and not node.outputs:
+            tmpl, _ = ctx.eng.templates.resolve(ctx.tasks[ancestor], ctx.scope)
+            for param in (tmpl.get("outputs") or {}).get("parameters") or []:
+                out[f"{prefix}.outputs.parameters.{param['name']}"] = ""
     return out
-
-
-def _results(ctx: DagContext, task: str) -> dict[str, bool] | None:
-    """evaluateDependsLogic's TaskResults of a dependency; None while it is not done."""
-    node = ctx.node(task)
-    if node is None or not node.fulfilled or not ctx.eng.nodes.hooks_fulfilled(node):
-        return None
-    any_ok, all_failed = False, False
-    if node.type == "TaskGroup":
-        kids = [ctx.eng.nodes[c] for c in node.children]
-        all_failed = bool(kids) and all(k.phase == FAILED for k in kids)
-        any_ok = any(k.phase == SUCCEEDED for k in kids)
-    return {
-        "Succeeded": node.phase == SUCCEEDED,
-        "Failed": node.phase == FAILED,
-        "Errored": node.phase == ERROR,
-        "Skipped": node.phase == SKIPPED,
-        "Omitted": node.phase == OMITTED,
-        "Daemoned": False,
-        "AnySucceeded": any_ok,
-        "AllFailed": all_failed,
-    }
-
-
-def _eval_depends(ctx: DagContext, tree: dep.Expr, results: dict[str, dict[str, bool]]) -> bool:
-    if isinstance(tree, dep.Not):
-        return not _eval_depends(ctx, tree.operand, results)
-    if isinstance(tree, dep.BinOp):
-        left = _eval_depends(ctx, tree.left, results)
-        if tree.op == "&&":
-            return left and _eval_depends(ctx, tree.right, results)
-        return left or _eval_depends(ctx, tree.right, results)
-    r = results[tree.task]
-    if tree.result is not None:
-        return r[tree.result]
-    # ancestry.go expandDependency: a bare name means Succeeded, Skipped or Daemoned, plus
-    # Errored / Failed when that task continues on them.
-    cont = ctx.tasks[tree.task].get("continueOn") or {}
-    return (
-        r["Succeeded"]
-        or r["Skipped"]
-        or r["Daemoned"]
-        or (bool(cont.get("error")) and r["Errored"])
-        or (bool(cont.get("failed")) and r["Failed"])
-    )
 
 
 def _execute_task(ctx: DagContext, name: str) -> None:
@@ -182,15 +123,18 @@ def _execute_task(ctx: DagContext, name: str) -> None:
     if name not in ctx.tasks:
         raise SimulationError(f"dag target {name!r} is not a task of the DAG")
     task = ctx.tasks[name]
-    _check_modelled(task)
     node = ctx.node(name)
     if node is not None and node.fulfilled:
         if node.completed:
+            try:
+                own = _task_scope(ctx, name)
+            except AggregateError:
+                own = dict(ctx.local)
             eng.run_exit_hook(
                 task,
                 node,
                 ctx.scope,
-                _task_scope(ctx, name) | node_tags(f"tasks.{name}", eng.nodes, node),
+                own | node_tags(f"tasks.{name}", eng.nodes, node),
                 ctx.boundary,
                 f"tasks.{name}",
             )
@@ -220,17 +164,22 @@ def _execute_task(ctx: DagContext, name: str) -> None:
         for parent in deps:
             _execute_task(ctx, parent)
         if node is None:
-            results = {}
+            found = {}
             for parent in deps:
-                r = _results(ctx, parent)
+                r = results(ctx, parent)
                 if r is None:
                     return  # a dependency is still running
-                results[parent] = r
-            if not _eval_depends(ctx, tree, results):
+                found[parent] = r
+            if not eval_depends(ctx, tree, found):
                 return terminal(OMITTED, message="omitted: depends condition not met")
-    scope = _task_scope(ctx, name)
+    try:
+        scope = _task_scope(ctx, name)
+    except AggregateError as e:  # resolveDependencyReferences failed: the task errors
+        if node is None:
+            terminal(ERROR, message=str(e))
+        return
     when = task.get("when", "")
-    expands = bool(task.get("withItems") is not None or task.get("withParam"))
+    expands = any(task.get(k) is not None for k in ("withItems", "withParam", "withSequence"))
     if when:
         when = substitute(when, scope)
         try:
@@ -248,24 +197,19 @@ def _execute_task(ctx: DagContext, name: str) -> None:
 def _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, resolved: bool) -> None:
     eng = ctx.eng
     node_name = f"{ctx.boundary}.{name}"
-    fields = {k: task[k] for k in ("arguments", "withItems", "withParam") if k in task}
+    keys = ("arguments", "withItems", "withParam", "withSequence")
+    fields = {k: task[k] for k in keys if k in task}
     if resolved:
         fields = substitute_value(fields, scope)
-    if task.get("withItems") is not None:
-        items = fields["withItems"]
-    elif task.get("withParam"):
+    items = fan_out_items(fields)
+    if isinstance(items, str):
         try:
-            items = parse_items(fields["withParam"])
-        except ValueError:
-            try:
-                must = evaluate(when)
-            except WhenError:
-                must = True
-            if must:
-                return terminal(ERROR, message="withParam value could not be parsed as a JSON list")
-            items = []
-    else:
-        items = None
+            must = evaluate(when)
+        except WhenError:
+            must = True
+        if must:
+            return terminal(ERROR, message=items)
+        items = []
     expanded = []
     if items is None:
         expanded.append((name, when, fields.get("arguments") or {}))
@@ -338,75 +282,3 @@ def _expand_and_run(ctx, name, task, when, scope, group, connect, terminal, reso
             if child.failed_or_error:
                 phase = child.phase
         eng.mark(group, phase)
-
-
-def _check_modelled(task: dict) -> None:
-    for key in ("withSequence", "inline"):
-        if task.get(key):
-            raise NotModelledError(f"task {task['name']!r}: {key} is not modelled")
-
-
-def _assess(ctx: DagContext, targets: list[str]) -> str:
-    """dag.go assessDAGPhase: a breadth-first walk of the node graph from the DAG's node.
-
-    An omitted or skipped node did not complete, so it carries the phase of the branch that
-    reached it: an omitted leaf under a failed task counts as failed, and fails the DAG.
-    """
-    eng = ctx.eng
-    target_ids = {f"{ctx.boundary}.{t}": t for t in targets}
-    phases = dict.fromkeys(target_ids, "")
-    queue = [(c, SUCCEEDED) for c in eng.nodes[ctx.boundary].children]
-    seen = set(queue)
-    while queue:
-        nid, branch = queue.pop(0)
-        node = eng.nodes.get(nid)
-        if node is None:
-            return RUNNING
-        if not node.fulfilled:
-            return RUNNING
-        if node.completed:
-            branch = node.phase
-        if nid in phases and phases[nid] not in (FAILED, ERROR):
-            phases[nid] = branch
-        kids = eng.nodes.retry_children(node) if node.type == "Retry" else node.children
-        for kid in kids:
-            if (kid, branch) not in seen:  # phase_node.go: once per node and branch phase
-                seen.add((kid, branch))
-                queue.append((kid, branch))
-    fail_fast = ctx.tmpl["dag"].get("failFast", True) is not False
-    result = SUCCEEDED
-    for target in targets:
-        branch = phases[f"{ctx.boundary}.{target}"]
-        if branch == "":
-            result = RUNNING
-            if not fail_fast:
-                break
-        elif branch in (FAILED, ERROR):
-            cont = ctx.tasks[target].get("continueOn") or {}
-            if (branch == FAILED and cont.get("failed")) or (branch == ERROR and cont.get("error")):
-                continue
-            result = branch
-            if fail_fast:
-                break
-    return result
-
-
-def _dag_outputs(ctx: DagContext) -> dict[str, Any]:
-    """A DAG template's output parameters taken from its tasks (valueFrom.parameter)."""
-    declared = (ctx.tmpl.get("outputs") or {}).get("parameters") or []
-    if not declared:
-        return {}
-    scope = dict(ctx.local)
-    for task in ctx.tasks:
-        node = ctx.node(task)
-        if node is not None:
-            scope.update(node_tags(f"tasks.{task}", ctx.eng.nodes, node))
-    params = {}
-    for param in declared:
-        source = (param.get("valueFrom") or {}).get("parameter")
-        if source is None:
-            raise NotModelledError(
-                f"DAG output parameter {param['name']!r} without valueFrom.parameter is not modelled"
-            )
-        params[param["name"]] = substitute(source, scope)
-    return {"parameters": params}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gp.compile.runtime import pod_refusal_text
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.model import ERROR, FAILED, PENDING, RUNNING, SUCCEEDED, Scenario
 from gp.simulate.nodes import Nodes, SimNode
@@ -21,6 +22,14 @@ from gp.simulate.templates import Templates, template_kind
 
 MAX_PASSES = 10_000
 MAX_ATTEMPTS = 100
+# controller.go's maxAllowedStackDepth: nested executeTemplate calls in one pass; the call that
+# reaches it makes an Error node instead of running its template (operator.go). The message is
+# Argo 4.0's (its help links name the release).
+MAX_STACK_DEPTH = 100
+MAX_DEPTH_MESSAGE = (
+    "Maximum recursion depth exceeded. See "
+    "https://argo-workflows.readthedocs.io/en/release-4.0/scaling/#maximum-recursion-depth"
+)
 
 
 @dataclass
@@ -58,6 +67,7 @@ class Engine:
         self.nodes = Nodes()
         self.tick = 0
         self.changed = False
+        self.depth = 0  # operator.go's currentStackDepth
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -108,19 +118,47 @@ class Engine:
                 raise SimulationError("the run is stuck: nothing can start and nothing is running")
 
     def _args(self, spec: dict) -> dict[str, str]:
-        return {
+        """What the entry template is given: the Workflow's parameters and artifacts."""
+        args = {
             k[len("workflow.parameters.") :]: v
             for k, v in self.globals.items()
             if k.startswith("workflow.parameters.")
         }
+        artifacts = {"artifacts": (spec.get("arguments") or {}).get("artifacts") or []}
+        return {**args, **self.templates.arguments(artifacts)}
 
     def _finish_pods(self) -> bool:
         done = False
         for node in list(self.nodes.by_name.values()):
             if node.type == "Pod" and node.phase == PENDING and node.started < self.tick:
                 node.phase, node.outputs = self.outcomes.result(node, self.nodes.get(node.task))
+                self.export(node.template or {}, node.outputs)
+                self._containers(node)
                 done = True
         return done
+
+    def _containers(self, pod: SimNode) -> None:
+        """The containers of a set end with their pod. The scenario's outcome is the pod's, as
+        the dev cluster ends them: a Failed pod fails its `main` container, or every container
+        when none is named so; an Error (the executor failing) leaves them Succeeded."""
+        cset = (pod.template or {}).get("containerSet")
+        if not isinstance(cset, dict):
+            return
+        names = [c.get("name") or "main" for c in cset.get("containers") or []]
+        for name in names:
+            failed = pod.phase == FAILED and ("main" not in names or name == "main")
+            child = self.nodes[f"{pod.name}.{name}"]
+            child.phase, child.started = (FAILED if failed else SUCCEEDED), pod.started
+
+    def export(self, tmpl: dict, outputs: dict) -> None:
+        """addOutputsToGlobalScope: outputs with a globalName become workflow.outputs.*."""
+        declared = tmpl.get("outputs") or {}
+        for kind in ("parameters", "artifacts"):
+            values = outputs.get(kind) or {}
+            for item in declared.get(kind) or []:
+                if item.get("globalName") and item.get("name") in values:
+                    key = f"workflow.outputs.{kind}.{item['globalName']}"
+                    self.globals[key] = values[item["name"]]
 
     def new_node(self, name: str, type_: str, phase: str, opts: Opts, **kw: Any) -> SimNode:
         self.changed = True
@@ -157,14 +195,37 @@ class Engine:
         local: dict[str, str],
         opts: Opts,
     ) -> SimNode:
+        self.depth += 1
+        try:
+            if self.depth >= MAX_STACK_DEPTH:
+                # A template that calls itself: dag.go and steps.go take the Error node as the
+                # task's result, so the error climbs the DAGs like a failed task's.
+                node = self.nodes.get(name)
+                if node is not None:
+                    return self.mark(node, ERROR, MAX_DEPTH_MESSAGE)
+                return self.new_node(name, "Skipped", ERROR, opts, message=MAX_DEPTH_MESSAGE)
+            return self._execute_template(name, holder, scope, args, local, opts)
+        finally:
+            self.depth -= 1
+
+    def _execute_template(
+        self,
+        name: str,
+        holder: dict,
+        scope: Any,
+        args: dict[str, str],
+        local: dict[str, str],
+        opts: Opts,
+    ) -> SimNode:
         tmpl, scope = self.templates.resolve(holder, scope)
         node = self.nodes.get(name)
         if node is not None and node.fulfilled:
             return node
         inputs = self.templates.inputs(tmpl, args, {**self.globals, **local})
-        strategy = tmpl.get("retryStrategy") or self.templates.spec.get("retryStrategy")
+        # `retryStrategy: {}` retries without limit: present, not truthy, is what counts.
+        strategy = tmpl.get("retryStrategy", self.templates.spec.get("retryStrategy"))
         retry_name = None
-        if strategy:
+        if isinstance(strategy, dict):
             retry_name = name
             retry = node or self.new_node(name, "Retry", RUNNING, opts)
             self._process_retries(retry, strategy)
@@ -191,6 +252,15 @@ class Engine:
                 name.rsplit(".", 1)[-1],
             )
         kind = template_kind(tmpl)
+        if tmpl.get("failFast") and (
+            tmpl.get("parallelism") or self.templates.spec.get("parallelism")
+        ):
+            # checkParallelism: with a limit, items start over several passes, and failFast
+            # stops starting them at the first failure: what runs depends on timing.
+            raise NotModelledError(
+                f"template {tmpl.get('name')!r}: failFast with a parallelism limit is not "
+                "modelled (which items start depends on when the others end)"
+            )
         if kind == "pod":
             node = self._execute_pod(name, tmpl, opts)
         elif kind in self.composites:
@@ -210,16 +280,37 @@ class Engine:
     def _execute_pod(self, name: str, tmpl: dict, opts: Opts) -> SimNode:
         node = self.nodes.get(name)
         if node is None:
+            # Kubernetes refuses the pod (its name, a label, a volume...): the node errors at once.
+            refused = pod_refusal_text(tmpl, self.templates.spec, root=name == self.wf_name)
             node = self.new_node(
                 name,
                 "Pod",
-                PENDING,
+                ERROR if refused else PENDING,
                 opts,
                 task=opts.task or name,
                 attempt=opts.attempt,
                 template=tmpl,
+                message=refused or "",
             )
+            if refused:
+                node.started = self.tick  # Argo started the node, then failed to make its pod
+            else:
+                self._container_nodes(node, tmpl)
         return node
+
+    def _container_nodes(self, pod: SimNode, tmpl: dict) -> None:
+        """container_set_template.go: a node per container of a set, made with the pod, linked
+        as the set's graph (a container without dependencies hangs from the pod)."""
+        cset = tmpl.get("containerSet")
+        if not isinstance(cset, dict):
+            return
+        for ctr in cset.get("containers") or []:
+            name = ctr.get("name") or "main"
+            self.nodes.add(SimNode(f"{pod.name}.{name}", name, "Container", PENDING, pod.name))
+        for ctr in cset.get("containers") or []:
+            child = f"{pod.name}.{ctr.get('name') or 'main'}"
+            for parent in ctr.get("dependencies") or [None]:
+                self.nodes.add_child(f"{pod.name}.{parent}" if parent else pod.name, child)
 
     def _process_retries(self, retry: SimNode, strategy: dict) -> None:
         """operator.go processNodeRetries: the retry node takes its last attempt's phase once

@@ -66,6 +66,14 @@ class Nodes:
     def outbound(self, name: str) -> list[str]:
         """Argo's getOutboundNodes: the nodes a dependent of ``name`` hangs from."""
         node = self.by_name[name]
+        containers = [c for c in node.children if self._container_of(c, name)]
+        if node.type == "Pod" and containers:
+            # A container set's pod: its outbound nodes are its last containers.
+            return [o for c in containers for o in self.outbound(c)]
+        if node.type == "Container":
+            pod = node.boundary or ""
+            inner = [c for c in node.children if self._container_of(c, pod)]
+            return [o for c in inner for o in self.outbound(c)] if inner else [name]
         if node.type in ("Skipped", "Pod"):
             return [name]
         if node.type == "TaskGroup":
@@ -76,6 +84,10 @@ class Nodes:
             # The last child, which is the exit handler when the task has one: Argo's order.
             return [node.children[-1]] if node.children else []
         return [o for out in node.outbound for o in self.outbound(out)]
+
+    def _container_of(self, child: str, pod: str) -> bool:
+        node = self.by_name.get(child)
+        return node is not None and node.type == "Container" and node.boundary == pod
 
     def hooks_fulfilled(self, node: SimNode) -> bool:
         """common.CheckAllHooksFullfilled: a dependency counts as done once its hooks are."""
@@ -112,8 +124,13 @@ def node_tags(prefix: str, nodes: Nodes, node: SimNode) -> dict[str, str]:
         attempts = nodes.attempts(node)
         source = attempts[-1] if attempts else node
     tags = {f"{prefix}.status": node.phase}
+    if source.type == "Pod" and source.completed:
+        # The main container's exit code, as the dev cluster's pods end: 1 when Failed.
+        tags[f"{prefix}.exitCode"] = "1" if source.phase == FAILED else "0"
     if "result" in source.outputs:
         tags[f"{prefix}.outputs.result"] = source.outputs["result"]
     for key, value in (source.outputs.get("parameters") or {}).items():
         tags[f"{prefix}.outputs.parameters.{key}"] = value
+    for key, value in (source.outputs.get("artifacts") or {}).items():
+        tags[f"{prefix}.outputs.artifacts.{key}"] = value
     return tags

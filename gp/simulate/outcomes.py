@@ -18,7 +18,7 @@ def relative(name: str, wf_name: str) -> str:
         return ""
     if name.startswith(wf_name + "."):
         return name[len(wf_name) + 1 :]
-    if name.startswith(wf_name + "["):
+    if name.startswith((wf_name + "[", wf_name + "(")):
         return name[len(wf_name) :]
     return name
 
@@ -38,8 +38,12 @@ class Outcomes:
         self.outputs = {k: dict(v) for k, v in scenario.outputs.items()}
         self.used: set[str] = set()
 
-    def _keys(self, task: SimNode | None, name: str) -> list[str]:
+    def _keys(self, task: SimNode | None, name: str, template: Any = None) -> list[str]:
         rel = relative(name, self.wf_name)
+        if rel == "":
+            # The Workflow's own pod (an entry template that is a pod): keyed by the template,
+            # as the dev cluster's executor keys it; the Workflow's name is generated.
+            return [str((template or {}).get("name") or "")]
         display = task.display if task is not None else rel.rsplit(".", 1)[-1]
         return [rel, display, _FAN_OUT.sub("", display), _FAN_OUT.sub("", rel)]
 
@@ -52,7 +56,7 @@ class Outcomes:
 
     def result(self, pod: SimNode, task: SimNode | None) -> tuple[str, dict[str, Any]]:
         """The phase and outputs of ``pod`` (an attempt of ``task`` when the task retries)."""
-        keys = self._keys(task, pod.task)
+        keys = self._keys(task, pod.task, pod.template)
         found = self._lookup(self.phases, keys)
         if found is None:
             phase = SUCCEEDED
@@ -67,9 +71,9 @@ class Outcomes:
                     f'"{relative(pod.task, self.wf_name)}" makes attempt {pod.attempt + 1}, '
                     f"but its outcomes list only {len(phases)}"
                 )
-        return phase, self._outputs(pod, keys)
+        return phase, self._outputs(pod, keys, phase)
 
-    def _outputs(self, pod: SimNode, keys: list[str]) -> dict[str, Any]:
+    def _outputs(self, pod: SimNode, keys: list[str], phase: str) -> dict[str, Any]:
         given = dict(self._lookup(self.outputs, keys) or {})
         out: dict[str, Any] = {"parameters": {}}
         if "result" in given:
@@ -81,6 +85,18 @@ class Outcomes:
                 out["parameters"][name] = str(given.pop(name))
             elif "default" in (param.get("valueFrom") or {}):
                 out["parameters"][name] = str(param["valueFrom"]["default"])
+            elif phase == SUCCEEDED and param.get("valueFrom"):
+                task = relative(pod.task, self.wf_name) or keys[0]
+                raise SimulationError(
+                    f'"{task}" declares the output parameter "{name}", and the test gives it no '
+                    "value: on Argo the task cannot succeed without it (the executor errors the "
+                    'node; on the dev cluster the node waits forever, "required outputs are not '
+                    f'yet set"); give it in the test\'s outputs, e.g. outputs = {{ "{task}" = '
+                    f'{{ {name} = "..." }} }}'
+                )
+        artifacts = ((pod.template or {}).get("outputs") or {}).get("artifacts") or []
+        if artifacts:  # argoexec saves them whatever the phase; only their presence is modelled
+            out["artifacts"] = {a["name"]: f"artifact:{a['name']}" for a in artifacts}
         if given:
             raise SimulationError(
                 f'outputs of "{relative(pod.task, self.wf_name)}": the template declares no '

@@ -31,6 +31,16 @@ def substitute(text: str, scope: Mapping[str, str], *, allow_items: bool = True)
             return scope[key]
         if allow_items and (key == "item" or key.startswith(_LEAVE)):
             return m.group(0)
+        if key.startswith(_STRICT) and key.endswith(".exitCode"):
+            raise SimulationError(
+                f"{{{{{key}}}}} has no value in this run: only a pod that ran has an exit "
+                "code (the simulator gives 0, or 1 when the pod Failed); check that the step "
+                "runs a container or script and is an ancestor of the one that reads it"
+            )
+        if key.startswith(_STRICT) and key.endswith(
+            (".ip", ".hostNodeName", ".startedAt", ".finishedAt", ".id")
+        ):
+            raise NotModelledError(f"{{{{{key}}}}} (a value of the running pod) is not modelled")
         if key.startswith(_STRICT):
             raise SimulationError(
                 f"{{{{{key}}}}} has no value in this run (Argo would wait for it "
@@ -82,3 +92,55 @@ def parse_items(text: str) -> list[Any]:
     if not isinstance(items, list):
         raise ValueError("not a list")
     return items
+
+
+def fan_out_items(fields: Mapping[str, Any]) -> list[Any] | str | None:
+    """The items of a step's or task's fan-out (its fields substituted): None when it does not
+    fan out, the error Argo gives when its items cannot be read."""
+    if fields.get("withItems") is not None:
+        return list(fields["withItems"])
+    if fields.get("withParam"):
+        try:
+            return parse_items(fields["withParam"])
+        except ValueError:
+            return (
+                "withParam value could not be parsed as a JSON list: "
+                f"{str(fields['withParam']).strip()}"
+            )
+    if fields.get("withSequence") is not None:
+        try:
+            return sequence(fields["withSequence"])
+        except ValueError as e:
+            return str(e)
+    return None
+
+
+_INTEGER = re.compile(r"%[-0]?\d*[dxXo]")
+
+
+def sequence(seq: Mapping[str, Any]) -> list[str]:
+    """operator.go expandSequence: start..end (or count from start), each formatted as text."""
+    start = _int(seq.get("start", 0), "start")
+    if seq.get("end") is not None:
+        end = _int(seq["end"], "end")
+    elif seq.get("count") is not None:
+        count = _int(seq["count"], "count")
+        if count == 0:
+            return []
+        end = start + count - 1
+    else:
+        raise ValueError("neither end nor count was specified in withSequence")
+    fmt = str(seq.get("format") or "%d")
+    if fmt.count("%") != 1 or not _INTEGER.search(fmt):
+        raise NotModelledError(f"withSequence format {fmt!r} is not modelled")
+    step = 1 if start <= end else -1
+    return [fmt % i for i in range(start, end + step, step)]
+
+
+def _int(value: Any, what: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ValueError(
+            f'strconv.Atoi: parsing "{value}": invalid syntax (withSequence.{what})'
+        ) from None

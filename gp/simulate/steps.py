@@ -1,17 +1,19 @@
-"""Steps templates, following workflow/controller/steps.go (executeSteps, executeStepGroup):
-groups run in sequence, the steps of a group in parallel; a group fails when a step failed
-or errored without continueOn, and then the template fails."""
+"""Steps templates, following workflow/controller/steps.go (executeSteps, executeStepGroup,
+expandStepGroup): groups run in sequence, the steps of a group in parallel; a group fails when a
+step failed or errored without continueOn, and then the template fails."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gp.errors import NotModelledError
+from gp.simulate.aggregate import AggregateError, aggregate, template_outputs
 from gp.simulate.engine import Engine, Opts
 from gp.simulate.model import ERROR, FAILED, RUNNING, SKIPPED, SUCCEEDED
 from gp.simulate.nodes import SimNode, node_tags
-from gp.simulate.scope import item_scope, parse_items, substitute, substitute_value
+from gp.simulate.scope import fan_out_items, item_scope, substitute, substitute_value
 from gp.simulate.when import WhenError, evaluate
+
+_EXPANDED = ("when", "arguments", "withItems", "withParam", "withSequence")
 
 
 def execute_steps(
@@ -39,16 +41,38 @@ def execute_steps(
         if sg.failed_or_error:
             _outbound(eng, node, tmpl)
             return eng.mark(node, FAILED, sg.message)
-        for step in group:
-            child = eng.nodes.get(f"{sg_name}.{step['name']}")
-            if child is not None:
-                local.update(node_tags(f"steps.{step['name']}", eng.nodes, child))
-            elif any(n.startswith(f"{sg_name}.{step['name']}(") for n in sg.children):
-                raise NotModelledError(
-                    f"reading the outputs of the fanned-out step {step['name']!r} is not modelled"
-                )
+        try:
+            local.update(_group_tags(eng, group, sg))
+        except AggregateError as e:  # steps.go: the template errors, the group stays done
+            _outbound(eng, node, tmpl)
+            return eng.mark(node, ERROR, str(e))
     _outbound(eng, node, tmpl)
+    try:
+        node.outputs = template_outputs(tmpl, local)
+        eng.export(tmpl, node.outputs)
+    except AggregateError as e:
+        return eng.mark(node, ERROR, str(e))
     return eng.mark(node, SUCCEEDED)
+
+
+def _group_tags(eng: Engine, group: list[dict], sg: SimNode) -> dict[str, str]:
+    """What the next groups may read of this one: each step's outputs, a fan-out's aggregated."""
+    tags: dict[str, str] = {}
+    for step in group:
+        prefix = f"steps.{step['name']}"
+        child = eng.nodes.get(f"{sg.name}.{step['name']}")
+        if child is not None:
+            tags.update(node_tags(prefix, eng.nodes, child))
+            continue
+        items = [
+            eng.nodes[c]
+            for c in sg.children
+            if c.startswith(f"{sg.name}.{step['name']}(") and eng.nodes[c].type != "Skipped"
+        ]
+        if items:
+            tags.update(aggregate(prefix, items))
+        tags[f"{prefix}.status"] = sg.phase
+    return tags
 
 
 def _outbound(eng: Engine, node: SimNode, tmpl: dict) -> None:
@@ -59,44 +83,61 @@ def _outbound(eng: Engine, node: SimNode, tmpl: dict) -> None:
             return
 
 
+def _expand(
+    eng: Engine, group: list[dict], sg: SimNode, local: dict[str, str], boundary: str
+) -> list[tuple[str, dict, str, dict]] | str:
+    """expandStepGroup: each step, or each item of a fan-out, with its `when` and arguments
+    substituted; the error text when a fan-out's items cannot be read."""
+    expanded: list[tuple[str, dict, str, dict]] = []
+    for step in group:
+        fields = substitute_value({k: step[k] for k in _EXPANDED if k in step}, local)
+        items = fan_out_items(fields)
+        if items is None:
+            expanded.append(
+                (step["name"], step, fields.get("when", ""), fields.get("arguments") or {})
+            )
+            continue
+        if isinstance(items, str):
+            try:
+                must = evaluate(fields.get("when", ""))
+            except WhenError:
+                must = True
+            if must:
+                return items
+            items = []
+        if not items:
+            child = f"{sg.name}.{step['name']}"
+            if eng.nodes.get(child) is None:
+                eng.new_node(
+                    child,
+                    "Skipped",
+                    SKIPPED,
+                    Opts(boundary=boundary, display=step["name"]),
+                    message="Skipped, empty params",
+                )
+                eng.nodes.add_child(sg.name, child)
+            continue
+        for i, item in enumerate(items):
+            tags, desc = item_scope(item)
+            expanded.append(
+                (
+                    f"{step['name']}({i}:{desc})",
+                    step,
+                    substitute(fields.get("when", ""), tags),
+                    substitute_value(fields.get("arguments") or {}, tags),
+                )
+            )
+    return expanded
+
+
 def _execute_group(
     eng: Engine, group: list[dict], sg: SimNode, scope: Any, local: dict[str, str], boundary: str
 ) -> SimNode:
     if sg.fulfilled and all(eng.nodes[c].fulfilled for c in sg.children):
         return sg
-    expanded: list[tuple[str, dict, str, dict]] = []
-    for step in group:
-        for key in ("withSequence", "inline"):
-            if step.get(key):
-                raise NotModelledError(f"step {step['name']!r}: {key} is not modelled")
-        fields = substitute_value(
-            {k: step[k] for k in ("when", "arguments", "withItems", "withParam") if k in step},
-            local,
-        )
-        if step.get("withItems") is not None or step.get("withParam"):
-            items = (
-                fields["withItems"]
-                if step.get("withItems") is not None
-                else parse_items(fields["withParam"])
-            )
-            if not items:
-                raise NotModelledError(
-                    f"step {step['name']!r}: a fan-out over no items is not modelled"
-                )
-            for i, item in enumerate(items):
-                tags, desc = item_scope(item)
-                expanded.append(
-                    (
-                        f"{step['name']}({i}:{desc})",
-                        step,
-                        substitute(fields.get("when", ""), tags),
-                        substitute_value(fields.get("arguments") or {}, tags),
-                    )
-                )
-        else:
-            expanded.append(
-                (step["name"], step, fields.get("when", ""), fields.get("arguments") or {})
-            )
+    expanded = _expand(eng, group, sg, local, boundary)
+    if isinstance(expanded, str):
+        return eng.mark(sg, ERROR, expanded)
     for display, step, when, args in expanded:
         child_name = f"{sg.name}.{display}"
         try:

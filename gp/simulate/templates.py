@@ -10,8 +10,23 @@ from gp.compile.objects import TEMPLATE_KINDS
 from gp.errors import NotModelledError, SimulationError
 from gp.simulate.scope import substitute
 
-_POD = ("container", "script", "resource")
-_OTHER = ("containerSet", "suspend", "http", "plugin", "data")
+_POD = ("container", "script", "resource", "containerSet")
+ARTIFACT = "artifact:"  # how an artifact stands in a scope: only its presence is modelled
+# Where an artifact can come from besides a task's outputs (workflow/v1alpha1 ArtifactLocation).
+ARTIFACT_SOURCES = (
+    "from",
+    "raw",
+    "s3",
+    "git",
+    "http",
+    "artifactory",
+    "hdfs",
+    "oss",
+    "gcs",
+    "azure",
+    "plugin",
+)
+_OTHER = ("suspend", "http", "plugin", "data")
 
 
 def template_kind(tmpl: Mapping[str, Any]) -> str:
@@ -36,14 +51,13 @@ class Templates:
             if m.get("kind") in TEMPLATE_KINDS:
                 cluster = m["kind"] == "ClusterWorkflowTemplate"
                 self.others[(cluster, m["metadata"]["name"])] = m.get("spec") or {}
-        for key in ("templateDefaults",):
-            if spec.get(key):
-                raise NotModelledError(f"spec.{key} is not modelled")
+        defaults = spec.get("templateDefaults")
+        self.defaults = defaults if isinstance(defaults, dict) else {}
 
     def resolve(self, holder: Mapping[str, Any], scope: tuple[str, Mapping[str, Any]]):
         """The template ``holder`` (a task, step or hook) runs, and the scope it resolves in."""
-        if holder.get("inline"):
-            raise NotModelledError("inline templates are not modelled")
+        if isinstance(holder.get("inline"), dict):  # a template of no name, defined in place
+            return self._checked(with_defaults(holder["inline"], self.defaults)), scope
         ref = holder.get("templateRef")
         if ref:
             key = (bool(ref.get("clusterScope")), ref.get("name", ""))
@@ -59,19 +73,41 @@ class Templates:
             name = holder.get("template", "")
         for tmpl in scope[1].get("templates") or []:
             if tmpl.get("name") == name:
-                return tmpl, scope
+                return self._checked(with_defaults(tmpl, self.defaults)), scope
         raise SimulationError(f"template {name!r} is not defined")
+
+    @staticmethod
+    def _checked(tmpl: dict) -> dict:
+        if tmpl.get("daemon"):
+            raise NotModelledError(
+                f"template {tmpl.get('name')!r}: daemons are not modelled (a daemon runs "
+                "beside its successors until its template ends)"
+            )
+        if tmpl.get("synchronization"):
+            raise NotModelledError(
+                f"template {tmpl.get('name')!r}: synchronization (a mutex or semaphore) is not "
+                "modelled"
+            )
+        return tmpl
 
     def inputs(
         self, tmpl: Mapping[str, Any], args: Mapping[str, str], scope: Mapping[str, str]
     ) -> dict[str, str]:
-        """The template's input parameters as ``inputs.parameters.NAME`` tags."""
+        """The template's input parameters as ``inputs.parameters.NAME`` tags. Input artifacts
+        are checked for presence only: given by the caller, by a source of their own, or
+        optional (their bytes are not modelled)."""
         inputs = tmpl.get("inputs") or {}
-        if inputs.get("artifacts"):
-            raise NotModelledError(
-                f"template {tmpl.get('name')!r}: input artifacts are not modelled"
-            )
         out: dict[str, str] = {}
+        for art in inputs.get("artifacts") or []:
+            name = art.get("name")
+            given = f"{ARTIFACT}{name}" in args
+            if not (given or art.get("optional") or any(k in art for k in ARTIFACT_SOURCES)):
+                raise SimulationError(
+                    f"template {tmpl.get('name')!r}: input artifact {name!r} was not supplied "
+                    "(Argo refuses the Workflow)"
+                )
+            if given or any(k in art for k in ARTIFACT_SOURCES):
+                out[f"inputs.artifacts.{name}"] = f"{ARTIFACT}{name}"
         for param in inputs.get("parameters") or []:
             name = param["name"]
             if name in args:
@@ -91,10 +127,13 @@ class Templates:
 
     @staticmethod
     def arguments(arguments: Mapping[str, Any]) -> dict[str, str]:
-        """A task's or step's argument parameters by name (after substitution)."""
-        if arguments.get("artifacts"):
-            raise NotModelledError("argument artifacts are not modelled")
+        """A task's or step's argument parameters by name (after substitution), and its
+        artifacts as ``ARTIFACT + name`` (which no parameter name can be)."""
         out = {}
+        for art in arguments.get("artifacts") or []:
+            if art.get("fromExpression"):
+                raise NotModelledError("artifacts given by fromExpression are not modelled")
+            out[f"{ARTIFACT}{art.get('name')}"] = str(art.get("from") or art.get("name"))
         for param in arguments.get("parameters") or []:
             if "valueFrom" in param:
                 raise NotModelledError(
@@ -102,6 +141,31 @@ class Templates:
                 )
             out[param["name"]] = _text(param.get("value", ""))
         return out
+
+
+_TYPES = ("container", "script", "resource", "dag", "steps", "suspend", "containerSet")
+_TYPES_TOO = ("data", "http", "plugin")
+
+
+def with_defaults(tmpl: dict, defaults: Mapping[str, Any]) -> dict:
+    """operator.go mergedTemplateDefaultsInto: spec.templateDefaults under the template, the
+    defaults of another template type left out."""
+    if not defaults:
+        return tmpl
+    kind = next((k for k in (*_TYPES, *_TYPES_TOO) if k in tmpl), None)
+    types = (*_TYPES, *_TYPES_TOO)
+    applicable = {k: v for k, v in defaults.items() if k not in types or k == kind}
+    return _merge(applicable, tmpl)
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _text(value: Any) -> str:

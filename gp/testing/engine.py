@@ -32,6 +32,8 @@ class WorkflowClient(Protocol):
 
     def get_workflow(self, namespace: str, name: str) -> dict | None: ...
 
+    def delete_workflow(self, namespace: str, name: str) -> None: ...
+
 
 def encode_scenario(
     outcomes: Mapping[str, Any],
@@ -53,9 +55,13 @@ def scenario_annotation(scenario: Scenario) -> str:
     return encode_scenario(scenario.outcomes, scenario.outputs)
 
 
-def workflow_for(scenario: Scenario, namespace: str) -> dict:
-    """A Workflow that runs the scenario's pipeline with its arguments, spec inline."""
+def workflow_for(scenario: Scenario, namespace: str, by_reference: bool = False) -> dict:
+    """A Workflow that runs the scenario's pipeline with its arguments, spec inline; or, for a
+    controller in reference mode (templateReferencing Strict or Secure), by reference to the
+    applied template, as such a controller requires."""
     name, spec = workflow_spec(scenario)
+    if by_reference:
+        spec = _reference_spec(scenario, spec)
     spec = copy.deepcopy(spec)
     params = (spec.get("arguments") or {}).get("parameters") or []
     given = dict(scenario.arguments)
@@ -77,6 +83,28 @@ def workflow_for(scenario: Scenario, namespace: str) -> dict:
         },
         "spec": spec,
     }
+
+
+def _reference_spec(scenario: Scenario, merged: Mapping[str, Any]) -> dict:
+    """The spec of a Workflow that names the pipeline's template: the template itself, or the
+    one a CronWorkflow runs; the arguments of the merged spec go with it."""
+    pipeline = scenario.pipeline
+    if pipeline.get("kind") == "CronWorkflow":
+        wf_spec = (pipeline.get("spec") or {}).get("workflowSpec") or {}
+        ref = dict(wf_spec.get("workflowTemplateRef") or {})
+        if not ref:
+            raise SimulationError(
+                "the controller runs only Workflows that reference a template (templateReferencing "
+                "Strict or Secure), and this CronWorkflow's spec is inline"
+            )
+    else:
+        ref = {"name": (pipeline.get("metadata") or {}).get("name")}
+        if pipeline.get("kind") == "ClusterWorkflowTemplate":
+            ref["clusterScope"] = True
+    out: dict[str, Any] = {"workflowTemplateRef": ref}
+    if merged.get("arguments"):
+        out["arguments"] = merged["arguments"]
+    return out
 
 
 def _seconds(stamp: str | None) -> float | None:
@@ -147,20 +175,30 @@ def run_of(workflow: Mapping[str, Any]) -> SimulatedRun:
 
 
 class EngineBackend:
-    """Runs each scenario as a Workflow on ``client``'s cluster in ``namespace`` and waits."""
+    """Runs each scenario as a Workflow on ``client``'s cluster in ``namespace`` and waits;
+    the Workflow is deleted once read (with its pods), unless ``keep``."""
 
     name = "engine"
 
     def __init__(
-        self, client: WorkflowClient, namespace: str, timeout_s: float = 300.0, poll_s: float = 0.5
+        self,
+        client: WorkflowClient,
+        namespace: str,
+        timeout_s: float = 300.0,
+        poll_s: float = 0.5,
+        keep: bool = False,
+        by_reference: bool = False,
     ):
         self.client = client
         self.namespace = namespace
         self.timeout_s = timeout_s
         self.poll_s = poll_s
+        self.keep = keep
+        self.by_reference = by_reference  # the controller is in reference mode
 
     def submit(self, scenario: Scenario) -> str:
-        created = self.client.create_workflow(workflow_for(scenario, self.namespace))
+        body = workflow_for(scenario, self.namespace, self.by_reference)
+        created = self.client.create_workflow(body)
         return created["metadata"]["name"]
 
     def wait(self, name: str) -> SimulatedRun:
@@ -181,4 +219,9 @@ class EngineBackend:
             time.sleep(self.poll_s)
 
     def run(self, scenario: Scenario) -> SimulatedRun:
-        return self.wait(self.submit(scenario))
+        name = self.submit(scenario)
+        try:
+            return self.wait(name)
+        finally:
+            if not self.keep:  # read, or given up on: a test leaves nothing in the namespace
+                self.client.delete_workflow(self.namespace, name)

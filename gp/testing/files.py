@@ -9,6 +9,7 @@ expressions (`module.schedule[each.key].cron_workflow.tile`).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +19,14 @@ from gp.config import ast
 from gp.config.decls import Decl, attr_map, check_allowed, gather_tests
 from gp.config.evaluator import Evaluator
 from gp.config.expansion import expand
+from gp.config.fmt import TEST_SUFFIX
 from gp.config.instance import ModuleInstance
 from gp.config.parse import parse_files
 from gp.config.session import LoadSession, at
 from gp.errors import ConfigError, Diagnostic, DiagnosticsError, SourcePos
 from gp.simulate.model import NODE_PHASES, OUTCOME_PHASES, WORKFLOW_PHASES
 
-TEST_GLOB = "*.gptest.hcl"
+TEST_GLOB = f"*{TEST_SUFFIX}"
 _TEST_ATTRS = ("pipeline", "arguments", "outcomes", "outputs", "for_each", "count")
 _EXPECT_ATTRS = ("phase", "tasks", "order")
 
@@ -55,10 +57,17 @@ def test_files(root_dir: Path) -> list[Path]:
 
 
 def load_tests(root_dir: Path, cache_dir: Path | None = None) -> list[TestCase]:
-    """Every test of the module's test files; raises DiagnosticsError listing every problem."""
+    """Every test of the module's test files; raises DiagnosticsError listing every problem,
+    and ConfigError when there is no test at all (a run of nothing is not a pass)."""
     cases: list[TestCase] = []
     diags: list[Diagnostic] = []
-    for path in test_files(Path(root_dir)):
+    paths = test_files(Path(root_dir))
+    if not paths:
+        raise ConfigError(
+            f"no tests: gp test looked for {TEST_GLOB} files in {root_dir} and "
+            f"{Path(root_dir) / 'tests'} and found none"
+        )
+    for path in paths:
         try:
             files = parse_files([path], cache_dir)
         except DiagnosticsError as e:
@@ -71,9 +80,30 @@ def load_tests(root_dir: Path, cache_dir: Path | None = None) -> list[TestCase]:
             with session.collecting():
                 cases.extend(_cases(inst, decl))
         diags.extend(session.errors())
+    diags.extend(_duplicates(cases, Path(root_dir)))
     if diags:
         raise DiagnosticsError(diags)
+    if not cases:
+        raise ConfigError(
+            f"no tests: {', '.join(str(p) for p in paths)} declare no test block",
+            SourcePos(str(paths[0]), 1, 1),
+        )
     return cases
+
+
+def _duplicates(cases: list[TestCase], root_dir: Path) -> list[Diagnostic]:
+    """A test name used twice (in one file or two): `gp test NAME` and the report could not
+    tell them apart. Said at the second, naming the first."""
+    first: dict[str, SourcePos] = {}
+    out = []
+    for case in cases:
+        seen = first.setdefault(case.name, case.pos)
+        if seen is not case.pos:
+            where = f"{os.path.relpath(seen.file, root_dir)}:{seen.line}:{seen.col}"
+            out.append(
+                Diagnostic(f'test "{case.name}" is declared twice: here and at {where}', case.pos)
+            )
+    return out
 
 
 def _cases(inst: ModuleInstance, decl: Decl) -> list[TestCase]:

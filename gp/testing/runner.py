@@ -21,6 +21,7 @@ from gp.planner.plan import Action, PlanData
 from gp.simulate import Scenario, SimulatedRun, simulate
 from gp.suggest import did_you_mean
 from gp.testing.files import TestCase, load_tests, test_files
+from gp.testing.keys import unknown_keys
 
 
 class TestBackend(Protocol):
@@ -196,9 +197,23 @@ def run_tests(
     backends: Sequence[TestBackend] = (SimulatorBackend(),),
     pattern: str | None = None,
 ) -> TestReport:
+    chosen = select(cases, pattern)
+    if not chosen:
+        raise ConfigError(
+            f'no test matches --filter "{pattern}"; the tests are: '
+            + ", ".join(f'"{c.name}"' for c in cases)
+        )
     results = []
-    for case in select(cases, pattern):
+    for case in chosen:
         scenario = scenario_for(case, objects)
+        tables = {"outcomes": case.outcomes, "outputs": case.outputs}
+        unknown = unknown_keys(scenario, case.pipeline, tables)
+        if unknown:  # a key nothing reads would let the test pass by accident
+            error = "; ".join(unknown)
+            results.append(
+                TestResult(case, tuple(Check(b.name, None, error=error) for b in backends))
+            )
+            continue
         results.append(TestResult(case, tuple(run_case(case, scenario, b) for b in backends)))
     return TestReport(tuple(results))
 

@@ -18,15 +18,15 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from gp.errors import GPError
+from gp.errors import GPError, RunError, RunNotFoundError, UnreachableError
 from gp.render.layout import Layouts
 from gp.ui import envs
-from gp.ui.security import CSRF_FIELD, TOKEN_COOKIE, Guard
+from gp.ui.security import CSRF_FIELD, SESSION_COOKIE, Guard
 from gp.ui.source import StackSource
 
 HERE = Path(__file__).parent
@@ -76,6 +76,18 @@ class UI:
 Handler = Callable[[UI, Request, Any], Any]
 
 
+def error_status(err: GPError, method: str) -> int:
+    """A run not found is 404, a request gp refuses (a bad name, a finished run, bad
+    parameters) 400, an unreachable cluster 503; what else fails a page is the server's."""
+    if isinstance(err, RunNotFoundError):
+        return 404
+    if isinstance(err, UnreachableError):
+        return 503
+    if isinstance(err, RunError) or method == "POST":
+        return 400
+    return 500
+
+
 def page(template: str | None = None):
     """An endpoint: the guard's checks, the handler off the event loop (it compiles, plans and
     lays out), its context rendered with ``template``, gp's errors as an error page."""
@@ -91,16 +103,15 @@ def page(template: str | None = None):
                 bound = await run_in_threadpool(envs.for_request, ui, request)
                 result = await run_in_threadpool(fn, bound, request, form)
             except GPError as err:
-                # A refused action (bad parameters, a finished run) is the request's fault.
-                status = 400 if request.method == "POST" else 500
-                response = ui.render(
-                    request, "error.html", {"title": "Error", "error": err}, status
-                )
+                status = error_status(err, request.method)
+                title = "Not found" if status == 404 else "Error"
+                response = ui.render(request, "error.html", {"title": title, "error": err}, status)
             except HTTPException as exc:
+                title = "Not found" if exc.status_code == 404 else "Not here"
                 response = ui.render(
                     request,
                     "error.html",
-                    {"title": "Not found", "message": exc.detail},
+                    {"title": title, "message": exc.detail},
                     exc.status_code,
                 )
             else:
@@ -119,11 +130,7 @@ def page(template: str | None = None):
 
 
 def _login(ui: UI, request: Request, form) -> Response:
-    if not ui.guard.login(str((form or {}).get("token", ""))):
-        return RedirectResponse("/?wrong=1", status_code=303)
-    reply = RedirectResponse("/", status_code=303)
-    reply.set_cookie(TOKEN_COOKIE, ui.guard.token or "", httponly=True, samesite="strict")
-    return reply
+    return ui.guard.login(request, str((form or {}).get("token", "")))
 
 
 def make_app(
@@ -133,12 +140,14 @@ def make_app(
     allowed_hosts: tuple[str, ...] | None = None,
     poll: float = 1.0,
     now: Callable[[], datetime] | None = None,
+    cookie: str = SESSION_COOKIE,
 ) -> Starlette:
-    """The UI for ``source``. ``token``: required from every browser (set when listening
-    beyond loopback). ``allowed_hosts``: the Host names served (None: any)."""
+    """The UI for ``source``. ``token``: required from every browser (None: `--no-token`).
+    ``allowed_hosts``: the Host names served (None: any). ``cookie``: the session cookie's
+    name (the server names it for its port)."""
     from gp.ui import cron_pages, pages, plan_page, runs_pages
 
-    ui = UI(source, Guard(token, allowed_hosts), poll=poll)
+    ui = UI(source, Guard(token, allowed_hosts, cookie), poll=poll)
     if now is not None:
         ui.now = now
     routes = [

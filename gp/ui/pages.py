@@ -14,15 +14,16 @@ from starlette.exceptions import HTTPException
 from gp import operations
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
-from gp.errors import GPError
-from gp.planner.plan import Action, PlanData, Target, identity
+from gp.errors import GPError, UnreachableError
+from gp.planner.plan import Action, PlanData, StackRecord, Target, identity
 from gp.planner.schedule import next_runs, schedules_of
+from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
 from gp.runs.actions import drift_reason
 from gp.ui import runs_pages
 from gp.ui.dags import template_dags
-from gp.ui.source import Loaded, shown_manifest
+from gp.ui.source import Loaded, form_parameters, shown_manifest
 
 FIRES = 5
 
@@ -85,9 +86,13 @@ def stack(ui, request, form) -> dict:
     loaded = ui.source.load()
     module = loaded.compiled.module
     with_states = request.query_params.get("states") == "1"
-    plan = ui.source.plan(loaded) if with_states else None
+    problem = None  # the target cannot be reached: the module's rows still show
+    try:
+        record = loaded.provider.owned(module.stack)
+        plan = ui.source.plan(loaded) if with_states else None
+    except UnreachableError as err:
+        record, plan, problem = StackRecord(module.stack), None, err.message
     states = _states(plan) if plan else {}
-    record = loaded.provider.owned(module.stack)
     secrets = secrets_of(module.sensitive_values, plan.secrets if plan else ())
     declared = {o.address: o for o in loaded.compiled.objects}
     query = request.query_params.get("q", "").strip().lower()
@@ -98,7 +103,7 @@ def stack(ui, request, form) -> dict:
     recorded = {
         a for a, e in record.entries.items() if a in declared or identity(e.ref) not in moving
     }
-    for address in sorted(set(declared) | recorded):
+    for address in sorted(set(declared) | recorded, key=address_order):
         obj, entry = declared.get(address), record.entries.get(address)
         if entry is None and obj is not None:
             found = record.address_of(obj.ref)
@@ -107,6 +112,8 @@ def stack(ui, request, form) -> dict:
         if query and query not in address.lower() and query not in ref.name.lower():
             continue
         state, words = states.get(address, ("in-sync", "in sync")) if plan else ("pending", "…")
+        if problem:
+            state, words = "pending", "not compared: the target cannot be reached"
         rows.append(
             ObjectRow(
                 mask_text(address, secrets),
@@ -132,6 +139,7 @@ def stack(ui, request, form) -> dict:
         "record": record,
         "with_states": with_states,
         "errors": [mask_text(e, secrets) for e in plan.errors] if plan else [],
+        "problem": mask_text(problem, secrets) if problem else None,
         "q": query,
     }
     return (
@@ -144,24 +152,6 @@ def _applied(entry) -> str:
     if entry is None:
         return "never"
     return entry.applied_at or "before gp kept it per object"
-
-
-def _parameters(spec: Mapping[str, Any]) -> list[dict]:
-    out = []
-    for p in (spec.get("arguments") or {}).get("parameters") or []:
-        enum = [str(e) for e in p.get("enum") or []]
-        default = p.get("value", p.get("default"))
-        out.append(
-            {
-                "name": str(p.get("name")),
-                "type": "enum" if enum else "string",
-                "enum": enum,
-                "default": None if default is None else str(default),
-                "from": bool(p.get("valueFrom")),
-                "description": p.get("description") or "",
-            }
-        )
-    return out
 
 
 def _crons_of(loaded: Loaded, obj: CompiledObject) -> list[CompiledObject]:
@@ -206,8 +196,6 @@ def pipeline(ui, request, form) -> dict:
         raise HTTPException(404, f"no pipeline {address} in this module")
     secrets = secrets_of(loaded.compiled.module.sensitive_values)
     shown = mask_value(shown_manifest(obj), secrets)
-    spec = shown.get("spec") or {}
-    wf_spec = spec.get("workflowSpec") or {} if obj.ref.kind == "CronWorkflow" else spec
     context = {
         "title": address,
         "stack": loaded.compiled.module.stack,
@@ -215,7 +203,7 @@ def pipeline(ui, request, form) -> dict:
         "address": address,
         "where": where(obj, loaded.compiled.module.root_dir),
         "dags": template_dags(ui.layouts, shown, address, obj),
-        "parameters": _parameters(wf_spec),
+        "parameters": form_parameters(shown, obj.ref.kind),
         "yaml": manifest_yaml(shown),
         "crons": [cron_view(c, ui.now(), secrets) for c in _crons_of(loaded, obj)],
         "cron": cron_view(obj, ui.now(), secrets) if obj.ref.kind == "CronWorkflow" else None,

@@ -15,6 +15,7 @@ import json
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -23,14 +24,15 @@ from gp import operations
 from gp.api import Stack
 from gp.api.runs import masked
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject, ObjectRef
-from gp.errors import GPError, RunRefused
-from gp.redact import mask_text, secrets_of
+from gp.errors import GPError, RunRefused, UnreachableError
+from gp.redact import MASK, mask_text, secrets_of
 from gp.render.graph import dags_of
 from gp.runs import actions
 from gp.runs.dag import rows_of
 from gp.runs.history import STATUSES
 from gp.runs.why import failure_reason
 from gp.ui.dags import run_dag
+from gp.ui.source import form_parameters, shown_manifest
 
 PAGE = 50
 
@@ -69,18 +71,23 @@ def pipeline_runs(ui, request, loaded, obj) -> dict:
     if ctx is None:
         return {"no_engine": why, "runs": []}
     secrets = _secrets(loaded)
-    return {
-        "no_engine": None,
-        "runs": [_masked(r, secrets) for r in actions.runs(ctx, obj.address, limit=10)],
-    }
+    try:
+        found = actions.runs(ctx, obj.address, limit=10)
+    except UnreachableError as err:  # the DAG and the YAML above need no cluster
+        return {"no_engine": mask_text(err.message, secrets), "runs": []}
+    return {"no_engine": None, "runs": [_masked(r, secrets) for r in found]}
 
 
 def last_runs(ui, loaded, crons) -> dict:
     ctx, why = engine_of(loaded)
     if ctx is None:
         return {"no_engine": why, "last": {}}
+    try:
+        found = actions.runs(ctx)
+    except UnreachableError as err:
+        return {"no_engine": mask_text(err.message, _secrets(loaded)), "last": {}}
     last = {}
-    for run in actions.runs(ctx):  # newest first: the first of each cron is its last
+    for run in found:  # newest first: the first of each cron is its last
         if run.cron and run.cron not in last:
             last[run.cron] = run
     return {"no_engine": None, "last": last}
@@ -108,8 +115,12 @@ def runs_list(ui, request, form) -> dict:
     }
     if ctx is None:
         return context
-    found = actions.runs(ctx, pipeline, phase)
     secrets = _secrets(loaded)
+    try:
+        found = actions.runs(ctx, pipeline, phase)
+    except UnreachableError as err:
+        context["no_engine"] = mask_text(err.message, secrets)
+        return context
     context.update(
         runs=[_masked(r, secrets) for r in found[start : start + PAGE]], total=len(found)
     )
@@ -207,6 +218,15 @@ async def events(request: Request) -> Response:
         return ui.guard.finish(request, Response(why, status_code=404))
     ident = request.path_params["ident"]
     secrets = _secrets(loaded)
+    try:  # a name that is not a run's, or no such run: an answer, not a stream that never ends
+        await run_in_threadpool(actions.get, ctx, ident)
+    except GPError as err:
+        from gp.ui.app import error_status
+
+        status = error_status(err, request.method)
+        return ui.guard.finish(
+            request, Response(mask_text(err.message, secrets), status_code=status)
+        )
 
     async def stream():
         last = None
@@ -232,8 +252,30 @@ async def events(request: Request) -> Response:
     return ui.guard.finish(request, response)
 
 
-def _params(form) -> dict[str, str]:
-    return {k[2:]: str(v) for k, v in (form or {}).items() if k.startswith("p:")}
+def _params(form, sensitive: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The form's parameters. A textarea sends CRLF line ends: the value's are LF. A sensitive
+    one left empty (or holding the mask) is left out, so the run takes the template's default:
+    the form never sends the mask as a value."""
+    out = {}
+    for key, value in (form or {}).items():
+        if not key.startswith("p:"):
+            continue
+        text = str(value).replace("\r\n", "\n")
+        if key[2:] in sensitive and text in ("", MASK):
+            continue
+        out[key[2:]] = text
+    return out
+
+
+def _sensitive_parameters(ui, address: str) -> frozenset[str]:
+    loaded = ui.source.load()
+    obj = loaded.object(address)
+    if obj is None:
+        return frozenset()
+    from gp.render.mask import mask_value
+
+    shown = mask_value(shown_manifest(obj), _secrets(loaded))
+    return frozenset(p["name"] for p in form_parameters(shown, obj.ref.kind) if p["sensitive"])
 
 
 # What to do about a refused run, in the form's words (never a command-line flag).
@@ -248,9 +290,11 @@ def submit(ui, request, form) -> Response | dict:
     """Run it; a refused run shows the pipeline page again, with the values given and why."""
     from gp.ui import pages
 
-    values, allow = _params(form), (form or {}).get("allow_drift") == "on"
+    address = request.path_params["address"]
+    values = _params(form, _sensitive_parameters(ui, address))
+    allow = (form or {}).get("allow_drift") == "on"
     try:
-        run = _stack(ui).run(request.path_params["address"], values, allow_drift=allow)
+        run = _stack(ui).run(address, values, allow_drift=allow)
     except RunRefused as err:
         context = pages.pipeline(ui, request, form)
         context.update(
@@ -295,14 +339,37 @@ def logs(ui, request, form) -> dict:
     }
 
 
+def _by_post(what: str, back: str):
+    """The answer to a GET of an action's address: the action is a button, never a link."""
+
+    def answer(ui, request, form) -> dict:
+        where = back.format(**request.path_params)
+        raise HTTPException(405, f"{what} is a button on {where}, not a page to open.")
+
+    answer.__name__ = f"get_{what.split()[0].lower()}"
+    return answer
+
+
 def routes(page) -> list[Route]:
+    run_page_of = "the run's page (/runs/{ident})"
     return [
         Route("/runs", page("runs.html")(runs_list), methods=["GET"]),
         Route("/runs/{ident:path}/events", events, methods=["GET"]),
         Route("/runs/{ident:path}/logs", page("logs.html")(logs), methods=["GET"]),
         Route("/runs/{ident:path}/stop", page()(stop), methods=["POST"]),
+        Route("/runs/{ident:path}/stop", page()(_by_post("Stop", run_page_of)), methods=["GET"]),
         Route("/runs/{ident:path}/resubmit", page()(resubmit), methods=["POST"]),
         Route("/runs/{ident:path}/retry", page()(retry), methods=["POST"]),
+        Route(
+            "/runs/{ident:path}/resubmit",
+            page()(_by_post("Resubmit", run_page_of)),
+            methods=["GET"],
+        ),
         Route("/runs/{ident:path}", page("run.html")(run_page), methods=["GET"]),
         Route("/pipelines/{address:path}/run", page()(submit), methods=["POST"]),
+        Route(
+            "/pipelines/{address:path}/run",
+            page()(_by_post("Running a pipeline", "the form of /pipelines/{address}")),
+            methods=["GET"],
+        ),
     ]

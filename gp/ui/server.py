@@ -10,7 +10,7 @@ from pathlib import Path
 from gp import operations
 from gp.errors import GPError
 from gp.ui.app import make_app
-from gp.ui.security import LOOPBACK_NAMES, is_loopback, new_token
+from gp.ui.security import LOOPBACK_NAMES, SESSION_COOKIE, host_of, is_loopback, new_token
 from gp.ui.source import StackSource
 
 
@@ -22,8 +22,16 @@ class Serving:
     app: object
 
 
-def prepare(inputs: operations.Inputs, host: str, port: int, plan_file: Path | None) -> Serving:
-    """Compile once (errors now, at the terminal), bind, and build the app."""
+def prepare(
+    inputs: operations.Inputs,
+    host: str,
+    port: int,
+    plan_file: Path | None,
+    *,
+    no_token: bool = False,
+) -> Serving:
+    """Compile once (errors now, at the terminal), bind, and build the app. The token is asked
+    on loopback too (any user of the machine can reach it), unless ``no_token``."""
     source = StackSource(inputs, plan_file)
     source.load()
     if plan_file is not None:
@@ -38,11 +46,13 @@ def prepare(inputs: operations.Inputs, host: str, port: int, plan_file: Path | N
         raise GPError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     sock.listen(64)
     port = sock.getsockname()[1]
-    loopback = is_loopback(host)
-    token = None if loopback else new_token()
+    token = None if no_token else new_token()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    app = make_app(source, token=token, allowed_hosts=LOOPBACK_NAMES if loopback else None)
+    # On loopback, the names of loopback and the one asked for (127.0.0.2 is loopback too);
+    # beyond it, any name: the token guards it there.
+    allowed = (*LOOPBACK_NAMES, host_of(shown)) if is_loopback(host) else None
+    app = make_app(source, token=token, allowed_hosts=allowed, cookie=f"{SESSION_COOKIE}_{port}")
     return Serving(url, token, sock, app)
 
 

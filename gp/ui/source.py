@@ -4,7 +4,6 @@ provider, and plans made on request through gp.operations, as the CLI makes them
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -12,10 +11,12 @@ from typing import Any
 
 from gp import operations
 from gp.compile.objects import CompiledObject
+from gp.config.reads import Reads
 from gp.planner.masking import mask_at
 from gp.planner.paths import keyed_path
 from gp.planner.plan import PlanData
 from gp.providers.base import Provider
+from gp.redact import MASK
 
 
 def shown_manifest(obj: CompiledObject) -> dict[str, Any]:
@@ -26,26 +27,37 @@ def shown_manifest(obj: CompiledObject) -> dict[str, Any]:
     return mask_at(obj.manifest, (), marks)
 
 
-def _fingerprint(folders: set[Path]) -> tuple:
-    """Every file's size and mtime under the module's folders: a changed file recompiles."""
+def form_parameters(shown: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The parameters of a shown (masked) template or cron, as the run form offers them. A
+    default that is sensitive shows as the mask and is never offered as a value: left empty,
+    the run takes the template's own (``sensitive``). A default of several lines is edited in
+    a textarea (``multiline``)."""
+    spec = shown.get("spec") or {}
+    wf_spec = (spec.get("workflowSpec") or {}) if kind == "CronWorkflow" else spec
     out = []
-    for folder in sorted(folders):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in filenames:
-                try:
-                    st = os.stat(os.path.join(dirpath, name))
-                except OSError:
-                    continue
-                out.append((dirpath, name, st.st_size, st.st_mtime_ns))
-    return tuple(out)
+    for p in (wf_spec.get("arguments") or {}).get("parameters") or []:
+        enum = [str(e) for e in p.get("enum") or []]
+        default = p.get("value", p.get("default"))
+        text = None if default is None else str(default)
+        out.append(
+            {
+                "name": str(p.get("name")),
+                "type": "enum" if enum else "string",
+                "enum": enum,
+                "default": text,
+                "sensitive": text == MASK,
+                "multiline": text is not None and "\n" in text,
+                "from": bool(p.get("valueFrom")),
+                "description": p.get("description") or "",
+            }
+        )
+    return out
 
 
 @dataclass(frozen=True)
 class Loaded:
     compiled: operations.CompiledStack
     provider: Provider
-    folders: frozenset[Path]
 
     def object(self, address: str) -> CompiledObject | None:
         return next((o for o in self.compiled.objects if o.address == address), None)
@@ -59,23 +71,20 @@ class StackSource:
         self.plan_file = plan_file
         self._lock = Lock()
         self._loaded: Loaded | None = None
-        self._seen: tuple | None = None
+        self._seen: Reads | None = None
 
     def load(self) -> Loaded:
-        """The compiled module; raises GPError (with file:line:col) when it does not compile."""
+        """The compiled module; raises GPError (with file:line:col) when it does not compile.
+        Compiled again when anything the load read changed: its files wherever they are
+        (``file()`` of a sibling folder, a dot-folder, a variables file), a folder listing, a
+        ``.git`` that moved the repository's boundary."""
         with self._lock:
-            if self._loaded is not None and _fingerprint(set(self._loaded.folders)) == self._seen:
+            if self._loaded is not None and self._seen is not None and self._seen.unchanged():
                 return self._loaded
-            compiled = operations.compile_inputs(self.inputs)
-            folders = {Path(self.inputs.root_dir).resolve()}
-            # Child modules from other folders (source = "../modules/x") are watched too.
-            folders |= {Path(o.pos.file).resolve().parent for o in compiled.objects if o.pos}
-            root = Path(self.inputs.root_dir).resolve()
-            folders = {f for f in folders if f == root or root not in f.parents}
-            self._loaded = Loaded(
-                compiled, operations.provider_for(compiled.module), frozenset(folders)
-            )
-            self._seen = _fingerprint(folders)
+            seen = Reads()
+            compiled = operations.compile_inputs(self.inputs, seen)
+            self._loaded = Loaded(compiled, operations.provider_for(compiled.module))
+            self._seen = seen
             return self._loaded
 
     def plan(self, loaded: Loaded | None = None) -> PlanData:

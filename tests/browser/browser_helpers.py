@@ -32,13 +32,19 @@ if not SHOTS.is_absolute():
 
 
 class Served:
-    def __init__(self, root: Path, plan_file: Path | None = None):
+    """``url``: where the UI is. The pages' tests serve it with --no-token; with ``token`` the
+    access token is asked, and ``login_url`` (the address gp ui prints) carries it."""
+
+    def __init__(self, root: Path, plan_file: Path | None = None, token: bool = False):
         import uvicorn
 
         from gp.ui.server import prepare
 
-        self.serving = prepare(operations.Inputs(root_dir=root), "127.0.0.1", 0, plan_file)
-        self.url = self.serving.url.rstrip("/")
+        self.serving = prepare(
+            operations.Inputs(root_dir=root), "127.0.0.1", 0, plan_file, no_token=not token
+        )
+        self.login_url = self.serving.url
+        self.url = self.serving.url.split("?", 1)[0].rstrip("/")
         config = uvicorn.Config(self.serving.app, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(

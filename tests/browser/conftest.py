@@ -38,8 +38,8 @@ def browser():
 def serve():
     started: list[Served] = []
 
-    def start(root: Path, plan_file: Path | None = None) -> Served:
-        started.append(Served(root, plan_file))
+    def start(root: Path, plan_file: Path | None = None, token: bool = False) -> Served:
+        started.append(Served(root, plan_file, token))
         return started[-1]
 
     yield start

@@ -239,6 +239,7 @@ def test_the_plan_knows_runs_in_progress_and_crons(applied, gp, runs, cluster, m
         {
             "address": ADDR,
             "running": [name],
+            "referencing": "",  # the dev cluster's controller is not in reference mode
             "crons": [
                 {
                     "namespace": runs.ns,
@@ -275,10 +276,11 @@ def test_the_plan_knows_runs_in_progress_and_crons(applied, gp, runs, cluster, m
         for line in out.splitlines()
         if line.startswith("> :warning: ") and "CronWorkflow" in line
     ]
-    # The stack's own cron is deleted with the template: only the outside one is a warning.
+    # The stack's own cron is deleted with the template: only the outside one is a warning,
+    # its text quoted as text (markdown's characters escaped).
     assert warnings == [
-        f"> :warning: {ADDR}: the CronWorkflow {runs.ns}/theirs (no gp stack) runs "
-        "etl, which this plan deletes; its next runs will fail"
+        f"> :warning: {ADDR.replace('_', chr(92) + '_')}: the CronWorkflow {runs.ns}/theirs "
+        "(no gp stack) runs etl, which this plan deletes; its next runs will fail"
     ]
     code, out, _ = gp("plan")
     assert "Warning: workflow_template.etl: the CronWorkflow" in out
@@ -334,7 +336,8 @@ def _in_pty(
 
 def test_a_terminal_watch_redraws_in_place_and_fits(applied, gp, runs):
     root = applied()
-    name = gp("run", ADDR, "-p", "tile=T1", "--annotation", scenario(delays={"extract": 3}))[
+    # Long enough for the watch to start (and draw twice) before the run ends, on a busy host.
+    name = gp("run", ADDR, "-p", "tile=T1", "--annotation", scenario(delays={"extract": 10}))[
         1
     ].split()[0]
     code, out = _in_pty(["watch", name, "-C", str(root)], rows=20, cols=50)

@@ -400,7 +400,7 @@ def test_destroy_removes_what_the_stack_owned_and_nothing_else(
     code, out, err = gp("destroy", "--auto-approve")
     assert code == 0, err
     assert "# (because the stack is being destroyed)" in out
-    assert "Apply complete! Resources: 0 added, 0 changed, 2 destroyed." in out
+    assert "Destroy complete! Resources: 2 destroyed." in out
     assert cluster.names("WorkflowTemplate") == {"bystander"}
     assert cluster.names("CronWorkflow") == set()
     assert cluster.record() is None

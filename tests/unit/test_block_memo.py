@@ -12,6 +12,7 @@ import pytest
 
 from gp import operations
 from gp.cache.blocks import Blocks
+from gp.compile.module import checked
 from gp.config.reads import Reads
 
 HEAD = 'provider "directory" {\n  path = "d"\n}\n'
@@ -30,7 +31,10 @@ def load(root: Path, cache: Path | None, var_args=()) -> tuple[list, list[str]]:
     inputs = operations.Inputs(root, var_args=tuple(var_args), env={}, cache_dir=cache)
     blocks = Blocks(cache)
     module = operations.load(inputs, partial=True, reads=Reads(), blocks=blocks)
-    results, _, diagnostics = operations._checked(module, blocks)
+    if blocks.store:
+        results, _, diagnostics = checked(module, blocks.compiler(), blocks.checks)
+    else:
+        results, _, diagnostics = checked(module)
     assert not [d for d in diagnostics if d.severity == "error"], diagnostics
     return [r.manifest for r in results], blocks.kept
 

@@ -165,3 +165,21 @@ def test_warm_validate_imports_no_parser_compiler_or_client(module: Path, tmp_pa
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_new_repository_boundary_is_seen(tmp_path: Path):
+    """The .git lookup decides which module sources are allowed (they stay inside the
+    repository): a `git init` after an outcome was stored makes the same load refuse."""
+    outside = tmp_path / "shared"
+    outside.mkdir()
+    (outside / "main.gp.hcl").write_text(template("shared", '"busybox:1"'))
+    root = tmp_path / "repo" / "m"
+    root.mkdir(parents=True)
+    (root / "main.gp.hcl").write_text(HEAD + 'module "s" {\n  source = "../../shared"\n}\n')
+    cache = tmp_path / "cache"
+    assert operations.validate(inputs(root, cache)) == (1, [])
+    (tmp_path / "repo" / ".git").mkdir()  # git init: the repository is now tmp/repo
+    _count, found = operations.validate(inputs(root, cache))
+    assert any("leads outside the repository" in d.message for d in found), found
+    with pytest.raises(DiagnosticsError, match="leads outside the repository"):
+        operations.compile_inputs(inputs(root, cache))

@@ -8,19 +8,11 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 GP = Path(__file__).resolve().parents[2] / "gp"
 
 # Where files may be written: the targets (directory provider, records, locks), the caches'
 # store, the CLI (--out files), the public API (Plan.save) and the dev cluster (a test bed).
 WRITERS = ("providers/", "blobs.py", "cli/", "api/", "devcluster/")
-# Known breaches, each with why; this list only shrinks.
-WRITES_ALLOWED = {
-    # gp import --generate-config compiles the text it wrote from a scratch folder (the loader
-    # reads folders); loading from memory would remove it.
-    "importer/checked.py",
-}
 # Where text may be printed: the renderers' callers that own a terminal, and the dev cluster's
 # command line.
 PRINTERS = ("cli/", "devcluster/")
@@ -78,17 +70,10 @@ def test_only_the_named_rooms_write_files():
     found = [
         f"gp/{rel}:{line}"
         for rel, tree in _sources()
-        if not rel.startswith(WRITERS) and rel not in WRITES_ALLOWED
+        if not rel.startswith(WRITERS)
         for line in _writes(tree)
     ]
     assert found == [], "files written outside providers, blobs, cli, api and devcluster"
-
-
-@pytest.mark.parametrize("allowed", sorted(WRITES_ALLOWED))
-def test_each_allowed_breach_is_still_one(allowed: str):
-    # The list must shrink when a breach is fixed: an entry that no longer writes is stale.
-    tree = ast.parse((GP / allowed).read_text(encoding="utf-8"))
-    assert list(_writes(tree)), f"{allowed} no longer writes: remove it from WRITES_ALLOWED"
 
 
 def test_nothing_outside_the_cli_prints():

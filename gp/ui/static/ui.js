@@ -92,5 +92,15 @@
       });
       if (run.done) { source.close(); }
     });
+    // The run cannot be read any more (deleted, or the cluster went away): say so, and stop
+    // claiming the last phase seen.
+    source.addEventListener("problem", function (ev) {
+      source.close();
+      var phase = document.getElementById("run-phase");
+      if (phase) { phase.textContent = "Unknown"; phase.className = "phase Unknown"; }
+      var msg = document.getElementById("run-message");
+      if (msg) { msg.textContent = JSON.parse(ev.data); msg.className = "callout bad"; }
+      document.querySelectorAll(".when-running").forEach(function (el) { el.hidden = true; });
+    });
   });
 })();

@@ -216,6 +216,17 @@ class FakeEngine:
     def get_object(self, kind: str, namespace: str | None, name: str) -> dict | None:
         return copy.deepcopy(self.objects.get((kind, namespace, name)))
 
+    def controller_config(self) -> dict | None:
+        """A controller with its default configuration (no workflow-controller-configmap keys)."""
+        return {}
+
+    def list_objects(self, kind: str, namespace: str | None) -> list[dict]:
+        return [
+            copy.deepcopy(o)
+            for (k, ns, _), o in self.objects.items()
+            if k == kind and namespace in (None, ns)
+        ]
+
     def list_pods(self, namespace: str, workflow: str) -> list[dict]:
         return copy.deepcopy(self.pods.get(workflow, []))
 

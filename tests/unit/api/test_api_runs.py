@@ -181,6 +181,12 @@ def test_run_submits_values_as_json_and_resubmit_keeps_them(stack, engine):
 
 
 def test_parameter_problems_are_a_run_error_in_the_apis_words(stack, engine):
+    with pytest.raises(gp.RunRefused) as missing:  # allowing drift would not help: nothing live
+        stack.run(ADDR, tile="T1")
+    assert missing.value.message == f"{ADDR} is not applied yet; apply it first"
+    stack.apply()
+    module = next(stack.root.glob("*.gp.hcl"))
+    module.write_text(module.read_text().replace('"echo", "done"', '"echo", "done!"'))
     with pytest.raises(gp.RunRefused) as drift:
         stack.run(ADDR, tile="T1")
     assert drift.value.message.endswith(

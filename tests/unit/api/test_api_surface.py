@@ -20,6 +20,7 @@ PUBLIC = {
     "Plan",
     "Change",
     "FieldChange",
+    "Backfill",
     "ApplyResult",
     "Diagnostics",
     "Graph",
@@ -51,6 +52,7 @@ PUBLIC = {
 STACK_METHODS = {
     "suspend_cron",
     "resume_cron",
+    "backfill",
     "validate",
     "compile",
     "objects",

@@ -15,22 +15,35 @@ spec.loader.exec_module(pr_comment)
 REPO, PR = "geo/pipelines", 42
 
 
-class FakeGitHub:
-    """Issue comments of one pull request, paged by 100 as the API pages them."""
+BOT = "github-actions[bot]"
 
-    def __init__(self, comments: list[dict] | None = None):
+
+class FakeGitHub:
+    """Issue comments of one pull request, paged by 100 as the API pages them, each with its
+    author; ``login`` is the token's own (None: GET /user is refused, as it is for the Actions
+    token)."""
+
+    def __init__(self, comments: list[dict] | None = None, login: str | None = BOT):
         self.comments = comments or []
         self.calls: list[tuple[str, str]] = []
         self.next_id = 1000
+        self.login = login
 
     def __call__(self, method: str, path: str, body: dict | None):
         self.calls.append((method, path.split("?")[0]))
+        if method == "GET" and path == "/user":
+            if self.login is None:
+                raise pr_comment.urllib.error.HTTPError(path, 403, "Forbidden", {}, None)
+            return 200, {"login": self.login}
         if method == "GET":
             page = int(path.split("page=")[-1])
             return 200, self.comments[(page - 1) * 100 : page * 100]
         if method == "POST":
             self.next_id += 1
-            self.comments.append({"id": self.next_id, "body": body["body"]})
+            author = self.login or BOT
+            self.comments.append(
+                {"id": self.next_id, "body": body["body"], "user": {"login": author}}
+            )
             return 201, self.comments[-1]
         cid = int(path.rsplit("/", 1)[1])
         comment = next(c for c in self.comments if c["id"] == cid)
@@ -42,7 +55,39 @@ class FakeGitHub:
 
 
 def others(n: int) -> list[dict]:
-    return [{"id": i, "body": f"review remark {i}"} for i in range(n)]
+    return [{"id": i, "body": f"review remark {i}", "user": {"login": "ana"}} for i in range(n)]
+
+
+@pytest.mark.parametrize("login", [BOT, "gp-bot", None])
+def test_a_users_comment_quoting_the_marker_is_never_taken_for_ours(login):
+    quoting = {
+        "id": 7,
+        "body": f"why is {pr_comment.marker('pipelines')} here?",
+        "user": {"login": "ana"},
+    }
+    gh = FakeGitHub([dict(quoting)], login=login)
+    assert pr_comment.sync(gh, REPO, PR, "pipelines", "plan v1", True) == "created"
+    assert pr_comment.sync(gh, REPO, PR, "pipelines", "", False, on_empty="delete") == "deleted"
+    assert gh.comments == [quoting]  # the user's comment: neither edited nor deleted
+
+
+def test_the_author_can_be_named_when_the_token_cannot_say():
+    gh = FakeGitHub(login=None)
+    gh.comments.append(
+        {
+            "id": 3,
+            "body": pr_comment.marker("pipelines") + "\nold",
+            "user": {"login": "gp-app[bot]"},
+        }
+    )
+    assert (
+        pr_comment.sync(gh, REPO, PR, "pipelines", "new", True, author="gp-app[bot]") == "updated"
+    )
+    assert gh.comments[0]["body"].endswith("\nnew")
+
+
+def test_a_key_cannot_end_the_hidden_marker():
+    assert "-->" not in pr_comment.marker("a --> <b>x</b>")[4:-3]
 
 
 def test_first_push_creates_then_later_pushes_update_the_same_comment():
@@ -88,7 +133,7 @@ def test_an_empty_plan_deletes_the_comment_when_asked():
 def test_no_changes_and_no_comment_posts_nothing():
     gh = FakeGitHub()
     assert pr_comment.sync(gh, REPO, PR, "pipelines", "", False) == "nothing"
-    assert [m for m, _ in gh.calls] == ["GET"]
+    assert {m for m, _ in gh.calls} == {"GET"}  # who we are, then the comments
 
 
 def test_the_body_never_passes_githubs_limit():

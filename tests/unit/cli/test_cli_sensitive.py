@@ -179,7 +179,7 @@ workflow_template "t" {{
         )
     root = module(tmp_path, body)
     run = gp("validate", "-C", root, "--no-color")
-    assert run.code == 1 and run.err.startswith("Error: main.gp.hcl:"), run
+    assert run.code == 1 and "Error: main.gp.hcl:" in run.err, run
     assert value not in run.out + run.err, run
     as_json = gp("validate", "-C", root, "--json")
     assert as_json.code == 1 and value not in as_json.out + as_json.err, as_json
@@ -203,3 +203,32 @@ variable "token" {{
     run = gp("validate", "-C", module(tmp_path, body))
     assert run.code == 1 and SECRET.upper() not in run.err, run
     assert "The token (sensitive value) is too short." in run.err, run
+
+
+def test_the_record_keeps_a_fingerprint_not_the_value_and_still_sees_drift(
+    gp: GP, tmp_path: Path
+) -> None:
+    root = derived_module(tmp_path, "upper(var.token)")
+    assert gp("apply", "-C", root, "--auto-approve").code == 0
+    record = next((root / "deploy" / ".gp").glob("*.json")).read_text()
+    assert SECRET.upper() not in record and SECRET not in record
+    assert '"value": "gp-sha256:' in record and '"value": "app-user"' in record
+    assert "No changes" in gp("plan", "-C", root, "--no-color").out  # sealed both sides
+    deployed = root / "deploy" / "pipeline" / "workflowtemplate" / "t.yaml"
+    deployed.write_text(deployed.read_text().replace(SECRET.upper(), "CHANGED-BY-HAND"))
+    run = gp("plan", "-C", root, "--no-color")
+    assert "workflow_template.t has changed" in run.out, run
+    assert 'container.env "TOKEN"' in run.out and "CHANGED-BY-HAND" not in run.out, run
+
+
+def test_validate_warns_where_a_sensitive_value_is_written_in_plain_text(
+    gp: GP, tmp_path: Path
+) -> None:
+    root = derived_module(tmp_path, "upper(var.token)")
+    run = gp("validate", "-C", root, "--no-color")
+    assert run.code == 0, run
+    assert (
+        'Warning: main.gp.hcl:30:7: a sensitive value is written in plain text at spec.templates["a"]'
+        '.container.env["TOKEN"].value'
+    ) in run.err, run
+    assert "value_from { secret_key_ref" in run.err and SECRET.upper() not in run.err

@@ -83,3 +83,60 @@ test "unknown" {
     )
     r = gp("test", "-C", workspace / "examples/sen2cor")
     assert r.code == 1 and "not modelled: when" in r.out and "'?' is not modelled" in r.out, r
+
+
+def test_an_outcome_for_a_task_that_does_not_exist_fails_naming_the_closest(
+    gp: GP, workspace: Path
+):
+    # A typo used to pass: the outcome was read by nothing and every task succeeded.
+    (workspace / "examples/sen2cor/tests/failover.gptest.hcl").write_text("""
+test "typo" {
+  pipeline = module.sen2cor.workflow_template.chain
+  outcomes = { "sen2cor29" = "Failed" }
+  outputs  = { "finalise" = { result = "x" } }
+  expect {
+    phase = "Succeeded"
+  }
+}
+""")
+    r = gp("test", "-C", workspace / "examples/sen2cor", "--no-color")
+    assert r.code == 1, r
+    assert (
+        'outcomes["sen2cor29"]: module.sen2cor.workflow_template.chain has no task or step '
+        'named "sen2cor29"; did you mean "sen2cor-290"?'
+    ) in r.out, r
+    assert 'outputs["finalise"]' in r.out and 'did you mean "finalize"?' in r.out, r
+    assert r.out.rstrip().endswith("0 passed, 1 failed")
+
+
+def test_fan_out_items_attempts_and_nested_names_are_known_keys(gp: GP, workspace: Path):
+    from gp.testing.keys import parts
+
+    assert parts("outer.inner(0:a.b)(1)") == ["outer", "inner"]
+    assert parts("[0].step") == ["step"]
+    assert parts("task.onExit") == ["task", "onExit"]
+
+
+def test_no_tests_is_an_error_saying_where_gp_looked(gp: GP, workspace: Path):
+    r = gp("test", "-C", workspace / "examples/whalesay-linear")
+    assert r.code == 1, r
+    assert "no tests: gp test looked for *.gptest.hcl files in" in r.err, r
+    assert "whalesay-linear/tests and found none" in r.err, r
+    r = gp("test", "-C", workspace / "examples/sen2cor", "--filter", "*nothing like it*")
+    assert r.code == 1 and 'no test matches --filter "*nothing like it*"' in r.err, r
+    (workspace / "examples/whalesay-linear/empty.gptest.hcl").write_text("# to do\n")
+    r = gp("test", "-C", workspace / "examples/whalesay-linear")
+    assert r.code == 1 and "declare no test block" in r.err, r
+
+
+def test_fmt_formats_the_test_files_too(gp: GP, workspace: Path):
+    path = workspace / "examples/whalesay-diamond/diamond.gptest.hcl"
+    edit(
+        path,
+        'pipeline = workflow_template.whalesay-diamond\n  outcomes = { B = "Failed" }',
+        'pipeline=workflow_template.whalesay-diamond\n  outcomes = { B = "Failed" }',
+    )
+    r = gp("fmt", "--check", "-C", workspace / "examples/whalesay-diamond")
+    assert r.code == 3 and "diamond.gptest.hcl" in r.out, r
+    r = gp("fmt", "-C", workspace / "examples/whalesay-diamond")
+    assert "pipeline = workflow_template.whalesay-diamond\n  outcomes" in path.read_text()

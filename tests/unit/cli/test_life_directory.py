@@ -289,7 +289,7 @@ def test_destroy_removes_only_what_the_stack_owns(gp: GP, nightly: Path, workspa
     run = gp("destroy", "-C", nightly, "--auto-approve")
     assert run.code == 0, run
     assert "Plan: 0 to add, 0 to change, 2 to destroy." in run.out
-    assert "Apply complete! Resources: 0 added, 0 changed, 2 destroyed." in run.out
+    assert "Destroy complete! Resources: 2 destroyed." in run.out
     assert files_under(deploy) == [
         ".gp/whalesay-linear.json",
         "pipeline/configmap/settings.yaml",

@@ -16,10 +16,12 @@ def diamond():
             decl(
                 "workflow_template",
                 "diamond",
-                b("step", "A", c()),
-                b("step", "B", a("depends", "A"), c()),
-                b("step", "C", a("depends", "A.Failed"), c()),
-                b("step", "D", a("depends", "B && !C.Succeeded"), c()),
+                # Capitals in task names only: a template's name is in its pods' names.
+                b("step", "A", a("template", "say")),
+                b("step", "B", a("depends", "A"), a("template", "say")),
+                b("step", "C", a("depends", "A.Failed"), a("template", "say")),
+                b("step", "D", a("depends", "B && !C.Succeeded"), a("template", "say")),
+                b("container", "say", a("image", "alpine")),
             ),
             decl(
                 "workflow_template",

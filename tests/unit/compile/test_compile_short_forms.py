@@ -113,14 +113,14 @@ def test_dependencies_become_depends():
 
 def test_spec_level_parameters_tolerations_and_env_map():
     spec = spec_of(
-        a("node_selector", {"pipeline": "small", "Mixed.Case/Key": "x"}),
+        a("node_selector", {"pipeline": "small", "zone.example/Mixed.Case_Key": "x"}),
         b("toleration", a("key", "ga.nodepool/type"), a("operator", "Exists")),
         b("toleration", a("key", "other"), a("effect", "NoSchedule")),
         b("parameter", "tile", a("value", "T10UDV")),
         b("parameter", "count", a("value", 4)),
         b("step", "a", container("alpine", a("env", {"LOG_LEVEL": "info", "N": 1}))),
     )
-    assert spec["nodeSelector"] == {"pipeline": "small", "Mixed.Case/Key": "x"}
+    assert spec["nodeSelector"] == {"pipeline": "small", "zone.example/Mixed.Case_Key": "x"}
     assert spec["tolerations"] == [
         {"key": "ga.nodepool/type", "operator": "Exists"},
         {"key": "other", "effect": "NoSchedule"},
@@ -143,6 +143,7 @@ def test_every_field_by_snake_case_name_at_any_depth():
         a("active_deadline_seconds", 3600),
         a("pod_spec_patch", "{}"),
         a("ttl_strategy", {"seconds_after_completion": 60}),
+        b("volume", "data", a("empty_dir", {})),
         b("volume_claim_gc", a("strategy", "OnWorkflowCompletion")),
         b(
             "step",
@@ -400,7 +401,7 @@ def test_labelled_repeated_blocks_and_env_value_from():
 
 def test_map_block_and_int_or_string():
     spec = spec_of(
-        b("node_selector", a("pool", "big"), a("Zone.Key/x", 1)),
+        b("node_selector", a("pool", "big"), a("zone.example/Key.X", 1)),
         b(
             "step",
             "a",
@@ -410,6 +411,6 @@ def test_map_block_and_int_or_string():
         ),
         b("step", "n", a("with_sequence", {"count": 5.0}), container()),
     )
-    assert spec["nodeSelector"] == {"pool": "big", "Zone.Key/x": "1"}
+    assert spec["nodeSelector"] == {"pool": "big", "zone.example/Key.X": "1"}
     assert spec["templates"][1]["activeDeadlineSeconds"] == "{{inputs.parameters.t}}"
     assert spec["templates"][0]["dag"]["tasks"][1]["withSequence"] == {"count": 5}

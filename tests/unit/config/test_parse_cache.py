@@ -73,3 +73,22 @@ def test_syntax_errors_are_not_cached(tmp_path):
             == 'This block is never closed: no "}" matches its "{"'
         )
     assert not list(cache.rglob("*.pickle"))
+
+
+def test_variables_files_are_never_cached(tmp_path):
+    """A --var-file (or gp.vars.hcl) holds secrets: its syntax tree never lands in the cache,
+    so nothing of it is left once the file is deleted."""
+    root, cache = write(tmp_path, 1), tmp_path / "cache"
+    (root / "main.gp.hcl").write_text(
+        'variable "token" {\n  type      = string\n  sensitive = true\n}\n'
+    )
+    secret = "hunter2-in-a-var-file"
+    var_file = tmp_path / "prod.gpvars"
+    var_file.write_text(f'token = "{secret}"\n')
+    (root / "gp.vars.hcl").write_text(f'token = "{secret}-auto"\n')
+    load_module(root, env={}, cache_dir=cache, var_order=[("file", str(var_file))])
+    var_file.unlink()
+    assert cache.exists() and any(cache.rglob("*.pickle"))  # the module's files are cached
+    for entry in cache.rglob("*"):
+        if entry.is_file():
+            assert secret.encode() not in entry.read_bytes(), entry

@@ -108,3 +108,20 @@ def test_delays_and_the_annotation_round_trip():
     assert again == s
     assert delay_for(again, node_key("wf.c", "wf")) == 2.5
     assert delay_for(again, node_key("wf.a(0)", "wf")) == 0.0
+
+
+def test_declared_output_artifacts_are_reported_saved_in_the_dev_cluster_s_store():
+    template = {"outputs": {"artifacts": [{"name": "out", "path": "/tmp/out"}]}}
+    got = outputs_for(EngineScenario(), node_key("wf.gen", "wf"), template, "wf/wf-gen-1")
+    [art] = got["artifacts"]
+    assert art["name"] == "out" and art["path"] == "/tmp/out"
+    assert art["s3"]["bucket"] == "sim" and art["s3"]["key"] == "wf/wf-gen-1/out.tgz"
+
+
+def test_the_workflow_s_own_pod_is_keyed_by_its_template():
+    # The Workflow's name is generated, so its root pod cannot be named by it in a scenario.
+    assert node_key("hello-x7k2p", "hello-x7k2p", "whalesay").task == "whalesay"
+    retried = node_key("hello-x7k2p(1)", "hello-x7k2p", "whalesay")
+    assert (retried.task, retried.attempt) == ("whalesay", 1)
+    s = parse_scenario(json.dumps({"outcomes": {"whalesay": "Failed"}}))
+    assert outcome_for(s, node_key("hello-x7k2p", "hello-x7k2p", "whalesay")) == "Failed"

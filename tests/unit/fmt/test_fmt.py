@@ -114,12 +114,22 @@ def test_unified_diff():
 
 
 def test_find_files(tmp_path: Path):
-    for rel in ("a.gp.hcl", "b.tf", "sub/c.gp.hcl", ".hidden/d.gp.hcl", "gp.vars.hcl"):
+    files = ("a.gp.hcl", "b.tf", "sub/c.gp.hcl", ".hidden/d.gp.hcl", "gp.vars.hcl")
+    tests = ("a.gptest.hcl", "tests/t.gptest.hcl", "sub/tests/u.gptest.hcl")
+    for rel in files + tests:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("")
-    assert find_files(tmp_path, recursive=False) == [tmp_path / "a.gp.hcl"]
+    # The module's test files are formatted with it: beside it and in its tests/ folder.
+    assert find_files(tmp_path, recursive=False) == [
+        tmp_path / "a.gp.hcl",
+        tmp_path / "a.gptest.hcl",
+        tmp_path / "tests/t.gptest.hcl",
+    ]
     assert find_files(tmp_path, recursive=True) == [
         tmp_path / "a.gp.hcl",
+        tmp_path / "a.gptest.hcl",
         tmp_path / "sub/c.gp.hcl",
+        tmp_path / "sub/tests/u.gptest.hcl",
+        tmp_path / "tests/t.gptest.hcl",
     ]
     assert find_files(tmp_path / "b.tf", recursive=False) == [tmp_path / "b.tf"]

@@ -68,8 +68,8 @@ def test_step_form_only_when_every_task_runs_its_own_template():
     assert "step " not in out
     assert (
         'entrypoint = "main"' in out
-        and 'template "main" {' in out
-        and 'task "a" {\n        template = "b"' in out
+        and 'dag "main" {' in out
+        and 'task "a" {\n      template = "b"' in out
     )
 
 
@@ -88,8 +88,9 @@ def test_other_entrypoints_keep_explicit_templates_and_steps_groups():
         ],
     }
     out = generate_config([wt(spec)])
-    assert 'template "s" {\n    steps {\n      step "one" {' in out
-    assert 'parallel {\n        step "p1" {' in out
+    # gp's short forms: `steps "NAME" {}` holding its groups directly.
+    assert 'steps "s" {\n    step "one" {' in out
+    assert 'parallel {\n      step "p1" {' in out
     assert 'template "t" {\n    suspend {}\n  }' in out
 
 
@@ -139,7 +140,10 @@ def test_env_with_value_from_is_a_list_of_blocks():
         ]
     }
     out = generate_config([wt(spec)])
-    assert 'env "A" {\n        value_from {\n          secret_key_ref {' in out
+    assert (
+        'container "t" {\n    image = "i"\n\n    env "A" {\n      value_from {\n        secret_key_ref {'
+        in out
+    )
 
 
 def test_escapes_hcl_template_syntax_but_not_argo_placeholders():

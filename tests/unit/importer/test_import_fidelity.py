@@ -108,6 +108,24 @@ def test_a_workflow_is_declared_as_a_template_with_a_note():
     assert f'# imported from wf.yaml\n# {note}\nworkflow_template "hello" {{' in out.text
 
 
+def test_what_argo_refuses_at_run_time_is_imported_as_written_with_a_note():
+    # Couler's pipelines name their templates with capitals: every run would end in Error.
+    spec = {
+        "entrypoint": "main",
+        "templates": [
+            {"name": "main", "dag": {"tasks": [{"name": "A", "template": "A"}]}},
+            {"name": "A", "container": {"image": "alpine", "command": ["sh"]}},
+        ],
+    }
+    out = generate_checked([obj(spec)], ["couler.yaml"])
+    assert 'step "A" {' in out.text
+    [note] = out.notes
+    assert note.startswith(
+        "couler.yaml: WorkflowTemplate demo: Argo refuses this at run time, so gp validate "
+        'rejects it until it is fixed: template "A" runs in pods named'
+    )
+
+
 def test_dependencies_round_trip_as_dependencies():
     spec = {
         "entrypoint": "main",
@@ -239,3 +257,66 @@ def test_docs_list_every_block_name_of_a_repeated_field():
     walk(schema.workflow_spec())
     walk(schema.cron_workflow_spec())
     assert not missing
+
+
+def _couler(step: str) -> dict:
+    """A pipeline as Couler writes one: a Workflow named runpy, steps of their own templates,
+    the same toleration added twice."""
+    toleration = {"key": "ga.nodepool/type", "operator": "Exists", "effect": "NoSchedule"}
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {"generateName": "runpy-"},
+        "spec": {
+            "entrypoint": "runpy",
+            "templates": [
+                {"name": "runpy", "steps": [[{"name": step, "template": step}]]},
+                {
+                    "name": step,
+                    "container": {"image": "python:3.12", "command": ["python", "-c", "1"]},
+                    "tolerations": [toleration, toleration],
+                },
+            ],
+        },
+    }
+
+
+def test_workflows_of_one_name_each_get_their_own_and_the_notes_say_so():
+    out = generate_checked(
+        [_couler("one"), _couler("two"), _couler("three")], ["a.yaml", "b.yaml", "c.yaml"]
+    )
+    assert out.names == ("runpy", "runpy-2", "runpy-3")
+    assert (
+        'workflow_template "runpy-2" {' in out.text and 'workflow_template "runpy-3" {' in out.text
+    )
+    assert (
+        'b.yaml: Workflow runpy: a.yaml has one of that name too; this one is declared as "runpy-2"'
+        in out.notes
+    )
+
+
+def test_gp_s_short_forms_where_they_compile_to_the_same_object():
+    out = generate_checked([_couler("one")], ["a.yaml"])
+    # The step holds the template it alone runs: container and template fields together.
+    assert 'steps "runpy" {\n    step "one" {\n      container {' in out.text
+    assert "\n  template " not in out.text and "toleration {" in out.text
+
+
+def test_identical_repeats_are_kept_and_said_unless_merged():
+    kept = generate_checked([_couler("one")], ["a.yaml"])
+    assert kept.text.count("toleration {") == 2
+    assert any(
+        "tolerations holds 1 repeated entry, written as the YAML has them" in n for n in kept.notes
+    )
+    merged = generate_checked([_couler("one")], ["a.yaml"], merge_duplicates=True)
+    assert merged.text.count("toleration {") == 1
+    assert any("held 1 repeated entry, merged (--merge-duplicates)" in n for n in merged.notes)
+
+
+def test_errors_name_the_yaml_never_a_scratch_file(tmp_path: Path):
+    spec = {"entrypoint": "main", "templates": [MAIN, {"name": "main", "suspend": {}}]}
+    with pytest.raises(DiagnosticsError) as err:
+        generate_checked([obj(spec)], ["dup.yaml"], tmp_path / "out.gp.hcl")
+    for d in err.value.diagnostics:
+        assert "dup.yaml" in d.message and "gp-import" not in str(d)
+    assert not (tmp_path / "out.gp.hcl").exists() and not list(tmp_path.iterdir())

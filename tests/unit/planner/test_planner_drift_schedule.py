@@ -103,6 +103,10 @@ def test_cron_create_carries_a_preview():
         ("0 2 * * *",),
         "Europe/Paris",
         ("2024-06-02T02:00:00+02:00", "2024-06-03T02:00:00+02:00", "2024-06-04T02:00:00+02:00"),
+        (
+            "02:00 happens twice in Europe/Paris on 2024-10-27 (clocks fall back): Argo's "
+            "controller runs it 2 times",
+        ),
     )
 
 
@@ -132,3 +136,16 @@ def test_old_single_schedule_field_is_read():
         cron(), lambda m: m["spec"].pop("schedules") and m["spec"].update(schedule="0 2 * * *")
     )
     assert schedule_change(old, cron().manifest, NOW) is None
+
+
+def test_next_runs_are_the_controller_s_across_daylight_saving():
+    # robfig/cron, which Argo's controller uses: the spring gap is skipped, the repeated hour
+    # of the fall runs twice (argo #8140).
+    spring = next_runs(("30 2 * * *",), "America/Toronto", datetime(2027, 3, 13, 12, tzinfo=UTC))
+    assert spring[:2] == ("2027-03-15T02:30:00-04:00", "2027-03-16T02:30:00-04:00")
+    fall = next_runs(("30 1 * * *",), "America/Toronto", datetime(2027, 11, 6, 12, tzinfo=UTC))
+    assert fall == (
+        "2027-11-07T01:30:00-04:00",
+        "2027-11-07T01:30:00-05:00",
+        "2027-11-08T01:30:00-05:00",
+    )

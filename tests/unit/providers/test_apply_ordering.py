@@ -227,3 +227,47 @@ def test_counted_ranks_give_the_waves_of_every_soft_edge(b):
             if rng.random() < 0.3:
                 depends_on[change.address] = (rng.choice(changes).address,)
         assert schedule(changes, depends_on).waves == _quadratic_waves(changes, depends_on)
+
+
+def _renamed(b, old_name: str, new_name: str):
+    """A template renamed: the plan replaces the old object by one of the new name."""
+    from dataclasses import replace
+
+    old, new = b.manifest("WorkflowTemplate", old_name), b.manifest("WorkflowTemplate", new_name)
+    new["metadata"]["annotations"] = dict(old["metadata"]["annotations"])  # the same address
+    change = b.change(Action.REPLACE, old, new)
+    return replace(change, prior_ref=b.ref(old))
+
+
+def test_a_rename_creates_first_repoints_the_crons_then_deletes_the_old_template(b):
+    # A cron firing between the old template's deletion and its own update found no template.
+    writes: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def write(change):
+        with lock:
+            writes.append((change.action.value, change.ref.name))
+
+    cron_before, cron_after = _cron(b, "nightly", "etl"), _cron(b, "nightly", "etl-v2")
+    report = run_changes(
+        [
+            _renamed(b, "etl", "etl-v2"),
+            b.change(Action.UPDATE, cron_before, cron_after),
+        ],
+        write,
+    )
+    assert writes == [("create", "etl-v2"), ("update", "nightly"), ("delete", "etl")]
+    assert [(c.action, c.ref.name) for c in report.applied] == [
+        (Action.REPLACE, "etl-v2"),
+        (Action.UPDATE, "nightly"),
+    ]
+
+
+def test_the_old_template_stays_when_its_successor_cannot_be_created(b):
+    def write(change):
+        if change.action is Action.CREATE:
+            raise ConflictError("etl-v2 exists already")
+
+    report = run_changes([_renamed(b, "etl", "etl-v2")], write)
+    assert [(c.action, c.ref.name) for c, _ in report.failed] == [(Action.REPLACE, "etl-v2")]
+    assert [(c.action, c.ref.name) for c in report.not_attempted] == [(Action.DELETE, "etl")]

@@ -31,6 +31,7 @@ def test_json_top_level_shape():
         "mode",
         "target",
         "resource_drift",
+        "interrupted_writes",
         "resource_changes",
         "summary",
         "errors",

@@ -52,7 +52,7 @@ Object actions are indicated with the following symbols:
   + create
   ~ update in-place
   - destroy
--/+ destroy and then create replacement
+-/+ create replacement and then destroy
 
 gp will perform the following actions:
 
@@ -236,9 +236,9 @@ def test_stack_listing_as_markdown():
     )
     assert stack_markdown(record, target=TARGET) == (
         "## gp stack `geo` in kubernetes https://kube.example:6443 (namespace pipeline)\n\n"
-        "Last applied 2024-06-01T12:00:00Z by alice.\n\n"
+        "Last applied `2024-06-01T12:00:00Z` by `alice`.\n\n"
         "| Address | Kind | Object |\n|---|---|---|\n"
-        "| `workflow_template.sen2cor` | WorkflowTemplate | pipeline/sen2cor |\n"
+        "| `workflow_template.sen2cor` | WorkflowTemplate | `pipeline/sen2cor` |\n"
     )
     assert stack_markdown(StackRecord("geo")).endswith("Owns no objects.\n")
 

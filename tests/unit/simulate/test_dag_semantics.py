@@ -225,9 +225,6 @@ def test_dag_target_limits_the_targets():
 
 
 def test_not_modelled_constructs_say_so():
-    m = dag_template([{"name": "a", "withSequence": {"count": "3"}}])
-    with pytest.raises(NotModelledError, match="withSequence"):
-        run(m)
     m = dag_template([{"name": "a"}], templates=[{"name": "a", "suspend": {}}])
     with pytest.raises(NotModelledError, match="suspend"):
         run(m)
