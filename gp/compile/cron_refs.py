@@ -15,7 +15,7 @@ from typing import Protocol
 from gp.compile.argo_vars import TemplateFacts, as_map, entries
 from gp.compile.compiler import CompiledBlock
 from gp.compile.context import quote
-from gp.compile.references import TEMPLATE_KINDS
+from gp.compile.objects import TEMPLATE_KINDS
 from gp.errors import SourcePos
 
 
