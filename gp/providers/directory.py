@@ -28,15 +28,8 @@ from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
 from gp.planner.ownership import without_marks
-from gp.planner.plan import (
-    Action,
-    LiveObject,
-    LiveState,
-    PlanData,
-    ResourceChange,
-    StackRecord,
-    Target,
-)
+from gp.planner.plan import Action, LiveObject, LiveState, PlanData, ResourceChange, Target
+from gp.planner.stack_record import StackRecord
 from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.executor import apply_and_record
 from gp.providers.filelock import FileLock

@@ -18,15 +18,8 @@ from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import (
-    Action,
-    LiveObject,
-    LiveState,
-    PlanData,
-    ResourceChange,
-    StackRecord,
-    Target,
-)
+from gp.planner.plan import Action, LiveObject, LiveState, PlanData, ResourceChange, Target
+from gp.planner.stack_record import StackRecord
 from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
 from gp.providers.discovery import Discovery

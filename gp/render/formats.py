@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from gp.planner.applied import ApplyReport
-    from gp.planner.plan import PlanData, StackRecord, Target
+    from gp.planner.plan import PlanData, Target
+    from gp.planner.stack_record import StackRecord
     from gp.render.summary import Styled
 
 Drawn: TypeAlias = "Text | Styled | str"

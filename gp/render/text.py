@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from rich.text import Text
 
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import Action, Mode, PlanData, ResourceChange, StackRecord, Target
+from gp.planner.plan import Action, Mode, PlanData, ResourceChange, Target
+from gp.planner.stack_record import StackRecord
 from gp.redact import mask_text, secrets_of
 from gp.render.body import MARKERS, STYLES, Line, change_lines, drift_lines, layout
 from gp.render.dagsummary import TITLE, change_summary, summarized
