@@ -73,7 +73,7 @@ class StackRuns:
     def get_run(self, ident: str) -> Run:
         """A run by NAME or NAMESPACE/NAME (Kubernetes names, checked before any request)."""
         from gp.api import runs as run_api
-        from gp.runs.actions import parse_ident
+        from gp.runs.names import parse_ident
 
         parse_ident(ident)
         return run_api.get(self._run_context, ident)
