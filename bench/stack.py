@@ -62,12 +62,19 @@ def template(i: int, prefix: str, image: str) -> str:
     return TEMPLATE.format(i=i, ns=namespace_of(i, prefix), steps="".join(steps))
 
 
-def header(stack: str, kubeconfig: Path, prefix: str) -> str:
-    return (
-        f'gp {{\n  stack = "{stack}"\n}}\n\n'
-        f'provider "kubernetes" {{\n  kubeconfig = "{kubeconfig}"\n'
-        f'  namespace  = "{prefix}-a"\n}}\n'
-    )
+def header(stack: str, kubeconfig: Path | None, prefix: str) -> str:
+    """The gp and provider blocks: the kubernetes provider, or with no kubeconfig the directory
+    provider (a GitOps folder beside the module)."""
+    if kubeconfig is None:
+        provider = (
+            f'provider "directory" {{\n  path      = "deploy"\n  namespace = "{prefix}-a"\n}}\n'
+        )
+    else:
+        provider = (
+            f'provider "kubernetes" {{\n  kubeconfig = "{kubeconfig}"\n'
+            f'  namespace  = "{prefix}-a"\n}}\n'
+        )
+    return f'gp {{\n  stack = "{stack}"\n}}\n\n' + provider
 
 
 def files_for(n: int) -> int:
@@ -78,12 +85,13 @@ def write(
     root: Path,
     n: int,
     stack: str,
-    kubeconfig: Path,
+    kubeconfig: Path | None,
     prefix: str,
     changed: frozenset[int] = frozenset(),
     image: str = "geo/tool:2.1",
 ) -> list[Path]:
-    """The module in ``root``; templates whose index is in ``changed`` get ``image``."""
+    """The module in ``root``; templates whose index is in ``changed`` get ``image``. With no
+    kubeconfig, the module's provider is a folder (``header``)."""
     root.mkdir(parents=True, exist_ok=True)
     for old in root.glob("*.gp.hcl"):
         old.unlink()

@@ -2,22 +2,27 @@
 
     python3 -m bench.vs_kubectl                      # N = 10, 100, 1000, 3000; 5 pairs each
     python3 -m bench.vs_kubectl --sizes 10,100 --repeat 7
+    python3 -m bench.vs_kubectl --kubectl /usr/bin/kubectl   # a kubectl already installed
 
 For each N it generates a module of N WorkflowTemplates (5 to 15 steps) and N/5 CronWorkflows in
 several files and three namespaces, renders it with `gp render`, and gives kubectl the same
 objects in namespaces of its own (gp's in g<N>-*, kubectl's in k<N>-*). Each row runs gp and
 kubectl alternately (A B A B), every run a fresh process; the figures are medians, the ratio
-is the median of the pair-by-pair ratios, and peak RSS is each process's own (wait4).
+is the median of the pair-by-pair ratios, and peak RSS is each process's own (wait4). The load
+average is recorded at the start of every run.
 
 Rows: the first apply, creating every object (`gp apply --auto-approve` vs `kubectl apply
 --server-side`); a plan with nothing changed (`gp plan` vs `kubectl diff --server-side`); a plan
 right after 10% of the templates were edited (each repeat edits them anew, so every gp run
-is the first after an edit: its caches hold only the unchanged files); warm `gp validate` and
-`gp render`.
+is the first after an edit: its caches hold only the unchanged blocks); warm `gp validate` and
+`gp render`. Then the edit -> plan loop, gp alone (kubectl has no folder to diff): a module of
+100 templates + 20 crons on the directory provider, applied once, then one image changed before
+each `gp plan`.
 
 The harness starts its own API server and etcd (gp.devcluster, a state dir of its own, no
 controllers) and stops them at the end; it builds etcd, kube-apiserver and kubectl into
-~/.cache/gp/kube when they are missing. It writes bench/RESULTS.md.
+~/.cache/gp/kube when they are missing (``--kubectl`` names one already installed instead). It
+writes bench/RESULTS.md after each part.
 """
 
 from __future__ import annotations
@@ -25,41 +30,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import stack
+from bench.report import Row, Run, load_now, report
 
 REPO = Path(__file__).resolve().parent.parent
 GROUP, VERSION = "argoproj.io", "v1alpha1"
 PLURALS = ("workflowtemplates", "cronworkflows")
-
-
-@dataclass
-class Run:
-    seconds: float
-    rss_kib: int
-
-
-@dataclass
-class Row:
-    label: str
-    gp: list[Run] = field(default_factory=list)
-    peer_label: str = ""
-    peer: list[Run] = field(default_factory=list)
-
-    def ratio(self) -> float | None:
-        if not self.peer:
-            return None
-        return statistics.median(a.seconds / b.seconds for a, b in zip(self.gp, self.peer))
 
 
 # A small process forks and waits for each measured command: a child forked straight from this
@@ -83,6 +67,7 @@ print(json.dumps([time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to
 
 def run(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Run:
     """Wall seconds and the command's own peak RSS, from fork to exit."""
+    load = load_now()
     with tempfile.NamedTemporaryFile(prefix="gp-bench-out-") as out:
         done = subprocess.run(
             [sys.executable, "-I", "-S", "-c", _SPAWN, out.name, *cmd],
@@ -95,11 +80,12 @@ def run(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Run:
         if code not in ok:
             tail = Path(out.name).read_text(errors="replace")[-3000:]
             sys.exit(f"benchmark command failed (exit {code}): {' '.join(cmd)}\n{tail}")
-    return Run(seconds, rss)
+    return Run(seconds, rss, load)
 
 
-def tools(kubectl_ok: bool = True):
-    """etcd, kube-apiserver and kubectl: the cached binaries, built when missing."""
+def tools(kubectl: Path | None = None):
+    """etcd, kube-apiserver and kubectl: the cached binaries, built when missing (``kubectl``
+    given: that one, nothing built for it)."""
     from gp.devcluster.build import (
         BuildPaths,
         build_kube_component,
@@ -110,6 +96,8 @@ def tools(kubectl_ok: bool = True):
 
     paths = BuildPaths(default_cache_root())
     binaries = ensure_binaries(paths)
+    if kubectl is not None:
+        return paths, binaries, kubectl
     kubectl = paths.bin_dir / "kubectl"
     if not kubectl.is_file():
         print(f"building kubectl {paths.kube_version} into {kubectl} ...", flush=True)
@@ -256,114 +244,25 @@ class Bench:
         self.clear(k)
         return rows
 
-
-def speed(ratio: float) -> str:
-    return f"gp {1 / ratio:.1f}x faster" if ratio <= 1 else f"gp {ratio:.1f}x slower"
-
-
-def machine() -> list[str]:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    return [f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), {mem} RAM"]
-
-
-def versions(kubectl: Path, apiserver: Path) -> list[str]:
-    def out(cmd: list[str]) -> str:
-        try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
-        except OSError:
-            return "?"
-
-    commit = out(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]) or "?"
-    dirty = (
-        " (with uncommitted changes)"
-        if out(["git", "-C", str(REPO), "status", "--porcelain", "--", "gp"])
-        else ""
-    )
-    kc = out([str(kubectl), "version", "--client", "-o", "json"])
-    try:
-        kc = json.loads(kc)["clientVersion"]["gitVersion"]
-    except (ValueError, KeyError):
-        pass
-    try:
-        import orjson
-
-        fast = f"orjson {orjson.__version__}"
-    except ImportError:
-        fast = "no orjson (standard json)"
-    return [
-        f"gp {commit}{dirty}, Python {platform.python_version()}, {fast}",
-        f"kubectl {kc}; {out([str(apiserver), '--version'])}; etcd from gp.devcluster",
-    ]
-
-
-def report(
-    results: dict[int, list[Row]],
-    loads: dict[int, tuple[str, str]],
-    args,
-    kubectl: Path,
-    apiserver: Path,
-    started: str,
-) -> str:
-    lines = [
-        "# gp vs kubectl: results",
-        "",
-        f"Run {started} to {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with "
-        f"`python3 -m bench.vs_kubectl --sizes {','.join(map(str, args.sizes))} --repeat {args.repeat}`.",
-        "",
-    ]
-    lines += [f"- machine: {m}" for m in machine()]
-    lines += [f"- versions: {v}" for v in versions(kubectl, apiserver)]
-    lines += [
-        "- the API server: gp.devcluster's kube-apiserver and etcd on this machine, the "
-        "project's CRDs (spec kept as sent), no controllers",
-        "- every figure: a fresh process; gp and kubectl alternate (A B A B); median of "
-        f"{args.repeat} runs; gp / kubectl is the median of the pair-by-pair ratios "
-        "(below 1: gp is faster); peak RSS is the largest of the runs",
-        "",
-    ]
-    lines += [
-        "| N (templates + crons) | work | gp s | gp MiB | kubectl | kubectl s | kubectl MiB | gp / kubectl |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for n, rows in results.items():
-        for row in rows:
-            gp_s = statistics.median(r.seconds for r in row.gp)
-            gp_m = max(r.rss_kib for r in row.gp) / 1024
-            if row.peer:
-                k_s = statistics.median(r.seconds for r in row.peer)
-                k_m = max(r.rss_kib for r in row.peer) / 1024
-                peer = f"`{row.peer_label}` | {k_s:.2f} | {k_m:.0f} | {row.ratio():.2f} ({speed(row.ratio())})"
-            else:
-                peer = "| | |"
-            lines.append(f"| {n} + {n // 5} | {row.label} | {gp_s:.2f} | {gp_m:.0f} | {peer} |")
-    lines += [
-        "",
-        "Load average (1, 5, 15 min) when each size started and ended (2 cores shared "
-        "with other work: figures taken under load are noisy):",
-        "",
-    ]
-    for n, (before, after) in loads.items():
-        lines.append(f"- N = {n}: {before} -> {after}")
-    lines += ["", "Every run, in seconds (gp / kubectl):", ""]
-    for n, rows in results.items():
-        for row in rows:
-            runs = " ".join(f"{r.seconds:.2f}" for r in row.gp)
-            peer = " / " + " ".join(f"{r.seconds:.2f}" for r in row.peer) if row.peer else ""
-            lines.append(f"- N = {n}, {row.label}: {runs}{peer}")
-    return "\n".join(lines) + "\n"
+    def loop(self, n: int, repeat: int) -> list[Row]:
+        """The edit -> plan loop, gp alone: a module of ``n`` templates on the directory
+        provider, applied once; then before each plan one template's image is changed."""
+        module = self.tmp / f"loop-{n}"
+        stack.write(module, n, f"loop{n}", None, "loop")
+        gp_in = lambda *args: [*self.gp, *args, "-C", str(module)]  # noqa: E731
+        run(gp_in("apply", "--auto-approve"), self.env)
+        same = Row("plan, nothing changed (directory provider)", size=f"{n} + {n // 5}")
+        for _ in range(repeat):
+            same.gp.append(run(gp_in("plan", "--detailed-exitcode"), self.env, ok=(0,)))
+        edited = Row("edit -> plan: one image changed (directory provider)", size=same.size)
+        first = module / "pipes_000.gp.hcl"
+        for r in range(repeat):
+            text = first.read_text()
+            at = text.index('image   = "geo/tool:', text.index(f'"pipe-{r % 10}"'))
+            end = text.index('"', at + len('image   = "'))
+            first.write_text(f'{text[:at]}image   = "geo/tool:9.{r}{text[end:]}')
+            edited.gp.append(run(gp_in("plan", "--detailed-exitcode"), self.env, ok=(2,)))
+        return [same, edited]
 
 
 def main() -> None:
@@ -371,34 +270,48 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument(
-        "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10, 100, 1000, 3000]
+        "--sizes", type=lambda s: [int(x) for x in s.split(",") if x], default=[10, 100, 1000, 3000]
     )
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--loop", type=int, default=100, help="templates of the edit -> plan loop (0: none)"
+    )
+    ap.add_argument("--kubectl", type=Path, help="a kubectl to use instead of building one")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = ap.parse_args()
+    command = "python3 -m bench.vs_kubectl " + " ".join(sys.argv[1:])
 
     sys.path.insert(0, str(REPO))
     from gp.devcluster import lifecycle
     from gp.devcluster.cluster import down
 
-    _, binaries, kubectl = tools()
+    _, binaries, kubectl = tools(args.kubectl)
     started = f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
+    results: dict[str, list[Row]] = {}
+    loads: dict[str, tuple[str, str]] = {}
+
+    def measured(part: str, rows) -> None:
+        before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"{part} (load {before}) ...", flush=True)
+        results[part] = rows()
+        loads[part] = (before, " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        text = report(
+            results, loads, command.strip(), kubectl, binaries.apiserver, started, args.repeat
+        )
+        args.out.write_text(text)  # after each part, so a long run keeps what it measured
+
     with tempfile.TemporaryDirectory(prefix="gp-vs-kubectl-") as tmp_name:
         tmp = Path(tmp_name)
         state_dir = tmp / "cluster"
         try:
             state = lifecycle.start(state_dir, binaries, "project", die_with_parent=True)
             bench = Bench(tmp, state.kubeconfig(), kubectl, args.repeat)
-            results: dict[int, list[Row]] = {}
-            loads: dict[int, tuple[str, str]] = {}
             for n in args.sizes:
-                before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-                print(f"N = {n} (load {before}) ...", flush=True)
-                results[n] = bench.size(n)
-                loads[n] = (before, " ".join(f"{x:.2f}" for x in os.getloadavg()))
-                text = report(results, loads, args, kubectl, binaries.apiserver, started)
-                args.out.write_text(text)  # after each size, so a long run keeps what it measured
-            print(text)
+                measured(f"{n} + {n // 5}", lambda n=n: bench.size(n))
+            if args.loop:
+                loop_repeat = max(10, args.repeat)
+                measured("edit -> plan loop", lambda: bench.loop(args.loop, loop_repeat))
+            print(args.out.read_text())
         finally:
             down(state_dir)
 

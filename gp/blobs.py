@@ -19,15 +19,21 @@ class BlobStore:
     def __init__(self, root: Path, *, fan_out: bool = True) -> None:
         self.root = root
         self.fan_out = fan_out
+        self._prefix = os.fspath(root) + os.sep
 
     def path(self, digest: str, suffix: str) -> Path:
-        folder = self.root / digest[:2] if self.fan_out else self.root
-        return folder / f"{digest}{suffix}"
+        return Path(self._name(digest, suffix))
+
+    def _name(self, digest: str, suffix: str) -> str:
+        # Plain strings: a load reads thousands of entries, and pathlib's joins cost more.
+        folder = f"{self._prefix}{digest[:2]}{os.sep}" if self.fan_out else self._prefix
+        return f"{folder}{digest}{suffix}"
 
     def get(self, digest: str, suffix: str) -> bytes | None:
         """The entry's bytes, or None when it is missing or unreadable."""
         try:
-            return self.path(digest, suffix).read_bytes()
+            with open(self._name(digest, suffix), "rb") as f:
+                return f.read()
         except OSError:
             return None
 

@@ -27,8 +27,9 @@ from gp.errors import (
 if TYPE_CHECKING:
     # Imported where used: a command served from the outcome cache never loads the parser,
     # the compiler or the Argo schema, and an offline command never loads a client.
+    from gp.cache.blocks import Blocks
     from gp.compile.objects import CompiledObject
-    from gp.config.model import Block, Module, ProviderConfig
+    from gp.config.model import Module, ProviderConfig
     from gp.config.reads import Reads
     from gp.planner.applied import ApplyReport
     from gp.planner.plan import Mode, PlanData
@@ -72,7 +73,14 @@ class CompiledStack:
         return inputs_hash(self.module, self.objects)
 
 
-def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -> Module:
+def load(
+    inputs: Inputs,
+    *,
+    partial: bool = False,
+    reads: Reads | None = None,
+    blocks: Blocks | None = None,
+) -> Module:
+    """The module evaluated (object blocks whose inputs did not change: from ``blocks``)."""
     from gp.compile import compile_object
     from gp.config import load_module
 
@@ -83,10 +91,11 @@ def load(inputs: Inputs, *, partial: bool = False, reads: Reads | None = None) -
             ("file" if kind == "var-file" else "var", value) for kind, value in inputs.var_args
         ],
         env=inputs.env,
-        compile_object=compile_object,
+        compile_object=blocks.object_compiler() if blocks is not None else compile_object,
         cache_dir=inputs.cache_dir,
         reads=reads,
         environment=inputs.environment,
+        blocks=blocks,
     )
     if inputs.provider is not None:
         module.provider = inputs.provider
@@ -110,8 +119,7 @@ def validate(inputs: Inputs) -> tuple[int, list[Diagnostic]]:
     from gp.config.reads import Reads
 
     reads = Reads()
-    module = load(inputs, partial=True, reads=reads)
-    results, count, diagnostics = _checked(module)
+    module, results, count, diagnostics = _checked(inputs, reads)
     if not module.diagnostics and not any(d.severity == "error" for d in diagnostics):
         _store(inputs, digest, reads, module, results, count, diagnostics)
     return count, diagnostics
@@ -153,10 +161,7 @@ def _outcome(inputs: Inputs, seen: Reads | None = None) -> outcomes.Outcome:
     from gp.config.reads import Reads
 
     reads = Reads() if seen is None else seen
-    module = load(inputs, partial=True, reads=reads)
-    if module.diagnostics:
-        raise DiagnosticsError(list(module.diagnostics))
-    results, count, diagnostics = _checked(module)
+    module, results, count, diagnostics = _checked(inputs, reads, strict=True)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         raise DiagnosticsError(errors)
@@ -172,10 +177,8 @@ def _store(
     count: int,
     diagnostics: list[Diagnostic],
 ) -> outcomes.Outcome:
-    import dataclasses
-
     outcome = outcomes.Outcome(
-        dataclasses.replace(module, objects=[]),
+        replace(module, objects=[]),
         count,
         tuple(r.to_object() for r in results),
         tuple(diagnostics),
@@ -184,25 +187,19 @@ def _store(
     return outcome
 
 
-def _checked(module: Module) -> tuple[list, int, list[Diagnostic]]:
-    """The compile results, the object count and validate's diagnostics.
+def _checked(inputs: Inputs, reads: Reads, strict: bool = False) -> tuple[Module, list, int, list]:
+    """The module loaded (``strict``: raising its errors) and ``compile.module.checked``, with
+    what the block memo (``gp.cache.blocks``) kept of earlier loads."""
+    from gp.cache.blocks import Blocks
+    from gp.compile.module import checked
 
-    An attribute that failed to evaluate is missing from its block, so the compiler may then
-    say the block lacks it ("needs workflow_template"); such findings, made at the position of
-    a block holding a failed attribute, would only echo the real error and are dropped.
-    """
-    from gp.compile.module import compile_all, sort_diagnostics
-
-    results, compile_diags = compile_all(module)
-    blocks = sorted({pos for obj in module.objects for pos in _block_positions(obj.body)})
-    echoed = set()
-    for diag in module.diagnostics:
-        if diag.pos:
-            before = [p for p in blocks if p.file == diag.pos.file and p <= diag.pos]
-            if before:
-                echoed.add(before[-1])  # the innermost block opened before the failure
-    kept = [d for d in compile_diags if d.pos not in echoed]
-    return results, len(module.objects), sort_diagnostics([*module.diagnostics, *kept])
+    blocks = Blocks(inputs.cache_dir)
+    module = load(inputs, partial=True, reads=reads, blocks=blocks)
+    if strict and module.diagnostics:
+        raise DiagnosticsError(list(module.diagnostics))
+    found = checked(module, blocks.compiler(), blocks.checks) if blocks.store else checked(module)
+    blocks.release()  # the load's graph refers back to it: let go of what it kept
+    return (module, *found)
 
 
 def test(
@@ -245,12 +242,6 @@ def engine_backend(module: Module, keep: bool = False) -> TestBackend:
     )
 
 
-def _block_positions(block: Block):
-    yield block.pos
-    for child in block.blocks:
-        yield from _block_positions(child)
-
-
 def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
     """A digest of everything the configuration asks for; a saved plan records it."""
     doc = {
@@ -262,10 +253,10 @@ def inputs_hash(module: Module, objects: Sequence[CompiledObject]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def provider_for(module: Module) -> Provider:
+def provider_for(module: Module, cache_dir: Path | None = None) -> Provider:
     from gp.providers.factory import make_provider
 
-    return make_provider(module.provider, module.target_base)
+    return make_provider(module.provider, module.target_base, cache_dir)
 
 
 def plan(
@@ -275,9 +266,10 @@ def plan(
     mode: Mode | None = None,
     targets: Sequence[str] = (),
     now: datetime | None = None,
+    parallelism: int = 10,
 ) -> PlanData:
-    """Read the target and diff (``mode`` None: a normal plan). The caller holds the stack's
-    lock around plan and apply."""
+    """Read the target and diff (``mode`` None: a normal plan), the server confirming updates
+    ``parallelism`` at a time. The caller holds the stack's lock around plan and apply."""
     from gp.external.git import git_commit
     from gp.planner import make_plan
     from gp.planner.plan import Mode
@@ -300,13 +292,17 @@ def plan(
         environment=module.environment,
         commit=git_commit(module.root_dir),
         root=module.root_dir,
+        parallelism=parallelism,
     )
     return with_tests(with_runs(made, provider), compiled)
 
 
 def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
     """The plan with how the module's tests fare on its code (gp/testing/runner.plan_tests)."""
-    from gp.planner.plan import TestsOutcome
+    from gp.planner.plan import Action, TestsOutcome
+
+    if all(c.action in (Action.NOOP, Action.DELETE) for c in plan.changes):
+        return plan  # nothing for the tests to run on (plan_tests says so too): none loaded
     from gp.render.tests import first_failure
     from gp.testing.runner import plan_tests
 
@@ -321,8 +317,11 @@ def with_tests(plan: PlanData, compiled: CompiledStack) -> PlanData:
 
 
 def with_runs(plan: PlanData, provider: Provider) -> PlanData:
-    """The plan with the runs and crons of each template it changes or deletes
-    (gp/runs/awareness.py), through the provider's engine when it has one."""
+    """The plan with the runs and crons of the templates it changes (gp/runs/awareness.py)."""
+    from gp.planner.plan import Action
+
+    if not any(c.action in (Action.UPDATE, Action.DELETE, Action.REPLACE) for c in plan.changes):
+        return plan  # no template changes (awareness says so too): no engine, no runs code
     from gp.runs import awareness
 
     try:

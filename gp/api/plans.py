@@ -7,20 +7,20 @@ already masked: a sensitive value never reaches a ``Change``, a summary or a pic
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gp import operations
 from gp.errors import PlanError
-from gp.planner import plan as planned
-from gp.planner.applied import ApplyReport
-from gp.planner.make import raise_for_errors
-from gp.planner.serialize import save_plan
-from gp.render.formats import renderer, to_string
-from gp.render.json import plan_json
+
+if TYPE_CHECKING:
+    # Imported where used: a plan printed as text never loads the JSON, HTML or plan-file code.
+    from gp.planner import plan as planned
+    from gp.planner.applied import ApplyReport
 
 __all__ = ["ApplyResult", "Change", "FieldChange", "Plan"]
 
@@ -81,7 +81,12 @@ class Plan:
         # The texts of the module's sensitive values, for masking free text; a plan read from
         # a file has only its own record of them.
         self._sensitive = frozenset(sensitive)
-        self._data = plan_json(raw, self._sensitive)
+
+    @functools.cached_property
+    def _data(self) -> dict[str, Any]:
+        from gp.render.json import plan_json
+
+        return plan_json(self._raw, self._sensitive)
 
     @property
     def raw(self) -> planned.PlanData:
@@ -148,10 +153,14 @@ class Plan:
 
     def raise_for_errors(self) -> None:
         """Raise gp.DiagnosticsError, each error at its object's block, when planning failed."""
+        from gp.planner.make import raise_for_errors
+
         raise_for_errors(self._raw)
 
     def to_json(self) -> str:
         """The plan file's text (what ``save`` writes, what ``load`` and `gp apply` read)."""
+        from gp.planner.serialize import save_plan
+
         return save_plan(self._raw)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -173,6 +182,8 @@ class Plan:
     def render(self, fmt: str = "text", *, verbose: bool = False, color: bool = False) -> str:
         """The plan as `gp plan --format FMT` prints it: "text" (with the terminal's colour
         escapes when ``color``), "json", "markdown" (a pull-request comment) or "html"."""
+        from gp.render.formats import renderer, to_string
+
         drawn = renderer(fmt).plan(self._raw, self._sensitive, verbose)
         return to_string(drawn, color=color)
 
@@ -186,6 +197,8 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as `gp plan --format json` prints it."""
+        from gp.render.json import plan_json
+
         return plan_json(self._raw, self._sensitive)
 
     def __str__(self) -> str:
@@ -258,6 +271,8 @@ class ApplyResult:
     def render(self, fmt: str = "text", *, color: bool = False) -> str:
         """The report as `gp apply` prints it ("text", with colour escapes when ``color``), or
         as "json", "markdown" or "html"."""
+        from gp.render.formats import renderer, to_string
+
         drawn = renderer(fmt).applied(self._raw, self._plan.raw, self._plan.sensitive)
         return to_string(drawn, color=color)
 

@@ -19,6 +19,7 @@ from gp.api import arguments as args
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value
 from gp.runs import actions as runs_api
+from gp.runs import listing as run_listing
 from gp.runs.actions import RunContext
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ def history(
 ) -> list[Run]:
     with open_context() as ctx:
         secrets = _secrets(ctx)
-        return [Run(open_context, r, secrets) for r in runs_api.runs(ctx, address, status, limit)]
+        return [
+            Run(open_context, r, secrets) for r in run_listing.runs(ctx, address, status, limit)
+        ]
 
 
 def get(open_context: Opener, ident: str) -> Run:

@@ -90,11 +90,18 @@ class Session:
         targets: Sequence[str] = (),
         destroy: bool = False,
         refresh_only: bool = False,
+        parallelism: int = 10,
     ) -> Plan:
         """As ``Stack.plan``, under this lock; apply it with ``apply`` before the lock ends
         and it is not checked again."""
         mode, chosen = plan_mode(destroy, refresh_only), args.targets(target, targets)
-        raw = operations.plan(self.compiled, self.provider, mode=mode, targets=chosen)
+        raw = operations.plan(
+            self.compiled,
+            self.provider,
+            mode=mode,
+            targets=chosen,
+            parallelism=args.positive("parallelism", parallelism),
+        )
         self._made.append(raw)
         return Plan(raw, self.sensitive)
 

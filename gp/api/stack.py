@@ -15,28 +15,25 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gp import operations
 from gp.api import arguments as args
-from gp.api import envs
-from gp.api import runs as run_api
-from gp.api import state as state_ops
-from gp.api.backfill import Backfill
-from gp.api.envs import EnvironmentStatus
 from gp.api.plans import ApplyResult, Plan
-from gp.api.runs import Run
 from gp.api.session import Session, plan_mode
-from gp.api.views import Diagnostics, Graph, StackState, TestResults
-from gp.compile.objects import ObjectRef
+from gp.api.stack_runs import StackRuns
 from gp.environments.loading import check_targets
 from gp.environments.loading import validate as validate_all
 from gp.errors import GPError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
-from gp.providers.base import Progress
-from gp.render.graph import dags_for
-from gp.runs.actions import RunContext, parse_ident
+
+if TYPE_CHECKING:
+    # Imported where used: `gp plan` never loads the runs, environments, views or graphs.
+    from gp.api.envs import EnvironmentStatus
+    from gp.api.views import Diagnostics, Graph, StackState, TestResults
+    from gp.compile.objects import ObjectRef
+    from gp.providers.base import Progress
 
 __all__ = ["Session", "Stack"]  # Session lives in gp/api/session.py
 
@@ -48,7 +45,7 @@ def _environment(env: object, environ: object) -> tuple[str | None, dict[str, st
     return env, dict(os.environ if environ is None else args.strings_of("environ", environ))
 
 
-class Stack:
+class Stack(StackRuns):
     """A gp root module, ready to validate, plan, apply and run.
 
     ``vars`` and ``var_files`` are what `--var` and `--var-file` give (files first, then values;
@@ -149,6 +146,8 @@ class Stack:
     def environments(self) -> list[EnvironmentStatus]:
         """Each environment's target, last apply, drift, last runs and how far it is behind
         the one it promotes from (`gp envs`); [] for a module without environments."""
+        from gp.api import envs
+
         return envs.status(self._inputs)
 
     def promote(self, *, force: bool = False, lock_timeout: float = 0.0) -> Plan:
@@ -161,6 +160,8 @@ class Stack:
     ) -> AbstractContextManager[tuple[Session, Plan]]:
         """The promotion's plan, with the lock it was made under still held: apply it with
         the session (what `gp promote ENV` does after asking)."""
+        from gp.api import envs
+
         return envs.promotion(self._inputs, force=force, lock_timeout=lock_timeout, who=who)
 
     def plan_environments(
@@ -173,6 +174,8 @@ class Stack:
     ) -> dict[str, Plan | GPError]:
         """A plan of each environment (`gp plan --all-envs`), or the error that kept one from
         being made."""
+        from gp.api import envs
+
         return envs.plans(
             self._inputs,
             targets=targets,
@@ -190,6 +193,8 @@ class Stack:
     def validate(self) -> Diagnostics:
         """Every problem of the module at once, as `gp validate` finds them; [] when clean.
         Never raises for problems in the module: they are the answer."""
+        from gp.api.views import Diagnostics
+
         try:
             count, found = validate_all(self._inputs)
         except GPError as err:  # the files could not even be parsed
@@ -219,6 +224,9 @@ class Stack:
     def graph(self, address: str | None = None) -> Graph:
         """The DAG of the template (or cron) at ``address``, of every object when None: an SVG
         picture in a notebook, text/dot/mermaid through ``Graph.format``."""
+        from gp.api.views import Graph
+        from gp.render.graph import dags_for
+
         return Graph(dags_for(self.compile().objects, args.optional_text("address", address)))
 
     def test(
@@ -227,6 +235,8 @@ class Stack:
         """Run the module's `*.gptest.hcl` tests on the simulator (and, with ``engine``, on the
         Argo engine of the Kubernetes target, deleting each test's Workflow once read unless
         ``keep_workflows``), as `gp test` does."""
+        from gp.api.views import TestResults
+
         pattern, engine = args.optional_text("pattern", pattern), args.flag("engine", engine)
         keep = args.flag("keep_workflows", keep_workflows)
         return TestResults(
@@ -242,7 +252,7 @@ class Stack:
         timeout = args.seconds("timeout", timeout)
         compiled = self.compile()
         check_targets(compiled.module)
-        provider = operations.provider_for(compiled.module)
+        provider = operations.provider_for(compiled.module, self._inputs.cache_dir)
         try:
             with provider.lock(compiled.module.stack, who or whoami(), timeout) as held:
                 yield Session(compiled, provider, held)
@@ -257,13 +267,20 @@ class Stack:
         destroy: bool = False,
         refresh_only: bool = False,
         lock_timeout: float = 0.0,
+        parallelism: int = 10,
     ) -> Plan:
-        """Read the target and diff, under the stack's lock, as `gp plan` does. A plan that
-        failed still returns (``plan.errors`` says why; apply refuses it)."""
+        """Read the target and diff, under the stack's lock, as `gp plan` does; the server
+        confirms ``parallelism`` updates at a time. A plan that failed still returns
+        (``plan.errors`` says why; apply refuses it)."""
         plan_mode(destroy, refresh_only), args.targets(target, targets)  # before reading anything
+        args.positive("parallelism", parallelism)
         with self.lock(args.seconds("lock_timeout", lock_timeout)) as session:
             return session.plan(
-                target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
+                target=target,
+                targets=targets,
+                destroy=destroy,
+                refresh_only=refresh_only,
+                parallelism=parallelism,
             )
 
     def apply(
@@ -296,7 +313,11 @@ class Stack:
                 saved
                 if saved is not None
                 else session.plan(
-                    target=target, targets=targets, destroy=destroy, refresh_only=refresh_only
+                    target=target,
+                    targets=targets,
+                    destroy=destroy,
+                    refresh_only=refresh_only,
+                    parallelism=parallelism,
                 )
             )
             if saved is None:
@@ -335,6 +356,8 @@ class Stack:
         module = operations.load(self._inputs)
         provider = operations.provider_for(module)
         try:
+            from gp.api.views import StackState
+
             return StackState(provider.owned(module.stack), provider.target, self._inputs)
         finally:
             provider.close()
@@ -345,6 +368,8 @@ class Stack:
         provider = operations.provider_for(compiled.module)
         try:
             with provider.lock(compiled.module.stack, whoami(), 0):
+                from gp.api import state as state_ops
+
                 return state_ops.adopt(compiled, provider, address, ident)
         finally:
             provider.close()
@@ -358,63 +383,3 @@ class Stack:
         finally:
             provider.close()
         return module.stack
-
-    # -- runs (gp/api/runs.py) -------------------------------------------------------------
-
-    def run(
-        self,
-        address: str,
-        parameters: Mapping[str, Any] | None = None,
-        *,
-        name: str | None = None,
-        allow_drift: bool = False,
-        annotations: Mapping[str, str] | None = None,
-        **params: Any,
-    ) -> Run:
-        """Submit one run of the template or cron at ``address`` with these parameters (as
-        keywords, or ``parameters`` for names that are not Python identifiers), as `gp run`
-        does: checked against the template before anything is sent, and refused when the live
-        template differs from the module, unless ``allow_drift``. ``annotations`` go on the
-        run's Workflow (`gp run --annotation`)."""
-        return run_api.submit(
-            self._run_context,
-            args.text("address", address),
-            {**dict(args.mapping("parameters", parameters)), **params},
-            name=args.optional_text("name", name),
-            allow_drift=args.flag("allow_drift", allow_drift),
-            annotations=args.strings_of("annotations", annotations),
-        )
-
-    def backfill(self, address: str, start: str, end: str) -> Backfill:
-        """The runs the cron at ``address`` would have made from ``start`` (inclusive) to
-        ``end`` (exclusive), ISO 8601 times (with an offset, or read in the cron's zone), and
-        which of them already have a run, as `gp cron backfill` shows them; ``submit`` on the
-        result makes the missing ones."""
-        return Backfill.of(self._run_context, address, start, end)
-
-    def runs(
-        self, address: str | None = None, *, status: str | None = None, limit: int | None = None
-    ) -> list[Run]:
-        """The stack's runs (of ``address`` only, when given), newest first (`gp runs`)."""
-        return run_api.history(
-            self._run_context,
-            args.optional_text("address", address),
-            status=args.optional_text("status", status),
-            limit=args.limit("limit", limit),
-        )
-
-    def get_run(self, ident: str) -> Run:
-        """A run by NAME or NAMESPACE/NAME (Kubernetes names, checked before any request)."""
-        parse_ident(ident)
-        return run_api.get(self._run_context, ident)
-
-    @contextmanager
-    def _run_context(self) -> Iterator[RunContext]:
-        """The stack compiled, its provider and its engine, for one run operation; the
-        provider's connections are closed after. gp.ProviderError on a target with no engine."""
-        compiled = self.compile()
-        provider = operations.provider_for(compiled.module)
-        try:
-            yield operations.run_context(compiled, provider)
-        finally:
-            provider.close()

@@ -19,7 +19,7 @@ from gp.config.refactors import address_kind, covers
 from gp.errors import GPError, PlanError
 from gp.external.identity import whoami
 from gp.planner.masking import mask_at, parse_marks
-from gp.planner.plan import RecordEntry, StackRecord
+from gp.planner.stack_record import RecordEntry, StackRecord
 from gp.providers.base import Provider
 from gp.suggest import did_you_mean
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from gp.api import state as state_ops
 from gp.api.state import StateChange
 from gp.errors import Diagnostic, GPError
-from gp.planner.plan import StackRecord, Target
+from gp.planner.plan import Target
+from gp.planner.stack_record import StackRecord
 from gp.planner.targets import address_order
 from gp.render import graph as render_graph
 from gp.render import html as render_html

@@ -14,6 +14,7 @@ value: the cache must not become a copy of the secrets given on the command line
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -81,15 +82,17 @@ def key(
         repr(provider),
         day,
         repr(sorted((k, v) for k, v in env.items() if k.startswith("GP_VAR_"))),
-        _code_fingerprint(),
+        code_fingerprint(),
     ):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
 
-def _code_fingerprint() -> str:
+@functools.cache
+def code_fingerprint() -> str:
     """gp's own sources and hera's package (the Argo schema) as they are on disk: an editable
-    install or an upgraded dependency makes other entries."""
+    install or an upgraded dependency makes other entries. Taken once per process: the code a
+    process runs is the code it loaded."""
     h = hashlib.sha256()
     roots = [Path(__file__).parent]
     hera = importlib.util.find_spec("hera")
@@ -111,7 +114,7 @@ def rendered(cache_dir: Path | None, entry: Entry, fmt: str, render) -> str:
     if cache_dir is None:
         return render()
     h = hashlib.sha256(_FORMAT)
-    h.update(f"{fmt}\0{_code_fingerprint()}\0".encode())
+    h.update(f"{fmt}\0{code_fingerprint()}\0".encode())
     h.update(entry.payload)
     store = _store(cache_dir)
     kept = store.get(h.hexdigest(), f".{fmt}")

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from gp.api import Stack
 from gp.cli import exitcodes
@@ -74,6 +73,8 @@ def validate(as_json: bool, var_args, root: Path, no_color: bool) -> None:
 
 def _print_warnings(warnings, no_color: bool) -> None:
     """What Argo may accept but looks wrong (an undeclared workflow parameter in a template)."""
+    from rich.markup import escape
+
     console = error_console(no_color)
     for diag in warnings:
         where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""

@@ -55,7 +55,7 @@ def plan_options(fn):
         default=10,
         show_default=True,
         type=click.IntRange(1, 100),
-        help="How many objects to write at once.",
+        help="How many objects to write (or have the server confirm, in a plan) at once.",
     )(fn)
     fn = click.option(
         "--lock-timeout",
@@ -130,7 +130,12 @@ def plan(
     stack = stack_for(root, var_args)
     with stack.lock(parse_duration(lock_timeout)) as session:
         with output.progress("Reading the target", no_color):
-            the_plan = session.plan(targets=targets, destroy=destroy, refresh_only=refresh_only)
+            the_plan = session.plan(
+                targets=targets,
+                destroy=destroy,
+                refresh_only=refresh_only,
+                parallelism=parallelism,
+            )
     output.print_plan(the_plan, fmt_, no_color, verbose)
     the_plan.raise_for_errors()
     if out_file:
@@ -238,7 +243,12 @@ def _plan_and_apply(
             the_plan = session.check(saved)
         else:
             with output.progress("Reading the target", no_color):
-                the_plan = session.plan(targets=targets, destroy=destroy, refresh_only=refresh_only)
+                the_plan = session.plan(
+                    targets=targets,
+                    destroy=destroy,
+                    refresh_only=refresh_only,
+                    parallelism=parallelism,
+                )
             output.print_plan(the_plan, "text", no_color)
             the_plan.raise_for_errors()
             if not the_plan.has_changes:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
-from rich.console import Console
 
-from gp.render.terminal import TerminalConsole
+if TYPE_CHECKING:
+    # rich is imported when a console is made: output to a pipe or a file is written directly.
+    from rich.console import Console
 
 
 def _no_color(flag: bool) -> bool:
@@ -18,6 +21,8 @@ def _no_color(flag: bool) -> bool:
 
 
 def _console(no_color: bool, stderr: bool) -> Console:
+    from gp.render.terminal import TerminalConsole
+
     plain = _no_color(no_color)
     # rich's no_color drops colours but keeps bold and dim; no colour system drops every style,
     # so --no-color output holds no ANSI escapes at all. soft_wrap: plans piped to files or CI
@@ -54,8 +59,20 @@ def shown_file(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def is_terminal() -> bool:
-    return Console().is_terminal
+def is_terminal(stream: TextIO | None = None) -> bool:
+    """Whether ``stream`` (stdout by default) takes a terminal's escapes, decided as rich's
+    consoles decide it (TTY_COMPATIBLE, then FORCE_COLOR, then isatty) without loading rich."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    isatty = getattr(stream or sys.stdout, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
 
 
 def common_options(fn: Callable) -> Callable:

@@ -10,7 +10,6 @@ import traceback
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from gp._version import __version__
 from gp.cli import exitcodes
@@ -69,6 +68,8 @@ def cli() -> None:
 
 
 def report_error(err: GPError, no_color: bool = False) -> None:
+    from rich.markup import escape
+
     console = error_console(no_color)
     for diag in err.diagnostics:
         where = f"{shown_file(diag.pos.file)}:{diag.pos.line}:{diag.pos.col}: " if diag.pos else ""

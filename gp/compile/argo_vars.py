@@ -109,6 +109,10 @@ def as_map(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _names(items: Any) -> tuple[str, ...]:
     return tuple(e["name"] for e in items if isinstance(e.get("name"), str))
 

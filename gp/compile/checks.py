@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from croniter import croniter
-from pydantic import ValidationError
 
 from gp.compile.compiler import CompiledBlock
 from gp.compile.context import Ctx, Path, quote
@@ -16,7 +16,7 @@ from gp.compile.cron_dst import dst_events
 from gp.compile.cron_time import CronError
 from gp.compile.cron_time import parse as parse_cron
 from gp.compile.objects import TEMPLATE_KINDS
-from gp.compile.schema import FieldKind, SchemaNode, object_model, schema_for
+from gp.compile.schema import FieldKind, SchemaNode, node, object_model
 from gp.config.fieldpath import ItemName, parse_path
 from gp.suggest import closest, did_you_mean, hint
 
@@ -149,21 +149,33 @@ def check_cron(r: CompiledBlock, targets: CronTargets, today: date | None = None
         ctx.error(f"workflow_template {quote(ref.name)} is not declared in this module", ref.pos)
 
 
-def check_schema(r: CompiledBlock) -> None:
-    """Validate against hera's models of Argo's API; they ignore unknown keys, so look for those first."""
+# What validation against the models found: (where, message) of each problem.
+SchemaErrors = Callable[[str, dict[str, Any]], list[tuple[tuple, str]]]
+
+
+def check_schema(r: CompiledBlock, errors_of: SchemaErrors | None = None) -> None:
+    """Validate against hera's models of Argo's API; they ignore unknown keys, so look for those
+    first. ``errors_of`` validates in place of ``schema_errors`` (a memo of it)."""
     kind = r.kind
     try:
-        model = object_model(kind)
+        root = node(kind)
     except AttributeError:
         return  # an unknown kind was already reported
     if r.decl.kind == "manifest":
-        unknown_keys(r.manifest, schema_for(model), (), r.ctx)
+        unknown_keys(r.manifest, root, (), r.ctx)
+    for path, message in (errors_of or schema_errors)(kind, r.manifest):
+        r.ctx.error(f"{format_path(r.manifest, path)}: {message}", r.ctx.pos_of(path))
+
+
+def schema_errors(kind: str, manifest: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """What pydantic finds validating ``manifest`` against hera's model of ``kind``."""
+    from pydantic import ValidationError
+
     try:
-        model.model_validate(r.manifest)
+        object_model(kind).model_validate(manifest)
     except ValidationError as e:
-        for err in e.errors():
-            path = tuple(err["loc"])
-            r.ctx.error(f"{format_path(r.manifest, path)}: {err['msg']}", r.ctx.pos_of(path))
+        return [(tuple(err["loc"]), str(err["msg"])) for err in e.errors()]
+    return []
 
 
 def unknown_keys(data: Any, node: SchemaNode, path: Path, ctx: Ctx) -> None:
@@ -221,7 +233,7 @@ def check_ignore_changes(r: CompiledBlock) -> None:
     a path that matches nothing would silently ignore nothing."""
     life = r.decl.lifecycle
     try:
-        root = schema_for(object_model(r.kind))
+        root = node(r.kind)
     except AttributeError:
         return  # an unknown kind was already reported
     for i, text in enumerate(life.ignore_changes):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from gp.compile.objects import (
     CompiledObject,
     ObjectRef,
 )
-from gp.compile.schema import object_model
+from gp.compile.schema import node
 from gp.compile.sensitive import check_identity, sensitive_paths
 from gp.compile.spec import CronRef, compile_cron_spec, compile_workflow_spec
 from gp.compile.values import convert_scalar
@@ -78,13 +79,20 @@ class CompiledBlock:
         )
 
 
-def compile_object(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> dict[str, Any]:
+def compile_object(
+    decl: ObjectDecl, provider: ProviderConfig, stack: str, compile_one: CompileOne | None = None
+) -> dict[str, Any]:
     """The `.manifest` of an object block, its sensitive fields marked (``gp.config.marks``) so
-    that what is computed from them is too; raises DiagnosticsError listing every problem."""
-    result = compile_decl(decl, provider, stack)
+    that what is computed from them is too; raises DiagnosticsError listing every problem.
+    ``compile_one`` compiles in place of ``compile_decl`` (a memo of compilations)."""
+    result = (compile_one or compile_decl)(decl, provider, stack)
     if result.ctx.diags:
         raise DiagnosticsError(result.ctx.diags)
     return remark(result.manifest, result.sensitive_paths)
+
+
+# One object block compiled (``compile_decl``, or a memo of it).
+CompileOne = Callable[[ObjectDecl, ProviderConfig, str], "CompiledBlock"]
 
 
 def compile_decl(decl: ObjectDecl, provider: ProviderConfig, stack: str) -> CompiledBlock:
@@ -200,6 +208,13 @@ def _marks(decl: ObjectDecl, what: str, written: Any, attr: Any, ctx: Ctx) -> di
 @functools.cache
 def argo_kinds() -> tuple[str, ...]:
     """Kinds a `manifest` block may hold: every top-level object of argoproj.io/v1alpha1."""
+    from gp.compile.schema import vocabulary
+
+    table = vocabulary()
+    return tuple(table["kinds"]) if table is not None else argo_kinds_of_models()
+
+
+def argo_kinds_of_models() -> tuple[str, ...]:
     from hera.workflows import models
 
     names = [n for n in dir(models) if n[:1].isupper()]
@@ -249,7 +264,7 @@ def _compile_manifest(
         )
         kind = str(kind)
     else:
-        object_model(kind)  # the kind exists in hera's models
+        node(kind)  # the kind exists in Argo's API
     content.pop("status", None)
     attrs = _metadata_attrs(body)
     written = content.get("metadata") if isinstance(content.get("metadata"), dict) else {}

@@ -8,12 +8,23 @@ value) the cron must give.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePath
+from typing import Protocol
 
 from gp.compile.argo_vars import TemplateFacts, as_map, entries
 from gp.compile.compiler import CompiledBlock
 from gp.compile.context import quote
-from gp.compile.references import TEMPLATE_KINDS, ReferenceCheck
+from gp.compile.objects import TEMPLATE_KINDS
+from gp.errors import SourcePos
+
+
+class Submitted(Protocol):
+    """What a template's reference check left to submit time (a ReferenceCheck, or its kept
+    findings): the parameters a cron running it must pass."""
+
+    @property
+    def submit_time(self) -> Sequence[tuple[str, SourcePos | None]]: ...
 
 
 def _parameters(spec: dict) -> list[dict]:
@@ -41,9 +52,7 @@ class ModuleTemplates:
         return found or self.by_name.get(("ClusterWorkflowTemplate", ref.name))
 
 
-def check_cron_arguments(
-    cron: CompiledBlock, template: CompiledBlock, check: ReferenceCheck
-) -> None:
+def check_cron_arguments(cron: CompiledBlock, template: CompiledBlock, check: Submitted) -> None:
     """``check`` is the template's own reference check, which noted what it left to submit time."""
     ref = cron.cron_ref
     assert ref is not None

@@ -26,6 +26,7 @@ from gp.compile.argo_vars import (
     VARIABLE,
     TemplateFacts,
     aggregates,
+    as_list,
     as_map,
     checked,
     entries,
@@ -34,12 +35,12 @@ from gp.compile.argo_vars import (
     strings,
     tags,
 )
+from gp.compile.call_inputs import arguments_of, check_call, check_spec_calls
 from gp.compile.context import Ctx, Path, quote
 from gp.compile.objects import TEMPLATE_KINDS
 from gp.compile.ref_messages import Globals, Where, explain
 from gp.compile.scope import Ancestry, Scope
 from gp.errors import SourcePos
-from gp.suggest import closest
 
 
 class TemplateIndex:
@@ -62,10 +63,6 @@ class TemplateIndex:
         return named.get(str(ref.get("template"))) if named is not None else None
 
 
-def _arguments(item: dict) -> dict:
-    return as_map(item.get("arguments"))
-
-
 class ReferenceCheck:
     """One workflow spec: its templates, their steps and tasks, its entrypoint and exit handler."""
 
@@ -83,18 +80,14 @@ class ReferenceCheck:
 
     def run(self) -> None:
         templates = [
-            (i, t)
-            for i, t in enumerate(
-                self.spec.get("templates") if isinstance(self.spec.get("templates"), list) else ()
-            )
-            if isinstance(t, dict)
+            (i, t) for i, t in enumerate(as_list(self.spec.get("templates"))) if isinstance(t, dict)
         ]
         for _, t in templates:
             self.facts.setdefault(str(t.get("name")), TemplateFacts.of(t))
         self.scope, self.globals = self._globals(templates)
         for i, t in templates:
             self.check_template(t, (*self.path, "templates", i))
-        self._check_spec_calls()
+        check_spec_calls(self.ctx, self.spec, self.facts, self.template_validation, self.path)
 
     # --- what is known everywhere --------------------------------------------------------------
 
@@ -102,7 +95,7 @@ class ReferenceCheck:
         spec, meta = self.spec, self.meta
         params = tuple(
             p["name"]
-            for p in entries(_arguments(spec).get("parameters"))
+            for p in entries(arguments_of(spec).get("parameters"))
             if isinstance(p.get("name"), str)
         )
         wf_meta = as_map(spec.get("workflowMetadata"))
@@ -265,7 +258,9 @@ class ReferenceCheck:
                 self.check_value(value, (*path, key), scope, where)
         if isinstance(item.get("inline"), dict):
             self.check_template(item["inline"], (*path, "inline"))
-        self._check_call(item, path, "step" if where.seen is not None else "task")
+        check_call(
+            self.ctx, self.callee(item), item, path, "step" if where.seen is not None else "task"
+        )
 
     def _check_steps(self, t: dict, facts: TemplateFacts, scope: Scope, tpath: Path) -> None:
         nodes: dict[str, TemplateFacts | None] = {}
@@ -308,7 +303,7 @@ class ReferenceCheck:
             if task.get("hooks") is not None:
                 scope.keys.add(f"tasks.{name}.status")
         ancestry = Ancestry(tasks)
-        for j, task in enumerate(dag.get("tasks") if isinstance(dag.get("tasks"), list) else ()):
+        for j, task in enumerate(as_list(dag.get("tasks"))):
             if not isinstance(task, dict):
                 continue
             name = str(task.get("name"))
@@ -336,7 +331,7 @@ class ReferenceCheck:
         self, task: dict, path: Path, nodes: dict, ancestry: Ancestry
     ) -> None:
         """A task passing `{{tasks.A.…}}` must wait for A: Argo checks values that start with it."""
-        args = _arguments(task)
+        args = arguments_of(task)
         name = str(task.get("name"))
         for kind, field in (("parameters", "value"), ("artifacts", "from")):
             for j, entry in enumerate(entries(args.get(kind))):
@@ -350,84 +345,6 @@ class ReferenceCheck:
                         f"but does not depend on task {quote(source)}; add it to depends",
                         self.ctx.pos_of((*path, "arguments", kind, j, field)),
                     )
-
-    # --- calls: every input without a default must be passed -----------------------------------
-
-    def _check_call(self, item: dict, path: Path, what: str) -> None:
-        callee = self.callee(item)
-        name = str(item.get("name"))
-        args = _arguments(item)
-        params = entries(args.get("parameters"))
-        for j, p in enumerate(params):
-            if p.get("value") is None and p.get("valueFrom") is None:
-                self.ctx.error(
-                    f"{what} {quote(name)} passes parameter {quote(str(p.get('name')))} without a value",
-                    self.ctx.pos_of((*path, "arguments", "parameters", j)),
-                )
-        if callee is None:
-            return
-        passed = [str(p.get("name")) for p in params]
-        for kind, needed, given in (
-            ("parameter", callee.needed_params, passed),
-            (
-                "artifact",
-                callee.needed_artifacts,
-                [str(x.get("name")) for x in entries(args.get("artifacts"))],
-            ),
-        ):
-            for missing in needed:
-                if missing not in given:
-                    close = [
-                        g
-                        for g in given
-                        if g not in callee.in_params and g not in callee.in_artifacts
-                    ]
-                    self.ctx.error(
-                        f"{what} {quote(name)} calls {callee.label} without its input {kind} "
-                        f"{quote(missing)}, which {_NO_DEFAULT[kind]}{_close(missing, close)}",
-                        self.ctx.pos_of((*path, "arguments")),
-                    )
-
-    def _check_spec_calls(self) -> None:
-        """The entrypoint of a workflow or cron, and every exit handler, take the spec's arguments."""
-        if "workflowTemplateRef" in self.spec:
-            return
-        args = _arguments(self.spec)
-        given = {
-            "parameter": {str(p.get("name")) for p in entries(args.get("parameters"))},
-            "artifact": {str(a.get("name")) for a in entries(args.get("artifacts"))},
-        }
-        calls = [("onExit", "exit handler")]
-        if (
-            not self.template_validation
-        ):  # a template's entrypoint gets its arguments at submit time
-            calls.append(("entrypoint", "entrypoint"))
-        for key, what in calls:
-            callee = self.facts.get(str(self.spec.get(key)))
-            if callee is None:
-                continue
-            for kind, needed in (
-                ("parameter", callee.needed_params),
-                ("artifact", callee.needed_artifacts),
-            ):
-                for missing in needed:
-                    if missing not in given[kind]:
-                        self.ctx.error(
-                            f"the workflow's arguments give no {kind} {quote(missing)}, an input of "
-                            f"{what} {callee.label} which {_NO_DEFAULT[kind]}",
-                            self.ctx.pos_of((*self.path, key)),
-                        )
-
-
-_NO_DEFAULT = {
-    "parameter": "has no default",
-    "artifact": "is not optional and has no location of its own",
-}
-
-
-def _close(name: str, options: list[str]) -> str:
-    found = closest(name, options)
-    return f" (it passes {quote(found)}: a typo?)" if found else ""
 
 
 def _groups(t: dict) -> list:

@@ -12,9 +12,11 @@ import types
 import typing
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, RootModel
+if TYPE_CHECKING:
+    # pydantic is loaded with the models: the written vocabulary needs neither.
+    from pydantic import BaseModel, RootModel
 
 from gp.suggest import closest
 
@@ -61,6 +63,8 @@ def _unwrap_optional(ann: Any) -> Any:
 
 
 def _is_model(ann: Any) -> bool:
+    from pydantic import BaseModel, RootModel
+
     return isinstance(ann, type) and issubclass(ann, BaseModel) and not issubclass(ann, RootModel)
 
 
@@ -97,6 +101,8 @@ def _shape(ann: Any) -> _Shape:
         return _Shape(
             FieldKind.MAP, scalar=str if inner.kind == FieldKind.QUANTITY else inner.scalar
         )
+    from pydantic import RootModel
+
     if isinstance(ann, type) and issubclass(ann, RootModel):
         return _root_shape(ann)
     if _is_model(ann):
@@ -222,24 +228,82 @@ def _models():
     return models
 
 
+class _TableNode(SchemaNode):
+    """A node of the vocabulary written from the models (``schema_snapshot``): the same fields,
+    no pydantic model behind them."""
+
+    def __init__(self, key: str, name: str, fields: tuple) -> None:
+        self.key, self._name, self._entries = key, name, fields
+
+    def __repr__(self) -> str:
+        return f"SchemaNode({self._name})"
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @functools.cached_property
+    def fields(self) -> dict[str, FieldInfo]:
+        out: dict[str, FieldInfo] = {}
+        for hcl, argo, kind, child, scalar, required, _text in self._entries:
+            out[hcl] = FieldInfo(
+                argo_name=argo,
+                hcl_name=hcl,
+                kind=FieldKind(kind),
+                child=_table_node(child) if child is not None else None,
+                scalar=_SCALARS[scalar] if scalar is not None else None,
+                required=required,
+            )
+        return out
+
+
+_SCALARS: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float}
+
+
+@functools.cache
+def vocabulary() -> dict[str, Any] | None:
+    """The vocabulary written from the models (``schema_snapshot``), while it matches them."""
+    from gp.compile.schema_snapshot import table
+
+    return table()
+
+
+@functools.cache
+def _table_node(key: str) -> SchemaNode:
+    table = vocabulary()
+    assert table is not None
+    name, fields = table["models"][key]
+    return _TableNode(key, name, fields)
+
+
+def node(name: str) -> SchemaNode:
+    """The named part of Argo's API (a kind, or a root of ``schema_snapshot.ROOTS``): from the
+    written vocabulary while it matches the installed models, else from the models.
+    AttributeError for a name the models do not have."""
+    table = vocabulary()
+    if table is not None and name in table["roots"]:
+        return _table_node(table["roots"][name])
+    return schema_for(getattr(_models(), name))
+
+
 def workflow_spec() -> SchemaNode:
-    return schema_for(_models().WorkflowSpec)
+    return node("WorkflowSpec")
 
 
 def cron_workflow_spec() -> SchemaNode:
-    return schema_for(_models().CronWorkflowSpec)
+    return node("CronWorkflowSpec")
 
 
 def template() -> SchemaNode:
-    return schema_for(_models().Template)
+    return node("Template")
 
 
 def dag_task() -> SchemaNode:
-    return schema_for(_models().DAGTask)
+    return node("DAGTask")
 
 
 def workflow_step() -> SchemaNode:
-    return schema_for(_models().WorkflowStep)
+    return node("WorkflowStep")
 
 
 def object_model(kind: str) -> type[BaseModel]:

@@ -15,14 +15,12 @@ from typing import Any, Protocol
 from gp.config import ast
 from gp.config.calls import evaluate_call
 from gp.config.marks import has_marks, mark, mark_if, strip, unmark
+from gp.config.operators import as_bool, eval_binary, eval_conditional, eval_unary
 from gp.config.types import (
     TypeConvError,
-    normalize_number,
-    to_bool,
     to_number,
     to_string,
     type_name,
-    values_equal,
 )
 from gp.errors import ConfigError, SourcePos
 from gp.redact import MASK
@@ -122,7 +120,7 @@ class Evaluator:
                 cond, secret = unmark(self.eval(part.cond))
                 marked[0] |= secret
                 self._render(
-                    part.then if self._bool(cond, part.cond, "condition") else part.else_,
+                    part.then if as_bool(self, cond, part.cond, "condition") else part.else_,
                     out,
                     marked,
                 )
@@ -210,7 +208,7 @@ class Evaluator:
             if node.cond is not None:
                 keep, secret = unmark(ev.eval(node.cond))
                 marked |= secret
-                if not self._bool(keep, node.cond, "condition"):
+                if not as_bool(self, keep, node.cond, "condition"):
                     continue
             if not is_object:
                 out_list.append(ev.eval(node.value))
@@ -347,76 +345,12 @@ class Evaluator:
             items = [mark(item) for item in items]
         return mark_if([self.child({"\0splat": item}).eval(node.each) for item in items], secret)
 
-    # --- operators ------------------------------------------------------------------------
-
-    def _bool(self, value: Any, node: Any, what: str = "operand") -> bool:
-        try:
-            return to_bool(value)
-        except TypeConvError:
-            raise self.error(
-                f"Invalid {what}: a bool is required, not a {type_name(value)}", node
-            ) from None
-
-    def _num(self, value: Any, node: Any) -> int | float:
-        try:
-            return to_number(value)
-        except TypeConvError:
-            raise self.error(
-                f"Invalid operand: a number is required, not a {type_name(value)}", node
-            ) from None
-
-    def eval_unary(self, node: ast.Unary) -> Any:
-        value, secret = unmark(self.eval(node.operand))
-        if node.op == "!":
-            return mark_if(not self._bool(value, node.operand), secret)
-        return mark_if(-self._num(value, node.operand), secret)
-
-    def eval_conditional(self, node: ast.Conditional) -> Any:
-        # A marked condition marks the result: which branch was taken tells its value.
-        cond, secret = unmark(self.eval(node.cond))
-        value = self.eval(node.then if self._bool(cond, node.cond, "condition") else node.else_)
-        return mark_if(value, secret)
-
-    def eval_binary(self, node: ast.Binary) -> Any:
-        op = node.op
-        if op in ("&&", "||"):
-            left, secret = unmark(self.eval(node.left))
-            left = self._bool(left, node.left)
-            if (op == "&&" and not left) or (op == "||" and left):
-                return mark_if(left, secret)
-            right, secret_right = unmark(self.eval(node.right))
-            return mark_if(self._bool(right, node.right), secret or secret_right)
-        left, right = self.eval(node.left), self.eval(node.right)
-        secret = has_marks(left) or has_marks(right)
-        return mark_if(self._arith(op, strip(left), strip(right), node), secret)
-
-    def _arith(self, op: str, left: Any, right: Any, node: ast.Binary) -> Any:
-        if op == "==":
-            return values_equal(left, right)
-        if op == "!=":
-            return not values_equal(left, right)
-        a, b = self._num(left, node.left), self._num(right, node.right)
-        if op in ("<", ">", "<=", ">="):
-            return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
-        if op in ("/", "%") and b == 0:
-            raise self.error("Division by zero", node)
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            return normalize_number(a / b)
-        # Terraform's % keeps the sign of the dividend, like C's fmod.
-        return normalize_number(a - b * int(a / b))
-
 
 # Each kind of expression and what evaluates it.
 _EVALUATE: dict[type, Callable[[Evaluator, Any], Any]] = {
-    ast.Binary: Evaluator.eval_binary,
+    ast.Binary: eval_binary,
     ast.Call: Evaluator.eval_call,
-    ast.Conditional: Evaluator.eval_conditional,
+    ast.Conditional: eval_conditional,
     ast.ForExpr: Evaluator.eval_for_expr,
     ast.GetAttr: Evaluator.eval_get_attr,
     ast.Index: Evaluator.eval_index,
@@ -428,5 +362,5 @@ _EVALUATE: dict[type, Callable[[Evaluator, Any], Any]] = {
     ast.SplatItem: Evaluator.eval_splat_item,
     ast.Template: Evaluator.eval_template,
     ast.TupleExpr: Evaluator.eval_tuple_expr,
-    ast.Unary: Evaluator.eval_unary,
+    ast.Unary: eval_unary,
 }

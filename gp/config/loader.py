@@ -14,6 +14,7 @@ from gp.config.decls import PROVIDER_KINDS, Decl, attr_map, check_allowed
 from gp.config.evaluator import Frame
 from gp.config.instance import ModuleInstance
 from gp.config.marks import has_marks, marked_texts, strip
+from gp.config.memo import BlockMemo
 from gp.config.model import Environment, Module, Output, ProviderConfig
 from gp.config.names import stack_from_folder, stack_problem
 from gp.config.parse import ParseHook, parse_files
@@ -41,6 +42,7 @@ def load_module(
     partial: bool = False,
     reads: Reads | None = None,
     environment: str | None = None,
+    blocks: BlockMemo | None = None,
 ) -> Module:
     """Load, evaluate and flatten the module in ``root_dir``.
 
@@ -52,6 +54,8 @@ def load_module(
     check the objects and report everything at once. ``reads`` records every file and folder
     the load looked at (``gp.config.reads``). ``environment`` chooses one of the module's
     environments (gp.config.environments); a module that has them needs one, or a default.
+    ``blocks`` remembers object blocks' evaluations from one load to the next
+    (``gp.config.memo``).
     """
     root_dir = Path(root_dir)
     reads = reads if reads is not None else Reads()
@@ -63,6 +67,7 @@ def load_module(
         on_parse=on_parse,
         compile_object=compile_object,
         reads=reads,
+        blocks=blocks,
     )
     decls = session.declarations(root_dir)
     if decls is None:
@@ -125,7 +130,7 @@ def load_module(
     outputs = _outputs(root, session)
     if not partial:
         session.raise_if_errors()
-    return Module(
+    module = Module(
         root_dir=root_dir,
         stack=stack,
         provider=session.provider,
@@ -139,6 +144,8 @@ def load_module(
         environments=environments,
         environment=chosen_env,
     )
+    session.release()
+    return module
 
 
 def _raw_input(name: str, value: RawValue):

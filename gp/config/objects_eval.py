@@ -20,11 +20,12 @@ from gp.config import ast
 from gp.config.decls import Declarations, attr_map
 from gp.config.evaluator import Evaluator, Frame, Resolver
 from gp.config.expansion import Expansion, expand
-from gp.config.fieldpath import parse_path
-from gp.config.marks import has_marks, marked_texts, strip, unmark_deep
+from gp.config.lifecycle import lifecycle_of
+from gp.config.marks import has_marks, marked_texts, unmark_deep
+from gp.config.memo import Recall, Recorder
 from gp.config.model import Attr, Block, Lifecycle, ObjectDecl
 from gp.config.session import LoadSession, Result, at
-from gp.errors import ConfigError, GPError, SourcePos
+from gp.errors import ConfigError, GPError
 from gp.suggest import did_you_mean
 
 REF_KEY = "__gp_ref__"
@@ -54,9 +55,21 @@ class ObjectBlocks:
 
     def __init__(self, scope: ObjectScope) -> None:
         self.scope = scope
+        # While a remembered block is evaluated, its evaluators resolve through this, which
+        # notes each lookup (``gp.config.memo``).
+        self.recording: Recorder | None = None
+
+    def _evaluator(self, file: str, bindings: dict[str, Any] | None = None) -> Evaluator:
+        ev = self.scope.evaluator(file, bindings)
+        if self.recording is not None:
+            ev.resolver = self.recording
+        return ev
 
     def object_expansion(self, kind: str, label: str) -> Expansion:
         decl = self.scope.decls.objects[(kind, label)]
+        names = getattr(decl.node, "attr_names", None)  # a block's head, its body unread
+        if names is not None and "count" not in names and "for_each" not in names:
+            return Expansion("single", (None,), ({},), Frame())
         attrs = attr_map(decl.node.body, decl.file, [])
         meta = "count" if "count" in attrs else "for_each" if "for_each" in attrs else None
         if meta is None:
@@ -192,6 +205,29 @@ class ObjectBlocks:
 
     def _build_decl(self, kind: str, label: str, address: str, bindings: dict) -> Result:
         decl = self.scope.decls.objects[(kind, label)]
+        session = self.scope.session
+        source = getattr(decl.node, "source", None)  # the block's text (``gp.config.sourced``)
+        recall = Recall(
+            session.blocks if source is not None else None,
+            (kind, label, address, decl.file, source, str(self.scope.dir), bindings),
+            self.scope,
+            session.reads,
+        )
+        found = recall.recalled(self.scope.evaluator(decl.file, dict(bindings)))
+        if found is not None:
+            return Result(found, Frame())
+        outer, reported = self.recording, len(session.diags)
+        with recall.recording() as recorder:
+            self.recording = recorder
+            try:
+                result = self._evaluate_decl(kind, label, address, bindings)
+            finally:
+                self.recording = outer
+        recall.keep(result.value, reported=len(session.diags) > reported)
+        return result
+
+    def _evaluate_decl(self, kind: str, label: str, address: str, bindings: dict) -> Result:
+        decl = self.scope.decls.objects[(kind, label)]
         file = decl.file
         refs: set[str] = set()
         lifecycle = Lifecycle()
@@ -201,11 +237,12 @@ class ObjectBlocks:
             raise ConfigError("Only one lifecycle block is allowed", at(file, cycles[1]))
         if cycles:
             with self.scope.session.collecting():
-                lifecycle = self._lifecycle(cycles[0], file, bindings)
+                ev = self._evaluator(file, dict(bindings))
+                lifecycle = lifecycle_of(cycles[0], ev, self.scope.session.diags)
         attrs = attr_map(body_ast, file, self.scope.session.diags)
         if "depends_on" in attrs:
             with self.scope.session.collecting():
-                ev = self.scope.evaluator(file, dict(bindings))
+                ev = self._evaluator(file, dict(bindings))
                 ev.eval(attrs["depends_on"].expr)
                 refs |= ev.frame.refs
         kept = ast.Body(
@@ -243,7 +280,7 @@ class ObjectBlocks:
                     ConfigError(f'Attribute "{a.name}" is set twice', at(file, a)).diagnostics[0]
                 )
                 continue
-            ev = self.scope.evaluator(file, dict(bindings))
+            ev = self._evaluator(file, dict(bindings))
             with self.scope.session.collecting():
                 value = ev.eval(a.expr)
                 self.scope.session.sensitive_values.update(marked_texts(value))
@@ -272,7 +309,7 @@ class ObjectBlocks:
             raise ConfigError(
                 f'dynamic "{b.labels[0]}" needs for_each and one content block', at(file, b)
             )
-        ev = self.scope.evaluator(file, dict(bindings))
+        ev = self._evaluator(file, dict(bindings))
         iterator = b.labels[0]
         if "iterator" in attrs:
             it = attrs["iterator"].expr
@@ -287,7 +324,7 @@ class ObjectBlocks:
             inner = {**bindings, iterator: {"key": key, "value": value}}
             labels: tuple[str, ...] = ()
             if "labels" in attrs:
-                lev = self.scope.evaluator(file, inner)
+                lev = self._evaluator(file, inner)
                 found = lev.eval(attrs["labels"].expr)
                 if has_marks(found):
                     raise lev.error(
@@ -301,85 +338,6 @@ class ObjectBlocks:
                 )
             )
         return out
-
-    def _lifecycle(self, b: ast.BlockNode, file: str, bindings: dict) -> Lifecycle:
-        attrs = attr_map(b.body, file, self.scope.session.diags)
-        ev = self.scope.evaluator(file, dict(bindings))
-        prevent = False
-        ignore: list[tuple[str, SourcePos]] = []
-        for name, a in attrs.items():
-            if name == "prevent_destroy":
-                prevent = strip(ev.eval(a.expr))
-                if not isinstance(prevent, bool):
-                    raise ev.error("prevent_destroy must be true or false", a.expr)
-            elif name == "ignore_changes":
-                ignore = self._ignore_paths(a.expr, ev)
-            else:
-                raise ev.error(
-                    f'Unsupported argument "{name}" in lifecycle'
-                    + did_you_mean(name, ["prevent_destroy", "ignore_changes"]),
-                    a,
-                )
-        return Lifecycle(
-            prevent_destroy=prevent,
-            ignore_changes=tuple(p for p, _ in ignore),
-            positions=tuple(pos for _, pos in ignore),
-        )
-
-    @staticmethod
-    def _ignore_paths(expr: ast.Expr, ev: Evaluator) -> list[tuple[str, SourcePos]]:
-        """Paths as strings ("spec.suspend") or bare traversals (spec.templates[0].metadata),
-        each with where it is written."""
-        where = SourcePos(ev.file, *ast.pos_of(expr))
-        if isinstance(expr, ast.Name) and expr.name == "all":
-            return [("all", where)]
-        if not isinstance(expr, ast.TupleExpr):
-            value = strip(ev.eval(expr))
-            if value == "all":
-                return [("all", where)]
-            raise ev.error('ignore_changes must be a list of paths, or "all"', expr)
-        out = []
-        for item in expr.items:
-            path = traversal_text(item)
-            if path is None:
-                value = strip(ev.eval(item))
-                if not isinstance(value, str) or not value:
-                    raise ev.error(
-                        "Each ignore_changes entry must be a path such as spec.suspend", item
-                    )
-                path = value
-            try:
-                parse_path(path)
-            except ValueError as exc:
-                raise ev.error(
-                    f"ignore_changes: {exc}; write a path such as "
-                    'spec.templates["main"].container.image',
-                    item,
-                ) from None
-            out.append((path, SourcePos(ev.file, *ast.pos_of(_first_part(item)))))
-        return out
-
-
-def _first_part(expr: ast.Expr) -> ast.Expr:
-    """Where a traversal such as spec.templates[0].name starts (its own position is its end)."""
-    while isinstance(expr, (ast.GetAttr, ast.Index)):
-        expr = expr.obj
-    return expr
-
-
-def traversal_text(expr: ast.Expr) -> str | None:
-    if isinstance(expr, ast.Name):
-        return expr.name
-    if isinstance(expr, ast.GetAttr):
-        base = traversal_text(expr.obj)
-        return None if base is None else f"{base}.{expr.name}"
-    if isinstance(expr, ast.Index) and isinstance(expr.key, ast.Literal):
-        base = traversal_text(expr.obj)
-        key = expr.key.value
-        if base is None:
-            return None
-        return f"{base}[{key}]" if isinstance(key, int) else f'{base}["{key}"]'
-    return None
 
 
 def _manifest_step(rest: list[str]) -> int:

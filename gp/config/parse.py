@@ -13,13 +13,15 @@ import os
 import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import hcl2
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from gp.blobs import BlobStore
-from gp.config import ast
+from gp.config import ast, chunks, sourced
 from gp.config.convert import Converter, ConvertError
 from gp.config.nesting import MAX_NESTING, nested_too_deep
 from gp.config.reads import Reads
@@ -29,7 +31,7 @@ from gp.errors import ConfigError, DiagnosticsError, SourcePos
 ParseHook = Callable[[Path], None]
 # Below this many bytes of uncached source, a pool costs more to start than it saves.
 PARALLEL_MIN_BYTES = 64 * 1024
-_CACHE_TAG = f"gp-ast-{ast.AST_VERSION}-hcl2-{hcl2.__version__}".encode()
+_CACHE_TAG = f"gp-ast-{ast.AST_VERSION}-items-2-hcl2-{hcl2.__version__}".encode()
 
 
 def parse_text(text: str, path: str) -> ast.FileAST:
@@ -146,38 +148,135 @@ def _expected_hint(expected: list[str]) -> str:
 
 
 # --- cache and parallel parsing ---------------------------------------------------------
+#
+# A file's entry (by the digest of its bytes) is its index: the digest of each top-level item
+# (``gp.config.chunks``) with the heads of its blocks. Each item's tree has an entry of its own,
+# by its text and first line, read only when a block's body is asked for (``gp.config.sourced``).
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(_CACHE_TAG + b"\0" + data).hexdigest()
 
 
-def _cache_read(cache_dir: Path | None, digest: str) -> ast.Body | None:
+def _cache_read(cache_dir: Path | None, digest: str, kind: type) -> Any:
     if cache_dir is None:
         return None
     data = BlobStore(cache_dir).get(digest, ".pickle")
     if data is None:
         return None
     try:
-        tag, body = pickle.loads(data)
+        tag, value = pickle.loads(data)
     except Exception:  # missing, truncated, or from another version: parse again
         return None
-    return body if tag == _CACHE_TAG and isinstance(body, ast.Body) else None
+    return value if tag == _CACHE_TAG and isinstance(value, kind) else None
 
 
-def _cache_write(cache_dir: Path | None, digest: str, body: ast.Body) -> None:
+def _cache_write(cache_dir: Path | None, digest: str, value: object) -> None:
     if cache_dir is None:
         return
-    data = pickle.dumps((_CACHE_TAG, body), protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps((_CACHE_TAG, value), protocol=pickle.HIGHEST_PROTOCOL)
     BlobStore(cache_dir).put(digest, ".pickle", data)
 
 
-def _parse_job(job: tuple[str, str]) -> ast.FileAST | ConfigError:
-    text, path = job
+@dataclass(frozen=True)
+class _Index:
+    items: tuple[sourced.Item, ...]
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """An item's entry: the heads of its blocks (None when it holds attributes) and its tree,
+    pickled apart so that a block never evaluated is never unpickled."""
+
+    heads: tuple[sourced.Head, ...] | None
+    tree: bytes
+
+    def body(self) -> ast.Body:
+        body = pickle.loads(self.tree)
+        if not isinstance(body, ast.Body):
+            raise TypeError("not a parsed body")
+        return body
+
+
+def _tree(body: ast.Body) -> _Tree:
+    heads = None if body.attrs else tuple(sourced.head_of(b) for b in body.blocks)
+    return _Tree(heads, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _parse_job(job: tuple[str, str, int]) -> ast.Body | ConfigError:
+    """One item's tree (its text starts on line ``line``), or its file's syntax error."""
+    text, path, line = job
     try:
-        return parse_text(text, path)
+        tree = _lark_parse(text, path, line - 1, 0)
+        conv = Converter(_snippet_parser(path), line - 1, 0)
+        try:
+            return conv.body(tree.children[0])
+        except ConvertError as e:
+            raise ConfigError(e.message, SourcePos(path, e.line, e.col)) from None
     except ConfigError as e:
         return e
+
+
+def _item_digest(line: int, text: str) -> str:
+    return _digest(f"item\0{line}\0".encode() + text.encode("utf-8", "surrogatepass"))
+
+
+def _reader(cache_dir: Path | None, item: sourced.Item, text: str, path: str):
+    """An item's tree from its entry; parsed again when the entry went away meanwhile."""
+
+    def read() -> ast.Body:
+        entry = _cache_read(cache_dir, item.digest, _Tree)
+        if entry is not None:
+            try:
+                return entry.body()
+            except Exception:
+                pass  # unreadable: parsed again below
+        found = _parse_job((text[item.start : item.end], path, item.line))
+        if isinstance(found, ConfigError):
+            raise found
+        _cache_write(cache_dir, item.digest, _tree(found))
+        return found
+
+    return read
+
+
+def _body(cache_dir: Path | None, item: sourced.Item, text: str, path: str) -> ast.Body | None:
+    """The item's blocks, their trees unread; an item of attributes read now (None if gone)."""
+    if item.heads is not None:
+        return sourced.lazy(item, _reader(cache_dir, item, text, path))
+    entry = _cache_read(cache_dir, item.digest, _Tree)
+    try:
+        return entry.body() if entry is not None else None
+    except Exception:
+        return None
+
+
+def _body_of(
+    item: sourced.Item, entry: _Tree, text: str, path: str, cache_dir: Path | None
+) -> ast.Body:
+    """A cached item of a file that changed elsewhere: its blocks unread, as from an index."""
+    if item.heads is None:
+        return entry.body()
+
+    def read() -> ast.Body:
+        try:
+            return entry.body()
+        except Exception:
+            return _reader(cache_dir, item, text, path)()
+
+    return sourced.lazy(item, read)
+
+
+def _split(text: str) -> list[tuple[int, int, int]]:
+    """(first line, start, end) of each top-level item; the whole text when it is not cut."""
+    parts = chunks.split(text)
+    if parts is None:
+        return [(1, 0, len(text))]
+    out, at = [], 0
+    for line, part in parts:
+        out.append((line, at, at + len(part)))
+        at += len(part)
+    return out
 
 
 def parse_files(
@@ -190,12 +289,13 @@ def parse_files(
 ) -> list[ast.FileAST]:
     """Parse files in the given order, from the cache when possible.
 
-    ``on_parse`` is called with each path that is actually parsed (not served from cache).
-    Raises DiagnosticsError listing every syntax error of every file.
+    ``on_parse`` is called with each path of which something is actually parsed (not served
+    from cache). Raises DiagnosticsError listing every syntax error of every file.
     """
     paths = list(paths)
     results: list[ast.FileAST | ConfigError | None] = [None] * len(paths)
-    todo: list[tuple[int, str, str]] = []
+    # Per file to parse: its index, text, digest and items [line, start, end, digest, body].
+    todo: list[tuple[int, str, str, list[list[Any]]]] = []
     for i, path in enumerate(paths):
         try:
             data = reads.read_bytes(path) if reads is not None else path.read_bytes()
@@ -204,25 +304,61 @@ def parse_files(
             results[i] = ConfigError(f"Cannot read file: {e}", SourcePos(str(path), 1, 1))
             continue
         digest = _digest(data)
-        body = _cache_read(cache_dir, digest)
-        if body is not None:
-            results[i] = ast.FileAST(str(path), body)
-        else:
-            todo.append((i, text, digest))
-    for i, _, _ in todo:
-        if on_parse:
+        index = _cache_read(cache_dir, digest, _Index)
+        if index is not None:
+            kept = [_body(cache_dir, item, text, str(path)) for item in index.items]
+            bodies = [b for b in kept if b is not None]
+            if len(bodies) == len(kept):
+                results[i] = ast.FileAST(str(path), sourced.joined(bodies))
+                continue
+        found = []
+        for line, start, end in _split(text):
+            item_digest = _item_digest(line, text[start:end])
+            entry = _cache_read(cache_dir, item_digest, _Tree)
+            found.append([line, start, end, item_digest, entry])
+        todo.append((i, text, digest, found))
+    jobs = [
+        (text[start:end], str(paths[i]), line)
+        for i, text, _, found in todo
+        for line, start, end, _, entry in found
+        if entry is None
+    ]
+    for i, _, _, found in todo:
+        if on_parse and any(entry[4] is None for entry in found):
             on_parse(paths[i])
-    jobs = [(text, str(paths[i])) for i, text, _ in todo]
-    size = sum(len(text) for _, text, _ in todo)
+    size = sum(len(text) for text, _, _ in jobs)
     if len(jobs) > 1 and size >= parallel_min_bytes:
-        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-            parsed = list(pool.map(_parse_job, jobs))
+        workers = min(len(jobs), os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(jobs) // (4 * workers))
+            parsed = iter(list(pool.map(_parse_job, jobs, chunksize=chunk)))
     else:
-        parsed = [_parse_job(job) for job in jobs]
-    for (i, _, digest), result in zip(todo, parsed):
-        results[i] = result
-        if isinstance(result, ast.FileAST):
-            _cache_write(cache_dir, digest, result.body)
+        parsed = iter([_parse_job(job) for job in jobs])
+    for i, text, digest, found in todo:
+        answers = {k: next(parsed) for k, entry in enumerate(found) if entry[4] is None}
+        if len(found) > 1 and any(isinstance(b, ConfigError) for b in answers.values()):
+            # Parsed whole, the file says where its syntax error is, as the parser reads it
+            # (and a file the cut misread still parses).
+            found = [[1, 0, len(text), _item_digest(1, text), None]]
+            answers = {0: _parse_job((text, str(paths[i]), 1))}
+        failed = [b for b in answers.values() if isinstance(b, ConfigError)]
+        if failed:
+            results[i] = failed[0]
+            continue
+        fresh = {k: b for k, b in answers.items() if isinstance(b, ast.Body)}
+        items, bodies = [], []
+        for k, (line, start, end, item_digest, entry) in enumerate(found):
+            if k in fresh:
+                entry = _tree(fresh[k])
+                _cache_write(cache_dir, item_digest, entry)
+            item = sourced.Item(line, start, end, item_digest, entry.heads)
+            items.append(item)
+            if k in fresh:
+                bodies.append(sourced.sourced(item, fresh[k]))
+            else:
+                bodies.append(_body_of(item, entry, text, str(paths[i]), cache_dir))
+        _cache_write(cache_dir, digest, _Index(tuple(items)))
+        results[i] = ast.FileAST(str(paths[i]), sourced.joined(bodies))
     errors = [r for r in results if isinstance(r, ConfigError)]
     if errors:
         raise DiagnosticsError([d for e in errors for d in e.diagnostics])

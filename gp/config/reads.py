@@ -21,15 +21,26 @@ class Reads:
     listings: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     # (test, path) -> answer, for is_file, is_dir and resolve
     tests: dict[tuple[str, str], object] = field(default_factory=dict)
+    # Records of a part of the load (an object block being evaluated, ``gp.config.memo``):
+    # each is told every answer given while it is here.
+    taps: list[Reads] = field(default_factory=list, repr=False, compare=False)
 
     def read_bytes(self, path: Path) -> bytes:
         try:
             data = path.read_bytes()
         except OSError:
-            self.files[str(path)] = None
+            self._note("files", str(path), None)
             raise
-        self.files[str(path)] = digest(data)
+        self._note("files", str(path), digest(data))
         return data
+
+    def digest_of(self, path: Path) -> str:
+        return digest(self.read_bytes(path))
+
+    def _note(self, table: str, key, answer) -> None:
+        getattr(self, table)[key] = answer
+        for tap in self.taps:
+            tap._note(table, key, answer)
 
     def read_text(self, path: Path) -> str:
         """As ``Path.read_text(encoding="utf-8")``: universal newlines."""
@@ -38,7 +49,7 @@ class Reads:
 
     def glob(self, folder: Path, pattern: str) -> list[Path]:
         found = sorted(folder.glob(pattern))
-        self.listings[(str(folder), pattern)] = tuple(p.name for p in found)
+        self._note("listings", (str(folder), pattern), tuple(p.name for p in found))
         return found
 
     def is_file(self, path: Path) -> bool:
@@ -53,9 +64,13 @@ class Reads:
     def resolve(self, path: Path) -> Path:
         return Path(self._test("resolve", path))
 
+    def answer(self, test: str, path: Path):
+        """The answer to ``test`` ("is_file", "is_dir" or "resolve") for ``path``, recorded."""
+        return self._test(test, path)
+
     def _test(self, test: str, path: Path):
         answer = _answer(test, path)
-        self.tests[(test, str(path))] = answer
+        self._note("tests", (test, str(path)), answer)
         return answer
 
     def update(self, other: Reads) -> None:

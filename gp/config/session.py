@@ -13,6 +13,7 @@ from typing import Any
 from gp.config import ast
 from gp.config.decls import Declarations, gather
 from gp.config.evaluator import Evaluator, Frame
+from gp.config.memo import BlockMemo
 from gp.config.model import ObjectDecl, ProviderConfig
 from gp.config.parse import ParseHook, parse_files
 from gp.config.reads import Reads
@@ -51,6 +52,8 @@ class LoadSession:
     _decls: dict[Path, Declarations | None] = field(default_factory=dict)
     # Everything read from disk, so that a cached outcome of this load can be checked.
     reads: Reads = field(default_factory=Reads)
+    # Object blocks evaluated by an earlier load, still good while what they read is the same.
+    blocks: BlockMemo | None = None
     # Child modules must stay inside it (None: the root module is in no git work tree).
     repository: Path | None = field(init=False, default=None)
 
@@ -88,6 +91,12 @@ class LoadSession:
                 return None
             self._decls[key] = gather(module_dir, files, self.diags)
         return self._decls[key]
+
+    def release(self) -> None:
+        """Let go of what the load worked with (its values, trees and module instances refer to
+        one another, so they wait for the collector's rarest pass unless emptied here)."""
+        self.memo.clear()
+        self._decls.clear()
 
     def report(self, error: ConfigError) -> None:
         if not isinstance(error, Poisoned):

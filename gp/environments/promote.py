@@ -79,7 +79,7 @@ def _runs_checked(inputs: operations.Inputs, source: str, plan: PlanData, force:
     ]
     if not changed:
         return []
-    from gp.runs.actions import runs
+    from gp.runs.listing import runs
     from gp.runs.submit import template_digest
 
     compiled = operations.compile_inputs(for_env(inputs, source))

@@ -51,7 +51,7 @@ class EnvironmentStatus:
 
 
 def _runs(compiled: operations.CompiledStack, provider) -> tuple[LastRun, ...] | None:
-    from gp.runs.actions import runs
+    from gp.runs.listing import runs
 
     try:
         ctx = operations.run_context(compiled, provider)

@@ -42,7 +42,7 @@ def known_field(node: SchemaNode, key: Any, where: str) -> FieldInfo:
         close = closest(str(key), known)
         hint = f' (did you mean "{close}"?)' if close else ""
         raise CannotExpress(
-            f'{_join(where, str(key))}: "{key}" is not a field of Argo\'s {node.model.__name__}'
+            f'{_join(where, str(key))}: "{key}" is not a field of Argo\'s {node.name}'
             f"{hint}; gp cannot express it"
         )
     return f

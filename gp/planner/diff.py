@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from gp.planner.fingerprint import fingerprint
@@ -90,34 +90,48 @@ def _pruned(a: Any, b: Any) -> tuple[Any, Any]:
     return out_a, out_b
 
 
+def raw_paths(a: Any, b: Any, at: tuple = ()) -> Iterator[tuple]:
+    """Where ``a`` and ``b`` (canonical trees) differ, as deepdiff reports it with
+    ``ignore_numeric_type_changes`` (1, 1.0 and true are one value) and always diffing maps
+    deeper: a key on one side only, a value changed, or a list somewhere inside which an item
+    changed (a plan shows a plain list whole, so the path stops at the list)."""
+    if isinstance(a, dict) and isinstance(b, dict) and type(a) is type(b):
+        for key, value in a.items():
+            if key in b:
+                yield from raw_paths(value, b[key], (*at, key))
+            else:
+                yield (*at, key)
+        for key in b:
+            if key not in a:
+                yield (*at, key)
+    elif not _alike(a, b):
+        yield (*at, 0) if isinstance(a, list) and isinstance(b, list) else at
+
+
+def _alike(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b  # bool is an int here too, as deepdiff sees numbers
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_alike(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_alike(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
 def field_changes(before: Any, after: Any) -> tuple[FieldDiff, ...]:
     """The differences from ``before`` to ``after`` (prepared trees), sorted by path."""
     old_tree, new_tree = canonical(before or {}), canonical(after or {})
-    if _same(old_tree, new_tree):  # the usual case, and far cheaper than asking deepdiff
+    if _same(old_tree, new_tree):  # the usual case
         return ()
-    from deepdiff import (
-        DeepDiff,
-    )  # imported only when two trees differ: a no-change plan never does
-
-    old_tree, new_tree = _pruned(old_tree, new_tree)
-    diff = DeepDiff(
-        old_tree,
-        new_tree,
-        view="tree",
-        ignore_numeric_type_changes=True,
-        # By default deepdiff reports a whole dict as replaced when few keys match; a plan
-        # must still say which templates were added, removed or changed.
-        threshold_to_diff_deeper=0,
-    )
     paths: dict[str, Path] = {}
-    for levels in diff.values():
-        for level in levels:
-            raw = level.path(output_format="list")
-            path = _whole_list(_classify(before, after, raw))
-            if path:
-                paths.setdefault(format_path(path), path)
-            else:  # the whole object differs in kind (e.g. list vs map at the top)
-                paths.setdefault("", ())
+    for raw in raw_paths(*_pruned(old_tree, new_tree)):
+        path = _whole_list(_classify(before, after, raw))
+        if path:
+            paths.setdefault(format_path(path), path)
+        else:  # the whole object differs in kind (e.g. list vs map at the top)
+            paths.setdefault("", ())
     changes = []
     for text, path in sorted(paths.items()):
         found_b, old = get_path(before, path)

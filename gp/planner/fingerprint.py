@@ -8,6 +8,7 @@ normalisation, projection and diff that a difference needs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from types import ModuleType
 from typing import Any
@@ -17,6 +18,12 @@ try:
     import orjson
 except ImportError:  # pragma: no cover - the standard library is always there
     orjson = None
+
+
+def digest(tree: Any) -> bytes:
+    """The fingerprint's SHA-256: what a plan keeps of each live object it compares (a few
+    dozen bytes, where the fingerprint is as long as the object's JSON)."""
+    return hashlib.sha256(fingerprint(tree)).digest()
 
 
 def fingerprint(tree: Any) -> bytes:

@@ -9,7 +9,7 @@ plan with errors can still be rendered; ``raise_for_errors`` turns them into a P
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -18,10 +18,10 @@ from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Moved, Removed
 from gp.config.refactors import relative
 from gp.errors import Diagnostic, DiagnosticsError
-from gp.planner.dag import dag_changes
+from gp.planner.confirm import Confirm, Step, settle
 from gp.planner.diff import field_changes, prepare, without
-from gp.planner.fingerprint import fingerprint
-from gp.planner.masking import parse_marks, seal
+from gp.planner.drift import find_drift
+from gp.planner.fingerprint import digest
 from gp.planner.normalize import strip_server_fields
 from gp.planner.overrides import keep_overrides
 from gp.planner.ownership import describe, not_ours, read_refs, without_marks
@@ -52,11 +52,15 @@ from gp.planner.schedule import schedule_change
 from gp.planner.taken import keep_ignored, taken_back, widen
 from gp.planner.targets import address_order, select, unmatched
 
-Confirm = Callable[[CompiledObject, LiveObject], dict]
-
-
 # What `ignore_changes = all` leaves alone once the object exists: everything but its identity.
 IGNORE_ALL: tuple[Path, ...] = (("spec",), ("metadata", "labels"), ("metadata", "annotations"))
+
+
+def dag_changes(*args: Any) -> tuple:
+    """The DAG summary of a change (``planner.dag``, loaded for a plan that changes a DAG)."""
+    from gp.planner.dag import dag_changes as changes
+
+    return changes(*args)
 
 
 @dataclass
@@ -71,6 +75,7 @@ class _Planner:
     removals: Sequence[Removed] = ()
     view: RecordView = field(default_factory=lambda: RecordView({}))
     root: pathlib.Path | None = None
+    parallelism: int = 1  # confirmations asked at once
     errors: list[str] = field(default_factory=list)
     ignores: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     # Record entries an interrupted apply of gp's wrote (found while looking for drift).
@@ -83,8 +88,11 @@ class _Planner:
         no diff can find a difference (projection and normalisation only ever remove what the
         two do not share), so the diff is skipped."""
         if live.ref not in self.prints:
-            self.prints[live.ref] = fingerprint(strip_server_fields(live.manifest))
-        return self.prints[live.ref] == fingerprint(manifest)
+            # A provider may have made it as it read the object (``providers.live``).
+            self.prints[live.ref] = getattr(live, "fingerprint", None) or digest(
+                strip_server_fields(live.manifest)
+            )
+        return self.prints[live.ref] == digest(manifest)
 
     def ignore_paths(self, address: str) -> tuple[Path, ...]:
         if address not in self.ignores:
@@ -155,46 +163,7 @@ class _Planner:
     # -- drift ---------------------------------------------------------------------------
 
     def drift(self) -> list[Drift]:
-        out = []
-        for address, entry in sorted(self.view.entries.items()):
-            if address not in self.selected:
-                continue
-            obj = self.live.objects.get(entry.ref)
-            if obj is None:
-                out.append(
-                    Drift(
-                        address,
-                        entry.ref,
-                        entry.applied,
-                        None,
-                        sensitive_paths=self.sensitive_paths(address),
-                    )
-                )
-                continue
-            if self.as_left(obj, entry.applied):
-                continue
-            ignore = self.ignore_paths(address)
-            # The record keeps sensitive values as fingerprints: compare the live object's so.
-            marks = parse_marks(entry.sensitive_paths)
-            applied = without(prepare(seal(entry.applied, marks)), ignore)
-            now = project(
-                without(prepare(seal(obj.manifest, marks)), ignore),
-                widen(applied, obj.foreign) if obj.foreign else applied,
-            )
-            fields = field_changes(applied, now)
-            if fields:
-                written = self.interrupted if obj.interrupted_write else out
-                written.append(
-                    Drift(
-                        address,
-                        entry.ref,
-                        entry.applied,
-                        strip_server_fields(obj.manifest),
-                        fields,
-                        sensitive_paths=self.sensitive_paths(address),
-                    )
-                )
-        return out
+        return find_drift(self)
 
     # -- changes -------------------------------------------------------------------------
 
@@ -205,7 +174,7 @@ class _Planner:
             return self.deletions(set(), REASON_DESTROY)
         claimed = {obj.ref for obj in self.desired.values()}
         prior = self.prior_refs()
-        out: list[ResourceChange] = []
+        out: list[ResourceChange | Step[ResourceChange]] = []
         replaced: set[ObjectRef] = set()
         for address in sorted(self.selected & self.desired.keys()):
             obj = self.desired[address]
@@ -223,7 +192,8 @@ class _Planner:
                 out.append(self.creation(obj))
             else:
                 out.append(self.update(obj, current))
-        return out + self.deletions(claimed | replaced, REASON_NO_CONFIG)
+        done = settle(out, self.confirm, self.parallelism)
+        return done + self.deletions(claimed | replaced, REASON_NO_CONFIG)
 
     def creation(self, obj: CompiledObject) -> ResourceChange:
         return ResourceChange(
@@ -259,15 +229,17 @@ class _Planner:
             ),
         )
 
-    def update(self, obj: CompiledObject, current: LiveObject) -> ResourceChange:
+    def update(self, obj: CompiledObject, current: LiveObject) -> Step[ResourceChange]:
+        """Yields the server's confirmation it needs (``confirm.settle`` asks for them all)."""
         ignore = self.ignore_paths(obj.address)
         if self.as_left(current, obj.manifest):
+            # The target holds exactly the manifest (server fields aside): it is the before.
             return ResourceChange(
                 obj.address,
                 obj.ref,
                 Action.NOOP,
                 None,
-                strip_server_fields(current.manifest),
+                obj.manifest,
                 keep_ignored(obj.manifest, current.manifest, ignore),
                 current.resource_version,
                 sensitive_paths=self.sensitive_paths(obj.address),
@@ -290,7 +262,7 @@ class _Planner:
         if fields and self.confirm is not None:
             # The server has the last word: defaults and field ownership it alone knows. Its
             # dry-run keeps other managers' fields, which apply then removes.
-            answer = self.confirm(replace(obj, manifest=after), current)
+            answer = yield (replace(obj, manifest=after), current)
             compared = (live_tree, without(without(prepare(answer), ignore), remove))
             fields = field_changes(*compared)
         before = strip_server_fields(current.manifest)
@@ -361,8 +333,10 @@ def make_plan(
     environment: str | None = None,
     commit: tuple[str, bool] | None = None,
     root: pathlib.Path | None = None,
+    parallelism: int = 1,
 ) -> PlanData:
-    """Diff ``desired`` against ``live``. Problems go to ``Plan.errors``; nothing is raised.
+    """Diff ``desired`` against ``live``, asking ``confirm`` about each update that changes
+    something (``parallelism`` at a time). Problems go to ``Plan.errors``; nothing is raised.
 
     ``moves`` and ``removals`` are the module's `moved` and `removed` blocks; ``commit`` the
     git commit the module is at and whether its tree is dirty (kept in the record by apply);
@@ -372,7 +346,7 @@ def make_plan(
     by_address = {obj.address: obj for obj in desired}
     view = record_view(live, by_address, moves)
     planner = _Planner(by_address, live, frozenset(), confirm, now, stack, moves, removals, view)
-    planner.root = root
+    planner.root, planner.parallelism = root, parallelism
     known = set(by_address) | set(planner.owned().values()) | set(live.record.entries)
     planner.selected = select(known, targets, {a: o.depends_on for a, o in by_address.items()})
     planner.errors.extend(unmatched(known, targets))

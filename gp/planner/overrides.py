@@ -15,17 +15,8 @@ from gp.compile.objects import CompiledObject, ObjectRef
 from gp.errors import PlanError
 from gp.planner.diff import field_changes, prepare
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import (
-    SUSPEND_PATH,
-    Action,
-    LiveState,
-    Mode,
-    Override,
-    PlanData,
-    ResourceChange,
-    StackRecord,
-    Target,
-)
+from gp.planner.plan import Action, LiveState, Mode, PlanData, ResourceChange, Target
+from gp.planner.stack_record import SUSPEND_PATH, Override, StackRecord
 from gp.suggest import did_you_mean
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.config.model import Moved, Removed
 from gp.config.refactors import covers, moved_to
-from gp.planner.plan import LiveState, RecordEntry, RecordFix, identity
+from gp.planner.plan import LiveState, RecordFix
+from gp.planner.stack_record import RecordEntry, identity
 
 
 @dataclass

@@ -10,230 +10,46 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gp.compile.objects import CompiledObject, ObjectRef
-from gp.config.model import Lifecycle
-from gp.errors import PlanError, SourcePos
+from gp.compile.objects import ObjectRef
+from gp.errors import PlanError
 from gp.planner.overrides import override_from_dict, override_to_dict
 from gp.planner.plan import (
     FORMAT_VERSION,
-    Action,
     CronUse,
-    DagChange,
-    DagEdge,
-    DagTask,
     Drift,
-    FieldDiff,
     Mode,
-    Override,
     PlanData,
     Promotion,
     RecordFix,
-    ResourceChange,
     RunImpact,
-    ScheduleChange,
-    SchedulePreview,
     Target,
     TestsOutcome,
 )
+from gp.planner.serialize_change import (
+    change_from_dict,
+    change_to_dict,
+    enum_from,
+    fields_from_list,
+    fields_to_list,
+    object_from_dict,
+    object_to_dict,
+    ref_from_dict,
+    ref_to_dict,
+    rows_of,
+)
+from gp.planner.stack_record import Override
 from gp.planner.typed import Fields
 
 KIND = "gp-plan"
 
 
-def _ref(ref: ObjectRef | None) -> dict | None:
-    if ref is None:
-        return None
-    return {
-        "api_version": ref.api_version,
-        "kind": ref.kind,
-        "namespace": ref.namespace,
-        "name": ref.name,
-    }
-
-
-def _ref_from(d: Fields | None) -> ObjectRef | None:
-    if d is None:
-        return None
-    return ObjectRef(
-        d.get("api_version", str),
-        d.get("kind", str),
-        d.get("namespace", str, optional=True),
-        d.get("name", str),
-    )
-
-
-def _fields(fields: tuple[FieldDiff, ...]) -> list[dict]:
-    return [{"path": f.path, "before": f.before, "after": f.after} for f in fields]
-
-
-def _fields_from(items: list[Fields]) -> tuple[FieldDiff, ...]:
-    return tuple(FieldDiff(f.get("path", str), f.any("before"), f.any("after")) for f in items)
-
-
-def _preview(p: SchedulePreview | None) -> dict | None:
-    if p is None:
-        return None
-    out = {"schedules": list(p.schedules), "timezone": p.timezone, "next_runs": list(p.next_runs)}
-    if p.transition:
-        out["transition"] = list(p.transition)
-    return out
-
-
-def _preview_from(d: Fields | None) -> SchedulePreview | None:
-    if d is None:
-        return None
-    return SchedulePreview(
-        d.strings("schedules"),
-        d.get("timezone", str),
-        d.strings("next_runs"),
-        d.strings("transition", optional=True),
-    )
-
-
-def _dag(c: DagChange) -> dict:
-    return {
-        "template": c.template,
-        "status": c.status,
-        "style": c.style,
-        "tasks": [[t.name, t.status, t.reason, t.renamed_from] for t in c.tasks],
-        "edges": [[e.source, e.target, e.condition, e.status] for e in c.edges],
-    }
-
-
-def _rows(d: Fields, key: str, width: int) -> list[list]:
-    rows = d.get(key, list)
-    for i, row in enumerate(rows):
-        if not (isinstance(row, list) and len(row) == width):
-            raise PlanError(
-                f"plan file is damaged: {d.where}.{key}[{i}] must be a list of {width} values"
-            )
-    return rows
-
-
-def _dag_from(d: Fields) -> DagChange:
-    return DagChange(
-        d.get("template", str),
-        d.get("status", str),
-        d.get("style", str),
-        tuple(DagTask(*t) for t in _rows(d, "tasks", 4)),
-        tuple(DagEdge(*e) for e in _rows(d, "edges", 4)),
-    )
-
-
-def _paths(d: Fields, key: str) -> tuple[tuple, ...]:
-    """An object's sensitive paths: lists of keys and indexes (absent in older plans)."""
-    paths = d.get(key, list, optional=True) or []
-    for i, path in enumerate(paths):
-        if not isinstance(path, list):
-            raise PlanError(f"plan file is damaged: {d.where}.{key}[{i}] must be a list")
-    return tuple(tuple(p) for p in paths)
-
-
-def _object(o: CompiledObject) -> dict:
-    return {
-        "address": o.address,
-        "ref": _ref(o.ref),
-        "manifest": o.manifest,
-        "lifecycle": {
-            "prevent_destroy": o.lifecycle.prevent_destroy,
-            "ignore_changes": list(o.lifecycle.ignore_changes),
-        },
-        "pos": [o.pos.file, o.pos.line, o.pos.col] if o.pos else None,
-        "depends_on": list(o.depends_on),
-        "sensitive": [list(p) for p in o.sensitive_paths],
-    }
-
-
-def _object_from(d: Fields) -> CompiledObject:
-    life = d.sub("lifecycle")
-    pos = d.get("pos", list, optional=True)
-    if pos is not None and not (
-        len(pos) == 3
-        and isinstance(pos[0], str)
-        and all(isinstance(n, int) and not isinstance(n, bool) for n in pos[1:])
-    ):
-        raise PlanError(f"plan file is damaged: {d.where}.pos must be [file, line, column]")
-    return CompiledObject(
-        address=d.get("address", str),
-        ref=_ref_from(d.sub("ref")),
-        manifest=d.get("manifest", dict),
-        lifecycle=Lifecycle(life.get("prevent_destroy", bool), life.strings("ignore_changes")),
-        pos=SourcePos(*pos) if pos else None,
-        depends_on=d.strings("depends_on"),
-        sensitive_paths=_paths(d, "sensitive"),
-    )
-
-
-def _change(c: ResourceChange) -> dict:
-    schedule = None
-    if c.schedule is not None:
-        schedule = {"before": _preview(c.schedule.before), "after": _preview(c.schedule.after)}
-    return {
-        "address": c.address,
-        "ref": _ref(c.ref),
-        "action": c.action.value,
-        "reason": c.reason,
-        "before": c.before,
-        "after": c.after,
-        "resource_version": c.resource_version,
-        "fields": _fields(c.fields),
-        "prior_ref": _ref(c.prior_ref),
-        "schedule": schedule,
-        "remove": list(c.remove),
-        "sensitive": list(c.sensitive_paths),
-        "dag": [_dag(x) for x in c.dag],
-        "moved_from": c.moved_from,
-        "removed_by": c.removed_by,
-    }
-
-
-def _change_from(d: Fields) -> ResourceChange:
-    schedule = None
-    s = d.sub("schedule", optional=True)
-    if s is not None:
-        schedule = ScheduleChange(
-            _preview_from(s.sub("before", optional=True)),
-            _preview_from(s.sub("after", optional=True)),
-        )
-    return ResourceChange(
-        address=d.get("address", str),
-        ref=_ref_from(d.sub("ref")),
-        action=_enum(Action, d, "action"),
-        reason=d.get("reason", str, optional=True),
-        before=d.manifest("before"),
-        after=d.manifest("after"),
-        resource_version=d.get("resource_version", str, optional=True),
-        fields=_fields_from(d.items("fields")),
-        prior_ref=_ref_from(d.sub("prior_ref", optional=True)),
-        schedule=schedule,
-        remove=d.strings("remove", optional=True),
-        sensitive_paths=d.strings("sensitive", optional=True),
-        # Format 1.0 had no DAG summary: such a plan shows its field diff alone.
-        dag=tuple(_dag_from(x) for x in d.items("dag", optional=True)),
-        # Format 1.1 and older had no moves or removed blocks.
-        moved_from=d.get("moved_from", str, optional=True),
-        removed_by=d.get("removed_by", str, optional=True),
-    )
-
-
-def _enum(enum: Any, d: Fields, key: str) -> Any:
-    value = d.get(key, str)
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in enum)
-        raise PlanError(
-            f"plan file is damaged: {d.where}.{key} is {value!r}, not one of {allowed}"
-        ) from None
-
-
 def _drift(d: Drift) -> dict:
     return {
         "address": d.address,
-        "ref": _ref(d.ref),
+        "ref": ref_to_dict(d.ref),
         "before": d.before,
         "after": d.after,
-        "fields": _fields(d.fields),
+        "fields": fields_to_list(d.fields),
         "sensitive": list(d.sensitive_paths),
     }
 
@@ -241,10 +57,10 @@ def _drift(d: Drift) -> dict:
 def _drift_from(d: Fields) -> Drift:
     return Drift(
         d.get("address", str),
-        _ref_from(d.sub("ref")),
+        ref_from_dict(d.sub("ref")),
         d.manifest("before"),
         d.manifest("after"),
-        _fields_from(d.items("fields")),
+        fields_from_list(d.items("fields")),
         d.strings("sensitive", optional=True),
     )
 
@@ -265,14 +81,14 @@ def plan_to_dict(plan: PlanData) -> dict[str, Any]:
         "targets": list(plan.targets),
         "errors": list(plan.errors),
         "sensitive": sorted(plan.secrets),
-        "objects": [_object(o) for o in plan.objects],
-        "read": [{"ref": _ref(ref), "resource_version": rv} for ref, rv in plan.read],
+        "objects": [object_to_dict(o) for o in plan.objects],
+        "read": [{"ref": ref_to_dict(ref), "resource_version": rv} for ref, rv in plan.read],
         "drift": [_drift(d) for d in plan.drift],
-        "changes": [_change(c) for c in plan.changes],
+        "changes": [change_to_dict(c) for c in plan.changes],
         "runs": [_impact(r) for r in plan.runs],
         "warnings": list(plan.warnings),
         "record_fixes": [
-            {"ref": _ref(f.ref), "kept": f.kept, "dropped": list(f.dropped)}
+            {"ref": ref_to_dict(f.ref), "kept": f.kept, "dropped": list(f.dropped)}
             for f in plan.record_fixes
         ],
         "environment": plan.environment,
@@ -312,7 +128,7 @@ def _promotion_from(d: Fields | None) -> Promotion | None:
         d.get("source", str),
         d.get("commit", str),
         d.get("since", str, optional=True),
-        tuple((str(c), str(s)) for c, s in _rows(d, "commits", 2)),
+        tuple((str(c), str(s)) for c, s in rows_of(d, "commits", 2)),
     )
 
 
@@ -369,15 +185,15 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         target=Target(
             t.get("provider", str), t.get("namespace", str), t.get("server", str, optional=True)
         ),
-        mode=_enum(Mode, f, "mode"),
-        changes=tuple(_change_from(c) for c in f.items("changes")),
+        mode=enum_from(Mode, f, "mode"),
+        changes=tuple(change_from_dict(c) for c in f.items("changes")),
         drift=tuple(_drift_from(x) for x in f.items("drift")),
         inputs_hash=f.get("inputs_hash", str),
         errors=f.strings("errors"),
         format_version=version,
-        objects=tuple(_object_from(o) for o in f.items("objects")),
+        objects=tuple(object_from_dict(o) for o in f.items("objects")),
         read=tuple(
-            (_ref_from(r.sub("ref")), r.get("resource_version", str, optional=True))
+            (ref_from_dict(r.sub("ref")), r.get("resource_version", str, optional=True))
             for r in f.items("read")
         ),
         targets=f.strings("targets"),
@@ -388,7 +204,7 @@ def plan_from_dict(d: dict[str, Any]) -> PlanData:
         warnings=f.strings("warnings", optional=True),
         # Plans saved before format 1.2 have none of these.
         record_fixes=tuple(
-            RecordFix(_ref_from(x.sub("ref")), x.get("kept", str), x.strings("dropped"))
+            RecordFix(ref_from_dict(x.sub("ref")), x.get("kept", str), x.strings("dropped"))
             for x in f.items("record_fixes", optional=True)
         ),
         environment=f.get("environment", str, optional=True),

@@ -4,7 +4,7 @@ failing later, deep inside rendering or apply."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 from gp.errors import PlanError
 
@@ -65,6 +65,10 @@ class Fields:
     def manifest(self, key: str) -> dict | None:
         return self.get(key, dict, optional=True)
 
+    @overload
+    def sub(self, key: str, *, optional: Literal[False] = False) -> Fields: ...
+    @overload
+    def sub(self, key: str, *, optional: bool) -> Fields | None: ...
     def sub(self, key: str, *, optional: bool = False) -> Fields | None:
         value = self.get(key, dict, optional=optional)
         return None if value is None else Fields(value, self._at(key))

@@ -9,7 +9,8 @@ from typing import Protocol
 
 from gp.compile.objects import CompiledObject, ObjectRef
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import LiveObject, LiveState, PlanData, ResourceChange, StackRecord, Target
+from gp.planner.plan import LiveObject, LiveState, PlanData, ResourceChange, Target
+from gp.planner.stack_record import StackRecord
 
 
 @dataclass(frozen=True)

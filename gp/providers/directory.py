@@ -28,21 +28,15 @@ from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
 from gp.planner.ownership import without_marks
-from gp.planner.plan import (
-    Action,
-    LiveObject,
-    LiveState,
-    PlanData,
-    ResourceChange,
-    StackRecord,
-    Target,
-)
+from gp.planner.plan import Action, LiveObject, LiveState, PlanData, ResourceChange, Target
+from gp.planner.stack_record import StackRecord
 from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.executor import apply_and_record
 from gp.providers.filelock import FileLock
 from gp.providers.kinds import file_stem, is_cluster_scoped
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
 from gp.providers.manifests import (
+    ParsedYaml,
     address_of,
     content_hash,
     dump_yaml,
@@ -89,8 +83,11 @@ class DirectoryProvider:
         clock: Clock = utc_now,
         lock_seconds: float = DEFAULT_LEASE_SECONDS,
         poll_s: float = 0.5,
+        cache_dir: Path | None = None,
     ):
         self.root = path.resolve()
+        # Each object file read before, parsed, by its bytes' digest (``manifests.ParsedYaml``).
+        self.parsed = ParsedYaml(cache_dir)
         self.namespace = namespace
         self.identity = identity or whoami()
         self.clock = clock
@@ -149,7 +146,7 @@ class DirectoryProvider:
         except OSError as exc:  # e.g. a directory where the object's file belongs
             raise ProviderError(f"{path}: cannot read: {exc.strerror or exc}") from exc
         try:
-            manifest = load_yaml(data.decode("utf-8"))
+            manifest = self.parsed.load(data)
         except UnicodeDecodeError as exc:
             raise ProviderError(f"{path}: not UTF-8 text: {exc.reason}") from exc
         except yaml.YAMLError as exc:

@@ -14,7 +14,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from gp.errors import GPError, PlanError, ProviderError
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import Action, PlanData, ResourceChange, StackRecord, Target
+from gp.planner.plan import Action, PlanData, ResourceChange, Target
+from gp.planner.stack_record import StackRecord
 from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.ordering import schedule
 from gp.providers.record import next_record

@@ -10,8 +10,12 @@ from gp.errors import ProviderError
 from gp.providers.base import Provider
 
 
-def make_provider(config: ProviderConfig, root_dir: Path) -> Provider:
-    """``directory`` paths are relative to the root module; ``kubernetes`` reads a kubeconfig."""
+def make_provider(
+    config: ProviderConfig, root_dir: Path, cache_dir: Path | None = None
+) -> Provider:
+    """``directory`` paths are relative to the root module; ``kubernetes`` reads a kubeconfig.
+    ``cache_dir`` is where a provider may keep what it read (the directory provider: its files
+    parsed)."""
     problems = setting_problems(config.kind, config.settings)
     if problems:
         raise ProviderError(problems[0][1], config.pos)
@@ -20,7 +24,9 @@ def make_provider(config: ProviderConfig, root_dir: Path) -> Provider:
 
         path = config.settings["path"]
         full = Path(str(path)).expanduser()
-        return DirectoryProvider(full if full.is_absolute() else root_dir / full, config.namespace)
+        return DirectoryProvider(
+            full if full.is_absolute() else root_dir / full, config.namespace, cache_dir=cache_dir
+        )
     if config.kind == "kubernetes":
         # Imported here: the kubernetes library is slow to load and offline commands skip it.
         from gp.providers.kubernetes import KubernetesProvider
@@ -36,7 +42,7 @@ def target_key(config: ProviderConfig, root_dir: Path) -> tuple[str, ...]:
     if config.kind == "directory":
         full = Path(str(settings.get("path", ""))).expanduser()
         return ("directory", str((full if full.is_absolute() else root_dir / full).resolve()))
-    from gp.providers.kubeclient import check_kubeconfig, kubeconfig_paths
+    from gp.providers.kubeconfig import check_kubeconfig, kubeconfig_paths
 
     try:
         paths = kubeconfig_paths(settings, root_dir)

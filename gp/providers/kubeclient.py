@@ -8,25 +8,21 @@ Every failure becomes a ``ProviderError``; callers look at ``ApiFailure.code`` f
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Callable
-from pathlib import Path
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
-
-import urllib3
-import yaml
 
 from gp.errors import ProviderError, UnreachableError
 from gp.providers.fastjson import loads
 from gp.providers.kubetransport import (
-    DirectTransport,
     HttpStatus,
     LibraryTransport,
-    direct_transport,
 )
 
 APPLY_PATCH = "application/apply-patch+yaml"
+# Objects per page of a plan's LISTs: what a plan holds of them at once, as trees.
+LIST_PAGE = 100
 
 T = TypeVar("T")
 
@@ -51,111 +47,21 @@ class ApiFailure(ProviderError):
         super().__init__(f"{what}: {detail} (HTTP {code})", advice=_ADVICE.get(code))
 
 
-def kubeconfig_paths(settings: dict[str, Any], root_dir: Path) -> list[Path]:
-    """The kubeconfig files to read: the provider's, else $KUBECONFIG, else ~/.kube/config."""
-    given = settings.get("kubeconfig")
-    if given:
-        path = Path(os.path.expanduser(str(given)))
-        path = path if path.is_absolute() else root_dir / path
-        if not path.is_file():
-            raise ProviderError(f"the kubeconfig {path} does not exist")
-        return [path]
-    env = os.environ.get("KUBECONFIG")
-    if env:
-        found = [Path(p) for p in env.split(os.pathsep) if p and Path(p).is_file()]
-        if not found:
-            raise ProviderError(f"$KUBECONFIG is {env}, and no such file exists")
-        return found
-    home = Path(os.path.expanduser("~/.kube/config"))
-    return [home] if home.is_file() else []
-
-
-def check_kubeconfig(path: Path) -> Any:
-    """The parsed kubeconfig. A file that is not YAML, or whose top level is not a mapping, is
-    named as such: the kubernetes library would fail on it with a bare TypeError."""
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProviderError(f"cannot read the kubeconfig {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or exc
-        raise ProviderError(f"the kubeconfig {path} is not valid YAML: {problem}{where}") from exc
-    if doc is not None and not isinstance(doc, dict):
-        raise ProviderError(
-            f"the kubeconfig {path} is not a kubeconfig: expected a mapping with "
-            "clusters, contexts and users"
-        )
-    return doc
-
-
-def transport_for(settings: dict[str, Any], root_dir: Path) -> DirectTransport | LibraryTransport:
-    """The lightest transport that can speak for the kubeconfig (``kubetransport``)."""
-    paths = kubeconfig_paths(settings, root_dir)
-    docs = [check_kubeconfig(path) for path in paths]
-    if len(paths) == 1:
-        direct = direct_transport(docs, settings.get("context"), paths[0].parent)
-        if direct is not None:
-            return direct
-    from kubernetes import client
-
-    return LibraryTransport(client.ApiClient(configuration=load_configuration(settings, root_dir)))
-
-
-def load_configuration(settings: dict[str, Any], root_dir: Path):
-    """The kubernetes library's Configuration for the kubeconfig (or in-cluster config)."""
-    from kubernetes import client
-    from kubernetes import config as kube_config
-    from kubernetes.config.config_exception import ConfigException
-
-    cfg = client.Configuration()
-    paths = kubeconfig_paths(settings, root_dir)
-    for path in paths:
-        check_kubeconfig(path)
-    try:
-        if paths:
-            kube_config.load_kube_config(
-                config_file=os.pathsep.join(str(p) for p in paths),
-                context=settings.get("context"),
-                client_configuration=cfg,
-                persist_config=False,
-            )
-        elif os.environ.get("KUBERNETES_SERVICE_HOST"):
-            kube_config.load_incluster_config(client_configuration=cfg)
-        else:
-            raise ProviderError(
-                "no kubeconfig found: set kubeconfig in the provider block, $KUBECONFIG, or "
-                "~/.kube/config (or run inside a cluster)"
-            )
-    except ConfigException as exc:
-        where = ", ".join(str(p) for p in paths) or "in-cluster config"
-        raise ProviderError(f"cannot load the Kubernetes configuration ({where}): {exc}") from exc
-    except (TypeError, AttributeError, ValueError, KeyError) as exc:
-        # The library trusts each entry's shape (clusters: 5, server: 5, ...).
-        where = ", ".join(str(p) for p in paths)
-        raise ProviderError(
-            f"the kubeconfig {where} is malformed: a field has the wrong type or "
-            f"shape ({type(exc).__name__}: {exc})"
-        ) from exc
-    return tune(cfg)
-
-
-def tune(cfg):
-    """Fail fast: one quick connect retry, nothing else retried (an apply is not re-sent)."""
-    cfg.retries = urllib3.Retry(
-        total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0.1
-    )
-    cfg.connection_pool_maxsize = 32
-    return cfg
-
-
 _OBJECT_REPR = re.compile(r"<[^>]*>:\s*")
 
 
 def _reason(exc: BaseException) -> str:
     inner = getattr(exc, "reason", None) or exc
     return _OBJECT_REPR.sub("", str(inner)) or type(exc).__name__
+
+
+def network_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is a network failure: an OSError, or urllib3's (the kubernetes library's
+    client); urllib3 is looked at only when something loaded it."""
+    if isinstance(exc, OSError):
+        return True
+    urllib3 = sys.modules.get("urllib3")
+    return urllib3 is not None and isinstance(exc, urllib3.exceptions.HTTPError)
 
 
 def error_status(exc: Any) -> dict[str, Any]:
@@ -192,7 +98,11 @@ class Kube:
             return fn(*args, **kwargs)
         except HttpStatus as exc:
             raise ApiFailure(what, int(exc.status), error_status(exc)) from exc
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
+        except OSError as exc:
+            raise self._unreachable(exc) from exc
+        except Exception as exc:
+            if not network_failure(exc):
+                raise
             raise self._unreachable(exc) from exc
 
     def _unreachable(self, exc: BaseException) -> UnreachableError:
@@ -296,6 +206,29 @@ class Kube:
             what, "GET", group, version, plural, namespace, query=[("labelSelector", selector)]
         )
         return list(doc.get("items") or [])
+
+    def list_pages(
+        self,
+        group: str,
+        version: str,
+        plural: str,
+        namespace: str | None,
+        selector: str,
+        limit: int = LIST_PAGE,
+    ) -> Iterator[list[dict]]:
+        """The LIST ``limit`` objects at a time (the server's chunks, one consistent read): a
+        caller that keeps less than the objects never holds more than a page of them."""
+        what = f"listing {plural}" + (f" in {namespace}" if namespace else "")
+        token = ""
+        while True:
+            query: list[tuple[str, Any]] = [("labelSelector", selector), ("limit", limit)]
+            if token:
+                query.append(("continue", token))
+            doc = self._scoped(what, "GET", group, version, plural, namespace, query=query)
+            yield list(doc.get("items") or [])
+            token = (doc.get("metadata") or {}).get("continue") or ""
+            if not token:
+                return
 
     def get(
         self, group: str, version: str, plural: str, namespace: str | None, name: str

@@ -8,36 +8,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from gp.compile.objects import PIPELINE_KINDS, STACK_LABEL, CompiledObject, ObjectRef
+from gp.compile.objects import STACK_LABEL, CompiledObject, ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ApplyError, ConflictError, ProviderError
 from gp.external.identity import whoami
 from gp.planner.applied import ApplyReport
 from gp.planner.normalize import strip_server_fields
-from gp.planner.plan import (
-    Action,
-    LiveObject,
-    LiveState,
-    PlanData,
-    ResourceChange,
-    StackRecord,
-    Target,
-)
+from gp.planner.plan import Action, LiveObject, LiveState, PlanData, ResourceChange, Target
+from gp.planner.stack_record import StackRecord
 from gp.providers.base import Interrupted, Progress, StackLock
 from gp.providers.conflicts import CONFLICT_ADVICE, conflict_message, decide, is_field_conflict
 from gp.providers.discovery import Discovery
-from gp.providers.executor import apply_and_record
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind, split_api_version
-from gp.providers.kubeclient import ApiFailure, Kube, load_configuration, transport_for
+from gp.providers.kubeclient import ApiFailure, Kube
+from gp.providers.kubeconfig import load_configuration, transport_for
+from gp.providers.kubelists import PARALLEL_FROM, list_scopes, listed, parallel, unlabelled
 from gp.providers.kubepatch import adopt_marks, patch_marks, stale, take_back
 from gp.providers.kubestore import RecordStore
 from gp.providers.kubetransport import LibraryTransport
 from gp.providers.lease import LeaseLock
+from gp.providers.live import packed
 from gp.providers.locking import DEFAULT_LEASE_SECONDS, Clock, held, iso, utc_now
 from gp.providers.managed import foreign_fields, gp_wrote_after
 from gp.providers.manifests import (
@@ -51,7 +45,6 @@ from gp.providers.record import record_with
 DEFAULT_FIELD_MANAGER = "gp"
 _REPLACE_WAIT_S = 30.0
 # Objects of one kind and namespace read by a GET each; more are found by one LIST.
-_GET_AT_MOST = 20
 
 
 class KubernetesProvider:
@@ -94,7 +87,7 @@ class KubernetesProvider:
         """Argo's runs on this cluster (gp run, watch, runs, logs, stop, resubmit)."""
         from gp.providers.kubernetes_runs import KubeEngine
 
-        return KubeEngine(self.kube, self._library_client())
+        return KubeEngine(self.kube, self._library_client)
 
     _settings: tuple[dict, Path] | None = None
 
@@ -131,15 +124,16 @@ class KubernetesProvider:
     def _live(
         self, manifest: dict[str, Any], stack: str, recorded_at: str | None = None
     ) -> LiveObject:
+        """As the plan keeps it: fingerprinted, its tree let go (``live.packed``)."""
         managed = (manifest.get("metadata") or {}).get("managedFields") or []
-        return LiveObject(
-            ref=self._ref(manifest),
-            manifest=without_managed_fields(manifest),
-            resource_version=(manifest.get("metadata") or {}).get("resourceVersion"),
-            address=address_of(manifest),
-            owned=owned_by(manifest, stack),
-            foreign=foreign_fields(managed, self.field_manager),
-            interrupted_write=gp_wrote_after(managed, self.field_manager, recorded_at),
+        return packed(
+            self._ref(manifest),
+            without_managed_fields(manifest),
+            (manifest.get("metadata") or {}).get("resourceVersion"),
+            address_of(manifest),
+            owned_by(manifest, stack),
+            foreign_fields(managed, self.field_manager),
+            gp_wrote_after(managed, self.field_manager, recorded_at),
         )
 
     def _get(self, ref: ObjectRef) -> dict | None:
@@ -169,98 +163,39 @@ class KubernetesProvider:
         )
         return None if patched is None else self._live(patched, stack)
 
-    def _list_scopes(self, refs: list[ObjectRef]) -> list[tuple[str, str, str | None]]:
-        """(apiVersion, kind, namespace) pairs to LIST: every kind in every namespace in play."""
-        # The pipeline kinds are looked for even when neither config nor record names them.
-        versions = dict.fromkeys(PIPELINE_KINDS, f"{ARGO_GROUP}/{ARGO_VERSION}")
-        versions.update({r.kind: r.api_version for r in refs if r.api_version})
-        # A kind the server does not serve has no objects (the desired ones were checked).
-        versions = {k: v for k, v in versions.items() if self.discovery.serves(v, k)}
-        namespaces = sorted({self.namespace} | {r.namespace for r in refs if r.namespace})
-        scopes = []
-        for kind, api_version in sorted(versions.items()):
-            for ns in namespaces if argo_kind(kind).namespaced else [None]:
-                scopes.append((api_version, kind, ns))
-        return scopes
-
     def read(self, stack: str, desired: Sequence[CompiledObject]) -> LiveState:
         self.discovery.require((o.ref.api_version, o.ref.kind, o.address) for o in desired)
         record = self.owned(stack)
         refs = [o.ref for o in desired] + [e.ref for e in record.entries.values()]
         objects: dict[ObjectRef, LiveObject] = {}
+        scopes = list_scopes(refs, self.namespace, self.discovery.serves)
+        # The LISTs at once (one per kind and namespace), taken in scope order; for a small
+        # stack one after the other on one connection: a LIST of a few objects answers in a
+        # millisecond or two, less than another connection's TLS handshake costs.
+        workers = 10 if len(refs) >= PARALLEL_FROM else 1
         selector = f"{STACK_LABEL}={stack}"
-
-        def listed(scope: tuple[str, str, str | None]) -> list[dict]:
-            api_version, kind, ns = scope
-            group, version = split_api_version(api_version)
-            try:
-                return self.kube.list_items(group, version, argo_kind(kind).plural, ns, selector)
-            except ApiFailure as exc:
-                if exc.code == 404:  # the kind's CRD is not installed: nothing of it exists
-                    return []
-                raise
-
-        scopes = self._list_scopes(refs)
-        # The LISTs at once (one per kind and namespace), taken in scope order.
-        for (api_version, kind, _ns), items in zip(scopes, self._parallel(listed, scopes)):
-            for item in items:
-                item.setdefault("apiVersion", api_version)
-                item.setdefault("kind", kind)
-                live = self._live(item, stack, record.applied_at)
-                objects[live.ref] = live
+        found = parallel(
+            lambda scope: listed(
+                self.kube, scope, selector, lambda m: self._live(m, stack, record.applied_at)
+            ),
+            scopes,
+            workers,
+        )
+        for live in (live for lives in found for live in lives):
+            objects[live.ref] = live
         missing = sorted({self._normal(r) for r in refs} - set(objects))
-        for manifest in self._unlabelled(missing):
+        for manifest in unlabelled(self.kube, missing, self._get):
             live = self._live(manifest, stack, record.applied_at)
             objects[live.ref] = live
         return LiveState(objects=objects, record=record)
-
-    def _unlabelled(self, missing: list[ObjectRef]) -> list[dict]:
-        """The objects of ``missing`` that exist without this stack's label (another stack's, or
-        no one's). A few are read one by one; many in one scope (a first apply) by a LIST of
-        the scope without a selector, instead of a GET each."""
-        by_scope: dict[tuple[str, str, str | None], list[ObjectRef]] = {}
-        for ref in missing:
-            by_scope.setdefault((ref.api_version, ref.kind, ref.namespace), []).append(ref)
-        singles = [r for refs in by_scope.values() if len(refs) <= _GET_AT_MOST for r in refs]
-        found = [m for m in self._parallel(self._get, singles) if m is not None]
-        scopes = [scope for scope, refs in by_scope.items() if len(refs) > _GET_AT_MOST]
-
-        def listed(scope: tuple[str, str, str | None]) -> list[dict]:
-            api_version, kind, ns = scope
-            group, version = split_api_version(api_version or f"{ARGO_GROUP}/{ARGO_VERSION}")
-            try:
-                items = self.kube.list_items(group, version, argo_kind(kind).plural, ns, "")
-            except ApiFailure as exc:
-                if exc.code == 404:  # as a GET of each: the kind or namespace is not there
-                    return []
-                raise
-            wanted = {r.name for r in by_scope[scope]}
-            out = []
-            for item in items:
-                if (item.get("metadata") or {}).get("name") in wanted:
-                    item.setdefault("apiVersion", api_version)
-                    item.setdefault("kind", kind)
-                    out.append(item)
-            return out
-
-        for items in self._parallel(listed, scopes):
-            found.extend(items)
-        return found
 
     def _normal(self, ref: ObjectRef) -> ObjectRef:
         ns = (ref.namespace or self.namespace) if argo_kind(ref.kind).namespaced else None
         return ObjectRef(ref.api_version, ref.kind, ns, ref.name)
 
-    @staticmethod
-    def _parallel(fn: Any, items: list) -> list:
-        if not items:
-            return []
-        with ThreadPoolExecutor(max_workers=min(10, len(items))) as pool:
-            return list(pool.map(fn, items))
-
     def changed_refs(self, refs: dict[ObjectRef, str | None]) -> list[ObjectRef]:
         wanted = sorted(refs)
-        found = self._parallel(lambda r: self._get(self._normal(r)), wanted)
+        found = parallel(lambda r: self._get(self._normal(r)), wanted)
         versions = [(live or {}).get("metadata", {}).get("resourceVersion") for live in found]
         return [ref for ref, now in zip(wanted, versions) if now != refs[ref]]
 
@@ -305,6 +240,8 @@ class KubernetesProvider:
         self.discovery.require(
             (c.ref.api_version, c.ref.kind, c.address) for c in plan.changes if c.after is not None
         )
+        from gp.providers.executor import apply_and_record  # a plan never writes
+
         result, new = apply_and_record(
             plan,
             self.target,

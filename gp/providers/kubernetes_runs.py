@@ -6,15 +6,12 @@ through here, so the run logic (gp/runs) holds no client of its own.
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
-
-import urllib3
-from kubernetes import watch
-from kubernetes.client.exceptions import ApiException
 
 from gp.errors import ProviderError
 from gp.providers.kinds import ARGO_GROUP, ARGO_VERSION, argo_kind
@@ -35,19 +32,37 @@ class KubeEngine:
     """Argo's runs in one cluster; namespaces are explicit on every call.
 
     Plain REST through ``kube`` where it serves (create, get, list); the kubernetes library's
-    ``api_client`` for watches, merge patches, pods and their logs.
+    ``api_client`` for watches, merge patches, pods and their logs, made (and the library
+    loaded) on first use: a plan that lists the runs of a changed template needs none of it.
+    ``api_client`` is the client, or a function that makes it.
     """
 
-    def __init__(self, kube: Kube, api_client: Any):
+    def __init__(self, kube: Kube, api_client: Any | Callable[[], Any]):
+        self.kube = kube
+        lazy = callable(api_client) and not hasattr(api_client, "call_api")  # not a client
+        self._make_client = api_client if lazy else (lambda: api_client)
+
+    @functools.cached_property
+    def api_client(self) -> Any:
+        return self._make_client()
+
+    @functools.cached_property
+    def custom(self) -> Any:
         from kubernetes import client
 
-        self.kube = kube
-        self.api_client = api_client
-        self.custom = client.CustomObjectsApi(api_client)
-        self.core = client.CoreV1Api(api_client)
+        return client.CustomObjectsApi(self.api_client)
+
+    @functools.cached_property
+    def core(self) -> Any:
+        from kubernetes import client
+
+        return client.CoreV1Api(self.api_client)
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """A library call with its errors read as the provider's: ApiFailure, or unreachable."""
+        import urllib3
+        from kubernetes.client.exceptions import ApiException
+
         try:
             return fn(*args, **kwargs)
         except ApiException as exc:  # the same status, body and reason as the transport's errors
@@ -95,6 +110,9 @@ class KubeEngine:
         is read again, so no change is lost and a gone Workflow ends the iteration with an
         error.
         """
+        from kubernetes import watch
+        from kubernetes.client.exceptions import ApiException
+
         last = None
         while True:
             wf = self.get_workflow(namespace, name)
@@ -190,17 +208,15 @@ class KubeEngine:
         that has one and lets us read it; None when none does (not installed there, or RBAC
         forbids reading it: gp asks, it never needs to)."""
         for ns in namespaces:
-            try:
-                cm = self.core.read_namespaced_config_map(CONTROLLER_CONFIGMAP, ns)
-            except ApiException as exc:
-                if exc.status in (401, 403, 404):
+            try:  # plain REST: a plan that reads it loads no client library
+                cm = self.kube.get_config_map(ns, CONTROLLER_CONFIGMAP)
+            except ApiFailure as exc:
+                if exc.code in (401, 403):
                     continue
-                raise ApiFailure(
-                    f"reading {ns}/{CONTROLLER_CONFIGMAP}", int(exc.status or 0), error_status(exc)
-                ) from exc
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
-                raise self.kube._unreachable(exc) from exc
-            return dict(cm.data or {})
+                raise
+            if cm is None:
+                continue
+            return dict(cm.get("data") or {})
         return None
 
     # -- pods and logs ------------------------------------------------------------------
@@ -234,6 +250,8 @@ class KubeEngine:
     def follow_pod_log(self, namespace: str, pod: str, container: str) -> LogStream:
         """The container's log lines as they are written. A kubelet ends the stream when the
         container ends; a simulated node may not, so the caller can close it."""
+        from kubernetes.client.exceptions import ApiException
+
         try:
             response = self.core.read_namespaced_pod_log(
                 pod,

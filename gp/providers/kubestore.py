@@ -12,7 +12,7 @@ import base64
 import gzip
 
 from gp.compile.objects import MANAGED_BY_LABEL, MANAGED_BY_VALUE, STACK_LABEL
-from gp.planner.plan import StackRecord
+from gp.planner.stack_record import StackRecord
 from gp.providers.kinds import object_name
 from gp.providers.kubeclient import Kube
 from gp.providers.record import record_from_json, record_to_json

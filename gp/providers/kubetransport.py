@@ -1,14 +1,15 @@
 """How gp's requests reach the API server: two interchangeable transports.
 
-``DirectTransport`` is urllib3 with an SSL context built from a kubeconfig that uses only what
-most do (a server, a CA, a client certificate or a bearer token). It costs a few milliseconds
-to load, where the kubernetes library's configuration loader costs a quarter of a second of
-imports (oauth, google-auth, requests) before the first request: more than the whole work of a
-plan on a small stack. Any other kubeconfig (exec plugins, auth providers, proxies, in-cluster
-config, ...) goes through ``LibraryTransport``, the kubernetes library's own client.
+``DirectTransport`` is the standard library's HTTPS client (``httppool``) with an SSL context
+built from a kubeconfig that uses only what most do (a server, a CA, a client certificate or a
+bearer token). It costs a few milliseconds to load, where the kubernetes library's
+configuration loader costs a quarter of a second of imports (oauth, google-auth, requests)
+before the first request: more than the whole work of a plan on a small stack. Any other
+kubeconfig (exec plugins, auth providers, proxies, in-cluster config, ...) goes through
+``LibraryTransport``, the kubernetes library's own client.
 
 Both answer with the body's bytes or raise ``HttpStatus`` for an error status; a network
-failure is urllib3's or the OS's exception.
+failure is an ``OSError`` (or, from the library, urllib3's exception).
 """
 
 from __future__ import annotations
@@ -66,18 +67,20 @@ def _query(query: list[tuple[str, Any]]) -> str:
 
 class DirectTransport:
     def __init__(self, host: str, context: ssl.SSLContext | None, token: str | None):
-        import urllib3
+        from gp.providers.httppool import HttpsPool
 
         self.host = host.rstrip("/")
         self.headers = {"Accept": "application/json", "User-Agent": f"gp/{__version__}"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         # One quick connect retry, nothing else retried (an apply is not re-sent).
-        retries = urllib3.Retry(
-            total=1, connect=1, read=0, status=0, other=0, redirect=0, backoff_factor=0.1
+        self.pool = HttpsPool(
+            self.host,
+            context,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            read_timeout=READ_TIMEOUT_S,
+            maxsize=32,
         )
-        self.pool = urllib3.PoolManager(maxsize=32, retries=retries, ssl_context=context)
-        self.timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S)
 
     def send(
         self,
@@ -93,16 +96,15 @@ class DirectTransport:
         if body is not None:
             headers["Content-Type"] = content_type or "application/json"
             data = dumps_compact(body)
-        url = self.host + _path(path, params) + _query(query)
-        response = self.pool.request(
-            method, url, body=data, headers=headers, timeout=self.timeout, preload_content=True
+        status, reason, answer = self.pool.request(
+            method, _path(path, params) + _query(query), data, headers
         )
-        if not 200 <= response.status <= 299:
-            raise HttpStatus(response.status, response.data, response.reason)
-        return response.data
+        if not 200 <= status <= 299:
+            raise HttpStatus(status, answer, reason)
+        return answer
 
     def close(self) -> None:
-        self.pool.clear()
+        self.pool.close()
 
 
 class LibraryTransport:

@@ -60,12 +60,16 @@ def gp_wrote_after(
 ) -> bool:
     """Whether ``own_manager`` (gp's) last wrote the spec, after the record was saved at
     ``recorded_at``: then the object differs from the record because an apply was killed
-    between its writes and its record, not because someone changed it."""
+    between its writes and its record, not because someone changed it.
+
+    Both times are to the second, and the next apply may write within the second its record
+    was saved, so a write in that same second counts as after: the previous apply's own
+    writes of that second are the record, so they never differ from it."""
     writer = spec_writer(managed)
     if writer is None or writer[0] != own_manager:
         return False
     wrote, recorded = _moment(writer[1]), _moment(recorded_at)
-    return wrote is not None and (recorded is None or wrote > recorded)
+    return wrote is not None and (recorded is None or wrote >= recorded)
 
 
 def _moment(stamp: str | None) -> datetime | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from gp.blobs import BlobStore
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import (
     ADDRESS_ANNOTATION,
@@ -15,6 +17,7 @@ from gp.compile.objects import (
     MANAGED_BY_VALUE,
     STACK_LABEL,
 )
+from gp.providers.fastjson import dumps_compact, loads
 
 # libyaml's scanner when PyYAML has it: the same result, many times faster (a directory of a
 # thousand objects is read on every plan).
@@ -29,6 +32,35 @@ def dump_yaml(manifest: dict[str, Any]) -> str:
 
 def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)
+
+
+class ParsedYaml:
+    """YAML files parsed once per content: a directory provider reads every object's file on
+    every plan, and a file gp wrote is read back many times before it changes. Kept as JSON
+    (read many times faster), and only when JSON holds the parsed value exactly."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.store = BlobStore(cache_dir / "yaml") if cache_dir is not None else None
+
+    def load(self, data: bytes) -> Any:
+        if self.store is None:
+            return load_yaml(data.decode("utf-8"))
+        digest = hashlib.sha256(b"gp-yaml-1\0" + data).hexdigest()
+        kept = self.store.get(digest, ".json")
+        if kept is not None:
+            try:
+                return loads(kept)
+            except ValueError:
+                pass
+        value = load_yaml(data.decode("utf-8"))
+        try:
+            text = dumps_compact(value)
+            exact = loads(text) == value
+        except (TypeError, ValueError):
+            exact = False  # dates, binary, keys that are not strings: not kept
+        if exact:
+            self.store.put(digest, ".json", text)
+        return value
 
 
 def content_hash(data: bytes) -> str:

@@ -32,17 +32,8 @@ from gp.errors import ProviderError
 from gp.planner.masking import parse_marks, seal
 from gp.planner.normalize import strip_server_fields
 from gp.planner.overrides import override_from_dict, override_to_dict
-from gp.planner.plan import (
-    Action,
-    Mode,
-    Override,
-    PlanData,
-    RecordEntry,
-    RecordFix,
-    ResourceChange,
-    StackRecord,
-    identity,
-)
+from gp.planner.plan import Action, Mode, PlanData, RecordFix, ResourceChange
+from gp.planner.stack_record import Override, RecordEntry, StackRecord, identity
 from gp.providers.fastjson import dumps_pretty, loads
 
 RECORD_FORMAT = "2"

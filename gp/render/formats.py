@@ -12,23 +12,24 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-from typing import Protocol
-
-from rich.text import Text
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from gp.errors import GPError
-from gp.planner.applied import ApplyReport
-from gp.planner.plan import Mode, PlanData, StackRecord, Target
+from gp.planner.plan import Mode
 from gp.redact import escape_controls, mask_text, secrets_of
-from gp.render import html as render_html
-from gp.render import json as render_json
-from gp.render import markdown as render_markdown
-from gp.render import text as render_text
-from gp.render.stack import stack_markdown, stack_text
-from gp.render.terminal import TerminalConsole
 from gp.suggest import did_you_mean
 
-Drawn = Text | str
+if TYPE_CHECKING:
+    # Each format's module (and rich) is imported when that format is drawn: `gp plan` piped
+    # to a file loads neither the HTML nor the markdown renderer.
+    from rich.text import Text
+
+    from gp.planner.applied import ApplyReport
+    from gp.planner.plan import PlanData, Target
+    from gp.planner.stack_record import StackRecord
+    from gp.render.summary import Styled
+
+Drawn: TypeAlias = "Text | Styled | str"
 
 
 class Renderer(Protocol):
@@ -43,13 +44,23 @@ class TextRenderer:
     """What `gp plan` and `gp apply` print on a terminal."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render.summary import Styled, summary, summary_only
+
+        if summary_only(plan):  # "No changes.": drawn without loading rich
+            return Styled(summary(plan) + "\n", "bold")
+        from gp.render import text as render_text
+
         return render_text.plan_text(plan, sensitive, verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
         destroy = plan.mode is Mode.DESTROY
+        from gp.render import text as render_text
+
         return render_text.apply_text(report, secrets_of(plan.secrets, sensitive), destroy)
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render.stack import stack_text
+
         return stack_text(record, (), target)
 
 
@@ -57,6 +68,8 @@ class JsonRenderer:
     """Machine-readable: docs/plan-json.md."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render import json as render_json
+
         return render_json.render_plan_json(plan, sensitive)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
@@ -72,6 +85,8 @@ class JsonRenderer:
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render import json as render_json
+
         return render_json.render_owned(record, target)
 
 
@@ -79,6 +94,8 @@ class MarkdownRenderer:
     """For a pull request's comment."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render import markdown as render_markdown
+
         return render_markdown.render_plan_markdown(plan, sensitive, verbose=verbose)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
@@ -86,6 +103,8 @@ class MarkdownRenderer:
         return f"```\n{to_string(text, color=False).rstrip()}\n```\n"
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render.stack import stack_markdown
+
         return stack_markdown(record, target=target)
 
 
@@ -93,12 +112,19 @@ class HtmlRenderer:
     """For a notebook's output cell."""
 
     def plan(self, plan: PlanData, sensitive: Iterable[str], verbose: bool) -> Drawn:
+        from gp.render import html as render_html
+
         return render_html.plan_html(plan, sensitive)
 
     def applied(self, report: ApplyReport, plan: PlanData, sensitive: Iterable[str]) -> Drawn:
+        from gp.render import html as render_html
+
         return render_html.apply_html(report, plan, sensitive)
 
     def owned(self, record: StackRecord, target: Target | None) -> Drawn:
+        from gp.render import html as render_html
+        from gp.render.stack import stack_text
+
         return render_html.pre(to_string(stack_text(record, (), target), color=False))
 
 
@@ -125,6 +151,8 @@ def to_string(drawn: Drawn, *, color: bool) -> str:
         return drawn
     if not color:
         return escape_controls(drawn.plain)
+    from gp.render.terminal import TerminalConsole
+
     out = io.StringIO()
     TerminalConsole(
         file=out,

@@ -17,9 +17,9 @@ from gp.planner.plan import (
     PlanData,
     ResourceChange,
     SchedulePreview,
-    StackRecord,
     Target,
 )
+from gp.planner.stack_record import StackRecord
 from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_fields, mask_value

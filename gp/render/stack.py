@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from gp.planner.plan import StackRecord, Target
+from gp.planner.plan import Target
+from gp.planner.stack_record import StackRecord
 from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mdtext import cell, code

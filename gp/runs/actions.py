@@ -3,25 +3,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
 from gp.errors import Refusal, RunError, RunNotFoundError, RunRefused
-from gp.planner.plan import Action, PlanData, StackRecord
-from gp.runs import history
-from gp.runs.model import CRON_LABEL, RunSnapshot, run_from_workflow
+from gp.planner.plan import Action, PlanData
+from gp.planner.stack_record import StackRecord
+from gp.runs.model import RunSnapshot, run_from_workflow
+from gp.runs.names import check_annotations, check_name, parse_ident
 from gp.runs.params import Declared, check, declared_parameters, overlay
 from gp.runs.submit import (
-    OWN_PREFIXES,
     RESUBMITTED_FROM_LABEL,
     Origin,
     Submission,
     build_workflow,
     label_value,
-    template_digest,
     user_annotations,
 )
 from gp.runs.version import version_of
@@ -156,7 +154,7 @@ def _declared(
     return overlay(base + unset, values), cron, obj.address
 
 
-def _template_of(ctx: RunContext, obj: CompiledObject) -> tuple[str, str | None, str] | None:
+def template_of(ctx: RunContext, obj: CompiledObject) -> tuple[str, str | None, str] | None:
     """What a cron runs: (kind, namespace, name) of the template it references."""
     spec = ((obj.manifest.get("spec") or {}).get("workflowSpec") or {}).get("workflowTemplateRef")
     if not isinstance(spec, dict) or not spec.get("name"):
@@ -171,7 +169,7 @@ def _origin(ctx: RunContext, obj: CompiledObject, live_reason: str | None = None
     cron's own spec is not the pipeline). A run of the live object despite drift carries the
     live template's digest, the reason, and no commit: the module's commit is not what ran."""
     target: CompiledObject | None = obj
-    ref = _template_of(ctx, obj) if obj.ref.kind == "CronWorkflow" else None
+    ref = template_of(ctx, obj) if obj.ref.kind == "CronWorkflow" else None
     if ref is not None:
         kind, ns, name = ref
         target = next(
@@ -219,7 +217,7 @@ def submit(
     obj = runnable(ctx.objects, address)
     if name is not None:
         check_name(name)
-    _check_annotations(annotations or {})
+    check_annotations(annotations or {})
     reason = drift_of(ctx, obj)
     if reason and not allow_drift:
         if "not applied yet" in reason:  # nothing live to run: allowing drift would not help
@@ -267,48 +265,6 @@ def resubmit(
         annotations=user_annotations(old.annotations),
         labels={RESUBMITTED_FROM_LABEL: old.name},
     )
-
-
-# Kubernetes' names: a Workflow's is a DNS subdomain, a namespace's a DNS label.
-_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_NAME_RULE = (
-    "a run is NAME or NAMESPACE/NAME, Kubernetes names: lowercase letters, digits, '-' "
-    "(and '.' in NAME), starting and ending with a letter or digit"
-)
-
-
-def check_name(name: object) -> str:
-    """``name`` if it can name a Workflow; RunError before any request otherwise."""
-    if not isinstance(name, str):
-        raise RunError(f"a run's name is a string, not {type(name).__name__}")
-    if len(name) > 253 or not _SUBDOMAIN.match(name):
-        raise RunError(f"{name!r} is not a run name: {_NAME_RULE}")
-    return name
-
-
-def parse_ident(ident: object) -> tuple[str | None, str]:
-    """(namespace or None, name) of NAME or NAMESPACE/NAME, checked as Kubernetes names: an
-    empty or odd name would read the whole Workflow list as if it were one run."""
-    if not isinstance(ident, str):
-        raise RunError(f"a run is named by a string NAME or NAMESPACE/NAME, not {ident!r}")
-    ns, sep, name = ident.rpartition("/")
-    if sep and (len(ns) > 63 or not _LABEL.match(ns)):
-        raise RunError(f"{ident!r} is not a run name: {_NAME_RULE}")
-    try:
-        check_name(name)
-    except RunError:
-        raise RunError(f"{ident!r} is not a run name: {_NAME_RULE}") from None
-    return (ns if sep else None), name
-
-
-def _check_annotations(annotations: Mapping[str, str]) -> None:
-    for key in annotations:
-        if str(key).startswith(OWN_PREFIXES):
-            owner = "gp" if str(key).startswith("gp.dev/") else "Argo"
-            raise RunError(
-                f"annotation {key} is set by {owner} on every run; a run cannot choose its own"
-            )
 
 
 def get(ctx: RunContext, ident: str) -> RunSnapshot:
@@ -370,65 +326,6 @@ def watch(ctx: RunContext, ident: str) -> Generator[RunSnapshot, None, None]:
         if not current.spec.get("templates"):
             current = replace(current, spec=spec)
         yield current
-
-
-def runs(
-    ctx: RunContext, address: str | None = None, status: str | None = None, limit: int | None = None
-) -> list[RunSnapshot]:
-    """The stack's runs: those gp submitted (its labels) and those its crons started (Argo's
-    cron label), each of the latter with its cron's address and, when it ran the template as
-    last applied, that version."""
-    if address is not None:
-        runnable(ctx.objects, address)
-    selector = history.selector(ctx.stack, address)
-    crons = {
-        (_namespace(ctx, o), o.ref.name): o for o in ctx.objects if o.ref.kind == "CronWorkflow"
-    }
-    found = []
-    for ns in ctx.namespaces:
-        listed = [run_from_workflow(wf) for wf in ctx.engine.list_workflows(ns, selector)]
-        names = sorted(name for cron_ns, name in crons if cron_ns == ns)
-        if names:
-            by_cron = f"{CRON_LABEL} in ({','.join(names)})"
-            listed += [
-                _cron_started(ctx, run_from_workflow(wf), crons)
-                for wf in ctx.engine.list_workflows(ns, by_cron)
-            ]
-        found.append(listed)
-    return history.newest_first(
-        history.merge_namespaces(found), address, history.normal_status(status), limit
-    )
-
-
-def _pruned(value: Any) -> Any:
-    """``value`` without the empty fields Argo's controller adds to the templates it stores
-    (``inputs: {}``, ``metadata: {}``, a container's ``name: ""``)."""
-    if isinstance(value, dict):
-        out = {k: _pruned(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in ({}, [], None, "")}
-    if isinstance(value, list):
-        return [_pruned(v) for v in value]
-    return value
-
-
-def _cron_started(
-    ctx: RunContext, run: RunSnapshot, crons: Mapping[tuple[str, str], CompiledObject]
-) -> RunSnapshot:
-    """A run Argo's controller started from one of the stack's crons, attributed to it."""
-    cron = crons.get((run.namespace, run.cron or ""))
-    if cron is None or run.address:
-        return run
-    version = run.version
-    ref = _template_of(ctx, cron)
-    target = next(
-        (o for o in ctx.objects if ref and (o.ref.kind, o.ref.name) == (ref[0], ref[2])), None
-    )
-    entry = ctx.record().entries.get(target.address) if target is not None else None
-    ran = _pruned((run.spec or {}).get("templates"))
-    if version is None and entry is not None and ran:
-        if ran == _pruned((entry.applied.get("spec") or {}).get("templates")):
-            version = template_digest(entry.applied)
-    return replace(run, address=cron.address, stack=ctx.stack, version=version)
 
 
 def stop(ctx: RunContext, ident: str, terminate: bool = False) -> RunSnapshot:

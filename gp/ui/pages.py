@@ -15,8 +15,9 @@ from gp import operations
 from gp.compile.emit import manifest_yaml
 from gp.compile.objects import PIPELINE_KINDS, CompiledObject
 from gp.errors import GPError, UnreachableError
-from gp.planner.plan import Action, PlanData, StackRecord, Target, identity
+from gp.planner.plan import Action, PlanData, Target
 from gp.planner.schedule import next_runs, schedules_of
+from gp.planner.stack_record import StackRecord, identity
 from gp.planner.targets import address_order
 from gp.redact import mask_text, secrets_of
 from gp.render.mask import mask_value

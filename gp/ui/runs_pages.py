@@ -27,7 +27,7 @@ from gp.compile.objects import PIPELINE_KINDS, CompiledObject, ObjectRef
 from gp.errors import GPError, RunRefused, UnreachableError
 from gp.redact import MASK, mask_text, secrets_of
 from gp.render.graph import dags_of
-from gp.runs import actions
+from gp.runs import actions, listing
 from gp.runs.dag import rows_of
 from gp.runs.history import STATUSES
 from gp.runs.why import failure_reason
@@ -72,7 +72,7 @@ def pipeline_runs(ui, request, loaded, obj) -> dict:
         return {"no_engine": why, "runs": []}
     secrets = _secrets(loaded)
     try:
-        found = actions.runs(ctx, obj.address, limit=10)
+        found = listing.runs(ctx, obj.address, limit=10)
     except UnreachableError as err:  # the DAG and the YAML above need no cluster
         return {"no_engine": mask_text(err.message, secrets), "runs": []}
     return {"no_engine": None, "runs": [_masked(r, secrets) for r in found]}
@@ -83,7 +83,7 @@ def last_runs(ui, loaded, crons) -> dict:
     if ctx is None:
         return {"no_engine": why, "last": {}}
     try:
-        found = actions.runs(ctx)
+        found = listing.runs(ctx)
     except UnreachableError as err:
         return {"no_engine": mask_text(err.message, _secrets(loaded)), "last": {}}
     last = {}
@@ -117,7 +117,7 @@ def runs_list(ui, request, form) -> dict:
         return context
     secrets = _secrets(loaded)
     try:
-        found = actions.runs(ctx, pipeline, phase)
+        found = listing.runs(ctx, pipeline, phase)
     except UnreachableError as err:
         context["no_engine"] = mask_text(err.message, secrets)
         return context

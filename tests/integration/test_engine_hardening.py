@@ -14,7 +14,7 @@ import time
 
 import pytest
 from engine_helpers import REPO, Runs
-from kubernetes import client
+from kubernetes import client, watch
 
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LOCK_ID_ANNOTATION
@@ -169,12 +169,17 @@ def test_an_apply_killed_between_writes_and_record_is_not_drift(module, gp, clus
         (root / "main.gp.hcl").read_text().replace("alpine:3.20", "alpine:3.21")
     )
 
-    def updated() -> int:
-        items = cluster.objs.list_namespaced_custom_object(
+    def list_templates() -> dict:
+        return cluster.objs.list_namespaced_custom_object(
             "argoproj.io", "v1alpha1", cluster.ns, "workflowtemplates"
-        )["items"]
-        return sum("alpine:3.21" in json.dumps(i["spec"]) for i in items)
+        )
 
+    def updated() -> int:
+        return sum("alpine:3.21" in json.dumps(i["spec"]) for i in list_templates()["items"])
+
+    # The writes are watched and the apply killed at the tenth: polling between sleeps can
+    # miss a fast apply's whole wave.
+    since = list_templates()["metadata"]["resourceVersion"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     log = root.parent / "killed.log"
     with open(log, "w") as out:
@@ -195,8 +200,24 @@ def test_an_apply_killed_between_writes_and_record_is_not_drift(module, gp, clus
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait(lambda: updated() >= 10 or proc.poll() is not None, 120, "no write started")
-            proc.send_signal(signal.SIGKILL)
+            seen: set[str] = set()
+            stream = watch.Watch()
+            for event in stream.stream(
+                cluster.objs.list_namespaced_custom_object,
+                "argoproj.io",
+                "v1alpha1",
+                cluster.ns,
+                "workflowtemplates",
+                resource_version=since,
+                timeout_seconds=120,
+            ):
+                if "alpine:3.21" in json.dumps(event["object"].get("spec")):
+                    seen.add(event["object"]["metadata"]["name"])
+                if len(seen) >= 10:
+                    proc.send_signal(signal.SIGKILL)
+                    break
+            stream.stop()
+            assert len(seen) >= 10, "no write started"
             proc.wait(timeout=30)
         finally:
             if proc.poll() is None:

@@ -17,7 +17,8 @@ from gp.compile.objects import (
 from gp.config.model import Lifecycle
 from gp.errors import SourcePos
 from gp.planner.make import make_plan
-from gp.planner.plan import LiveObject, LiveState, RecordEntry, StackRecord, Target
+from gp.planner.plan import LiveObject, LiveState, Target
+from gp.planner.stack_record import RecordEntry, StackRecord
 
 NS = "pipeline"
 STACK = "geo"

@@ -48,6 +48,14 @@ def test_gps_own_write_after_the_record_is_an_interrupted_apply_not_drift():
     assert record.entries["workflow_template.sen2cor"].applied == new.manifest
 
 
+def test_a_write_in_the_second_the_record_was_saved_is_the_interrupted_applys():
+    # managedFields and the record are to the second: a fast apply after a fast apply writes
+    # within the second the first one's record was saved.
+    new, live = _interrupted(_managed("gp", "2024-06-01T10:00:00Z"))
+    p = plan([new], live)
+    assert p.drift == () and [d.address for d in p.interrupted] == ["workflow_template.sen2cor"]
+
+
 def test_an_older_write_or_another_writer_is_still_drift():
     for managed in (
         [],

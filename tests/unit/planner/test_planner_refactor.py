@@ -13,14 +13,9 @@ from gp.compile.objects import ADDRESS_ANNOTATION
 from gp.config.model import Moved, Removed
 from gp.config.refactors import moved_to
 from gp.errors import SourcePos
-from gp.planner.plan import (
-    Action,
-    Promotion,
-    RecordEntry,
-    RecordFix,
-    StackRecord,
-)
+from gp.planner.plan import Action, Promotion, RecordFix
 from gp.planner.serialize import load_plan, save_plan
+from gp.planner.stack_record import RecordEntry, StackRecord
 from gp.providers.record import next_record, record_from_json, record_to_json
 
 POS = SourcePos("/mod/main.gp.hcl", 12, 1)

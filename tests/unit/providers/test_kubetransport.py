@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from gp.devcluster.certs import write_pki
-from gp.providers.kubeclient import transport_for
+from gp.providers.kubeconfig import transport_for
 from gp.providers.kubetransport import DirectTransport, LibraryTransport, direct_transport
 
 

@@ -9,12 +9,13 @@ from kubernetes import client
 from gp.compile.objects import ObjectRef
 from gp.config.model import ProviderConfig
 from gp.errors import ProviderError, SourcePos, UnreachableError
-from gp.planner.plan import Action, Drift, Mode, RecordEntry, StackRecord
+from gp.planner.plan import Action, Drift, Mode
+from gp.planner.stack_record import RecordEntry, StackRecord
 from gp.providers.conflicts import conflict_message, decide, is_field_conflict, parse_conflicts
 from gp.providers.directory import DirectoryProvider
 from gp.providers.factory import make_provider
 from gp.providers.kinds import object_name
-from gp.providers.kubeclient import kubeconfig_paths, load_configuration, tune
+from gp.providers.kubeconfig import kubeconfig_paths, load_configuration, tune
 from gp.providers.kubernetes import KubernetesProvider
 from gp.providers.lease import LeaseLock, micro_time
 from gp.providers.locking import parse_iso

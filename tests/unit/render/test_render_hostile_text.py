@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from markdown_it import MarkdownIt
 from render_builders import make, update_template
 
-from gp.planner.plan import CronUse, RecordEntry, RunImpact, StackRecord
+from gp.planner.plan import CronUse, RunImpact
+from gp.planner.stack_record import RecordEntry, StackRecord
 from gp.render.formats import renderer, to_string
 from gp.render.runs import run_text, runs_table
 from gp.render.stack import stack_markdown

@@ -221,7 +221,7 @@ def test_markdown_refresh_only():
 def test_cli_entry_points():
     from render_builders import TARGET
 
-    from gp.planner.plan import RecordEntry, StackRecord
+    from gp.planner.stack_record import RecordEntry, StackRecord
     from gp.render import json as render_json
     from gp.render.formats import RENDERERS
 

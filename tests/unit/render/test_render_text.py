@@ -20,7 +20,8 @@ from render_builders import (
 from rich.text import Text
 
 from gp.planner.applied import ApplyReport
-from gp.planner.plan import FieldDiff, Mode, RecordEntry, StackRecord
+from gp.planner.plan import FieldDiff, Mode
+from gp.planner.stack_record import RecordEntry, StackRecord
 from gp.render.formats import RENDERERS
 from gp.render.stack import stack_markdown, stack_text
 from gp.render.text import render_apply, render_owned, render_plan

@@ -1,0 +1,132 @@
+"""Argo's field vocabulary as plain data, so that compiling loads no pydantic model.
+
+``gp.compile.schema`` reads Argo's fields from hera's generated pydantic models; importing them
+costs most of a second and tens of megabytes, which an edit of one block should not pay. This
+module writes what the compiler reads of them (each model's fields: names, kinds, types,
+children, whether required) to ``schema_data.py``, and the schema serves that table while it
+matches the installed hera and gp's own schema code (a digest of both is kept in the table).
+Validation against the models (``checks.check_schema``) still imports them, when it runs.
+
+    python3 scripts/schema_snapshot.py      # rewrite schema_data.py after a hera upgrade
+
+``tests/unit/compile/test_schema_snapshot.py`` checks that the table is what the models say.
+It also records which fields take any string (``str``, ``list[str]``, ``dict[str, str]``): the
+shape of a value there does not depend on the string (``schema_shape``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+# The kinds compiled and checked, and the parts the compiler starts from.
+ROOTS = (
+    "WorkflowTemplate",
+    "ClusterWorkflowTemplate",
+    "CronWorkflow",
+    "Workflow",
+    "WorkflowSpec",
+    "CronWorkflowSpec",
+    "Template",
+    "DAGTask",
+    "WorkflowStep",
+)
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What the table depends on: hera's models (their files' sizes) and gp's schema code."""
+    h = hashlib.sha256()
+    spec = importlib.util.find_spec("hera")
+    if spec is not None and spec.submodule_search_locations:
+        models = Path(next(iter(spec.submodule_search_locations))) / "workflows" / "models"
+        for folder, dirs, files in os.walk(models):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    size = os.stat(os.path.join(folder, name)).st_size
+                    h.update(f"{os.path.relpath(folder, models)}/{name}:{size}\n".encode())
+    for name in ("schema.py", "argo_newer.py", "schema_snapshot.py"):
+        h.update((HERE / name).read_bytes())
+    return h.hexdigest()
+
+
+def table() -> dict[str, Any] | None:
+    """The written table, or None when it does not match what is installed."""
+    from gp.compile import schema_data
+
+    snapshot: dict[str, Any] = schema_data.SNAPSHOT
+    return snapshot if snapshot.get("fingerprint") == fingerprint() else None
+
+
+def _text_kind(annotation: Any) -> str | None:
+    """ "str", "list" or "map" for a field that takes any string (or strings), else None."""
+    ann = annotation
+    if typing.get_origin(ann) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(ann) if a is not type(None)]
+        ann = members[0] if len(members) == 1 else ann
+    if ann is str:
+        return "str"
+    origin, inner = typing.get_origin(ann), typing.get_args(ann)
+    if origin is list and inner == (str,):
+        return "list"
+    if origin is dict and inner == (str, str):
+        return "map"
+    return None
+
+
+def build() -> dict[str, Any]:
+    """The table, from hera's models (imports them)."""
+    from hera.workflows import models as hera_models
+
+    from gp.compile.argo_newer import newer_fields
+    from gp.compile.compiler import argo_kinds_of_models
+    from gp.compile.schema import SchemaNode, schema_for
+
+    def key(node: SchemaNode) -> str:
+        return f"{node.model.__module__}.{node.model.__name__}"
+
+    kinds = argo_kinds_of_models()
+    roots = {name: schema_for(getattr(hera_models, name)) for name in (*ROOTS, *kinds)}
+    models: dict[str, Any] = {}
+    queue = list(roots.values())
+    while queue:
+        node = queue.pop()
+        if key(node) in models:
+            continue
+        annotations = {
+            py.rstrip("_"): f.annotation for py, f in node.model.model_fields.items()
+        } | {py.rstrip("_"): ann for py, _alias, ann in newer_fields(node.model.__name__)}
+        fields = []
+        for hcl, f in node.fields.items():
+            child = key(f.child) if f.child is not None else None
+            scalar = f.scalar.__name__ if f.scalar is not None else None
+            text = _text_kind(annotations.get(hcl))
+            fields.append((hcl, f.argo_name, f.kind.value, child, scalar, f.required, text))
+            if f.child is not None:
+                queue.append(f.child)
+        models[key(node)] = (node.name, tuple(fields))
+    return {
+        "fingerprint": fingerprint(),
+        "roots": {name: key(node) for name, node in sorted(roots.items())},
+        "kinds": kinds,
+        "models": dict(sorted(models.items())),
+    }
+
+
+def source() -> str:
+    """The text of ``schema_data.py``, from hera's models."""
+    return (
+        '"""Argo\'s field vocabulary read from hera\'s models: generated by\n'
+        "`python3 scripts/schema_snapshot.py` (gp/compile/schema_snapshot.py); do not edit."
+        '"""\n\n'
+        "# fmt: off\n"
+        f"SNAPSHOT = {build()!r}\n"
+    )
