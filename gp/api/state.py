@@ -15,7 +15,7 @@ from typing import Any
 
 from gp import operations
 from gp.compile.objects import ADDRESS_ANNOTATION, ObjectRef
-from gp.config.refactors import address_kind, covers
+from gp.config.addresses import address_kind, covers
 from gp.errors import GPError, PlanError
 from gp.external.identity import whoami
 from gp.planner.masking import mask_at, parse_marks

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from gp.compile.objects import CompiledObject, ObjectRef
+from gp.config.addresses import relative
 from gp.config.model import Moved, Removed
-from gp.config.refactors import relative
 from gp.errors import Diagnostic, DiagnosticsError
 from gp.planner.confirm import Confirm, Step, settle
 from gp.planner.diff import field_changes, prepare, without

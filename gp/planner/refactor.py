@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gp.compile.objects import CompiledObject, ObjectRef
+from gp.config.addresses import covers, moved_to
 from gp.config.model import Moved, Removed
-from gp.config.refactors import covers, moved_to
 from gp.planner.plan import LiveState, RecordFix
 from gp.planner.stack_record import RecordEntry, identity
 

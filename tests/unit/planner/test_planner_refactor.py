@@ -10,8 +10,8 @@ import pytest
 from plan_builders import STACK, TARGET, deployed, live_of, plan, state, wt
 
 from gp.compile.objects import ADDRESS_ANNOTATION
+from gp.config.addresses import moved_to
 from gp.config.model import Moved, Removed
-from gp.config.refactors import moved_to
 from gp.errors import SourcePos
 from gp.planner.plan import Action, Promotion, RecordFix
 from gp.planner.serialize import load_plan, save_plan
