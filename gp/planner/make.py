@@ -261,7 +261,10 @@ class _Planner:
         after = keep_ignored(obj.manifest, current.manifest, ignore)
         if fields and self.confirm is not None:
             # The server has the last word: defaults and field ownership it alone knows. Its
-            # dry-run keeps other managers' fields, which apply then removes.
+            # dry-run keeps other managers' fields, which apply then removes. The plan's other
+            # updates wait with this one for their answers: what the comparison after the
+            # answer does not read is let go first.
+            del desired, applied, shape, compared
             answer = yield (replace(obj, manifest=after), current)
             compared = (live_tree, without(without(prepare(answer), ignore), remove))
             fields = field_changes(*compared)
