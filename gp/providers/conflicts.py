@@ -77,8 +77,11 @@ def decide(
     return Decision(force=True, blocking=(), fields=fields)
 
 
+# Said to the CLI's and the Python API's users alike: each is told its own way to force.
+FORCE = "--force-conflicts (force_conflicts=True from Python)"
+
 CONFLICT_ADVICE = (
-    "another applier manages some fields: rerun with --force-conflicts to take them "
+    f"another applier manages some fields: rerun with {FORCE} to take them "
     "over, or stop the other tool managing the object"
 )
 
@@ -88,6 +91,6 @@ def conflict_message(obj: str, decision: Decision) -> str:
     what = f" ({', '.join(decision.fields)})" if decision.fields else ""
     return (
         f"{obj} is also managed by {who} with server-side apply{what}: two tools manage the "
-        "same object; stop the other one managing it, or rerun with --force-conflicts to take "
-        "the fields over"
+        f"same object; stop the other one managing it, or rerun with {FORCE} to take the "
+        "fields over"
     )

@@ -351,7 +351,8 @@ def test_conflict_with_another_applier_stops_that_object(module, gp, cluster):
     assert "Rerun to converge" not in err
     assert (
         "Running gp again will not fix this: another applier manages some fields: rerun with "
-        "--force-conflicts to take them over, or stop the other tool managing the object."
+        "--force-conflicts (force_conflicts=True from Python) to take them over, or stop the "
+        "other tool managing the object."
     ) in err.replace("\n", " ")
     assert cluster.get("CronWorkflow", "etl-nightly")["spec"]["schedules"] == ["0 2 * * *"]
     assert image_of(cluster.get("WorkflowTemplate", "etl")) == "argocd:1"

@@ -75,7 +75,7 @@ def test_update_managers_are_overridden_appliers_stop_the_object():
     assert message.startswith(
         'WorkflowTemplate/ns/t is also managed by "argocd-controller" with server-side apply (.spec)'
     )
-    assert "--force-conflicts" in message
+    assert "--force-conflicts (force_conflicts=True from Python)" in message
     assert decide(CONFLICT, MANAGED, "gp", force_conflicts=True).force
     only_edit = dict(CONFLICT, details={"causes": [CONFLICT["details"]["causes"][1]]})
     assert decide(only_edit, MANAGED, "gp", force_conflicts=False) == decide(
