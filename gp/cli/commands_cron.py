@@ -17,7 +17,7 @@ import click
 from gp.api.plans import ApplyResult
 from gp.api.runs import Run
 from gp.cli.commands_module import stack_for
-from gp.cli.commands_plan import parse_duration
+from gp.cli.commands_plan import lock_timeout_option, parse_duration
 from gp.cli.console import common_options, is_terminal, out_console, var_options
 from gp.errors import ApplyError, GPError
 from gp.render.backfill import render_backfill_json, render_backfill_text
@@ -26,15 +26,6 @@ from gp.render.backfill import render_backfill_json, render_backfill_text
 @click.group()
 def cron() -> None:
     """Act on the stack's CronWorkflows: suspend, resume, backfill missed runs."""
-
-
-def _lock_option(fn):
-    return click.option(
-        "--lock-timeout",
-        default="0s",
-        show_default=True,
-        help="How long to wait for the stack's lock.",
-    )(fn)
 
 
 def _done(result: ApplyResult, address: str) -> None:
@@ -46,7 +37,7 @@ def _done(result: ApplyResult, address: str) -> None:
 @cron.command()
 @click.argument("address")
 @click.option("--reason", default="", help="Why: kept with the override and shown by the plan.")
-@_lock_option
+@lock_timeout_option
 @var_options
 @common_options
 def suspend(address, reason, lock_timeout, var_args, root, no_color) -> None:
@@ -63,7 +54,7 @@ def suspend(address, reason, lock_timeout, var_args, root, no_color) -> None:
 
 @cron.command()
 @click.argument("address")
-@_lock_option
+@lock_timeout_option
 @var_options
 @common_options
 def resume(address, lock_timeout, var_args, root, no_color) -> None:

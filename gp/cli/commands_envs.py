@@ -8,7 +8,14 @@ import click
 
 from gp.cli import output
 from gp.cli.commands_module import stack_for
-from gp.cli.commands_plan import apply_in_place, check_out, confirm, parse_duration, write_plan
+from gp.cli.commands_plan import (
+    apply_in_place,
+    check_out,
+    confirm,
+    lock_timeout_option,
+    parse_duration,
+    write_plan,
+)
 from gp.cli.console import common_options, out_console, plain_output, var_options
 from gp.errors import GPError
 from gp.render.envs import envs_json, envs_text
@@ -46,9 +53,7 @@ def envs(fmt_, var_args, root, no_color) -> None:
 )
 @click.option("--force", is_flag=True, help="Promote although the source has drift or failed runs.")
 @click.option("--auto-approve", is_flag=True, help="Apply without asking.")
-@click.option(
-    "--lock-timeout", default="0s", show_default=True, help="How long to wait for the lock."
-)
+@lock_timeout_option
 @click.option(
     "--parallelism",
     default=10,

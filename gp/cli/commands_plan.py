@@ -57,13 +57,17 @@ def plan_options(fn):
         type=click.IntRange(1, 100),
         help="How many objects to write (or have the server confirm, in a plan) at once.",
     )(fn)
-    fn = click.option(
+    return var_options(lock_timeout_option(fn))
+
+
+def lock_timeout_option(fn):
+    """--lock-timeout, on every command that takes the stack's lock (parse_duration reads it)."""
+    return click.option(
         "--lock-timeout",
         default="0s",
         show_default=True,
         help="How long to wait for the stack's lock.",
     )(fn)
-    return var_options(fn)
 
 
 def check_out(out_file: Path) -> None:

@@ -9,19 +9,10 @@ import yaml
 
 from gp.api import StateChange
 from gp.cli.commands_module import stack_for
-from gp.cli.commands_plan import parse_duration
+from gp.cli.commands_plan import lock_timeout_option, parse_duration
 from gp.cli.console import common_options, out_console, var_options
 
 _BACKUP = "The record before this change is kept as its backup: gp state restore puts it back."
-
-
-def _lock_option(fn):
-    return click.option(
-        "--lock-timeout",
-        default="0s",
-        show_default=True,
-        help="How long to wait for the stack's lock.",
-    )(fn)
 
 
 @click.group()
@@ -79,7 +70,7 @@ def _say(change: StateChange, no_color: bool, lines: list[str]) -> None:
 @state.command()
 @click.argument("src", metavar="FROM")
 @click.argument("dst", metavar="TO")
-@_lock_option
+@lock_timeout_option
 @var_options
 @common_options
 def mv(src, dst, lock_timeout, var_args, root, no_color) -> None:
@@ -93,7 +84,7 @@ def mv(src, dst, lock_timeout, var_args, root, no_color) -> None:
 
 @state.command()
 @click.argument("address")
-@_lock_option
+@lock_timeout_option
 @var_options
 @common_options
 def rm(address, lock_timeout, var_args, root, no_color) -> None:
@@ -114,7 +105,7 @@ def rm(address, lock_timeout, var_args, root, no_color) -> None:
 
 
 @state.command()
-@_lock_option
+@lock_timeout_option
 @var_options
 @common_options
 def restore(lock_timeout, var_args, root, no_color) -> None:
