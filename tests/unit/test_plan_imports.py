@@ -61,7 +61,8 @@ def loaded(module: Path, tmp_path: Path, *argv: str) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_a_plan_with_nothing_to_do_loads_what_it_uses(module: Path, tmp_path: Path):
+def applied(module: Path, tmp_path: Path) -> None:
+    """`gp apply` of the module, with the cache ``loaded`` reads."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     subprocess.run(
         [sys.executable, "-m", "gp", "apply", "--auto-approve", "-C", str(module)],
@@ -69,17 +70,15 @@ def test_a_plan_with_nothing_to_do_loads_what_it_uses(module: Path, tmp_path: Pa
         check=True,
         capture_output=True,
     )
+
+
+def test_a_plan_with_nothing_to_do_loads_what_it_uses(module: Path, tmp_path: Path):
+    applied(module, tmp_path)
     assert loaded(module, tmp_path, "plan") == ["yaml"]  # the folder's object files are YAML
 
 
 def test_a_plan_after_an_edit_compiles_without_the_models(module: Path, tmp_path: Path):
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    subprocess.run(
-        [sys.executable, "-m", "gp", "apply", "--auto-approve", "-C", str(module)],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    applied(module, tmp_path)
     main = module / "main.gp.hcl"
     main.write_text(main.read_text().replace('"busybox:1"', '"busybox:2"', 1))
     found = loaded(module, tmp_path, "plan")
